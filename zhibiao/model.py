@@ -1,0 +1,249 @@
+"""The one record model that crosses every stage: layout in, catalogue out."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Points",
+    "dec_str",
+    "Source",
+    "Cell",
+    "Table",
+    "Paragraph",
+    "Block",
+    "Layout",
+    "Deduction",
+    "Indicator",
+    "Finding",
+    "Rubric",
+    "Regulation",
+    "DocumentInfo",
+    "Catalogue",
+]
+
+SCHEMA_VERSION = "1.0"
+
+
+def dec_str(value: Decimal) -> str:
+    """Write a decimal without exponent or trailing zeros: Decimal('2.50') -> '2.5'."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _to_decimal(value: object) -> object:
+    """Accept decimals, integers and decimal strings; refuse floats, which are not exact."""
+    if isinstance(value, bool):
+        raise ValueError("points must be a decimal string, not a boolean")
+    if isinstance(value, float):
+        raise ValueError("points must be a decimal string such as \"0.5\", not a float")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"not a decimal number: {value!r}") from None
+        if not result.is_finite():
+            raise ValueError(f"not a finite decimal: {value!r}")
+        return result
+    return value
+
+
+Points = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    PlainSerializer(dec_str, return_type=str, when_used="always"),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Model):
+    """Where a piece of text came from: file plus line range (text), page and bbox (PDF), or a locator."""
+
+    file: str
+    lines: tuple[int, int] | None = None
+    pages: list[int] | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    locator: str | None = None
+
+    def span(self, other: "Source") -> "Source":
+        """Return the smallest source covering both."""
+        if self.lines and other.lines:
+            lines = (min(self.lines[0], other.lines[0]), max(self.lines[1], other.lines[1]))
+        else:
+            lines = self.lines or other.lines
+        return Source(file=self.file, lines=lines, pages=self.pages, bbox=self.bbox, locator=self.locator)
+
+    def label(self) -> str:
+        """Human-readable location, e.g. 'notice.txt:12-14'."""
+        where = self.file
+        if self.lines:
+            a, b = self.lines
+            where += f":{a}" if a == b else f":{a}-{b}"
+        if self.pages:
+            where += " p." + ",".join(str(p) for p in self.pages)
+        if self.locator:
+            where += f" [{self.locator}]"
+        return where
+
+
+class Cell(_Model):
+    """One logical table cell (merged cells are one cell with spans)."""
+
+    text: str
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    source: Source
+
+
+class Table(_Model):
+    """A table: its logical cells in reading order (row by row)."""
+
+    kind: Literal["table"] = "table"
+    cells: list[Cell]
+    source: Source
+
+
+class Paragraph(_Model):
+    """A paragraph of running text outside tables."""
+
+    kind: Literal["paragraph"] = "paragraph"
+    text: str
+    source: Source
+
+
+Block = Annotated[Union[Paragraph, Table], Field(discriminator="kind")]
+
+
+class Layout(_Model):
+    """What a reader makes of a file: paragraphs and tables in reading order, with provenance."""
+
+    file: str
+    sha256: str
+    format: Literal["txt", "pdf", "docx", "html"]
+    encoding: str | None = None
+    blocks: list[Block]
+
+
+class Deduction(_Model):
+    """A structured 评分标准 rule: amount per unit of count, cap and condition."""
+
+    text: str
+    kind: Literal["per_unit", "fixed", "range", "all_or_nothing"]
+    amount: Points | None = None
+    amount_max: Points | None = None
+    unit: str | None = None
+    cap: Points | None = None
+    condition: str | None = None
+
+    def maximum(self) -> Decimal | None:
+        """The most this rule can deduct (or award, for all-or-nothing rules)."""
+        if self.cap is not None:
+            return self.cap
+        if self.kind == "range":
+            return self.amount_max
+        if self.kind in ("fixed", "all_or_nothing"):
+            return self.amount
+        return None
+
+
+class Indicator(_Model):
+    """One indicator (指标) or work requirement of a rubric, with its children."""
+
+    id: str
+    level: int = Field(ge=1)
+    marker: str | None
+    number: int
+    text: str
+    points: Points | None = None
+    deduction: Deduction | None = None
+    refs: list[str] = []
+    owner: str | None = None
+    source: Source | None = None
+    flags: list[str] = []
+    children: list["Indicator"] = []
+
+    def walk(self):
+        """Yield this indicator and all its descendants in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+class Finding(_Model):
+    """A problem or notable fact found while reading or checking a catalogue."""
+
+    severity: Literal["error", "warning", "info"]
+    code: str
+    message: str
+    indicator: str | None = None
+    source: Source | None = None
+
+
+class Rubric(_Model):
+    """An evaluation rubric (指标体系 / 考核标准) found in a notice."""
+
+    title: str | None
+    level_names: list[str]
+    stated_total: Points | None = None
+    total: Points | None = None
+    indicators: list[Indicator]
+    findings: list[Finding] = []
+
+    def walk(self):
+        """Yield every indicator in document order."""
+        for top in self.indicators:
+            yield from top.walk()
+
+
+class Regulation(_Model):
+    """An attached regulation whose articles are numbered 第一条 / 第1条 (no points)."""
+
+    title: str | None
+    articles: list[Indicator]
+    findings: list[Finding] = []
+
+
+class DocumentInfo(_Model):
+    """The notice itself: 文号, issuer, title, date, what it forwards and cites, and the source file."""
+
+    doc_number: str | None
+    issuer: str | None
+    title: str | None
+    date: _dt.date | None
+    forwards: list[str] = []
+    implements: list[str] = []
+    cites: list[str] = []
+    source_file: str
+    sha256: str
+    format: str
+
+
+class Catalogue(_Model):
+    """The JSON contract written by `zhibiao ingest` and read by `check`, `show`, `export`."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    document: DocumentInfo
+    rubrics: list[Rubric]
+    regulations: list[Regulation] = []
+    findings: list[Finding] = []
+
+    def all_findings(self) -> list[Finding]:
+        """Document, rubric and regulation findings together."""
+        out = list(self.findings)
+        for rubric in self.rubrics:
+            out.extend(rubric.findings)
+        for reg in self.regulations:
+            out.extend(reg.findings)
+        return out
