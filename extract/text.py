@@ -1,0 +1,122 @@
+"""Plain-text notices: decode, then find tables rendered with tabs or pipes."""
+
+from __future__ import annotations
+
+import re
+
+from zhibiao.errors import NotText, UndecodableText
+from zhibiao.model import Cell, Layout, Paragraph, Source, Table
+
+__all__ = ["decode", "read_text"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode UTF-8 (with or without BOM), else GB18030 (a superset of GBK); return (text, encoding)."""
+    if b"\x00" in data[:4096]:
+        raise NotText(None, "it contains NUL bytes")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if len(_CONTROL.findall(text[:20000])) > max(3, len(text[:20000]) // 100):
+            raise NotText(None, "too many control characters for a text notice")
+        return text, ("utf-8" if encoding == "utf-8-sig" else encoding)
+    raise UndecodableText(None, "try saving it as UTF-8")
+
+
+def _is_tab_row(line: str) -> bool:
+    return "\t" in line and bool(line.strip())
+
+
+def _is_pipe_line(line: str) -> bool:
+    return line.rstrip().endswith("|")
+
+
+def read_text(data: bytes, name: str, sha256: str) -> Layout:
+    """Turn text into paragraphs and tables.
+
+    Tables come as tab-separated rows (one line a row, blank lines allowed between rows) or
+    as pipe-terminated cells (one cell a line ending in '|', lines of only pipes closing a row).
+    """
+    try:
+        text, encoding = decode(data)
+    except UndecodableText as exc:
+        raise UndecodableText(name, exc.detail) from None
+    lines = text.splitlines()
+    blocks = []
+    i = 0
+    n = len(lines)
+
+    def src(a: int, b: int) -> Source:
+        return Source(file=name, lines=(a + 1, b + 1))
+
+    while i < n:
+        line = lines[i]
+        if _is_tab_row(line):
+            cells: list[Cell] = []
+            start = i
+            row = 0
+            last = i
+            while i < n and (_is_tab_row(lines[i]) or not lines[i].strip()):
+                if _is_tab_row(lines[i]):
+                    for col, part in enumerate(lines[i].split("\t")):
+                        cells.append(Cell(text=part, row=row, col=col, source=src(i, i)))
+                    row += 1
+                    last = i
+                i += 1
+            i = last + 1
+            blocks.append(Table(cells=cells, source=src(start, last)))
+            continue
+        if _is_pipe_line(line):
+            cells = []
+            start = i
+            row = col = 0
+            pending: list[str] = []
+            pending_start = i
+            last = i
+            while i < n:
+                cur = lines[i]
+                if _is_pipe_line(cur):
+                    stripped = cur.strip()
+                    if set(stripped) <= {"|"}:
+                        if pending:
+                            cells.append(Cell(text="\n".join(pending), row=row, col=col, source=src(pending_start, i)))
+                            pending = []
+                        row += 1
+                        col = 0
+                    else:
+                        parts = cur.rstrip()[:-1].split("|")
+                        first = True
+                        for part in parts:
+                            if first and pending:
+                                part = "\n".join(pending + [part])
+                                begin = pending_start
+                                pending = []
+                            else:
+                                begin = i
+                            first = False
+                            cells.append(Cell(text=part, row=row, col=col, source=src(begin, i)))
+                            col += 1
+                    last = i
+                    i += 1
+                    continue
+                # a line without a pipe belongs to the table only if the next line carries one
+                if cur.strip() and i + 1 < n and _is_pipe_line(lines[i + 1]):
+                    if not pending:
+                        pending_start = i
+                    pending.append(cur)
+                    i += 1
+                    continue
+                break
+            if pending:
+                cells.append(Cell(text="\n".join(pending), row=row, col=col, source=src(pending_start, last)))
+            i = last + 1
+            blocks.append(Table(cells=cells, source=src(start, last)))
+            continue
+        if line.strip():
+            blocks.append(Paragraph(text=line, source=src(i, i)))
+        i += 1
+    return Layout(file=name, sha256=sha256, format="txt", encoding=encoding, blocks=blocks)
