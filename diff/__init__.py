@@ -1,0 +1,3 @@
+"""Crosswalk between two catalogues (old -> new). Not built yet: see the crosswalk issue."""
+
+__all__: list[str] = []

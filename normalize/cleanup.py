@@ -1,0 +1,34 @@
+"""Text clean-up: strip markup and conversion artefacts, keep the source's own wording."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["strip_markup", "clean", "squash", "SHARE_LINE"]
+
+_TAGS = re.compile(r"</?(?:p|br|span|div|strong|b|i|em|u|font)\b[^>]*>", re.I)
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2018-\u201d"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_WS = re.compile(r"\s+")
+# the web page's share-on-WeChat line, which can be glued to the text before it
+SHARE_LINE = re.compile(r"打开微信\s*[,，]\s*点击底部的\s*[“\"]发现[”\"]\s*[,，]\s*使用\s*[“\"]扫一扫[”\"]\s*即可将网页分享至朋友圈\s*。?")
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML tags such as <p>, Word bookmarks and the web share line; keep everything else."""
+    text = _TAGS.sub(" ", text)
+    text = _BOOKMARK.sub("", text)
+    return SHARE_LINE.sub("", text)
+
+
+def clean(text: str) -> str:
+    """Strip markup, drop line-wrap whitespace between CJK characters, collapse other whitespace."""
+    text = strip_markup(text)
+    text = _CJK_GAP.sub("", text)
+    return _WS.sub(" ", text).strip()
+
+
+def squash(text: str) -> str:
+    """All whitespace removed: the key used to recognise the same label printed twice."""
+    return _WS.sub("", strip_markup(text))

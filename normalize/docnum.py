@@ -1,0 +1,41 @@
+"""文号 (document numbers): find them and write them in one canonical form, 机关代字〔YYYY〕N号."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["DOCNUM", "canonical", "find_all"]
+
+# agency prefix: CJK characters (no punctuation); year in any bracket; number; 号
+DOCNUM = re.compile(
+    r"(?P<prefix>[\u4e00-\u9fff]{1,12}?)\s*[〔\[（(【［]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]）)】］]\s*"
+    r"(?P<num>第?\s*\d{1,5})\s*号"
+)
+_LEADING_NOISE = re.compile(r"^(?:见|按照|根据|依据|印发|转发|以|和|及|与|的|于|自|由|对|是)+")
+
+
+def _clean_prefix(prefix: str) -> str:
+    return _LEADING_NOISE.sub("", prefix)
+
+
+def canonical(text: str) -> str | None:
+    """Return the canonical form of the one 文号 in text, or None if text is not a 文号."""
+    m = DOCNUM.fullmatch(text.strip())
+    if not m:
+        return None
+    return _format(m)
+
+
+def _format(m: re.Match) -> str:
+    num = re.sub(r"\s+", "", m.group("num"))
+    return f"{_clean_prefix(m.group('prefix'))}〔{m.group('year')}〕{num}号"
+
+
+def find_all(text: str) -> list[str]:
+    """Every 文号 in text, canonical, unique, in order of first appearance."""
+    seen: list[str] = []
+    for m in DOCNUM.finditer(text):
+        value = _format(m)
+        if value not in seen:
+            seen.append(value)
+    return seen

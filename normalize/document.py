@@ -1,0 +1,96 @@
+"""The notice's own facts: 文号, issuer, title, date, what it forwards, implements and cites."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from zhibiao.model import DocumentInfo, Layout, Paragraph, Table
+
+from .cleanup import clean
+from .docnum import DOCNUM, canonical, find_all
+
+__all__ = ["document_info", "layout_text"]
+
+_DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发|发布|制发)?\s*$")
+_HEADING = re.compile(r"^#+\s*")
+_TITLE_END = re.compile(r"(通知|意见|决定|办法|方案|报告|规定|函|通报|批复|公告)\s*$")
+_IMPLEMENTS = re.compile(r"(?:按照|根据|依据|贯彻|落实)[^。；]*?要求")
+_FORWARD = re.compile(r"转发")
+
+
+def layout_text(layout: Layout) -> str:
+    """All text of the layout, paragraphs and cells, one per line (for citation search)."""
+    parts = []
+    for block in layout.blocks:
+        if isinstance(block, Paragraph):
+            parts.append(block.text)
+        elif isinstance(block, Table):
+            parts.extend(c.text for c in block.cells)
+    return "\n".join(parts)
+
+
+def _lines(layout: Layout) -> list[str]:
+    return [clean(_HEADING.sub("", b.text)) for b in layout.blocks if isinstance(b, Paragraph)]
+
+
+def document_info(layout: Layout) -> DocumentInfo:
+    """Read the document block from the paragraphs around the body of the notice."""
+    lines = _lines(layout)
+    own_at = None
+    docnum_lines: list[int] = []
+    for i, line in enumerate(lines):
+        if canonical(line):
+            docnum_lines.append(i)
+    if docnum_lines and docnum_lines[0] < 8:
+        own_at = docnum_lines[0]
+    doc_number = canonical(lines[own_at]) if own_at is not None else None
+    date = None
+    date_at = None
+    for i, line in enumerate(lines):
+        m = _DATE.match(line)
+        if m:
+            try:
+                date = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                continue
+            date_at = i
+            break
+    issuer = None
+    if own_at is not None and own_at > 0:
+        issuer = re.sub(r"\s*文件$", "", lines[own_at - 1]) or None
+    elif date_at is not None and date_at > 0:
+        issuer = lines[date_at - 1]
+    title = _title(lines, own_at)
+    forwards: list[str] = []
+    for i in docnum_lines[1:]:
+        value = canonical(lines[i])
+        if value and value != doc_number and value not in forwards:
+            forwards.append(value)
+    if title and _FORWARD.search(title):
+        for value in find_all(title):
+            if value not in forwards:
+                forwards.append(value)
+    text = layout_text(layout)
+    implements: list[str] = []
+    for m in _IMPLEMENTS.finditer(text.replace("\n", "")):
+        for value in find_all(m.group(0)):
+            if value not in implements and value not in forwards and value != doc_number:
+                implements.append(value)
+    return DocumentInfo(
+        doc_number=doc_number, issuer=issuer, title=title, date=date, forwards=forwards,
+        implements=implements, cites=find_all(text), source_file=layout.file, sha256=layout.sha256,
+        format=layout.format)
+
+
+def _title(lines: list[str], own_at: int | None) -> str | None:
+    start = own_at + 1 if own_at is not None else 0
+    for i in range(start, min(len(lines), start + 12)):
+        if "关于" in lines[i] and not DOCNUM.fullmatch(lines[i]):
+            parts = [lines[i]]
+            j = i
+            while not _TITLE_END.search(parts[-1]) and j + 1 < len(lines) and len(parts) < 5:
+                j += 1
+                parts.append(lines[j])
+            return "".join(parts) if _TITLE_END.search(parts[-1]) else lines[i]
+    return None

@@ -1,0 +1,146 @@
+"""Clause numbers: 一、 （一） (一) 1. 1、 1． (1) （1） ① 第一条 第1条, Chinese numerals, mixed-style lists."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "Marker",
+    "STYLES",
+    "cn_to_int",
+    "int_to_cn",
+    "parse_marker",
+    "number_list",
+]
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN = "零〇一二两三四五六七八九十百千"
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+# Marker styles, in the order a rubric usually nests them.
+STYLES = ("cn_dun", "cn_paren", "arabic_dot", "arabic_paren", "circled", "article")
+
+
+def cn_to_int(text: str) -> int:
+    """Convert a Chinese numeral (一 … 九百九十九, 〇/零, 两) to an int; ValueError if it is not one."""
+    if not text or any(ch not in _CN for ch in text):
+        raise ValueError(f"not a Chinese numeral: {text!r}")
+    if all(ch in _DIGITS for ch in text) and len(text) > 1:
+        # digit-by-digit form such as 二〇二三
+        return int("".join(str(_DIGITS[ch]) for ch in text))
+    total = 0
+    current = 0
+    for ch in text:
+        if ch in _DIGITS:
+            current = _DIGITS[ch]
+        else:
+            unit = _UNITS[ch]
+            total += (current or 1) * unit
+            current = 0
+    return total + current
+
+
+def int_to_cn(value: int) -> str:
+    """Write 1..9999 as a Chinese numeral the way notices print it (十一, 二十三, 一百零五)."""
+    if value <= 0 or value > 9999:
+        raise ValueError(f"out of range: {value}")
+    digits = "零一二三四五六七八九"
+    parts = []
+    units = [(1000, "千"), (100, "百"), (10, "十"), (1, "")]
+    zero = False
+    started = False
+    for size, name in units:
+        d = value // size % 10
+        if d == 0:
+            if started:
+                zero = True
+            continue
+        if zero:
+            parts.append("零")
+            zero = False
+        if not (size == 10 and d == 1 and not started):
+            parts.append(digits[d])
+        parts.append(name)
+        started = True
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A clause number as printed: its style, its value and the exact text."""
+
+    style: str
+    number: int
+    text: str
+    end: int  # index just after the marker (and the whitespace after it) in the parsed string
+
+
+_PATTERNS = [
+    ("article", re.compile(r"第\s*([0-9０-９]+|[" + _CN + r"]+)\s*条")),
+    ("cn_paren", re.compile(r"[（(]\s*([" + _CN + r"]+)\s*[)）]")),
+    ("arabic_paren", re.compile(r"[（(]\s*([0-9０-９]{1,3})\s*[)）]")),
+    ("cn_dun", re.compile(r"([" + _CN + r"]+)\s*[、.．]")),
+    ("arabic_dot", re.compile(r"([0-9０-９]{1,3})\s*[.．、](?![0-9０-９])")),
+    ("circled", re.compile(r"([" + _CIRCLED + r"])")),
+]
+_BARE_NUMBER = re.compile(r"([0-9０-９]{1,3})(?=[\u4e00-\u9fff])")
+
+
+def _value(style: str, raw: str) -> int:
+    if style == "circled":
+        return _CIRCLED.index(raw) + 1
+    raw = raw.translate(_FULLWIDTH)
+    if raw.isdigit():
+        return int(raw)
+    return cn_to_int(raw)
+
+
+def parse_marker(text: str, pos: int = 0, *, bare_expected: int | None = None) -> Marker | None:
+    """Parse a clause number at text[pos:], or None.
+
+    A bare number with no punctuation (``2各级…``) counts only when it is the number the list
+    expects next (``bare_expected``): a missing dot is a typo, a stray number is not a clause.
+    """
+    for style, pattern in _PATTERNS:
+        m = pattern.match(text, pos)
+        if not m:
+            continue
+        raw = m.group(1)
+        if style == "cn_dun" and len(raw) > 4:
+            continue
+        try:
+            number = _value(style, raw)
+        except ValueError:
+            continue
+        if number <= 0 and style != "article":
+            continue
+        end = m.end()
+        while end < len(text) and text[end] in " \t\u3000":
+            end += 1
+        return Marker(style, number, m.group(0).strip(), end)
+    if bare_expected is not None:
+        m = _BARE_NUMBER.match(text, pos)
+        if m and int(m.group(1).translate(_FULLWIDTH)) == bare_expected:
+            return Marker("arabic_dot", bare_expected, m.group(1), m.end())
+    return None
+
+
+def number_list(markers: list[Marker]) -> list[list[int]]:
+    """Group a run of markers into lists numbered in order.
+
+    A marker that continues the current list (number = previous + 1) stays in it even when the
+    style switches (（1）（2）（3）（四）（五） is one list); a marker numbered 1 starts a new list.
+    Returns the list index of each marker as a list of indices per list.
+    """
+    lists: list[list[int]] = []
+    prev: int | None = None
+    for index, marker in enumerate(markers):
+        if prev is not None and marker.number == prev + 1:
+            lists[-1].append(index)
+        else:
+            lists.append([index])
+        prev = marker.number
+    return lists

@@ -1,0 +1,174 @@
+"""Layout blocks -> a stream of numbered entries (labels and items) with points, owners and rules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from zhibiao.model import Deduction, Finding, Paragraph, Source, Table
+
+from .cleanup import clean, squash, strip_markup
+from .numbering import parse_marker
+from .points import find_points, parse_deduction
+
+__all__ = ["Entry", "Stream", "read_stream", "OWNER_HEADER", "NON_LEVEL_HEADERS"]
+
+OWNER_HEADER = re.compile(r"责任|分工|牵头|承办单位|落实单位")
+DEDUCTION_HEADER = re.compile(r"评分|扣分|计分")
+NON_LEVEL_HEADERS = {"备注", "得分", "序号", "说明", "分值", "自评得分", "考核得分"}
+_WS = " \t\n\u3000"
+
+
+@dataclass
+class Entry:
+    """One numbered label or item as read from the layout, before it is placed in the tree."""
+
+    style: str
+    number: int
+    marker: str
+    raw: str
+    source: Source
+    cell: tuple[int, int, int]  # (table, row, col) for layout evidence
+    points: Decimal | None = None
+    unit_printed: bool = True
+    refs: list[str] = field(default_factory=list)
+    deduction: Deduction | None = None
+    owner: str | None = None
+    level: int = 0
+
+    @property
+    def text(self) -> str:
+        return clean(self.raw)
+
+    @property
+    def closed(self) -> bool:
+        return self.points is not None or self.deduction is not None
+
+    def key(self) -> tuple:
+        return (self.style, self.number, squash(self.raw), self.points)
+
+
+@dataclass
+class Stream:
+    """The entries of one rubric candidate plus what its header row said."""
+
+    entries: list[Entry]
+    header: list[str]
+    findings: list[Finding]
+    first_block: int
+    last_block: int
+
+    @property
+    def pointed(self) -> int:
+        return sum(1 for e in self.entries if e.points is not None)
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _WS:
+        pos += 1
+    return pos
+
+
+def _plain_end(text: str, pos: int, expected: int | None):
+    """Where a run of unnumbered text ends: after a points bracket followed by a marker or the end."""
+    search = pos
+    while True:
+        pb = find_points(text, search)
+        if pb is None:
+            return len(text), None
+        after = _skip(text, pb.end)
+        if after >= len(text) or parse_marker(text, after, bare_expected=expected):
+            return pb.end, pb
+        search = pb.end
+
+
+class _Reader:
+    def __init__(self, file: str):
+        self.file = file
+        self.entries: list[Entry] = []
+        self.findings: list[Finding] = []
+        self.header: list[str] = []
+        self.skip_header = 0
+        self.owner_from = 0  # entries from this index wait for an owner cell
+        self.last_dot = 0
+
+    @property
+    def has_owner_column(self) -> bool:
+        return any(OWNER_HEADER.search(h) for h in self.header)
+
+    def feed(self, text: str, source: Source, cell: tuple[int, int, int]) -> None:
+        text = strip_markup(text)
+        pos = _skip(text, 0)
+        while pos < len(text):
+            marker = parse_marker(text, pos, bare_expected=self.last_dot + 1 if self.entries else None)
+            if marker and marker.style != "article":
+                pb = find_points(text, marker.end)
+                end = pb.start if pb else len(text)
+                entry = Entry(marker.style, marker.number, marker.text, text[marker.end:end], source, cell)
+                if pb:
+                    entry.points, entry.unit_printed, entry.refs = pb.points, pb.unit_printed, pb.refs
+                    pos = pb.end
+                else:
+                    pos = len(text)
+                if marker.style == "arabic_dot":
+                    self.last_dot = marker.number
+                self.entries.append(entry)
+                self.skip_header = 0
+            else:
+                end, pb = _plain_end(text, pos, self.last_dot + 1)
+                self.plain(text[pos : pb.start if pb else end], pb, source)
+                pos = end
+            pos = _skip(text, pos)
+
+    def plain(self, raw: str, pb, source: Source) -> None:
+        """Unnumbered text: header, 评分标准 rule, continuation, owner cell, or stray text."""
+        value = clean(raw)
+        if not value and pb is None:
+            return
+        if not self.entries:
+            if pb is None:
+                self.header.append(value)
+            return
+        if pb is None and self.header and (value == self.header[0] or self.skip_header):
+            self.skip_header = len(self.header) - 1 if value == self.header[0] else self.skip_header - 1
+            return
+        if pb is None and (value in self.header or value in NON_LEVEL_HEADERS):
+            return
+        last = self.entries[-1]
+        rule = parse_deduction(value) if pb is None else None
+        if rule is not None and last.deduction is None:
+            last.deduction = rule
+            last.source = last.source.span(source)
+            return
+        open_entries = [e for e in self.entries if not e.closed]
+        if open_entries:
+            target = open_entries[-1]
+            target.raw = target.raw + " " + raw
+            target.source = target.source.span(source)
+            if pb is not None:
+                target.points, target.unit_printed, target.refs = pb.points, pb.unit_printed, pb.refs
+            return
+        if self.has_owner_column and pb is None:
+            for entry in self.entries[self.owner_from :]:
+                if entry.owner is None:
+                    entry.owner = value
+            self.owner_from = len(self.entries)
+            return
+        self.findings.append(Finding(severity="info", code="stray_text",
+                                     message=f"text outside any indicator ignored: {value[:40]!r}",
+                                     source=source))
+
+
+def read_stream(blocks: list, start: int, stop: int, file: str, table_index: int) -> Stream:
+    """Read blocks[start:stop] (one table, or a run of paragraphs) into an entry stream."""
+    reader = _Reader(file)
+    for b in range(start, stop):
+        block = blocks[b]
+        if isinstance(block, Table):
+            for c in block.cells:
+                if c.text.strip():
+                    reader.feed(c.text, c.source, (table_index, c.row, c.col))
+        elif isinstance(block, Paragraph):
+            reader.feed(block.text, block.source, (table_index, b, 0))
+    return Stream(reader.entries, reader.header, reader.findings, start, stop - 1)

@@ -1,0 +1,28 @@
+"""The main job: file -> layout -> catalogue."""
+
+from __future__ import annotations
+
+import os
+
+from zhibiao import extract
+from zhibiao.errors import NoRubric
+from zhibiao.model import Catalogue, DocumentInfo
+from zhibiao.normalize.document import document_info
+from zhibiao.normalize.regulations import find_regulations
+from zhibiao.normalize.rubric import find_rubrics
+
+__all__ = ["info", "ingest"]
+
+
+def info(path: str | os.PathLike) -> DocumentInfo:
+    """The document block of a notice (文号, issuer, title, date, citations)."""
+    return document_info(extract.read(path))
+
+
+def ingest(path: str | os.PathLike, *, require_rubric: bool = True) -> Catalogue:
+    """Read a notice and recover its rubrics; NoRubric when it has none."""
+    layout = extract.read(path)
+    rubrics = find_rubrics(layout)
+    if require_rubric and not rubrics:
+        raise NoRubric(str(path), "it reads as a narrative notice; `zhibiao info` shows its 文号 and citations")
+    return Catalogue(document=document_info(layout), rubrics=rubrics, regulations=find_regulations(layout))
