@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from zhibiao.model import Finding, Layout, Paragraph, Rubric, Table
 
@@ -51,8 +52,8 @@ def _level_names(header: list[str], depth: int) -> list[str]:
     return names[:depth]
 
 
-def find_rubrics(layout: Layout) -> list[Rubric]:
-    """Every rubric in the layout, its tree recovered and checked."""
+def find_rubrics(layout: Layout, expect_total: Decimal | None = None) -> list[Rubric]:
+    """Every rubric in the layout, its tree recovered and checked (against expect_total if given)."""
     rubrics = []
     for stream in _candidates(layout):
         entries, dup_findings = dedupe(stream.entries)
@@ -62,10 +63,9 @@ def find_rubrics(layout: Layout) -> list[Rubric]:
         title = _title(layout, stream)
         rubric = Rubric(title=title, level_names=_level_names(stream.header, depth), stated_total=None,
                         indicators=indicators)
-        rubric.total = sum((i.points for i in indicators if i.points is not None), start=rubric.total or 0) \
-            if indicators else None
+        rubric.total = sum((i.points for i in indicators if i.points is not None), Decimal(0))
         findings: list[Finding] = list(stream.findings) + dup_findings + tree_findings
-        findings += check_rubric(rubric)
+        findings += check_rubric(rubric, expect_total)
         rubric.findings = findings
         rubrics.append(rubric)
     return rubrics

@@ -8,6 +8,7 @@ from decimal import Decimal
 from zhibiao.model import Finding, Indicator
 
 from .docnum import find_all
+from .numbering import STYLES
 from .stream import Entry
 
 __all__ = ["Node", "dedupe", "assign_levels", "build_tree"]
@@ -65,30 +66,26 @@ def dedupe(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
 
 
 def assign_levels(entries: list[Entry]) -> int:
-    """Give each entry a level by the order its marker style first appears; return the depth.
+    """Give each entry a level and return the depth.
 
-    A new style whose number continues an open list at some level joins that level, so a list
-    that switches style mid-way (（1）（2）（3）（四）) stays one list.
+    Styles nest as GB/T 9704 prescribes for official documents (一、 → （一） → 1. → （1） → ①), so a
+    scrambled layout that prints items before their labels still gets the right levels; styles
+    that do not occur are skipped. An entry that continues the previous entry's list in another
+    style (（1）（2）（3）（四）) stays in that list when its own style's list does not expect it.
     """
-    levels: dict[str, int] = {}
-    last_number: dict[int, int] = {}
-    depth = 0
+    present = sorted({e.style for e in entries}, key=STYLES.index)
+    level_of = {style: i + 1 for i, style in enumerate(present)}
+    last_of_style: dict[str, int] = {}
+    prev: Entry | None = None
     for e in entries:
-        if e.style not in levels:
-            joined = None
-            for level in range(depth, 0, -1):
-                if last_number.get(level) == e.number - 1 and e.number > 1:
-                    joined = level
-                    break
-            if joined is None:
-                depth += 1
-                joined = depth
-            levels[e.style] = joined
-        e.level = levels[e.style]
-        last_number[e.level] = e.number
-        for deeper in [lv for lv in last_number if lv > e.level]:
-            del last_number[deeper]
-    return depth
+        level = level_of[e.style]
+        if (prev is not None and prev.style != e.style and e.number > 1 and e.number == prev.number + 1
+                and last_of_style.get(e.style, 0) + 1 != e.number):
+            level = prev.level
+        e.level = level
+        last_of_style[e.style] = e.number
+        prev = e
+    return len(present)
 
 
 def _sum(nodes) -> Decimal:

@@ -34,8 +34,12 @@ def _check_numbers(siblings: list[Indicator], parent_id: str, findings: list[Fin
                                 source=ind.source))
 
 
-def check_rubric(rubric: Rubric) -> list[Finding]:
-    """Every reconciliation and numbering problem of a rubric, each naming the indicator and source line."""
+def check_rubric(rubric: Rubric, expect_total: Decimal | None = None) -> list[Finding]:
+    """Every reconciliation and numbering problem of a rubric, each naming the indicator and source line.
+
+    The first levels must add up to the total the rubric states, or, when it states none, to
+    ``expect_total`` if given.
+    """
     findings: list[Finding] = []
     last_at_level: dict[int, int] = {}
 
@@ -66,10 +70,11 @@ def check_rubric(rubric: Rubric) -> list[Finding]:
 
     visit(rubric.indicators, None)
     total = sum((i.points or Decimal(0) for i in rubric.indicators), Decimal(0))
-    if rubric.stated_total is not None and total != rubric.stated_total:
+    target = rubric.stated_total if rubric.stated_total is not None else expect_total
+    if target is not None and total != target:
+        said = "the rubric states" if rubric.stated_total is not None else "expected"
         findings.append(Finding(severity="error", code="total_mismatch",
-                                message=f"first-level indicators add up to {dec_str(total)}, "
-                                        f"the rubric states {dec_str(rubric.stated_total)}"))
+                                message=f"first-level indicators add up to {dec_str(total)}, {said} {dec_str(target)}"))
     for ind in rubric.walk():
         if "label_missing" in ind.flags:
             findings.append(Finding(severity="warning", code="label_missing",
