@@ -1,0 +1,354 @@
+"""The `zhibiao` command line: ingest, check, show, info, export."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import traceback
+from collections import Counter
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from zhibiao import __version__
+from zhibiao.errors import (
+    EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, InputNotFound, InvalidCatalogue, NoRubric, OutputError,
+    ZhibiaoError,
+)
+from zhibiao.model import Catalogue, dec_str
+from zhibiao.normalize.validate import check_articles, check_rubric
+from zhibiao.pipeline import info as read_info
+from zhibiao.pipeline import ingest as run_ingest
+
+__all__ = ["cli", "main", "console", "load_catalogue", "summary", "catalogue_schema"]
+
+NOTICE_SUFFIXES = {".txt", ".text"}
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all (temporary file, then rename)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise OutputError(str(path), exc.strerror or type(exc).__name__) from None
+
+
+def load_catalogue(path: str) -> Catalogue:
+    """Read and validate a catalogue JSON file; InvalidCatalogue names what is wrong."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputNotFound(path, exc.strerror or type(exc).__name__) from None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidCatalogue(path, f"not JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise InvalidCatalogue(path, "the top level must be an object")
+    version = data.get("schema_version")
+    if version is not None and version != Catalogue.model_fields["schema_version"].default:
+        raise InvalidCatalogue(path, f"schema_version {version!r} is not supported (this zhibiao writes "
+                                     f"{Catalogue.model_fields['schema_version'].default!r})")
+    try:
+        return Catalogue.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidCatalogue(path, f"{where}: {first['msg']} ({exc.error_count()} problem(s))") from None
+
+
+def _is_json(path: str) -> bool:
+    if path.lower().endswith(".json"):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(64).lstrip().startswith(b"{")
+    except OSError:
+        return False
+
+
+def _severity_counts(findings) -> str:
+    c = Counter(f.severity for f in findings)
+    return f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} note(s)"
+
+
+def summary(cat: Catalogue, name: str) -> str:
+    """A short report: document, each rubric's counts per level and its sum check."""
+    doc = cat.document
+    lines = [f"{name}: {doc.doc_number or '(no 文号)'} · {doc.issuer or '(issuer unknown)'}"
+             + (f" · {doc.date.isoformat()}" if doc.date else "")]
+    for n, rubric in enumerate(cat.rubrics, 1):
+        levels = Counter(i.level for i in rubric.walk())
+        names = rubric.level_names
+        counts = " · ".join(
+            f"{names[lv - 1] if lv - 1 < len(names) else f'level {lv}'} {levels[lv]}" for lv in sorted(levels))
+        firsts = " + ".join(dec_str(i.points) if i.points is not None else "?" for i in rubric.indicators)
+        errors = [f for f in rubric.findings if f.severity == "error"]
+        total = dec_str(rubric.total) if rubric.total is not None else "?"
+        lines.append(f"  rubric {n}: {rubric.title or '(untitled)'}")
+        lines.append(f"    {counts}")
+        lines.append(f"    total {total} = {firsts}"
+                     + (f" (stated {dec_str(rubric.stated_total)})" if rubric.stated_total is not None else ""))
+        sums = [f for f in errors if f.code in ("sum_mismatch", "total_mismatch")]
+        lines.append("    sum check: " + ("every level reconciles" if not sums else f"{len(sums)} mismatch(es)"))
+        lines.append(f"    findings: {_severity_counts(rubric.findings)}")
+        for f in rubric.findings:
+            if f.severity != "info":
+                lines.append(f"      {f.severity}: {f.message}")
+    for reg in cat.regulations:
+        lines.append(f"  regulation: {reg.title or '(untitled)'} · {len(reg.articles)} articles"
+                     + (f" · {_severity_counts(reg.findings)}" if reg.findings else ""))
+    return "\n".join(lines)
+
+
+def _has_errors(cat: Catalogue) -> bool:
+    return any(f.severity == "error" for f in cat.all_findings())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zhibiao")
+def cli() -> None:
+    """zhibiao (指标): turn the rubric (指标体系) in a notice into a checked indicator catalogue.
+
+    \b
+    Exit codes:
+      0 ok
+      1 checks found errors (sums, numbering, missing points)
+      2 no rubric in the notice
+      3 unreadable input (missing, empty, binary, undecodable, unsupported format)
+      4 invalid catalogue JSON
+      5 output not writable
+      64 usage error
+      70 internal error
+    """
+
+
+def _decimal_option(value: str | None, name: str):
+    if value is None:
+        return None
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        result = Decimal(value)
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not a decimal number", param_hint=name) from None
+    if not result.is_finite() or result <= 0:
+        raise click.BadParameter(f"{value!r} must be a positive number", param_hint=name)
+    return result
+
+
+def _ingest_one(src: Path, out: Path | None, echo, expected=None) -> Catalogue:
+    cat = run_ingest(src, expect_total=expected)
+    if out is not None:
+        _write_atomic(out, (cat.model_dump_json(indent=1) + "\n").encode("utf-8"))
+    echo(summary(cat, src.name))
+    if out is not None:
+        echo(f"  wrote {out}")
+    return cat
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Catalogue JSON to write (for a folder SOURCE: the output folder). '-' writes JSON to stdout.")
+@click.option("--expect-total", type=str, default=None, metavar="POINTS",
+              help="Total every rubric must reach when the notice prints none (e.g. 100).")
+def ingest(source: Path, output: Path | None, expect_total: str | None) -> None:
+    """Read a notice (or every notice in a folder) and write its catalogue JSON.
+
+    Prints a tree summary with counts per level and the sum check. The catalogue is written even
+    when its sums do not reconcile; the findings say where, and the exit code is 1.
+    """
+    expected = _decimal_option(expect_total, "--expect-total")
+    if source.is_dir():
+        _ingest_dir(source, output, expected)
+        return
+    if output is not None and str(output) == "-":
+        cat = run_ingest(source, expect_total=expected)
+        click.echo(cat.model_dump_json(indent=1))
+        click.echo(summary(cat, source.name), err=True)
+    else:
+        cat = _ingest_one(source, output, click.echo, expected)
+    if _has_errors(cat):
+        sys.exit(EXIT_FINDINGS)
+
+
+def _ingest_dir(folder: Path, outdir: Path | None, expected=None) -> None:
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in NOTICE_SUFFIXES)
+    if not files:
+        raise InputNotFound(str(folder), "no notice files (.txt) in this folder")
+    worst = EXIT_OK
+    status_rows = []
+    for path in files:
+        out = outdir / f"{path.stem}.json" if outdir else None
+        try:
+            cat = _ingest_one(path, out, click.echo, expected)
+            n = sum(1 for r in cat.rubrics for _ in r.walk())
+            status = "errors" if _has_errors(cat) else "ok"
+            if status == "errors":
+                worst = max(worst, EXIT_FINDINGS)
+            status_rows.append((path.name, len(cat.rubrics), n, len(cat.all_findings()), status))
+        except NoRubric:
+            click.echo(f"{path.name}: no rubric (narrative notice); nothing written")
+            status_rows.append((path.name, 0, 0, 0, "no rubric"))
+        except ZhibiaoError as exc:
+            click.echo(f"zhibiao: error: {exc.message()}", err=True)
+            status_rows.append((path.name, 0, 0, 0, "failed"))
+            worst = max(worst, exc.exit_code)
+        click.echo("")
+    click.echo(f"{'file':<32} {'rubrics':>7} {'indicators':>10} {'findings':>8}  status")
+    for name, rubrics, n, findings, status in status_rows:
+        click.echo(f"{name:<32} {rubrics:>7} {n:>10} {findings:>8}  {status}")
+    if worst:
+        sys.exit(worst)
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--expect-total", type=str, default=None, metavar="POINTS",
+              help="Total every rubric must reach when the notice prints none (e.g. 100).")
+def check(source: Path, expect_total: str | None) -> None:
+    """Validate a notice or a catalogue JSON: sums at every level, numbering, points on every leaf.
+
+    Each problem names the indicator id and source line. Exit code 1 when any error is found.
+    """
+    expected = _decimal_option(expect_total, "--expect-total")
+    if _is_json(str(source)):
+        cat = load_catalogue(str(source))
+        findings = []
+        for rubric in cat.rubrics:
+            findings += check_rubric(rubric, expected)
+        for reg in cat.regulations:
+            findings += check_articles(reg.articles)
+    else:
+        cat = run_ingest(source, expect_total=expected)
+        findings = cat.all_findings()
+    for f in findings:
+        if f.severity != "info":
+            where = f" [{f.indicator}]" if f.indicator else ""
+            click.echo(f"{f.severity}{where}: {f.message}")
+    click.echo(f"{source.name}: {_severity_counts(findings)}")
+    if any(f.severity == "error" for f in findings):
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.argument("catalogue", type=click.Path(path_type=Path))
+@click.option("--depth", type=click.IntRange(min=1), default=None, help="Show levels down to N only.")
+def show(catalogue: Path, depth: int | None) -> None:
+    """Print a catalogue JSON as an indented tree with points and flags."""
+    cat = load_catalogue(str(catalogue))
+    for rubric in cat.rubrics:
+        click.echo(f"{rubric.title or '(untitled)'}  [{dec_str(rubric.total) if rubric.total is not None else '?'}分]")
+        for ind in rubric.walk():
+            if depth is not None and ind.level > depth:
+                continue
+            pts = f"（{dec_str(ind.points)}分）" if ind.points is not None else ""
+            flags = f"  [{', '.join(ind.flags)}]" if ind.flags else ""
+            owner = f"  — {ind.owner}" if ind.owner else ""
+            label = f"{ind.marker or ''}{ind.text}" or "(label not printed)"
+            click.echo(f"{'  ' * ind.level}{ind.id:<10} {label}{pts}{owner}{flags}")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the document block as JSON.")
+def info(source: Path, as_json: bool) -> None:
+    """Print a notice's document block: 文号, issuer, title, date, forwarded and cited 文号."""
+    doc = read_info(source)
+    if as_json:
+        click.echo(doc.model_dump_json(indent=1))
+        return
+    click.echo(f"文号:       {doc.doc_number or '-'}")
+    click.echo(f"issuer:     {doc.issuer or '-'}")
+    click.echo(f"title:      {doc.title or '-'}")
+    click.echo(f"date:       {doc.date.isoformat() if doc.date else '-'}")
+    click.echo(f"forwards:   {', '.join(doc.forwards) or '-'}")
+    click.echo(f"implements: {', '.join(doc.implements) or '-'}")
+    click.echo(f"cites:      {', '.join(doc.cites) or '-'}")
+    click.echo(f"sha256:     {doc.sha256}")
+
+
+@cli.command()
+@click.argument("catalogue", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), required=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write (default: next to the catalogue, same name, new suffix). '-' for CSV on stdout.")
+def export(catalogue: Path, fmt: str, output: Path | None) -> None:
+    """Export a catalogue JSON as a flat table: id, path, level, marker, text, points, owner, refs, flags."""
+    from zhibiao.export import to_csv, write_xlsx
+
+    cat = load_catalogue(str(catalogue))
+    if fmt == "csv" and output is not None and str(output) == "-":
+        click.echo(to_csv(cat), nl=False)
+        return
+    out = output or catalogue.with_suffix(f".{fmt}")
+    if fmt == "csv":
+        _write_atomic(out, to_csv(cat).encode("utf-8-sig"))
+    else:
+        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=out.parent if out.parent.exists() else None)
+        os.close(fd)
+        try:
+            write_xlsx(cat, tmp)
+            _write_atomic(out, Path(tmp).read_bytes())
+        finally:
+            os.unlink(tmp)
+    click.echo(f"wrote {out}")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the catalogue contract (published as docs/catalogue.schema.json)."""
+    click.echo(json.dumps(catalogue_schema(), ensure_ascii=False, indent=1))
+
+
+def catalogue_schema() -> dict:
+    """The JSON Schema of what `zhibiao ingest` writes."""
+    return Catalogue.model_json_schema(mode="serialization")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: run the CLI, turning every user mistake into a message and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="zhibiao", standalone_mode=False)
+    except ZhibiaoError as exc:
+        click.echo(f"zhibiao: error: {exc.message()}", err=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.Abort:
+        click.echo("zhibiao: aborted", err=True)
+        return 130
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except Exception:  # a bug in zhibiao, not the user's mistake
+        click.echo("zhibiao: internal error; please report it with the input file "
+                   "(set ZHIBIAO_DEBUG=1 for details)", err=True)
+        if os.environ.get("ZHIBIAO_DEBUG"):
+            traceback.print_exc()
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def console() -> None:
+    """setuptools console-script wrapper: exit with main()'s code."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    console()

@@ -1,0 +1,64 @@
+"""Flat exports of a catalogue (CSV, XLSX): one row per indicator, what Excel users and scoring systems import."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from zhibiao.model import Catalogue, Indicator, dec_str
+
+__all__ = ["COLUMNS", "rows", "to_csv", "write_xlsx"]
+
+COLUMNS = ["rubric", "id", "path", "level", "marker", "text", "points", "owner", "refs", "flags", "deduction"]
+
+
+def _label(ind: Indicator) -> str:
+    return f"{ind.marker or ''}{ind.text}" or f"[{ind.id}]"
+
+
+def rows(catalogue: Catalogue) -> Iterator[list]:
+    """Yield one row per indicator, in document order, across every rubric."""
+    for r_index, rubric in enumerate(catalogue.rubrics, start=1):
+
+        def visit(items: list[Indicator], trail: list[str]):
+            for ind in items:
+                yield [
+                    r_index, ind.id, " > ".join(trail), ind.level, ind.marker or "", ind.text,
+                    dec_str(ind.points) if ind.points is not None else "", ind.owner or "",
+                    "; ".join(ind.refs), "; ".join(ind.flags), ind.deduction.text if ind.deduction else "",
+                ]
+                yield from visit(ind.children, trail + [_label(ind)])
+
+        yield from visit(rubric.indicators, [])
+
+
+def to_csv(catalogue: Catalogue) -> str:
+    """CSV text with a header row (write it with a UTF-8 BOM so Excel reads the Chinese)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows(catalogue))
+    return buf.getvalue()
+
+
+def write_xlsx(catalogue: Catalogue, path: str) -> None:
+    """An XLSX workbook: frozen header, filters, points as numbers."""
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "indicators"
+    ws.append(COLUMNS)
+    points_col = COLUMNS.index("points")
+    for row in rows(catalogue):
+        if row[points_col] != "":
+            row[points_col] = Decimal(row[points_col])
+        ws.append(row)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    for col, width in zip("ABCDEFGHIJK", (7, 12, 40, 6, 8, 60, 8, 20, 24, 20, 30)):
+        ws.column_dimensions[col].width = width
+    wb.save(path)
