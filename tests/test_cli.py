@@ -1,0 +1,194 @@
+"""The command line: help on every command, exit codes, outputs written whole or not at all."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from zhibiao.cli import catalogue_schema, cli, main
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+DATA = Path(__file__).resolve().parent / "data"
+SEED_2019 = CORPUS / "001_5886f06ed561739e.txt"
+SEED_2023 = CORPUS / "000_1c204f1614fc8d36.txt"
+NARRATIVE = CORPUS / "002_c943348d01e8f118.txt"
+
+
+def run(args, capsys):
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_help(name):
+    command = cli.commands[name]
+    assert command.help and len(command.help.strip()) > 20, f"`zhibiao {name}` lacks help text"
+    for param in command.params:
+        if param.param_type_name == "option":
+            assert param.help, f"option {param.opts} of `zhibiao {name}` lacks help"
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+def test_top_level_help_documents_exit_codes():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for code in ("0 ok", "1 checks", "2 no rubric", "3 unreadable", "4 invalid catalogue"):
+        assert code in result.output
+
+
+def test_ingest_writes_catalogue_and_prints_summary(tmp_path, capsys):
+    out = tmp_path / "c.json"
+    code, stdout, _ = run(["ingest", SEED_2019, "-o", out], capsys)
+    assert code == 0
+    assert "一级指标 5 · 二级指标 20 · 三级指标 59 · 工作要求及分值构成 170" in stdout
+    assert "sum check: every level reconciles" in stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["schema_version"] == "1.0"
+    assert data["document"]["doc_number"] == "陕司通〔2019〕164号"
+
+
+def test_ingest_json_to_stdout(capsys):
+    code, stdout, stderr = run(["ingest", SEED_2023, "-o", "-"], capsys)
+    assert code == 0
+    assert json.loads(stdout)["rubrics"][0]["title"] == "陕西省行政执法质量考评指标体系（2023年版）"
+    assert "every level reconciles" in stderr
+
+
+def test_narrative_notice_has_no_rubric_but_has_info(tmp_path, capsys):
+    out = tmp_path / "none.json"
+    code, _, stderr = run(["ingest", NARRATIVE, "-o", out], capsys)
+    assert code == 2
+    assert "002_c943348d01e8f118.txt" in stderr and "no rubric" in stderr
+    assert "Traceback" not in stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    code, stdout, _ = run(["info", NARRATIVE], capsys)
+    assert code == 0
+    assert "陕司通〔2023〕31号" in stdout
+    code, stdout, _ = run(["info", NARRATIVE, "--json"], capsys)
+    assert json.loads(stdout)["doc_number"] == "陕司通〔2023〕31号"
+
+
+def test_ingest_folder_reports_every_file(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for src in (SEED_2019, NARRATIVE, DATA / "binary.bin"):
+        shutil.copy(src, folder / (src.stem + ".txt"))
+    code, stdout, stderr = run(["ingest", folder, "-o", tmp_path / "out"], capsys)
+    assert code == 3, "a failed file makes the batch exit non-zero"
+    assert "binary.txt" in stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["001_5886f06ed561739e.json"]
+    table = stdout[stdout.index("file "):]
+    assert "no rubric" in table and "failed" in table and " ok" in table
+
+
+def test_check_json_catches_edited_points(tmp_path, capsys):
+    out = tmp_path / "c.json"
+    run(["ingest", SEED_2019, "-o", out], capsys)
+    code, stdout, _ = run(["check", out], capsys)
+    assert code == 0 and "0 error(s)" in stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["rubrics"][0]["indicators"][0]["children"][0]["children"][0]["children"][0]["points"] = "0.7"
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, stdout, _ = run(["check", out], capsys)
+    assert code == 1
+    assert "[1.1.1]" in stdout and "sum_mismatch" not in stdout
+    assert "1.1.1 has 1 points but its children add up to 1.2" in stdout
+
+
+def test_check_expect_total(capsys):
+    code, stdout, _ = run(["check", SEED_2019, "--expect-total", "100"], capsys)
+    assert code == 0
+    code, stdout, _ = run(["check", SEED_2019, "--expect-total", "90"], capsys)
+    assert code == 1
+    assert "add up to 100, expected 90" in stdout
+
+
+def test_show_depth(tmp_path, capsys):
+    out = tmp_path / "c.json"
+    run(["ingest", SEED_2023, "-o", out], capsys)
+    code, stdout, _ = run(["show", out, "--depth", "2"], capsys)
+    assert code == 0
+    lines = [line for line in stdout.splitlines() if line.startswith("  ")]
+    assert len(lines) == 9 + 35
+    assert "7.2" in stdout and "(label not printed)" in stdout and "label_missing" in stdout
+
+
+def test_export_csv_and_xlsx(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "c.json"
+    run(["ingest", SEED_2023, "-o", out], capsys)
+    code, _, _ = run(["export", out, "--format", "csv"], capsys)
+    assert code == 0
+    raw = (tmp_path / "c.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "CSV starts with a BOM so Excel reads UTF-8"
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 9 + 35 + 187 + 18
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["7.2"]["flags"] == "label_missing; inferred_from_sum" and by_id["7.2"]["points"] == "2"
+    assert by_id["9.1.8"]["refs"] == "陕司通〔2022〕26号"
+    assert by_id["1.5.16"]["path"] == "一、行政执法办案 > (五)定案证据"
+    code, _, _ = run(["export", out, "--format", "xlsx", "-o", tmp_path / "c.xlsx"], capsys)
+    assert code == 0
+    ws = load_workbook(tmp_path / "c.xlsx").active
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["rubric", "id", "path", "level"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    assert ws.max_row == 1 + len(rows)
+    values = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=7).value for r in range(2, ws.max_row + 1)}
+    assert str(values["8.5.185"]) == "0.3"
+
+
+@pytest.mark.parametrize("bad, reason", [
+    ('{"schema_version": "1.0"}', "document"),
+    ("not json at all", "not JSON"),
+    ('{"schema_version": "9.9", "document": {}, "rubrics": []}', "schema_version"),
+    ("[1, 2]", "top level"),
+])
+def test_invalid_catalogue_json(tmp_path, capsys, bad, reason):
+    path = tmp_path / "bad.json"
+    path.write_text(bad, encoding="utf-8")
+    for command in (["check", path], ["show", path], ["export", path, "--format", "csv"]):
+        code, _, stderr = run(command, capsys)
+        assert code == 4, command
+        assert "bad.json" in stderr and reason in stderr
+        assert "Traceback" not in stderr
+    assert not (tmp_path / "bad.csv").exists()
+
+
+def test_float_points_are_refused(tmp_path, capsys):
+    out = tmp_path / "c.json"
+    run(["ingest", SEED_2019, "-o", out], capsys)
+    text = out.read_text(encoding="utf-8").replace('"points": "24"', '"points": 24.0', 1)
+    out.write_text(text, encoding="utf-8")
+    code, _, stderr = run(["check", out], capsys)
+    assert code == 4 and "float" in stderr
+
+
+def test_usage_errors_have_their_own_code(capsys):
+    code, _, stderr = run(["ingest"], capsys)
+    assert code == 64 and "Missing argument" in stderr
+    code, _, _ = run(["nonsense"], capsys)
+    assert code == 64
+
+
+def test_unwritable_output(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, stderr = run(["ingest", SEED_2019, "-o", blocker / "c.json"], capsys)
+    assert code == 5 and "cannot write output" in stderr
+
+
+def test_published_schema_is_current():
+    published = json.loads((ROOT / "docs" / "catalogue.schema.json").read_text(encoding="utf-8"))
+    assert published == catalogue_schema(), "docs/catalogue.schema.json is stale: run `zhibiao schema`"

@@ -1,0 +1,73 @@
+"""Tree recovery on small real-looking files, one per symptom, plus the facts the issue names for 000."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from zhibiao.pipeline import ingest
+
+DATA = Path(__file__).resolve().parent / "data"
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _index(rubric):
+    return {i.id: i for i in rubric.walk()}
+
+
+def test_labels_printed_after_their_items():
+    """Second-level labels printed below their items, and two labels missing, still give the right tree."""
+    rubric = ingest(DATA / "scrambled_labels.txt").rubrics[0]
+    ids = _index(rubric)
+    assert [c.number for c in ids["1.1"].children] == [1, 2]
+    assert [c.number for c in ids["1.2"].children] == [3, 4]
+    assert [c.number for c in ids["1.3"].children] == [5, 6]
+    for ident, items, points in (("2.2", [9, 10], "2"), ("2.3", [11, 12], "1")):
+        node = ids[ident]
+        assert node.flags == ["label_missing", "inferred_from_sum"]
+        assert node.text == "" and node.marker is None
+        assert [c.number for c in node.children] == items and node.points == Decimal(points)
+    assert not [f for f in rubric.findings if f.severity == "error"]
+    assert {f.code for f in rubric.findings} >= {"label_missing", "tree_from_sums"}
+
+
+def test_sum_mismatch_is_reported_not_hidden():
+    rubric = ingest(DATA / "sum_mismatch.txt").rubrics[0]
+    errors = [f for f in rubric.findings if f.severity == "error"]
+    assert [(f.code, f.indicator) for f in errors] == [("sum_mismatch", "1.1")]
+    assert errors[0].source.lines == (4, 4)
+
+
+def test_2023_seed_duplicate_annual_block_is_reported():
+    rubric = ingest(CORPUS / "000_1c204f1614fc8d36.txt").rubrics[0]
+    dups = [f for f in rubric.findings if f.code == "duplicate_dropped"]
+    assert len(dups) == 7, "annual items 1-7 are printed twice"
+    assert all(f.source and f.source.lines == (129, 129) for f in dups)
+    ids = _index(rubric)
+    assert len([i for i in ids if i.startswith("9.1.")]) == 13 and len([i for i in ids if i.startswith("9.2.")]) == 5
+    assert ids["9.1.1"].refs == ["国办发〔2023〕27号"]
+
+
+def test_2023_seed_missing_labels():
+    rubric = ingest(CORPUS / "000_1c204f1614fc8d36.txt").rubrics[0]
+    ids = _index(rubric)
+    assert [i.id for i in rubric.walk() if "label_missing" in i.flags] == ["7.2", "7.3"]
+    assert [c.number for c in ids["7.2"].children] == [148, 149, 150]
+    assert [c.number for c in ids["7.3"].children] == list(range(151, 161))
+    assert {f.indicator for f in rubric.findings if f.code == "label_missing"} == {"7.2", "7.3"}
+
+
+def test_repeated_page_header_in_other_words_is_reported():
+    rubric = ingest(CORPUS / "003_fbbff5f31bb9ffc0.txt").rubrics[0]
+    differs = [f for f in rubric.findings if f.code == "repeated_label_differs"]
+    assert len(differs) == 1 and differs[0].source.lines[0] == 393
+    assert _index(rubric)["4"].text == "全面推进行政执法信息化建设"
+
+
+def test_regulation_articles_switch_numbering_style():
+    regs = ingest(CORPUS / "004_46f67c8260b90ac6.txt").regulations
+    assert [len(r.articles) for r in regs] == [9, 37, 11]
+    markers = [a.marker for a in regs[1].articles]
+    assert markers[21:23] == ["第22条", "第二十三条"]
+    assert [a.number for a in regs[1].articles] == list(range(1, 38))
+    assert not any(r.findings for r in regs)
