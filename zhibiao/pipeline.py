@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 
 from zhibiao import extract
 from zhibiao.errors import NoRubric
@@ -19,10 +20,10 @@ def info(path: str | os.PathLike) -> DocumentInfo:
     return document_info(extract.read(path))
 
 
-def ingest(path: str | os.PathLike, *, require_rubric: bool = True) -> Catalogue:
+def ingest(path: str | os.PathLike, *, require_rubric: bool = True, expect_total: Decimal | None = None) -> Catalogue:
     """Read a notice and recover its rubrics; NoRubric when it has none."""
     layout = extract.read(path)
-    rubrics = find_rubrics(layout)
+    rubrics = find_rubrics(layout, expect_total)
     if require_rubric and not rubrics:
         raise NoRubric(str(path), "it reads as a narrative notice; `zhibiao info` shows its 文号 and citations")
     return Catalogue(document=document_info(layout), rubrics=rubrics, regulations=find_regulations(layout))
