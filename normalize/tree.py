@@ -11,7 +11,7 @@ from .docnum import find_all
 from .numbering import STYLES
 from .stream import Entry
 
-__all__ = ["Node", "dedupe", "assign_levels", "build_tree"]
+__all__ = ["Node", "dedupe", "assign_levels", "build_by_order", "build_by_sums", "build_tree", "to_indicators"]
 
 
 @dataclass
