@@ -11,8 +11,13 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2018-\u201d"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _WS = re.compile(r"\s+")
-# the web page's share-on-WeChat line, which can be glued to the text before it
-SHARE_LINE = re.compile(r"打开微信\s*[,，]\s*点击底部的\s*[“\"]发现[”\"]\s*[,，]\s*使用\s*[“\"]扫一扫[”\"]\s*即可将网页分享至朋友圈\s*。?")
+# the web page's share-on-WeChat line, which can be glued to the text before it and broken by a
+# line wrap anywhere, even inside a word
+_SHARE_CLASSES = {",": "[,，]", "“": "[“\"]", "”": "[”\"]"}
+SHARE_LINE = re.compile(
+    r"\s*".join(_SHARE_CLASSES.get(ch, re.escape(ch)) for ch in "打开微信,点击底部的“发现”,使用“扫一扫”即可将网页分享至朋友圈")
+    + r"\s*。?"
+)
 
 
 def strip_markup(text: str) -> str:

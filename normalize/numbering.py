@@ -109,7 +109,7 @@ def parse_marker(text: str, pos: int = 0, *, bare_expected: int | None = None) -
         if not m:
             continue
         raw = m.group(1)
-        if style == "cn_dun" and len(raw) > 4:
+        if style == "cn_dun" and len(raw) > 7:
             continue
         try:
             number = _value(style, raw)
