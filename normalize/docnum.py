@@ -9,13 +9,13 @@ __all__ = ["DOCNUM", "canonical", "find_all"]
 # agency prefix: CJK characters (no punctuation); year in any bracket; number; 号
 DOCNUM = re.compile(
     r"(?P<prefix>[\u4e00-\u9fff]{1,12}?)\s*[〔\[（(【［]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]）)】］]\s*"
-    r"(?P<num>第?\s*\d{1,5})\s*号"
+    r"第?\s*(?P<num>\d{1,5})\s*号"
 )
-_LEADING_NOISE = re.compile(r"^(?:见|按照|根据|依据|印发|转发|以|和|及|与|的|于|自|由|对|是)+")
+_LEADING_NOISE = re.compile(r"^(?:详见|参见|按照|根据|依据|印发|转发|以及|见|和|及|与|并|或)+")
 
 
 def _clean_prefix(prefix: str) -> str:
-    return _LEADING_NOISE.sub("", prefix)
+    return _LEADING_NOISE.sub("", prefix) or prefix
 
 
 def canonical(text: str) -> str | None:
