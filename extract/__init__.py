@@ -1,52 +1,110 @@
-"""Readers: file -> Layout (paragraphs and table cells with provenance). One module per format."""
+"""Readers: file -> Layout (paragraphs and table cells with provenance). One module per format.
+
+Every reader has the same contract, ``read_<format>(data: bytes, name: str, sha256: str) -> Layout``,
+and raises only ``zhibiao.errors`` exceptions for bad input. No reader object (pdfplumber page,
+python-docx table, lxml element) leaves this package.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import zipfile
 from pathlib import Path
 
-from zhibiao.errors import EmptyInput, InputNotFound, NotText, UnsupportedFormat
+from zhibiao.errors import CorruptFile, EmptyInput, FileTooLarge, InputNotFound, UnsupportedFormat, ZhibiaoError
 from zhibiao.model import Layout
 
-from . import text
-
-__all__ = ["read", "sniff", "MAX_BYTES_DEFAULT"]
+__all__ = ["read", "sniff", "max_bytes", "MAX_BYTES_DEFAULT", "FORMATS"]
 
 MAX_BYTES_DEFAULT = 50 * 1024 * 1024
+FORMATS = ("txt", "pdf", "docx", "html")
+_EXTENSIONS = {".txt": "txt", ".text": "txt", ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
+
+
+def max_bytes() -> int:
+    """The size limit: ZHIBIAO_MAX_BYTES if set, else 50 MiB."""
+    value = os.environ.get("ZHIBIAO_MAX_BYTES")
+    if value:
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    return MAX_BYTES_DEFAULT
 
 
 def sniff(data: bytes) -> str:
-    """Name the format from the content's magic bytes, whatever the extension says."""
-    if data.startswith(b"%PDF"):
+    """Name the format from the content's magic bytes, whatever the extension says.
+
+    Returns one of FORMATS, or 'ole' (legacy .doc/.wps/.xls), 'zip' (a zip that is not DOCX).
+    """
+    if data.lstrip()[:5] == b"%PDF-":
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
-        return "zip"
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile:
+            return "zip"
+        return "docx" if "word/document.xml" in names else "zip"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
-    head = data[:512].lstrip().lower()
-    if head.startswith(b"<!doctype html") or head.startswith(b"<html"):
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html")) or (head.startswith(b"<") and b"<html" in head):
         return "html"
     return "txt"
 
 
-def read(path: str | os.PathLike, display_name: str | None = None) -> Layout:
+def _reader(kind: str):
+    if kind == "txt":
+        from .text import read_text
+        return read_text
+    if kind == "pdf":
+        from .pdf import read_pdf
+        return read_pdf
+    if kind == "docx":
+        from .docx import read_docx
+        return read_docx
+    if kind == "html":
+        from .html import read_html
+        return read_html
+    raise AssertionError(kind)
+
+
+def read(path: str | os.PathLike, display_name: str | None = None, *, limit: int | None = None) -> Layout:
     """Read a notice file into a Layout, refusing input that is not a notice."""
     p = Path(path)
     name = display_name or p.name
+    limit = max_bytes() if limit is None else limit
     try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise IsADirectoryError(21, "is a folder")
+        if size > limit:
+            raise FileTooLarge(str(path), f"{size:,} bytes, limit {limit:,}")
         data = p.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, PermissionError, OSError) as exc:
+    except ZhibiaoError:
+        raise
+    except OSError as exc:
         raise InputNotFound(str(path), exc.strerror or type(exc).__name__) from None
     if not data.strip():
         raise EmptyInput(str(path))
     kind = sniff(data)
-    if kind in ("pdf", "zip", "html"):
-        raise UnsupportedFormat(str(path), f"{kind.upper()} input is not supported yet; give a text file")
     if kind == "ole":
-        raise UnsupportedFormat(str(path), "legacy .doc/.wps (OLE) file: convert it to DOCX or PDF first")
+        raise UnsupportedFormat(str(path), "legacy Word/WPS file (.doc/.wps): convert it to DOCX or PDF first")
+    if kind == "zip":
+        if p.suffix.lower() == ".docx":
+            raise CorruptFile(str(path), "not a valid DOCX package")
+        raise UnsupportedFormat(str(path), "a zip archive that is not a Word document (DOCX)")
     sha = hashlib.sha256(data).hexdigest()
     try:
-        return text.read_text(data, name, sha)
-    except NotText as exc:
-        raise NotText(str(path), exc.detail) from None
+        layout = _reader(kind)(data, name, sha)
+    except ZhibiaoError as exc:
+        exc.path = str(path)
+        raise type(exc)(str(path), exc.detail) from None
+    claimed = _EXTENSIONS.get(p.suffix.lower())
+    if claimed and claimed != kind:
+        layout.warnings.append(f"the extension says {claimed.upper()} but the content is {kind.upper()}; "
+                               f"read as {kind.upper()}")
+    return layout

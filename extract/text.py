@@ -41,10 +41,7 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
     Tables come as tab-separated rows (one line a row, blank lines allowed between rows) or
     as pipe-terminated cells (one cell a line ending in '|', lines of only pipes closing a row).
     """
-    try:
-        text, encoding = decode(data)
-    except UndecodableText as exc:
-        raise UndecodableText(name, exc.detail) from None
+    text, encoding = decode(data)
     lines = text.splitlines()
     blocks = []
     i = 0
@@ -59,11 +56,14 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
             cells: list[Cell] = []
             start = i
             row = 0
+            page = 1
             last = i
             while i < n and (_is_tab_row(lines[i]) or not lines[i].strip()):
                 if _is_tab_row(lines[i]):
+                    if i > last + 1:
+                        page += 1  # a blank line inside a converted table marks a page break
                     for col, part in enumerate(lines[i].split("\t")):
-                        cells.append(Cell(text=part, row=row, col=col, source=src(i, i)))
+                        cells.append(Cell(text=part, row=row, col=col, page=page, source=src(i, i)))
                     row += 1
                     last = i
                 i += 1

@@ -17,6 +17,10 @@ __all__ = [
     "NotText",
     "UndecodableText",
     "UnsupportedFormat",
+    "FileTooLarge",
+    "EncryptedPDF",
+    "NoTextLayer",
+    "CorruptFile",
     "NoRubric",
     "InvalidCatalogue",
     "OutputError",
@@ -78,6 +82,30 @@ class UndecodableText(ZhibiaoError):
 
 class UnsupportedFormat(ZhibiaoError):
     """file format is not supported"""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class FileTooLarge(ZhibiaoError):
+    """file is larger than the size limit (set ZHIBIAO_MAX_BYTES or --max-bytes to raise it); refused before parsing"""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class EncryptedPDF(ZhibiaoError):
+    """PDF is encrypted or password-protected: save an unprotected copy first"""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class NoTextLayer(ZhibiaoError):
+    """PDF has no text layer (scanned image), OCR needed"""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class CorruptFile(ZhibiaoError):
+    """file is damaged or truncated and cannot be read"""
 
     exit_code = EXIT_BAD_INPUT
 

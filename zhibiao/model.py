@@ -12,6 +12,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Points",
     "dec_str",
+    "Region",
     "Source",
     "Cell",
     "Table",
@@ -66,25 +67,44 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Region(_Model):
+    """A rectangle on a PDF page, in PDF points with the origin at the top-left (pdfplumber's x0, top, x1, bottom)."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+
+
 class Source(_Model):
-    """Where a piece of text came from: file plus line range (text), page and bbox (PDF), or a locator."""
+    """Where a piece of text came from: line range (text), pages and regions (PDF), or a locator (DOCX, HTML)."""
 
     file: str
     lines: tuple[int, int] | None = None
     pages: list[int] | None = None
-    bbox: tuple[float, float, float, float] | None = None
+    regions: list[Region] | None = None
     locator: str | None = None
 
     def span(self, other: "Source") -> "Source":
-        """Return the smallest source covering both."""
+        """Return the smallest source covering both (regions on the same page are united)."""
         if self.lines and other.lines:
             lines = (min(self.lines[0], other.lines[0]), max(self.lines[1], other.lines[1]))
         else:
             lines = self.lines or other.lines
-        return Source(file=self.file, lines=lines, pages=self.pages, bbox=self.bbox, locator=self.locator)
+        pages = sorted(set(self.pages or []) | set(other.pages or [])) or None
+        regions = list(self.regions or [])
+        for region in other.regions or []:
+            for i, mine in enumerate(regions):
+                if mine.page == region.page:
+                    a, b = mine.bbox, region.bbox
+                    regions[i] = Region(page=mine.page, bbox=(min(a[0], b[0]), min(a[1], b[1]),
+                                                              max(a[2], b[2]), max(a[3], b[3])))
+                    break
+            else:
+                regions.append(region)
+        return Source(file=self.file, lines=lines, pages=pages, regions=regions or None,
+                      locator=self.locator or other.locator)
 
     def label(self) -> str:
-        """Human-readable location, e.g. 'notice.txt:12-14'."""
+        """Human-readable location, e.g. 'notice.txt:12-14' or 'notice.pdf p.3,4'."""
         where = self.file
         if self.lines:
             a, b = self.lines
@@ -104,6 +124,7 @@ class Cell(_Model):
     col: int
     row_span: int = 1
     col_span: int = 1
+    page: int | None = None  # page the cell starts on (PDF page; for text conversions, blank-line segment)
     source: Source
 
 
@@ -133,6 +154,8 @@ class Layout(_Model):
     sha256: str
     format: Literal["txt", "pdf", "docx", "html"]
     encoding: str | None = None
+    pages: int | None = None
+    warnings: list[str] = []
     blocks: list[Block]
 
 
