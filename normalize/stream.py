@@ -30,6 +30,7 @@ class Entry:
     raw: str
     source: Source
     cell: tuple[int, int, int]  # (table, row, col) for layout evidence
+    page_top: bool = False  # its cell is in the first row of a new page: it may continue the cell above
     points: Decimal | None = None
     unit_printed: bool = True
     refs: list[str] = field(default_factory=list)
@@ -97,7 +98,7 @@ class _Reader:
     def has_owner_column(self) -> bool:
         return any(OWNER_HEADER.search(h) for h in self.header)
 
-    def feed(self, text: str, source: Source, cell: tuple[int, int, int]) -> None:
+    def feed(self, text: str, source: Source, cell: tuple[int, int, int], page_top: bool = False) -> None:
         text = strip_markup(text)
         pos = _skip(text, 0)
         while pos < len(text):
@@ -105,7 +106,8 @@ class _Reader:
             if marker and marker.style != "article":
                 pb = find_points(text, marker.end)
                 end = pb.start if pb else len(text)
-                entry = Entry(marker.style, marker.number, marker.text, text[marker.end:end], source, cell)
+                entry = Entry(marker.style, marker.number, marker.text, text[marker.end:end], source, cell,
+                              page_top=page_top)
                 if pb:
                     entry.points, entry.unit_printed, entry.refs = pb.points, pb.unit_printed, pb.refs
                     pos = pb.end
@@ -166,9 +168,15 @@ def read_stream(blocks: list, start: int, stop: int, file: str, table_index: int
     for b in range(start, stop):
         block = blocks[b]
         if isinstance(block, Table):
+            first_row_of_page: dict[int, int] = {}
+            for c in block.cells:
+                if c.page is not None:
+                    first_row_of_page.setdefault(c.page, c.row)
+            first_page = min(first_row_of_page, default=None)
             for c in block.cells:
                 if c.text.strip():
-                    reader.feed(c.text, c.source, (table_index, c.row, c.col))
+                    top = c.page is not None and c.page != first_page and first_row_of_page[c.page] == c.row
+                    reader.feed(c.text, c.source, (table_index, c.row, c.col), top)
         elif isinstance(block, Paragraph):
             reader.feed(block.text, block.source, (table_index, b, 0))
     return Stream(reader.entries, reader.header, reader.findings, start, stop - 1)

@@ -127,9 +127,14 @@ def build_by_order(entries: list[Entry]) -> tuple[list[Node], list[Finding]]:
 
 
 def _strong(leaves: list[Entry], j: int) -> bool:
-    """Layout evidence that leaves j-1 and j belong to different groups: other cells of the same row."""
-    a, b = leaves[j - 1].cell, leaves[j].cell
-    return a[0] == b[0] and a[1] == b[1] and a[2] != b[2]
+    """Layout evidence that leaves j-1 and j belong to different groups: they sit in different cells,
+    and the second cell is not the top of a new page (where a cell cut by the page break goes on)."""
+    a, b = leaves[j - 1], leaves[j]
+    if a.cell == b.cell:
+        return False
+    if a.cell[:2] == b.cell[:2]:
+        return True  # other cells of one row
+    return not b.page_top
 
 
 def _consume(leaves: list[Entry], pos: int, stop: int, target: Decimal) -> int | None:

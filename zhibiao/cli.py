@@ -25,7 +25,7 @@ from zhibiao.pipeline import ingest as run_ingest
 
 __all__ = ["cli", "main", "console", "load_catalogue", "summary", "catalogue_schema"]
 
-NOTICE_SUFFIXES = {".txt", ".text"}
+NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm"}
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -165,15 +165,19 @@ def _ingest_one(src: Path, out: Path | None, echo, expected=None) -> Catalogue:
               help="Catalogue JSON to write (for a folder SOURCE: the output folder). '-' writes JSON to stdout.")
 @click.option("--expect-total", type=str, default=None, metavar="POINTS",
               help="Total every rubric must reach when the notice prints none (e.g. 100).")
-def ingest(source: Path, output: Path | None, expect_total: str | None) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Folder SOURCE: ingest this many files in parallel.")
+def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: int) -> None:
     """Read a notice (or every notice in a folder) and write its catalogue JSON.
 
     Prints a tree summary with counts per level and the sum check. The catalogue is written even
-    when its sums do not reconcile; the findings say where, and the exit code is 1.
+    when its sums do not reconcile; the findings say where, and the exit code is 1. For a folder,
+    every .txt/.pdf/.docx/.html notice is read, failures are reported without stopping the batch,
+    a summary table ends the run, and the exit code is non-zero if any file failed.
     """
     expected = _decimal_option(expect_total, "--expect-total")
     if source.is_dir():
-        _ingest_dir(source, output, expected)
+        _ingest_dir(source, output, expected, jobs)
         return
     if output is not None and str(output) == "-":
         cat = run_ingest(source, expect_total=expected)
@@ -185,32 +189,65 @@ def ingest(source: Path, output: Path | None, expect_total: str | None) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
-def _ingest_dir(folder: Path, outdir: Path | None, expected=None) -> None:
+def _batch_one(path: Path, out: Path | None, expected) -> tuple[str, str, tuple, int]:
+    """Ingest one file of a batch; return (report, error message, status row, exit code). Runs in a worker."""
+    lines: list[str] = []
+    try:
+        cat = _ingest_one(path, out, lines.append, expected)
+    except NoRubric:
+        return (f"{path.name}: no rubric (narrative notice); nothing written", "",
+                (path.name, 0, 0, 0, "no rubric"), EXIT_OK)
+    except ZhibiaoError as exc:
+        return "", f"zhibiao: error: {exc.message()}", (path.name, 0, 0, 0, "failed"), exc.exit_code
+    n = sum(1 for r in cat.rubrics for _ in r.walk())
+    status = "errors" if _has_errors(cat) else "ok"
+    row = (path.name, len(cat.rubrics), n, len(cat.all_findings()), status)
+    return "\n".join(lines), "", row, EXIT_FINDINGS if status == "errors" else EXIT_OK
+
+
+def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int = 1) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in NOTICE_SUFFIXES)
     if not files:
-        raise InputNotFound(str(folder), "no notice files (.txt) in this folder")
+        raise InputNotFound(str(folder), f"no notice files ({', '.join(sorted(NOTICE_SUFFIXES))}) in this folder")
+    outs = [outdir / f"{p.stem}{'' if p.suffix.lower() == '.txt' else p.suffix.lower().replace('.', '_')}.json"
+            if outdir else None for p in files]
+    results: dict[int, tuple] = {}
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
+                  transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("ingest", total=len(files))
+        if jobs > 1:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = {pool.submit(_batch_one, p, o, expected): i for i, (p, o) in enumerate(zip(files, outs))}
+                from concurrent.futures import as_completed
+
+                for fut in as_completed(futures):
+                    results[futures[fut]] = fut.result()
+                    progress.advance(task)
+        else:
+            for i, (p, o) in enumerate(zip(files, outs)):
+                progress.update(task, description=p.name)
+                results[i] = _batch_one(p, o, expected)
+                progress.advance(task)
     worst = EXIT_OK
-    status_rows = []
-    for path in files:
-        out = outdir / f"{path.stem}.json" if outdir else None
-        try:
-            cat = _ingest_one(path, out, click.echo, expected)
-            n = sum(1 for r in cat.rubrics for _ in r.walk())
-            status = "errors" if _has_errors(cat) else "ok"
-            if status == "errors":
-                worst = max(worst, EXIT_FINDINGS)
-            status_rows.append((path.name, len(cat.rubrics), n, len(cat.all_findings()), status))
-        except NoRubric:
-            click.echo(f"{path.name}: no rubric (narrative notice); nothing written")
-            status_rows.append((path.name, 0, 0, 0, "no rubric"))
-        except ZhibiaoError as exc:
-            click.echo(f"zhibiao: error: {exc.message()}", err=True)
-            status_rows.append((path.name, 0, 0, 0, "failed"))
-            worst = max(worst, exc.exit_code)
-        click.echo("")
-    click.echo(f"{'file':<32} {'rubrics':>7} {'indicators':>10} {'findings':>8}  status")
-    for name, rubrics, n, findings, status in status_rows:
-        click.echo(f"{name:<32} {rubrics:>7} {n:>10} {findings:>8}  {status}")
+    for i in range(len(files)):
+        report, error, _, code = results[i]
+        if report:
+            click.echo(report + "\n")
+        if error:
+            click.echo(error, err=True)
+        worst = max(worst, code)
+    click.echo(f"{'file':<36} {'rubrics':>7} {'indicators':>10} {'findings':>8}  status")
+    for i in range(len(files)):
+        name, rubrics, n, findings, status = results[i][2]
+        click.echo(f"{name:<36} {rubrics:>7} {n:>10} {findings:>8}  {status}")
+    failed = sum(1 for r in results.values() if r[2][4] == "failed")
+    click.echo(f"{len(files)} file(s): {len(files) - failed} read, {failed} failed")
     if worst:
         sys.exit(worst)
 
