@@ -284,9 +284,27 @@ def check(source: Path, expect_total: str | None) -> None:
 @cli.command()
 @click.argument("catalogue", type=click.Path(path_type=Path))
 @click.option("--depth", type=click.IntRange(min=1), default=None, help="Show levels down to N only.")
-def show(catalogue: Path, depth: int | None) -> None:
-    """Print a catalogue JSON as an indented tree with points and flags."""
+@click.option("--source", "source_id", metavar="ID", default=None,
+              help="Print where indicator ID comes from and the source text there (PDF: page and the text in its bbox).")
+@click.option("--notice", type=click.Path(path_type=Path), default=None,
+              help="With --source: the notice file (default: the catalogue's source_file next to it or here).")
+def show(catalogue: Path, depth: int | None, source_id: str | None, notice: Path | None) -> None:
+    """Print a catalogue JSON as an indented tree with points and flags, or one indicator's source."""
     cat = load_catalogue(str(catalogue))
+    if source_id is not None:
+        from zhibiao.provenance import find_indicator, find_notice, snippet
+
+        ind = find_indicator(cat, source_id)
+        if ind is None:
+            raise click.BadParameter(f"no indicator {source_id!r} in {catalogue.name}", param_hint="--source")
+        click.echo(f"{ind.id} {ind.marker or ''}{ind.text or '(label not printed)'}")
+        if ind.source is None:
+            click.echo("(no source location: this label is not printed in the notice)")
+            return
+        click.echo(f"source: {ind.source.label()}")
+        path = find_notice(cat, catalogue, notice)
+        click.echo(snippet(path, ind.source, cat.document.sha256))
+        return
     for rubric in cat.rubrics:
         click.echo(f"{rubric.title or '(untitled)'}  [{dec_str(rubric.total) if rubric.total is not None else '?'}分]")
         for ind in rubric.walk():
