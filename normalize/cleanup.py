@@ -11,6 +11,9 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2018-\u201d"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _WS = re.compile(r"\s+")
+_WRAP = re.compile(r"\n[ \t\u3000\n]*")
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 # the web page's share-on-WeChat line, which can be glued to the text before it and broken by a
 # line wrap anywhere, even inside a word
 _SHARE_CLASSES = {",": "[,，]", "“": "[“\"]", "”": "[”\"]"}
@@ -27,9 +30,21 @@ def strip_markup(text: str) -> str:
     return SHARE_LINE.sub("", text)
 
 
+def _unwrap(m: re.Match) -> str:
+    """A line break is a wrap artefact: no space at a wrap next to a CJK character (unless the other
+    side is a Latin letter, as in 文件 and 基准), one space between Latin words."""
+    text = m.string
+    before = text[m.start() - 1] if m.start() > 0 else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    cjk = bool(_CJK_CHAR.match(before) or _CJK_CHAR.match(after))
+    latin = bool(_LATIN.match(before) or _LATIN.match(after))
+    return "" if cjk and not latin else " "
+
+
 def clean(text: str) -> str:
-    """Strip markup, drop line-wrap whitespace between CJK characters, collapse other whitespace."""
+    """Strip markup, drop line-wrap whitespace next to CJK characters, collapse other whitespace."""
     text = strip_markup(text)
+    text = _WRAP.sub(_unwrap, text)
     text = _CJK_GAP.sub("", text)
     return _WS.sub(" ", text).strip()
 

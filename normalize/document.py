@@ -24,14 +24,16 @@ def layout_text(layout: Layout) -> str:
     parts = []
     for block in layout.blocks:
         if isinstance(block, Paragraph):
-            parts.append(block.text)
+            parts.append(clean(block.text))
         elif isinstance(block, Table):
-            parts.extend(c.text for c in block.cells)
+            parts.extend(clean(c.text) for c in block.cells)
     return "\n".join(parts)
 
 
 def _lines(layout: Layout) -> list[str]:
-    return [clean(_HEADING.sub("", b.text)) for b in layout.blocks if isinstance(b, Paragraph)]
+    """Every printed line outside tables (a PDF paragraph may hold a signature line and a date line)."""
+    return [clean(_HEADING.sub("", line)) for b in layout.blocks if isinstance(b, Paragraph)
+            for line in b.text.split("\n") if line.strip()]
 
 
 def document_info(layout: Layout) -> DocumentInfo:

@@ -62,8 +62,8 @@ def find_points(text: str, start: int = 0, *, bare_ok_at_end: bool = True) -> Po
             head = inner.rstrip()
             if not head or head[-1] not in _SEP:
                 continue
-            cited = head[:-1].strip()
-            if not DOCNUM.fullmatch(cited.replace(" ", "")) and not _all_docnums(cited):
+            cited = re.sub(r"\s+", "", head[:-1])
+            if not DOCNUM.fullmatch(cited) and not _all_docnums(cited):
                 continue
             refs = find_all(cited)
         number, unit = m.group(1), m.group(2)

@@ -85,6 +85,8 @@ def _plain_end(text: str, pos: int, expected: int | None):
 
 
 class _Reader:
+    """Reads cells in order and keeps, per column, what the next piece of text may continue."""
+
     def __init__(self, file: str):
         self.file = file
         self.entries: list[Entry] = []
@@ -93,6 +95,7 @@ class _Reader:
         self.skip_header = 0
         self.owner_from = 0  # entries from this index wait for an owner cell
         self.last_dot = 0
+        self.pending: dict[int, tuple[str, Source]] = {}  # unresolved text per column (a rule cut by a page)
 
     @property
     def has_owner_column(self) -> bool:
@@ -115,23 +118,39 @@ class _Reader:
                     pos = len(text)
                 if marker.style == "arabic_dot":
                     self.last_dot = marker.number
+                self.stray(cell[2])
                 self.entries.append(entry)
                 self.skip_header = 0
             else:
                 end, pb = _plain_end(text, pos, self.last_dot + 1)
-                self.plain(text[pos : pb.start if pb else end], pb, source)
+                self.plain(text[pos : pb.start if pb else end], pb, source, cell[2])
                 pos = end
             pos = _skip(text, pos)
 
-    def plain(self, raw: str, pb, source: Source) -> None:
-        """Unnumbered text: header, 评分标准 rule, continuation, owner cell, or stray text."""
-        value = clean(raw)
-        if not value and pb is None:
+    def stray(self, col: int) -> None:
+        """Give up on the unresolved text of a column: report it."""
+        if col in self.pending:
+            raw, source = self.pending.pop(col)
+            self.findings.append(Finding(severity="info", code="stray_text",
+                                         message=f"text outside any indicator ignored: {clean(raw)[:40]!r}",
+                                         source=source))
+
+    def finish(self) -> None:
+        for col in list(self.pending):
+            self.stray(col)
+
+    def plain(self, raw: str, pb, source: Source, col: int) -> None:
+        """Unnumbered text: header, 评分标准 rule, continuation of the entry above, owner cell, or stray."""
+        if not clean(raw) and pb is None:
             return
         if not self.entries:
             if pb is None:
-                self.header.append(value)
+                self.header.append(clean(raw))
             return
+        if col in self.pending:  # the rest of a text cut by a page break
+            head, head_source = self.pending.pop(col)
+            raw, source = head + "\n" + raw, head_source.span(source)
+        value = clean(raw)
         if pb is None and self.header and (value == self.header[0] or self.skip_header):
             self.skip_header = len(self.header) - 1 if value == self.header[0] else self.skip_header - 1
             return
@@ -143,10 +162,10 @@ class _Reader:
             last.deduction = rule
             last.source = last.source.span(source)
             return
-        open_entries = [e for e in self.entries if not e.closed]
-        if open_entries:
-            target = open_entries[-1]
-            target.raw = target.raw + " " + raw
+        open_here = [e for e in self.entries if not e.closed and e.cell[2] == col]
+        if open_here:
+            target = open_here[-1]
+            target.raw = target.raw + "\n" + raw
             target.source = target.source.span(source)
             if pb is not None:
                 target.points, target.unit_printed, target.refs = pb.points, pb.unit_printed, pb.refs
@@ -157,9 +176,7 @@ class _Reader:
                     entry.owner = value
             self.owner_from = len(self.entries)
             return
-        self.findings.append(Finding(severity="info", code="stray_text",
-                                     message=f"text outside any indicator ignored: {value[:40]!r}",
-                                     source=source))
+        self.pending[col] = (raw, source)
 
 
 def read_stream(blocks: list, start: int, stop: int, file: str, table_index: int) -> Stream:
@@ -179,4 +196,5 @@ def read_stream(blocks: list, start: int, stop: int, file: str, table_index: int
                     reader.feed(c.text, c.source, (table_index, c.row, c.col), top)
         elif isinstance(block, Paragraph):
             reader.feed(block.text, block.source, (table_index, b, 0))
+    reader.finish()
     return Stream(reader.entries, reader.header, reader.findings, start, stop - 1)
