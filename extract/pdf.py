@@ -92,74 +92,105 @@ def _ruled_tables(page, number: int) -> list[_Grid]:
     return grids
 
 
-def _lines(words: list[dict]) -> list[list[dict]]:
-    """Group words into text lines by their vertical position."""
+def _char_lines(chars: list[dict]) -> list[list[dict]]:
+    """Group chars into printed lines by their vertical position."""
     lines: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if lines and abs(lines[-1][0]["top"] - w["top"]) <= 3:
-            lines[-1].append(w)
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if lines and abs(lines[-1][0]["top"] - ch["top"]) <= max(2.0, ch["size"] * 0.3):
+            lines[-1].append(ch)
         else:
-            lines.append([w])
-    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+            lines.append([ch])
+    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
 
 
-def _chunks(line: list[dict], gap: float) -> list[list[dict]]:
-    out: list[list[dict]] = []
-    for w in line:
-        if out and w["x0"] - out[-1][-1]["x1"] <= gap:
-            out[-1].append(w)
+def _clusters(line: list[dict], gap: float) -> list[tuple[float, float]]:
+    """Horizontal runs of a line separated by blank space wider than gap."""
+    runs: list[list[float]] = []
+    for ch in line:
+        if ch["text"].isspace():
+            continue
+        if runs and ch["x0"] - runs[-1][1] <= gap:
+            runs[-1][1] = max(runs[-1][1], ch["x1"])
         else:
-            out.append([w])
+            runs.append([ch["x0"], ch["x1"]])
+    return [(a, b) for a, b in runs]
+
+
+def _gaps(intervals: list[tuple[float, float]], lo: float, hi: float, min_width: float) -> list[tuple[float, float]]:
+    """Uncovered stretches of [lo, hi] at least min_width wide."""
+    out = []
+    cursor = lo
+    for a, b in sorted(intervals):
+        if a - cursor >= min_width:
+            out.append((cursor, a))
+        cursor = max(cursor, b)
+    if hi - cursor >= min_width:
+        out.append((cursor, hi))
     return out
 
 
-def _borderless_tables(page, number: int, words: list[dict]) -> list[_Grid]:
-    """Tables without ruling lines: columns from a header line of several cells, rows from vertical gaps."""
-    if not words:
+def _borderless_tables(page, number: int, chars: list[dict]) -> list[_Grid]:
+    """A table without ruling lines, from text positions alone.
+
+    It starts at the first line that breaks into three or more runs (the header row) and ends
+    before a line that flows across most of its width. Columns are the vertical rivers of white
+    that no character crosses; a row starts wherever some column resumes after a blank stretch
+    (the tallest cell of a row leaves the others blank below their text). A blank band across the
+    whole width, or a line flowing across most of it, ends the table.
+    """
+    chars = [c for c in chars if not c["text"].isspace()]
+    if not chars:
         return []
-    size = statistics.median(w["bottom"] - w["top"] for w in words)
-    lines = _lines(words)
-    gap = size * 1.5
-    start = None
-    for i, line in enumerate(lines):
-        if len(_chunks(line, gap)) >= 3:
-            start = i
-            break
-    if start is None:
+    size = statistics.median(c["size"] for c in chars)
+    lines = _char_lines(chars)
+    head = next((i for i, line in enumerate(lines) if len(_clusters(line, size)) >= 3), None)
+    if head is None:
         return []
-    # the table runs while lines keep breaking into columns or continue inside the column structure
-    header = _chunks(lines[start], gap)
-    starts = [c[0]["x0"] for c in header]
-    right = max(w["x1"] for line in lines[start:] for w in line)
-    table_lines = []
-    for line in lines[start:]:
-        chunks = _chunks(line, gap)
-        if len(chunks) == 1 and chunks[0][0]["x0"] <= starts[0] + size and chunks[0][-1]["x1"] >= right - size * 2 \
-                and len(table_lines) > 1:
-            break  # a full-width paragraph after the table
-        table_lines.append(line)
-    xs = [s - 1 for s in starts] + [right + 1]
+    left = min(c["x0"] for line in lines[head:] for c in line)
+    right = max(c["x1"] for line in lines[head:] for c in line)
     pitch = statistics.median(
-        [b[0]["top"] - a[0]["top"] for a, b in zip(table_lines, table_lines[1:])] or [size * 1.2])
-    rows: list[list[list[dict]]] = []
-    prev_top = None
-    for line in table_lines:
-        top = line[0]["top"]
-        if prev_top is None or top - prev_top > pitch * 1.45:
-            rows.append([])
-        rows[-1].append(line)
-        prev_top = top
-    grid = _Grid(number, (xs[0], table_lines[0][0]["top"] - 2, xs[-1], table_lines[-1][0]["bottom"] + 2), xs)
-    for r, row_lines in enumerate(rows):
-        top = min(w["top"] for w in row_lines[0]) - 1
-        bottom = max(w["bottom"] for w in row_lines[-1]) + 1
-        for col in range(len(starts)):
+        [b[0]["top"] - a[0]["top"] for a, b in zip(lines[head:], lines[head + 1:])] or [size * 1.5])
+    stop = len(lines)
+    for i in range(head + 1, len(lines)):
+        runs = _clusters(lines[i], size * 0.6)
+        full_width = len(runs) == 1 and runs[0][1] - runs[0][0] > 0.6 * (right - left)
+        blank_band = lines[i][0]["top"] - lines[i - 1][0]["top"] > pitch * 1.8
+        if full_width or blank_band:
+            stop = i
+            break
+    body = lines[head:stop]
+    left = min(c["x0"] for line in body for c in line)
+    right = max(c["x1"] for line in body for c in line)
+    if len(body) < 3:
+        return []
+    covered = [(c["x0"], c["x1"]) for line in body for c in line]
+    rivers = _gaps(covered, left, right, min(3.0, size * 0.3))
+    xs = [left - 1] + [(a + b) / 2 for a, b in rivers] + [right + 1]
+    if len(xs) < 4:
+        return []
+    starts: list[float] = [body[1][0]["top"]]  # the header line is a row of its own
+    for a, b in zip(xs, xs[1:]):
+        column = [c for line in body for c in line if a <= (c["x0"] + c["x1"]) / 2 < b]
+        prev_top = None
+        for line in _char_lines(column):
+            top = line[0]["top"]
+            if prev_top is None or top - prev_top > pitch * 1.5:
+                starts.append(top)  # this column resumes after a blank stretch: a new row begins
+            prev_top = top
+    bounds = []
+    for top in sorted(starts):
+        if not bounds or top - bounds[-1] > 2:
+            bounds.append(top)
+    bounds = [b - 1 for b in bounds] + [max(c["bottom"] for c in body[-1]) + 1]
+    grid = _Grid(number, (xs[0], bounds[0], xs[-1], bounds[-1]), xs)
+    for r, (top, bottom) in enumerate(zip(bounds, bounds[1:])):
+        for col in range(len(xs) - 1):
             bbox = (xs[col], top, xs[col + 1], bottom)
             text = _text(page, bbox)
             if text.strip():
                 grid.cells.append({"row": r, "col": col, "row_span": 1, "col_span": 1, "bbox": bbox, "text": text})
-    grid.rows = len(rows)
-    return [grid] if len(rows) >= 2 else []
+    grid.rows = len(bounds) - 1
+    return [grid] if grid.rows >= 2 else []
 
 
 def _paragraphs(page, number: int, grids: list[_Grid], name: str) -> list[tuple[float, Paragraph]]:
@@ -263,7 +294,7 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
                     continue
                 grids = _ruled_tables(page, number)
                 if not grids:
-                    body = [w for w in words if MARGIN <= w["top"] and w["bottom"] <= page.height - MARGIN]
+                    body = [c for c in page.chars if MARGIN <= c["top"] and c["bottom"] <= page.height - MARGIN]
                     grids = _borderless_tables(page, number, body)
                 for g in grids:
                     placed.append((number, g.bbox[1], g))
