@@ -258,10 +258,12 @@ def _open(data: bytes):
         raise EncryptedPDF(None) from None
     except PDFSyntaxError as exc:
         raise CorruptFile(None, f"PDF syntax error ({exc})") from None
-    except Exception as exc:  # pdfminer raises many types for damaged files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+    except Exception as exc:  # pdfplumber wraps pdfminer's many error types for damaged files
+        causes = [exc, *exc.args, exc.__context__]
+        if any(isinstance(c, (PDFPasswordIncorrect, PDFEncryptionError)) for c in causes):
             raise EncryptedPDF(None) from None
-        raise CorruptFile(None, f"{type(exc).__name__}: {exc}".rstrip(": ")) from None
+        detail = next((str(c) for c in exc.args if str(c)), "") or type(exc).__name__
+        raise CorruptFile(None, detail) from None
     return pdf
 
 

@@ -192,3 +192,22 @@ def test_unwritable_output(tmp_path, capsys):
 def test_published_schema_is_current():
     published = json.loads((ROOT / "docs" / "catalogue.schema.json").read_text(encoding="utf-8"))
     assert published == catalogue_schema(), "docs/catalogue.schema.json is stale: run `zhibiao schema`"
+
+
+def test_batch_of_every_format_in_parallel(tmp_path, capsys):
+    """A folder mixing TXT, PDF, DOCX and a broken file: everything is read with --jobs 2, failures reported."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    renderings = CORPUS / "renderings"
+    for src in (SEED_2019, renderings / "004_46f67c8260b90ac6.pdf", renderings / "000_1c204f1614fc8d36.docx",
+                renderings / "003_fbbff5f31bb9ffc0.html", ROOT / "tests" / "pdfs" / "truncated.pdf"):
+        shutil.copy(src, folder / src.name)
+    code, stdout, stderr = run(["ingest", folder, "-o", tmp_path / "out", "--jobs", "2"], capsys)
+    assert code == 3
+    assert "truncated.pdf" in stderr
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == ["000_1c204f1614fc8d36_docx.json", "001_5886f06ed561739e.json",
+                       "003_fbbff5f31bb9ffc0_html.json", "004_46f67c8260b90ac6_pdf.json"]
+    table = stdout[stdout.index("file "):]
+    assert table.count(" ok") == 4 and "failed" in table
+    assert "5 file(s): 4 read, 1 failed" in stdout

@@ -119,7 +119,9 @@ def _has_errors(cat: Catalogue) -> bool:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="zhibiao")
-def cli() -> None:
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Refuse input files larger than N bytes before parsing them (default 50 MiB, or ZHIBIAO_MAX_BYTES).")
+def cli(max_bytes: int | None) -> None:
     """zhibiao (指标): turn the rubric (指标体系) in a notice into a checked indicator catalogue.
 
     \b
@@ -133,6 +135,7 @@ def cli() -> None:
       64 usage error
       70 internal error
     """
+    click.get_current_context().obj = {"max_bytes": max_bytes}
 
 
 def _decimal_option(value: str | None, name: str):
@@ -149,8 +152,14 @@ def _decimal_option(value: str | None, name: str):
     return result
 
 
-def _ingest_one(src: Path, out: Path | None, echo, expected=None) -> Catalogue:
-    cat = run_ingest(src, expect_total=expected)
+def _limit() -> int | None:
+    """The --max-bytes given to the command group, if any."""
+    ctx = click.get_current_context(silent=True)
+    return ((ctx.find_root().obj or {}).get("max_bytes")) if ctx else None
+
+
+def _ingest_one(src: Path, out: Path | None, echo, expected=None, limit: int | None = None) -> Catalogue:
+    cat = run_ingest(src, expect_total=expected, limit=limit)
     if out is not None:
         _write_atomic(out, (cat.model_dump_json(indent=1) + "\n").encode("utf-8"))
     echo(summary(cat, src.name))
@@ -180,20 +189,20 @@ def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: in
         _ingest_dir(source, output, expected, jobs)
         return
     if output is not None and str(output) == "-":
-        cat = run_ingest(source, expect_total=expected)
+        cat = run_ingest(source, expect_total=expected, limit=_limit())
         click.echo(cat.model_dump_json(indent=1))
         click.echo(summary(cat, source.name), err=True)
     else:
-        cat = _ingest_one(source, output, click.echo, expected)
+        cat = _ingest_one(source, output, click.echo, expected, _limit())
     if _has_errors(cat):
         sys.exit(EXIT_FINDINGS)
 
 
-def _batch_one(path: Path, out: Path | None, expected) -> tuple[str, str, tuple, int]:
+def _batch_one(path: Path, out: Path | None, expected, limit: int | None) -> tuple[str, str, tuple, int]:
     """Ingest one file of a batch; return (report, error message, status row, exit code). Runs in a worker."""
     lines: list[str] = []
     try:
-        cat = _ingest_one(path, out, lines.append, expected)
+        cat = _ingest_one(path, out, lines.append, expected, limit)
     except NoRubric:
         return (f"{path.name}: no rubric (narrative notice); nothing written", "",
                 (path.name, 0, 0, 0, "no rubric"), EXIT_OK)
@@ -217,13 +226,15 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int = 1)
     outs = [outdir / f"{p.stem}{'' if p.suffix.lower() == '.txt' else p.suffix.lower().replace('.', '_')}.json"
             if outdir else None for p in files]
     results: dict[int, tuple] = {}
+    limit = _limit()
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
                   transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("ingest", total=len(files))
         if jobs > 1:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(_batch_one, p, o, expected): i for i, (p, o) in enumerate(zip(files, outs))}
+                futures = {pool.submit(_batch_one, p, o, expected, limit): i
+                           for i, (p, o) in enumerate(zip(files, outs))}
                 from concurrent.futures import as_completed
 
                 for fut in as_completed(futures):
@@ -232,7 +243,7 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int = 1)
         else:
             for i, (p, o) in enumerate(zip(files, outs)):
                 progress.update(task, description=p.name)
-                results[i] = _batch_one(p, o, expected)
+                results[i] = _batch_one(p, o, expected, limit)
                 progress.advance(task)
     worst = EXIT_OK
     for i in range(len(files)):
@@ -270,7 +281,7 @@ def check(source: Path, expect_total: str | None) -> None:
         for reg in cat.regulations:
             findings += check_articles(reg.articles)
     else:
-        cat = run_ingest(source, expect_total=expected)
+        cat = run_ingest(source, expect_total=expected, limit=_limit())
         findings = cat.all_findings()
     for f in findings:
         if f.severity != "info":
@@ -322,7 +333,7 @@ def show(catalogue: Path, depth: int | None, source_id: str | None, notice: Path
 @click.option("--json", "as_json", is_flag=True, help="Print the document block as JSON.")
 def info(source: Path, as_json: bool) -> None:
     """Print a notice's document block: 文号, issuer, title, date, forwarded and cited 文号."""
-    doc = read_info(source)
+    doc = read_info(source, limit=_limit())
     if as_json:
         click.echo(doc.model_dump_json(indent=1))
         return

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from zhibiao import extract
 from zhibiao.errors import NoRubric
-from zhibiao.model import Catalogue, DocumentInfo
+from zhibiao.model import Catalogue, DocumentInfo, Finding
 from zhibiao.normalize.document import document_info
 from zhibiao.normalize.regulations import find_regulations
 from zhibiao.normalize.rubric import find_rubrics
@@ -15,15 +15,18 @@ from zhibiao.normalize.rubric import find_rubrics
 __all__ = ["info", "ingest"]
 
 
-def info(path: str | os.PathLike) -> DocumentInfo:
+def info(path: str | os.PathLike, *, limit: int | None = None) -> DocumentInfo:
     """The document block of a notice (文号, issuer, title, date, citations)."""
-    return document_info(extract.read(path))
+    return document_info(extract.read(path, limit=limit))
 
 
-def ingest(path: str | os.PathLike, *, require_rubric: bool = True, expect_total: Decimal | None = None) -> Catalogue:
-    """Read a notice and recover its rubrics; NoRubric when it has none."""
-    layout = extract.read(path)
+def ingest(path: str | os.PathLike, *, require_rubric: bool = True, expect_total: Decimal | None = None,
+           limit: int | None = None) -> Catalogue:
+    """Read a notice and recover its rubrics; NoRubric when it has none. limit: refuse larger files."""
+    layout = extract.read(path, limit=limit)
     rubrics = find_rubrics(layout, expect_total)
     if require_rubric and not rubrics:
         raise NoRubric(str(path), "it reads as a narrative notice; `zhibiao info` shows its 文号 and citations")
-    return Catalogue(document=document_info(layout), rubrics=rubrics, regulations=find_regulations(layout))
+    notes = [Finding(severity="warning", code="input_warning", message=f"{layout.file}: {w}") for w in layout.warnings]
+    return Catalogue(document=document_info(layout), rubrics=rubrics, regulations=find_regulations(layout),
+                     findings=notes)
