@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import io
 import logging
 import statistics
@@ -63,15 +64,40 @@ def _chars_text(chars: list[dict]) -> str:
     return "\n".join(out).lstrip()
 
 
-def _text(page, bbox) -> str:
+class _Chars:
+    """A page's characters (fake-bold duplicates removed), indexed by vertical position for bbox queries."""
+
+    def __init__(self, chars: list[dict]):
+        self.all = _dedupe(chars)
+        self.by_y = sorted(self.all, key=lambda c: (c["top"] + c["bottom"]) / 2)
+        self.ys = [(c["top"] + c["bottom"]) / 2 for c in self.by_y]
+
+    def within(self, bbox) -> list[dict]:
+        """Chars whose centre lies in bbox."""
+        x0, top, x1, bottom = bbox
+        lo, hi = bisect.bisect_left(self.ys, top), bisect.bisect_right(self.ys, bottom)
+        return [c for c in self.by_y[lo:hi] if x0 <= (c["x0"] + c["x1"]) / 2 <= x1]
+
+
+def _dedupe(chars: list[dict]) -> list[dict]:
+    """Drop a glyph printed again at (almost) the same spot: the fake bold of some PDF producers."""
+    out: list[dict] = []
+    seen: dict[tuple, list[dict]] = {}
+    for c in chars:
+        key = (c["text"], round(c["top"]))
+        if any(abs(o["x0"] - c["x0"]) <= 1 and abs(o["top"] - c["top"]) <= 1 for o in seen.get(key, ())):
+            continue
+        seen.setdefault(key, []).append(c)
+        out.append(c)
+    return out
+
+
+def _text(chars: _Chars, bbox) -> str:
     """Text inside bbox (chars whose centre lies in it), lines joined with newlines."""
-    x0, top, x1, bottom = bbox
-    chars = [c for c in page.chars
-             if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-    return _chars_text(chars)
+    return _chars_text(chars.within(bbox))
 
 
-def _ruled_tables(page, number: int) -> list[_Grid]:
+def _ruled_tables(page, number: int, chars: _Chars) -> list[_Grid]:
     grids = []
     for table in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
         boxes = [c for c in table.cells if c]
@@ -86,7 +112,7 @@ def _ruled_tables(page, number: int) -> list[_Grid]:
             r0, r1 = _index(ys, b[1]), _index(ys, b[3])
             c0, c1 = _index(xs, b[0]), _index(xs, b[2])
             grid.cells.append({"row": r0, "col": c0, "row_span": max(1, r1 - r0), "col_span": max(1, c1 - c0),
-                               "bbox": tuple(b), "text": _text(page, b)})
+                               "bbox": tuple(b), "text": _text(chars, b)})
         grid.rows = len(ys) - 1
         grids.append(grid)
     return grids
@@ -129,7 +155,7 @@ def _gaps(intervals: list[tuple[float, float]], lo: float, hi: float, min_width:
     return out
 
 
-def _borderless_tables(page, number: int, chars: list[dict]) -> list[_Grid]:
+def _borderless_tables(index: _Chars, number: int, chars: list[dict]) -> list[_Grid]:
     """A table without ruling lines, from text positions alone.
 
     It starts at the first line that breaks into three or more runs (the header row) and ends
@@ -186,25 +212,27 @@ def _borderless_tables(page, number: int, chars: list[dict]) -> list[_Grid]:
     for r, (top, bottom) in enumerate(zip(bounds, bounds[1:])):
         for col in range(len(xs) - 1):
             bbox = (xs[col], top, xs[col + 1], bottom)
-            text = _text(page, bbox)
+            text = _text(index, bbox)
             if text.strip():
                 grid.cells.append({"row": r, "col": col, "row_span": 1, "col_span": 1, "bbox": bbox, "text": text})
     grid.rows = len(bounds) - 1
     return [grid] if grid.rows >= 2 else []
 
 
-def _paragraphs(page, number: int, grids: list[_Grid], name: str) -> list[tuple[float, Paragraph]]:
+def _paragraphs(page, chars: _Chars, number: int, grids: list[_Grid], name: str) -> list[tuple[float, Paragraph]]:
     """Text lines outside the tables, joined into paragraphs; running headers and page numbers dropped."""
-    def outside(obj) -> bool:
+    def outside(c) -> bool:
         for g in grids:
             x0, top, x1, bottom = g.bbox
-            if obj.get("x0", 0) >= x0 - 1 and obj.get("x1", 0) <= x1 + 1 and obj.get("top", 0) >= top - 1 \
-                    and obj.get("bottom", 0) <= bottom + 1:
+            if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["top"] >= top - 1 and c["bottom"] <= bottom + 1:
                 return False
         return True
 
-    rest = page.filter(lambda o: o.get("object_type") != "char" or outside(o))
-    lines = rest.extract_text_lines(x_tolerance_ratio=X_RATIO, y_tolerance=3, return_chars=False)
+    lines = []
+    for line in _char_lines([c for c in chars.all if outside(c)]):
+        text = _chars_text(line).rstrip()
+        lines.append({"text": text, "x0": min(c["x0"] for c in line), "x1": max(c["x1"] for c in line),
+                      "top": min(c["top"] for c in line), "bottom": max(c["bottom"] for c in line)})
     out: list[tuple[float, Paragraph]] = []
     body = [ln for ln in lines if ln["text"].strip()
             and not ((ln["top"] < MARGIN or ln["bottom"] > page.height - MARGIN) and len(ln["text"].strip()) <= 12)]
@@ -241,8 +269,7 @@ def text_in_region(data: bytes, page: int, bbox: tuple[float, float, float, floa
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        p = pdf.pages[page - 1].dedupe_chars()
-        return _text(p, bbox)
+        return _text(_Chars(pdf.pages[page - 1].chars), bbox)
 
 
 def _open(data: bytes):
@@ -289,18 +316,18 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
         try:
             pages = list(pdf.pages)
             for number, raw in enumerate(pages, start=1):
-                page = raw.dedupe_chars()
-                words = page.extract_words(x_tolerance_ratio=X_RATIO, y_tolerance=3, keep_blank_chars=False)
-                if not words:
+                page = raw
+                chars = _Chars(page.chars)
+                if not any(not c["text"].isspace() for c in chars.all):
                     empty.append(number)
                     continue
-                grids = _ruled_tables(page, number)
+                grids = _ruled_tables(page, number, chars)
                 if not grids:
-                    body = [c for c in page.chars if MARGIN <= c["top"] and c["bottom"] <= page.height - MARGIN]
-                    grids = _borderless_tables(page, number, body)
+                    body = [c for c in chars.all if MARGIN <= c["top"] and c["bottom"] <= page.height - MARGIN]
+                    grids = _borderless_tables(chars, number, body)
                 for g in grids:
                     placed.append((number, g.bbox[1], g))
-                for top, para in _paragraphs(page, number, grids, name):
+                for top, para in _paragraphs(page, chars, number, grids, name):
                     placed.append((number, top, para))
         except Exception as exc:
             raise CorruptFile(None, f"cannot read page content ({type(exc).__name__})") from None
