@@ -68,3 +68,16 @@ def test_show_source_finds_the_notice_beside_the_catalogue(tmp_path, capsys):
     assert main(["show", str(tmp_path / "c.json"), "--source", "7.2"]) == 0
     assert "not printed" in capsys.readouterr().out
     assert main(["show", str(tmp_path / "c.json"), "--source", "99.9"]) == 64
+
+
+def test_fake_bold_duplicate_glyphs_are_dropped():
+    """Some producers print a glyph twice, offset by a fraction of a point, to fake bold: read it once."""
+    from zhibiao.extract.pdf import _Chars
+
+    def ch(text, x0, top):
+        return {"text": text, "x0": x0, "x1": x0 + 10, "top": top, "bottom": top + 10, "size": 10}
+
+    chars = [ch("一", 10, 10), ch("一", 10.4, 10.3), ch("、", 20, 10), ch("、", 20.5, 10), ch("一", 30, 10)]
+    index = _Chars(chars)
+    assert [c["text"] for c in index.all] == ["一", "、", "一"]
+    assert [c["x0"] for c in index.within((0, 0, 100, 30))] == [10, 20, 30]
