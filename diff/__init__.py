@@ -1,3 +1,5 @@
-"""Crosswalk between two catalogues (old -> new). Not built yet: see the crosswalk issue."""
+"""Crosswalk between two catalogues (old -> new): links, splits and merges, changed numbers, area flows, reports."""
 
-__all__: list[str] = []
+from .crosswalk import crosswalk
+
+__all__ = ["crosswalk"]

@@ -23,7 +23,7 @@ from zhibiao.normalize.validate import check_articles, check_rubric
 from zhibiao.pipeline import info as read_info
 from zhibiao.pipeline import ingest as run_ingest
 
-__all__ = ["cli", "main", "console", "load_catalogue", "summary", "catalogue_schema"]
+__all__ = ["cli", "main", "console", "load_catalogue", "summary", "catalogue_schema", "crosswalk_schema"]
 
 NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm"}
 
@@ -375,14 +375,72 @@ def export(catalogue: Path, fmt: str, output: Path | None) -> None:
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the catalogue contract (published as docs/catalogue.schema.json)."""
-    click.echo(json.dumps(catalogue_schema(), ensure_ascii=False, indent=1))
+@click.argument("which", type=click.Choice(["catalogue", "crosswalk"]), default="catalogue")
+def schema(which: str) -> None:
+    """Print the JSON Schema of the catalogue (docs/catalogue.schema.json) or crosswalk (docs/crosswalk.schema.json)."""
+    click.echo(json.dumps(catalogue_schema() if which == "catalogue" else crosswalk_schema(), ensure_ascii=False,
+                          indent=1))
 
 
 def catalogue_schema() -> dict:
     """The JSON Schema of what `zhibiao ingest` writes."""
     return Catalogue.model_json_schema(mode="serialization")
+
+
+def crosswalk_schema() -> dict:
+    """The JSON Schema of what `zhibiao diff` writes."""
+    from zhibiao.model import Crosswalk
+
+    return Crosswalk.model_json_schema(mode="serialization")
+
+
+def _catalogue_of(path: Path) -> Catalogue:
+    """A catalogue from a catalogue JSON, or by ingesting a notice."""
+    if _is_json(str(path)):
+        return load_catalogue(str(path))
+    return run_ingest(path, limit=_limit())
+
+
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Crosswalk JSON to write ('-' for stdout).")
+@click.option("--html", "html_out", type=click.Path(path_type=Path), help="Self-contained HTML report to write.")
+@click.option("--xlsx", "xlsx_out", type=click.Path(path_type=Path), help="XLSX workbook to write (links + weights).")
+def diff(old: Path, new: Path, output: Path | None, html_out: Path | None, xlsx_out: Path | None) -> None:
+    """Map every indicator of OLD to its successor(s) in NEW (notices or catalogue JSON).
+
+    Prints a summary: links by kind (one_to_one, split, merge, many_to_many), removed and added
+    items, stricter or looser thresholds, new and dropped first-level areas and how the points moved.
+    """
+    from zhibiao.diff import crosswalk
+    from zhibiao.diff.report import to_html, write_xlsx
+
+    old_cat, new_cat = _catalogue_of(old), _catalogue_of(new)
+    if not old_cat.rubrics or not new_cat.rubrics:
+        raise NoRubric(str(old if not old_cat.rubrics else new), "nothing to compare")
+    cw = crosswalk(old_cat, new_cat)
+    if output is not None and str(output) == "-":
+        click.echo(cw.model_dump_json(indent=1))
+    elif output is not None:
+        _write_atomic(output, (cw.model_dump_json(indent=1) + "\n").encode("utf-8"))
+    if html_out is not None:
+        _write_atomic(html_out, to_html(cw, old_cat, new_cat).encode("utf-8"))
+    if xlsx_out is not None:
+        fd, tmp = tempfile.mkstemp(suffix=".xlsx")
+        os.close(fd)
+        try:
+            write_xlsx(cw, old_cat, new_cat, tmp)
+            _write_atomic(xlsx_out, Path(tmp).read_bytes())
+        finally:
+            os.unlink(tmp)
+    echo = click.echo if output is None or str(output) != "-" else (lambda m: click.echo(m, err=True))
+    echo(f"{old.name} → {new.name}")
+    for line in cw.summary:
+        echo("  " + line)
+    for path in (output, html_out, xlsx_out):
+        if path is not None and str(path) != "-":
+            echo(f"  wrote {path}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,14 @@ __all__ = [
     "Regulation",
     "DocumentInfo",
     "Catalogue",
+    "CROSSWALK_SCHEMA_VERSION",
+    "NumberChange",
+    "DiffOp",
+    "Evidence",
+    "Link",
+    "AreaFlow",
+    "CrosswalkSide",
+    "Crosswalk",
 ]
 
 SCHEMA_VERSION = "1.0"
@@ -270,3 +278,83 @@ class Catalogue(_Model):
         for reg in self.regulations:
             out.extend(reg.findings)
         return out
+
+
+# --- crosswalk (old catalogue -> new catalogue) ---------------------------------------------
+
+CROSSWALK_SCHEMA_VERSION = "1.0"
+
+
+class NumberChange(_Model):
+    """A quantity that differs between linked items: 50% -> 60%, 10个工作日内 -> 7个工作日内."""
+
+    kind: Literal["percent", "time_limit", "deadline", "count", "docnum", "number"]
+    old: str | None
+    new: str | None
+    direction: Literal["stricter", "looser", "changed", "added", "removed"]
+
+
+class DiffOp(_Model):
+    """One step of a word-level diff: words kept, deleted from the old text, or inserted in the new."""
+
+    op: Literal["equal", "delete", "insert"]
+    text: str
+
+
+class Evidence(_Model):
+    """Why a link is what it is: points on both sides, changed quantities, and the word-level diff."""
+
+    old_points: Points | None = None
+    new_points: Points | None = None
+    numbers: list[NumberChange] = []
+    text_diff: list[DiffOp] = []
+
+
+class Link(_Model):
+    """Old indicator(s) and their successor(s); kind comes from the connected component of the link graph."""
+
+    old: list[str]
+    new: list[str]
+    kind: Literal["one_to_one", "split", "merge", "many_to_many"]
+    changes: list[Literal["text", "points", "parent", "numbers"]] = []
+    score: float = Field(ge=0, le=1)
+    evidence: Evidence = Evidence()
+
+
+class AreaFlow(_Model):
+    """An indicator of a given level (first-level area …) and where its requirements went or came from."""
+
+    level: int
+    side: Literal["old", "new"]
+    id: str
+    title: str
+    points: Points | None
+    status: Literal["continued", "renamed", "new", "dropped"]
+    counterpart: str | None = None  # the id on the other side that most of its leaf points flow to/from
+    counterpart_title: str | None = None
+    counterpart_points: Points | None = None
+    share: float = 0.0  # share of its leaf points linked to the counterpart
+
+
+class CrosswalkSide(_Model):
+    """One of the two catalogues compared."""
+
+    doc_number: str | None
+    title: str | None
+    source_file: str
+    sha256: str
+    total: Points | None
+
+
+class Crosswalk(_Model):
+    """What `zhibiao diff OLD NEW` writes: every leaf of both sides in exactly one of links/removed/added."""
+
+    schema_version: Literal["1.0"] = CROSSWALK_SCHEMA_VERSION
+    direction: Literal["old -> new"] = "old -> new"
+    old: CrosswalkSide
+    new: CrosswalkSide
+    links: list[Link]
+    removed: list[str]
+    added: list[str]
+    areas: list[AreaFlow] = []
+    summary: list[str] = []

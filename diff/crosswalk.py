@@ -1,0 +1,180 @@
+"""Crosswalk: old catalogue x new catalogue -> links with kinds, changes and evidence, plus area flows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from zhibiao.model import AreaFlow, Catalogue, Crosswalk, CrosswalkSide, Evidence, Link, Rubric, dec_str
+
+from .match import Item, leaves, main_rubric, match
+from .text import normal, number_changes, word_diff
+
+__all__ = ["crosswalk"]
+
+
+def _side(cat: Catalogue, rubric: Rubric) -> CrosswalkSide:
+    return CrosswalkSide(doc_number=cat.document.doc_number, title=rubric.title, source_file=cat.document.source_file,
+                         sha256=cat.document.sha256, total=rubric.total)
+
+
+def _components(pairs: list[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
+    """Connected components of the bipartite link graph, as (old indices, new indices)."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r, c in pairs:
+        parent[find(("o", r))] = find(("n", c))
+    groups: dict[tuple[str, int], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for node in list(parent):
+        side, i = node
+        groups[find(node)][0 if side == "o" else 1].append(i)
+    return [(sorted(o), sorted(n)) for o, n in groups.values()]
+
+
+def _kind(n_old: int, n_new: int) -> str:
+    if n_old == 1 and n_new == 1:
+        return "one_to_one"
+    if n_old == 1:
+        return "split"
+    if n_new == 1:
+        return "merge"
+    return "many_to_many"
+
+
+def _sum(items: list[Item]) -> Decimal | None:
+    if any(i.points is None for i in items):
+        return None
+    return sum((i.points for i in items), Decimal(0))
+
+
+def _parents_map(old: list[Item], new: list[Item], pairs: list[tuple[int, int]]) -> dict[str, str]:
+    """Each old parent's counterpart: the new parent that receives most of its linked requirements."""
+    votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r, c in pairs:
+        votes[old[r].parent][new[c].parent] += 1
+    return {p: max(v, key=lambda k: (v[k], k)) for p, v in votes.items()}
+
+
+def _link(old: list[Item], new: list[Item], rows: list[int], cols: list[int], score, counterpart) -> Link:
+    o = [old[r] for r in rows]
+    n = [new[c] for c in cols]
+    old_text = "".join(i.text for i in o)
+    new_text = "".join(i.text for i in n)
+    old_points, new_points = _sum(o), _sum(n)
+    numbers = number_changes(old_text, new_text)
+    changes = []
+    if normal(old_text) != normal(new_text):
+        changes.append("text")
+    if old_points != new_points:
+        changes.append("points")
+    if any(counterpart.get(i.parent) not in {j.parent for j in n} for i in o):
+        changes.append("parent")
+    if numbers:
+        changes.append("numbers")
+    best = max(float(score[r, c]) for r in rows for c in cols)
+    return Link(old=[i.id for i in o], new=[i.id for i in n], kind=_kind(len(o), len(n)), changes=changes,
+                score=round(min(1.0, max(0.0, best)), 4),
+                evidence=Evidence(old_points=old_points, new_points=new_points, numbers=numbers,
+                                  text_diff=word_diff(old_text, new_text)))
+
+
+def _areas(side: str, rubric: Rubric, level: int, items: list[Item], other_rubric: Rubric,
+           partner_of: dict[str, list[str]], other_items: dict[str, Item]) -> list[AreaFlow]:
+    """Where each indicator of a level sends (old side) or gets (new side) its requirements."""
+    def ancestor(ident: str) -> str:
+        return ".".join(ident.split(".")[:level])
+
+    others = {i.id: i for i in other_rubric.walk() if i.level == level}
+    flows = []
+    for ind in (i for i in rubric.walk() if i.level == level):
+        mine = [it for it in items if ancestor(it.id) == ind.id]
+        weight = {it.id: (it.points or Decimal(1)) for it in mine}
+        total = sum(weight.values(), Decimal(0)) or Decimal(1)
+        to: dict[str, Decimal] = defaultdict(Decimal)
+        linked = Decimal(0)
+        for it in mine:
+            partners = partner_of.get(it.id, [])
+            if partners:
+                linked += weight[it.id]
+                for p in partners:
+                    to[ancestor(p)] += weight[it.id] / len(partners)
+        counterpart = max(to, key=lambda k: (to[k], k)) if to else None
+        share = float(to[counterpart] / total) if counterpart else 0.0
+        if not counterpart or linked / total < Decimal("0.5"):
+            status = "dropped" if side == "old" else "new"
+        else:
+            same = normal(ind.text) == normal(others[counterpart].text) if counterpart in others else False
+            status = "continued" if same else "renamed"
+        other = others.get(counterpart) if counterpart else None
+        flows.append(AreaFlow(level=level, side=side, id=ind.id, title=ind.text, points=ind.points, status=status,
+                              counterpart=counterpart, counterpart_title=other.text if other else None,
+                              counterpart_points=other.points if other else None, share=round(share, 4)))
+    return flows
+
+
+def _summary(cw: Crosswalk) -> list[str]:
+    kinds = defaultdict(int)
+    for link in cw.links:
+        kinds[link.kind] += 1
+    stricter = sum(1 for link in cw.links for n in link.evidence.numbers if n.direction == "stricter")
+    looser = sum(1 for link in cw.links for n in link.evidence.numbers if n.direction == "looser")
+    lines = [f"{len(cw.links)} links ({kinds['one_to_one']} one-to-one, {kinds['split']} split, "
+             f"{kinds['merge']} merge, {kinds['many_to_many']} many-to-many); {len(cw.removed)} removed; "
+             f"{len(cw.added)} added; thresholds: {stricter} stricter, {looser} looser"]
+    first_new = [a for a in cw.areas if a.level == 1 and a.side == "new"]
+    first_old = [a for a in cw.areas if a.level == 1 and a.side == "old"]
+
+    def pts(p):
+        return dec_str(p) if p is not None else "?"
+
+    new_areas = [f"{a.title} ({pts(a.points)})" for a in first_new if a.status == "new"]
+    if new_areas:
+        lines.append("new first-level areas: " + "; ".join(new_areas))
+    dropped = [f"{a.title} ({pts(a.points)})" for a in first_old if a.status == "dropped"]
+    if dropped:
+        lines.append("dropped first-level areas: " + "; ".join(dropped))
+    for a in first_old:
+        if a.status in ("continued", "renamed"):
+            move = f"{a.title} {pts(a.points)} → {a.counterpart_title} {pts(a.counterpart_points)}"
+            if a.points is not None and a.counterpart_points is not None and a.points != a.counterpart_points:
+                move += f" ({'+' if a.counterpart_points > a.points else '−'}{pts(abs(a.counterpart_points - a.points))})"
+            lines.append(("renamed: " if a.status == "renamed" else "continued: ") + move)
+    return lines
+
+
+def crosswalk(old_cat: Catalogue, new_cat: Catalogue) -> Crosswalk:
+    """Link every leaf requirement of the old catalogue's main rubric to its successors in the new one."""
+    old_rubric, new_rubric = main_rubric(old_cat), main_rubric(new_cat)
+    old, new = leaves(old_rubric), leaves(new_rubric)
+    pairs, score = match(old, new)
+    counterpart = _parents_map(old, new, pairs)
+    links = [_link(old, new, rows, cols, score, counterpart) for rows, cols in _components(pairs)]
+    order = {i.id: i.order for i in old}
+    links.sort(key=lambda link: min(order[x] for x in link.old))
+    linked_old = {x for link in links for x in link.old}
+    linked_new = {x for link in links for x in link.new}
+    cw = Crosswalk(old=_side(old_cat, old_rubric), new=_side(new_cat, new_rubric), links=links,
+                   removed=[i.id for i in old if i.id not in linked_old],
+                   added=[i.id for i in new if i.id not in linked_new])
+    forward: dict[str, list[str]] = defaultdict(list)
+    backward: dict[str, list[str]] = defaultdict(list)
+    for link in links:
+        for a in link.old:
+            forward[a].extend(link.new)
+        for b in link.new:
+            backward[b].extend(link.old)
+    depth = min(max((i.level for i in old_rubric.walk()), default=1), max((i.level for i in new_rubric.walk()), default=1))
+    by_id_old = {i.id: i for i in old}
+    by_id_new = {i.id: i for i in new}
+    for level in range(1, min(depth, 3)):
+        cw.areas += _areas("old", old_rubric, level, old, new_rubric, forward, by_id_new)
+        cw.areas += _areas("new", new_rubric, level, new, old_rubric, backward, by_id_old)
+    cw.summary = _summary(cw)
+    return cw
+

@@ -1,0 +1,144 @@
+"""Reports of a crosswalk for people: a self-contained HTML page and an XLSX workbook."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from importlib import resources
+
+from zhibiao.model import Catalogue, Crosswalk, Indicator, dec_str
+
+from .match import main_rubric
+
+__all__ = ["to_html", "write_xlsx", "weight_rows"]
+
+KIND_LABELS = {"one_to_one": "一对一", "split": "拆分", "merge": "合并", "many_to_many": "多对多"}
+CHANGE_LABELS = {"text": "文字", "points": "分值", "parent": "上级", "numbers": "量化要求"}
+NUMBER_LABELS = {"percent": "比例", "time_limit": "时限", "deadline": "期限", "count": "数量", "docnum": "文号",
+                 "number": "数字"}
+DIRECTION_LABELS = {"stricter": "更严格", "looser": "更宽松", "changed": "变化", "added": "新增", "removed": "删除"}
+STATUS_LABELS = {"continued": "保留", "renamed": "更名", "new": "新增", "dropped": "取消"}
+
+
+def _pts(p) -> str:
+    return dec_str(p) if p is not None else ""
+
+
+def _index(cat: Catalogue) -> dict[str, Indicator]:
+    return {i.id: i for i in main_rubric(cat).walk()}
+
+
+def _area(ident: str, index: dict[str, Indicator]) -> Indicator | None:
+    return index.get(ident.split(".")[0])
+
+
+def weight_rows(cw: Crosswalk) -> list[dict]:
+    """First-level areas old -> new with their points: continued/renamed pairs, then new and dropped ones."""
+    rows = []
+    firsts = [a for a in cw.areas if a.level == 1]
+    for a in (a for a in firsts if a.side == "old"):
+        if a.status in ("continued", "renamed"):
+            delta = (a.counterpart_points - a.points) if a.points is not None and a.counterpart_points is not None else None
+            rows.append({"old_id": a.id, "old_title": a.title, "old_points": _pts(a.points), "new_id": a.counterpart,
+                         "new_title": a.counterpart_title, "new_points": _pts(a.counterpart_points),
+                         "delta": ("+" if delta and delta > 0 else "") + _pts(delta) if delta is not None else "",
+                         "css": "up" if delta and delta > 0 else "down" if delta and delta < 0 else "",
+                         "status": STATUS_LABELS[a.status]})
+        else:
+            rows.append({"old_id": a.id, "old_title": a.title, "old_points": _pts(a.points), "new_id": "",
+                         "new_title": "", "new_points": "", "delta": "-" + _pts(a.points) if a.points else "",
+                         "css": "down", "status": STATUS_LABELS[a.status]})
+    for a in (a for a in firsts if a.side == "new" and a.status == "new"):
+        rows.append({"old_id": "", "old_title": "", "old_points": "", "new_id": a.id, "new_title": a.title,
+                     "new_points": _pts(a.points), "delta": "+" + _pts(a.points) if a.points else "", "css": "up",
+                     "status": STATUS_LABELS[a.status]})
+    return rows
+
+
+def to_html(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> str:
+    """The crosswalk as one self-contained HTML page, grouped by the new first-level areas; text escaped."""
+    from jinja2 import Environment
+
+    old_index, new_index = _index(old_cat), _index(new_cat)
+    groups: dict[str, dict] = {}
+    for top in main_rubric(new_cat).indicators:
+        groups[top.id] = {"title": f"{top.marker or ''}{top.text}", "points": top.points, "rows": []}
+    for link in cw.links:
+        area = link.new[0].split(".")[0]
+        group = groups.setdefault(area, {"title": area, "points": None, "rows": []})
+        group["rows"].append({
+            "old_ids": "、".join(link.old), "new_ids": "、".join(link.new), "ops": link.evidence.text_diff,
+            "old_points": _pts(link.evidence.old_points), "new_points": _pts(link.evidence.new_points),
+            "kind": link.kind, "kind_label": KIND_LABELS[link.kind],
+            "changes": [CHANGE_LABELS[c] for c in link.changes],
+            "numbers": [{"label": f"{NUMBER_LABELS[n.kind]}{DIRECTION_LABELS[n.direction]}", "old": n.old,
+                         "new": n.new, "direction": n.direction} for n in link.evidence.numbers],
+        })
+
+    def rows(ids, index):
+        out = []
+        for ident in ids:
+            ind = index.get(ident)
+            area = _area(ident, index)
+            out.append({"id": ident, "text": ind.text if ind else "", "points": _pts(ind.points) if ind else "",
+                        "area": f"{area.marker or ''}{area.text}" if area else ""})
+        return out
+
+    kinds = defaultdict(int)
+    for link in cw.links:
+        kinds[link.kind] += 1
+    numbers = [n for link in cw.links for n in link.evidence.numbers]
+    template = resources.files("zhibiao.diff").joinpath("templates/crosswalk.html").read_text(encoding="utf-8")
+    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.globals["pts"] = _pts
+    return env.from_string(template).render(
+        old=cw.old, new=cw.new, links=cw.links, removed=cw.removed, added=cw.added, kinds=kinds,
+        stricter=sum(1 for n in numbers if n.direction == "stricter"),
+        looser=sum(1 for n in numbers if n.direction == "looser"),
+        new_areas=[a for a in cw.areas if a.level == 1 and a.side == "new" and a.status == "new"],
+        dropped_areas=[a for a in cw.areas if a.level == 1 and a.side == "old" and a.status == "dropped"],
+        weights=weight_rows(cw), groups=[g for g in groups.values() if g["rows"]],
+        added_rows=rows(cw.added, new_index), removed_rows=rows(cw.removed, old_index))
+
+
+def write_xlsx(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue, path: str) -> None:
+    """One row per link (frozen header, filters), and a second sheet with the first-level weight shifts."""
+    from openpyxl import Workbook
+
+    old_index, new_index = _index(old_cat), _index(new_cat)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "links"
+    ws.append(["old id", "old text", "old points", "new id", "new text", "new points", "kind", "changes", "score",
+               "numbers"])
+
+    def text(ids, index):
+        return "\n".join(index[i].text for i in ids if i in index)
+
+    def num(p):
+        return Decimal(p) if p not in (None, "") else None
+
+    for link in cw.links:
+        ws.append(["; ".join(link.old), text(link.old, old_index), num(link.evidence.old_points),
+                   "; ".join(link.new), text(link.new, new_index), num(link.evidence.new_points), link.kind,
+                   ", ".join(link.changes), link.score,
+                   "; ".join(f"{n.kind} {n.old or '-'} → {n.new or '-'} ({n.direction})" for n in link.evidence.numbers)])
+    for ident in cw.removed:
+        ind = old_index.get(ident)
+        ws.append([ident, ind.text if ind else "", num(ind.points) if ind else None, "", "", None, "removed", "", None, ""])
+    for ident in cw.added:
+        ind = new_index.get(ident)
+        ws.append(["", "", None, ident, ind.text if ind else "", num(ind.points) if ind else None, "added", "", None, ""])
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    for col, width in zip("ABCDEFGHIJ", (12, 50, 9, 12, 50, 9, 12, 18, 7, 30)):
+        ws.column_dimensions[col].width = width
+    sheet = wb.create_sheet("weights")
+    sheet.append(["old id", "old first-level", "old points", "new id", "new first-level", "new points", "change",
+                  "status"])
+    for row in weight_rows(cw):
+        sheet.append([row["old_id"], row["old_title"], num(row["old_points"]), row["new_id"], row["new_title"],
+                      num(row["new_points"]), num(row["delta"].lstrip("+")) if row["delta"] else None, row["status"]])
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    wb.save(path)

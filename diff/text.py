@@ -1,0 +1,172 @@
+"""Text features for matching: jieba words, character bigrams, tagged quantities, word-level diffs."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from zhibiao.model import DiffOp, NumberChange
+from zhibiao.normalize.docnum import DOCNUM, find_all
+
+__all__ = ["words", "bigrams", "normal", "Quantity", "quantities", "number_changes", "word_diff"]
+
+_PUNCT = re.compile(r"[\s，。、；：,.;:！!？?“”\"'‘’（）()《》〈〉<>【】\[\]〔〕—\-·…]+")
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    with resources.files("zhibiao.diff").joinpath("userdict.txt").open("r", encoding="utf-8") as fh:
+        tokenizer.load_userdict(fh)
+    return tokenizer
+
+
+def normal(text: str) -> str:
+    """Text without punctuation and whitespace, for comparing wording."""
+    return _PUNCT.sub("", text)
+
+
+def words(text: str) -> list[str]:
+    """jieba words (with the rubric-term dictionary), punctuation dropped."""
+    return [w for w in _jieba().lcut(text) if not _PUNCT.fullmatch(w)]
+
+
+def bigrams(text: str) -> Counter:
+    """Character bigrams of the text without punctuation (unigrams for one-character texts)."""
+    t = normal(text)
+    if len(t) < 2:
+        return Counter([t]) if t else Counter()
+    return Counter(t[i:i + 2] for i in range(len(t) - 1))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A quantity printed in a requirement: its kind, the printed text, its value and what it demands."""
+
+    kind: str
+    text: str
+    value: float | None
+    unit: str
+    sense: str  # "min" (more is stricter), "max" (less is stricter), or ""
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)"
+_PATTERNS = [
+    ("deadline", re.compile(r"每年\s*" + _NUM + r"\s*月\s*(?:" + _NUM + r"\s*日|底)\s*(?:前|以前)")),
+    ("time_limit", re.compile(_NUM + r"\s*个?\s*(工作日|日|天|个月|月|年|小时)\s*(?:内|以内)")),
+    ("percent", re.compile(r"(不少于|不低于|不超过|不高于|低于|高于|超过|达到|达|占)?[^%\d]{0,12}?(\d+(?:\.\d+)?)\s*%\s*(以上|以下)?")),
+    ("count", re.compile(r"(?:(至少|不少于|不低于|不超过|最多)[^，。；,;\d]{0,6}?)?" + _NUM
+                         + r"\s*(次|名|人|项|学时|个|天)")),
+]
+
+
+def _value(raw: str) -> float | None:
+    try:
+        return float(raw)
+    except ValueError:
+        pass
+    if raw == "十":
+        return 10.0
+    if all(ch in _CN_DIGITS for ch in raw):
+        if "十" in raw:
+            head, _, tail = raw.partition("十")
+            return float(_CN_DIGITS.get(head, 1) * 10 + _CN_DIGITS.get(tail, 0))
+        return float(_CN_DIGITS[raw[0]]) if len(raw) == 1 else None
+    return None
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Percentages, time limits, deadlines, counts and 文号 printed in a requirement."""
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(m) -> bool:
+        return all(m.end() <= a or m.start() >= b for a, b in taken)
+
+    for value in find_all(text):
+        found.append(Quantity("docnum", value, None, "", ""))
+    for m in DOCNUM.finditer(text):
+        taken.append(m.span())
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if not free(m):
+                continue
+            taken.append(m.span())
+            if kind == "percent":
+                before, number, after = m.group(1) or "", m.group(2), m.group(3) or ""
+                sense = "max" if before in ("不超过", "不高于", "低于") or after == "以下" else \
+                    "min" if before or after == "以上" else ""
+                text_ = f"{number}%" + after
+                found.append(Quantity(kind, (before + " " if before else "") + text_, _value(number), "%", sense))
+            elif kind == "time_limit":
+                found.append(Quantity(kind, m.group(0).strip(), _value(m.group(1)), m.group(2), "max"))
+            elif kind == "deadline":
+                month = _value(m.group(1)) or 0
+                day = _value(m.group(2)) if m.group(2) else 31
+                found.append(Quantity(kind, m.group(0).strip(), month * 100 + (day or 0), "date", "max"))
+            else:
+                qual = m.group(1) or ""
+                sense = "max" if qual in ("不超过", "最多") else "min" if qual else ""
+                found.append(Quantity(kind, m.group(0).strip(), _value(m.group(2)), m.group(3), sense))
+    return found
+
+
+def number_changes(old_text: str, new_text: str) -> list[NumberChange]:
+    """Quantities that differ between an old and a new text, paired by kind and unit, with their direction."""
+    old, new = quantities(old_text), quantities(new_text)
+    for q in list(old):  # the same quantity, however it is spaced, is no change
+        twin = next((n for n in new if (n.kind, n.value, n.unit, n.sense) == (q.kind, q.value, q.unit, q.sense)
+                     and (q.kind != "docnum" or n.text == q.text)), None)
+        if twin is not None:
+            old.remove(q)
+            new.remove(twin)
+    changes: list[NumberChange] = []
+    for q in list(old):
+        partner = next((n for n in new if n.kind == q.kind and n.unit == q.unit), None)
+        if partner is None:
+            continue
+        old.remove(q)
+        new.remove(partner)
+        direction = "changed"
+        sense = q.sense or partner.sense
+        if q.value is not None and partner.value is not None and q.value != partner.value and sense:
+            more = partner.value > q.value
+            direction = "stricter" if (more and sense == "min") or (not more and sense == "max") else "looser"
+        changes.append(NumberChange(kind=q.kind, old=q.text, new=partner.text, direction=direction))
+    changes += [NumberChange(kind=q.kind, old=q.text, new=None, direction="removed") for q in old]
+    changes += [NumberChange(kind=q.kind, old=None, new=q.text, direction="added") for q in new]
+    return changes
+
+
+def word_diff(old_text: str, new_text: str) -> list[DiffOp]:
+    """Word-level diff (jieba words, punctuation kept as its own token)."""
+    a = _jieba().lcut(old_text)
+    b = _jieba().lcut(new_text)
+    ops: list[DiffOp] = []
+
+    def add(op: str, parts: list[str]) -> None:
+        text = "".join(parts)
+        if not text:
+            return
+        if ops and ops[-1].op == op:
+            ops[-1] = DiffOp(op=op, text=ops[-1].text + text)
+        else:
+            ops.append(DiffOp(op=op, text=text))
+
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            add("equal", a[i1:i2])
+        else:
+            add("delete", a[i1:i2])
+            add("insert", b[j1:j2])
+    return ops
