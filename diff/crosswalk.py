@@ -8,6 +8,8 @@ from decimal import Decimal
 from zhibiao.model import AreaFlow, Catalogue, Crosswalk, CrosswalkSide, Evidence, Link, Rubric, dec_str
 
 from .match import Item, leaves, main_rubric, match
+from zhibiao.normalize.cleanup import squash
+
 from .text import normal, number_changes, word_diff
 
 __all__ = ["crosswalk"]
@@ -69,7 +71,7 @@ def _link(old: list[Item], new: list[Item], rows: list[int], cols: list[int], sc
     old_points, new_points = _sum(o), _sum(n)
     numbers = number_changes(old_text, new_text)
     changes = []
-    if normal(old_text) != normal(new_text):
+    if squash(old_text) != squash(new_text):  # any printed difference but spacing, punctuation included
         changes.append("text")
     if old_points != new_points:
         changes.append("points")
@@ -118,7 +120,11 @@ def _areas(side: str, rubric: Rubric, level: int, items: list[Item], other_rubri
     return flows
 
 
-def _summary(cw: Crosswalk) -> list[str]:
+def _owners(rubric: Rubric) -> list[str]:
+    return sorted({i.owner for i in rubric.walk() if i.owner})
+
+
+def _summary(cw: Crosswalk, old_rubric: Rubric, new_rubric: Rubric) -> list[str]:
     kinds = defaultdict(int)
     for link in cw.links:
         kinds[link.kind] += 1
@@ -145,6 +151,17 @@ def _summary(cw: Crosswalk) -> list[str]:
             if a.points is not None and a.counterpart_points is not None and a.points != a.counterpart_points:
                 move += f" ({'+' if a.counterpart_points > a.points else '−'}{pts(abs(a.counterpart_points - a.points))})"
             lines.append(("renamed: " if a.status == "renamed" else "continued: ") + move)
+    renamed = [a for a in cw.areas if a.level > 1 and a.side == "old" and a.status == "renamed"]
+    if renamed:
+        lines.append(f"{len(renamed)} lower-level label(s) reworded: " + "; ".join(f"{a.id} → {a.counterpart}"
+                                                                             for a in renamed[:12])
+                     + (" …" if len(renamed) > 12 else ""))
+    old_owners, new_owners = _owners(old_rubric), _owners(new_rubric)
+    if new_owners and not old_owners:
+        items = sum(1 for i in new_rubric.walk() if i.owner)
+        lines.append(f"the new version adds an owner (责任科室) column: {items} items, {len(new_owners)} units")
+    elif old_owners and not new_owners:
+        lines.append("the new version drops the owner (责任科室) column")
     return lines
 
 
@@ -172,9 +189,9 @@ def crosswalk(old_cat: Catalogue, new_cat: Catalogue) -> Crosswalk:
     depth = min(max((i.level for i in old_rubric.walk()), default=1), max((i.level for i in new_rubric.walk()), default=1))
     by_id_old = {i.id: i for i in old}
     by_id_new = {i.id: i for i in new}
-    for level in range(1, min(depth, 3)):
+    for level in range(1, depth):
         cw.areas += _areas("old", old_rubric, level, old, new_rubric, forward, by_id_new)
         cw.areas += _areas("new", new_rubric, level, new, old_rubric, backward, by_id_old)
-    cw.summary = _summary(cw)
+    cw.summary = _summary(cw, old_rubric, new_rubric)
     return cw
 
