@@ -79,7 +79,7 @@ def _link(old: list[Item], new: list[Item], rows: list[int], cols: list[int], sc
         changes.append("parent")
     if numbers:
         changes.append("numbers")
-    best = max(float(score[r, c]) for r in rows for c in cols)
+    best = max(float(score[r, c]) for r in rows for c in cols)  # dense array or sparse candidates
     return Link(old=[i.id for i in o], new=[i.id for i in n], kind=_kind(len(o), len(n)), changes=changes,
                 score=round(min(1.0, max(0.0, best)), 4),
                 evidence=Evidence(old_points=old_points, new_points=new_points, numbers=numbers,

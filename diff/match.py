@@ -12,7 +12,8 @@ from zhibiao.model import Catalogue, Indicator, Rubric
 
 from .text import bigrams, words
 
-__all__ = ["Item", "leaves", "main_rubric", "similarity", "match", "ASSIGN_MIN", "PART_MIN", "EXACT_LIMIT"]
+__all__ = ["Item", "leaves", "main_rubric", "similarity", "match", "ASSIGN_MIN", "PART_MIN", "EXACT_LIMIT",
+           "CANDIDATES"]
 
 ASSIGN_MIN = 0.30  # a one-to-one pair needs at least this blended similarity
 PART_MIN = 0.55  # share of a requirement's wording found in its partner for a split or merge link
@@ -61,35 +62,40 @@ def leaves(rubric: Rubric) -> list[Item]:
     return out
 
 
-def _tfidf(docs: list[Counter], vocab: dict[str, int], idf: np.ndarray):
-    from scipy.sparse import csr_matrix
+def _vectors(docs_a: list[Counter], docs_b: list[Counter], max_df: float = 1.0):
+    """L2-normalised TF-IDF rows for both sides over one vocabulary (terms in more than max_df of docs dropped)."""
+    from scipy.sparse import csr_matrix, diags
 
-    rows, cols, vals = [], [], []
-    for r, doc in enumerate(docs):
-        for gram, n in doc.items():
-            c = vocab.get(gram)
-            if c is not None:
-                rows.append(r)
-                cols.append(c)
-                vals.append(n * idf[c])
-    m = csr_matrix((vals, (rows, cols)), shape=(len(docs), len(vocab)), dtype=np.float64)
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    from scipy.sparse import diags
+    df: Counter = Counter()
+    for doc in docs_a + docs_b:
+        df.update(doc.keys())
+    n = len(docs_a) + len(docs_b)
+    vocab = {g: i for i, g in enumerate(g for g, k in df.items() if k <= max_df * n or max_df >= 1.0)}
+    idf = np.array([np.log((1 + n) / (1 + df[g])) + 1 for g in vocab])
 
-    return diags(1.0 / norms) @ m
+    def matrix(docs):
+        rows, cols, vals = [], [], []
+        for r, doc in enumerate(docs):
+            for gram, k in doc.items():
+                c = vocab.get(gram)
+                if c is not None:
+                    rows.append(r)
+                    cols.append(c)
+                    vals.append(k * idf[c])
+        m = csr_matrix((vals, (rows, cols)), shape=(len(docs), len(vocab)), dtype=np.float64)
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return (diags(1.0 / norms) @ m).tocsr()
+
+    return matrix(docs_a), matrix(docs_b)
 
 
 def _cosine(a: list[Counter], b: list[Counter]) -> np.ndarray:
-    vocab: dict[str, int] = {}
-    df: Counter = Counter()
-    for doc in a + b:
-        df.update(doc.keys())
-    for gram in df:
-        vocab[gram] = len(vocab)
-    n = len(a) + len(b)
-    idf = np.array([np.log((1 + n) / (1 + df[g])) + 1 for g in vocab])
-    return (_tfidf(a, vocab, idf) @ _tfidf(b, vocab, idf).T).toarray()
+    va, vb = _vectors(a, b)
+    return (va @ vb.T).toarray()
+
+
+CANDIDATES = 15  # in candidate mode, each requirement is scored against this many nearest ones
 
 
 def similarity(old: list[Item], new: list[Item]) -> np.ndarray:
@@ -103,6 +109,33 @@ def similarity(old: list[Item], new: list[Item]) -> np.ndarray:
     return W_TEXT * text + W_WORDS * token + W_CONTEXT * context
 
 
+def _candidate_scores(old: list[Item], new: list[Item]):
+    """Sparse blended scores for large inputs: each side's nearest requirements by discriminative bigrams."""
+    from rapidfuzz import fuzz
+    from scipy.sparse import coo_matrix
+
+    va, vb = _vectors([i.grams for i in old], [i.grams for i in new], max_df=0.05)
+    ta, tb = _vectors([i.grams for i in old], [i.grams for i in new])
+    ca, cb = _vectors([bigrams(i.context) for i in old], [bigrams(i.context) for i in new])
+    near = (va @ vb.T).tocsr()
+    pairs: set[tuple[int, int]] = set()
+    for matrix, flip in ((near, False), (near.T.tocsr(), True)):
+        for a in range(matrix.shape[0]):
+            start, stop = matrix.indptr[a], matrix.indptr[a + 1]
+            cols, data = matrix.indices[start:stop], matrix.data[start:stop]
+            for b in cols[np.argsort(data)[::-1][:CANDIDATES]]:
+                pairs.add((int(b), a) if flip else (a, int(b)))
+    ordered = sorted(pairs)
+    rows = np.array([r for r, _ in ordered], dtype=np.int64)
+    cols = np.array([c for _, c in ordered], dtype=np.int64)
+    text = np.asarray(ta[rows].multiply(tb[cols]).sum(axis=1)).ravel() if ordered else np.zeros(0)
+    context = np.asarray(ca[rows].multiply(cb[cols]).sum(axis=1)).ravel() if ordered else np.zeros(0)
+    token = np.array([fuzz.token_sort_ratio(" ".join(old[r].words), " ".join(new[c].words)) / 100.0
+                      for r, c in ordered])
+    vals = W_TEXT * text + W_WORDS * token + W_CONTEXT * context
+    return coo_matrix((vals, (rows, cols)), shape=(len(old), len(new))).tocsr()
+
+
 def _containment(part: Counter, whole: Counter) -> float:
     total = sum(part.values())
     if not total:
@@ -110,19 +143,20 @@ def _containment(part: Counter, whole: Counter) -> float:
     return sum(min(n, whole.get(g, 0)) for g, n in part.items()) / total
 
 
-def _assign(score: np.ndarray) -> list[tuple[int, int]]:
-    if score.size == 0:
-        return []
-    if score.size <= EXACT_LIMIT:
+def _assign(score) -> list[tuple[int, int]]:
+    """Globally optimal one-to-one pairs (dense scores), or greedy best-first pairs (sparse candidates)."""
+    if isinstance(score, np.ndarray):
+        if score.size == 0:
+            return []
         from scipy.optimize import linear_sum_assignment
 
         rows, cols = linear_sum_assignment(-score)
         return [(int(r), int(c)) for r, c in zip(rows, cols) if score[r, c] >= ASSIGN_MIN]
-    order = np.argsort(score, axis=None)[::-1]
+    coo = score.tocoo()
     used_r, used_c, pairs = set(), set(), []
-    for flat in order:
-        r, c = divmod(int(flat), score.shape[1])
-        if score[r, c] < ASSIGN_MIN:
+    for k in np.argsort(coo.data)[::-1]:
+        r, c, v = int(coo.row[k]), int(coo.col[k]), coo.data[k]
+        if v < ASSIGN_MIN:
             break
         if r not in used_r and c not in used_c:
             used_r.add(r)
@@ -131,31 +165,42 @@ def _assign(score: np.ndarray) -> list[tuple[int, int]]:
     return pairs
 
 
-def match(old: list[Item], new: list[Item]) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """Pairs (old index, new index) of the link graph, and the similarity matrix.
+def _neighbours(score, index: int, axis: int) -> list[int]:
+    """Partners with any similarity to old item index (axis 0) or new item index (axis 1)."""
+    if isinstance(score, np.ndarray):
+        line = score[index] if axis == 0 else score[:, index]
+        return [int(k) for k in np.nonzero(line > 0)[0]]
+    line = score.getrow(index) if axis == 0 else score.getcol(index).T
+    return [int(k) for k in line.tocsr().indices]
 
-    First the globally best one-to-one assignment; then each requirement left over joins the
-    partner that contains most of its wording (a split when a new item's words come from an old
-    one already matched, a merge when an old item's words went into a matched new one).
+
+def match(old: list[Item], new: list[Item]):
+    """Pairs (old index, new index) of the link graph, and the similarity scores.
+
+    First the globally best one-to-one assignment (greedy best-first on candidate pairs when the
+    inputs exceed EXACT_LIMIT pairs); then each requirement left over joins the partner that
+    contains most of its wording (a split when a new item's words come from an old one already
+    matched, a merge when an old item's words went into a matched new one).
     """
-    score = similarity(old, new)
+    score = similarity(old, new) if len(old) * len(new) <= EXACT_LIMIT else _candidate_scores(old, new)
     pairs = _assign(score)
     matched_old = {r for r, _ in pairs}
     matched_new = {c for _, c in pairs}
     extra: list[tuple[int, int]] = []
     for c in range(len(new)):
-        if c in matched_new or not len(old):
+        if c in matched_new:
             continue
-        r = int(np.argmax([_containment(new[c].grams, o.grams) if score[k, c] > 0 else 0
-                           for k, o in enumerate(old)]))
-        if _containment(new[c].grams, old[r].grams) >= PART_MIN and r in matched_old:
-            extra.append((r, c))
+        options = [(r, _containment(new[c].grams, old[r].grams)) for r in _neighbours(score, c, 1)]
+        if options:
+            r, share = max(options, key=lambda t: (t[1], -t[0]))
+            if share >= PART_MIN and r in matched_old:
+                extra.append((r, c))
     for r in range(len(old)):
-        if r in matched_old or not len(new):
+        if r in matched_old:
             continue
-        c = int(np.argmax([_containment(old[r].grams, n.grams) if score[r, k] > 0 else 0
-                           for k, n in enumerate(new)]))
-        if _containment(old[r].grams, new[c].grams) >= PART_MIN and c in matched_new:
-            extra.append((r, c))
+        options = [(c, _containment(old[r].grams, new[c].grams)) for c in _neighbours(score, r, 0)]
+        if options:
+            c, share = max(options, key=lambda t: (t[1], -t[0]))
+            if share >= PART_MIN and c in matched_new:
+                extra.append((r, c))
     return pairs + extra, score
-
