@@ -17,6 +17,8 @@ __all__ = ["Item", "leaves", "main_rubric", "similarity", "match", "ASSIGN_MIN",
 
 ASSIGN_MIN = 0.30  # a one-to-one pair needs at least this blended similarity
 PART_MIN = 0.55  # share of a requirement's wording found in its partner for a split or merge link
+PART_MIN_NEAR = 0.35  # … when the partner sits where the requirement's siblings went
+W_STRUCTURE = 0.12  # bonus for a pair that follows the area and parent correspondence of the first pass
 EXACT_LIMIT = 4_000_000  # old x new pairs up to which the assignment is solved exactly (else greedily)
 W_TEXT, W_WORDS, W_CONTEXT = 0.55, 0.35, 0.10
 
@@ -174,33 +176,74 @@ def _neighbours(score, index: int, axis: int) -> list[int]:
     return [int(k) for k in line.tocsr().indices]
 
 
+def _correspondence(old: list[Item], new: list[Item], pairs: list[tuple[int, int]], key: str) -> dict:
+    """For each old area (or parent), the share of its matched requirements going to each new one."""
+    counts: dict[str, Counter] = {}
+    for r, c in pairs:
+        counts.setdefault(getattr(old[r], key), Counter())[getattr(new[c], key)] += 1
+    return {a: {b: n / sum(cnt.values()) for b, n in cnt.items()} for a, cnt in counts.items()}
+
+
+def _with_structure(score, old: list[Item], new: list[Item], pairs: list[tuple[int, int]]):
+    """Scores plus a bonus for pairs that follow where the rest of their area and parent went."""
+    total = None
+    for key in ("area", "parent"):
+        shares = _correspondence(old, new, pairs, key)
+        old_keys = sorted({getattr(i, key) for i in old})
+        new_keys = sorted({getattr(i, key) for i in new})
+        o_index = {k: n for n, k in enumerate(old_keys)}
+        n_index = {k: n for n, k in enumerate(new_keys)}
+        table = np.zeros((len(old_keys), len(new_keys)))
+        for a, row in shares.items():
+            for b, share in row.items():
+                table[o_index[a], n_index[b]] = share
+        rows = np.array([o_index[getattr(i, key)] for i in old], dtype=np.int64)
+        cols = np.array([n_index[getattr(i, key)] for i in new], dtype=np.int64)
+        part = (rows, cols, table)
+        total = [part] if total is None else total + [part]
+    if isinstance(score, np.ndarray):
+        bonus = sum(table[np.ix_(rows, cols)] for rows, cols, table in total)
+        return score + np.where(score > 0, W_STRUCTURE * bonus / 2, 0.0)
+    coo = score.tocoo()
+    bonus = sum(table[rows[coo.row], cols[coo.col]] for rows, cols, table in total)
+    from scipy.sparse import coo_matrix
+
+    return coo_matrix((coo.data + W_STRUCTURE * bonus / 2, (coo.row, coo.col)), shape=score.shape).tocsr()
+
+
 def match(old: list[Item], new: list[Item]):
     """Pairs (old index, new index) of the link graph, and the similarity scores.
 
     First the globally best one-to-one assignment (greedy best-first on candidate pairs when the
-    inputs exceed EXACT_LIMIT pairs); then each requirement left over joins the partner that
-    contains most of its wording (a split when a new item's words come from an old one already
-    matched, a merge when an old item's words went into a matched new one).
+    inputs exceed EXACT_LIMIT pairs); then the same again with a bonus for pairs that follow the
+    area and parent correspondence the first pass revealed (requirements move with their section).
+    Each requirement left over then joins the partner that contains most of its wording: a split
+    when a new item's words come from an old one already matched, a merge when an old item's words
+    went into a matched new one — with a lower bar when that partner sits where its siblings went.
     """
-    score = similarity(old, new) if len(old) * len(new) <= EXACT_LIMIT else _candidate_scores(old, new)
+    base = similarity(old, new) if len(old) * len(new) <= EXACT_LIMIT else _candidate_scores(old, new)
+    score = _with_structure(base, old, new, _assign(base))
     pairs = _assign(score)
+    parents = _correspondence(old, new, pairs, "parent")
     matched_old = {r for r, _ in pairs}
     matched_new = {c for _, c in pairs}
+
+    def bar(r: int, c: int) -> float:
+        return PART_MIN_NEAR if parents.get(old[r].parent, {}).get(new[c].parent, 0.0) >= 0.5 else PART_MIN
+
     extra: list[tuple[int, int]] = []
     for c in range(len(new)):
         if c in matched_new:
             continue
         options = [(r, _containment(new[c].grams, old[r].grams)) for r in _neighbours(score, c, 1)]
+        options = [(r, share) for r, share in options if r in matched_old and share >= bar(r, c)]
         if options:
-            r, share = max(options, key=lambda t: (t[1], -t[0]))
-            if share >= PART_MIN and r in matched_old:
-                extra.append((r, c))
+            extra.append((max(options, key=lambda t: (t[1], -t[0]))[0], c))
     for r in range(len(old)):
         if r in matched_old:
             continue
         options = [(c, _containment(old[r].grams, new[c].grams)) for c in _neighbours(score, r, 0)]
+        options = [(c, share) for c, share in options if c in matched_new and share >= bar(r, c)]
         if options:
-            c, share = max(options, key=lambda t: (t[1], -t[0]))
-            if share >= PART_MIN and c in matched_new:
-                extra.append((r, c))
+            extra.append((r, max(options, key=lambda t: (t[1], -t[0]))[0]))
     return pairs + extra, score

@@ -166,3 +166,13 @@ def test_diff_command(tmp_path, capsys):
 def test_published_crosswalk_schema_is_current():
     published = json.loads((ROOT / "docs" / "crosswalk.schema.json").read_text(encoding="utf-8"))
     assert published == crosswalk_schema(), "docs/crosswalk.schema.json is stale: run `zhibiao schema crosswalk`"
+
+
+def test_candidate_mode_agrees_with_exact_mode(cats, monkeypatch):
+    """Large inputs use sparse candidates and a greedy assignment; on the seeds both modes give the same links."""
+    import zhibiao.diff.match as match
+
+    exact = crosswalk(cats[OLD], cats[NEW])
+    monkeypatch.setattr(match, "EXACT_LIMIT", 0)
+    sparse = crosswalk(cats[OLD], cats[NEW])
+    assert [(x.old, x.new) for x in sparse.links] == [(x.old, x.new) for x in exact.links]

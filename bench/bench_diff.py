@@ -1,0 +1,155 @@
+"""Benchmark the crosswalk: accuracy against the hand-made golden, time, and how cost grows; prints, never asserts.
+
+Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000]
+
+- Link precision, recall and F1 against golden/crosswalk-2019-2023.json on (old id, new id) pairs:
+  all links, certain links only, and the split/merge links alone. Targets: >= 0.95 on all links,
+  >= 0.98 on certain ones. Nothing here is tuned on the golden's ids.
+- Median in-process time of the 2019 x 2023 crosswalk (target <= 300 ms) and of 2019 x 汉中 2020.
+- Synthetic scale runs: N x N requirements made by perturbing the real ones (each old copy perturbed
+  on its own — characters dropped or repeated, numbers changed, a group label per copy — and each new
+  one perturbed again from its old copy), with time, peak memory and the share of true pairs recovered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+from zhibiao.diff import crosswalk
+from zhibiao.diff.match import EXACT_LIMIT, Item, leaves, main_rubric, match
+from zhibiao.diff.text import bigrams, words
+from zhibiao.pipeline import ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+GOLDEN = ROOT / "golden" / "crosswalk-2019-2023.json"
+
+
+def _pairs(links) -> set[tuple[str, str]]:
+    return {(o, n) for link in links for o in link["old"] for n in link["new"]}
+
+
+def _prf(got: set, want: set) -> tuple[float, float, float]:
+    tp = len(got & want)
+    p = tp / len(got) if got else 1.0
+    r = tp / len(want) if want else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def accuracy() -> None:
+    if not GOLDEN.exists():
+        print("accuracy: golden/crosswalk-2019-2023.json missing")
+        return
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    cw = crosswalk(ingest(CORPUS / "001_5886f06ed561739e.txt"), ingest(CORPUS / "000_1c204f1614fc8d36.txt"))
+    got_links = [link.model_dump() for link in cw.links]
+    got = _pairs(got_links)
+    print(f"{'links':<22} {'precision':>9} {'recall':>7} {'F1':>6}  pairs(golden/got)")
+    for label, chosen in (
+        ("all", golden["links"]),
+        ("certain", [link for link in golden["links"] if link["certain"]]),
+        ("split/merge", [link for link in golden["links"] if len(link["old"]) > 1 or len(link["new"]) > 1]),
+    ):
+        want = _pairs(chosen)
+        if label == "certain":
+            # precision on certain links: predicted pairs that touch a certain golden link's ids
+            ids_o = {o for link in chosen for o in link["old"]}
+            ids_n = {n for link in chosen for n in link["new"]}
+            mine = {(o, n) for o, n in got if o in ids_o or n in ids_n}
+        elif label == "split/merge":
+            ids_o = {o for link in chosen for o in link["old"]}
+            ids_n = {n for link in chosen for n in link["new"]}
+            mine = {(o, n) for o, n in got if o in ids_o or n in ids_n}
+        else:
+            mine = got
+        p, r, f = _prf(mine, want)
+        print(f"{label:<22} {p:>9.3f} {r:>7.3f} {f:>6.3f}  {len(want)}/{len(mine)}")
+    g_removed = {x["id"] for x in golden["removed"]}
+    g_added = {x["id"] for x in golden["added"]}
+    print(f"removed: golden {len(g_removed)}, got {len(cw.removed)}, agree {len(g_removed & set(cw.removed))}; "
+          f"added: golden {len(g_added)}, got {len(cw.added)}, agree {len(g_added & set(cw.added))}")
+
+
+def timing(runs: int) -> None:
+    for old_id, new_id, target in (("001_5886f06ed561739e", "000_1c204f1614fc8d36", 300.0),
+                                   ("001_5886f06ed561739e", "003_fbbff5f31bb9ffc0", None)):
+        old, new = ingest(CORPUS / f"{old_id}.txt"), ingest(CORPUS / f"{new_id}.txt")
+        crosswalk(old, new)  # warm-up: jieba's dictionary
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            crosswalk(old, new)
+            times.append((time.perf_counter() - t0) * 1000)
+        n_old = len(leaves(main_rubric(old)))
+        n_new = len(leaves(main_rubric(new)))
+        ms = statistics.median(times)
+        verdict = f"  target {target:.0f} ms: {'met' if ms <= target else 'MISSED'} ({ms / target:.2f}x)" if target else ""
+        print(f"crosswalk {n_old} x {n_new}: median {ms:.1f} ms over {runs} runs{verdict}")
+
+
+def _perturb(text: str, rng: random.Random) -> str:
+    chars = list(text)
+    for _ in range(max(1, len(chars) // 12)):
+        i = rng.randrange(len(chars))
+        action = rng.random()
+        if action < 0.4 and len(chars) > 4:
+            del chars[i]
+        elif action < 0.8:
+            chars.insert(i, chars[rng.randrange(len(chars))])
+        elif chars[i].isdigit():
+            chars[i] = str(rng.randrange(10))
+    return "".join(chars)
+
+
+def _items(base: list[Item], n: int, rng: random.Random, texts: list[str] | None = None) -> list[Item]:
+    """n requirements: copies of the real ones, each copy perturbed on its own (or the given texts perturbed)."""
+    out = []
+    for k in range(n):
+        src = base[k % len(base)]
+        group = k // len(base)
+        text = _perturb(texts[k] if texts else src.text, rng)
+        context = f"{src.context} 第{group}组"
+        out.append(Item(f"{group}:{src.id}", text, src.points, f"{group}:{src.parent}", f"{group}:{src.area}",
+                        context, k, bigrams(text), words(text)))
+    return out
+
+
+def scale(sizes: list[int]) -> None:
+    base = leaves(main_rubric(ingest(CORPUS / "001_5886f06ed561739e.txt")))
+    rng = random.Random(7)
+    for n in sizes:
+        old = _items(base, n, rng)
+        new = _items(base, n, rng, texts=[i.text for i in old])
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        pairs, _ = match(old, new)
+        seconds = time.perf_counter() - t0
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        true = sum(1 for r, c in pairs if old[r].id == new[c].id)
+        mode = "exact" if n * n <= EXACT_LIMIT else "candidates"
+        print(f"synthetic {n} x {n} ({mode}): {seconds:.2f} s, peak {peak:.0f} MiB, "
+              f"{true / n:.3f} of true pairs recovered, {len(pairs) - true} other pairs")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--scale", type=int, nargs="*", default=[2000, 10000])
+    args = parser.parse_args(argv)
+    accuracy()
+    timing(args.runs)
+    scale(args.scale)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
