@@ -25,6 +25,7 @@ __all__ = [
     "Rubric",
     "Regulation",
     "DocumentInfo",
+    "Verification",
     "Catalogue",
     "CROSSWALK_SCHEMA_VERSION",
     "NumberChange",
@@ -261,14 +262,28 @@ class DocumentInfo(_Model):
     format: str
 
 
+class Verification(_Model):
+    """Who checked the catalogue: indicators a person marked verified, and the catalogue's own state.
+
+    A catalogue is verified only when every indicator is verified and `check` finds no error; only
+    then may it be scored (unless scoring is told `--allow-unverified`).
+    """
+
+    verified: bool = False
+    by: str | None = None
+    at: _dt.datetime | None = None
+    indicators: list[str] = []  # ids of indicators a person has verified
+
+
 class Catalogue(_Model):
-    """The JSON contract written by `zhibiao ingest` and read by `check`, `show`, `export`."""
+    """The JSON contract written by `zhibiao ingest` and read by `check`, `show`, `export`, `score`."""
 
     schema_version: Literal["1.0"] = SCHEMA_VERSION
     document: DocumentInfo
     rubrics: list[Rubric]
     regulations: list[Regulation] = []
     findings: list[Finding] = []
+    verification: Verification | None = None  # set by the store when people check it
 
     def all_findings(self) -> list[Finding]:
         """Document, rubric and regulation findings together."""
