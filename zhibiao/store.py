@@ -300,14 +300,16 @@ class Store:
 
     # --- edits and verification -------------------------------------------------------------
 
-    def _commit(self, cat_id: int, change, *, by: str, touched: dict[str, int], records: list[dict]) -> int:
+    def _commit(self, cat_id: int, change, *, by: str, touched: dict[str, int]) -> int:
         """Apply change(cat) to the current version and save it as the next one, all in one transaction.
 
-        touched: indicator id -> the revision the editor saw; any other revision is an EditConflict.
+        change returns the history records and the indicator ids it renamed (old -> new, when a
+        subtree moves). touched: indicator id -> the revision the editor saw; any other revision is
+        an EditConflict.
         """
         for _attempt in range(5):
             cat, version = self.get(cat_id)
-            result = change(cat)
+            records, renamed = change(cat)
             with self.engine.begin() as conn:
                 for ident, seen in touched.items():
                     done = conn.execute(update(revisions).where(
@@ -324,9 +326,13 @@ class Store:
                     continue
                 conn.execute(insert(versions).values(catalogue_id=cat_id, version=version + 1,
                                                      body=cat.model_dump_json(), created_at=_now(), created_by=by))
-                for rec in records + (result or []):
+                for rec in records:
                     conn.execute(insert(edits).values(catalogue_id=cat_id, version=version + 1, by=by, at=_now(),
                                                       **rec))
+                for old_id, new_id in renamed.items():
+                    conn.execute(update(revisions).where(revisions.c.catalogue_id == cat_id,
+                                                         revisions.c.indicator_id == old_id)
+                                 .values(indicator_id=new_id))
                 return version + 1
         raise EditConflict(None, "the catalogue kept changing; try again")
 
@@ -340,6 +346,7 @@ class Store:
         def change(cat: Catalogue):
             ind, parent, rubric = _find(cat, indicator_id)
             unverify(cat, [indicator_id])
+            renamed: dict[str, str] = {}
             if field in ("text", "label"):
                 if not value:
                     raise InvalidEdit(None, "the text cannot be empty")
@@ -368,20 +375,12 @@ class Store:
                 (parent.children if parent else rubric.indicators).remove(ind)
                 target.children.append(ind)
                 target.children.sort(key=lambda c: c.number)
-                self._moved = _reid(ind, target.id + ".", target.level + 1)
+                renamed = _reid(ind, target.id + ".", target.level + 1)
             _recheck(cat)
             return [{"indicator_id": indicator_id, "field": field, "old_value": old, "new_value": value,
-                     "reason": reason}]
+                     "reason": reason}], renamed
 
-        self._moved = {}
-        version = self._commit(cat_id, change, by=by, touched={indicator_id: revision}, records=[])
-        if self._moved:
-            with self.engine.begin() as conn:
-                for old_id, new_id in self._moved.items():
-                    conn.execute(update(revisions).where(revisions.c.catalogue_id == cat_id,
-                                                         revisions.c.indicator_id == old_id)
-                                 .values(indicator_id=new_id))
-        return version
+        return self._commit(cat_id, change, by=by, touched={indicator_id: revision})
 
     def verify(self, cat_id: int, indicator_ids: list[str], *, by: str, revisions_seen: dict[str, int]) -> int:
         """Mark indicators verified by a person (their revisions must be the ones the person saw)."""
@@ -395,9 +394,9 @@ class Store:
                     v.indicators.append(ident)
             cat.verification = v
             return [{"indicator_id": i, "field": "verified", "old_value": None, "new_value": "true", "reason": None}
-                    for i in indicator_ids]
+                    for i in indicator_ids], {}
 
-        return self._commit(cat_id, change, by=by, touched={i: revisions_seen[i] for i in indicator_ids}, records=[])
+        return self._commit(cat_id, change, by=by, touched={i: revisions_seen[i] for i in indicator_ids})
 
     def verify_catalogue(self, cat_id: int, *, by: str) -> int:
         """Mark the whole catalogue verified: every indicator verified and no error in the checks."""
@@ -415,9 +414,9 @@ class Store:
             v.verified, v.by, v.at = True, by, _now()
             cat.verification = v
             return [{"indicator_id": "", "field": "catalogue_verified", "old_value": None, "new_value": "true",
-                     "reason": None}]
+                     "reason": None}], {}
 
-        return self._commit(cat_id, change, by=by, touched={}, records=[])
+        return self._commit(cat_id, change, by=by, touched={})
 
     # --- crosswalks and exports -------------------------------------------------------------
 
