@@ -43,15 +43,8 @@ def _index(edges: list[float], v: float) -> int:
 
 def _chars_text(chars: list[dict]) -> str:
     """Text of chars as lines: printed spaces kept (also at a line end), a wide gap becomes a space."""
-    lines: list[list[dict]] = []
-    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        if lines and abs(lines[-1][0]["top"] - ch["top"]) <= max(2.0, ch["size"] * 0.3):
-            lines[-1].append(ch)
-        else:
-            lines.append([ch])
     out = []
-    for line in lines:
-        line.sort(key=lambda c: c["x0"])
+    for line in _char_lines(chars):
         text = []
         prev = None
         for ch in line:
