@@ -42,7 +42,8 @@ def test_every_command_has_help(name):
 def test_top_level_help_documents_exit_codes():
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
-    for code in ("0 ok", "1 checks", "2 no rubric", "3 unreadable", "4 invalid catalogue"):
+    for code in ("0 ok", "1 checks", "2 no rubric", "3 unreadable", "4 invalid catalogue", "6 invalid assessment",
+                 "7 unverified catalogue"):
         assert code in result.output
 
 
@@ -158,7 +159,8 @@ def test_export_csv_and_xlsx(tmp_path, capsys):
 def test_invalid_catalogue_json(tmp_path, capsys, bad, reason):
     path = tmp_path / "bad.json"
     path.write_text(bad, encoding="utf-8")
-    for command in (["check", path], ["show", path], ["export", path, "--format", "csv"]):
+    for command in (["check", path], ["show", path], ["export", path, "--format", "csv"],
+                    ["score", path, DATA / "scoring" / "full.csv"]):
         code, _, stderr = run(command, capsys)
         assert code == 4, command
         assert "bad.json" in stderr and reason in stderr

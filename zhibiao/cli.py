@@ -132,6 +132,8 @@ def cli(max_bytes: int | None) -> None:
       3 unreadable input (missing, empty, binary, undecodable, unsupported format)
       4 invalid catalogue JSON
       5 output not writable
+      6 invalid assessment CSV (zhibiao score)
+      7 unverified catalogue (zhibiao score without --allow-unverified)
       64 usage error
       70 internal error
     """
@@ -441,6 +443,58 @@ def diff(old: Path, new: Path, output: Path | None, html_out: Path | None, xlsx_
     for path in (output, html_out, xlsx_out):
         if path is not None and str(path) != "-":
             echo(f"  wrote {path}")
+
+
+@cli.command()
+@click.argument("catalogue", type=click.Path(path_type=Path))
+@click.argument("assessment", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as JSON (decimals as strings, completion a 4-place ratio). One assessment only.")
+@click.option("--allow-unverified", is_flag=True,
+              help="Score a catalogue that people have not verified; the output says it is provisional.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Folder ASSESSMENT: also write the cohort statistics to OUT.csv (sections) or OUT.xlsx (sheets).")
+def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bool, output: Path | None) -> None:
+    """Score an assessment (CSV: id,awarded per leaf indicator, awarded a decimal or n/a) against a catalogue.
+
+    Prints points awarded, points applicable and 完成度 (awarded / applicable) in total and per first- and
+    second-level indicator, against the 90% target of 陕司通〔2023〕31号. For a folder of assessments (one
+    CSV per unit, unit name = file stem): the share of units at ≥ 90%, < 80%, < 60%, completion per
+    first-level area, and the ranking. CATALOGUE is a catalogue JSON or a notice (ingested). Only a
+    verified catalogue is scored unless --allow-unverified is given. Exit code 6 for an invalid
+    assessment (every row at fault is listed), 7 for an unverified catalogue.
+    """
+    from zhibiao import scoring
+
+    if output is not None and not assessment.is_dir():
+        raise click.BadParameter("is for a folder of assessments (cohort statistics)", param_hint="-o/--output")
+    if output is not None and output.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.BadParameter(f"{output.name!r}: write OUT.csv or OUT.xlsx", param_hint="-o/--output")
+    if as_json and assessment.is_dir():
+        raise click.BadParameter("is for a single assessment, not a folder", param_hint="--json")
+    cat = _catalogue_of(catalogue)
+    rubric = scoring.main_rubric(cat, str(catalogue))
+    verified = scoring.require_verified(cat, str(catalogue), allow_unverified)
+    leaves = scoring.scorable_leaves(rubric, str(catalogue))
+    if not assessment.is_dir():
+        result = scoring.score(rubric, scoring.read_assessment(assessment, leaves), verified=verified)
+        if as_json:
+            if not verified:
+                click.echo(scoring.UNVERIFIED_WARNING, err=True)
+            click.echo(json.dumps(scoring.score_json(result), ensure_ascii=False, indent=1))
+        else:
+            click.echo(scoring.score_table(result, rubric.title, assessment.name))
+        return
+    units = scoring.read_folder(assessment, leaves)
+    stats = scoring.cohort(rubric, [scoring.score(rubric, a, verified=verified) for a in units], str(assessment),
+                           verified=verified)
+    if output is not None:
+        data = (scoring.cohort_csv(stats).encode("utf-8-sig") if output.suffix.lower() == ".csv"
+                else scoring.cohort_xlsx(stats))
+        _write_atomic(output, data)
+    click.echo(scoring.cohort_tables(stats))
+    if output is not None:
+        click.echo(f"wrote {output}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,412 @@
+"""`zhibiao score`: exact completion per level, rejected assessments, verification, cohort statistics.
+
+The assessments in tests/data/scoring/ score the 2023 seed rubric (9 first-level, 35 second-level,
+205 leaf items, 100 points). Every expected number below is worked out by hand from what each file
+deducts, not from the code:
+
+full.csv (and bom_crlf.csv, the same rows saved by Excel as "CSV UTF-8"): full points except
+1.1.1 0.5 of 1, 1.2.6 0.25 of 0.5, 3.1.39 0 of 0.4, all ten 7.3 items 0 (4 points); n/a: 9.1.6, 9.1.7,
+9.1.9 (1 each), 9.1.10 (0.5) and all of 9.2 (4) — 7.5 points do not apply.
+  applicable 100 - 7.5 = 92.5; awarded 92.5 - 0.5 - 0.25 - 0.4 - 4 = 87.35; 87.35 / 92.5 = 0.94432… → 0.9443.
+
+gbk.csv (GBK, with a 备注 column): full points except 4.1.65 0.25 of 0.5 and 8.2.168 0 of 0.2;
+9.1.6 (1 point) 不适用 (n/a).  applicable 99, awarded 99 - 0.45 = 98.55; 98.55 / 99 = 0.995454… → 0.9955.
+
+cohort/: five units, full points except
+  县市场监管局  1.1.1 0.5 of 1, 7.3 zero (4), 8.4.176 zero (1)          94.5 / 100 = 0.9450
+  县交通运输局  area 9 zero (15)                                         85 / 100   = 0.8500
+  县自然资源局  area 7 zero (10), 6.1 zero (4), 9.1.1 0.6 of 1; 9.2 n/a   81.6 / 96  = 0.8500
+  县卫生健康局  areas 4, 5 zero (20), 2.4 zero (4), 8.4.176 zero (1)      75 / 100   = 0.7500
+  县应急管理局  areas 3, 4, 5, 7 zero (40), 6.1 zero (4), 8.4.176 (1)     55 / 100   = 0.5500
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from zhibiao.cli import main
+from zhibiao.pipeline import ingest
+from zhibiao.scoring import InvalidAssessment, UnverifiedCatalogue, ratio
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_2023 = ROOT / "corpus" / "000_1c204f1614fc8d36.txt"
+DATA = Path(__file__).resolve().parent / "data" / "scoring"
+COHORT = DATA / "cohort"
+
+# first-level ids with their number of second-level indicators, in document order
+SHAPE = [(1, 7), (2, 4), (3, 3), (4, 4), (5, 4), (6, 3), (7, 3), (8, 5), (9, 2)]
+LEVEL_IDS = [x for a, n in SHAPE for x in [str(a)] + [f"{a}.{b}" for b in range(1, n + 1)]]
+
+
+def run(args, capsys):
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture(scope="module")
+def catalogues(tmp_path_factory):
+    """The 2023 seed as an unverified catalogue JSON (as ingested) and as a verified one."""
+    folder = tmp_path_factory.mktemp("catalogues")
+    data = json.loads(ingest(SEED_2023).model_dump_json())
+    assert data["verification"] is None
+    unverified = folder / "2023.json"
+    unverified.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    data["verification"] = {"verified": True, "by": "审核员", "at": "2023-10-08T09:30:00",
+                            "indicators": LEVEL_IDS}
+    verified = folder / "2023-verified.json"
+    verified.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return {"verified": verified, "unverified": unverified, "data": data}
+
+
+@pytest.fixture
+def verified(catalogues):
+    return catalogues["verified"]
+
+
+def score_json(catalogue, assessment, capsys, *extra):
+    code, stdout, stderr = run(["score", catalogue, assessment, "--json", *extra], capsys)
+    assert code == 0, stderr
+    return json.loads(stdout)
+
+
+# --- exact arithmetic --------------------------------------------------------------------------
+
+
+def test_ratio_rounds_half_up_exactly():
+    assert ratio(Decimal("0.12345"), 1) == Decimal("0.1235")  # half-even and float both give 0.1234
+    assert ratio(1, 32) == Decimal("0.0313")  # 0.03125: half-up, not half-even
+    assert ratio(2, 3) == Decimal("0.6667")
+    assert ratio(Decimal("87.35"), Decimal("92.5")) == Decimal("0.9443")
+    assert format(ratio(Decimal("7.5"), Decimal("7.5")), "f") == "1.0000"
+    assert format(ratio(0, 4), "f") == "0.0000"
+    assert ratio(0, 0) is None
+    assert isinstance(ratio(1, 3), Decimal)
+
+
+# --- one assessment ----------------------------------------------------------------------------
+
+
+def test_full_assessment_json(verified, capsys):
+    result = score_json(verified, DATA / "full.csv", capsys)
+    assert result["total"] == {"awarded": "87.35", "applicable": "92.5", "completion": "0.9443",
+                               "target": "0.9", "meets_target": True}
+    assert result["verified"] is True
+    assert set(result) == {"total", "levels", "verified"}
+    assert [lv["id"] for lv in result["levels"]] == LEVEL_IDS
+    assert all(set(lv) == {"id", "awarded", "applicable", "completion"} for lv in result["levels"])
+    by_id = {lv["id"]: (lv["awarded"], lv["applicable"], lv["completion"]) for lv in result["levels"]}
+    assert by_id["1"] == ("14.25", "15", "0.9500")
+    assert by_id["1.1"] == ("2.5", "3", "0.8333")
+    assert by_id["1.2"] == ("1.75", "2", "0.8750")
+    assert by_id["2"] == ("10", "10", "1.0000")
+    assert by_id["3"] == ("9.6", "10", "0.9600")
+    assert by_id["3.1"] == ("2.6", "3", "0.8667")
+    assert by_id["7"] == ("6", "10", "0.6000")
+    assert by_id["7.3"] == ("0", "4", "0.0000")
+    assert by_id["9"] == ("7.5", "7.5", "1.0000")
+    assert by_id["9.1"] == ("7.5", "7.5", "1.0000")
+    assert by_id["9.2"] == ("0", "0", None), "every 9.2 item is n/a: no completion"
+
+
+def test_full_assessment_table(verified, capsys):
+    code, stdout, stderr = run(["score", verified, DATA / "full.csv"], capsys)
+    assert code == 0 and stderr == ""
+    lines = stdout.splitlines()
+    assert "陕西省行政执法质量考评指标体系（2023年版）" in lines[0] and "full.csv" in lines[0]
+    assert "WARNING" not in stdout
+    total = next(line for line in lines if line.startswith("total"))
+    assert total.split() == ["total", "87.35", "92.5", "94.43%", "达标"]
+    row = {line.split()[0]: line.split() for line in lines if line.strip()[:1].isdigit()}
+    assert row["7.3"][1:5] == ["0", "4", "0.00%", "未达标"]
+    assert row["1.2"][1:5] == ["1.75", "2", "87.50%", "未达标"]
+    assert row["9.2"][1:5] == ["0", "0", "—", "—"]
+    assert "完成度 94.43% ≥ 90% → 达标" in stdout and "陕司通〔2023〕31号" in stdout
+    assert "9 item(s), 7.5 point(s)" in stdout and "9.1.10" in stdout
+
+
+def test_excel_utf8_bom_and_crlf_read_like_plain_utf8(verified, capsys):
+    assert (DATA / "bom_crlf.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in (DATA / "bom_crlf.csv").read_bytes()
+    assert score_json(verified, DATA / "bom_crlf.csv", capsys) == score_json(verified, DATA / "full.csv", capsys)
+
+
+def test_gbk_assessment_with_remarks_column(verified, capsys):
+    raw = (DATA / "gbk.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    assert "备注" in raw.decode("gbk")
+    result = score_json(verified, DATA / "gbk.csv", capsys)
+    assert result["total"]["awarded"] == "98.55" and result["total"]["applicable"] == "99"
+    assert result["total"]["completion"] == "0.9955"
+    by_id = {lv["id"]: (lv["awarded"], lv["applicable"], lv["completion"]) for lv in result["levels"]}
+    assert by_id["4.1"] == ("2.75", "3", "0.9167")
+    assert by_id["8.2"] == ("0.8", "1", "0.8000")
+    assert by_id["9.1"] == ("10", "10", "1.0000"), "9.1.6 (不适用) is left out of 9.1"
+
+
+def test_not_applicable_spellings(verified, tmp_path, capsys):
+    text = (DATA / "full.csv").read_text(encoding="utf-8")
+    assert "9.2.1,n/a" in text and "9.2.2,n/a" in text
+    variant = tmp_path / "variant.csv"
+    variant.write_text(text.replace("9.2.1,n/a", "9.2.1,不适用").replace("9.2.2,n/a", "9.2.2, N/A "),
+                       encoding="utf-8")
+    assert score_json(verified, variant, capsys) == score_json(verified, DATA / "full.csv", capsys)
+
+
+def test_below_target_is_marked(verified, capsys):
+    code, stdout, _ = run(["score", verified, COHORT / "县应急管理局.csv"], capsys)
+    assert code == 0, "a unit below target is a result, not an error"
+    assert "完成度 55.00% < 90% → 未达标" in stdout
+    result = score_json(verified, COHORT / "县应急管理局.csv", capsys)
+    assert result["total"]["completion"] == "0.5500" and result["total"]["meets_target"] is False
+
+
+# --- rejected assessments ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, fragments", [
+    ("unknown_id.csv", ["line 207 (10.1.1): unknown id"]),
+    ("not_leaf.csv", ["line 207 (1.1): not a leaf indicator"]),
+    ("duplicate.csv", ["line 207 (1.1.2): duplicate id, already given on line 3"]),
+    ("over_points.csv", ["line 2 (1.1.1): awarded 1.5 is more than the item's 1 points"]),
+    ("negative.csv", ["line 2 (1.1.1): awarded -0.5 is negative"]),
+    ("not_decimal.csv", ["line 2 (1.1.1): awarded '满分' is not a decimal number",
+                         "line 3 (1.1.2): awarded '0.4分' is not a decimal number", "2 problem(s)"]),
+    ("missing.csv", ["2 leaf indicator(s) missing", "3.1.38, 8.2.171"]),
+    ("several.csv", ["4 problem(s)", "line 2 (1.1.1): awarded 2 is more than",
+                     "line 206 (10.1.1): unknown id", "line 207 (1.1.2): duplicate id, already given on line 3",
+                     "1 leaf indicator(s) missing", "8.2.171"]),
+])
+def test_invalid_assessment_names_file_rows_and_ids(verified, capsys, name, fragments):
+    code, stdout, stderr = run(["score", verified, DATA / name], capsys)
+    assert code == 6 == InvalidAssessment.exit_code
+    assert stdout == "", "nothing is scored from an invalid assessment"
+    assert name in stderr and "not a valid assessment" in stderr
+    for fragment in fragments:
+        assert fragment in stderr
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ("编号,得分\n1.1.1,1\n", "line 1: the header must be id,awarded"),
+    ("", "the file is empty"),
+    ("id,awarded\n1.1.1,\n", "line 2 (1.1.1): awarded is empty"),
+    ("id,awarded\n1.1.1,1e0\n", "line 2 (1.1.1): awarded '1e0' is not a decimal number"),
+    ("id,awarded\n,1\n", "line 2: the id is empty"),
+])
+def test_malformed_assessment(verified, tmp_path, capsys, content, fragment):
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    code, _, stderr = run(["score", verified, path], capsys)
+    assert code == 6
+    assert "bad.csv" in stderr and fragment in stderr
+
+
+def test_utf16_and_missing_assessment(verified, tmp_path, capsys):
+    path = tmp_path / "unicode.csv"
+    path.write_bytes("id,awarded\n1.1.1,1\n".encode("utf-16"))
+    code, _, stderr = run(["score", verified, path], capsys)
+    assert code == 6 and "unicode.csv" in stderr and "UTF-16" in stderr
+    code, _, stderr = run(["score", verified, tmp_path / "absent.csv"], capsys)
+    assert code == 3 and "absent.csv" in stderr and "not found" in stderr
+
+
+def test_leaf_without_points_cannot_be_scored(catalogues, tmp_path, capsys):
+    data = json.loads(json.dumps(catalogues["data"]))
+    data["rubrics"][0]["indicators"][0]["children"][0]["children"][0]["points"] = None
+    path = tmp_path / "pointless.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, _, stderr = run(["score", path, DATA / "full.csv"], capsys)
+    assert code == 4
+    assert "pointless.json" in stderr and "1.1.1" in stderr and "without points" in stderr
+
+
+def test_main_rubric_is_the_largest(catalogues, tmp_path, capsys):
+    data = json.loads(json.dumps(catalogues["data"]))
+    small = {"title": "附件2 自评表", "level_names": ["项目"], "stated_total": None, "total": "5", "findings": [],
+             "indicators": [{"id": "1", "level": 1, "marker": "一、", "number": 1, "text": "自查", "points": "5"}]}
+    data["rubrics"].insert(0, small)
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert score_json(path, DATA / "full.csv", capsys)["total"]["completion"] == "0.9443"
+
+
+# --- verification ------------------------------------------------------------------------------
+
+
+def test_unverified_catalogue_is_refused(catalogues, tmp_path, capsys):
+    code, stdout, stderr = run(["score", catalogues["unverified"], DATA / "full.csv"], capsys)
+    assert code == 7 == UnverifiedCatalogue.exit_code
+    assert stdout == ""
+    assert "2023.json" in stderr and "review app" in stderr and "--allow-unverified" in stderr
+    data = json.loads(json.dumps(catalogues["data"]))
+    data["verification"]["verified"] = False
+    rejected = tmp_path / "rejected.json"
+    rejected.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, _, stderr = run(["score", rejected, DATA / "full.csv"], capsys)
+    assert code == 7 and "verified is false" in stderr
+    code, _, stderr = run(["score", SEED_2023, DATA / "full.csv"], capsys)
+    assert code == 7, "a notice ingested on the fly has never been verified"
+
+
+def test_allow_unverified_says_so(catalogues, capsys):
+    code, stdout, _ = run(["score", catalogues["unverified"], DATA / "full.csv", "--allow-unverified"], capsys)
+    assert code == 0
+    assert stdout.splitlines()[1].startswith("WARNING: the catalogue is not verified")
+    result = score_json(SEED_2023, DATA / "full.csv", capsys, "--allow-unverified")
+    assert result["verified"] is False
+    assert result["total"]["completion"] == "0.9443", "the notice ingested on the fly scores like its JSON"
+    code, stdout, stderr = run(["score", catalogues["unverified"], DATA / "full.csv", "--json",
+                                "--allow-unverified"], capsys)
+    assert json.loads(stdout)["verified"] is False and "not verified" in stderr
+
+
+# --- cohort ------------------------------------------------------------------------------------
+
+RANKING = [("1", "县市场监管局", "94.50%"), ("2", "县交通运输局", "85.00%"), ("2", "县自然资源局", "85.00%"),
+           ("4", "县卫生健康局", "75.00%"), ("5", "县应急管理局", "55.00%")]
+
+
+def _section(stdout: str, title: str) -> list[str]:
+    lines = stdout.splitlines()
+    start = lines.index(title) + 1
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    return lines[start:end]
+
+
+def test_cohort_tables(verified, capsys):
+    code, stdout, _ = run(["score", verified, COHORT], capsys)
+    assert code == 0
+    assert "5 unit(s)" in stdout.splitlines()[0]
+    summary = {line.split()[0] + " " + line.split()[1] + " " + line.split()[2]: line.split()[-2:]
+               for line in _section(stdout, "summary") if line.split()[0] == "完成度"}
+    assert summary == {"完成度 ≥ 90%": ["1", "20.00%"], "完成度 < 90%": ["4", "80.00%"],
+                       "完成度 < 80%": ["2", "40.00%"], "完成度 < 60%": ["1", "20.00%"]}
+    assert "78.85%" in stdout, "overall: 391.1 / 496"
+    assert "78.90%" in stdout, "mean of the five unit completions: 3.945 / 5"
+    area_lines = _section(stdout, "areas (first-level indicators, all units)")[1:]
+    areas = {line.split()[0]: line.split()[1:5] for line in area_lines}
+    assert areas["1"] == ["74.5", "75", "99.33%", "99.33%"]
+    assert areas["7"] == ["26", "50", "52.00%", "52.00%"]
+    assert areas["9"] == ["55.6", "71", "78.31%", "79.27%"], "aggregate and mean differ where 9.2 is n/a"
+    ranking = [(line.split()[0], line.split()[-1], line.split()[1]) for line in _section(stdout, "ranking")[1:]]
+    assert ranking == RANKING
+
+
+def test_cohort_csv(verified, tmp_path, capsys):
+    out = tmp_path / "cohort.csv"
+    code, stdout, _ = run(["score", verified, COHORT, "-o", out], capsys)
+    assert code == 0 and f"wrote {out}" in stdout
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    sections: dict[str, list[list[str]]] = {}
+    for row in csv.reader(io.StringIO(raw.decode("utf-8-sig"))):
+        if row and row[0].startswith("["):
+            current = sections.setdefault(row[0].strip("[]"), [])
+        elif row:
+            current.append(row)
+    assert list(sections) == ["ranking", "areas", "summary"]
+    assert sections["ranking"][0] == ["rank", "unit", "awarded", "applicable", "completion", "meets_target"]
+    assert sections["ranking"][1:] == [
+        ["1", "县市场监管局", "94.5", "100", "0.9450", "达标"], ["2", "县交通运输局", "85", "100", "0.8500", "未达标"],
+        ["2", "县自然资源局", "81.6", "96", "0.8500", "未达标"], ["4", "县卫生健康局", "75", "100", "0.7500", "未达标"],
+        ["5", "县应急管理局", "55", "100", "0.5500", "未达标"]]
+    areas = {r[0]: r for r in sections["areas"][1:]}
+    assert areas["9"] == ["9", "九、年度重点", "55.6", "71", "0.7831", "0.7927", "5"]
+    assert areas["2"] == ["2", "二、行政执法责任制", "46", "50", "0.9200", "0.9200", "5"]
+    summary = {r[0]: r[1:] for r in sections["summary"][1:]}
+    assert summary["units"] == ["5", ""]
+    assert summary["完成度 ≥ 90% (达标)"] == ["1", "0.2000"]
+    assert summary["完成度 < 80%"] == ["2", "0.4000"]
+    assert summary["完成度 < 60%"] == ["1", "0.2000"]
+    assert summary["overall completion (sum awarded / sum applicable)"] == ["", "0.7885"]
+
+
+def test_cohort_xlsx(verified, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "cohort.xlsx"
+    code, _, _ = run(["score", verified, COHORT, "-o", out], capsys)
+    assert code == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["ranking", "areas", "summary"]
+    ranking = [[c.value for c in row] for row in wb["ranking"].iter_rows(min_row=2)]
+    assert [(r[0], r[1], Decimal(str(r[4]))) for r in ranking] == [
+        (int(rank), unit, Decimal(pct.rstrip("%")) / 100) for rank, unit, pct in RANKING]
+    assert wb["ranking"]["E2"].number_format == "0.00%"
+    areas = {row[0].value: [c.value for c in row] for row in wb["areas"].iter_rows(min_row=2)}
+    assert Decimal(str(areas["9"][4])) == Decimal("0.7831") and Decimal(str(areas["9"][5])) == Decimal("0.7927")
+    summary = {row[0].value: row[1].value for row in wb["summary"].iter_rows(min_row=2)}
+    assert summary["units"] == 5 and summary["完成度 < 80%"] == 2
+
+
+def test_cohort_with_invalid_files_fails_whole(verified, tmp_path, capsys):
+    folder = tmp_path / "units"
+    shutil.copytree(COHORT, folder)
+    shutil.copy(DATA / "negative.csv", folder / "县林业局.csv")
+    shutil.copy(DATA / "missing.csv", folder / "县水利局.csv")
+    out = tmp_path / "cohort.xlsx"
+    code, stdout, stderr = run(["score", verified, folder, "-o", out], capsys)
+    assert code == 6
+    assert stdout == "" and not out.exists()
+    assert "2 of 7 file(s) invalid" in stderr
+    assert "县林业局.csv" in stderr and "line 2 (1.1.1): awarded -0.5 is negative" in stderr
+    assert "县水利局.csv" in stderr and "3.1.38, 8.2.171" in stderr
+    assert "县市场监管局.csv" not in stderr
+
+
+def test_cohort_refuses_unverified_and_marks_allowed(catalogues, capsys):
+    code, _, stderr = run(["score", catalogues["unverified"], COHORT], capsys)
+    assert code == 7 and "--allow-unverified" in stderr
+    code, stdout, _ = run(["score", catalogues["unverified"], COHORT, "--allow-unverified"], capsys)
+    assert code == 0 and "WARNING: the catalogue is not verified" in stdout
+
+
+def test_empty_folder_and_usage_errors(verified, tmp_path, capsys):
+    code, _, stderr = run(["score", verified, tmp_path], capsys)
+    assert code == 3 and "no assessment .csv files" in stderr
+    code, _, stderr = run(["score", verified, DATA / "full.csv", "-o", tmp_path / "x.csv"], capsys)
+    assert code == 64 and "folder" in stderr
+    code, _, stderr = run(["score", verified, COHORT, "--json"], capsys)
+    assert code == 64
+    code, _, stderr = run(["score", verified, COHORT, "-o", tmp_path / "x.txt"], capsys)
+    assert code == 64 and "OUT.xlsx" in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def _leaves(data: dict) -> list[tuple[str, str]]:
+    def walk(ind):
+        yield ind
+        for child in ind["children"]:
+            yield from walk(child)
+
+    return [(i["id"], i["points"]) for top in data["rubrics"][0]["indicators"] for i in walk(top) if not i["children"]]
+
+
+def test_exactly_90_percent_meets_target(catalogues, verified, tmp_path, capsys):
+    """Area 2 (10 points) zero: 90 / 100 = 0.9000 is 达标; 1.2.7 also at 0.19 of 0.2: 89.99 / 100 is not."""
+    leaves = _leaves(catalogues["data"])
+    assert len(leaves) == 205
+    folder = tmp_path / "units"
+    folder.mkdir()
+    at = {i: "0" if i.startswith("2.") else p for i, p in leaves}
+    below = {**at, "1.2.7": "0.19"}
+    for name, values in (("甲", at), ("乙", below)):
+        (folder / f"{name}.csv").write_text("id,awarded\n" + "".join(f"{i},{v}\n" for i, v in values.items()),
+                                             encoding="utf-8")
+    result = score_json(verified, folder / "甲.csv", capsys)
+    assert result["total"]["completion"] == "0.9000" and result["total"]["meets_target"] is True
+    result = score_json(verified, folder / "乙.csv", capsys)
+    assert result["total"]["completion"] == "0.8999" and result["total"]["meets_target"] is False
+    code, stdout, _ = run(["score", verified, folder], capsys)
+    assert code == 0
+    bands = [line.split()[-2:] for line in _section(stdout, "summary") if line.split()[0] == "完成度"]
+    assert bands == [["1", "50.00%"], ["1", "50.00%"], ["0", "0.00%"], ["0", "0.00%"]]
