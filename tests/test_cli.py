@@ -213,3 +213,29 @@ def test_batch_of_every_format_in_parallel(tmp_path, capsys):
     table = stdout[stdout.index("file "):]
     assert table.count(" ok") == 4 and "failed" in table
     assert "5 file(s): 4 read, 1 failed" in stdout
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands["store"].commands))
+def test_every_store_command_has_help(name):
+    command = cli.commands["store"].commands[name]
+    assert command.help and len(command.help.strip()) > 20, f"`zhibiao store {name}` lacks help text"
+    for param in command.params:
+        if param.param_type_name == "option":
+            assert param.help, f"option {param.opts} of `zhibiao store {name}` lacks help"
+
+
+def test_store_commands(tmp_path, capsys):
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    code, stdout, _ = run(["store", "--db", db, "ingest", SEED_2019], capsys)
+    assert code == 0 and "stored: catalogue 1" in stdout
+    code, stdout, _ = run(["store", "--db", db, "ingest", SEED_2019], capsys)
+    assert code == 0 and "already stored: catalogue 1" in stdout
+    code, stdout, _ = run(["store", "--db", db, "list"], capsys)
+    assert "陕西省全面推行“三项制度”工作指标体系" in stdout and " no " in stdout
+    out = tmp_path / "c.xlsx"
+    code, stdout, _ = run(["store", "--db", db, "export", "1", "--format", "xlsx", "-o", out], capsys)
+    assert code == 0 and out.read_bytes().startswith(b"PK")
+    code, _, stderr = run(["store", "--db", db, "export", "7", "--format", "json"], capsys)
+    assert code == 8 and "catalogue 7" in stderr
+    code, _, stderr = run(["store", "--db", "nosuchdriver://x", "list"], capsys)
+    assert code == 8 and "Traceback" not in stderr

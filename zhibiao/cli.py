@@ -134,6 +134,7 @@ def cli(max_bytes: int | None) -> None:
       5 output not writable
       6 invalid assessment CSV (zhibiao score)
       7 unverified catalogue (zhibiao score without --allow-unverified)
+      8 the catalogue store refused (no such catalogue, edit conflict, not verifiable, database error)
       64 usage error
       70 internal error
     """
@@ -495,6 +496,75 @@ def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bo
     click.echo(scoring.cohort_tables(stats))
     if output is not None:
         click.echo(f"wrote {output}")
+
+
+@cli.group()
+@click.option("--db", default=None, metavar="URL",
+              help="Database URL (default: ZHIBIAO_DB, else a SQLite file in the data directory).")
+@click.pass_context
+def store(ctx: click.Context, db: str | None) -> None:
+    """The catalogue store: stored notices, catalogue versions, edits and verification."""
+    ctx.obj = dict(ctx.find_root().obj or {}, db=db)
+
+
+def _store():
+    from zhibiao.store import Store
+
+    return Store(click.get_current_context().obj.get("db"))
+
+
+@store.command("ingest")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--by", default=None, help="Who stores it (default: the login name).")
+def store_ingest(source: Path, by: str | None) -> None:
+    """Store a notice and its catalogue (the same bytes again give the same catalogue id)."""
+    import getpass
+
+    st = _store()
+    if not source.is_file():
+        raise InputNotFound(str(source), "not a file")
+    cat_id, created = st.ingest(source, by=by or getpass.getuser(), limit=_limit())
+    click.echo(f"{'stored' if created else 'already stored'}: catalogue {cat_id} ({source.name})")
+
+
+@store.command("list")
+def store_list() -> None:
+    """List stored catalogues: id, version, verified, file, title."""
+    rows = _store().list()
+    click.echo(f"{'id':>4} {'ver':>4} {'verified':<8} {'file':<36} title")
+    for r in rows:
+        click.echo(f"{r.id:>4} {r.version:>4} {'yes' if r.verified else 'no':<8} {r.filename:<36} {r.title or ''}")
+    if not rows:
+        click.echo("(the store is empty: `zhibiao store ingest FILE`)")
+
+
+@store.command("export")
+@click.argument("catalogue_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), required=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: catalogue-ID.FORMAT here; '-' for JSON/CSV on stdout).")
+def store_export(catalogue_id: int, fmt: str, output: Path | None) -> None:
+    """Export a stored catalogue's current version as JSON, CSV or XLSX."""
+    data = _store().export(catalogue_id, fmt)
+    if output is not None and str(output) == "-" and fmt != "xlsx":
+        click.echo(data.decode("utf-8-sig"), nl=False)
+        return
+    out = output or Path(f"catalogue-{catalogue_id}.{fmt}")
+    _write_atomic(out, data)
+    click.echo(f"wrote {out}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep 127.0.0.1 unless "
+              "a reverse proxy with authentication sits in front).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--db", default=None, metavar="URL",
+              help="Database URL (default: ZHIBIAO_DB, else a SQLite file in the data directory).")
+def serve(host: str, port: int, db: str | None) -> None:
+    """Run the review web app (Chinese UI): upload, check, edit, verify, compare, download."""
+    from zhibiao.web.app import run
+
+    run(host=host, port=port, db_url=db)
 
 
 def main(argv: list[str] | None = None) -> int:
