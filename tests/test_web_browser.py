@@ -1,0 +1,189 @@
+"""The review app in a real browser: Playwright driving Debian's Chromium against uvicorn on 127.0.0.1.
+
+Upload the 2023 PDF through the form, fill in the label the PDF never printed (7.2), verify section by
+section and then the whole catalogue, download the XLSX and read it back. Screenshots of every step go to
+tests/artifacts/. Without Chromium this test fails (CI installs it); it never skips.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PDF = ROOT / "corpus" / "renderings" / "000_1c204f1614fc8d36.pdf"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+NEW_LABEL = "推进信息共享"
+REASON = "对照省厅原文补填二级指标名称"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """The app over a fresh SQLite store, served by uvicorn in a background thread: its base URL and store."""
+    import uvicorn
+
+    from zhibiao.store import Store
+    from zhibiao.web import create_app
+
+    store = Store(f"sqlite:///{tmp_path / 'browser.db'}")
+    port = _free_port()
+    config = uvicorn.Config(create_app(store, secret_key="browser-test"), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="off")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", store
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("Chromium is not installed: the browser test needs Debian's chromium "
+                    "(apt-get install chromium; .ci/run installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright for Python is missing: pip install -e '.[test]'")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
+    from openpyxl import load_workbook
+
+    base, store = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def shot(name: str) -> None:
+        page.screenshot(path=str(ARTIFACTS / f"web-{name}.png"))
+
+    # 首页: the reviewer's name is asked once
+    page.goto(base + "/")
+    assert page.title() == "首页 · 指标目录审核"
+    shot("01-home")
+    page.fill("#reviewer-form input[name=name]", "张三")
+    page.click("#reviewer-form button")
+    page.wait_for_selector("#reviewer-name")
+    assert page.inner_text("#reviewer-name") == "张三"
+    shot("02-reviewer")
+
+    # upload the PDF through the form
+    page.set_input_files("#upload-form input[type=file]", str(PDF))
+    page.click("#upload-form button")
+    page.wait_for_url(re.compile(r"/catalogues/\d+$"))
+    cat_id = int(re.search(r"/catalogues/(\d+)", page.url)[1])
+    assert "已上传" in page.inner_text(".flash")
+    assert "末级 205 项" in page.inner_text(".rubric .totals")
+    shot("03-catalogue")
+
+    # 7.2: a placeholder the PDF never printed a label for
+    item = page.locator('[id="ind-7.2"]')
+    row = item.locator(":scope > .row")
+    assert "标签缺失" in row.inner_text() and "分值由下级推算" in row.inner_text()
+    assert "sev-warning" in item.get_attribute("class")
+    item.locator(":scope > details > summary").click()
+    panel = item.locator(":scope > details")
+    panel.locator(".source .nosource").wait_for()
+    assert "没有对应位置" in panel.locator(".source").inner_text()
+    panel.locator("textarea[name=text]").fill(NEW_LABEL)
+    panel.locator("input[name=reason]").fill(REASON)
+    item.scroll_into_view_if_needed()
+    shot("04-edit-7.2")
+    panel.locator("form.edit button[type=submit]").click()
+    page.wait_for_url(re.compile(r"#ind-7\.2$"))
+    page.locator(".flash").wait_for()
+    assert "已保存指标 7.2 的修改（标签）" in page.inner_text(".flash")
+    row = page.locator('[id="ind-7.2"] > .row')
+    assert row.locator(".text").inner_text() == NEW_LABEL
+    assert "标签由审核人补填" in row.inner_text() and "标签缺失" not in row.inner_text()
+    shot("05-saved-7.2")
+
+    # a PDF indicator's source: the page and the text in its region
+    first = page.locator('[id="ind-1.1"]')
+    first.locator(":scope > details > summary").click()
+    first.locator(":scope > details .source figure").first.wait_for()
+    snippet = first.locator(":scope > details .source").inner_text()
+    assert "第 4 页" in snippet and "基本认识" in snippet
+    first.scroll_into_view_if_needed()
+    shot("06-source-1.1")
+
+    # verify section by section: 一、 first, then the rest at once
+    page.locator('[id="ind-1"] > .row form.verify.section button').click()
+    page.wait_for_url(re.compile(r"#ind-1$"))
+    assert "已核实 33 项指标" in page.inner_text(".flash")
+    assert page.inner_text("#verified-count") == "33"
+    shot("07-section-1-verified")
+    page.locator("#verify-box form.verify.all button").click()
+    page.locator(".flash").wait_for()
+    assert "已核实 216 项指标" in page.inner_text(".flash")
+    assert page.inner_text("#verified-count") == "249"
+    shot("08-all-indicators-verified")
+    page.locator("#verify-box form.verify-catalogue button").click()
+    page.locator(".flash").wait_for()
+    assert "整个目录已标记为已核实" in page.inner_text(".flash")
+    assert page.inner_text("#catalogue-state").startswith("已核实")
+    shot("09-catalogue-verified")
+
+    # 修改历史: who, field, old -> new, reason
+    page.click("nav.actions >> text=修改历史")
+    page.wait_for_url(re.compile(r"/history$"))
+    label_row = page.locator("#history tr.field-label")
+    text = label_row.inner_text()
+    assert "张三" in text and "7.2" in text and "标签" in text and NEW_LABEL in text and REASON in text
+    assert "整个目录" in page.inner_text("#history")
+    shot("10-history")
+
+    # download the XLSX and read it back
+    page.click("nav.actions >> text=目录")
+    with page.expect_download() as info:
+        page.click("nav.actions >> text=XLSX")
+    download = info.value
+    assert re.fullmatch(r"000_1c204f1614fc8d36_v\d+\.xlsx", download.suggested_filename)
+    target = tmp_path / download.suggested_filename
+    download.save_as(str(target))
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    col = {name: i for i, name in enumerate(header)}
+    by_id = {r[col["id"]]: r for r in body}
+    assert len(body) == 249
+    assert by_id["7.2"][col["text"]] == NEW_LABEL
+    assert "label_missing" not in by_id["7.2"][col["flags"]] and "label_by_reviewer" in by_id["7.2"][col["flags"]]
+    ids = [r[col["id"]] for r in body]
+    assert sum(1 for i in ids if not any(j.startswith(i + ".") for j in ids)) == 205
+    shot("11-downloaded")
+
+    cat, _ = store.get(cat_id)
+    assert cat.verification.verified and cat.verification.by == "张三"
+    assert not errors, errors
+    context.close()

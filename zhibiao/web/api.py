@@ -1,0 +1,207 @@
+"""The JSON API under /api/: the same actions as the pages, documented in /openapi.json.
+
+CSRF: every POST must send the session's token in the X-Zhibiao-CSRF header (GET /api/session).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Body, Depends, File, Form, Request, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from zhibiao.model import Crosswalk
+from zhibiao.store import EditConflict, InvalidEdit, NotFound
+
+from . import actions
+from .actions import WebError
+from .common import CSRF_HEADER, check_csrf, csrf_token, reviewer, set_reviewer, state
+from .pages import MEDIA_TYPES
+from .schemas import (
+    CatalogueOut, CatalogueSummary, ConflictOut, CrosswalkIn, EditIn, EditOut, EditRecord, ErrorOut,
+    NotVerifiableOut, ReviewerIn, SessionOut, SourceOut, SourcePart, UploadOut, VerifyCatalogueIn,
+    VerifyCatalogueOut, VerifyIn, VerifyOut,
+)
+from .views import content_disposition, export_filename
+
+
+async def api_csrf(request: Request) -> None:
+    """Every state-changing API request must carry the session's CSRF token in the X-Zhibiao-CSRF header."""
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        check_csrf(request, request.headers.get(CSRF_HEADER))
+
+
+_CSRF = {403: {"model": ErrorOut, "description": "CSRF header missing or wrong"}}
+_NOT_FOUND = {404: {"model": ErrorOut, "description": "no such catalogue or indicator"}}
+
+router = APIRouter(prefix="/api", dependencies=[Depends(api_csrf)])
+
+
+# --- session ---------------------------------------------------------------------------------
+
+
+@router.get("/session", response_model=SessionOut, tags=["session"])
+def get_session(request: Request):
+    """The CSRF token of this session (the signed session cookie is set with the response) and the reviewer."""
+    return SessionOut(csrf_token=csrf_token(request), reviewer=request.session.get("who"))
+
+
+@router.post("/session", response_model=SessionOut, tags=["session"], responses={**_CSRF, 422: {"model": ErrorOut}})
+def post_session(request: Request, body: ReviewerIn):
+    """Keep the reviewer's name (审核人) in the session; it is recorded with every edit and verification."""
+    set_reviewer(request, body.reviewer)
+    return SessionOut(csrf_token=csrf_token(request), reviewer=request.session.get("who"))
+
+
+# --- catalogues ------------------------------------------------------------------------------
+
+
+@router.get("/catalogues", response_model=list[CatalogueSummary], tags=["catalogues"])
+def list_catalogues(request: Request):
+    """Every stored catalogue, newest first."""
+    return [CatalogueSummary(**vars(row)) for row in state(request).store.list()]
+
+
+@router.post("/catalogues", response_model=UploadOut, status_code=201, tags=["catalogues"], responses={
+    200: {"model": UploadOut, "description": "the same file was stored before: its catalogue"}, **_CSRF,
+    413: {"model": ErrorOut, "description": "larger than the upload limit"},
+    415: {"model": ErrorOut, "description": "not a PDF, DOCX, HTML or text notice (by content)"},
+    422: {"model": ErrorOut, "description": "no rubric, empty, damaged, encrypted or scanned file; no reviewer"}})
+async def upload_catalogue(request: Request, response: Response, file: UploadFile = File(..., description="the notice"),
+                           by: str | None = Form(None, max_length=64, description="reviewer (default: session's)")):
+    """Upload a notice (PDF, DOCX, HTML or TXT) and store its catalogue."""
+    who = reviewer(request, by)
+    web = state(request)
+    data = await file.read(web.max_upload_bytes + 1)
+    cat_id, created = await run_in_threadpool(actions.upload, web, file.filename, data, by=who)
+    if not created:
+        response.status_code = 200
+    return UploadOut(id=cat_id, created=created, url=f"/catalogues/{cat_id}")
+
+
+@router.get("/catalogues/{cat_id}", response_model=CatalogueOut, tags=["catalogues"], responses=_NOT_FOUND)
+def get_catalogue(request: Request, cat_id: int, version: int | None = None):
+    """A catalogue (the current version, or `version`) with each indicator's revision."""
+    web = state(request)
+    cat, shown = actions.find(web, cat_id, version)
+    current = web.store.get(cat_id)[1] if version is not None else shown
+    v = cat.verification
+    return CatalogueOut(id=cat_id, version=shown, current_version=current, verified=bool(v and v.verified),
+                        verified_indicators=list(v.indicators) if v else [], revisions=web.store.revisions(cat_id),
+                        catalogue=cat)
+
+
+@router.post("/catalogues/{cat_id}/edits", response_model=EditOut, tags=["catalogues"], responses={
+    **_CSRF, **_NOT_FOUND, 409: {"model": ConflictOut, "description": "the indicator changed since that revision"},
+    422: {"model": ErrorOut, "description": "invalid edit (empty text, bad points, impossible parent)"}})
+def edit_indicator(request: Request, cat_id: int, body: EditIn):
+    """Change one field of an indicator (text, label, points, parent) with a reason; the revision must be current."""
+    who = reviewer(request, body.by)
+    if not body.reason.strip():
+        raise WebError(422, "请填写修改原因。", code="reason_required")
+    web = state(request)
+    actions.find(web, cat_id)
+    try:
+        with web.lock:
+            version = web.store.edit(cat_id, body.indicator, body.field, body.value, by=who, revision=body.revision,
+                                     reason=body.reason.strip())
+    except EditConflict as exc:
+        raise WebError(409, f"指标 {body.indicator} 在修订号 {body.revision} 之后已被他人修改或核实，请重新读取后再修改。",
+                       code="edit_conflict", detail=exc.message(), indicator=body.indicator) from None
+    except InvalidEdit as exc:
+        raise WebError(422, "修改无效：" + (exc.detail or exc.message()), code="invalid_edit",
+                       detail=exc.message()) from None
+    except NotFound as exc:
+        raise WebError(404, f"没有找到指标 {body.indicator}。", code="not_found", detail=exc.message()) from None
+    ident = body.indicator
+    if body.field == "parent":
+        ident = f"{body.value.strip()}.{ident.rsplit('.', 1)[-1]}"
+    return EditOut(version=version, indicator=ident, revision=web.store.revisions(cat_id).get(ident, 0))
+
+
+@router.post("/catalogues/{cat_id}/verify", response_model=VerifyOut, tags=["catalogues"], responses={
+    **_CSRF, **_NOT_FOUND, 409: {"model": ConflictOut, "description": "an indicator changed since that revision"}})
+def verify_indicators(request: Request, cat_id: int, body: VerifyIn):
+    """Mark indicators verified: each with the revision the reviewer checked."""
+    who = reviewer(request, body.by)
+    web = state(request)
+    version = actions.verify(web, cat_id, body.revisions, by=who)
+    cat, _ = web.store.get(cat_id)
+    total = sum(1 for r in cat.rubrics for _ in r.walk())
+    return VerifyOut(version=version, verified_indicators=len(cat.verification.indicators) if cat.verification else 0,
+                     total_indicators=total)
+
+
+@router.post("/catalogues/{cat_id}/verify-catalogue", response_model=VerifyCatalogueOut, tags=["catalogues"],
+             responses={**_CSRF, **_NOT_FOUND, 422: {"model": NotVerifiableOut,
+                                                     "description": "indicators not verified yet, or errors"}})
+def verify_whole_catalogue(request: Request, cat_id: int, body: VerifyCatalogueIn | None = Body(None)):
+    """Mark the whole catalogue verified: every indicator verified and no error finding."""
+    who = reviewer(request, body.by if body else None)
+    version = actions.verify_catalogue(state(request), cat_id, by=who)
+    return VerifyCatalogueOut(version=version, verified=True)
+
+
+@router.get("/catalogues/{cat_id}/history", response_model=list[EditRecord], tags=["catalogues"],
+            responses=_NOT_FOUND)
+def catalogue_history(request: Request, cat_id: int):
+    """Every edit and verification, oldest first: who, when, field, old and new value, reason."""
+    web = state(request)
+    actions.find(web, cat_id)
+    return [EditRecord(**vars(row)) for row in web.store.history(cat_id)]
+
+
+@router.get("/catalogues/{cat_id}/export/{fmt}", tags=["catalogues"], response_class=Response, responses={
+    200: {"description": "the current catalogue as a file",
+          "content": {media: {} for media in MEDIA_TYPES.values()}}, **_NOT_FOUND})
+def export_catalogue(request: Request, cat_id: int, fmt: Literal["json", "csv", "xlsx"]):
+    """The current catalogue as JSON, CSV (UTF-8 with BOM) or XLSX, as an attachment."""
+    web = state(request)
+    cat, version = actions.find(web, cat_id)
+    data = web.store.export(cat_id, fmt)
+    name = export_filename(cat.document.source_file, version, fmt)
+    return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": content_disposition(name)})
+
+
+@router.get("/catalogues/{cat_id}/indicators/{ident}/source", response_model=SourceOut, tags=["catalogues"],
+            responses=_NOT_FOUND)
+def indicator_source(request: Request, cat_id: int, ident: str):
+    """The text of the notice where the indicator was read (PDF region, TXT lines, DOCX/HTML element)."""
+    from zhibiao.provenance import find_indicator
+
+    web = state(request)
+    cat, _ = actions.find(web, cat_id)
+    ind = find_indicator(cat, ident)
+    if ind is None:
+        raise WebError(404, f"没有找到指标 {ident}。", code="not_found")
+    filename, data = web.store.document(cat_id)
+    try:
+        parts = web.snippets.parts(filename, data, cat.document.sha256, cat.document.format, ind.source)
+    except Exception as exc:  # a damaged stored file
+        raise WebError(500, "无法从原始文件中读取该指标的原文。", code="source_unreadable",
+                       detail=f"{type(exc).__name__}: {exc}") from None
+    return SourceOut(indicator=ident, file=filename, format=cat.document.format,
+                     location=ind.source.label() if ind.source else None,
+                     parts=[SourcePart(heading=p.heading, text=p.text) for p in parts])
+
+
+# --- crosswalks ------------------------------------------------------------------------------
+
+
+@router.post("/crosswalks", response_model=Crosswalk, status_code=201, tags=["crosswalks"], responses={
+    **_CSRF, **_NOT_FOUND, 422: {"model": ErrorOut, "description": "the same catalogue twice"}})
+def create_crosswalk(request: Request, body: CrosswalkIn):
+    """Compute the crosswalk old -> new of two stored catalogues and keep it."""
+    return actions.compare(state(request), body.old, body.new)
+
+
+@router.get("/crosswalks/{old}/{new}", response_model=Crosswalk, tags=["crosswalks"], responses=_NOT_FOUND)
+def get_crosswalk(request: Request, old: int, new: int):
+    """The stored crosswalk old -> new."""
+    web = state(request)
+    actions.find(web, old)
+    actions.find(web, new)
+    cw = web.store.crosswalk(old, new)
+    if cw is None:
+        raise WebError(404, "这两个目录还没有对比过。", code="not_found")
+    return cw

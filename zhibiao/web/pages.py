@@ -1,0 +1,284 @@
+"""The HTML pages: 首页 and upload, 目录 (tree, sources, edits, verification), 修改历史, 对比, downloads."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from zhibiao.store import NotFound
+
+from . import actions
+from .actions import EditRequest, WebError
+from .common import check_csrf, flash, render, reviewer, safe_next, set_reviewer, state
+from .views import FIELD_LABELS, build_rubrics, content_disposition, export_filename
+
+router = APIRouter(include_in_schema=False)
+
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _catalogue_url(cat_id: int, ident: str | None = None) -> str:
+    return f"/catalogues/{cat_id}" + (f"#ind-{ident}" if ident else "")
+
+
+# --- 首页, reviewer, upload ------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request):
+    rows = state(request).store.list()
+    return render(request, "index.html", {"rows": rows})
+
+
+@router.get("/reviewer", response_class=HTMLResponse)
+def reviewer_page(request: Request, next: str = "/"):
+    return render(request, "reviewer.html", {"title": "审核人", "message": None, "next": safe_next(next)})
+
+
+@router.post("/reviewer")
+def reviewer_save(request: Request, name: str = Form(""), next_url: str = Form("/", alias="next"),
+                  csrf_token: str = Form("")):
+    check_csrf(request, csrf_token)
+    saved = set_reviewer(request, name)
+    flash(request, f"审核人已设为“{saved}”。")
+    return _see_other(safe_next(next_url))
+
+
+@router.post("/upload")
+async def upload(request: Request, file: UploadFile | None = File(None), csrf_token: str = Form("")):
+    check_csrf(request, csrf_token)
+    who = reviewer(request)
+    if file is None or not file.filename:
+        raise WebError(422, "请选择要上传的通知文件。", code="no_file", title="没有文件")
+    web = state(request)
+    data = await file.read(web.max_upload_bytes + 1)
+    cat_id, created = await run_in_threadpool(actions.upload, web, file.filename, data, by=who)
+    if created:
+        flash(request, f"已上传“{file.filename}”并生成指标目录。")
+    else:
+        flash(request, f"“{file.filename}”此前已上传过（内容相同），已打开已有的目录。", "warn")
+    return _see_other(_catalogue_url(cat_id))
+
+
+# --- 目录 -----------------------------------------------------------------------------------
+
+
+def _catalogue_context(request: Request, cat_id: int, version: int | None) -> dict:
+    web = state(request)
+    cat, shown = actions.find(web, cat_id, version)
+    current = web.store.get(cat_id)[1] if version is not None else shown
+    revisions = web.store.revisions(cat_id)
+    rubrics = build_rubrics(cat, revisions)
+    findings = sorted(cat.all_findings(), key=lambda f: {"error": 0, "warning": 1, "info": 2}[f.severity])
+    total = sum(rv.count for rv in rubrics)
+    unverified = [pair for rv in rubrics for pair in rv.unverified]
+    return {"cat": cat, "cat_id": cat_id, "version": shown, "current_version": current,
+            "readonly": shown != current, "rubrics": rubrics, "findings": findings, "total": total,
+            "unverified": unverified, "verified_count": total - len(unverified),
+            "errors": sum(1 for f in findings if f.severity == "error"),
+            "warnings": sum(1 for f in findings if f.severity == "warning")}
+
+
+@router.get("/catalogues/{cat_id}", response_class=HTMLResponse)
+def catalogue(request: Request, cat_id: int, version: int | None = None):
+    return render(request, "catalogue.html", _catalogue_context(request, cat_id, version))
+
+
+def _node(ctx: dict, ident: str):
+    for rv in ctx["rubrics"]:
+        stack = list(rv.nodes)
+        while stack:
+            n = stack.pop()
+            if n.ind.id == ident:
+                return n
+            stack.extend(n.children)
+    raise WebError(404, f"目录中没有编号为“{ident}”的指标。", code="not_found", title="未找到")
+
+
+def _snippet(request: Request, cat_id: int, ctx: dict, node) -> list:
+    web = state(request)
+    try:
+        filename, data = web.store.document(cat_id)
+    except NotFound:
+        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
+    doc = ctx["cat"].document
+    try:
+        return web.snippets.parts(filename, data, doc.sha256, doc.format, node.ind.source)
+    except Exception as exc:  # a damaged stored file must not break the page
+        raise WebError(500, "无法从原始文件中读取该指标的原文。", code="source_unreadable",
+                       detail=f"{type(exc).__name__}: {exc}") from None
+
+
+@router.get("/catalogues/{cat_id}/indicators/{ident}", response_class=HTMLResponse)
+def indicator(request: Request, cat_id: int, ident: str, version: int | None = None):
+    ctx = _catalogue_context(request, cat_id, version)
+    node = _node(ctx, ident)
+    ctx.update(node=node, parts=_snippet(request, cat_id, ctx, node))
+    return render(request, "indicator.html", ctx)
+
+
+@router.get("/catalogues/{cat_id}/indicators/{ident}/source", response_class=HTMLResponse)
+def indicator_source(request: Request, cat_id: int, ident: str, version: int | None = None):
+    """The source snippet alone, loaded into the catalogue page when an indicator is expanded."""
+    ctx = _catalogue_context(request, cat_id, version)
+    node = _node(ctx, ident)
+    ctx.update(node=node, parts=_snippet(request, cat_id, ctx, node))
+    return render(request, "_source.html", ctx)
+
+
+@router.post("/catalogues/{cat_id}/indicators/{ident}/edit")
+async def edit(request: Request, cat_id: int, ident: str):
+    # the form is read as sent: an emptied text box is "" (FastAPI's Form() would turn it into "absent")
+    form = await request.form()
+
+    def field(name: str) -> str | None:
+        value = form.get(name)
+        return value if isinstance(value, str) else None
+
+    check_csrf(request, field("csrf_token"))
+    who = reviewer(request)
+    revision = field("revision") or ""
+    if not revision.isdigit():
+        raise WebError(422, "表单缺少指标的修订号，请重新加载页面后再修改。", code="invalid_request", title="无法保存")
+    req = EditRequest(text=field("text"), points=field("points"), parent=field("parent"), revision=int(revision),
+                      reason=field("reason") or "")
+    version, now_id, fields = await run_in_threadpool(actions.edit, state(request), cat_id, ident, req, by=who)
+    if not fields:
+        flash(request, f"指标 {ident} 没有需要保存的修改。", "warn")
+    else:
+        flash(request, f"已保存指标 {now_id} 的修改（{'、'.join(FIELD_LABELS[f] for f in fields)}），目录第 {version} 版。")
+    return _see_other(_catalogue_url(cat_id, now_id))
+
+
+def _seen(values: list[str]) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    for value in values:
+        ident, _, rev = value.rpartition("@")
+        if not ident or not rev.isdigit():
+            raise WebError(422, "核实表单无效，请重新加载页面。", code="invalid_request", title="无法核实")
+        seen[ident] = int(rev)
+    return seen
+
+
+@router.post("/catalogues/{cat_id}/verify")
+def verify(request: Request, cat_id: int, csrf_token: str = Form(""), verify: list[str] = Form([]),
+           next_url: str = Form("", alias="next")):
+    check_csrf(request, csrf_token)
+    who = reviewer(request)
+    seen = _seen(verify)
+    actions.verify(state(request), cat_id, seen, by=who)
+    flash(request, f"已核实 {len(seen)} 项指标。" if len(seen) > 1 else f"已核实指标 {next(iter(seen))}。")
+    return _see_other(safe_next(next_url, _catalogue_url(cat_id)))
+
+
+@router.post("/catalogues/{cat_id}/verify-catalogue")
+def verify_catalogue(request: Request, cat_id: int, csrf_token: str = Form("")):
+    check_csrf(request, csrf_token)
+    who = reviewer(request)
+    version = actions.verify_catalogue(state(request), cat_id, by=who)
+    flash(request, f"整个目录已标记为已核实（第 {version} 版）。")
+    return _see_other(_catalogue_url(cat_id))
+
+
+# --- 修改历史 and downloads --------------------------------------------------------------------
+
+
+@router.get("/catalogues/{cat_id}/history", response_class=HTMLResponse)
+def history(request: Request, cat_id: int, show: Literal["all", "edits"] = "all"):
+    web = state(request)
+    cat, version = actions.find(web, cat_id)
+    rows: list = []
+    for row in web.store.history(cat_id):
+        if row.field == "verified":
+            if show == "edits":
+                continue
+            last = rows[-1] if rows else None
+            # one verification of many indicators (a section, "all the rest") is one line
+            if isinstance(last, dict) and last["version"] == row.version and last["by"] == row.by:
+                last["ids"].append(row.indicator_id)
+                continue
+            rows.append({"version": row.version, "by": row.by, "at": row.at, "ids": [row.indicator_id]})
+        else:
+            rows.append(row)
+    return render(request, "history.html", {"cat": cat, "cat_id": cat_id, "version": version, "rows": rows,
+                                            "show": show, "readonly": False, "current_version": version})
+
+
+@router.get("/catalogues/{cat_id}/download/{fmt}")
+def download(request: Request, cat_id: int, fmt: Literal["json", "csv", "xlsx"]):
+    web = state(request)
+    cat, version = actions.find(web, cat_id)
+    data = web.store.export(cat_id, fmt)
+    name = export_filename(cat.document.source_file, version, fmt)
+    return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": content_disposition(name)})
+
+
+@router.get("/catalogues/{cat_id}/document")
+def document(request: Request, cat_id: int):
+    """The original notice, always as a download (never rendered: it may be HTML)."""
+    try:
+        filename, data = state(request).store.document(cat_id)
+    except NotFound:
+        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
+    return Response(data, media_type="application/octet-stream",
+                    headers={"Content-Disposition": content_disposition(filename)})
+
+
+# --- 对比 -----------------------------------------------------------------------------------
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_form(request: Request, old: int | None = None, new: int | None = None):
+    rows = state(request).store.list()
+    if new is None and rows:
+        new = rows[0].id
+    if old is None and len(rows) > 1:
+        old = rows[1].id
+    return render(request, "compare.html", {"rows": rows, "old": old, "new": new})
+
+
+@router.post("/compare")
+def compare(request: Request, csrf_token: str = Form(""), old: str = Form(""), new: str = Form("")):
+    check_csrf(request, csrf_token)
+    if not old.isdigit() or not new.isdigit():
+        raise WebError(422, "请选择两个目录进行对比。", code="invalid_request", title="无法对比")
+    actions.compare(state(request), int(old), int(new))
+    flash(request, "对比已完成并保存。")
+    return _see_other(f"/compare/{int(old)}/{int(new)}")
+
+
+def _stored_crosswalk(request: Request, old: int, new: int):
+    web = state(request)
+    old_cat, _ = actions.find(web, old)
+    new_cat, _ = actions.find(web, new)
+    cw = web.store.crosswalk(old, new)
+    if cw is None:
+        raise WebError(404, "这两个目录还没有对比过。请在对比页面选择它们并开始对比。", code="not_found",
+                       title="尚无对比结果")
+    return cw, old_cat, new_cat
+
+
+@router.get("/compare/{old}/{new}", response_class=HTMLResponse)
+def compare_result(request: Request, old: int, new: int):
+    cw, old_cat, new_cat = _stored_crosswalk(request, old, new)
+    kinds = {k: sum(1 for link in cw.links if link.kind == k) for k in ("one_to_one", "split", "merge", "many_to_many")}
+    return render(request, "compare_result.html", {"cw": cw, "old": old, "new": new, "old_cat": old_cat,
+                                                   "new_cat": new_cat, "kinds": kinds})
+
+
+@router.get("/compare/{old}/{new}/report", response_class=HTMLResponse)
+def compare_report(request: Request, old: int, new: int):
+    """zhibiao.diff.report.to_html as is, in a sandbox: no scripts, no requests, styles inline only."""
+    from zhibiao.diff.report import to_html
+
+    cw, old_cat, new_cat = _stored_crosswalk(request, old, new)
+    return HTMLResponse(to_html(cw, old_cat, new_cat), headers={
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"})

@@ -1,0 +1,145 @@
+"""Request and response models of the JSON API (/api/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from zhibiao.model import Catalogue, Finding
+
+__all__ = [
+    "ErrorOut", "SessionOut", "ReviewerIn", "CatalogueSummary", "UploadOut", "CatalogueOut", "EditIn", "EditOut",
+    "VerifyIn", "VerifyOut", "VerifyCatalogueIn", "VerifyCatalogueOut", "NotVerifiableOut", "EditRecord",
+    "CrosswalkIn", "SourcePart", "SourceOut",
+]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(BaseModel):
+    """Every API error: a Chinese message for people and a code for programs."""
+
+    detail: str = Field(description="中文说明")
+    code: str = Field(description="machine-readable error code, e.g. not_found, edit_conflict, csrf")
+    technical: str | None = Field(None, description="the underlying message, if any")
+
+
+class NotVerifiableOut(ErrorOut):
+    """Why a catalogue cannot be marked verified."""
+
+    unverified: list[str] = Field(description="ids of indicators nobody has verified yet")
+    errors: list[Finding] = Field(description="error findings of the checks")
+
+
+class ConflictOut(ErrorOut):
+    """The indicator changed since the client read its revision."""
+
+    indicator: str | None = None
+
+
+class SessionOut(BaseModel):
+    """The CSRF token to send as X-Zhibiao-CSRF with every API POST, and the reviewer of this session."""
+
+    csrf_token: str
+    header: str = "X-Zhibiao-CSRF"
+    reviewer: str | None
+
+
+class ReviewerIn(_In):
+    reviewer: str = Field(min_length=1, max_length=64, description="审核人姓名, kept in the session cookie")
+
+
+class CatalogueSummary(BaseModel):
+    id: int
+    title: str | None
+    filename: str
+    sha256: str
+    version: int
+    verified: bool
+    created_at: dt.datetime
+
+
+class UploadOut(BaseModel):
+    id: int
+    created: bool = Field(description="false when the same file was stored before (its catalogue is returned)")
+    url: str = Field(description="the catalogue's review page")
+
+
+class CatalogueOut(BaseModel):
+    """A catalogue version with what an editor needs: each indicator's revision."""
+
+    id: int
+    version: int
+    current_version: int
+    verified: bool
+    verified_indicators: list[str]
+    revisions: dict[str, int] = Field(description="indicator id -> revision; send it back with an edit or verify")
+    catalogue: Catalogue
+
+
+class EditIn(_In):
+    indicator: str = Field(description="indicator id, e.g. 7.2")
+    field: Literal["text", "label", "points", "parent"]
+    value: str = Field(description="new text/label, points as a decimal string, or the new parent's id")
+    revision: int = Field(description="the indicator's revision the edit is based on")
+    reason: str = Field(min_length=1, description="修改原因 (required)")
+    by: str | None = Field(None, max_length=64, description="reviewer; defaults to the session's reviewer")
+
+
+class EditOut(BaseModel):
+    version: int = Field(description="the catalogue version the edit created")
+    indicator: str = Field(description="the indicator's id after the edit (changes when its parent changed)")
+    revision: int = Field(description="the indicator's new revision")
+
+
+class VerifyIn(_In):
+    revisions: dict[str, int] = Field(min_length=1, description="indicator id -> the revision the reviewer checked")
+    by: str | None = Field(None, max_length=64)
+
+
+class VerifyOut(BaseModel):
+    version: int
+    verified_indicators: int = Field(description="how many indicators of the catalogue are verified now")
+    total_indicators: int
+
+
+class VerifyCatalogueIn(_In):
+    by: str | None = Field(None, max_length=64)
+
+
+class VerifyCatalogueOut(BaseModel):
+    version: int
+    verified: bool
+
+
+class EditRecord(BaseModel):
+    version: int
+    indicator_id: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    reason: str | None
+    by: str
+    at: dt.datetime
+
+
+class CrosswalkIn(_In):
+    old: int = Field(description="id of the older catalogue")
+    new: int = Field(description="id of the newer catalogue")
+
+
+class SourcePart(BaseModel):
+    heading: str
+    text: str
+
+
+class SourceOut(BaseModel):
+    indicator: str
+    file: str
+    format: str
+    location: str | None = Field(description="the source as recorded (lines, pages, locator)")
+    parts: list[SourcePart]
