@@ -134,6 +134,15 @@ def test_move_under_another_parent(store):
         store.edit(cid, "7.3", "parent", "7.3.151", by="a", revision=store.revisions(cid)["7.3"])
 
 
+def test_a_move_withdraws_the_verification_of_the_moved_ids(store):
+    cid, _ = store.ingest(PDF_2023)
+    revs = store.revisions(cid)
+    store.verify(cid, ["7.2", "7.2.149", "7.3"], by="a", revisions_seen=revs)
+    store.edit(cid, "7.2.149", "parent", "7.3", by="a", revision=store.revisions(cid)["7.2.149"])
+    cat, _ = store.get(cid)
+    assert cat.verification.indicators == ["7.2", "7.3"]
+
+
 def test_invalid_edits(store):
     cid, _ = store.ingest(TXT_2019)
     rev = store.revisions(cid)["1.1"]

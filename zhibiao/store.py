@@ -376,6 +376,7 @@ class Store:
                 target.children.append(ind)
                 target.children.sort(key=lambda c: c.number)
                 renamed = _reid(ind, target.id + ".", target.level + 1)
+                unverify(cat, list(renamed))  # the moved subtree needs checking again under its new parent
             _recheck(cat)
             return [{"indicator_id": indicator_id, "field": field, "old_value": old, "new_value": value,
                      "reason": reason}], renamed
