@@ -12,10 +12,10 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from pydantic import BaseModel
 from sqlalchemy import (
     Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint,
     create_engine, func, insert, select, update,
@@ -127,8 +127,7 @@ crosswalks = Table("crosswalks", metadata,
 MIGRATIONS: dict[int, str] = {1: "create documents, catalogues, versions, edits, indicator revisions, crosswalks"}
 
 
-@dataclass
-class CatalogueRow:
+class CatalogueRow(BaseModel):
     """One stored catalogue as listed."""
 
     id: int
@@ -140,8 +139,7 @@ class CatalogueRow:
     created_at: dt.datetime
 
 
-@dataclass
-class EditRow:
+class EditRow(BaseModel):
     """One edit of an indicator."""
 
     version: int
@@ -260,7 +258,7 @@ class Store:
             rows = conn.execute(select(catalogues.c.id, catalogues.c.title, documents.c.filename, documents.c.sha256,
                                        catalogues.c.version, catalogues.c.verified, catalogues.c.created_at)
                                 .join(documents).order_by(catalogues.c.id.desc())).all()
-        return [CatalogueRow(*r) for r in rows]
+        return [CatalogueRow(**r._mapping) for r in rows]
 
     def get(self, cat_id: int, version: int | None = None) -> tuple[Catalogue, int]:
         """The catalogue (its current version, or the one asked for) and that version number."""
@@ -296,7 +294,7 @@ class Store:
             rows = conn.execute(select(edits.c.version, edits.c.indicator_id, edits.c.field, edits.c.old_value,
                                        edits.c.new_value, edits.c.reason, edits.c.by, edits.c.at)
                                 .where(edits.c.catalogue_id == cat_id).order_by(edits.c.id)).all()
-        return [EditRow(*r) for r in rows]
+        return [EditRow(**r._mapping) for r in rows]
 
     # --- edits and verification -------------------------------------------------------------
 

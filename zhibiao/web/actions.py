@@ -12,7 +12,7 @@ from zhibiao import errors as zerr
 from zhibiao.model import Catalogue, Crosswalk, Indicator
 from zhibiao.store import EditConflict, InvalidEdit, NotFound, NotVerifiable, Store
 
-from .views import SnippetCache, safe_filename, unverified_reasons
+from .views import SnippetCache, content_disposition, export_filename, safe_filename, unverified_reasons
 
 __all__ = ["WebError", "WebState", "EditRequest", "upload", "edit", "verify", "verify_catalogue", "compare",
            "find", "mib"]
@@ -261,6 +261,20 @@ def verify_catalogue(state: WebState, cat_id: int, *, by: str) -> int:
 
 
 # --- crosswalks ----------------------------------------------------------------------------
+
+
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def export_response(state: WebState, cat_id: int, fmt: str):
+    """The current catalogue as a download: JSON, CSV or XLSX, named after the notice and version."""
+    from fastapi import Response
+
+    cat, version = find(state, cat_id)
+    data = state.store.export(cat_id, fmt)
+    name = export_filename(cat.document.source_file, version, fmt)
+    return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": content_disposition(name)})
 
 
 def compare(state: WebState, old_id: int, new_id: int) -> Crosswalk:

@@ -16,13 +16,12 @@ from zhibiao.store import EditConflict, InvalidEdit, NotFound
 from . import actions
 from .actions import WebError
 from .common import CSRF_HEADER, check_csrf, csrf_token, reviewer, set_reviewer, state
-from .pages import MEDIA_TYPES
+from .actions import MEDIA_TYPES
 from .schemas import (
     CatalogueOut, CatalogueSummary, ConflictOut, CrosswalkIn, EditIn, EditOut, EditRecord, ErrorOut,
     NotVerifiableOut, ReviewerIn, SessionOut, SourceOut, SourcePart, UploadOut, VerifyCatalogueIn,
     VerifyCatalogueOut, VerifyIn, VerifyOut,
 )
-from .views import content_disposition, export_filename
 
 
 async def api_csrf(request: Request) -> None:
@@ -59,7 +58,7 @@ def post_session(request: Request, body: ReviewerIn):
 @router.get("/catalogues", response_model=list[CatalogueSummary], tags=["catalogues"])
 def list_catalogues(request: Request):
     """Every stored catalogue, newest first."""
-    return [CatalogueSummary(**vars(row)) for row in state(request).store.list()]
+    return state(request).store.list()
 
 
 @router.post("/catalogues", response_model=UploadOut, status_code=201, tags=["catalogues"], responses={
@@ -148,7 +147,7 @@ def catalogue_history(request: Request, cat_id: int):
     """Every edit and verification, oldest first: who, when, field, old and new value, reason."""
     web = state(request)
     actions.find(web, cat_id)
-    return [EditRecord(**vars(row)) for row in web.store.history(cat_id)]
+    return web.store.history(cat_id)
 
 
 @router.get("/catalogues/{cat_id}/export/{fmt}", tags=["catalogues"], response_class=Response, responses={
@@ -156,11 +155,7 @@ def catalogue_history(request: Request, cat_id: int):
           "content": {media: {} for media in MEDIA_TYPES.values()}}, **_NOT_FOUND})
 def export_catalogue(request: Request, cat_id: int, fmt: Literal["json", "csv", "xlsx"]):
     """The current catalogue as JSON, CSV (UTF-8 with BOM) or XLSX, as an attachment."""
-    web = state(request)
-    cat, version = actions.find(web, cat_id)
-    data = web.store.export(cat_id, fmt)
-    name = export_filename(cat.document.source_file, version, fmt)
-    return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": content_disposition(name)})
+    return actions.export_response(state(request), cat_id, fmt)
 
 
 @router.get("/catalogues/{cat_id}/indicators/{ident}/source", response_model=SourceOut, tags=["catalogues"],

@@ -13,13 +13,9 @@ from zhibiao.store import NotFound
 from . import actions
 from .actions import EditRequest, WebError
 from .common import check_csrf, flash, render, reviewer, safe_next, set_reviewer, state
-from .views import FIELD_LABELS, build_rubrics, content_disposition, export_filename
+from .views import FIELD_LABELS, build_rubrics, content_disposition
 
 router = APIRouter(include_in_schema=False)
-
-MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
-               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
 
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
@@ -214,11 +210,7 @@ def history(request: Request, cat_id: int, show: Literal["all", "edits"] = "all"
 
 @router.get("/catalogues/{cat_id}/download/{fmt}")
 def download(request: Request, cat_id: int, fmt: Literal["json", "csv", "xlsx"]):
-    web = state(request)
-    cat, version = actions.find(web, cat_id)
-    data = web.store.export(cat_id, fmt)
-    name = export_filename(cat.document.source_file, version, fmt)
-    return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": content_disposition(name)})
+    return actions.export_response(state(request), cat_id, fmt)
 
 
 @router.get("/catalogues/{cat_id}/document")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from zhibiao.store import CatalogueRow, EditRow
 
 from zhibiao.model import Catalogue, Finding
 
@@ -53,14 +54,7 @@ class ReviewerIn(_In):
     reviewer: str = Field(min_length=1, max_length=64, description="审核人姓名, kept in the session cookie")
 
 
-class CatalogueSummary(BaseModel):
-    id: int
-    title: str | None
-    filename: str
-    sha256: str
-    version: int
-    verified: bool
-    created_at: dt.datetime
+CatalogueSummary = CatalogueRow  # the store's listing row is the API's
 
 
 class UploadOut(BaseModel):
@@ -116,15 +110,7 @@ class VerifyCatalogueOut(BaseModel):
     verified: bool
 
 
-class EditRecord(BaseModel):
-    version: int
-    indicator_id: str
-    field: str
-    old_value: str | None
-    new_value: str | None
-    reason: str | None
-    by: str
-    at: dt.datetime
+EditRecord = EditRow  # the store's history row is the API's
 
 
 class CrosswalkIn(_In):
