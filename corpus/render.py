@@ -9,9 +9,9 @@ golden exactly.
 
 Usage, from the repository root::
 
-    /tmp/venv/bin/python corpus/render.py                 # renderings -> corpus/renderings/
-    /tmp/venv/bin/python corpus/render.py --bad-inputs    # also the samples in tests/pdfs/
-    /tmp/venv/bin/python corpus/render.py --no-pdf        # DOCX and HTML only (no LibreOffice)
+    .venv/bin/python corpus/render.py                 # renderings -> corpus/renderings/
+    .venv/bin/python corpus/render.py --bad-inputs    # also the samples in tests/pdfs/
+    .venv/bin/python corpus/render.py --no-pdf        # DOCX and HTML only (no LibreOffice)
 
 Needs python-docx (and Pillow for ``--bad-inputs``) in the interpreter that runs it, plus
 LibreOffice ``soffice`` on PATH for the PDFs (and ``qpdf`` / ``pdftoppm`` for ``--bad-inputs``).
@@ -44,7 +44,7 @@ try:
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt, RGBColor
 except ImportError:  # pragma: no cover - environment problem, reported clearly
-    sys.exit("render.py needs python-docx: run it with /tmp/venv/bin/python (or pip install python-docx)")
+    sys.exit("render.py needs python-docx: run it with .venv/bin/python (set up by scripts/setup.sh)")
 
 HERE = Path(__file__).resolve().parent          # corpus/
 ROOT = HERE.parent                              # repository root
