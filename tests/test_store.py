@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -15,9 +16,23 @@ PDF_2023 = ROOT / "corpus" / "renderings" / "000_1c204f1614fc8d36.pdf"
 TXT_2019 = ROOT / "corpus" / "001_5886f06ed561739e.txt"
 
 
-@pytest.fixture
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'z.db'}")
+# The store runs on SQLite and, where scripts/test.sh started one (as in CI), on PostgreSQL too.
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("ZHIBIAO_TEST_PG") else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        yield Store(f"sqlite:///{tmp_path / 'z.db'}")
+        return
+    from zhibiao.store import metadata, schema_versions
+
+    st = Store(os.environ["ZHIBIAO_TEST_PG"])
+    yield st
+    with st.engine.begin() as conn:  # leave the shared test database empty for the next test
+        metadata.drop_all(conn)
+        schema_versions.drop(conn, checkfirst=True)
+    st.engine.dispose()
 
 
 def _ind(cat, ident):

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# System packages and services the full test suite uses, on a Debian machine where we may use apt:
+# Chromium (the report and the review app are tested in a real browser) and a local PostgreSQL
+# (the store is tested on PostgreSQL as well as SQLite). Prints the PostgreSQL URL for the tests.
+# Without root (or sudo) it installs nothing and says what is missing.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO="none"; fi
+fi
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$SUDO" = none ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "system.sh: cannot install ${need[*]} here (no root/apt); the tests that need them will say so" >&2
+    exit 0
+  fi
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if command -v pg_ctlcluster >/dev/null 2>&1 && [ "$SUDO" != none ]; then
+  cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
+  if [ -n "$cluster" ]; then
+    # shellcheck disable=SC2086
+    pg_lsclusters -h | awk 'NR==1 {print $4}' | grep -q online || $SUDO pg_ctlcluster $cluster start >&2
+    port=$(pg_lsclusters -h | awk 'NR==1 {print $3}')
+    $SUDO runuser -u postgres -- psql -qtp "$port" -c \
+      "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zhibiao_test') THEN
+         CREATE ROLE zhibiao_test LOGIN PASSWORD 'zhibiao_test' CREATEDB; END IF; END \$\$;" >&2
+    $SUDO runuser -u postgres -- psql -qtp "$port" -c "SELECT 1 FROM pg_database WHERE datname = 'zhibiao_test'" \
+      | grep -q 1 || $SUDO runuser -u postgres -- createdb -p "$port" -O zhibiao_test zhibiao_test >&2
+    echo "postgresql+psycopg://zhibiao_test:zhibiao_test@127.0.0.1:${port}/zhibiao_test"
+  fi
+fi
