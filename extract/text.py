@@ -87,6 +87,8 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
                             pending = []
                         row += 1
                         col = 0
+                    elif set(stripped) <= set("|-: "):
+                        pass  # a Markdown alignment row (|---|:---:|)
                     else:
                         parts = cur.rstrip()[:-1].split("|")
                         first = True

@@ -13,9 +13,9 @@ from .docnum import DOCNUM, find_all
 __all__ = ["PointsBracket", "find_points", "points_at_end", "parse_deduction", "parse_range"]
 
 _NUM = r"\d+(?:\.\d+)?"
-_CLOSE = re.compile(r"(" + _NUM + r")\s*(分)?\s*[)）]")
-_OPEN = "(（"
-_CLOSE_CH = ")）"
+_CLOSE = re.compile(r"(" + _NUM + r")\s*(分)?\s*[)）】］]")
+_OPEN = "(（【［"
+_CLOSE_CH = ")）】］"
 _SEP = ",，、;；"
 
 
@@ -47,7 +47,7 @@ def _open_of(text: str, close: int) -> int | None:
 def find_points(text: str, start: int = 0, *, bare_ok_at_end: bool = True) -> PointsBracket | None:
     """Find the first points bracket at or after start.
 
-    Accepted: (0.5分), （ 0.3 分）, (24分), (0.3) with a decimal point, and a citation before the
+    Accepted: (0.5分), （ 0.3 分）, (24分), 【1分】, (0.3) with a decimal point, and a citation before the
     points: (国办发〔2023〕27号,1分), (陕司通(2022)26号, 1分). A bare integer (3) counts only at
     the very end of the text. Anything else in the bracket (最多扣0.06分) is not a points bracket.
     """

@@ -8,6 +8,8 @@ from decimal import Decimal
 from zhibiao.model import Finding, Layout, Paragraph, Rubric, Table
 
 from .cleanup import clean
+from .numbering import parse_marker
+from .points import find_points
 from .stream import DEDUCTION_HEADER, NON_LEVEL_HEADERS, OWNER_HEADER, Stream, read_stream
 from .tree import assign_levels, build_tree, dedupe, to_indicators
 from .validate import check_rubric
@@ -30,9 +32,19 @@ def _candidates(layout: Layout) -> list[Stream]:
         j = i
         while j < len(blocks) and isinstance(blocks[j], Paragraph):
             j += 1
-        streams.append(read_stream(blocks, i, j, layout.file, i))
+        # a rubric in running text starts at its first numbered paragraph with points; what comes
+        # before (the notice and its own numbered sections) is not part of it
+        start = next((k for k in range(i, j) if _numbered_with_points(blocks[k].text)), j)
+        if start < j:
+            streams.append(read_stream(blocks, start, j, layout.file, start))
         i = j
     return [s for s in streams if s.pointed >= MIN_POINTED and len({e.style for e in s.entries}) >= 2]
+
+
+def _numbered_with_points(text: str) -> bool:
+    text = clean(text)
+    marker = parse_marker(text, 0)
+    return marker is not None and marker.style != "article" and find_points(text, marker.end) is not None
 
 
 def _title(layout: Layout, stream: Stream) -> str | None:

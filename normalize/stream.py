@@ -18,6 +18,7 @@ OWNER_HEADER = re.compile(r"责任|分工|牵头|承办单位|落实单位")
 DEDUCTION_HEADER = re.compile(r"评分|扣分|计分")
 NON_LEVEL_HEADERS = {"备注", "得分", "序号", "说明", "分值", "自评得分", "考核得分"}
 _WS = " \t\n\u3000"
+_BARE_POINTS = re.compile(r"(\d+(?:\.\d+)?)\s*分?")
 
 
 @dataclass
@@ -123,7 +124,7 @@ class _Reader:
                 self.skip_header = 0
             else:
                 end, pb = _plain_end(text, pos, self.last_dot + 1)
-                self.plain(text[pos : pb.start if pb else end], pb, source, cell[2])
+                self.plain(text[pos : pb.start if pb else end], pb, source, cell)
                 pos = end
             pos = _skip(text, pos)
 
@@ -139,8 +140,9 @@ class _Reader:
         for col in list(self.pending):
             self.stray(col)
 
-    def plain(self, raw: str, pb, source: Source, col: int) -> None:
-        """Unnumbered text: header, 评分标准 rule, continuation of the entry above, owner cell, or stray."""
+    def plain(self, raw: str, pb, source: Source, cell: tuple[int, int, int]) -> None:
+        """Unnumbered text: header, points column, 评分标准 rule, continuation above, owner cell, or stray."""
+        row, col = cell[:2], cell[2]
         if not clean(raw) and pb is None:
             return
         if not self.entries:
@@ -156,6 +158,12 @@ class _Reader:
             return
         if pb is None and (value in self.header or value in NON_LEVEL_HEADERS):
             return
+        if pb is None and _BARE_POINTS.fullmatch(value):  # a 分值 column: the points of the entry on its left
+            row_open = [e for e in self.entries if e.points is None and e.cell[:2] == row and e.cell[2] < col]
+            if row_open:
+                row_open[-1].points = Decimal(_BARE_POINTS.fullmatch(value).group(1))
+                row_open[-1].source = row_open[-1].source.span(source)
+                return
         last = self.entries[-1]
         rule = parse_deduction(value) if pb is None else None
         if rule is not None and last.deduction is None:

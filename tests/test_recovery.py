@@ -71,3 +71,36 @@ def test_regulation_articles_switch_numbering_style():
     assert markers[21:23] == ["第22条", "第二十三条"]
     assert [a.number for a in regs[1].articles] == list(range(1, 38))
     assert not any(r.findings for r in regs)
+
+
+def _tree(rubric):
+    return [(i.id, i.marker, i.text, str(i.points)) for i in rubric.walk()]
+
+
+def test_points_in_their_own_column():
+    """A 分值 column beside each level (一级指标 | 分值 | 二级指标 | 分值 | 考核内容 | 分值) gives each entry its points."""
+    rubric = ingest(DATA / "points_column.txt").rubrics[0]
+    assert rubric.level_names == ["一级指标", "二级指标", "考核内容"]
+    assert _tree(rubric)[:4] == [("1", "一、", "依法全面履行政府职能", "4"), ("1.1", "（一）", "权责清单", "2"),
+                                 ("1.1.1", "1.", "公布权责清单", "1"), ("1.1.2", "2.", "动态调整权责清单", "1")]
+    assert len(list(rubric.walk())) == 10
+    assert not rubric.findings
+
+
+def test_markdown_table_with_bracketed_points():
+    """A Markdown table (with its |---| row) whose points are written 【2分】."""
+    rubric = ingest(DATA / "markdown_table.txt").rubrics[0]
+    assert rubric.title == "某市考核标准" and rubric.level_names == ["考核项目", "考核内容"]
+    assert _tree(rubric) == [("1", "一、", "制度建设", "2"), ("1.1", "1.", "建立执法公示制度", "1"),
+                             ("1.2", "2.", "建立法制审核制度", "1"), ("2", "二、", "队伍建设", "1"),
+                             ("2.1", "1.", "执法人员持证上岗", "1")]
+
+
+def test_rubric_in_running_text_after_numbered_sections():
+    """A rubric printed as paragraphs after the notice's own numbered sections (一、评议对象 …) starts at its
+    first numbered paragraph with points; the sections before it are not indicators."""
+    cat = ingest(DATA / "paragraph_rubric.txt")
+    [rubric] = cat.rubrics
+    assert rubric.title == "评议指标"
+    assert [i.text for i in rubric.indicators] == ["执法主体", "执法程序"]
+    assert len(list(rubric.walk())) == 10 and not rubric.findings
