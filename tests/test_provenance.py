@@ -68,6 +68,12 @@ def test_show_source_finds_the_notice_beside_the_catalogue(tmp_path, capsys):
     assert main(["show", str(tmp_path / "c.json"), "--source", "7.2"]) == 0
     assert "not printed" in capsys.readouterr().out
     assert main(["show", str(tmp_path / "c.json"), "--source", "99.9"]) == 64
+    capsys.readouterr()
+    assert main(["show", str(tmp_path / "c.json"), "--source", "1.1", "--notice", str(tmp_path / "gone.txt")]) == 3
+    assert "gone.txt" in capsys.readouterr().err
+    other = ROOT / "corpus" / "001_5886f06ed561739e.txt"
+    assert main(["show", str(tmp_path / "c.json"), "--source", "1.1", "--notice", str(other)]) == 0
+    assert "is not the file this catalogue was made from" in capsys.readouterr().out
 
 
 def test_fake_bold_duplicate_glyphs_are_dropped():

@@ -35,7 +35,10 @@ def find_notice(cat: Catalogue, catalogue_path: Path, given: Path | None) -> Pat
 
 def snippet(notice: Path, source: Source, expected_sha256: str | None = None) -> str:
     """The source text at the location: text lines, PDF page regions, or the DOCX/HTML element."""
-    data = notice.read_bytes()
+    try:
+        data = notice.read_bytes()
+    except OSError as exc:
+        raise InputNotFound(str(notice), exc.strerror or type(exc).__name__) from None
     out: list[str] = []
     if expected_sha256 and hashlib.sha256(data).hexdigest() != expected_sha256:
         out.append(f"(warning: {notice.name} is not the file this catalogue was made from)")
