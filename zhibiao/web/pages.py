@@ -113,21 +113,22 @@ def _snippet(request: Request, cat_id: int, ctx: dict, node) -> list:
                        detail=f"{type(exc).__name__}: {exc}") from None
 
 
-@router.get("/catalogues/{cat_id}/indicators/{ident}", response_class=HTMLResponse)
-def indicator(request: Request, cat_id: int, ident: str, version: int | None = None):
+def _indicator_page(request: Request, cat_id: int, ident: str, version: int | None, template: str):
     ctx = _catalogue_context(request, cat_id, version)
     node = _node(ctx, ident)
     ctx.update(node=node, parts=_snippet(request, cat_id, ctx, node))
-    return render(request, "indicator.html", ctx)
+    return render(request, template, ctx)
+
+
+@router.get("/catalogues/{cat_id}/indicators/{ident}", response_class=HTMLResponse)
+def indicator(request: Request, cat_id: int, ident: str, version: int | None = None):
+    return _indicator_page(request, cat_id, ident, version, "indicator.html")
 
 
 @router.get("/catalogues/{cat_id}/indicators/{ident}/source", response_class=HTMLResponse)
 def indicator_source(request: Request, cat_id: int, ident: str, version: int | None = None):
     """The source snippet alone, loaded into the catalogue page when an indicator is expanded."""
-    ctx = _catalogue_context(request, cat_id, version)
-    node = _node(ctx, ident)
-    ctx.update(node=node, parts=_snippet(request, cat_id, ctx, node))
-    return render(request, "_source.html", ctx)
+    return _indicator_page(request, cat_id, ident, version, "_source.html")
 
 
 @router.post("/catalogues/{cat_id}/indicators/{ident}/edit")
