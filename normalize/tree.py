@@ -264,7 +264,8 @@ def build_tree(entries: list[Entry], depth: int) -> tuple[list[Node], list[Findi
     recovered = build_by_sums(entries, depth)
     if recovered is not None and _mismatches(recovered) == 0:
         note = Finding(severity="info", code="tree_from_sums",
-                       message="labels are out of order in the layout; the tree was recovered from numbering and point sums")
+                       message="in layout order the sums do not reconcile (labels printed out of order, or missing); "
+                               "the tree was recovered from numbering and point sums")
         return recovered, [note]
     return roots, findings
 
