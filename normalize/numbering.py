@@ -1,4 +1,4 @@
-"""Clause numbers: 一、 （一） (一) 1. 1、 1． (1) （1） ① 第一条 第1条, Chinese numerals, mixed-style lists."""
+"""Clause numbers: 一、 （一） (一) 1. 1、 1． (1) （1） 1） ① 第一条 第1条, Chinese numerals, mixed-style lists."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # Marker styles, in the order a rubric usually nests them.
-STYLES = ("cn_dun", "cn_paren", "arabic_dot", "arabic_paren", "circled", "article")
+STYLES = ("cn_dun", "cn_paren", "arabic_dot", "arabic_paren", "arabic_rparen", "circled", "article")
 
 
 def cn_to_int(text: str) -> int:
@@ -82,6 +82,7 @@ _PATTERNS = [
     ("article", re.compile(r"第\s*([0-9０-９]+|[" + _CN + r"]+)\s*条")),
     ("cn_paren", re.compile(r"[（(]\s*([" + _CN + r"]+)\s*[)）]")),
     ("arabic_paren", re.compile(r"[（(]\s*([0-9０-９]{1,3})\s*[)）]")),
+    ("arabic_rparen", re.compile(r"([0-9０-９]{1,3})\s*[)）](?![0-9０-９])")),
     ("cn_dun", re.compile(r"([" + _CN + r"]+)\s*[、.．]")),
     ("arabic_dot", re.compile(r"([0-9０-９]{1,3})\s*[.．、](?![0-9０-９])")),
     ("circled", re.compile(r"([" + _CIRCLED + r"])")),

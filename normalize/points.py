@@ -10,7 +10,7 @@ from zhibiao.model import Deduction
 
 from .docnum import DOCNUM, find_all
 
-__all__ = ["PointsBracket", "find_points", "points_at_end", "parse_deduction", "parse_range"]
+__all__ = ["PointsBracket", "find_points", "points_at_end", "bare_points_at_end", "parse_deduction", "parse_range"]
 
 _NUM = r"\d+(?:\.\d+)?"
 _CLOSE = re.compile(r"(" + _NUM + r")\s*(分)?\s*[)）】］]")
@@ -28,6 +28,19 @@ class PointsBracket:
     points: Decimal
     unit_printed: bool
     refs: list[str] = field(default_factory=list)
+    bracketed: bool = True
+
+
+# points printed without a bracket at the end of an entry: "（一）基本认识 3分", "满分10分"
+_BARE = re.compile(r"(?<![扣减得加少多计为至到\d.])\s*(" + _NUM + r")\s*分\s*$")
+
+
+def bare_points_at_end(text: str) -> PointsBracket | None:
+    """Points written without a bracket as the last thing of an entry (not a deduction such as 扣0.5分)."""
+    m = _BARE.search(text)
+    if not m or not text[: m.start()].strip():
+        return None
+    return PointsBracket(m.start(), m.end(), Decimal(m.group(1)), True, [], bracketed=False)
 
 
 def _open_of(text: str, close: int) -> int | None:

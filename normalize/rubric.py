@@ -9,7 +9,7 @@ from zhibiao.model import Finding, Layout, Paragraph, Rubric, Table
 
 from .cleanup import clean
 from .numbering import parse_marker
-from .points import find_points
+from .points import bare_points_at_end, find_points
 from .stream import DEDUCTION_HEADER, NON_LEVEL_HEADERS, OWNER_HEADER, Stream, read_stream
 from .tree import assign_levels, build_tree, dedupe, to_indicators
 from .validate import check_rubric
@@ -44,7 +44,10 @@ def _candidates(layout: Layout) -> list[Stream]:
 def _numbered_with_points(text: str) -> bool:
     text = clean(text)
     marker = parse_marker(text, 0)
-    return marker is not None and marker.style != "article" and find_points(text, marker.end) is not None
+    if marker is None or marker.style == "article":
+        return False
+    bare = bare_points_at_end(text)
+    return find_points(text, marker.end) is not None or (bare is not None and bare.start >= marker.end)
 
 
 def _title(layout: Layout, stream: Stream) -> str | None:

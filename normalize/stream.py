@@ -10,7 +10,7 @@ from zhibiao.model import Deduction, Finding, Paragraph, Source, Table
 
 from .cleanup import clean, squash, strip_markup
 from .numbering import parse_marker
-from .points import find_points, parse_deduction
+from .points import bare_points_at_end, find_points, parse_deduction
 
 __all__ = ["Entry", "Stream", "read_stream", "OWNER_HEADER", "NON_LEVEL_HEADERS"]
 
@@ -34,6 +34,7 @@ class Entry:
     page_top: bool = False  # its cell is in the first row of a new page: it may continue the cell above
     points: Decimal | None = None
     unit_printed: bool = True
+    bracketed: bool = True
     refs: list[str] = field(default_factory=list)
     deduction: Deduction | None = None
     owner: str | None = None
@@ -70,6 +71,16 @@ def _skip(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in _WS:
         pos += 1
     return pos
+
+
+def _next_marker(text: str, pos: int, last_dot: int) -> int:
+    """Where the next entry of a cell would start after pos when entries carry unbracketed points."""
+    for m in re.finditer(r"\s+", text[pos:]):
+        at = pos + m.end()
+        marker = parse_marker(text, at)
+        if marker and marker.style != "article" and bare_points_at_end(text[:at].rstrip()):
+            return at
+    return len(text)
 
 
 def _plain_end(text: str, pos: int, expected: int | None):
@@ -109,11 +120,16 @@ class _Reader:
             marker = parse_marker(text, pos, bare_expected=self.last_dot + 1 if self.entries else None)
             if marker and marker.style != "article":
                 pb = find_points(text, marker.end)
+                if pb is None:  # points without a bracket end the cell: "（一）基本认识 3分"
+                    pb = bare_points_at_end(text[: _next_marker(text, marker.end, self.last_dot)])
+                    if pb is not None and pb.start < marker.end:
+                        pb = None
                 end = pb.start if pb else len(text)
                 entry = Entry(marker.style, marker.number, marker.text, text[marker.end:end], source, cell,
                               page_top=page_top)
                 if pb:
                     entry.points, entry.unit_printed, entry.refs = pb.points, pb.unit_printed, pb.refs
+                    entry.bracketed = pb.bracketed
                     pos = pb.end
                 else:
                     pos = len(text)

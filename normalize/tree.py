@@ -287,6 +287,8 @@ def to_indicators(nodes: list[Node], prefix: str = "", level: int = 1) -> list[I
         points = e.points
         if points is not None and not e.unit_printed:
             flags.append("points_unit_missing")
+        if points is not None and not e.bracketed:
+            flags.append("points_unbracketed")
         if points is None and e.deduction is not None and not children and e.deduction.maximum() is not None:
             points = e.deduction.maximum()
             flags.append("points_from_deduction")

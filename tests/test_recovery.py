@@ -104,3 +104,17 @@ def test_rubric_in_running_text_after_numbered_sections():
     assert rubric.title == "评议指标"
     assert [i.text for i in rubric.indicators] == ["执法主体", "执法程序"]
     assert len(list(rubric.walk())) == 10 and not rubric.findings
+
+
+def test_points_without_brackets_and_half_paren_numbers():
+    """Points printed without a bracket at the end of a label (（一）规范性文件管理 2分), items numbered 1）, two
+    items on one line, and a deduction phrase inside an item (扣0.5分) that is not its points."""
+    rubric = ingest(DATA / "unbracketed_points.txt").rubrics[0]
+    assert _tree(rubric) == [
+        ("1", "一、", "制度建设", "4"), ("1.1", "（一）", "规范性文件管理", "2"),
+        ("1.1.1", "1）", "规范性文件合法性审核", "1"), ("1.1.2", "2）", "规范性文件备案", "1"),
+        ("1.2", "（二）", "重大决策", "2"), ("1.2.1", "1）", "重大行政决策合法性审查", "2"),
+        ("2", "二、", "行政执法", "6"), ("2.1", "（一）", "执法规范", "6"),
+        ("2.1.1", "1）", "严格执行行政执法三项制度", "3"), ("2.1.2", "2）", "案卷评查不合格的扣0.5分", "3")]
+    assert all("points_unbracketed" in i.flags for i in rubric.walk())
+    assert not rubric.findings

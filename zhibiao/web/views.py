@@ -25,6 +25,7 @@ FLAG_LABELS = {
     "label_missing": "标签缺失",
     "inferred_from_sum": "分值由下级推算",
     "points_unit_missing": "分值缺少“分”字",
+    "points_unbracketed": "分值未加括号",
     "points_from_deduction": "分值取自评分标准",
     "label_by_reviewer": "标签由审核人补填",
 }
