@@ -33,6 +33,8 @@ async def api_csrf(request: Request) -> None:
 _CSRF = {403: {"model": ErrorOut, "description": "CSRF header missing or wrong"}}
 _NOT_FOUND = {404: {"model": ErrorOut, "description": "no such catalogue or indicator"}}
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/api", dependencies=[Depends(api_csrf)])
 
 

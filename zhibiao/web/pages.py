@@ -15,6 +15,8 @@ from .actions import EditRequest, WebError
 from .common import check_csrf, flash, render, reviewer, safe_next, set_reviewer, state
 from .views import FIELD_LABELS, build_rubrics, content_disposition
 
+__all__ = ["router"]
+
 router = APIRouter(include_in_schema=False)
 
 def _see_other(url: str) -> RedirectResponse:
