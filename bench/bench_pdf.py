@@ -95,10 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per file (median is reported)")
     args = parser.parse_args(argv)
     try:
-        import camelot  # noqa: F401
-        have_camelot = True
+        import camelot
     except ImportError:
-        have_camelot = False
+        camelot = None
+    have_camelot = camelot is not None
     if have_camelot:
         import warnings
 
@@ -125,8 +125,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{path.name:<40} {pages:>5} {ours:>9.3f} {theirs:>9.3f} {ratio:>5.2f}x {pages / ours:>7.1f} "
               f"{peak:>8.1f}  {baseline:>3} / {exact:>3} / {len(leaves):>3}{flag}")
         if have_camelot:
-            import camelot
-
             flavor = "lattice"
             tables = camelot.read_pdf(str(path), pages="all", flavor=flavor)
             if not tables.n:  # no ruling lines: give camelot its text-position mode

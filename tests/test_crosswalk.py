@@ -148,7 +148,7 @@ def test_xlsx_report(cw, cats, tmp_path):
 
 
 def test_diff_command(tmp_path, capsys):
-    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a = tmp_path / "a.json"
     assert main(["ingest", str(CORPUS / f"{OLD}.txt"), "-o", str(a)]) == 0
     capsys.readouterr()
     out = tmp_path / "cw.json"
