@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from decimal import Decimal
 from importlib import resources
@@ -10,7 +11,7 @@ from zhibiao.model import Catalogue, Crosswalk, Indicator, dec_str
 
 from .match import main_rubric
 
-__all__ = ["to_html", "write_xlsx", "weight_rows"]
+__all__ = ["to_html", "to_xlsx", "weight_rows"]
 
 KIND_LABELS = {"one_to_one": "一对一", "split": "拆分", "merge": "合并", "many_to_many": "多对多"}
 CHANGE_LABELS = {"text": "文字", "points": "分值", "parent": "上级", "numbers": "量化要求"}
@@ -101,7 +102,7 @@ def to_html(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> str:
         added_rows=rows(cw.added, new_index), removed_rows=rows(cw.removed, old_index))
 
 
-def write_xlsx(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue, path: str) -> None:
+def to_xlsx(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> bytes:
     """One row per link (frozen header, filters), and a second sheet with the first-level weight shifts."""
     from openpyxl import Workbook
 
@@ -141,4 +142,6 @@ def write_xlsx(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue, path: str)
                       num(row["new_points"]), num(row["delta"].lstrip("+")) if row["delta"] else None, row["status"]])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    wb.save(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -12,7 +12,7 @@ import pytest
 from zhibiao.cli import crosswalk_schema, main
 from zhibiao.diff import crosswalk
 from zhibiao.diff.match import leaves, main_rubric
-from zhibiao.diff.report import to_html, write_xlsx
+from zhibiao.diff.report import to_html, to_xlsx
 from zhibiao.normalize.cleanup import squash
 from zhibiao.pipeline import ingest
 
@@ -135,7 +135,7 @@ def test_xlsx_report(cw, cats, tmp_path):
     from openpyxl import load_workbook
 
     path = tmp_path / "cw.xlsx"
-    write_xlsx(cw, cats[OLD], cats[NEW], str(path))
+    path.write_bytes(to_xlsx(cw, cats[OLD], cats[NEW]))
     wb = load_workbook(path)
     links, weights = wb["links"], wb["weights"]
     assert [c.value for c in links[1]][:9] == ["old id", "old text", "old points", "new id", "new text",

@@ -357,23 +357,14 @@ def info(source: Path, as_json: bool) -> None:
               help="File to write (default: next to the catalogue, same name, new suffix). '-' for CSV on stdout.")
 def export(catalogue: Path, fmt: str, output: Path | None) -> None:
     """Export a catalogue JSON as a flat table: id, path, level, marker, text, points, owner, refs, flags."""
-    from zhibiao.export import to_csv, write_xlsx
+    from zhibiao.export import to_csv, to_xlsx
 
     cat = load_catalogue(str(catalogue))
     if fmt == "csv" and output is not None and str(output) == "-":
         click.echo(to_csv(cat), nl=False)
         return
     out = output or catalogue.with_suffix(f".{fmt}")
-    if fmt == "csv":
-        _write_atomic(out, to_csv(cat).encode("utf-8-sig"))
-    else:
-        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=out.parent if out.parent.exists() else None)
-        os.close(fd)
-        try:
-            write_xlsx(cat, tmp)
-            _write_atomic(out, Path(tmp).read_bytes())
-        finally:
-            os.unlink(tmp)
+    _write_atomic(out, to_csv(cat).encode("utf-8-sig") if fmt == "csv" else to_xlsx(cat))
     click.echo(f"wrote {out}")
 
 
@@ -417,7 +408,7 @@ def diff(old: Path, new: Path, output: Path | None, html_out: Path | None, xlsx_
     items, stricter or looser thresholds, new and dropped first-level areas and how the points moved.
     """
     from zhibiao.diff import crosswalk
-    from zhibiao.diff.report import to_html, write_xlsx
+    from zhibiao.diff.report import to_html, to_xlsx
 
     old_cat, new_cat = _catalogue_of(old), _catalogue_of(new)
     if not old_cat.rubrics or not new_cat.rubrics:
@@ -430,13 +421,7 @@ def diff(old: Path, new: Path, output: Path | None, html_out: Path | None, xlsx_
     if html_out is not None:
         _write_atomic(html_out, to_html(cw, old_cat, new_cat).encode("utf-8"))
     if xlsx_out is not None:
-        fd, tmp = tempfile.mkstemp(suffix=".xlsx")
-        os.close(fd)
-        try:
-            write_xlsx(cw, old_cat, new_cat, tmp)
-            _write_atomic(xlsx_out, Path(tmp).read_bytes())
-        finally:
-            os.unlink(tmp)
+        _write_atomic(xlsx_out, to_xlsx(cw, old_cat, new_cat))
     echo = click.echo if output is None or str(output) != "-" else (lambda m: click.echo(m, err=True))
     echo(f"{old.name} → {new.name}")
     for line in cw.summary:

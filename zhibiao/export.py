@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from zhibiao.model import Catalogue, Indicator, dec_str
 
-__all__ = ["COLUMNS", "rows", "to_csv", "write_xlsx"]
+__all__ = ["COLUMNS", "rows", "to_csv", "to_xlsx"]
 
 COLUMNS = ["rubric", "id", "path", "level", "marker", "text", "points", "owner", "refs", "flags", "deduction"]
 
@@ -42,7 +42,7 @@ def to_csv(catalogue: Catalogue) -> str:
     return buf.getvalue()
 
 
-def write_xlsx(catalogue: Catalogue, path: str) -> None:
+def to_xlsx(catalogue: Catalogue) -> bytes:
     """An XLSX workbook: frozen header, filters, points as numbers."""
     from decimal import Decimal
 
@@ -61,4 +61,6 @@ def write_xlsx(catalogue: Catalogue, path: str) -> None:
     ws.auto_filter.ref = ws.dimensions
     for col, width in zip("ABCDEFGHIJK", (7, 12, 40, 6, 8, 60, 8, 20, 24, 20, 30)):
         ws.column_dimensions[col].width = width
-    wb.save(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

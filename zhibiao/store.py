@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -435,7 +434,7 @@ class Store:
 
     def export(self, cat_id: int, fmt: str) -> bytes:
         """The current catalogue as JSON, CSV (UTF-8 with BOM) or XLSX bytes."""
-        from zhibiao.export import to_csv, write_xlsx
+        from zhibiao.export import to_csv, to_xlsx
 
         cat, _ = self.get(cat_id)
         if fmt == "json":
@@ -443,13 +442,7 @@ class Store:
         if fmt == "csv":
             return to_csv(cat).encode("utf-8-sig")
         if fmt == "xlsx":
-            fd, tmp = tempfile.mkstemp(suffix=".xlsx")
-            os.close(fd)
-            try:
-                write_xlsx(cat, tmp)
-                return Path(tmp).read_bytes()
-            finally:
-                os.unlink(tmp)
+            return to_xlsx(cat)
         raise InvalidEdit(None, f"format {fmt!r}: choose json, csv or xlsx")
 
 
