@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["strip_markup", "clean", "squash", "SHARE_LINE"]
+__all__ = ["strip_markup", "clean", "squash", "SHARE_LINE", "ATTACHMENT_HEADING"]
 
 _TAGS = re.compile(r"</?(?:p|br|span|div|strong|b|i|em|u|font)\b[^>]*>", re.I)
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -21,6 +21,10 @@ SHARE_LINE = re.compile(
     r"\s*".join(_SHARE_CLASSES.get(ch, re.escape(ch)) for ch in "打开微信,点击底部的“发现”,使用“扫一扫”即可将网页分享至朋友圈")
     + r"\s*。?"
 )
+
+
+# a line that only announces an attachment: 附件, 附件2, 附件4：
+ATTACHMENT_HEADING = re.compile(r"^附件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$")
 
 
 def strip_markup(text: str) -> str:

@@ -6,14 +6,13 @@ import re
 
 from zhibiao.model import Indicator, Layout, Paragraph, Regulation
 
-from .cleanup import clean, strip_markup
+from .cleanup import ATTACHMENT_HEADING, clean, strip_markup
 from .numbering import parse_marker
 from .validate import check_articles
 
 __all__ = ["find_regulations"]
 
 _CHAPTER = re.compile(r"^第[一二三四五六七八九十百零〇0-9]+章")
-_ATTACHMENT = re.compile(r"^附件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$")
 
 
 def _article(line: str):
@@ -45,7 +44,7 @@ def find_regulations(layout: Layout) -> list[Regulation]:
                 close_article()
                 title = None
                 for j in range(i - 1, last_end, -1):
-                    if lines[j] and not _CHAPTER.match(lines[j]) and not _ATTACHMENT.match(lines[j]):
+                    if lines[j] and not _CHAPTER.match(lines[j]) and not ATTACHMENT_HEADING.match(lines[j]):
                         title = lines[j]
                         break
                 current = []
@@ -59,7 +58,7 @@ def find_regulations(layout: Layout) -> list[Regulation]:
         elif current is not None:
             starts_next = any(_article(lines[k]) and _article(lines[k]).number == 1
                               for k in range(i + 1, min(i + 3, len(lines))))
-            if _ATTACHMENT.match(line) or (starts_next and not _CHAPTER.match(line)):
+            if ATTACHMENT_HEADING.match(line) or (starts_next and not _CHAPTER.match(line)):
                 close_article()
                 current = None
                 last_end = i - 1

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from zhibiao.model import Finding, Layout, Paragraph, Rubric, Table
 
-from .cleanup import clean
+from .cleanup import ATTACHMENT_HEADING, clean
 from .numbering import parse_marker
 from .points import bare_points_at_end, find_points
 from .stream import DEDUCTION_HEADER, NON_LEVEL_HEADERS, OWNER_HEADER, Stream, read_stream
@@ -17,7 +16,6 @@ from .validate import check_rubric
 __all__ = ["find_rubrics", "MIN_POINTED"]
 
 MIN_POINTED = 3  # a candidate needs at least this many entries with points to be a rubric
-_ATTACHMENT = re.compile(r"^附件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$")
 
 
 def _candidates(layout: Layout) -> list[Stream]:
@@ -56,7 +54,7 @@ def _title(layout: Layout, stream: Stream) -> str | None:
         if not isinstance(block, Paragraph):
             return None
         text = clean(block.text.lstrip("#"))
-        if text and not _ATTACHMENT.match(text):
+        if text and not ATTACHMENT_HEADING.match(text):
             return text
     return None
 
