@@ -76,7 +76,7 @@ def find_rubrics(layout: Layout, expect_total: Decimal | None = None) -> list[Ru
         title = _title(layout, stream)
         rubric = Rubric(title=title, level_names=_level_names(stream.header, depth), stated_total=None,
                         indicators=indicators)
-        rubric.total = sum((i.points for i in indicators if i.points is not None), Decimal(0))
+        rubric.total = rubric.first_level_total()
         findings: list[Finding] = list(stream.findings) + dup_findings + tree_findings
         findings += check_rubric(rubric, expect_total)
         rubric.findings = findings

@@ -69,7 +69,7 @@ def check_rubric(rubric: Rubric, expect_total: Decimal | None = None) -> list[Fi
                                         indicator=ind.id, source=ind.source))
 
     visit(rubric.indicators, None)
-    total = sum((i.points or Decimal(0) for i in rubric.indicators), Decimal(0))
+    total = rubric.first_level_total()
     target = rubric.stated_total if rubric.stated_total is not None else expect_total
     if target is not None and total != target:
         said = "the rubric states" if rubric.stated_total is not None else "expected"

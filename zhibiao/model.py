@@ -238,6 +238,10 @@ class Rubric(_Model):
         for top in self.indicators:
             yield from top.walk()
 
+    def first_level_total(self) -> Decimal:
+        """The points of the first-level indicators added up (what `total` records)."""
+        return sum((i.points for i in self.indicators if i.points is not None), Decimal(0))
+
 
 class Regulation(_Model):
     """An attached regulation whose articles are numbered 第一条 / 第1条 (no points)."""

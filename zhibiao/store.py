@@ -175,7 +175,7 @@ def _find(cat: Catalogue, ident: str) -> tuple[Indicator, Indicator | None, obje
 def _recheck(cat: Catalogue) -> None:
     """Re-run the checks after an edit: sums, numbering, points (reading notes are kept)."""
     for rubric in cat.rubrics:
-        rubric.total = sum((i.points for i in rubric.indicators if i.points is not None), Decimal(0))
+        rubric.total = rubric.first_level_total()
         kept = [f for f in rubric.findings if f.code not in CHECK_CODES]
         rubric.findings = kept + check_rubric(rubric)
 
