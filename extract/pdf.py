@@ -27,6 +27,7 @@ class _Grid:
     xs: list[float]
     cells: list[dict] = field(default_factory=list)
     rows: int = 0
+    ruled: bool = True  # cell boundaries drawn (False: a borderless table read from text positions)
 
 
 def _snap(values: list[float]) -> list[float]:
@@ -201,7 +202,7 @@ def _borderless_tables(index: _Chars, number: int, chars: list[dict]) -> list[_G
         if not bounds or top - bounds[-1] > 2:
             bounds.append(top)
     bounds = [b - 1 for b in bounds] + [max(c["bottom"] for c in body[-1]) + 1]
-    grid = _Grid(number, (xs[0], bounds[0], xs[-1], bounds[-1]), xs)
+    grid = _Grid(number, (xs[0], bounds[0], xs[-1], bounds[-1]), xs, ruled=False)
     for r, (top, bottom) in enumerate(zip(bounds, bounds[1:])):
         for col in range(len(xs) - 1):
             bbox = (xs[col], top, xs[col + 1], bottom)
@@ -369,7 +370,8 @@ def _join_tables(items: list, name: str) -> list:
         cells.sort(key=lambda c: (c.row, c.col))
         src = Source(file=name, pages=sorted({g.page for g in current}),
                      regions=[Region(page=g.page, bbox=g.bbox) for g in current])
-        blocks.append(Table(cells=cells, source=src))
+        ruled = all(g.ruled for g in current)
+        blocks.append(Table(cells=cells, source=src, spans_known=ruled, rows_known=ruled))
         current.clear()
 
     for item in items:

@@ -68,7 +68,7 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
                     last = i
                 i += 1
             i = last + 1
-            blocks.append(Table(cells=cells, source=src(start, last)))
+            blocks.append(Table(cells=cells, source=src(start, last), spans_known=False))
             continue
         if _is_pipe_line(line):
             cells = []
@@ -90,7 +90,14 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
                     elif set(stripped) <= set("|-: "):
                         pass  # a Markdown alignment row (|---|:---:|)
                     else:
-                        parts = cur.rstrip()[:-1].split("|")
+                        body = stripped[1:] if stripped.startswith("|") else cur.rstrip()
+                        parts = body[:-1].split("|")
+                        # a line of several cells is a row of its own (Markdown, or a web table copied a
+                        # row a line); a line of one cell adds it to the row the next `||` line closes
+                        whole_row = len(parts) > 1
+                        if whole_row and col:
+                            row += 1
+                            col = 0
                         first = True
                         for part in parts:
                             if first and pending:
@@ -102,6 +109,9 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
                             first = False
                             cells.append(Cell(text=part, row=row, col=col, source=src(begin, i)))
                             col += 1
+                        if whole_row:
+                            row += 1
+                            col = 0
                     last = i
                     i += 1
                     continue
@@ -116,7 +126,7 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
             if pending:
                 cells.append(Cell(text="\n".join(pending), row=row, col=col, source=src(pending_start, last)))
             i = last + 1
-            blocks.append(Table(cells=cells, source=src(start, last)))
+            blocks.append(Table(cells=cells, source=src(start, last), spans_known=False, columns_known=False))
             continue
         if line.strip():
             blocks.append(Paragraph(text=line, source=src(i, i)))

@@ -10,7 +10,8 @@ from zhibiao.model import Deduction
 
 from .docnum import DOCNUM, find_all
 
-__all__ = ["PointsBracket", "find_points", "points_at_end", "bare_points_at_end", "parse_deduction", "parse_range"]
+__all__ = ["PointsBracket", "find_points", "points_at_end", "bare_points_at_end", "words_points", "column_points",
+           "parse_deduction", "parse_range", "is_rule", "single_rule"]
 
 _NUM = r"\d+(?:\.\d+)?"
 _CLOSE = re.compile(r"(" + _NUM + r")\s*(分)?\s*[)）】］]")
@@ -29,10 +30,14 @@ class PointsBracket:
     unit_printed: bool
     refs: list[str] = field(default_factory=list)
     bracketed: bool = True
+    low: Decimal | None = None  # lower end of a range such as （1-3分）; points is the upper end
 
 
 # points printed without a bracket at the end of an entry: "（一）基本认识 3分", "满分10分"
 _BARE = re.compile(r"(?<![扣减得加少多计为至到\d.])\s*(" + _NUM + r")\s*分\s*$")
+
+
+_BARE_NOT_AFTER = set("扣减得加少多计为至到.")
 
 
 def bare_points_at_end(text: str) -> PointsBracket | None:
@@ -40,6 +45,8 @@ def bare_points_at_end(text: str) -> PointsBracket | None:
     m = _BARE.search(text)
     if not m or not text[: m.start()].strip():
         return None
+    if text[: m.start(1)].rstrip()[-1:] in _BARE_NOT_AFTER:
+        return None  # 最多扣 0.1分: a deduction, however it is spaced
     return PointsBracket(m.start(), m.end(), Decimal(m.group(1)), True, [], bracketed=False)
 
 
@@ -71,6 +78,9 @@ def find_points(text: str, start: int = 0, *, bare_ok_at_end: bool = True) -> Po
             continue
         inner = text[opening + 1 : m.start()]
         refs: list[str] = []
+        low = _RANGE_LOW.fullmatch(inner)
+        if low and m.group(2):  # （1-3分）: a range; the item is worth the upper end
+            return PointsBracket(opening, m.end(), Decimal(m.group(1)), True, [], low=Decimal(low.group(1)))
         if inner.strip():
             head = inner.rstrip()
             if not head or head[-1] not in _SEP:
@@ -85,6 +95,90 @@ def find_points(text: str, start: int = 0, *, bare_ok_at_end: bool = True) -> Po
                 continue
         return PointsBracket(opening, m.end(), Decimal(number), bool(unit), refs)
     return None
+
+
+_RANGE_LOW = re.compile(r"\s*(" + _NUM + r")\s*[-–—~～至到]\s*")
+
+# points written as words at the end of an entry: "，1分。" "的得1分。" "计2分" "满分3分" "（1-3分）" glued "工作12分"
+_WORDS = re.compile(
+    r"(?P<sep>[，,；;、：:\s]*)(?P<verb>得|计|记|满分|共计|共|分值|赋分|为)?\s*"
+    r"(?P<lo>" + _NUM + r")(?:\s*[-–—~～至到]\s*(?P<hi>" + _NUM + r"))?\s*分(?![值数钟])"
+)
+# what may stand right before the number (or its verb) of points written as words: not a deduction
+# or comparison (扣0.5分 减2分 加1分 少1分 最高5分 不超过5分 每2分), not part of a bigger number
+_WORDS_NOT_AFTER = set("扣减加少多每最至到超过于占约近第") | set("0123456789.．-")
+_RULE_AFTER = re.compile(r"^[。；;，,]\s*\S")
+_END_PUNCT = " \t\n\u3000。.；;，,"
+
+
+def words_points(text: str) -> PointsBracket | None:
+    """Points written without a bracket as the last thing of an entry, or right before its rule sentence.
+
+    "成立领导小组，1分。" "纳入工作要点的得2分。" "计2分" "满分3分" "组织领导工作12分" and
+    "…工作的得2分，少一次扣0.5分。" (the rule after it is the item's criteria). Not a deduction
+    (扣0.5分), a cap (最高加5分) or a comparison (不少于2分). ``start`` is where the separator before
+    the points begins; ``end`` where the points expression (with a final 。) ends.
+    """
+    best = None
+    for m in _WORDS.finditer(text):
+        lo_start = m.start("verb") if m.group("verb") else m.start("lo")
+        before = text[:lo_start].rstrip(" \t\u3000")
+        if not before.strip(_END_PUNCT) or m.group("verb") is None and not m.group("sep") and before[-1:] in "不":
+            continue
+        if before[-1:] in _WORDS_NOT_AFTER or before.endswith(("不少于", "不低于", "不超过", "以上", "以内")):
+            continue
+        if m.group("verb") == "得" and before.endswith("不"):
+            continue
+        rest = text[m.end():]
+        if rest.strip(_END_PUNCT) and not _RULE_AFTER.match(rest):
+            continue
+        if not rest.strip(_END_PUNCT) or is_rule(rest.strip(_END_PUNCT)):
+            best = m
+            if not rest.strip(_END_PUNCT):
+                break
+    if best is None:
+        return None
+    end = best.end()
+    while end < len(text) and text[end] in "。.":
+        end += 1
+        break
+    hi = best.group("hi")
+    points = Decimal(hi or best.group("lo"))
+    low = Decimal(best.group("lo")) if hi else None
+    return PointsBracket(best.start(), end, points, True, [], bracketed=False, low=low)
+
+
+_COLUMN = re.compile(r"^[（(【\[]?\s*(" + _NUM + r")(?:\s*[-–—~～至到]\s*(" + _NUM + r"))?\s*(分)?\s*[)）】\]]?$")
+
+
+def column_points(text: str) -> tuple[Decimal, Decimal | None] | None:
+    """The value of a cell in a points column (分值 / 分数 / 标准分 / 权重): "3", "2.5", "2分", "1-3" -> (3, 1)."""
+    m = _COLUMN.match(text.strip().translate(_FULL))
+    if not m:
+        return None
+    if m.group(2):
+        return Decimal(m.group(2)), Decimal(m.group(1))
+    return Decimal(m.group(1)), None
+
+
+_FULL = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_AMOUNT = re.compile(r"(?:[扣减加]\s*(?:除)?|得)\s*(" + _NUM + r")(?:\s*[-–—~～至到]\s*" + _NUM + r")?\s*(?:的扣)?\s*分")
+_RULE_WORDS = re.compile(r"[扣减加]\s*(?:除)?\s*" + _NUM + r"|得\s*" + _NUM + r"\s*分|不得分|得0分|扣完|否决|扣分|减分|加分")
+_LIST_MARK = re.compile(r"(?:^|[\n；;。])\s*(?:[0-9０-９]{1,2}\s*[、.．)）]|[（(]\s*[0-9０-９一二三四五六七八九十]{1,2}\s*[)）]|[①-⑳])")
+
+
+def is_rule(text: str) -> bool:
+    """True for a 评分标准 sentence: it deducts, adds or awards points (扣0.5分, 减2分, 加1分, 得2分, 不得分)."""
+    return bool(_RULE_WORDS.search(text))
+
+
+def single_rule(text: str) -> bool:
+    """A rule that can be structured: no numbered list in it and one amount besides its cap."""
+    if _LIST_MARK.search(text):
+        return False
+    caps = [m.span() for m in _CAP.finditer(text)]
+    amounts = [m for m in _AMOUNT.finditer(text) if not any(a <= m.start() < b for a, b in caps)]
+    return len(amounts) == 1
 
 
 def _all_docnums(text: str) -> bool:
@@ -117,10 +211,10 @@ def parse_range(text: str) -> tuple[Decimal, Decimal] | None:
     return Decimal(m.group(1)), Decimal(m.group(2))
 
 
-_DEDUCT = re.compile(r"扣(?:除)?\s*(" + _NUM + r")\s*(?:的扣)?\s*分")
-_CAP = re.compile(r"(?:最多|最高|至多|累计不超过|上限)\s*扣(?:除)?\s*(" + _NUM + r")\s*分")
+_DEDUCT = re.compile(r"[扣减加](?:除)?\s*(" + _NUM + r")\s*(?:的扣)?\s*分")
+_CAP = re.compile(r"(?:最多|最高|至多|累计不超过|上限)\s*[扣减加](?:除)?\s*(" + _NUM + r")\s*分")
 _AWARD = re.compile(r"得\s*(" + _NUM + r")\s*分\s*[,，;；]?\s*否则\s*得?\s*0\s*分")
-_UNIT = re.compile(r"每[^扣每，,。；;]{0,12}?([项件次个条人份处起例])")
+_UNIT = re.compile(r"每[^扣减加每，,。；;]{0,12}?((?:人|件|户)次|[项件次个条人份处起例户])")
 
 
 def _strip_tail(text: str) -> str:
@@ -138,8 +232,9 @@ def parse_deduction(text: str) -> Deduction | None:
         cond = _strip_tail(text[: award.start()]) or None
         return Deduction(text=text, kind="all_or_nothing", amount=Decimal(award.group(1)), condition=cond)
     rng = _RANGE.search(text)
-    if rng and "扣" in text[: rng.start()]:
-        idx = text.rfind("扣", 0, rng.start())
+    verb = next((v for v in "扣减加" if v in text[: rng.start()]), None) if rng else None
+    if rng and verb:
+        idx = text.rfind(verb, 0, rng.start())
         cond = _strip_tail(text[:idx]) or None
         return Deduction(text=text, kind="range", amount=Decimal(rng.group(1)),
                          amount_max=Decimal(rng.group(2)), condition=cond)

@@ -2,83 +2,230 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from zhibiao.model import Finding, Layout, Paragraph, Rubric, Table
 
 from .cleanup import ATTACHMENT_HEADING, clean
+from .entries import parse_cell
 from .numbering import parse_marker
-from .points import bare_points_at_end, find_points
-from .stream import DEDUCTION_HEADER, NON_LEVEL_HEADERS, OWNER_HEADER, Stream, read_stream
-from .tree import assign_levels, build_tree, dedupe, to_indicators
+from .points import find_points, is_rule
+from .stream import DEDUCTION_HEADER, NON_LEVEL_HEADERS, OWNER_HEADER, Stream, read_region, unplaced
+from .tree import assign_ranks, build_tree, dedupe, prune, to_indicators
 from .validate import check_rubric
 
-__all__ = ["find_rubrics", "MIN_POINTED"]
+__all__ = ["find_rubrics", "regions", "MIN_POINTED"]
 
 MIN_POINTED = 3  # a candidate needs at least this many entries with points to be a rubric
+_HEADING_MAX = 60  # characters: a first-level heading between a rubric's tables is short
+_INTRO = re.compile(r"下列|如下|情形之一|以下|[：:]$")
+_NOTE = re.compile(r"^\s*(注|说明|备注|附注)\s*[0-9０-９]*\s*[：:]")
+_DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:印发)?\s*$")
+_FORM_LINE = re.compile(r"^\s*(填报单位|填表单位|单位名称|被考核单位|考核单位|被评查单位|评查单位|联系人|填报人|"
+                        r"填表人|日期|填报日期|填表日期|单位（盖章）|单位\(盖章\))")
+_KIND_HEADING = re.compile(r"加分|减分|扣分项|否决")
 
 
-def _candidates(layout: Layout) -> list[Stream]:
+def _paragraph_kind(block) -> str | None:
+    """'heading' (a numbered first-level label between tables), 'intro' (a line introducing a table), or None."""
+    if not isinstance(block, Paragraph):
+        return None
+    text = clean(block.text)
+    if not text:
+        return "intro"
+    marker = parse_marker(text, 0)
+    if marker is not None and marker.style != "article" and len(text) <= _HEADING_MAX and "。" not in text[:-1]:
+        return "heading"
+    if len(text) <= 80 and _INTRO.search(text) and not _NOTE.match(text):
+        return "intro"
+    return None
+
+
+def _table_run(blocks: list, i: int) -> tuple[int, int]:
+    """The tables from blocks[i] on that make one rubric, with the headings printed between them."""
+    stop = i + 1
+    j = i + 1
+    headings_between = []
+    while j < len(blocks):
+        if isinstance(blocks[j], Table):
+            stop = j + 1
+            j += 1
+            continue
+        k = j
+        kinds = []
+        while k < len(blocks) and isinstance(blocks[k], Paragraph) and _paragraph_kind(blocks[k]) is not None:
+            kinds.append(_paragraph_kind(blocks[k]))
+            k += 1
+        if k < len(blocks) and isinstance(blocks[k], Table) and "heading" in kinds and k - j <= 4:
+            headings_between.extend(b for b in range(j, k) if _paragraph_kind(blocks[b]) == "heading")
+            stop = k + 1
+            j = k + 1
+            continue
+        break
+    start = i
+    if headings_between:
+        first = parse_marker(clean(blocks[headings_between[0]].text), 0)
+        b = i - 1
+        while b >= 0 and _paragraph_kind(blocks[b]) == "intro" and i - b <= 3:
+            b -= 1
+        if b >= 0 and _paragraph_kind(blocks[b]) == "heading":
+            before = parse_marker(clean(blocks[b].text), 0)
+            if before is not None and first is not None and before.style == first.style \
+                    and before.number + 1 == first.number:
+                start = b
+    return start, stop
+
+
+def _entry_like(block) -> tuple[bool, bool]:
+    """(numbered, pointed) for a paragraph."""
+    pieces = parse_cell(block.text)
+    numbered = bool(pieces) and pieces[0].marker is not None
+    pointed = any(p.points is not None for p in pieces)
+    return numbered, pointed
+
+
+def _paragraph_run(blocks: list, i: int, j: int) -> tuple[int, int] | None:
+    """Where a rubric printed as paragraphs lies in blocks[i:j]: from its first numbered paragraph
+    with points (and the numbered headings without points right above it) to its last entry."""
+    info = [_entry_like(blocks[k]) for k in range(i, j)]
+    start = None
+    for k in range(i, j):
+        numbered, pointed = info[k - i]
+        if numbered and pointed:
+            ahead = sum(1 for n, p in info[k - i + 1: k - i + 9] if p)
+            if ahead >= 2:
+                start = k
+                break
+    if start is None:
+        return None
+    first = parse_marker(clean(blocks[start].text), 0)
+    from .numbering import STYLES
+    rank = STYLES.index(first.style)
+    b = start - 1
+    while b >= i:
+        m = parse_marker(clean(blocks[b].text), 0)
+        numbered, pointed = info[b - i]
+        if m is None or m.style == "article" or pointed or STYLES.index(m.style) >= rank:
+            break
+        if len(clean(blocks[b].text)) > _HEADING_MAX:
+            break
+        rank = STYLES.index(m.style)
+        start = b
+        b -= 1
+    top = parse_marker(clean(blocks[start].text), 0).style
+    stop = start + 1
+    plain = 0
+    k = start + 1
+    while k < j:
+        text = clean(blocks[k].text)
+        numbered, pointed = info[k - i]
+        if _NOTE.match(text) or _DATE_LINE.match(text) or ATTACHMENT_HEADING.match(text):
+            break
+        if numbered:
+            m = parse_marker(text, 0)
+            if m is not None and m.style == top and not pointed and not _KIND_HEADING.search(text):
+                later = [p for _, p in info[k - i + 1: k - i + 6]]
+                if not any(later):
+                    break
+            plain = 0
+            stop = k + 1
+        elif pointed or is_rule(text):
+            plain = 0
+            stop = k + 1
+        else:
+            plain += 1
+            if plain >= 2:
+                break
+        k += 1
+    return start, stop
+
+
+def regions(layout: Layout) -> list[tuple[int, int]]:
+    """Where the rubric candidates are: (start, stop) block ranges, in document order."""
     blocks = layout.blocks
-    streams = []
+    out = []
     i = 0
     while i < len(blocks):
         if isinstance(blocks[i], Table):
-            streams.append(read_stream(blocks, i, i + 1, layout.file, i))
-            i += 1
+            start, stop = _table_run(blocks, i)
+            if out and start < out[-1][1]:
+                start = out[-1][1]
+            out.append((start, stop))
+            i = stop
             continue
         j = i
         while j < len(blocks) and isinstance(blocks[j], Paragraph):
             j += 1
-        # a rubric in running text starts at its first numbered paragraph with points; what comes
-        # before (the notice and its own numbered sections) is not part of it
-        start = next((k for k in range(i, j) if _numbered_with_points(blocks[k].text)), j)
-        if start < j:
-            streams.append(read_stream(blocks, start, j, layout.file, start))
+        k = i
+        while k < j:
+            run = _paragraph_run(blocks, k, j)
+            if run is None:
+                break
+            out.append(run)
+            k = run[1]
         i = j
-    return [s for s in streams if s.pointed >= MIN_POINTED and len({e.style for e in s.entries}) >= 2]
+    return out
 
 
-def _numbered_with_points(text: str) -> bool:
-    text = clean(text)
-    marker = parse_marker(text, 0)
-    if marker is None or marker.style == "article":
-        return False
-    bare = bare_points_at_end(text)
-    return find_points(text, marker.end) is not None or (bare is not None and bare.start >= marker.end)
-
-
-def _title(layout: Layout, stream: Stream) -> str | None:
-    for b in range(stream.first_block - 1, -1, -1):
+def _title(layout: Layout, start: int) -> str | None:
+    for b in range(start - 1, -1, -1):
         block = layout.blocks[b]
         if not isinstance(block, Paragraph):
             return None
         text = clean(block.text.lstrip("#"))
-        if text and not ATTACHMENT_HEADING.match(text):
-            return text
+        if not text or ATTACHMENT_HEADING.match(text) or _FORM_LINE.match(text):
+            continue
+        pb = find_points(text)
+        if pb is not None and pb.start == 0 and pb.end >= len(text.rstrip()):
+            continue  # a line that only says （总分100分）
+        if re.fullmatch(r"[（(【\[].*[)）】\]]", text) and len(text) <= 30:
+            continue
+        return text
     return None
 
 
-def _level_names(header: list[str], depth: int) -> list[str]:
-    names = [h for h in header if h and h not in NON_LEVEL_HEADERS
+def _level_names(stream: Stream, depth: int) -> list[str]:
+    if stream.level_names is not None:
+        return stream.level_names
+    names = [h for h in stream.header if h and h not in NON_LEVEL_HEADERS
              and not OWNER_HEADER.search(h) and not DEDUCTION_HEADER.search(h)]
     return names[:depth]
+
+
+def _stated_total(stream: Stream, title: str | None) -> Decimal | None:
+    if stream.stated_total is not None:
+        return stream.stated_total
+    if title:
+        pb = find_points(title)
+        if pb is not None and not title[pb.end:].strip():
+            return pb.points
+    return None
 
 
 def find_rubrics(layout: Layout, expect_total: Decimal | None = None) -> list[Rubric]:
     """Every rubric in the layout, its tree recovered and checked (against expect_total if given)."""
     rubrics = []
-    for stream in _candidates(layout):
+    for start, stop in regions(layout):
+        stream = read_region(layout.blocks, start, stop, layout.file)
+        if stream.pointed < MIN_POINTED:
+            continue
         entries, dup_findings = dedupe(stream.entries)
-        depth = assign_levels(entries)
+        depth = assign_ranks(entries, stream.positions)
         nodes, tree_findings = build_tree(entries, depth)
+        for e in prune(nodes):
+            for piece in e.origin:
+                piece.used = False
         indicators = to_indicators(nodes)
-        title = _title(layout, stream)
-        rubric = Rubric(title=title, level_names=_level_names(stream.header, depth), stated_total=None,
-                        indicators=indicators)
+        title = _title(layout, start)
+        rubric = Rubric(title=title, level_names=_level_names(stream, depth),
+                        stated_total=_stated_total(stream, title), indicators=indicators)
         rubric.total = rubric.first_level_total()
-        findings: list[Finding] = list(stream.findings) + dup_findings + tree_findings
+        findings: list[Finding] = list(stream.findings) + unplaced(stream.rows) + dup_findings + tree_findings
         findings += check_rubric(rubric, expect_total)
         rubric.findings = findings
+        rubric.rows_total = len(stream.rows)
+        rubric.rows_placed = sum(1 for row in stream.rows if all(getattr(c, "used", True) or not clean(c.text)
+                                                                  for c in row.cells))
         rubrics.append(rubric)
     return rubrics

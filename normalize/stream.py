@@ -1,4 +1,12 @@
-"""Layout blocks -> a stream of numbered entries (labels and items) with points, owners and rules."""
+"""Layout blocks of one rubric -> entries (labels, items, placeholders) with points, rules, notes and owners.
+
+A table that lines up in columns is read as a grid (normalize.grid): each label cell gives its
+entries, the 序号 / points / 评分标准 / 备注 / 责任单位 cells of its row are attached to them by their
+spans, and an empty label cell over rows that print indicators is a label the source does not
+print. A table whose cells do not line up, and a rubric printed as paragraphs, are read as a stream
+of cells in reading order, where what a piece of text is follows from what it holds. Every cell
+read ends up in an entry, in a rule or note of one, in the header, or in the list of unplaced text.
+"""
 
 from __future__ import annotations
 
@@ -6,219 +14,507 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from zhibiao.model import Deduction, Finding, Paragraph, Source, Table
+from zhibiao.model import Finding, Paragraph, Source, Table
 
 from .cleanup import clean, squash, strip_markup
+from .columns import bare_number, header_role
+from .entries import Entry, Piece, parse_cell
+from .grid import TOTAL_LABEL, GCell, Grid, build_grid
 from .numbering import parse_marker
-from .points import bare_points_at_end, find_points, parse_deduction
+from .points import column_points, find_points, is_rule, parse_deduction
 
-__all__ = ["Entry", "Stream", "read_stream", "OWNER_HEADER", "NON_LEVEL_HEADERS"]
+__all__ = ["Entry", "Stream", "Row", "read_region", "unplaced", "OWNER_HEADER", "NON_LEVEL_HEADERS", "DEDUCTION_HEADER"]
 
 OWNER_HEADER = re.compile(r"责任|分工|牵头|承办单位|落实单位")
 DEDUCTION_HEADER = re.compile(r"评分|扣分|计分")
 NON_LEVEL_HEADERS = {"备注", "得分", "序号", "说明", "分值", "自评得分", "考核得分"}
-_WS = " \t\n\u3000"
 _BARE_POINTS = re.compile(r"(\d+(?:\.\d+)?)\s*分?")
+_INTRO = re.compile(r"下列|如下|情形之一|以下|[：:]$")
 
 
 @dataclass
-class Entry:
-    """One numbered label or item as read from the layout, before it is placed in the tree."""
+class Row:
+    """One layout row (a table row, or a paragraph) and whether everything it printed was placed."""
 
-    style: str
-    number: int
-    marker: str
-    raw: str
     source: Source
-    cell: tuple[int, int, int]  # (table, row, col) for layout evidence
-    page_top: bool = False  # its cell is in the first row of a new page: it may continue the cell above
-    points: Decimal | None = None
-    unit_printed: bool = True
-    bracketed: bool = True
-    refs: list[str] = field(default_factory=list)
-    deduction: Deduction | None = None
-    owner: str | None = None
-    level: int = 0
-
-    @property
-    def text(self) -> str:
-        return clean(self.raw)
-
-    @property
-    def closed(self) -> bool:
-        return self.points is not None or self.deduction is not None
-
-    def key(self) -> tuple:
-        return (self.style, self.number, squash(self.raw), self.points)
+    cells: list = field(default_factory=list)  # objects with .text, .used, .source
 
 
 @dataclass
 class Stream:
-    """The entries of one rubric candidate plus what its header row said."""
+    """What one rubric region gives the tree: its entries in reading order, header and accounting."""
 
     entries: list[Entry]
     header: list[str]
+    level_names: list[str] | None
     findings: list[Finding]
     first_block: int
     last_block: int
+    rows: list[Row] = field(default_factory=list)
+    stated_total: Decimal | None = None
+    positions: dict = field(default_factory=dict)  # entry id -> position evidence for its class
 
     @property
     def pointed(self) -> int:
         return sum(1 for e in self.entries if e.points is not None)
 
 
-def _skip(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in _WS:
-        pos += 1
-    return pos
+class _Used:
+    """A piece of layout (a stream cell, a paragraph) that is placed or not."""
+
+    def __init__(self, text: str, source: Source):
+        self.text = text
+        self.source = source
+        self.used = False
 
 
-def _next_marker(text: str, pos: int, last_dot: int) -> int:
-    """Where the next entry of a cell would start after pos when entries carry unbracketed points."""
-    for m in re.finditer(r"\s+", text[pos:]):
-        at = pos + m.end()
-        marker = parse_marker(text, at)
-        if marker and marker.style != "article" and bare_points_at_end(text[:at].rstrip()):
-            return at
-    return len(text)
+def _entry(piece: Piece, source: Source, cell: tuple[int, int, int], page_top: bool = False) -> Entry:
+    m = piece.marker
+    e = Entry(m.style if m else None, m.number if m else None, m.text if m else None, piece.body, source, cell,
+              page_top=page_top)
+    if piece.points is not None:
+        e.set_points(piece.points)
+    if piece.rule:
+        e.criteria.append(clean(piece.rule))
+    return e
 
 
-def _plain_end(text: str, pos: int, expected: int | None):
-    """Where a run of unnumbered text ends: after a points bracket followed by a marker or the end."""
-    search = pos
-    while True:
-        pb = find_points(text, search)
-        if pb is None:
-            return len(text), None
-        after = _skip(text, pb.end)
-        if after >= len(text) or parse_marker(text, after, bare_expected=expected):
-            return pb.end, pb
-        search = pb.end
-
-
-class _Reader:
-    """Reads cells in order and keeps, per column, what the next piece of text may continue."""
+class _Region:
+    """Accumulates the entries of one rubric region across its tables and headings."""
 
     def __init__(self, file: str):
         self.file = file
         self.entries: list[Entry] = []
         self.findings: list[Finding] = []
+        self.rows: list[Row] = []
         self.header: list[str] = []
+        self.level_names: list[str] | None = None
+        self.stated_total: Decimal | None = None
+        self.last_arabic = 0
+        self.positions: dict[int, float] = {}  # id(entry) -> position (column ordinal; -1 for headings)
+
+    def expected(self) -> int | None:
+        return self.last_arabic + 1 if self.entries else None
+
+    def add(self, e: Entry, position: float) -> None:
+        if e.style == "arabic_dot" and e.number is not None:
+            self.last_arabic = e.number
+        self.entries.append(e)
+        self.positions[id(e)] = position
+
+    # --- paragraphs between tables --------------------------------------------------------
+
+    def heading(self, block: Paragraph, index: int) -> None:
+        used = _Used(block.text, block.source)
+        self.rows.append(Row(block.source, [used]))
+        pieces = parse_cell(block.text, self.expected())
+        if not pieces:
+            used.used = True
+            return
+        if pieces[0].marker is None:
+            last = self.entries[-1] if self.entries else None
+            text = clean(block.text)
+            if last is not None and last.heading:
+                last.notes.append(text)  # 案卷有下列情形之一的，直接评定为不合格案卷
+                used.used = True
+                return
+            if find_points(text) is None and not is_rule(text):
+                return
+        for p in pieces:
+            e = _entry(p, block.source, (index, 0, 0))
+            e.heading = True
+            e.origin.append(used)
+            self.add(e, -1.0)
+        used.used = True
+
+    # --- grid tables ----------------------------------------------------------------------
+
+    def grid(self, grid: Grid) -> None:
+        if self.level_names is None and grid.header_rows:
+            self.level_names = [clean(grid.header[k]) for k in grid.label_columns() if grid.header[k]]
+            self.header = [clean(h) for h in grid.header]
+        rows: dict[int, Row] = {}
+        for c in grid.cells:
+            rows.setdefault(c.row, Row(c.source)).cells.append(c)
+        for r in range(grid.header_rows):
+            for c in rows.get(r, Row(None)).cells:
+                c.used = True
+        cell_entries: dict[int, list[Entry]] = {}
+        labels = grid.label_columns()
+        ordinal = {k: grid.columns[k].ordinal for k in labels}
+        last_label: dict[int, GCell] = {}  # label column -> last non-empty label cell
+        placeholder_of: dict[int, Entry] = {}  # id(empty cell) -> its placeholder
+        first_page = min((c.page for c in grid.cells if c.page is not None), default=None)
+        page_first_row: dict[int, int] = {}
+        for c in grid.cells:
+            if c.page is not None and c.row >= grid.header_rows and c.row not in grid.repeated_headers:
+                page_first_row.setdefault(c.page, c.row)
+                page_first_row[c.page] = min(page_first_row[c.page], c.row)
+        for r in range(grid.header_rows, grid.n_rows):
+            if r in grid.repeated_headers:
+                continue
+            starting = grid.starting(r)
+            if self._total_row(grid, starting):
+                continue
+            row_labels = [c for c in starting if c.col in ordinal and not c.empty]
+            deepest = max((c.col for c in row_labels), default=None)
+            for k in labels:
+                if deepest is None or k > deepest:
+                    break
+                cell = grid.at(r, k)
+                if cell is None:
+                    continue
+                if cell.row == r and not cell.empty:
+                    top = cell.page is not None and cell.page != first_page and page_first_row.get(cell.page) == r
+                    made = self._cell_entries(cell, grid.block, ordinal[k], top)
+                    cell_entries[id(cell)] = made
+                    cell.used = True
+                    last_label[k] = cell
+                    continue
+                if not cell.empty or k == deepest:
+                    continue
+                # an empty label cell left of this row's indicators
+                if id(cell) in placeholder_of:
+                    continue
+                top = cell.page is not None and cell.page != first_page and page_first_row.get(cell.page) == r
+                if self._continues_above(grid, cell, k, r, last_label, labels, cell_entries, top):
+                    cell.used = True
+                    continue
+                ph = Entry(None, None, None, "", cell.source, (grid.block, cell.row, k), placeholder=True)
+                ph.column = ordinal[k]
+                placeholder_of[id(cell)] = ph
+                cell_entries[id(cell)] = [ph]
+                last_label[k] = cell
+                cell.used = True
+                self.add(ph, float(ordinal[k]))
+        self._attach(grid, cell_entries)
+        for r in sorted(rows):
+            self.rows.append(rows[r])
+
+    def _continues_above(self, grid: Grid, cell: GCell, k: int, r: int, last_label: dict, labels: list[int],
+                         cell_entries: dict, page_top: bool) -> bool:
+        """An empty label cell goes on with the label above it (the lower part of a merged cell, or the
+        rows under a label printed as a heading row of its own) unless something shows a new group."""
+        above = last_label.get(k)
+        if above is None:
+            return False
+        # a new label to the left, between the label above and this row, starts another group
+        for j in labels:
+            if j >= k:
+                break
+            left = grid.at(r, j)
+            if left is not None and not left.empty and above.row < left.row <= r:
+                return False
+            if left is not None and left.empty and left.row > above.row and left.row <= r and id(left) in cell_entries:
+                return False
+        heading = not any(c.col > k and c.col in labels and not c.empty
+                          for rr in above.rows for c in grid.starting(rr))
+        if heading:
+            return True  # the label above is printed on a row of its own: these rows are its items
+        if not grid.spans_known:
+            return True  # a text conversion writes the lower part of a merged cell empty
+        return page_top  # a merged cell cut by a page break is drawn again, empty, on the next page
+
+    def _cell_entries(self, cell: GCell, block: int, ordinal: int, page_top: bool) -> list[Entry]:
+        pieces = parse_cell(cell.text, self.expected())
+        made: list[Entry] = []
+        numbered_after = any(p.marker is not None for p in pieces[1:])
+        for i, p in enumerate(pieces):
+            if p.marker is None and i == 0 and not p.body.strip() and p.points is None:
+                continue
+            if p.marker is None and i == 0 and p.points is None and is_rule(p.body) and made == [] and self.entries \
+                    and not numbered_after:
+                self.entries[-1].criteria.append(clean(p.body))
+                continue
+            e = _entry(p, cell.source, (block, cell.row, cell.col), page_top)
+            e.origin.append(cell)
+            e.column = ordinal
+            position = float(ordinal)
+            if e.style is None:
+                if numbered_after and i == 0:
+                    e.klass = ("lead", ordinal)
+                    position = ordinal - 0.5
+                else:
+                    e.klass = ("col", ordinal)
+            self.add(e, position)
+            made.append(e)
+        return made
+
+    def _total_row(self, grid: Grid, starting: list[GCell]) -> bool:
+        filled = [c for c in starting if not c.empty]
+        if not filled:
+            return True
+        first = filled[0]
+        if grid.role(first.col) not in ("label", "number") or squash(first.text) not in TOTAL_LABEL:
+            return False
+        for c in filled[1:]:
+            value = column_points(c.text)
+            if value is not None and grid.role(c.col) == "points" and squash(first.text) != "小计":
+                self.stated_total = value[0]
+        for c in filled:
+            c.used = True
+        return True
+
+    def _attach(self, grid: Grid, cell_entries: dict[int, list[Entry]]) -> None:
+        """序号, points, 评分标准, 备注 and 责任单位 cells go to the entries of the label cell they stand against."""
+        label_cells = [c for c in grid.cells if id(c) in cell_entries and cell_entries[id(c)]]
+        for side in grid.cells:
+            role = grid.role(side.col)
+            if role == "label" or side.empty or side.used or side.row < grid.header_rows:
+                continue
+            if side.row in grid.repeated_headers:
+                continue
+            if role == "score":
+                continue
+            target = _target(side, label_cells, cell_entries, role)
+            if target is None:
+                continue
+            text = clean(side.text)
+            if role == "number":
+                marker = bare_number(text)
+                e = target[0]
+                if marker is None or e.style is not None:
+                    continue
+                e.style, e.number, e.marker = marker.style, marker.number, text
+                e.klass = None
+                if e.style == "arabic_dot":
+                    self.last_arabic = max(self.last_arabic, e.number)
+            elif role == "points":
+                value = column_points(text)
+                if value is None:
+                    continue
+                e = target[0]
+                if e.points is not None and e.points != value[0]:
+                    self.findings.append(Finding(
+                        severity="warning", code="points_conflict",
+                        message=f"{e.marker or ''}{e.text[:30]}: the points column says {text}, its text "
+                                f"{e.points}; kept the points column", source=side.source))
+                e.points, e.low = value
+                e.unit_printed, e.bracketed, e.points_in_text = True, True, False
+            elif role == "criteria":
+                for e in target:
+                    e.criteria.append(text)
+            elif role == "note":
+                for e in target:
+                    e.notes.append(text)
+            elif role == "owner":
+                for e in target:
+                    if e.owner is None:
+                        e.owner = text
+            side.used = True
+            for e in target:
+                e.source = e.source.span(side.source) if role in ("points", "number") else e.source
+
+    # --- streams: cells that do not line up in columns, and paragraphs ---------------------
+
+    def stream(self, items: list[tuple[str, Source, tuple[int, int, int], bool]], header_words: bool = True) -> None:
+        reader = _StreamReader(self, header_words)
+        for text, source, cell, top in items:
+            reader.feed(text, source, cell, top)
+        reader.finish()
+
+
+def _target(side: GCell, label_cells: list[GCell], cell_entries: dict, role: str) -> list[Entry] | None:
+    """The entries a side cell belongs to: the deepest label cell spanning exactly its rows, else the
+    deepest one whose rows contain them, else the nearest one above."""
+    rows = set(side.rows)
+    cands = [c for c in label_cells if rows & set(c.rows)]
+    if role != "number":
+        cands = [c for c in cands if c.col < side.col] or cands
+    exact = [c for c in cands if set(c.rows) == rows]
+    if role == "number":
+        pool = [c for c in exact if cell_entries[id(c)][0].style is None and not cell_entries[id(c)][0].placeholder]
+        if not pool:
+            return None
+        cell = min(pool, key=lambda c: c.col) if len(pool) > 1 and any(c.col > side.col for c in pool) else \
+            max(pool, key=lambda c: c.col)
+        return cell_entries[id(cell)]
+    if role == "points":
+        value = column_points(clean(side.text))
+        pool = exact or [c for c in cands if rows <= set(c.rows)] or cands
+        pool = [c for c in pool if not cell_entries[id(c)][0].placeholder] or pool
+        if not pool:
+            return None
+        free = [c for c in pool if cell_entries[id(c)][0].points is None]
+        same = [c for c in pool if value is not None and cell_entries[id(c)][0].points == value[0]]
+        cell = max(free or same or pool, key=lambda c: c.col)
+        return cell_entries[id(cell)][:1]
+    pool = exact or [c for c in cands if rows <= set(c.rows)] or cands
+    pool = [c for c in pool if not cell_entries[id(c)][0].placeholder] or pool
+    if not pool:
+        return None
+    cell = max(pool, key=lambda c: (c.col, c.row))
+    entries = cell_entries[id(cell)]
+    top = entries[0]
+    return [e for e in entries if e.style == top.style and e.klass == top.klass] or entries[:1]
+
+
+class _StreamReader:
+    """Cells in reading order without columns: what a text is follows from what it holds."""
+
+    def __init__(self, region: _Region, header_words: bool):
+        self.region = region
+        self.header_words = header_words
         self.skip_header = 0
-        self.owner_from = 0  # entries from this index wait for an owner cell
-        self.last_dot = 0
-        self.pending: dict[int, tuple[str, Source]] = {}  # unresolved text per column (a rule cut by a page)
+        self.owner_from = len(region.entries)
+        self.pending: dict[int, tuple[str, Source, _Used]] = {}
+        self.start = len(region.entries)
+
+    @property
+    def entries(self) -> list[Entry]:
+        return self.region.entries[self.start:]
 
     @property
     def has_owner_column(self) -> bool:
-        return any(OWNER_HEADER.search(h) for h in self.header)
+        return any(OWNER_HEADER.search(h) for h in self.region.header)
 
-    def feed(self, text: str, source: Source, cell: tuple[int, int, int], page_top: bool = False) -> None:
-        text = strip_markup(text)
-        pos = _skip(text, 0)
-        while pos < len(text):
-            marker = parse_marker(text, pos, bare_expected=self.last_dot + 1 if self.entries else None)
-            if marker and marker.style != "article":
-                pb = find_points(text, marker.end)
-                if pb is None:  # points without a bracket end the cell: "（一）基本认识 3分"
-                    pb = bare_points_at_end(text[: _next_marker(text, marker.end, self.last_dot)])
-                    if pb is not None and pb.start < marker.end:
-                        pb = None
-                end = pb.start if pb else len(text)
-                entry = Entry(marker.style, marker.number, marker.text, text[marker.end:end], source, cell,
-                              page_top=page_top)
-                if pb:
-                    entry.points, entry.unit_printed, entry.refs = pb.points, pb.unit_printed, pb.refs
-                    entry.bracketed = pb.bracketed
-                    pos = pb.end
-                else:
-                    pos = len(text)
-                if marker.style == "arabic_dot":
-                    self.last_dot = marker.number
+    def feed(self, text: str, source: Source, cell: tuple[int, int, int], page_top: bool) -> None:
+        used = _Used(text, source)
+        self.region.rows.append(Row(source, [used]))
+        if not strip_markup(text).strip():
+            used.used = True
+            return
+        pieces = parse_cell(text, self.region.expected() if self.entries else None)
+        placed = True
+        for p in pieces:
+            if p.marker is not None:
+                e = _entry(p, source, cell, page_top)
+                e.origin.append(used)
                 self.stray(cell[2])
-                self.entries.append(entry)
+                self.region.add(e, 0.0)
                 self.skip_header = 0
-            else:
-                end, pb = _plain_end(text, pos, self.last_dot + 1)
-                self.plain(text[pos : pb.start if pb else end], pb, source, cell)
-                pos = end
-            pos = _skip(text, pos)
+                continue
+            if not self.plain(p, text, source, cell, used):
+                placed = False
+        used.used = placed
 
     def stray(self, col: int) -> None:
-        """Give up on the unresolved text of a column: report it."""
-        if col in self.pending:
-            raw, source = self.pending.pop(col)
-            self.findings.append(Finding(severity="info", code="stray_text",
-                                         message=f"text outside any indicator ignored: {clean(raw)[:40]!r}",
-                                         source=source))
+        """Give up on the unresolved text of a column: it stays unplaced."""
+        self.pending.pop(col, None)
 
     def finish(self) -> None:
-        for col in list(self.pending):
-            self.stray(col)
+        self.pending.clear()
 
-    def plain(self, raw: str, pb, source: Source, cell: tuple[int, int, int]) -> None:
-        """Unnumbered text: header, points column, 评分标准 rule, continuation above, owner cell, or stray."""
-        row, col = cell[:2], cell[2]
-        if not clean(raw) and pb is None:
-            return
-        if not self.entries:
-            if pb is None:
-                self.header.append(clean(raw))
-            return
-        if col in self.pending:  # the rest of a text cut by a page break
-            head, head_source = self.pending.pop(col)
-            raw, source = head + "\n" + raw, head_source.span(source)
+    def plain(self, p: Piece, text: str, source: Source, cell: tuple[int, int, int], used: _Used) -> bool:
+        """Unnumbered text: header, points, 评分标准 rule, continuation above, label with points, owner cell."""
+        raw = p.body
+        col = cell[2]
         value = clean(raw)
-        if pb is None and self.header and (value == self.header[0] or self.skip_header):
-            self.skip_header = len(self.header) - 1 if value == self.header[0] else self.skip_header - 1
-            return
-        if pb is None and (value in self.header or value in NON_LEVEL_HEADERS):
-            return
-        if pb is None and _BARE_POINTS.fullmatch(value):  # a 分值 column: the points of the entry on its left
-            row_open = [e for e in self.entries if e.points is None and e.cell[:2] == row and e.cell[2] < col]
+        if not value and p.points is None:
+            return True
+        if not self.entries:
+            if p.points is None:
+                self.region.header.append(value)
+                return True
+            e = _entry(p, source, cell, False)  # an unnumbered label with points opens the list
+            e.origin.append(used)
+            e.klass = ("para",)
+            self.region.add(e, 0.0)
+            return True
+        header = self.region.header
+        if p.points is None and header and (value == header[0] or self.skip_header):
+            self.skip_header = len(header) - 1 if value == header[0] else self.skip_header - 1
+            return True
+        if p.points is None and (value in header or value in NON_LEVEL_HEADERS):
+            return True
+        if p.points is None and _BARE_POINTS.fullmatch(value):  # a 分值 column: the entry on its left
+            row_open = [e for e in self.entries if e.points is None and e.cell[:2] == cell[:2] and e.cell[2] < col]
             if row_open:
                 row_open[-1].points = Decimal(_BARE_POINTS.fullmatch(value).group(1))
+                row_open[-1].points_in_text = False
                 row_open[-1].source = row_open[-1].source.span(source)
-                return
+                return True
         last = self.entries[-1]
-        rule = parse_deduction(value) if pb is None else None
-        if rule is not None and last.deduction is None:
-            last.deduction = rule
+        if p.points is None and is_rule(value) and parse_deduction(value) is not None \
+                and not (last.criteria and col in self.pending):
+            last.criteria.append(value)
             last.source = last.source.span(source)
-            return
-        open_here = [e for e in self.entries if not e.closed and e.cell[2] == col]
+            return True
+        if col in self.pending:  # the rest of a text cut by a page break
+            head, head_source, head_used = self.pending.pop(col)
+            raw, source = head + "\n" + raw, head_source.span(source)
+            value = clean(raw)
+            head_used.used = True
+        open_here = [e for e in self.entries if not e.closed and not e.criteria and e.cell[2] == col]
         if open_here:
             target = open_here[-1]
             target.raw = target.raw + "\n" + raw
             target.source = target.source.span(source)
-            if pb is not None:
-                target.points, target.unit_printed, target.refs = pb.points, pb.unit_printed, pb.refs
-            return
-        if self.has_owner_column and pb is None:
-            for entry in self.entries[self.owner_from :]:
+            if p.points is not None:
+                target.set_points(p.points)
+            if p.rule:
+                target.criteria.append(clean(p.rule))
+            return True
+        if self.has_owner_column and p.points is None:
+            for entry in self.region.entries[max(self.owner_from, self.start):]:
                 if entry.owner is None:
                     entry.owner = value
-            self.owner_from = len(self.entries)
-            return
-        self.pending[col] = (raw, source)
+            self.owner_from = len(self.region.entries)
+            return True
+        if p.points is not None:
+            e = _entry(p, source, cell, False)
+            e.origin.append(used)
+            e.klass = ("para",)
+            self.region.add(e, 0.0)
+            return True
+        self.pending[col] = (raw, source, used)
+        return False
 
 
-def read_stream(blocks: list, start: int, stop: int, file: str, table_index: int) -> Stream:
-    """Read blocks[start:stop] (one table, or a run of paragraphs) into an entry stream."""
-    reader = _Reader(file)
+def _table_items(table: Table, block: int) -> list[tuple[str, Source, tuple[int, int, int], bool]]:
+    first_row_of_page: dict[int, int] = {}
+    for c in table.cells:
+        if c.page is not None:
+            first_row_of_page.setdefault(c.page, c.row)
+    first_page = min(first_row_of_page, default=None)
+    items = []
+    for c in table.cells:
+        top = c.page is not None and c.page != first_page and first_row_of_page[c.page] == c.row
+        items.append((c.text, c.source, (block, c.row, c.col), top))
+    return items
+
+
+def read_region(blocks: list, start: int, stop: int, file: str) -> Stream:
+    """Read blocks[start:stop] (tables with the headings between them, or a run of paragraphs)."""
+    region = _Region(file)
+    paragraphs: list[tuple[str, Source, tuple[int, int, int], bool]] = []
+    tables = any(isinstance(blocks[b], Table) for b in range(start, stop))
     for b in range(start, stop):
         block = blocks[b]
         if isinstance(block, Table):
-            first_row_of_page: dict[int, int] = {}
-            for c in block.cells:
-                if c.page is not None:
-                    first_row_of_page.setdefault(c.page, c.row)
-            first_page = min(first_row_of_page, default=None)
-            for c in block.cells:
-                if c.text.strip():
-                    top = c.page is not None and c.page != first_page and first_row_of_page[c.page] == c.row
-                    reader.feed(c.text, c.source, (table_index, c.row, c.col), top)
+            grid = build_grid(block, b)
+            if grid is not None:
+                region.grid(grid)
+            else:
+                region.stream(_table_items(block, b))
         elif isinstance(block, Paragraph):
-            reader.feed(block.text, block.source, (table_index, b, 0))
-    reader.finish()
-    return Stream(reader.entries, reader.header, reader.findings, start, stop - 1)
+            if tables:
+                region.heading(block, b)
+            else:
+                paragraphs.append((block.text, block.source, (b, b, 0), False))
+    if paragraphs:
+        region.stream(paragraphs, header_words=False)
+    return Stream(region.entries, region.header, region.level_names, region.findings, start, stop - 1, region.rows,
+                  region.stated_total, region.positions)
+
+
+def unplaced(rows: list[Row]) -> list[Finding]:
+    """A finding for every piece of text a rubric's rows printed that went into no indicator, rule or note:
+    an error when it is numbered or carries points (an item may be lost), a warning otherwise."""
+    findings = []
+    for row in rows:
+        for piece in row.cells:
+            if not getattr(piece, "used", True) and strip_markup(piece.text).strip():
+                text = clean(piece.text)
+                numbered = parse_marker(text, 0) is not None or find_points(text) is not None \
+                    or column_points(text) is not None
+                findings.append(Finding(
+                    severity="error" if numbered else "warning", code="unplaced_item" if numbered else "unplaced_text",
+                    message=f"text not placed in any indicator: {text[:60]!r} ({piece.source.label()})",
+                    source=piece.source))
+    return findings
+
+
+def header_of(texts: list[str]) -> list[str]:
+    """Header names that name an indicator level (not 序号, points, 得分, rules, notes, owners)."""
+    return [t for t in texts if t and header_role(t) in (None, "label")]

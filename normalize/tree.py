@@ -1,17 +1,39 @@
-"""Tree recovery: place stream entries under their parents by layout order, or by point sums."""
+"""Tree recovery: rank the entries' level classes, place them by layout order, or by point sums.
+
+Every entry has a level class: its numbering style, or, for an unnumbered label, the table column
+it stands in. Classes are ranked by where they stand (a heading between tables above the table's
+columns, a column left of the next) and, within one position, in the order GB/T 9704 gives
+numbering styles (一、 → （一） → 1. → （1） → ①). In layout order each entry goes under the nearest
+entry before it of a higher rank, so one branch may be deeper than another. When the sums of that
+tree do not reconcile (a scrambled PDF conversion prints labels after their items), the tree is
+rebuilt from the numbering and the point sums instead.
+"""
 
 from __future__ import annotations
 
+import re
+import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from zhibiao.model import Finding, Indicator
 
+from .cleanup import clean, squash
 from .docnum import find_all
+from .entries import Entry
 from .numbering import STYLES
-from .stream import Entry
+from .points import parse_deduction, single_rule
 
-__all__ = ["Node", "dedupe", "assign_levels", "build_by_order", "build_by_sums", "build_tree", "to_indicators"]
+__all__ = ["Node", "dedupe", "assign_ranks", "build_by_order", "build_by_sums", "build_tree", "to_indicators",
+           "assign_kinds", "prune"]
+
+_VETO = re.compile(r"一票否决|否决项|否决指标|实行否决|予以否决|直接(?:评定|认定|判定|确定)为不合格|评为不合格|"
+                   r"定为不合格案卷|为不合格|基本标准|不得评为|取消.{0,10}资格")
+_BONUS_HEAD = re.compile(r"^加分|加分项|奖励加分|附加分|加分指标|加分事项|加分因素")
+_DEDUCT_HEAD = re.compile(r"减分项|扣分项|^减分|^扣分|减分事项|扣分事项|倒扣|减分因素|扣分因素")
+_BONUS_SENTENCE = re.compile(r"加\s*\d+(?:\.\d+)?\s*分")
+_DEDUCT_SENTENCE = re.compile(r"减\s*\d+(?:\.\d+)?\s*分")
+_DEDUCT_ANY = re.compile(r"[扣减]\s*(?:除)?\s*\d+(?:\.\d+)?\s*分")
 
 
 @dataclass
@@ -19,31 +41,36 @@ class Node:
     """A tree node: a printed entry, or a placeholder for a label the source does not print."""
 
     entry: Entry | None
-    number: int
+    number: int | None
     points: Decimal | None
     children: list["Node"] = field(default_factory=list)
     span: tuple[int, int] = (0, 0)  # leaf interval, for the sum-based recovery
+    kind: str = "scored"
 
     @property
     def placeholder(self) -> bool:
-        return self.entry is None
+        return self.entry is None or self.entry.placeholder
 
 
 def dedupe(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
     """Drop entries printed again verbatim (page-header repeats, a block printed twice) and report them."""
     seen: dict[tuple, Entry] = {}
-    latest: dict[str, Entry] = {}
-    rank: dict[str, int] = {}
+    latest: dict[object, Entry] = {}
+    rank: dict[object, int] = {}
     kept: list[Entry] = []
     findings: list[Finding] = []
     for e in entries:
+        if e.placeholder:
+            kept.append(e)
+            continue
         k = e.key()
-        if e.style not in rank:
-            rank[e.style] = len(rank)
-        for style in [s for s in latest if rank[s] > rank[e.style]]:
+        cls = e.style if e.style is not None else e.klass
+        if cls not in rank:
+            rank[cls] = len(rank)
+        for style in [s for s in latest if rank[s] > rank[cls]]:
             del latest[style]  # a new parent closes the lists below it
-        current = latest.get(e.style)
-        if (k not in seen and current is not None and current.number == e.number
+        current = latest.get(cls)
+        if (e.style is not None and k not in seen and current is not None and current.number == e.number
                 and e.points is not None and current.points == e.points):
             # a label repeated at the top of a page in other words: still the same label
             findings.append(Finding(
@@ -52,12 +79,12 @@ def dedupe(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
                         f"kept the first printing {current.text[:40]!r} ({current.source.label()})",
                 source=e.source))
             continue
-        latest[e.style] = e
-        if k in seen:
+        latest[cls] = e
+        if k in seen and (e.style is not None or e.points is not None):
             first = seen[k]
             findings.append(Finding(
                 severity="info", code="duplicate_dropped",
-                message=f"{e.marker}{e.text[:30]} printed again at {e.source.label()}; kept {first.source.label()}",
+                message=f"{e.marker or ''}{e.text[:30]} printed again at {e.source.label()}; kept {first.source.label()}",
                 source=e.source))
             continue
         seen[k] = e
@@ -65,31 +92,125 @@ def dedupe(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
     return kept, findings
 
 
-def assign_levels(entries: list[Entry]) -> int:
-    """Give each entry a level and return the depth.
-
-    Styles nest as GB/T 9704 prescribes for official documents (一、 → （一） → 1. → （1） → ①), so a
-    scrambled layout that prints items before their labels still gets the right levels; styles
-    that do not occur are skipped. An entry that continues the previous entry's list in another
-    style (（1）（2）（3）（四）) stays in that list when its own style's list does not expect it.
-    """
-    present = sorted({e.style for e in entries}, key=STYLES.index)
-    level_of = {style: i + 1 for i, style in enumerate(present)}
+def _continue_lists(entries: list[Entry]) -> None:
+    """An entry that continues the previous entry's list in another style (（1）（2）（3）（四）) stays in that
+    list when its own style's list does not expect it."""
     last_of_style: dict[str, int] = {}
     prev: Entry | None = None
     for e in entries:
-        level = level_of[e.style]
-        if (prev is not None and prev.style != e.style and e.number > 1 and e.number == prev.number + 1
-                and last_of_style.get(e.style, 0) + 1 != e.number):
-            level = prev.level
-        e.level = level
-        last_of_style[e.style] = e.number
+        if e.placeholder:
+            prev = None
+            continue
+        if (prev is not None and e.style is not None and prev.style is not None and prev.style != e.style
+                and e.number is not None and prev.number is not None and e.number > 1
+                and e.number == prev.number + 1 and last_of_style.get(e.style, 0) + 1 != e.number
+                and e.cell[0] == prev.cell[0] and prev.klass is not None):
+            e.klass = prev.klass
+        if e.style is not None and e.number is not None:
+            last_of_style[e.style] = e.number
         prev = e
-    return len(present)
 
 
-def _sum(nodes) -> Decimal:
-    return sum((n.points or Decimal(0) for n in nodes), Decimal(0))
+def assign_ranks(entries: list[Entry], positions: dict[int, float]) -> int:
+    """Give each entry a rank (0 = top) and a level (rank + 1); return the number of ranks."""
+    for e in entries:
+        if e.klass is None and e.style is not None:
+            e.klass = e.style
+    _split_styles(entries, positions)
+    _continue_lists(entries)
+    by_column: dict[int, list[object]] = {}
+    for e in entries:
+        if not e.placeholder and e.column is not None and e.klass is not None and not e.heading:
+            by_column.setdefault(e.column, []).append(e.klass)
+    for e in entries:
+        if e.placeholder:
+            seen = by_column.get(e.column, [])
+            e.klass = max(set(seen), key=seen.count) if seen else ("col", e.column)
+            positions.setdefault(id(e), float(e.column or 0))
+    where: dict[object, list[float]] = {}
+    for e in entries:
+        where.setdefault(e.klass, []).append(positions.get(id(e), 0.0))
+    pos = {k: statistics.median(v) for k, v in where.items()}
+    numbered = [k for k in pos if isinstance(k, str) or (isinstance(k, tuple) and k[0] == "style")]
+
+    def style_of(k) -> str:
+        return k if isinstance(k, str) else k[1]
+
+    order = sorted(numbered, key=lambda k: (pos[k], STYLES.index(style_of(k))))
+    ranks: dict[object, int] = {k: i for i, k in enumerate(order)}
+    others = [k for k in pos if k not in ranks]
+    # unnumbered labels stand level with the highest numbered class at their position, else on their own
+    final: dict[object, float] = {k: float(ranks[k]) for k in order}
+    for k in sorted(others, key=lambda k: pos[k]):
+        if k == ("para",):
+            final[k] = min(final.values(), default=0.0) if final else 0.0
+            continue
+        same = [n for n in order if abs(pos[n] - pos[k]) < 0.25]
+        if same and k[0] != "lead":
+            final[k] = float(ranks[min(same, key=lambda n: ranks[n])])
+            continue
+        above = [n for n in order if pos[n] < pos[k]]
+        below = [n for n in order if pos[n] > pos[k]]
+        if k[0] == "lead" and same:
+            below = same + below
+        lo = max((final[n] for n in above), default=-1.0)
+        hi = min((final[n] for n in below), default=lo + 1.0)
+        final[k] = (lo + hi) / 2 if hi > lo else lo + 0.5
+        for n in list(final):
+            pass
+    dense = {v: i for i, v in enumerate(sorted(set(final.values())))}
+    for e in entries:
+        e.rank = dense[final[e.klass]]
+        e.level = e.rank + 1
+    return len(dense)
+
+
+def _split_styles(entries: list[Entry], positions: dict[int, float]) -> None:
+    """A numbering style printed at two levels (a label column and the column of its items both
+    numbered 1.) is two classes: one per column."""
+    per_row: dict[tuple, dict[str, dict[int, list[int]]]] = {}
+    for e in entries:
+        if e.style is not None and e.column is not None and not e.heading and isinstance(e.klass, str):
+            per_row.setdefault(e.cell[:2], {}).setdefault(e.style, {}).setdefault(e.column, []).append(e.number)
+    votes: dict[str, int] = {}
+    for styles in per_row.values():
+        for style, cols in styles.items():
+            ordered = sorted(cols)
+            for a, b in zip(ordered, ordered[1:]):
+                # the column to the right numbers on from the left one: one list cut by the layout;
+                # it starts again: a list of the items under the label on its left
+                votes[style] = votes.get(style, 0) + (-1 if cols[b][0] == cols[a][-1] + 1 else 1)
+    split = {s for s, v in votes.items() if v > 0}
+    for e in entries:
+        if e.style in split and e.column is not None and isinstance(e.klass, str):
+            e.klass = ("style", e.style, e.column)
+            positions[id(e)] = float(e.column)
+
+
+def build_by_order(entries: list[Entry]) -> list[Node]:
+    """Each entry goes under the nearest entry before it of a higher rank (the layout's own order)."""
+    roots: list[Node] = []
+    stack: list[tuple[int, Node]] = []
+    for e in entries:
+        node = Node(e, e.number, e.points)
+        while stack and stack[-1][0] >= e.rank:
+            stack.pop()
+        (stack[-1][1].children if stack else roots).append(node)
+        stack.append((e.rank, node))
+    return roots
+
+
+def _effective(n: Node) -> Decimal | None:
+    """Points as printed, else the sum of the scored children when every one of them has points."""
+    if n.points is not None:
+        return n.points
+    scored = [c for c in n.children if c.kind == "scored"]
+    if not scored:
+        return None
+    values = [_effective(c) for c in scored]
+    if any(v is None for v in values):
+        return None
+    return sum(values, Decimal(0))
 
 
 def _mismatches(roots: list[Node]) -> int:
@@ -98,32 +219,59 @@ def _mismatches(roots: list[Node]) -> int:
     while stack:
         n = stack.pop()
         if n.children:
-            if n.points is not None and all(c.points is not None for c in n.children) and _sum(n.children) != n.points:
-                bad += 1
+            scored = [c for c in n.children if c.kind == "scored"]
+            if n.points is not None and n.kind == "scored" and scored:
+                values = [_effective(c) for c in scored]
+                if all(v is not None for v in values) and sum(values, Decimal(0)) != n.points:
+                    bad += 1
             stack.extend(n.children)
     return bad
 
 
-def build_by_order(entries: list[Entry]) -> tuple[list[Node], list[Finding]]:
-    """Each entry goes under the nearest preceding entry one level up (the layout's own order)."""
-    roots: list[Node] = []
-    open_at: dict[int, Node] = {}
-    findings: list[Finding] = []
-    for e in entries:
-        node = Node(e, e.number, e.points)
-        if e.level == 1:
-            roots.append(node)
-        elif e.level - 1 in open_at:
-            open_at[e.level - 1].children.append(node)
-        else:
-            findings.append(Finding(severity="error", code="orphan",
-                                    message=f"{e.marker}{e.text[:30]} has no parent at level {e.level - 1}",
-                                    source=e.source))
-            continue
-        open_at[e.level] = node
-        for deeper in [lv for lv in open_at if lv > e.level]:
-            del open_at[deeper]
-    return roots, findings
+def _kind_of(n: Node) -> str | None:
+    """The kind an indicator's own words give it: a 加分项/减分项/一票否决 heading, or such an item."""
+    e = n.entry
+    if e is None or e.placeholder:
+        return None
+    text = squash(e.raw) + "".join(squash(t) for t in e.notes)
+    if n.children or e.points is None:
+        if _VETO.search(text) and (n.children or e.points is None):
+            return "veto"
+        if _BONUS_HEAD.search(text):
+            return "bonus"
+        if _DEDUCT_HEAD.search(text):
+            return "deduction"
+    if not n.children and e.points is None and not e.criteria:
+        if _BONUS_SENTENCE.search(text) and not _DEDUCT_ANY.search(text):
+            return "bonus"
+        if _DEDUCT_SENTENCE.search(text) or _DEDUCT_ANY.search(text):
+            return "deduction"
+    return None
+
+
+def assign_kinds(nodes: list[Node], inherited: str = "scored") -> None:
+    """Scored, deduction, bonus or veto: from the indicator's own words, or from the heading it stands under."""
+    for n in nodes:
+        kind = inherited
+        if kind == "scored":
+            kind = _kind_of(n) or "scored"
+        n.kind = kind
+        assign_kinds(n.children, kind)
+
+
+def prune(nodes: list[Node]) -> list[Entry]:
+    """Take out what reads as a label but is none: an unnumbered line without points, children or rule
+    (a form's 最终得分 / 考核人员签字 row, a 抄送 line printed inside the table). Returns their entries."""
+    dropped: list[Entry] = []
+    for n in list(nodes):
+        if n.children:
+            dropped.extend(prune(n.children))
+        e = n.entry
+        if (not n.children and e is not None and not e.placeholder and e.style is None and e.points is None
+                and not e.criteria and n.kind == "scored"):
+            nodes.remove(n)
+            dropped.append(e)
+    return dropped
 
 
 def _strong(leaves: list[Entry], j: int) -> bool:
@@ -221,8 +369,9 @@ def build_by_sums(entries: list[Entry], depth: int) -> list[Node] | None:
     short gets placeholders (label not printed) for the remaining run, split where the layout puts
     the items in different cells of one row.
     """
+    entries = [e for e in entries if not e.placeholder]
     leaves = [e for e in entries if e.level == depth]
-    if depth < 2 or any(e.points is None for e in leaves):
+    if depth < 2 or any(e.points is None for e in leaves) or any(e.number is None for e in entries):
         return None
     root = Node(None, 0, None, span=(0, len(leaves)))
     parents = [root]
@@ -258,48 +407,75 @@ def build_by_sums(entries: list[Entry], depth: int) -> list[Node] | None:
 
 def build_tree(entries: list[Entry], depth: int) -> tuple[list[Node], list[Finding]]:
     """Use the layout order when its sums reconcile; otherwise recover the tree from the sums."""
-    roots, findings = build_by_order(entries)
-    if not findings and _mismatches(roots) == 0:
+    roots = build_by_order(entries)
+    assign_kinds(roots)
+    if _mismatches(roots) == 0:
         return roots, []
     recovered = build_by_sums(entries, depth)
-    if recovered is not None and _mismatches(recovered) == 0:
-        note = Finding(severity="info", code="tree_from_sums",
-                       message="in layout order the sums do not reconcile (labels printed out of order, or missing); "
-                               "the tree was recovered from numbering and point sums")
-        return recovered, [note]
-    return roots, findings
+    if recovered is not None:
+        assign_kinds(recovered)
+        if _mismatches(recovered) == 0:
+            note = Finding(severity="info", code="tree_from_sums",
+                           message="in layout order the sums do not reconcile (labels printed out of order, or "
+                                   "missing); the tree was recovered from numbering and point sums")
+            return recovered, [note]
+    return roots, []
+
+
+def _criteria(e: Entry) -> str | None:
+    parts = [clean(t) for t in e.criteria if clean(t)]
+    return "\n".join(parts) if parts else None
 
 
 def to_indicators(nodes: list[Node], prefix: str = "", level: int = 1) -> list[Indicator]:
     """Turn nodes into Indicators with dotted ids; placeholders get flags and summed points."""
     out = []
-    for n in nodes:
-        ident = f"{prefix}{n.number}"
+    for position, n in enumerate(nodes, start=1):
+        number = n.number if n.number is not None else position
+        if n.placeholder and (n.entry is not None):
+            number = position
+        ident = f"{prefix}{number}"
         children = to_indicators(n.children, ident + ".", level + 1)
-        flags: list[str] = []
-        if n.entry is None:
-            flags = ["label_missing", "inferred_from_sum"]
-            pts = sum((c.points or Decimal(0) for c in children), Decimal(0)) if children else n.points
-            out.append(Indicator(id=ident, level=level, marker=None, number=n.number, text="",
-                                 points=pts, children=children, flags=flags))
+        scored = [c for c in children if c.kind == "scored"]
+        summed = (sum((c.points for c in scored), Decimal(0))
+                  if scored and all(c.points is not None for c in scored) else None)
+        if n.placeholder:
+            pts = summed if children else n.points
+            out.append(Indicator(id=ident, level=level, marker=None, number=number, text="", points=pts,
+                                 kind=n.kind, children=children, flags=["label_missing", "inferred_from_sum"],
+                                 source=n.entry.source if n.entry is not None else None))
             continue
         e = n.entry
+        flags: list[str] = []
+        if e.number is None:
+            flags.append("number_from_position")
         points = e.points
-        if points is not None and not e.unit_printed:
-            flags.append("points_unit_missing")
-        if points is not None and not e.bracketed:
-            flags.append("points_unbracketed")
-        if points is None and e.deduction is not None and not children and e.deduction.maximum() is not None:
-            points = e.deduction.maximum()
+        criteria = _criteria(e)
+        rule_text = criteria
+        if rule_text is None and n.kind in ("deduction", "bonus") and not children:
+            rule_text = e.text
+        deduction = parse_deduction(rule_text) if rule_text and single_rule(rule_text) else None
+        if points is None and children and summed is not None and n.kind == "scored":
+            points = summed
+            flags.append("inferred_from_sum")
+        if points is not None and e.points is not None:
+            if e.points_in_text and not e.unit_printed:
+                flags.append("points_unit_missing")
+            if e.points_in_text and not e.bracketed:
+                flags.append("points_unbracketed")
+            if e.low is not None:
+                flags.append("points_range")
+        if (points is None and deduction is not None and not children and n.kind == "scored"
+                and deduction.maximum() is not None):
+            points = deduction.maximum()
             flags.append("points_from_deduction")
         refs = list(e.refs)
         for r in find_all(e.text):
             if r not in refs:
                 refs.append(r)
         out.append(Indicator(
-            id=ident, level=level, marker=e.marker, number=e.number, text=e.text, points=points,
-            deduction=e.deduction,
+            id=ident, level=level, marker=e.marker, number=number, text=e.text, points=points, kind=n.kind,
+            deduction=deduction, criteria=criteria, notes=[clean(t) for t in e.notes if clean(t)],
             refs=refs, owner=e.owner if not children else None, source=e.source, flags=flags,
             children=children))
     return out
-

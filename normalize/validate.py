@@ -14,7 +14,11 @@ def _where(ind: Indicator) -> str:
 
 
 def _check_numbers(siblings: list[Indicator], parent_id: str, findings: list[Finding], prev_last: int | None) -> None:
-    """Numbers in one sibling list run on by one; the first continues the previous list or restarts at 1."""
+    """Numbers in one sibling list run on by one; the first continues the previous list or restarts at 1.
+
+    Labels that print no number (numbered by position) and placeholders are not checked.
+    """
+    siblings = [s for s in siblings if "number_from_position" not in s.flags and "label_missing" not in s.flags]
     for i, ind in enumerate(siblings):
         if i == 0:
             if ind.number != 1 and (prev_last is None or ind.number != prev_last + 1):
@@ -47,15 +51,22 @@ def check_rubric(rubric: Rubric, expect_total: Decimal | None = None) -> list[Fi
         if siblings:
             level = siblings[0].level
             _check_numbers(siblings, parent.id if parent else "", findings, last_at_level.get(level))
-            last_at_level[level] = siblings[-1].number
+            numbered = [s for s in siblings if "number_from_position" not in s.flags and "label_missing" not in s.flags]
+            if numbered:
+                last_at_level[level] = numbered[-1].number
         for ind in siblings:
+            scored = [c for c in ind.children if c.kind == "scored"]
+            if ind.kind != "scored":
+                if ind.children:
+                    visit(ind.children, ind)
+                continue
             if ind.children:
-                if ind.points is None:
+                if ind.points is None and scored:
                     findings.append(Finding(severity="error", code="points_missing",
                                             message=f"{ind.id} has no points" + _where(ind),
                                             indicator=ind.id, source=ind.source))
-                elif all(c.points is not None for c in ind.children):
-                    total = sum((c.points for c in ind.children), Decimal(0))
+                elif scored and all(c.points is not None for c in scored):
+                    total = sum((c.points for c in scored), Decimal(0))
                     if total != ind.points:
                         findings.append(Finding(
                             severity="error", code="sum_mismatch",

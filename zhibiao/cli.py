@@ -18,7 +18,7 @@ from zhibiao.errors import (
     EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, InputNotFound, InvalidCatalogue, NoRubric, OutputError,
     ZhibiaoError,
 )
-from zhibiao.model import Catalogue, dec_str
+from zhibiao.model import READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, Catalogue, dec_str
 from zhibiao.normalize.validate import check_articles, check_rubric
 from zhibiao.pipeline import info as read_info
 from zhibiao.pipeline import ingest as run_ingest
@@ -58,9 +58,9 @@ def load_catalogue(path: str) -> Catalogue:
     if not isinstance(data, dict):
         raise InvalidCatalogue(path, "the top level must be an object")
     version = data.get("schema_version")
-    if version is not None and version != Catalogue.model_fields["schema_version"].default:
-        raise InvalidCatalogue(path, f"schema_version {version!r} is not supported (this zhibiao writes "
-                                     f"{Catalogue.model_fields['schema_version'].default!r})")
+    if version is not None and version not in READABLE_SCHEMA_VERSIONS:
+        raise InvalidCatalogue(path, f"schema_version {version!r} is not supported (this zhibiao reads "
+                                     f"{', '.join(READABLE_SCHEMA_VERSIONS)} and writes {SCHEMA_VERSION})")
     try:
         return Catalogue.model_validate(data)
     except ValidationError as exc:

@@ -6,10 +6,12 @@ import datetime as _dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
 __all__ = [
     "SCHEMA_VERSION",
+    "READABLE_SCHEMA_VERSIONS",
+    "KINDS",
     "Points",
     "dec_str",
     "Region",
@@ -37,7 +39,11 @@ __all__ = [
     "Crosswalk",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+# 1.1 added Indicator.kind / criteria / notes and Rubric.rows_total / rows_placed; a 1.0 catalogue
+# reads as if they had their defaults (every indicator scored, no criteria, no notes).
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1")
+KINDS = ("scored", "deduction", "bonus", "veto")
 
 
 def dec_str(value: Decimal) -> str:
@@ -138,11 +144,22 @@ class Cell(_Model):
 
 
 class Table(_Model):
-    """A table: its logical cells in reading order (row by row)."""
+    """A table: its logical cells in reading order (row by row).
+
+    ``spans_known``: the file shows where merged cells start and end (DOCX vMerge, HTML rowspan, XLSX
+    merged ranges, PDF ruling lines); in a text conversion or a borderless PDF an empty cell may be the
+    lower part of a merged cell, and nothing says so. ``columns_known``: a cell's ``col`` is its real
+    column (False for text copied from a web page, where the cells a merged cell covers are simply
+    absent and ``col`` only counts the cells of the row). ``rows_known``: a row break is printed (False
+    for a borderless PDF table, whose rows are guessed from blank space).
+    """
 
     kind: Literal["table"] = "table"
     cells: list[Cell]
     source: Source
+    spans_known: bool = True
+    columns_known: bool = True
+    rows_known: bool = True
 
 
 class Paragraph(_Model):
@@ -161,7 +178,7 @@ class Layout(_Model):
 
     file: str
     sha256: str
-    format: Literal["txt", "pdf", "docx", "html"]
+    format: Literal["txt", "pdf", "docx", "html", "xlsx", "csv"]
     encoding: str | None = None
     pages: int | None = None
     warnings: list[str] = []
@@ -199,7 +216,10 @@ class Indicator(_Model):
     number: int
     text: str
     points: Points | None = None
+    kind: Literal["scored", "deduction", "bonus", "veto"] = "scored"
     deduction: Deduction | None = None
+    criteria: str | None = None
+    notes: list[str] = []
     refs: list[str] = []
     owner: str | None = None
     source: Source | None = None
@@ -232,6 +252,8 @@ class Rubric(_Model):
     total: Points | None = None
     indicators: list[Indicator]
     findings: list[Finding] = []
+    rows_total: int | None = None  # rows (table rows, or paragraphs) the rubric was read from
+    rows_placed: int | None = None  # of those, rows whose every cell went into an indicator, a rule or a note
 
     def walk(self):
         """Yield every indicator in document order."""
@@ -239,8 +261,8 @@ class Rubric(_Model):
             yield from top.walk()
 
     def first_level_total(self) -> Decimal:
-        """The points of the first-level indicators added up (what `total` records)."""
-        return sum((i.points for i in self.indicators if i.points is not None), Decimal(0))
+        """The points of the scored first-level indicators added up (what `total` records)."""
+        return sum((i.points for i in self.indicators if i.points is not None and i.kind == "scored"), Decimal(0))
 
 
 class Regulation(_Model):
@@ -282,12 +304,18 @@ class Verification(_Model):
 class Catalogue(_Model):
     """The JSON contract written by `zhibiao ingest` and read by `check`, `show`, `export`, `score`."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
     document: DocumentInfo
     rubrics: list[Rubric]
     regulations: list[Regulation] = []
     findings: list[Finding] = []
     verification: Verification | None = None  # set by the store when people check it
+
+    @model_validator(mode="after")
+    def _migrate(self) -> "Catalogue":
+        """A catalogue of an older readable schema is upgraded on load (its new fields take their defaults)."""
+        self.schema_version = SCHEMA_VERSION
+        return self
 
     def all_findings(self) -> list[Finding]:
         """Document, rubric and regulation findings together."""

@@ -1,0 +1,520 @@
+"""A rubric table as a grid: header rows, column roles, aligned rows, rows rejoined across page breaks.
+
+The layout gives logical cells with spans. Here they become a grid whose columns have roles
+(序号, indicator labels, points, 得分, 评分标准, 备注, 责任单位) taken from the header words and from what
+each column holds. Rows of a text conversion that lack the cells a merged cell covered are aligned
+to the columns by what their cells hold; header rows printed again on every page are set aside; a
+row that a page break cut in two is joined again. A table whose cells do not line up in columns at
+all (a web page copied one cell a line with its row breaks lost) gives no grid: its cells are then
+read as a stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from zhibiao.model import Source, Table
+
+from .cleanup import clean, squash, strip_markup
+from .columns import Column, bare_number, content_role, header_role, is_header_text
+from .entries import parse_cell
+from .numbering import parse_marker
+from .points import column_points, find_points, is_rule
+
+__all__ = ["GCell", "Grid", "build_grid", "TOTAL_LABEL"]
+
+TOTAL_LABEL = ("合计", "总计", "总分", "合计分", "总分值", "满分", "小计")
+
+
+@dataclass
+class GCell:
+    """A logical cell placed on the grid (its top-left position and spans)."""
+
+    text: str
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    source: Source
+    page: int | None
+    used: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not strip_markup(self.text).strip()
+
+    @property
+    def rows(self) -> range:
+        return range(self.row, self.row + self.row_span)
+
+
+@dataclass
+class Grid:
+    """A table as rows and role-bearing columns; rows before ``header_rows`` are its header."""
+
+    block: int
+    cells: list[GCell]
+    n_rows: int
+    n_cols: int
+    header_rows: int
+    columns: list[Column]
+    spans_known: bool
+    header: list[str]
+    repeated_headers: set[int] = field(default_factory=set)
+    _at: dict[tuple[int, int], GCell] = field(default_factory=dict)
+
+    def index(self) -> None:
+        self._at = {}
+        for c in self.cells:
+            for r in c.rows:
+                for k in range(c.col, c.col + c.col_span):
+                    self._at[(r, k)] = c
+
+    def at(self, row: int, col: int) -> GCell | None:
+        """The cell covering (row, col), or None."""
+        return self._at.get((row, col))
+
+    def starting(self, row: int) -> list[GCell]:
+        """Cells whose top-left is in this row, left to right."""
+        return sorted((c for c in self.cells if c.row == row), key=lambda c: c.col)
+
+    def role(self, col: int) -> str:
+        return self.columns[col].role
+
+    def label_columns(self) -> list[int]:
+        return [c.index for c in self.columns if c.role == "label"]
+
+
+def _positions(table: Table) -> list[GCell]:
+    return [GCell(c.text, c.row, c.col, max(1, c.row_span), max(1, c.col_span), c.source, c.page)
+            for c in table.cells]
+
+
+def _rows(cells: list[GCell]) -> dict[int, list[GCell]]:
+    rows: dict[int, list[GCell]] = {}
+    for c in cells:
+        rows.setdefault(c.row, []).append(c)
+    for r in rows.values():
+        r.sort(key=lambda c: c.col)
+    return rows
+
+
+def _header_like(row: list[GCell]) -> bool:
+    filled = [c for c in row if not c.empty]
+    if len(filled) < 2:
+        return False
+    hits = sum(1 for c in filled if is_header_text(c.text))
+    return hits >= max(2, 0.6 * len(filled))
+
+
+def _kind(text: str) -> str:
+    t = clean(text)
+    if not t:
+        return "empty"
+    if bare_number(t) is not None and column_points(t) is None:
+        return "number"
+    if column_points(t) is not None:
+        return "points"
+    if is_rule(t) and find_points(t) is None and parse_marker(t, 0) is None:
+        return "rule"
+    m = parse_marker(t, 0)
+    if m is not None and m.style != "article":
+        return "marked"
+    return "text"
+
+
+_FIT = {
+    "label": {"empty": 0.3, "number": 1.0, "points": 1.2, "rule": 0.6, "marked": 0.0, "text": 0.0},
+    "points": {"empty": 0.3, "number": 0.1, "points": 0.0, "rule": 2.0, "marked": 2.0, "text": 2.0},
+    "number": {"empty": 0.5, "number": 0.0, "points": 0.4, "rule": 2.0, "marked": 0.8, "text": 2.0},
+    "score": {"empty": 0.0, "number": 0.6, "points": 0.6, "rule": 2.0, "marked": 2.0, "text": 1.5},
+    "criteria": {"empty": 0.3, "number": 2.0, "points": 2.0, "rule": 0.0, "marked": 0.4, "text": 0.3},
+    "note": {"empty": 0.2, "number": 1.2, "points": 1.2, "rule": 0.5, "marked": 0.5, "text": 0.1},
+    "owner": {"empty": 0.2, "number": 1.2, "points": 1.2, "rule": 1.0, "marked": 1.0, "text": 0.1},
+}
+_SKIP = {"label": 0.1, "points": 0.2, "number": 0.3, "score": 0.9, "criteria": 0.5, "note": 0.5, "owner": 0.5}
+
+
+def _align(row: list[GCell], roles: list[str]) -> list[int] | None:
+    """Columns for the cells of a row that lacks the cells merged cells covered (order kept)."""
+    k, n = len(row), len(roles)
+    if k > n:
+        return None
+    kinds = [_kind(c.text) for c in row]
+    inf = float("inf")
+    # best[i][j]: cost of placing the first i cells within the first j columns
+    best = [[inf] * (n + 1) for _ in range(k + 1)]
+    back: dict[tuple[int, int], tuple[int, int, bool]] = {}
+    best[0][0] = 0.0
+    for j in range(1, n + 1):
+        best[0][j] = best[0][j - 1] + _SKIP[roles[j - 1]] + 0.01 * (j - 1)
+        back[(0, j)] = (0, j - 1, False)
+    for i in range(1, k + 1):
+        for j in range(i, n + 1):
+            place = best[i - 1][j - 1] + _FIT[roles[j - 1]][kinds[i - 1]]
+            skip = best[i][j - 1] + _SKIP[roles[j - 1]] + 0.01 * (j - 1) if j > i else inf
+            if place <= skip:
+                best[i][j], back[(i, j)] = place, (i - 1, j - 1, True)
+            else:
+                best[i][j], back[(i, j)] = skip, (i, j - 1, False)
+    cols = []
+    i, j = k, n
+    while i > 0:
+        pi, pj, placed = back[(i, j)]
+        if placed:
+            cols.append(j - 1)
+        i, j = pi, pj
+    return list(reversed(cols))
+
+
+def _column_headers(cells: list[GCell], header_rows: int, n_cols: int) -> list[str]:
+    """Each column's name: the header cell nearest the body that covers it (with its parent's name
+    before it when a merged header cell stands above: 三级指标 / 分值)."""
+    names = []
+    for col in range(n_cols):
+        parts = []
+        for r in range(header_rows):
+            cell = next((c for c in cells if c.row <= r < c.row + c.row_span and
+                         c.col <= col < c.col + c.col_span), None)
+            if cell is not None and not cell.empty:
+                text = clean(cell.text)
+                if not parts or parts[-1] != text:
+                    parts.append(text)
+        names.append(parts[-1] if parts else "")
+    return names
+
+
+def _roles(grid_cells: list[GCell], header_rows: int, n_cols: int, headers: list[str]) -> list[Column]:
+    body_by_col: dict[int, list[str]] = {k: [] for k in range(n_cols)}
+    for c in grid_cells:
+        if c.row >= header_rows and c.col_span == 1:
+            body_by_col[c.col].append(c.text)
+    columns = []
+    for k in range(n_cols):
+        role = header_role(headers[k]) if headers[k] else None
+        by_content = content_role(body_by_col[k])
+        if role is None:
+            role = by_content or "label"
+        elif role == "label" and by_content in ("points", "number") and body_by_col[k]:
+            role = by_content  # a column that holds only bare numbers prints no indicator
+        columns.append(Column(k, role, headers[k]))
+    ordinal = 0
+    for col in columns:
+        if col.role == "label":
+            col.ordinal = ordinal
+            ordinal += 1
+    return columns
+
+
+def build_grid(table: Table, block: int) -> Grid | None:
+    """The table as a grid, or None when its cells do not line up in columns (read it as a stream)."""
+    cells = _positions(table)
+    if not cells:
+        return None
+    rows = _rows(cells)
+    order = sorted(rows)
+    header_rows = 0
+    for r in order[:3]:
+        if _header_like(rows[r]):
+            header_rows = r + 1
+        else:
+            break
+    widths = {r: sum(c.col_span for c in rows[r]) for r in order}
+    n_cols = max(c.col + c.col_span for c in cells)
+    if header_rows:
+        n_cols = max(widths[r] if not table.spans_known else max(c.col + c.col_span for c in rows[r])
+                     for r in order[:header_rows])
+    filled_cols = {c.col for c in cells if not c.empty}
+    if len(filled_cols) < 2 or n_cols < 2:
+        return None
+    body = [r for r in order if r >= header_rows]
+    if not table.spans_known:
+        if not header_rows:
+            counts = [widths[r] for r in body]
+            mode = max(set(counts), key=counts.count)
+            if counts.count(mode) < 0.6 * len(counts) or mode < 2:
+                return None
+            n_cols = mode
+        longer = sum(1 for r in body if widths[r] > n_cols)
+        if longer > max(1, 0.1 * len(body)):
+            return None
+    headers = _column_headers(cells, header_rows, n_cols)
+    columns = _roles([c for c in cells if c.col < n_cols], header_rows, n_cols, headers)
+    if not any(c.role == "label" for c in columns):
+        return None
+    grid = Grid(block, [], 0, n_cols, header_rows, columns, table.spans_known, headers)
+    roles = [c.role for c in columns]
+    placed: list[GCell] = []
+    for r in order:
+        row = rows[r]
+        if not table.columns_known and r >= header_rows and widths[r] != n_cols:
+            content = [c for c in row if not c.empty] if widths[r] > n_cols else row
+            if len(content) > n_cols:
+                return None
+            if len(content) == 1 and _kind(content[0].text) in ("text", "marked", "rule"):
+                first = grid.label_columns()[0]
+                c = content[0]
+                c.col, c.col_span = first, n_cols - first  # a band across the table
+                placed.append(c)
+                continue
+            cols = _align(content, roles)
+            if cols is None:
+                return None
+            for c, k in zip(content, cols):
+                c.col, c.col_span = k, 1
+                placed.append(c)
+            continue
+        placed.extend(c for c in row if c.col < n_cols)
+    grid.cells = placed
+    grid.n_rows = max(c.row + c.row_span for c in placed)
+    if not table.spans_known or not table.columns_known:
+        _fill_gaps(grid)
+    grid.index()
+    _mark_repeated_headers(grid)
+    if table.rows_known:
+        _join_broken_rows(grid, table)
+    else:
+        _regroup_rows(grid)
+    grid.index()
+    # the columns as the body now shows them (a points column is only known once rows are aligned)
+    return grid
+
+
+def _fill_gaps(grid: Grid) -> None:
+    """Give every grid position of a text table a cell (an empty one where the row printed nothing)."""
+    taken = {(r, k) for c in grid.cells for r in c.rows for k in range(c.col, c.col + c.col_span)}
+    extra = []
+    for r in sorted({c.row for c in grid.cells}):
+        src = next(c.source for c in grid.cells if c.row == r)
+        page = next((c.page for c in grid.cells if c.row == r and c.page is not None), None)
+        for k in range(grid.n_cols):
+            if (r, k) not in taken:
+                extra.append(GCell("", r, k, 1, 1, src, page))
+    grid.cells.extend(extra)
+
+
+def _mark_repeated_headers(grid: Grid) -> None:
+    """Header rows printed again in the body (every page repeats them) are set aside."""
+    if not grid.header_rows:
+        return
+    head = [squash(grid.header[k]) for k in range(grid.n_cols)]
+    for r in range(grid.header_rows, grid.n_rows):
+        row = [c for c in grid.starting(r) if not c.empty]
+        if not row:
+            continue
+        texts = [squash(c.text) for c in row]
+        same = all(t in head for t in texts) and len(texts) >= min(2, len([h for h in head if h]))
+        if same or (_header_like(row) and all(is_header_text(c.text) for c in row)):
+            grid.repeated_headers.add(r)
+            for c in row:
+                c.used = True
+
+
+def _page(grid: Grid, r: int) -> int | None:
+    pages = [c.page for c in grid.starting(r) if c.page is not None]
+    return min(pages) if pages else None
+
+
+_DANGLING = set("的扣减加得和与及或、，,；;对在把被将向从于按为以其之：:（(【")
+
+
+def _pointed_columns(grid: Grid) -> set[int]:
+    """Label columns whose entries print their points in their own text (most of them do)."""
+    out = set()
+    for k in grid.label_columns():
+        pieces = [p for c in grid.cells if c.col == k and c.row >= grid.header_rows and not c.empty
+                  for p in parse_cell(c.text)]
+        if pieces and sum(1 for p in pieces if p.points is not None) >= 0.5 * len(pieces):
+            out.add(k)
+    return out
+
+
+def _open_text(text: str, pointed: bool) -> bool:
+    """The text stops mid-entry: an unclosed bracket, or (where entries print their points) a last
+    entry still without its points."""
+    t = strip_markup(text).rstrip()
+    if not t:
+        return False
+    depth = 0
+    for ch in t:
+        if ch in "（(【［":
+            depth += 1
+        elif ch in "）)】］" and depth:
+            depth -= 1
+    if depth:
+        return True
+    if t[-1] in _DANGLING:
+        return True  # 未及时查处并反馈的扣 | 0.06分: a sentence cannot end here
+    if not pointed:
+        return False
+    pieces = parse_cell(t)
+    return bool(pieces) and pieces[-1].points is None
+
+
+def _join_broken_rows(grid: Grid, table: Table) -> None:
+    """A row cut by a page break continues on the next page: join its second part to the first.
+
+    Evidence, per row at the top of a page (or any row of a table whose row breaks are not printed):
+    the 序号 and points cells are empty while the row above had them, or every filled cell goes on
+    from an open text above it (an unclosed bracket, an entry still waiting for its points), or the
+    row prints only side text (评分标准, 备注) under a row that has them.
+    """
+    numbers = [k for k in range(grid.n_cols) if grid.role(k) == "number"]
+    points = [k for k in range(grid.n_cols) if grid.role(k) == "points"]
+    labels = grid.label_columns()
+    pointed = _pointed_columns(grid)
+    r = grid.header_rows
+    prev = None
+    while r < grid.n_rows:
+        if r in grid.repeated_headers or not any(not c.empty for c in grid.starting(r)):
+            r += 1
+            continue
+        if prev is None:
+            prev = r
+            r += 1
+            continue
+        top = _page(grid, r) is not None and _page(grid, prev) is not None and _page(grid, r) != _page(grid, prev)
+        if (top or not table.rows_known) and _continues(grid, prev, r, numbers, points, pointed):
+            _merge_rows(grid, prev, r)
+            grid.index()
+        else:
+            prev = r
+        r += 1
+
+
+def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int]) -> bool:
+    row = [c for c in grid.starting(r) if not c.empty]
+    if any(c.col in numbers for c in row):
+        return False
+    upper = {k: grid.at(above, k) for k in range(grid.n_cols)}
+    for c in row:
+        up = upper.get(c.col)
+        if up is None or up.empty:
+            return False  # something new where the row above printed nothing
+    if any(c.col in points for c in row):
+        return False
+    side_only = all(grid.role(c.col) not in ("label",) for c in row)
+    if side_only:
+        return True
+    had_points = any(upper[k] is not None and not upper[k].empty and upper[k].row == above for k in points)
+    had_number = any(upper[k] is not None and not upper[k].empty and upper[k].row == above for k in numbers)
+    if had_points or had_number:
+        return True  # the row above printed its 序号/points; this part prints none: the same row goes on
+    return any(_open_text(upper[c.col].text, c.col in pointed) for c in row)
+
+
+def _starts_entry(text: str) -> bool:
+    m = parse_marker(strip_markup(text).lstrip(), 0)
+    return m is not None and m.style != "article"
+
+
+def _regroup_rows(grid: Grid) -> None:
+    """Rows of a table whose row breaks are not printed (a borderless PDF: rows are guessed from
+    blank space, and a cell's text may be cut into several pieces by that guess).
+
+    In each label column a piece that goes on from an open piece above it (an unclosed bracket, an
+    entry still without its points) is joined to it, whatever lies between. Then the rows are
+    regrouped on an anchor column whose cells each start a row — the points column, else the 序号
+    column, else the deepest label column where a new entry begins — and the side cells of a group
+    (评分标准, 备注 …) are joined into its first row.
+    """
+    pointed = _pointed_columns(grid)
+    body = [c for c in grid.cells if c.row >= grid.header_rows and c.row not in grid.repeated_headers]
+    for k in grid.label_columns():
+        column = sorted((c for c in body if c.col == k and not c.empty), key=lambda c: c.row)
+        keep: GCell | None = None
+        for c in column:
+            if keep is not None and _open_text(keep.text, k in pointed) and not _starts_entry(c.text):
+                keep.text = keep.text + "\n" + c.text
+                keep.source = keep.source.span(c.source)
+                c.text = ""
+                continue
+            keep = c
+    anchor = next((k for k in range(grid.n_cols) if grid.role(k) == "points"), None)
+    if anchor is None:
+        anchor = next((k for k in range(grid.n_cols) if grid.role(k) == "number"), None)
+    labels = grid.label_columns()
+    if anchor is None and labels:
+        anchor = max(labels, key=lambda k: (any(c.col == k and not c.empty for c in body), k))
+    rows = sorted({c.row for c in body})
+    starts = []
+    prev_open = False
+    for r in rows:
+        cell = next((c for c in body if c.row == r and c.col == anchor and not c.empty), None)
+        if cell is None:
+            continue
+        if grid.role(anchor) == "label" and prev_open and not _starts_entry(cell.text):
+            prev_open = _open_text(cell.text, anchor in pointed)
+            continue
+        starts.append(r)
+        prev_open = grid.role(anchor) == "label" and _open_text(cell.text, anchor in pointed)
+    if not starts:
+        return
+    group_of = {}
+    for r in rows:
+        before = [s for s in starts if s <= r]
+        group_of[r] = before[-1] if before else starts[0]
+    first_in_group: dict[tuple[int, int], GCell] = {}
+    for c in sorted(body, key=lambda c: (c.row, c.col)):
+        g = group_of.get(c.row, c.row)
+        if grid.role(c.col) == "label":
+            if not c.empty:
+                c.row = g
+            continue
+        if c.empty:
+            continue
+        key = (g, c.col)
+        if key in first_in_group:
+            head = first_in_group[key]
+            head.text = head.text + "\n" + c.text
+            head.source = head.source.span(c.source)
+            c.text = ""
+        else:
+            first_in_group[key] = c
+            c.row = g
+    kept = [c for c in grid.cells if not (c.row >= grid.header_rows and c.empty)]
+    order = sorted({c.row for c in kept})
+    renumber = {r: i for i, r in enumerate(order)}
+    # two label pieces of one column in one group stay apart only when the second starts an entry
+    for c in kept:
+        c.row = renumber[c.row]
+        c.row_span = 1
+    grid.cells = kept
+    grid.repeated_headers = {renumber[r] for r in grid.repeated_headers if r in renumber}
+    grid.n_rows = len(order)
+    merged: dict[tuple[int, int], GCell] = {}
+    out = []
+    for c in sorted(grid.cells, key=lambda c: (c.row, c.col)):
+        key = (c.row, c.col)
+        if key in merged:
+            head = merged[key]
+            head.text = head.text + "\n" + c.text
+            head.source = head.source.span(c.source)
+            continue
+        merged[key] = c
+        out.append(c)
+    grid.cells = out
+    _fill_gaps(grid)
+
+
+def _merge_rows(grid: Grid, above: int, r: int) -> None:
+    for c in list(grid.starting(r)):
+        up = grid.at(above, c.col)
+        if c.empty:
+            if up is not None and up.row_span == 1 and up.row == above and c.col_span == 1:
+                up.row_span += 0  # the upper cell keeps its rows; this empty part is dropped
+            grid.cells.remove(c)
+            continue
+        if up is None:
+            continue
+        up.text = up.text + "\n" + c.text
+        up.source = up.source.span(c.source)
+        grid.cells.remove(c)
+    # cells covering both rows stay; the merged row's cells are gone, so shift later rows up
+    for c in grid.cells:
+        if c.row > r:
+            c.row -= 1
+        elif c.row <= r < c.row + c.row_span and c.row_span > 1:
+            c.row_span -= 1
+    grid.n_rows -= 1
+    grid.repeated_headers = {h - 1 if h > r else h for h in grid.repeated_headers}
