@@ -19,8 +19,10 @@ from zhibiao.model import Layout
 __all__ = ["read", "sniff", "max_bytes", "MAX_BYTES_DEFAULT", "FORMATS"]
 
 MAX_BYTES_DEFAULT = 50 * 1024 * 1024
-FORMATS = ("txt", "pdf", "docx", "html")
-_EXTENSIONS = {".txt": "txt", ".text": "txt", ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
+FORMATS = ("txt", "pdf", "docx", "html", "xlsx", "csv")
+_EXTENSIONS = {".txt": "txt", ".text": "txt", ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html",
+               ".xlsx": "xlsx", ".csv": "csv"}
+_OLE_WORKBOOK = "Workbook".encode("utf-16-le")
 
 
 def max_bytes() -> int:
@@ -37,7 +39,8 @@ def max_bytes() -> int:
 def sniff(data: bytes) -> str:
     """Name the format from the content's magic bytes, whatever the extension says.
 
-    Returns one of FORMATS, or 'ole' (legacy .doc/.wps/.xls), 'zip' (a zip that is not DOCX).
+    Returns one of FORMATS (CSV is text: the reader decides it by the extension), or 'ole' (legacy
+    .doc/.wps), 'ole-xls' (legacy .xls/.et), 'zip' (a zip that is neither DOCX nor XLSX).
     """
     if data.lstrip()[:5] == b"%PDF-":
         return "pdf"
@@ -47,9 +50,11 @@ def sniff(data: bytes) -> str:
                 names = set(zf.namelist())
         except zipfile.BadZipFile:
             return "zip"
-        return "docx" if "word/document.xml" in names else "zip"
+        if "word/document.xml" in names:
+            return "docx"
+        return "xlsx" if "xl/workbook.xml" in names else "zip"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "ole"
+        return "ole-xls" if _OLE_WORKBOOK in data[:1 << 20] else "ole"
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html")) or (head.startswith(b"<") and b"<html" in head):
         return "html"
@@ -69,6 +74,12 @@ def _reader(kind: str):
     if kind == "html":
         from .html import read_html
         return read_html
+    if kind == "xlsx":
+        from .xlsx import read_xlsx
+        return read_xlsx
+    if kind == "csv":
+        from .xlsx import read_csv
+        return read_csv
     raise AssertionError(kind)
 
 
@@ -93,10 +104,14 @@ def read(path: str | os.PathLike, display_name: str | None = None, *, limit: int
     kind = sniff(data)
     if kind == "ole":
         raise UnsupportedFormat(str(path), "legacy Word/WPS file (.doc/.wps): convert it to DOCX or PDF first")
+    if kind == "ole-xls":
+        raise UnsupportedFormat(str(path), "legacy Excel/WPS spreadsheet (.xls/.et): save it as XLSX first")
     if kind == "zip":
-        if p.suffix.lower() == ".docx":
-            raise CorruptFile(str(path), "not a valid DOCX package")
-        raise UnsupportedFormat(str(path), "a zip archive that is not a Word document (DOCX)")
+        if p.suffix.lower() in (".docx", ".xlsx"):
+            raise CorruptFile(str(path), f"not a valid {p.suffix[1:].upper()} package")
+        raise UnsupportedFormat(str(path), "a zip archive that is neither a Word document (DOCX) nor a workbook (XLSX)")
+    if kind == "txt" and p.suffix.lower() == ".csv":
+        kind = "csv"
     sha = hashlib.sha256(data).hexdigest()
     try:
         layout = _reader(kind)(data, name, sha)

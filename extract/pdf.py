@@ -15,6 +15,9 @@ __all__ = ["read_pdf", "text_in_region"]
 
 SNAP = 2.0  # points: coordinates closer than this are the same grid line
 X_RATIO = 0.3  # a gap between glyphs wider than this share of the font size is a space
+# between a CJK glyph and a Latin letter or digit, Word and LibreOffice add about a quarter em of
+# their own (自动调整中文与西文的间距) and justified lines add more: only a wider gap is a space
+X_RATIO_MIXED = 0.75
 MARGIN = 42.0  # points from the top/bottom edge where running headers and page numbers live
 
 
@@ -42,6 +45,11 @@ def _index(edges: list[float], v: float) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
 
 
+def _cjk(ch: dict | None) -> bool:
+    """A CJK character or full-width form (as opposed to a Latin letter, digit or ASCII sign)."""
+    return ch is not None and bool(ch["text"]) and ord(ch["text"][0]) >= 0x2E80
+
+
 def _chars_text(chars: list[dict]) -> str:
     """Text of chars as lines: printed spaces kept (also at a line end), a wide gap becomes a space."""
     out = []
@@ -49,7 +57,8 @@ def _chars_text(chars: list[dict]) -> str:
         text = []
         prev = None
         for ch in line:
-            if prev is not None and ch["x0"] - prev["x1"] > X_RATIO * ch["size"] \
+            ratio = X_RATIO_MIXED if _cjk(prev) != _cjk(ch) else X_RATIO
+            if prev is not None and ch["x0"] - prev["x1"] > ratio * ch["size"] \
                     and not prev["text"].isspace() and not ch["text"].isspace():
                 text.append(" ")
             text.append(ch["text"])

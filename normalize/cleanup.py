@@ -9,7 +9,8 @@ __all__ = ["strip_markup", "clean", "squash", "SHARE_LINE", "ATTACHMENT_HEADING"
 _TAGS = re.compile(r"</?(?:p|br|span|div|strong|b|i|em|u|font)\b[^>]*>", re.I)
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2018-\u201d"
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_CJK_PUNCT = "\u3000-\u303f\uff00-\uffef"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])|(?<=[{_CJK_PUNCT}])\s+|\s+(?=[{_CJK_PUNCT}])")
 _WS = re.compile(r"\s+")
 _WRAP = re.compile(r"\n[ \t\u3000\n]*")
 _LATIN = re.compile(r"[A-Za-z]")

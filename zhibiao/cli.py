@@ -25,7 +25,7 @@ from zhibiao.pipeline import ingest as run_ingest
 
 __all__ = ["cli", "main", "console", "load_catalogue", "summary", "catalogue_schema", "crosswalk_schema"]
 
-NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm"}
+NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".csv"}
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -69,9 +69,9 @@ def find(state: WebState, cat_id: int, version: int | None = None) -> tuple[Cata
 
 _INPUT_MESSAGES: list[tuple[type, int, str]] = [
     (zerr.FileTooLarge, 413, "文件太大，超过了上传上限。"),
-    (zerr.UnsupportedFormat, 415, "不支持此文件类型：请上传 PDF、Word (DOCX)、网页 (HTML) 或 TXT 文本。"
-                                  "旧版 .doc/.wps 文件请先另存为 DOCX 或 PDF。"),
-    (zerr.NotText, 415, "文件不是文本通知（内容是二进制数据）。请上传 PDF、DOCX、HTML 或 TXT 文件。"),
+    (zerr.UnsupportedFormat, 415, "不支持此文件类型：请上传 PDF、Word (DOCX)、Excel (XLSX)、网页 (HTML)、"
+                                  "CSV 或 TXT 文本。旧版 .doc/.wps/.xls/.et 文件请先另存为 DOCX、XLSX 或 PDF。"),
+    (zerr.NotText, 415, "文件不是文本通知（内容是二进制数据）。请上传 PDF、DOCX、XLSX、HTML、CSV 或 TXT 文件。"),
     (zerr.UndecodableText, 415, "文本既不是 UTF-8 也不是 GBK/GB18030 编码，请另存为 UTF-8 后再上传。"),
     (zerr.EmptyInput, 422, "文件是空的。"),
     (zerr.EncryptedPDF, 422, "PDF 已加密或设置了密码，请另存一份未加密的副本后再上传。"),
@@ -82,7 +82,7 @@ _INPUT_MESSAGES: list[tuple[type, int, str]] = [
 
 
 def _sniff_upload(data: bytes) -> str:
-    """The format by content (zhibiao.extract.sniff); 415 for anything but PDF, DOCX, HTML and text."""
+    """The format by content (zhibiao.extract.sniff); 415 for anything but PDF, DOCX, XLSX, HTML and text."""
     from zhibiao.extract import sniff
     from zhibiao.extract.text import decode
 
@@ -90,8 +90,12 @@ def _sniff_upload(data: bytes) -> str:
     if kind == "ole":
         raise WebError(415, "这是旧版 Word/WPS 文件（.doc/.wps），请先另存为 DOCX 或 PDF 再上传。",
                        code="unsupported_type", title="文件类型不支持")
+    if kind == "ole-xls":
+        raise WebError(415, "这是旧版 Excel/WPS 表格（.xls/.et），请先另存为 XLSX 再上传。",
+                       code="unsupported_type", title="文件类型不支持")
     if kind == "zip":
-        raise WebError(415, "这是一个压缩包，不是 Word (DOCX) 文档。请上传 PDF、DOCX、HTML 或 TXT 文件。",
+        raise WebError(415, "这是一个压缩包，不是 Word (DOCX) 文档或 Excel (XLSX) 工作簿。"
+                            "请上传 PDF、DOCX、XLSX、HTML、CSV 或 TXT 文件。",
                        code="unsupported_type", title="文件类型不支持")
     if kind == "txt":
         try:

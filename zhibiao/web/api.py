@@ -66,11 +66,11 @@ def list_catalogues(request: Request):
 @router.post("/catalogues", response_model=UploadOut, status_code=201, tags=["catalogues"], responses={
     200: {"model": UploadOut, "description": "the same file was stored before: its catalogue"}, **_CSRF,
     413: {"model": ErrorOut, "description": "larger than the upload limit"},
-    415: {"model": ErrorOut, "description": "not a PDF, DOCX, HTML or text notice (by content)"},
+    415: {"model": ErrorOut, "description": "not a PDF, DOCX, XLSX, HTML, CSV or text notice (by content)"},
     422: {"model": ErrorOut, "description": "no rubric, empty, damaged, encrypted or scanned file; no reviewer"}})
 async def upload_catalogue(request: Request, response: Response, file: UploadFile = File(..., description="the notice"),
                            by: str | None = Form(None, max_length=64, description="reviewer (default: session's)")):
-    """Upload a notice (PDF, DOCX, HTML or TXT) and store its catalogue."""
+    """Upload a notice (PDF, DOCX, XLSX, HTML, CSV or TXT) and store its catalogue."""
     who = reviewer(request, by)
     web = state(request)
     data = await file.read(web.max_upload_bytes + 1)

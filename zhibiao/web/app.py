@@ -10,7 +10,7 @@ Security model (a tool for a trusted office network; there are no accounts):
   be sent cross-site without a CORS preflight, which this app never grants; the token must also match the
   session's. Anything else is refused with 403.
 - Request bodies are capped at the upload limit plus 1 MiB before they are parsed; uploaded files above the
-  limit get 413, files that are not PDF, DOCX, HTML or text by their content 415.
+  limit get 413, files that are not PDF, DOCX, XLSX, HTML or text (CSV) by their content 415.
 - All text from notices is escaped by Jinja2's autoescape; the original notice is only ever served as a
   download; the crosswalk report is served in a sandboxed frame with a CSP that forbids scripts.
 """

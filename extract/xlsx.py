@@ -1,0 +1,181 @@
+"""Excel workbooks (XLSX) and CSV files: one table per sheet, merged ranges as spans, title and 注 rows as paragraphs."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from decimal import Decimal, InvalidOperation
+
+from zhibiao.errors import CorruptFile
+from zhibiao.model import Cell, Layout, Paragraph, Source, Table
+
+from .text import decode
+
+__all__ = ["read_xlsx", "read_csv", "cell_text"]
+
+
+def cell_text(value, number_format: str = "General") -> str:
+    """A cell value as the sheet shows it: 3 not 3.0, 2.5, a date as 2023-03-01, 10% for 0.1 in a percent format."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        try:
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        except InvalidOperation:
+            return str(value)
+        if "%" in (number_format or ""):
+            number *= 100
+            return format(number.normalize(), "f") + "%"
+        text = format(number.normalize(), "f")
+        return text
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _split(rows: list[list[tuple[int, int, int, int, str]]], width: int):
+    """Leading rows that hold one text across the sheet (the title) and trailing 注 rows are paragraphs."""
+    def lone(row) -> str | None:
+        filled = [c for c in row if c[4].strip()]
+        if len(filled) == 1 and (filled[0][3] >= max(2, width - 1) or width <= 2 or filled[0][1] == 0):
+            return filled[0][4]
+        return None
+
+    head = 0
+    while head < len(rows) and lone(rows[head]) is not None and not _looks_like_row(rows[head]):
+        head += 1
+    tail = len(rows)
+    while tail > head and lone(rows[tail - 1]) is not None and lone(rows[tail - 1]).lstrip().startswith(
+            ("注", "说明", "备注", "附注", "填表", "填报", "评查人", "考核人", "审核人")):
+        tail -= 1
+    return head, tail
+
+
+def _looks_like_row(row) -> bool:
+    return sum(1 for c in row if c[4].strip()) > 1
+
+
+def _sheet_blocks(cells_by_row: list[list[tuple[int, int, int, int, str]]], width: int, name: str,
+                  sheet: str, locator) -> list:
+    blocks: list = []
+    head, tail = _split(cells_by_row, width)
+    for row in cells_by_row[:head]:
+        for r, c, rs, cs, text in row:
+            if text.strip():
+                blocks.append(Paragraph(text=text, source=Source(file=name, locator=locator(r, c))))
+    body = cells_by_row[head:tail]
+    if body:
+        top = body[0][0][0] if body[0] else 0
+        cells = []
+        for row in body:
+            for r, c, rs, cs, text in row:
+                cells.append(Cell(text=text, row=r - top, col=c, row_span=rs, col_span=cs,
+                                  source=Source(file=name, locator=locator(r, c))))
+        blocks.append(Table(cells=cells, source=Source(file=name, locator=f"sheet {sheet}")))
+    for row in cells_by_row[tail:]:
+        for r, c, rs, cs, text in row:
+            if text.strip():
+                blocks.append(Paragraph(text=text, source=Source(file=name, locator=locator(r, c))))
+    return blocks
+
+
+def read_xlsx(data: bytes, name: str, sha256: str) -> Layout:
+    """Every visible sheet of a workbook: its merged ranges become row/column spans."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError) as exc:
+        raise CorruptFile(None, f"not a readable Excel workbook ({type(exc).__name__})") from None
+    except Exception as exc:  # lxml and openpyxl parse errors of a damaged package
+        raise CorruptFile(None, f"the workbook cannot be read ({type(exc).__name__})") from None
+    blocks: list = []
+    warnings: list[str] = []
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            warnings.append(f"hidden sheet {ws.title!r} not read")
+            continue
+        spans: dict[tuple[int, int], tuple[int, int]] = {}
+        covered: set[tuple[int, int]] = set()
+        for rng in ws.merged_cells.ranges:
+            spans[(rng.min_row, rng.min_col)] = (rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1)
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    if (r, c) != (rng.min_row, rng.min_col):
+                        covered.add((r, c))
+        rows: list[list[tuple[int, int, int, int, str]]] = []
+        width = 0
+        for row in ws.iter_rows():
+            out = []
+            for cell in row:
+                key = (cell.row, cell.column)
+                if key in covered:
+                    continue
+                text = cell_text(cell.value, cell.number_format)
+                rs, cs = spans.get(key, (1, 1))
+                out.append((cell.row - 1, cell.column - 1, rs, cs, text))
+            filled = [t for t in out if t[4].strip()]
+            if filled:
+                rows.append(out)
+                width = max(width, max(t[1] + t[3] for t in filled))
+        if not rows:
+            continue
+        # keep only the used width; drop trailing empty cells beyond it
+        rows = [[c for c in row if c[1] < width] for row in rows]
+        title = ws.title
+
+        def locator(r: int, c: int, title=title) -> str:
+            return f"sheet {title} {get_column_letter(c + 1)}{r + 1}"
+
+        blocks.extend(_sheet_blocks(_compact(rows), width, name, title, locator))
+    wb.close()
+    return Layout(file=name, sha256=sha256, format="xlsx", warnings=warnings, blocks=blocks)
+
+
+def _compact(rows):
+    """Rows of the sheet with empty rows between them removed; spans shrink over the removed rows."""
+    present = [row[0][0] for row in rows]
+    index = {r: i for i, r in enumerate(present)}
+    out = []
+    for row in rows:
+        new = []
+        for r, c, rs, cs, text in row:
+            last = r + rs - 1
+            inside = [p for p in present if r <= p <= last]
+            new.append((index[r], c, max(1, len(inside)), cs, text))
+        out.append(new)
+    return out
+
+
+def read_csv(data: bytes, name: str, sha256: str) -> Layout:
+    """A CSV file (UTF-8 with or without BOM, or GB18030, as Excel saves it): one table, first lone rows as paragraphs."""
+    text, encoding = decode(data)
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = []
+    width = 0
+    try:
+        for r, record in enumerate(reader):
+            cells = [(r, c, 1, 1, value) for c, value in enumerate(record)]
+            if any(v.strip() for v in record):
+                rows.append(cells)
+                width = max(width, len(record))
+    except csv.Error as exc:
+        raise CorruptFile(None, f"not a readable CSV file ({exc})") from None
+    blocks = _sheet_blocks(_compact(rows), width, name, "csv", lambda r, c: f"row {r + 1} col {c + 1}") if rows else []
+    for b in blocks:
+        if isinstance(b, Table):
+            b.spans_known = False
+    return Layout(file=name, sha256=sha256, format="csv", encoding=encoding, blocks=blocks)
