@@ -74,6 +74,15 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
             cells = []
             start = i
             row = col = 0
+            # one cell a line with `||` closing each row (a web table copied cell by cell), or else
+            # one row a line, however many cells it has
+            k = i
+            cell_lines = False
+            while k < n and (_is_pipe_line(lines[k]) or (lines[k].strip() and k + 1 < n and _is_pipe_line(lines[k + 1]))):
+                if _is_pipe_line(lines[k]) and set(lines[k].strip()) <= {"|"} and len(lines[k].strip()) > 1:
+                    cell_lines = True
+                    break
+                k += 1
             pending: list[str] = []
             pending_start = i
             last = i
@@ -81,20 +90,20 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
                 cur = lines[i]
                 if _is_pipe_line(cur):
                     stripped = cur.strip()
-                    if set(stripped) <= {"|"}:
+                    if set(stripped) <= {"|"} and len(stripped) > 1:
                         if pending:
                             cells.append(Cell(text="\n".join(pending), row=row, col=col, source=src(pending_start, i)))
                             pending = []
                         row += 1
                         col = 0
-                    elif set(stripped) <= set("|-: "):
+                    elif set(stripped) <= set("|-: ") and "-" in stripped:
                         pass  # a Markdown alignment row (|---|:---:|)
                     else:
                         body = stripped[1:] if stripped.startswith("|") else cur.rstrip()
                         parts = body[:-1].split("|")
                         # a line of several cells is a row of its own (Markdown, or a web table copied a
                         # row a line); a line of one cell adds it to the row the next `||` line closes
-                        whole_row = len(parts) > 1
+                        whole_row = len(parts) > 1 or not cell_lines
                         if whole_row and col:
                             row += 1
                             col = 0

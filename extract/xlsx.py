@@ -50,11 +50,17 @@ def _split(rows: list[list[tuple[int, int, int, int, str]]], width: int):
     head = 0
     while head < len(rows) and lone(rows[head]) is not None and not _looks_like_row(rows[head]):
         head += 1
+    # the 注 lines under the table: a run of lone rows at the bottom, from the first that says 注/说明 on
     tail = len(rows)
-    while tail > head and lone(rows[tail - 1]) is not None and lone(rows[tail - 1]).lstrip().startswith(
-            ("注", "说明", "备注", "附注", "填表", "填报", "评查人", "考核人", "审核人")):
-        tail -= 1
+    k = len(rows)
+    while k > head and lone(rows[k - 1]) is not None:
+        k -= 1
+        if lone(rows[k]).lstrip().startswith(_NOTE_WORDS):
+            tail = k
     return head, tail
+
+
+_NOTE_WORDS = ("注", "说明", "备注", "附注", "填表", "填报", "评查人", "考核人", "审核人", "评分人")
 
 
 def _looks_like_row(row) -> bool:

@@ -23,6 +23,8 @@ _CRITERIA = re.compile(r"评分|计分|扣分|赋分|考核标准|考评标准|�
 _NOTE = re.compile(r"备注|说明|解释|方式|方法|依据|佐证|材料|途径|来源|备考|附注")
 # words that make a header name an indicator column even when it also names a rule (考核内容及评分标准)
 _LABEL_WORDS = re.compile(r"内容|项目|要点|指标|任务|事项|要求|类别|名称|环节|工作")
+# words that keep a header an indicator column against a rule or note word (考核内容及评分标准, 考核内容及说明)
+_CONTENT_WORDS = re.compile(r"内容|项目|任务|事项|工作要求")
 _HEADER_WORDS = re.compile(
     r"指标|项目|内容|要点|要求|任务|事项|类别|名称|标准|细则|方法|方式|分值|分数|得分|序号|编号|备注|说明|解释|"
     r"依据|责任|分工|牵头|单位|部门|权重|考核|评价|评查|评议|评分|计分|扣分|环节|材料|佐证|领域|层级|级|序"
@@ -50,11 +52,11 @@ def header_role(text: str) -> str | None:
         return "owner"
     if _SCORE.search(t) and not _LABEL_WORDS.search(t):
         return "score"
-    if _CRITERIA.search(t) and not _LABEL_WORDS.search(t):
+    if _CRITERIA.search(t) and not _CONTENT_WORDS.search(t):
         return "criteria"
     if _POINTS.search(t) and not _LABEL_WORDS.search(t):
         return "points"
-    if _NOTE.search(t) and not _LABEL_WORDS.search(t):
+    if _NOTE.search(t) and not _CONTENT_WORDS.search(t):
         return "note"
     if _LABEL_WORDS.search(t) or t.endswith(("级", "类")):
         return "label"

@@ -120,6 +120,14 @@ def _closed(segment: str) -> bool:
     return pb is not None
 
 
+_RULE_END = re.compile(r"[扣减加得]\s*\d+(?:\.\d+)?\s*分[。；;]?\s*$|不得分[。；;]?\s*$|扣完为止[。；;]?\s*$")
+
+
+def _ends_with_rule(segment: str) -> bool:
+    """A segment that ends with its rule (每项加1分, 扣完为止): the next numbered item starts after it."""
+    return bool(_RULE_END.search(segment.rstrip()))
+
+
 def _line_start(text: str, p: int) -> bool:
     i = p - 1
     while i >= 0 and text[i] in " \t\u3000":
@@ -146,16 +154,17 @@ def parse_cell(text: str, expected: int | None = None) -> list[Piece]:
         return []
     last_arabic = expected - 1 if expected else None
 
-    def marker_at(p: int) -> Marker | None:
+    def marker_at(p: int, first: bool = False) -> Marker | None:
         want = last_arabic + 1 if last_arabic is not None else None
-        m = parse_marker(text, p, bare_expected=want)
+        # a number without its dot counts only where the text begins (a typo there, a quantity elsewhere)
+        m = parse_marker(text, p, bare_expected=want if first else None)
         if m is None:
             m = _marker_before_digits(text, p, want)
         if m is None or m.style == "article":
             return None
         return m
 
-    first = marker_at(pos)
+    first = marker_at(pos, first=True)
     bounds.append((pos, first))
     if first is not None and first.style == "arabic_dot":
         last_arabic = first.number
@@ -169,8 +178,9 @@ def parse_cell(text: str, expected: int | None = None) -> list[Piece]:
         if m is None:
             p += 1
             continue
-        start = bounds[-1][0]
-        if _line_start(text, p) or _closed(text[start:p]):
+        start, prev = bounds[-1]
+        continues = prev is not None and m.style == prev.style and m.number == prev.number + 1
+        if _line_start(text, p) or _closed(text[start:p]) or (continues and _ends_with_rule(text[start:p])):
             bounds.append((p, m))
             if m.style == "arabic_dot":
                 last_arabic = m.number

@@ -11,6 +11,7 @@ read as a stream.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from zhibiao.model import Source, Table
@@ -135,8 +136,55 @@ _FIT = {
 _SKIP = {"label": 0.1, "points": 0.2, "number": 0.3, "score": 0.9, "criteria": 0.5, "note": 0.5, "owner": 0.5}
 
 
-def _align(row: list[GCell], roles: list[str]) -> list[int] | None:
-    """Columns for the cells of a row that lacks the cells merged cells covered (order kept)."""
+@dataclass
+class _Profile:
+    """What a column's cells look like in the rows that print every column."""
+
+    marked: float = 0.0  # share of its filled cells that start with a clause number
+    length: float = 0.0  # median length of its filled cells
+    styles: frozenset = frozenset()  # the numbering styles its cells start with
+
+
+def _profiles(rows: dict[int, list[GCell]], body: list[int], n_cols: int, widths: dict[int, int]) -> list[_Profile]:
+    texts: dict[int, list[str]] = {k: [] for k in range(n_cols)}
+    for r in body:
+        if widths[r] == n_cols:
+            for c in rows[r]:
+                if c.col < n_cols and not c.empty:
+                    texts[c.col].append(clean(c.text))
+    out = []
+    for k in range(n_cols):
+        t = texts[k]
+        if not t:
+            out.append(_Profile())
+            continue
+        marked = sum(1 for x in t if _kind(x) == "marked") / len(t)
+        styles = frozenset(m.style for x in t if (m := parse_marker(x, 0)) is not None)
+        out.append(_Profile(marked, sorted(len(x) for x in t)[len(t) // 2], styles))
+    return out
+
+
+def _fit(role: str, kind: str, text: str, profile: _Profile | None) -> float:
+    cost = _FIT[role][kind]
+    if role == "label" and profile is not None and profile.length and kind in ("marked", "text"):
+        if kind == "marked" and profile.marked < 0.3:
+            cost += 0.5  # a numbered item in a column of unnumbered names
+        elif kind == "marked" and (m := parse_marker(clean(text), 0)) is not None and m.style not in profile.styles:
+            cost += 0.5  # numbered in another style than the column's own
+        if kind == "text" and profile.marked > 0.7:
+            cost += 0.3
+        if len(clean(text)) > 3 * profile.length + 10:
+            cost += 0.2
+    return cost
+
+
+def _align(row: list[GCell], roles: list[str], open_above: list[bool],
+           profiles: list[_Profile] | None = None) -> list[int] | None:
+    """Columns for the cells of a row that lacks the cells merged cells covered (order kept).
+
+    A cell can be missing only under a merged cell, that is where the column printed something
+    above; where it did not, the row's cell spans to the right instead (a label across two columns).
+    """
     k, n = len(row), len(roles)
     if k > n:
         return None
@@ -146,13 +194,19 @@ def _align(row: list[GCell], roles: list[str]) -> list[int] | None:
     best = [[inf] * (n + 1) for _ in range(k + 1)]
     back: dict[tuple[int, int], tuple[int, int, bool]] = {}
     best[0][0] = 0.0
+    def skip_cost(j: int) -> float:  # j: 0-based column
+        if open_above[j]:
+            return _SKIP[roles[j]] + 0.01 * j
+        return _SKIP[roles[j]] + 0.7 - 0.01 * j
+
     for j in range(1, n + 1):
-        best[0][j] = best[0][j - 1] + _SKIP[roles[j - 1]] + 0.01 * (j - 1)
+        best[0][j] = best[0][j - 1] + skip_cost(j - 1)
         back[(0, j)] = (0, j - 1, False)
     for i in range(1, k + 1):
         for j in range(i, n + 1):
-            place = best[i - 1][j - 1] + _FIT[roles[j - 1]][kinds[i - 1]]
-            skip = best[i][j - 1] + _SKIP[roles[j - 1]] + 0.01 * (j - 1) if j > i else inf
+            place = best[i - 1][j - 1] + _fit(roles[j - 1], kinds[i - 1], row[i - 1].text,
+                                                profiles[j - 1] if profiles else None)
+            skip = best[i][j - 1] + skip_cost(j - 1) if j > i else inf
             if place <= skip:
                 best[i][j], back[(i, j)] = place, (i - 1, j - 1, True)
             else:
@@ -245,26 +299,40 @@ def build_grid(table: Table, block: int) -> Grid | None:
     grid = Grid(block, [], 0, n_cols, header_rows, columns, table.spans_known, headers)
     roles = [c.role for c in columns]
     placed: list[GCell] = []
+    open_above = [False] * n_cols  # the column printed something in the rows above (a merged cell may go on)
+    profiles = _profiles(rows, body, n_cols, widths) if not table.columns_known else None
     for r in order:
         row = rows[r]
         if not table.columns_known and r >= header_rows and widths[r] != n_cols:
             content = [c for c in row if not c.empty] if widths[r] > n_cols else row
             if len(content) > n_cols:
                 return None
-            if len(content) == 1 and _kind(content[0].text) in ("text", "marked", "rule"):
-                first = grid.label_columns()[0]
-                c = content[0]
-                c.col, c.col_span = first, n_cols - first  # a band across the table
-                placed.append(c)
-                continue
-            cols = _align(content, roles)
+            cols = _align(content, roles, open_above, profiles)
             if cols is None:
                 return None
+            if len(content) == 1 and profiles and (roles[cols[0]] == "label" or _BAND.match(clean(content[0].text))):
+                # one cell alone on its row: the rest of a merged row, or a band across the table (一、… or
+                # 加分项) that the column it would fall in never prints
+                m = parse_marker(clean(content[0].text), 0)
+                prof = profiles[cols[0]]
+                if (m is not None and m.style != "article" and prof.styles and m.style not in prof.styles) \
+                        or (m is None and prof.marked > 0.7) or _BAND.match(clean(content[0].text)):
+                    first = grid.label_columns()[0]
+                    c = content[0]
+                    c.col, c.col_span = first, n_cols - first
+                    placed.append(c)
+                    open_above[first:] = [True] * (n_cols - first)
+                    continue
             for c, k in zip(content, cols):
                 c.col, c.col_span = k, 1
                 placed.append(c)
+                open_above[k] = not c.empty
             continue
         placed.extend(c for c in row if c.col < n_cols)
+        if r >= header_rows:
+            for c in row:
+                for k in range(c.col, min(n_cols, c.col + c.col_span)):
+                    open_above[k] = not c.empty
     grid.cells = placed
     grid.n_rows = max(c.row + c.row_span for c in placed)
     if not table.spans_known or not table.columns_known:
@@ -315,6 +383,8 @@ def _page(grid: Grid, r: int) -> int | None:
     return min(pages) if pages else None
 
 
+# a heading row across the table that names a part outside the scored items
+_BAND = re.compile(r"^.{0,6}(加分项|减分项|扣分项|加分|减分|一票否决|否决项|否决)[^。；;，,]{0,16}$")
 _DANGLING = set("的扣减加得和与及或、，,；;对在把被将向从于按为以其之：:（(【")
 
 

@@ -87,7 +87,8 @@ _PATTERNS = [
     ("arabic_dot", re.compile(r"([0-9０-９]{1,3})\s*[.．、](?![0-9０-９])")),
     ("circled", re.compile(r"([" + _CIRCLED + r"])")),
 ]
-_BARE_NUMBER = re.compile(r"([0-9０-９]{1,3})(?=[\u4e00-\u9fff])")
+# a number glued to the text it numbers (``2各级…``), not a quantity (``1分``, ``3个工作日``, ``2次``)
+_BARE_NUMBER = re.compile(r"([0-9０-９]{1,3})(?=[\u4e00-\u9fff])(?![分个项次年月日人件条倍元万天周篇期批家名处起例])")
 
 
 def _value(style: str, raw: str) -> int:

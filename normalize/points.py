@@ -122,7 +122,7 @@ def words_points(text: str) -> PointsBracket | None:
     best = None
     for m in _WORDS.finditer(text):
         lo_start = m.start("verb") if m.group("verb") else m.start("lo")
-        before = text[:lo_start].rstrip(" \t\u3000")
+        before = text[:lo_start].rstrip()
         if not before.strip(_END_PUNCT) or m.group("verb") is None and not m.group("sep") and before[-1:] in "不":
             continue
         if before[-1:] in _WORDS_NOT_AFTER or before.endswith(("不少于", "不低于", "不超过", "以上", "以内")):

@@ -144,6 +144,7 @@ class _Region:
         ordinal = {k: grid.columns[k].ordinal for k in labels}
         last_label: dict[int, GCell] = {}  # label column -> last non-empty label cell
         placeholder_of: dict[int, Entry] = {}  # id(empty cell) -> its placeholder
+        continued: set[int] = set()  # ids of empty cells that go on with the label above
         first_page = min((c.page for c in grid.cells if c.page is not None), default=None)
         page_first_row: dict[int, int] = {}
         for c in grid.cells:
@@ -156,14 +157,15 @@ class _Region:
             starting = grid.starting(r)
             if self._total_row(grid, starting):
                 continue
-            row_labels = [c for c in starting if c.col in ordinal and not c.empty]
-            deepest = max((c.col for c in row_labels), default=None)
+            # label cells starting in this row (a band spanning the table counts at its first label column)
+            starts = [k for k in labels if (at := grid.at(r, k)) is not None and at.row == r and not at.empty]
+            deepest = max(starts, default=None)
             for k in labels:
                 if deepest is None or k > deepest:
                     break
                 cell = grid.at(r, k)
-                if cell is None:
-                    continue
+                if cell is None or id(cell) in cell_entries:
+                    continue  # no cell here, or a cell spanning several label columns, read at the first
                 if cell.row == r and not cell.empty:
                     top = cell.page is not None and cell.page != first_page and page_first_row.get(cell.page) == r
                     made = self._cell_entries(cell, grid.block, ordinal[k], top)
@@ -173,12 +175,13 @@ class _Region:
                     continue
                 if not cell.empty or k == deepest:
                     continue
-                # an empty label cell left of this row's indicators
-                if id(cell) in placeholder_of:
+                # an empty label cell left of this row's indicators (decided once, at its first row)
+                if id(cell) in placeholder_of or id(cell) in continued:
                     continue
-                top = cell.page is not None and cell.page != first_page and page_first_row.get(cell.page) == r
+                top = cell.page is not None and cell.page != first_page and page_first_row.get(cell.page) == cell.row
                 if self._continues_above(grid, cell, k, r, last_label, labels, cell_entries, top):
                     cell.used = True
+                    continued.add(id(cell))
                     continue
                 ph = Entry(None, None, None, "", cell.source, (grid.block, cell.row, k), placeholder=True)
                 ph.column = ordinal[k]
@@ -222,10 +225,6 @@ class _Region:
         for i, p in enumerate(pieces):
             if p.marker is None and i == 0 and not p.body.strip() and p.points is None:
                 continue
-            if p.marker is None and i == 0 and p.points is None and is_rule(p.body) and made == [] and self.entries \
-                    and not numbered_after:
-                self.entries[-1].criteria.append(clean(p.body))
-                continue
             e = _entry(p, cell.source, (block, cell.row, cell.col), page_top)
             e.origin.append(cell)
             e.column = ordinal
@@ -258,6 +257,7 @@ class _Region:
     def _attach(self, grid: Grid, cell_entries: dict[int, list[Entry]]) -> None:
         """序号, points, 评分标准, 备注 and 责任单位 cells go to the entries of the label cell they stand against."""
         label_cells = [c for c in grid.cells if id(c) in cell_entries and cell_entries[id(c)]]
+        feeds = _feeds(grid, label_cells, cell_entries)
         for side in grid.cells:
             role = grid.role(side.col)
             if role == "label" or side.empty or side.used or side.row < grid.header_rows:
@@ -266,7 +266,7 @@ class _Region:
                 continue
             if role == "score":
                 continue
-            target = _target(side, label_cells, cell_entries, role)
+            target = _target(side, label_cells, cell_entries, role, feeds)
             if target is None:
                 continue
             text = clean(side.text)
@@ -314,7 +314,33 @@ class _Region:
         reader.finish()
 
 
-def _target(side: GCell, label_cells: list[GCell], cell_entries: dict, role: str) -> list[Entry] | None:
+def _points_pool(side: GCell, label_cells: list[GCell], cell_entries: dict) -> tuple[list[GCell], list[GCell]]:
+    """(candidates, those still without points) for a points cell: label cells to its left on its rows."""
+    rows = set(side.rows)
+    cands = [c for c in label_cells if rows & set(c.rows)]
+    cands = [c for c in cands if c.col < side.col] or cands
+    exact = [c for c in cands if set(c.rows) == rows]
+    pool = exact or [c for c in cands if rows <= set(c.rows)] or cands
+    pool = [c for c in pool if not cell_entries[id(c)][0].placeholder] or pool
+    return pool, [c for c in pool if cell_entries[id(c)][0].points is None]
+
+
+def _feeds(grid: Grid, label_cells: list[GCell], cell_entries: dict) -> dict[int, int]:
+    """Which label column each points column gives its points to, learnt from the rows where only one
+    label cell waits for points (where spans do not say, a row's other labels may lack points too)."""
+    votes: dict[int, dict[int, int]] = {}
+    for side in grid.cells:
+        if grid.role(side.col) != "points" or side.empty or side.row < grid.header_rows:
+            continue
+        _, free = _points_pool(side, label_cells, cell_entries)
+        if len(free) == 1:
+            col = votes.setdefault(side.col, {})
+            col[free[0].col] = col.get(free[0].col, 0) + 1
+    return {k: max(v, key=v.get) for k, v in votes.items()}
+
+
+def _target(side: GCell, label_cells: list[GCell], cell_entries: dict, role: str,
+            feeds: dict[int, int] | None = None) -> list[Entry] | None:
     """The entries a side cell belongs to: the deepest label cell spanning exactly its rows, else the
     deepest one whose rows contain them, else the nearest one above."""
     rows = set(side.rows)
@@ -326,16 +352,15 @@ def _target(side: GCell, label_cells: list[GCell], cell_entries: dict, role: str
         pool = [c for c in exact if cell_entries[id(c)][0].style is None and not cell_entries[id(c)][0].placeholder]
         if not pool:
             return None
-        cell = min(pool, key=lambda c: c.col) if len(pool) > 1 and any(c.col > side.col for c in pool) else \
-            max(pool, key=lambda c: c.col)
-        return cell_entries[id(cell)]
+        return cell_entries[id(max(pool, key=lambda c: c.col))]
     if role == "points":
         value = column_points(clean(side.text))
-        pool = exact or [c for c in cands if rows <= set(c.rows)] or cands
-        pool = [c for c in pool if not cell_entries[id(c)][0].placeholder] or pool
+        pool, free = _points_pool(side, label_cells, cell_entries)
         if not pool:
             return None
-        free = [c for c in pool if cell_entries[id(c)][0].points is None]
+        fed = (feeds or {}).get(side.col)
+        if len(free) > 1 and fed is not None and any(c.col == fed for c in free):
+            free = [c for c in free if c.col == fed]
         same = [c for c in pool if value is not None and cell_entries[id(c)][0].points == value[0]]
         cell = max(free or same or pool, key=lambda c: c.col)
         return cell_entries[id(cell)][:1]

@@ -131,33 +131,26 @@ def assign_ranks(entries: list[Entry], positions: dict[int, float]) -> int:
     for e in entries:
         where.setdefault(e.klass, []).append(positions.get(id(e), 0.0))
     pos = {k: statistics.median(v) for k, v in where.items()}
-    numbered = [k for k in pos if isinstance(k, str) or (isinstance(k, tuple) and k[0] == "style")]
 
-    def style_of(k) -> str:
-        return k if isinstance(k, str) else k[1]
+    def style_of(k) -> str | None:
+        if isinstance(k, str):
+            return k
+        return k[1] if isinstance(k, tuple) and k[0] == "style" else None
 
-    order = sorted(numbered, key=lambda k: (pos[k], STYLES.index(style_of(k))))
-    ranks: dict[object, int] = {k: i for i, k in enumerate(order)}
-    others = [k for k in pos if k not in ranks]
-    # unnumbered labels stand level with the highest numbered class at their position, else on their own
-    final: dict[object, float] = {k: float(ranks[k]) for k in order}
-    for k in sorted(others, key=lambda k: pos[k]):
-        if k == ("para",):
-            final[k] = min(final.values(), default=0.0) if final else 0.0
+    numbered = [k for k in pos if style_of(k) is not None]
+    group: dict[object, tuple] = {k: (pos[k], STYLES.index(style_of(k))) for k in numbered}
+    for k in pos:
+        if k in group or k == ("para",):
             continue
-        same = [n for n in order if abs(pos[n] - pos[k]) < 0.25]
+        same = [n for n in numbered if abs(pos[n] - pos[k]) < 0.25]
         if same and k[0] != "lead":
-            final[k] = float(ranks[min(same, key=lambda n: ranks[n])])
-            continue
-        above = [n for n in order if pos[n] < pos[k]]
-        below = [n for n in order if pos[n] > pos[k]]
-        if k[0] == "lead" and same:
-            below = same + below
-        lo = max((final[n] for n in above), default=-1.0)
-        hi = min((final[n] for n in below), default=lo + 1.0)
-        final[k] = (lo + hi) / 2 if hi > lo else lo + 0.5
-        for n in list(final):
-            pass
+            # an unnumbered label stands level with the highest numbered class where it stands
+            group[k] = group[min(same, key=lambda n: group[n][1])]
+        else:
+            group[k] = (pos[k], -1)
+    if ("para",) in pos:
+        group[("para",)] = min(group.values(), default=(0.0, -1))
+    final = group
     dense = {v: i for i, v in enumerate(sorted(set(final.values())))}
     for e in entries:
         e.rank = dense[final[e.klass]]
