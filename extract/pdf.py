@@ -45,6 +45,14 @@ def _index(edges: list[float], v: float) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
 
 
+def _mixed(a: dict | None, b: dict) -> bool:
+    """A CJK glyph beside a Latin letter or digit, where typesetters add space of their own."""
+    if a is None:
+        return False
+    return (_cjk(a) and b["text"][:1].isalnum() and b["text"][:1].isascii()) or \
+        (_cjk(b) and a["text"][:1].isalnum() and a["text"][:1].isascii())
+
+
 def _cjk(ch: dict | None) -> bool:
     """A CJK character or full-width form (as opposed to a Latin letter, digit or ASCII sign)."""
     return ch is not None and bool(ch["text"]) and ord(ch["text"][0]) >= 0x2E80
@@ -57,7 +65,7 @@ def _chars_text(chars: list[dict]) -> str:
         text = []
         prev = None
         for ch in line:
-            ratio = X_RATIO_MIXED if _cjk(prev) != _cjk(ch) else X_RATIO
+            ratio = X_RATIO_MIXED if _mixed(prev, ch) else X_RATIO
             if prev is not None and ch["x0"] - prev["x1"] > ratio * ch["size"] \
                     and not prev["text"].isspace() and not ch["text"].isspace():
                 text.append(" ")
@@ -158,14 +166,54 @@ def _gaps(intervals: list[tuple[float, float]], lo: float, hi: float, min_width:
     return out
 
 
+def _fits_columns(line: list[dict], xs: list[float], gap: float) -> bool:
+    """No run of the line crosses a river between two columns."""
+    inner = xs[1:-1]
+    for a, b in _clusters(line, gap):
+        if any(a + 2 < x < b - 2 for x in inner):
+            return False
+    return True
+
+
+def _runs(line: list[dict], gap: float) -> list[list[dict]]:
+    """The chars of a line in runs separated by blank space wider than gap."""
+    runs: list[list[dict]] = []
+    for ch in line:
+        if runs and ch["x0"] - runs[-1][-1]["x1"] <= gap:
+            runs[-1].append(ch)
+        else:
+            runs.append([ch])
+    return runs
+
+
+def _line_text(chars: list[dict]) -> str:
+    return "".join(c["text"] for c in chars)
+
+
+def _blocks(column: list[dict], pitch: float) -> list[list[list[dict]]]:
+    """The text blocks of one column: runs of lines with no blank stretch between them."""
+    blocks: list[list[list[dict]]] = []
+    prev_top = None
+    for line in _char_lines(column):
+        top = line[0]["top"]
+        if prev_top is None or top - prev_top > pitch * 1.5:
+            blocks.append([])
+        blocks[-1].append(line)
+        prev_top = top
+    return blocks
+
+
 def _borderless_tables(index: _Chars, number: int, chars: list[dict]) -> list[_Grid]:
     """A table without ruling lines, from text positions alone.
 
-    It starts at the first line that breaks into three or more runs (the header row) and ends
-    before a line that flows across most of its width. Columns are the vertical rivers of white
-    that no character crosses; a row starts wherever some column resumes after a blank stretch
-    (the tallest cell of a row leaves the others blank below their text). A blank band across the
-    whole width, or a line flowing across most of it, ends the table.
+    It starts at the first line that breaks into three or more runs (the header row), taking in
+    the header lines just above it that fit its columns (a narrow column's name printed one
+    character a line), and ends before a line that flows across most of its width or a blank band.
+    Columns are the vertical rivers of white that no character crosses. Within a column, a blank
+    stretch separates one cell's text from the next; cells of different columns whose text overlaps
+    vertically are one row (a short cell printed in the middle of its row still overlaps the tall
+    one), and a cell whose text reaches over several rows of another column is a merged cell that
+    spans those rows (a vertically centred label).
     """
     chars = [c for c in chars if not c["text"].isspace()]
     if not chars:
@@ -175,51 +223,180 @@ def _borderless_tables(index: _Chars, number: int, chars: list[dict]) -> list[_G
     head = next((i for i, line in enumerate(lines) if len(_clusters(line, size)) >= 3), None)
     if head is None:
         return []
-    left = min(c["x0"] for line in lines[head:] for c in line)
-    right = max(c["x1"] for line in lines[head:] for c in line)
     pitch = statistics.median(
         [b[0]["top"] - a[0]["top"] for a, b in zip(lines[head:], lines[head + 1:])] or [size * 1.5])
-    stop = len(lines)
-    for i in range(head + 1, len(lines)):
-        runs = _clusters(lines[i], size * 0.6)
-        full_width = len(runs) == 1 and runs[0][1] - runs[0][0] > 0.6 * (right - left)
-        blank_band = lines[i][0]["top"] - lines[i - 1][0]["top"] > pitch * 1.8
-        if full_width or blank_band:
-            stop = i
-            break
-    body = lines[head:stop]
-    left = min(c["x0"] for line in body for c in line)
-    right = max(c["x1"] for line in body for c in line)
-    if len(body) < 3:
+
+    def extent(start: int) -> tuple[int, float, float]:
+        lo = min(c["x0"] for line in lines[start:] for c in line)
+        hi = max(c["x1"] for line in lines[start:] for c in line)
+        stop = len(lines)
+        for i in range(start + 1, len(lines)):
+            runs = _clusters(lines[i], size * 0.6)
+            full_width = len(runs) == 1 and runs[0][1] - runs[0][0] > 0.6 * (hi - lo)
+            blank_band = lines[i][0]["top"] - lines[i - 1][0]["top"] > pitch * 1.8
+            if full_width or blank_band:
+                stop = i
+                break
+        return stop, lo, hi
+
+    def rivers(body) -> list[float]:
+        lo = min(c["x0"] for line in body for c in line)
+        hi = max(c["x1"] for line in body for c in line)
+        covered = [(c["x0"], c["x1"]) for line in body for c in line]
+        gaps = _gaps(covered, lo, hi, min(3.0, size * 0.3))
+        return [lo - 1] + [(a + b) / 2 for a, b in gaps] + [hi + 1]
+
+    stop, _, _ = extent(head)
+    if stop - head < 3:
         return []
-    covered = [(c["x0"], c["x1"]) for line in body for c in line]
-    rivers = _gaps(covered, left, right, min(3.0, size * 0.3))
-    xs = [left - 1] + [(a + b) / 2 for a, b in rivers] + [right + 1]
+    xs = rivers(lines[head + 1:stop])
+    # a form line above the table (被评查单位：　　案卷编号：) crosses its columns: the table starts below it
+    while head < stop - 3 and not _fits_columns(lines[head], xs, size):
+        head += 1
+    # a header printed over several lines: the lines right above that fit the columns belong to it
+    while head > 0 and lines[head][0]["top"] - lines[head - 1][0]["top"] <= pitch * 1.8 \
+            and _fits_columns(lines[head - 1], xs, size) and len(_clusters(lines[head - 1], size)) < len(xs):
+        head -= 1
+    body = lines[head:stop]
+    xs = rivers(body)
     if len(xs) < 4:
         return []
-    starts: list[float] = [body[1][0]["top"]]  # the header line is a row of its own
-    for a, b in zip(xs, xs[1:]):
-        column = [c for line in body for c in line if a <= (c["x0"] + c["x1"]) / 2 < b]
-        prev_top = None
-        for line in _char_lines(column):
-            top = line[0]["top"]
-            if prev_top is None or top - prev_top > pitch * 1.5:
-                starts.append(top)  # this column resumes after a blank stretch: a new row begins
-            prev_top = top
-    bounds = []
-    for top in sorted(starts):
-        if not bounds or top - bounds[-1] > 2:
-            bounds.append(top)
-    bounds = [b - 1 for b in bounds] + [max(c["bottom"] for c in body[-1]) + 1]
-    grid = _Grid(number, (xs[0], bounds[0], xs[-1], bounds[-1]), xs, ruled=False)
-    for r, (top, bottom) in enumerate(zip(bounds, bounds[1:])):
-        for col in range(len(xs) - 1):
-            bbox = (xs[col], top, xs[col + 1], bottom)
-            text = _text(index, bbox)
+    # the header row: the line that breaks into runs, the lines above it that fit the columns, and the
+    # tails of header names wrapped below it in narrow columns (号, 分)
+    first = next(i for i in range(head, stop) if len(_clusters(lines[i], size)) >= 3)
+    end = first + 1
+    while end < stop and lines[end][0]["top"] - lines[end - 1][0]["top"] <= pitch * 1.3 \
+            and all(len(_line_text(run)) <= 2 for run in _runs(lines[end], size)):
+        end += 1
+    head_chars = [c for line in lines[head:end] for c in line]
+    body_lines = lines[end:stop]
+    if len(body_lines) < 2:
+        return []
+    ncols = len(xs) - 1
+
+    def col_of(c) -> int:
+        return max(0, min(ncols - 1, bisect.bisect_right(xs, (c["x0"] + c["x1"]) / 2) - 1))
+
+    blocks: list[tuple[int, float, float]] = []  # (col, top, bottom) of each text block
+    for col in range(ncols):
+        column = [c for line in body_lines for c in line if col_of(c) == col]
+        for blk in _blocks(column, pitch):
+            blocks.append((col, min(c["top"] for c in blk[0]), max(c["bottom"] for c in blk[-1])))
+    centred = _centred_columns(blocks, ncols, pitch)
+    # a row starts at the top of every block that does not sit inside a taller block of another
+    # column (a centred cell starts below its row's top, within the tallest cell of the row)
+    tops = sorted(t for col, t, b in blocks
+                  if not any(o != col and ot < t - 2 and ob > b + 2 for o, ot, ob in blocks))
+    starts: list[float] = []
+    for t in tops:
+        if not starts or t - starts[-1] > 2:
+            starts.append(t)
+    starts = _centred_breaks(starts, blocks, centred, sorted({ln[0]["top"] for ln in body_lines}))
+    bottom_all = max(b for _, _, b in blocks) + 1
+    rows = [(a - 1, b - 1) for a, b in zip(starts, starts[1:])] + [(starts[-1] - 1, bottom_all)]
+    grid = _Grid(number, (xs[0], min(c["top"] for c in head_chars) - 1 if head_chars else rows[0][0],
+                          xs[-1], bottom_all), xs, ruled=False)
+    offset = 0
+    if head_chars:
+        top, bottom = min(c["top"] for c in head_chars) - 1, max(c["bottom"] for c in head_chars) + 1
+        for col in range(ncols):
+            text = _text(index, (xs[col], top, xs[col + 1], bottom))
             if text.strip():
-                grid.cells.append({"row": r, "col": col, "row_span": 1, "col_span": 1, "bbox": bbox, "text": text})
-    grid.rows = len(bounds) - 1
+                grid.cells.append({"row": 0, "col": col, "row_span": 1, "col_span": 1,
+                                   "bbox": (xs[col], top, xs[col + 1], bottom), "text": text})
+        offset = 1
+    body_chars = [c for line in body_lines for c in line]
+    for col in range(ncols):
+        if col in centred:
+            continue
+        for r, (top, bottom) in enumerate(rows):
+            text = _text(index, (xs[col], top, xs[col + 1], bottom - 0.5))
+            if text.strip():
+                grid.cells.append({"row": r + offset, "col": col, "row_span": 1, "col_span": 1,
+                                   "bbox": (xs[col], top, xs[col + 1], bottom), "text": text})
+    for col in sorted(centred):
+        mine = sorted((b for b in blocks if b[0] == col), key=lambda b: b[1])
+        spans = _centred_spans(mine, rows)
+        for (_, top, bottom), (a, b) in zip(mine, spans):
+            text = _text(index, (xs[col], top - 1, xs[col + 1], bottom + 1))
+            if text.strip():
+                grid.cells.append({"row": a + offset, "col": col, "row_span": b - a + 1, "col_span": 1,
+                                   "bbox": (xs[col], rows[a][0], xs[col + 1], rows[b][1]), "text": text})
+    grid.cells.sort(key=lambda c: (c["row"], c["col"]))
+    grid.rows = len(rows) + offset
     return [grid] if grid.rows >= 2 else []
+
+
+def _centred_breaks(starts: list[float], blocks: list[tuple[int, float, float]], centred: set[int],
+                    line_tops: list[float]) -> list[float]:
+    """Row breaks that only a centred column shows: where the columns printed at the top of their
+    rows run on without a blank line (a long 评查要点 cell under the next), two consecutive 序号 cells
+    printed in the middle of their rows still tell where one row ends — where the row that began
+    above the first one is as tall below its middle as above it — at the start of a printed line."""
+    if not centred:
+        return starts
+    col = max(centred, key=lambda k: sum(1 for b in blocks if b[0] == k))
+    mine = sorted((b for b in blocks if b[0] == col), key=lambda b: b[1])
+    out = sorted(starts)
+    for (_, t1, b1), (_, t2, b2) in zip(mine, mine[1:]):
+        m1, m2 = (t1 + b1) / 2, (t2 + b2) / 2
+        if any(m1 < x < m2 for x in out):
+            continue
+        above = [x for x in out if x <= t1 + 1]
+        if not above:
+            continue
+        target = 2 * m1 - above[-1]
+        cands = [x for x in line_tops if m1 < x < m2]
+        if cands:
+            out.append(min(cands, key=lambda x: abs(x - target)))
+            out.sort()
+    return out
+
+
+def _centred_columns(blocks: list[tuple[int, float, float]], ncols: int, pitch: float) -> set[int]:
+    """Columns whose text sits in the middle of its row (序号, 分值, merged labels printed centred):
+    most of their blocks lie inside a taller block of another column, around its middle."""
+    out = set()
+    for col in range(ncols):
+        mine = [b for b in blocks if b[0] == col]
+        hits = 0
+        for _, top, bottom in mine:
+            mid = (top + bottom) / 2
+            for other, t, b in blocks:
+                if other != col and t <= top + 1 and b >= bottom - 1 and (b - t) > (bottom - top) + pitch * 0.5 \
+                        and abs((t + b) / 2 - mid) <= 0.2 * (b - t) + 2:
+                    hits += 1
+                    break
+        if len(mine) >= 2 and hits >= 0.6 * len(mine):
+            out.add(col)
+    return out
+
+
+def _centred_spans(mine: list[tuple[int, float, float]], rows: list[tuple[float, float]]) -> list[tuple[int, int]]:
+    """The rows each centred block stands for: the run of rows, around the rows it touches, whose
+    middle is nearest its own middle (a centred label over several rows is that merged cell)."""
+    touched = []
+    for _, top, bottom in mine:
+        over = [r for r, (t, b) in enumerate(rows) if min(b, bottom) - max(t, top) > 0]
+        if not over:
+            mid = (top + bottom) / 2
+            over = [min(range(len(rows)), key=lambda r: abs((rows[r][0] + rows[r][1]) / 2 - mid))]
+        touched.append((over[0], over[-1]))
+    spans = []
+    lo = 0
+    for i, ((_, top, bottom), (first, last)) in enumerate(zip(mine, touched)):
+        hi = touched[i + 1][0] - 1 if i + 1 < len(touched) else len(rows) - 1
+        mid = (top + bottom) / 2
+        best = (first, last)
+        best_cost = None
+        for a in range(min(lo, first), first + 1):
+            for b in range(last, max(hi, last) + 1):
+                cost = abs((rows[a][0] + rows[b][1]) / 2 - mid) + 0.5 * (b - a)
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = (a, b), cost
+        spans.append(best)
+        lo = best[1] + 1
+    return spans
 
 
 def _paragraphs(page, chars: _Chars, number: int, grids: list[_Grid], name: str) -> list[tuple[float, Paragraph]]:
@@ -345,9 +522,17 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
 
 
 def _same_columns(a: _Grid, b: _Grid) -> bool:
+    """The next page's table goes on with this one: the same column edges, or for tables without
+    ruling lines (whose edges are guessed from blank space on each page) the same count of columns
+    under the same header row."""
     if len(a.xs) != len(b.xs):
         return False
-    return all(abs(x - y) <= 4 for x, y in zip(a.xs, b.xs))
+    if all(abs(x - y) <= 4 for x, y in zip(a.xs, b.xs)):
+        return True
+    if not a.ruled and not b.ruled:
+        head = _header_texts(a) if a.rows else []
+        return bool(head) and _header_texts(b) == head or all(abs(x - y) <= 24 for x, y in zip(a.xs, b.xs))
+    return False
 
 
 def _header_texts(grid: _Grid) -> list[str]:

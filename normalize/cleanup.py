@@ -10,7 +10,8 @@ _TAGS = re.compile(r"</?(?:p|br|span|div|strong|b|i|em|u|font)\b[^>]*>", re.I)
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2018-\u201d"
 _CJK_PUNCT = "\u3000-\u303f\uff00-\uffef"
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])|(?<=[{_CJK_PUNCT}])\s+|\s+(?=[{_CJK_PUNCT}])")
+_CJK_CLASS = re.compile(rf"[{_CJK}]")
+_PUNCT_CLASS = re.compile(rf"[{_CJK_PUNCT}]")
 _WS = re.compile(r"\s+")
 _WRAP = re.compile(r"\n[ \t\u3000\n]*")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -50,8 +51,20 @@ def clean(text: str) -> str:
     """Strip markup, drop line-wrap whitespace next to CJK characters, collapse other whitespace."""
     text = strip_markup(text)
     text = _WRAP.sub(_unwrap, text)
-    text = _CJK_GAP.sub("", text)
-    return _WS.sub(" ", text).strip()
+    return _WS.sub(_gap, text).strip()
+
+
+def _gap(m: re.Match) -> str:
+    """A run of whitespace goes when both its neighbours are CJK or either is CJK punctuation (the
+    ideographic space itself counts as whitespace here); otherwise it is one space."""
+    text = m.string
+    before = text[m.start() - 1] if m.start() > 0 else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    if _PUNCT_CLASS.match(before) or _PUNCT_CLASS.match(after):
+        return ""
+    if _CJK_CLASS.match(before) and _CJK_CLASS.match(after):
+        return ""
+    return " "
 
 
 def squash(text: str) -> str:

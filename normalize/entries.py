@@ -15,8 +15,8 @@ from .points import PointsBracket, bare_points_at_end, find_points, is_rule, wor
 __all__ = ["Entry", "Piece", "parse_cell"]
 
 _WS = " \t\n\u3000"
-_SOFT_BEFORE = set(" \t\u3000。；;）)】］")
-_TRAIL = " \t\n\u3000。.；;，,、"
+_SOFT_BEFORE = set(" \t\u3000。；;：:）)】］")
+_TRAIL = " \t\n\u3000。.；;，,、：:"
 
 
 @dataclass
@@ -120,12 +120,12 @@ def _closed(segment: str) -> bool:
     return pb is not None
 
 
-_RULE_END = re.compile(r"[扣减加得]\s*\d+(?:\.\d+)?\s*分[。；;]?\s*$|不得分[。；;]?\s*$|扣完为止[。；;]?\s*$")
+_RULE_END = re.compile(r"(?:[扣减加得]\d+(?:\.\d+)?分|不得分|扣完为止|一票否决|否决)[。；;]?$")
 
 
 def _ends_with_rule(segment: str) -> bool:
-    """A segment that ends with its rule (每项加1分, 扣完为止): the next numbered item starts after it."""
-    return bool(_RULE_END.search(segment.rstrip()))
+    """A segment that ends with its rule (每项加1分, 扣完为止, 实行一票否决): the next numbered item starts after it."""
+    return bool(_RULE_END.search(re.sub(r"\s+", "", segment)))
 
 
 def _line_start(text: str, p: int) -> bool:

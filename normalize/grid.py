@@ -448,8 +448,27 @@ def _join_broken_rows(grid: Grid, table: Table) -> None:
             _merge_rows(grid, prev, r)
             grid.index()
         else:
+            if top:
+                _join_cut_labels(grid, prev, r, pointed)
             prev = r
         r += 1
+
+
+def _join_cut_labels(grid: Grid, above: int, r: int, pointed: set[int]) -> None:
+    """A merged label cell cut by a page break while the row itself is new: the label's last words
+    (`（3分）`) stand at the top of the next page beside the next item. They go back to the label,
+    and the label's cell spans the rows below it again."""
+    for c in list(grid.starting(r)):
+        if grid.role(c.col) != "label" or c.empty or _starts_entry(c.text):
+            continue
+        up = grid.at(above, c.col)
+        if up is None or up.empty or up is c or not _open_text(up.text, c.col in pointed):
+            continue
+        up.text = up.text + "\n" + c.text
+        up.source = up.source.span(c.source)
+        up.row_span = c.row + c.row_span - up.row
+        grid.cells.remove(c)
+    grid.index()
 
 
 def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int]) -> bool:

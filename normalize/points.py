@@ -14,7 +14,8 @@ __all__ = ["PointsBracket", "find_points", "points_at_end", "bare_points_at_end"
            "parse_deduction", "parse_range", "is_rule", "single_rule"]
 
 _NUM = r"\d+(?:\.\d+)?"
-_CLOSE = re.compile(r"(" + _NUM + r")\s*(分)?\s*[)）】］]")
+# the number may be cut by a line or page break after its decimal point: （1.\n5分）
+_CLOSE = re.compile(r"(\d+(?:\.\s*\d+)?)\s*(分)?\s*[)）】］]")
 _OPEN = "(（【［"
 _CLOSE_CH = ")）】］"
 _SEP = ",，、;；"
@@ -80,7 +81,8 @@ def find_points(text: str, start: int = 0, *, bare_ok_at_end: bool = True) -> Po
         refs: list[str] = []
         low = _RANGE_LOW.fullmatch(inner)
         if low and m.group(2):  # （1-3分）: a range; the item is worth the upper end
-            return PointsBracket(opening, m.end(), Decimal(m.group(1)), True, [], low=Decimal(low.group(1)))
+            return PointsBracket(opening, m.end(), Decimal(re.sub(r"\s+", "", m.group(1))), True, [],
+                                 low=Decimal(low.group(1)))
         if inner.strip():
             head = inner.rstrip()
             if not head or head[-1] not in _SEP:
@@ -89,7 +91,7 @@ def find_points(text: str, start: int = 0, *, bare_ok_at_end: bool = True) -> Po
             if not DOCNUM.fullmatch(cited) and not _all_docnums(cited):
                 continue
             refs = find_all(cited)
-        number, unit = m.group(1), m.group(2)
+        number, unit = re.sub(r"\s+", "", m.group(1)), m.group(2)
         if not unit and "." not in number:
             if not (bare_ok_at_end and not text[m.end():].strip()):
                 continue
@@ -169,7 +171,7 @@ _LIST_MARK = re.compile(r"(?:^|[\n；;。])\s*(?:[0-9０-９]{1,2}\s*[、.．)�
 
 def is_rule(text: str) -> bool:
     """True for a 评分标准 sentence: it deducts, adds or awards points (扣0.5分, 减2分, 加1分, 得2分, 不得分)."""
-    return bool(_RULE_WORDS.search(text))
+    return bool(_RULE_WORDS.search(re.sub(r"\s+", "", text)))
 
 
 def single_rule(text: str) -> bool:

@@ -398,13 +398,53 @@ def build_by_sums(entries: list[Entry], depth: int) -> list[Node] | None:
     return root.children
 
 
+def _by_sums_with_tails(entries: list[Entry], depth: int) -> list[Node] | None:
+    """build_by_sums on the deepest level whose entries all print points (the items); entries below
+    that level (sub-items printed inside their item's cell) follow their item in layout order."""
+    entries = [e for e in entries if not e.placeholder]
+    for backbone in range(depth, 1, -1):
+        items = [e for e in entries if e.level == backbone]
+        if not items or any(e.points is None for e in items):
+            continue
+        if backbone == depth:
+            return build_by_sums(entries, depth)
+        core = [e for e in entries if e.level <= backbone]
+        tree = build_by_sums(core, backbone)
+        if tree is None:
+            return None
+        owner: dict[int, Node] = {}
+        stack = list(tree)
+        while stack:
+            n = stack.pop()
+            if n.entry is not None:
+                owner[id(n.entry)] = n
+            stack.extend(n.children)
+        current: Node | None = None
+        tail: list[Entry] = []
+
+        def flush():
+            if current is not None and tail:
+                current.children.extend(build_by_order(tail))
+
+        for e in entries:
+            if e.level <= backbone:
+                flush()
+                tail = []
+                current = owner.get(id(e)) if e.level == backbone else current
+            else:
+                tail.append(e)
+        flush()
+        return tree
+    return None
+
+
 def build_tree(entries: list[Entry], depth: int) -> tuple[list[Node], list[Finding]]:
     """Use the layout order when its sums reconcile; otherwise recover the tree from the sums."""
     roots = build_by_order(entries)
     assign_kinds(roots)
     if _mismatches(roots) == 0:
         return roots, []
-    recovered = build_by_sums(entries, depth)
+    recovered = _by_sums_with_tails(entries, depth)
     if recovered is not None:
         assign_kinds(recovered)
         if _mismatches(recovered) == 0:

@@ -16,9 +16,9 @@ def _where(ind: Indicator) -> str:
 def _check_numbers(siblings: list[Indicator], parent_id: str, findings: list[Finding], prev_last: int | None) -> None:
     """Numbers in one sibling list run on by one; the first continues the previous list or restarts at 1.
 
-    Labels that print no number (numbered by position) and placeholders are not checked.
+    Labels that print no number (numbered by position) are not checked; a placeholder holds its place.
     """
-    siblings = [s for s in siblings if "number_from_position" not in s.flags and "label_missing" not in s.flags]
+    siblings = [s for s in siblings if "number_from_position" not in s.flags]
     for i, ind in enumerate(siblings):
         if i == 0:
             if ind.number != 1 and (prev_last is None or ind.number != prev_last + 1):
@@ -51,7 +51,7 @@ def check_rubric(rubric: Rubric, expect_total: Decimal | None = None) -> list[Fi
         if siblings:
             level = siblings[0].level
             _check_numbers(siblings, parent.id if parent else "", findings, last_at_level.get(level))
-            numbered = [s for s in siblings if "number_from_position" not in s.flags and "label_missing" not in s.flags]
+            numbered = [s for s in siblings if "number_from_position" not in s.flags]
             if numbered:
                 last_at_level[level] = numbered[-1].number
         for ind in siblings:
