@@ -366,7 +366,10 @@ def attachment_heading(doc, tag: str | None, title: str) -> None:
 
 # --------------------------------------------------------------------------- 000: 2023 system
 
-def render_2023(out: Path) -> Path:
+def render_2023(out: Path, borderless: bool = False, per_item: bool = False) -> Path:
+    """The 2023 system as Word builds it. ``per_item``: one row per item, the 二级 cell merged over
+    its items (an unprinted label is an empty merged cell over its items); ``borderless``: no
+    ruling lines at all (the labels stay vertically centred, as in the ruled rendering)."""
     g = load_golden(ID_2023)
     lines = seed_lines(ID_2023)
     rubric = g["rubrics"][0]
@@ -377,22 +380,86 @@ def render_2023(out: Path) -> Path:
     write_body(doc, paras, page_break_before=("榆林市司法局文件",))
 
     attachment_heading(doc, "附件", rubric["title"])
-    table = new_table(doc, ["一级指标", "二级指标", "三级指标", "备注"], [22, 30, 94, 14], "single")
+    table = new_table(doc, ["一级指标", "二级指标", "三级指标", "备注"], [22, 30, 94, 14],
+                      "none" if borderless else "single")
     for first in build_tree(rubric["indicators"]):
         for k, second in enumerate(first.children):
-            items = [label(it.ind, "half", " ") for it in second.children]
-            add_row(table,
-                    [label(first.ind, "half"), label(second.ind, "half"), items, None],
-                    vmerge=["restart" if k == 0 else "continue", None, None, None],
-                    valign_center=(0, 1))
+            if not per_item:
+                items = [label(it.ind, "half", " ") for it in second.children]
+                add_row(table,
+                        [label(first.ind, "half"), label(second.ind, "half"), items, None],
+                        vmerge=["restart" if k == 0 else "continue", None, None, None],
+                        valign_center=(0, 1))
+                continue
+            for j, item in enumerate(second.children):
+                add_row(table,
+                        [label(first.ind, "half"), label(second.ind, "half"), label(item.ind, "half", " "), None],
+                        vmerge=["restart" if k == 0 and j == 0 else "continue",
+                                "restart" if j == 0 else "continue", None, None],
+                        valign_center=(0, 1))
 
     # the 榆林 notice's 印发 line, printed after the attachment in this rendering
     para(doc, "")
     para(doc, lines[69].strip(), align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(doc, lines[71].strip(), align=WD_ALIGN_PARAGRAPH.RIGHT)
-    path = out / f"{ID_2023}.docx"
+    suffix = ("_borderless" if borderless else "") + ("_rows" if per_item else "")
+    path = out / f"{ID_2023}{suffix}.docx"
     save_docx(doc, path)
     return path
+
+
+def render_2023_xlsx(out: Path) -> Path:
+    """The 2023 system as an office keeps it in Excel: title row, header, one row per item, the
+    一级/二级 cells merged over their items (an unprinted label: an empty merged range)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    g = load_golden(ID_2023)
+    rubric = g["rubrics"][0]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "考评指标"
+    ws.append([rubric["title"]])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["一级指标", "二级指标", "三级指标", "备注"])
+    row = 3
+    for first in build_tree(rubric["indicators"]):
+        first_row = row
+        for second in first.children:
+            second_row = row
+            for item in second.children:
+                ws.cell(row=row, column=3, value=label(item.ind, "half", " "))
+                row += 1
+            ws.cell(row=second_row, column=2, value=label(second.ind, "half") or None)
+            if row - 1 > second_row:
+                ws.merge_cells(start_row=second_row, start_column=2, end_row=row - 1, end_column=2)
+        ws.cell(row=first_row, column=1, value=label(first.ind, "half"))
+        ws.merge_cells(start_row=first_row, start_column=1, end_row=row - 1, end_column=1)
+    for col, width in zip("ABCD", (16, 22, 70, 8)):
+        ws.column_dimensions[col].width = width
+    for cells in ws.iter_rows(min_row=3):
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    wb.properties.creator = AUTHOR
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    buf = io.BytesIO()
+    wb.save(buf)
+    path = out / f"{ID_2023}_rows.xlsx"
+    _rezip(buf.getvalue(), path)
+    return path
+
+
+def _rezip(data: bytes, path: Path) -> None:
+    """Write a zip package with fixed timestamps and entry order (byte-identical between runs)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in sorted(src.infolist(), key=lambda i: i.filename):
+            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(zi, src.read(info.filename))
+    path.write_bytes(out.getvalue())
 
 
 # --------------------------------------------------------------------------- 001: 2019 system
@@ -821,11 +888,13 @@ def main(argv: list[str] | None = None) -> int:
         soffice()                                    # fail early, with a clear message
 
     print(f"render.py: writing to {out}")
-    docx_files = [render_2023(out), render_2019(out), render_2019(out, borderless=True), render_xiushan(out)]
+    docx_files = [render_2023(out), render_2023(out, borderless=True), render_2023(out, per_item=True),
+                  render_2019(out), render_2019(out, borderless=True), render_xiushan(out)]
     html_file = render_hanzhong(out)
+    xlsx_file = render_2023_xlsx(out)
     if not args.no_pdf:
         to_format(docx_files, out, "pdf")
-    written = docx_files + [html_file] + ([] if args.no_pdf else [p.with_suffix(".pdf") for p in docx_files])
+    written = docx_files + [html_file, xlsx_file] + ([] if args.no_pdf else [p.with_suffix(".pdf") for p in docx_files])
     for p in written:
         print(f"  {p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}  {p.stat().st_size:>9,d} bytes")
     if args.bad_inputs:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 import io
 import logging
 import statistics
@@ -190,13 +191,20 @@ def _line_text(chars: list[dict]) -> str:
     return "".join(c["text"] for c in chars)
 
 
+# a line that starts a numbered paragraph (1.  12、  （一）  (3)  一、  ①): in a column printed
+# without blank lines between cells, the only place where one cell may end and the next begin
+_NUMBERED_LINE = re.compile(r"^\s*(?:[0-9０-９]{1,3}\s*[.．、](?![0-9])|[（(]\s*[一二三四五六七八九十0-9０-９]{1,3}\s*[)）]"
+                            r"|[一二三四五六七八九十]{1,3}\s*、|[①-⑳])")
+
+
 def _blocks(column: list[dict], pitch: float) -> list[list[list[dict]]]:
-    """The text blocks of one column: runs of lines with no blank stretch between them."""
+    """The text blocks of one column: runs of lines with no blank stretch between them, a numbered
+    paragraph starting a block of its own."""
     blocks: list[list[list[dict]]] = []
     prev_top = None
     for line in _char_lines(column):
         top = line[0]["top"]
-        if prev_top is None or top - prev_top > pitch * 1.5:
+        if prev_top is None or top - prev_top > pitch * 1.5 or _NUMBERED_LINE.match(_line_text(line)):
             blocks.append([])
         blocks[-1].append(line)
         prev_top = top

@@ -92,6 +92,7 @@ class _Region:
         self.stated_total: Decimal | None = None
         self.last_arabic = 0
         self.positions: dict[int, float] = {}  # id(entry) -> position (column ordinal; -1 for headings)
+        self._filled: dict[int, set[int]] = {}  # id(grid) -> label columns printed on every row
 
     def expected(self) -> int | None:
         return self.last_arabic + 1 if self.entries else None
@@ -142,6 +143,7 @@ class _Region:
         cell_entries: dict[int, list[Entry]] = {}
         labels = grid.label_columns()
         ordinal = {k: grid.columns[k].ordinal for k in labels}
+        self._filled[id(grid)] = _filled_columns(grid, labels)
         last_label: dict[int, GCell] = {}  # label column -> last non-empty label cell
         placeholder_of: dict[int, Entry] = {}  # id(empty cell) -> its placeholder
         continued: set[int] = set()  # ids of empty cells that go on with the label above
@@ -214,9 +216,13 @@ class _Region:
                           for rr in above.rows for c in grid.starting(rr))
         if heading:
             return True  # the label above is printed on a row of its own: these rows are its items
+        if page_top:
+            return True  # a merged cell cut by a page break is drawn again, empty, on the next page
         if not grid.spans_known:
-            return True  # a text conversion writes the lower part of a merged cell empty
-        return page_top  # a merged cell cut by a page break is drawn again, empty, on the next page
+            # a text conversion writes the lower part of a merged cell empty; but in a column that
+            # prints a label on every row, an empty cell is a label the source does not print
+            return k not in self._filled.get(id(grid), set())
+        return False
 
     def _cell_entries(self, cell: GCell, block: int, ordinal: int, page_top: bool) -> list[Entry]:
         pieces = parse_cell(cell.text, self.expected())
@@ -312,6 +318,20 @@ class _Region:
         for text, source, cell, top in items:
             reader.feed(text, source, cell, top)
         reader.finish()
+
+
+def _filled_columns(grid: Grid, labels: list[int]) -> set[int]:
+    """Label columns that print a label on (nearly) every row that prints something to their right:
+    there, an empty cell is no merged label going on but a label the source does not print."""
+    out = set()
+    body = [r for r in range(grid.header_rows, grid.n_rows) if r not in grid.repeated_headers]
+    for k in labels[:-1]:
+        rows = [r for r in body if any((c := grid.at(r, j)) is not None and c.row == r and not c.empty
+                                       for j in labels if j > k)]
+        filled = sum(1 for r in rows if (c := grid.at(r, k)) is not None and c.row == r and not c.empty)
+        if len(rows) >= 3 and filled >= 0.8 * len(rows):
+            out.add(k)
+    return out
 
 
 def _points_pool(side: GCell, label_cells: list[GCell], cell_entries: dict) -> tuple[list[GCell], list[GCell]]:
