@@ -47,11 +47,10 @@ def _index(edges: list[float], v: float) -> int:
 
 
 def _mixed(a: dict | None, b: dict) -> bool:
-    """A CJK glyph beside a Latin letter or digit, where typesetters add space of their own."""
+    """A CJK glyph beside a Latin letter, digit or sign, where typesetters add space of their own."""
     if a is None:
         return False
-    return (_cjk(a) and b["text"][:1].isalnum() and b["text"][:1].isascii()) or \
-        (_cjk(b) and a["text"][:1].isalnum() and a["text"][:1].isascii())
+    return _cjk(a) != _cjk(b) and not a["text"].isspace() and not b["text"].isspace()
 
 
 def _cjk(ch: dict | None) -> bool:

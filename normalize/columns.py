@@ -78,7 +78,7 @@ def is_header_text(text: str) -> bool:
 
 def bare_number(text: str):
     """A 序号 cell: a bare number as printed (`1`, `一`, `（一）`, `1.`, `一、`), parsed; None otherwise."""
-    t = text.strip()
+    t = re.sub(r"\s+", "", text)  # a narrow 序号 column wraps 10 as 1 / 0
     if not t or len(t) > 8:
         return None
     if t.isdigit() or re.fullmatch(r"[0-9０-９]{1,3}", t):

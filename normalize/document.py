@@ -17,6 +17,7 @@ _HEADING = re.compile(r"^#+\s*")
 _TITLE_END = re.compile(r"(通知|意见|决定|办法|方案|报告|规定|函|通报|批复|公告)\s*$")
 _IMPLEMENTS = re.compile(r"(?:按照|根据|依据|贯彻|落实)[^。；]*?要求")
 _FORWARD = re.compile(r"转发")
+_REDHEAD_TAIL = 6  # characters: the wrapped end of a redhead line (办公室文件) is short
 
 
 def layout_text(layout: Layout) -> str:
@@ -30,15 +31,33 @@ def layout_text(layout: Layout) -> str:
     return "\n".join(parts)
 
 
-def _lines(layout: Layout) -> list[str]:
-    """Every printed line outside tables (a PDF paragraph may hold a signature line and a date line)."""
-    return [clean(_HEADING.sub("", line)) for b in layout.blocks if isinstance(b, Paragraph)
-            for line in b.text.split("\n") if line.strip()]
+def _lines(layout: Layout) -> tuple[list[str], list[int]]:
+    """Every printed line outside tables (a PDF paragraph may hold a signature line and a date line),
+    with the index of the paragraph each comes from."""
+    lines, where = [], []
+    for n, b in enumerate(layout.blocks):
+        if isinstance(b, Paragraph):
+            for line in b.text.split("\n"):
+                if line.strip():
+                    lines.append(clean(_HEADING.sub("", line)))
+                    where.append(n)
+    return lines, where
+
+
+def _issuer_line(lines: list[str], where: list[int], at: int) -> str:
+    """The redhead line at `at`, with the lines of its paragraph before it, and with the line before
+    it when it is only the wrapped end of the redhead (`公室文件`, `文件`: large type wraps)."""
+    start = at
+    while start > 0 and where[start - 1] == where[at]:
+        start -= 1
+    if start > 0 and lines[at].endswith("文件") and len(lines[at]) <= _REDHEAD_TAIL:
+        start -= 1
+    return clean("\n".join(lines[start:at + 1]))
 
 
 def document_info(layout: Layout) -> DocumentInfo:
     """Read the document block from the paragraphs around the body of the notice."""
-    lines = _lines(layout)
+    lines, where = _lines(layout)
     own_at = None
     docnum_lines: list[int] = []
     for i, line in enumerate(lines):
@@ -60,7 +79,7 @@ def document_info(layout: Layout) -> DocumentInfo:
             break
     issuer = None
     if own_at is not None and own_at > 0:
-        issuer = re.sub(r"\s*文件$", "", lines[own_at - 1]) or None
+        issuer = re.sub(r"\s*文件$", "", _issuer_line(lines, where, own_at - 1)) or None
     elif date_at is not None and date_at > 0:
         issuer = lines[date_at - 1]
     title = _title(lines, own_at)

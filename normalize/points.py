@@ -155,7 +155,7 @@ _COLUMN = re.compile(r"^[（(【\[]?\s*(" + _NUM + r")(?:\s*[-–—~～至到]\
 
 def column_points(text: str) -> tuple[Decimal, Decimal | None] | None:
     """The value of a cell in a points column (分值 / 分数 / 标准分 / 权重): "3", "2.5", "2分", "1-3" -> (3, 1)."""
-    m = _COLUMN.match(text.strip().translate(_FULL))
+    m = _COLUMN.match(re.sub(r"\s+", "", text).translate(_FULL))  # a narrow cell wraps 100 as 10 / 0
     if not m:
         return None
     if m.group(2):
@@ -164,7 +164,9 @@ def column_points(text: str) -> tuple[Decimal, Decimal | None] | None:
 
 
 _FULL = str.maketrans("０１２３４５６７８９．", "0123456789.")
-_AMOUNT = re.compile(r"(?:[扣减加]\s*(?:除)?|得)\s*(" + _NUM + r")(?:\s*[-–—~～至到]\s*" + _NUM + r")?\s*(?:的扣)?\s*分")
+# an amount a rule deducts, adds or (得N分，否则不得分) awards; a bare 得N分 states full marks and is none
+_AMOUNT = re.compile(r"(?:[扣减加]\s*(?:除)?\s*(" + _NUM + r")(?:\s*[-–—~～至到]\s*" + _NUM + r")?\s*(?:的扣)?\s*分"
+                     r"|得\s*(" + _NUM + r")\s*分\s*[,，;；]?\s*否则\s*(?:得?\s*0\s*分|不得分))")
 _RULE_WORDS = re.compile(r"[扣减加]\s*(?:除)?\s*" + _NUM + r"|得\s*" + _NUM + r"\s*分|不得分|得0分|扣完|否决|扣分|减分|加分")
 _LIST_MARK = re.compile(r"(?:^|[\n；;。])\s*(?:[0-9０-９]{1,2}\s*[、.．)）]|[（(]\s*[0-9０-９一二三四五六七八九十]{1,2}\s*[)）]|[①-⑳])")
 
@@ -215,8 +217,32 @@ def parse_range(text: str) -> tuple[Decimal, Decimal] | None:
 
 _DEDUCT = re.compile(r"[扣减加](?:除)?\s*(" + _NUM + r")\s*(?:的扣)?\s*分")
 _CAP = re.compile(r"(?:最多|最高|至多|累计不超过|上限)\s*[扣减加](?:除)?\s*(" + _NUM + r")\s*分")
-_AWARD = re.compile(r"得\s*(" + _NUM + r")\s*分\s*[,，;；]?\s*否则\s*得?\s*0\s*分")
-_UNIT = re.compile(r"每[^扣减加每，,。；;]{0,12}?((?:人|件|户)次|[项件次个条人份处起例户])")
+_AWARD = re.compile(r"得\s*(" + _NUM + r")\s*分\s*[,，;；]?\s*否则\s*(?:得?\s*0\s*分|不得分)")
+# the unit a per-unit rule counts: the measure word after the count that follows 每 (每少一项 → 项,
+# 每人次 → 人次, 每少4学时 → 学时, 每超出5% → %), and after 个 the unit it measures (个百分点 → 百分点)
+_MEASURE = ("人次|件次|户次|百分点|工作日|学时|小时|个月|月|天|日|年|周|项|件|次|个|条|人|份|处|起|例|户|家|名|篇|部|座|"
+            "所|台|辆|批|期|宗|卷|%|％")
+_UNIT = re.compile(r"(?:[0-9０-９]+(?:\.\d+)?|[一二两三四五六七八九十]+)?\s*(" + _MEASURE + r")")
+_UNIT_AFTER_GE = {"百分点", "工作日", "月", "小时", "学时"}
+
+
+def _unit(counted: str) -> str | None:
+    """The measure word of what 每 counts, read from the words between 每 and the amount."""
+    number = re.search(r"[0-9０-９]+(?:\.\d+)?|[一二两三四五六七八九十]+", counted)
+    where = number.end() if number else 0
+    m = re.compile(r"\s*(" + _MEASURE + r")").match(counted, where)
+    if m is None and number is None:
+        m = re.search(r"(" + _MEASURE + r")", counted)
+    if m is None:
+        return None
+    unit = m.group(1)
+    if unit == "个月":
+        return "月"
+    if unit == "个":
+        after = re.match(r"(" + "|".join(sorted(_UNIT_AFTER_GE, key=len, reverse=True)) + r")", counted[m.end():])
+        if after:
+            return after.group(1)
+    return unit
 
 
 def _strip_tail(text: str) -> str:
@@ -248,8 +274,7 @@ def parse_deduction(text: str) -> Deduction | None:
     cap = Decimal(cap_m.group(1)) if cap_m else None
     each = text.find("每")
     if 0 <= each < first.start():
-        unit_m = _UNIT.search(text, each)
-        unit = unit_m.group(1) if unit_m and unit_m.start() < first.start() else None
+        unit = _unit(text[each + 1 : first.start()])
         cond = _strip_tail(text[:each]) or None
         return Deduction(text=text, kind="per_unit", amount=Decimal(first.group(1)), unit=unit, cap=cap,
                          condition=cond)

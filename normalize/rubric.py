@@ -19,6 +19,7 @@ __all__ = ["find_rubrics", "regions", "MIN_POINTED"]
 
 MIN_POINTED = 3  # a candidate needs at least this many entries with points to be a rubric
 _HEADING_MAX = 60  # characters: a first-level heading between a rubric's tables is short
+_TITLE_MAX = 60  # characters: a rubric's name is a line, not a paragraph
 _INTRO = re.compile(r"下列|如下|情形之一|以下|[：:]$")
 _NOTE = re.compile(r"^\s*(注|说明|备注|附注)\s*[0-9０-９]*\s*[：:]")
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:印发)?\s*$")
@@ -181,6 +182,8 @@ def _title(layout: Layout, start: int) -> str | None:
             continue  # a line that only says （总分100分）
         if re.fullmatch(r"[（(【\[].*[)）】\]]", text) and len(text) <= 30:
             continue
+        if "。" in text or len(text) > _TITLE_MAX:
+            continue  # a sentence introducing the rubric (本细则满分100分，…。), not its name
         return text
     return None
 

@@ -389,9 +389,7 @@ def _target(side: GCell, label_cells: list[GCell], cell_entries: dict, role: str
     if not pool:
         return None
     cell = max(pool, key=lambda c: (c.col, c.row))
-    entries = cell_entries[id(cell)]
-    top = entries[0]
-    return [e for e in entries if e.style == top.style and e.klass == top.klass] or entries[:1]
+    return [e for e in cell_entries[id(cell)] if not e.placeholder] or None  # every indicator of that cell
 
 
 class _StreamReader:

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 GOLDEN = ROOT / "golden"
 RUBRIC_SEEDS = ["000_1c204f1614fc8d36", "001_5886f06ed561739e", "003_fbbff5f31bb9ffc0", "004_46f67c8260b90ac6"]
-FIELDS = ["level", "marker", "number", "text", "points", "owner", "refs", "flags", "deduction"]
+FIELDS = ["level", "marker", "number", "text", "points", "owner", "refs", "flags", "deduction", "kind", "criteria",
+          "notes"]
 REGEN_FLAG = "ZHIBIAO_REGEN_GOLDEN"
 
 
