@@ -444,6 +444,13 @@ def _paragraphs(page, chars: _Chars, number: int, grids: list[_Grid], name: str)
             height = prev["bottom"] - prev["top"]
             new = (ln["top"] - prev["bottom"] > height * 0.8 or ln["x0"] > left + height * 1.5
                    or prev["x1"] < right - height * 2)
+            middle = (left + right) / 2
+            centred = (abs((ln["x0"] + ln["x1"]) / 2 - middle) < height and ln["x0"] > left + height * 2
+                       and ln["x1"] < right - height * 2
+                       and abs((prev["x0"] + prev["x1"]) / 2 - middle) < height
+                       and abs((ln["bottom"] - ln["top"]) - height) < 1)
+            if new and centred and ln["top"] - prev["bottom"] <= height * 0.8:
+                new = False  # a centred heading in large type wraps onto a second, shorter centred line
             if new:
                 flush()
         current.append(ln)

@@ -124,8 +124,10 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
                     last = i
                     i += 1
                     continue
-                # a line without a pipe belongs to the table only if the next line carries one
-                if cur.strip() and i + 1 < n and _is_pipe_line(lines[i + 1]):
+                # a line without a pipe belongs to the table only if the next line carries one — in a
+                # table copied one cell a line (a cell's text broken over lines), or when it carries a
+                # pipe itself (a row broken over lines); else it is a paragraph between two tables
+                if cur.strip() and i + 1 < n and _is_pipe_line(lines[i + 1]) and (cell_lines or "|" in cur):
                     if not pending:
                         pending_start = i
                     pending.append(cur)

@@ -25,9 +25,11 @@ _NOTE = re.compile(r"备注|说明|解释|方式|方法|依据|佐证|材料|途
 _LABEL_WORDS = re.compile(r"内容|项目|要点|指标|任务|事项|要求|类别|名称|环节|工作")
 # words that keep a header an indicator column against a rule or note word (考核内容及评分标准, 考核内容及说明)
 _CONTENT_WORDS = re.compile(r"内容|项目|任务|事项|工作要求")
-_HEADER_WORDS = re.compile(
-    r"指标|项目|内容|要点|要求|任务|事项|类别|名称|标准|细则|方法|方式|分值|分数|得分|序号|编号|备注|说明|解释|"
-    r"依据|责任|分工|牵头|单位|部门|权重|考核|评价|评查|评议|评分|计分|扣分|环节|材料|佐证|领域|层级|级|序"
+# a column name ends with one of these words (一级指标, 考核内容, 评分标准, 分值, 责任单位, 序号 …)
+_HEADER_END = re.compile(
+    r"(?:指标|项目|内容|要点|要求|任务|事项|类别|名称|标准|细则|方法|办法|方式|分值|分数|得分|序号|编号|备注|说明|"
+    r"解释|依据|责任|分工|单位|部门|科室|权重|评分|计分|扣分|环节|材料|佐证|领域|层级|序|号|分|值|级|"
+    r"构成|（分）|\(分\))$"
 )
 
 
@@ -73,7 +75,9 @@ def is_header_text(text: str) -> bool:
     marker = parse_marker(t, 0)
     if marker is not None and marker.end < len(t) and marker.style != "article":
         return False
-    return bool(_HEADER_WORDS.search(t))
+    if any(ch in t for ch in "。；;，,：:") or re.search(r"[0-9０-９]", t.replace("（分）", "")):
+        return False  # a sentence, or a number: text of the body, not a column name
+    return bool(_HEADER_END.search(t))
 
 
 def bare_number(text: str):

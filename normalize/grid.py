@@ -11,10 +11,11 @@ read as a stream.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
-from zhibiao.model import Source, Table
+from zhibiao.model import Paragraph, Source, Table
 
 from .cleanup import clean, squash, strip_markup
 from .columns import Column, bare_number, content_role, header_role, is_header_text
@@ -22,7 +23,7 @@ from .entries import parse_cell
 from .numbering import parse_marker
 from .points import column_points, find_points, is_rule
 
-__all__ = ["GCell", "Grid", "build_grid", "TOTAL_LABEL"]
+__all__ = ["GCell", "Grid", "build_grid", "split_at_headers", "TOTAL_LABEL"]
 
 TOTAL_LABEL = ("合计", "总计", "总分", "合计分", "总分值", "满分", "小计")
 
@@ -164,8 +165,14 @@ def _profiles(rows: dict[int, list[GCell]], body: list[int], n_cols: int, widths
     return out
 
 
+_LENGTH_WEIGHT = 0.3  # how much a cell's length unlike its column's usual length counts against it
+
+
 def _fit(role: str, kind: str, text: str, profile: _Profile | None) -> float:
     cost = _FIT[role][kind]
+    if role in ("label", "criteria", "note", "owner") and profile is not None and profile.length \
+            and kind in ("marked", "text", "rule"):
+        cost += _LENGTH_WEIGHT * abs(math.log((len(clean(text)) + 2) / (profile.length + 2)))
     if role == "label" and profile is not None and profile.length and kind in ("marked", "text"):
         if kind == "marked" and profile.marked < 0.3:
             cost += 0.5  # a numbered item in a column of unnumbered names
@@ -178,46 +185,63 @@ def _fit(role: str, kind: str, text: str, profile: _Profile | None) -> float:
     return cost
 
 
+_AFTER_PLACED = 0.4  # a column missing right of a printed cell is rarely under a merged cell from above
+_COLSPAN_SKIP = 0.3  # a column covered by the cell on its left (a colspan): less likely than a rowspan from above where the column printed something there, more likely than one from nowhere
+
+
 def _align(row: list[GCell], roles: list[str], open_above: list[bool],
            profiles: list[_Profile] | None = None) -> list[int] | None:
     """Columns for the cells of a row that lacks the cells merged cells covered (order kept).
 
-    A cell can be missing only under a merged cell, that is where the column printed something
-    above; where it did not, the row's cell spans to the right instead (a label across two columns).
+    A column the row does not print is either covered by a merged cell from above — possible only
+    where the column printed something above — or by the row's own cell on its left spanning
+    across it (a label or an empty cell printed once over several columns).
     """
     k, n = len(row), len(roles)
     if k > n:
         return None
     kinds = [_kind(c.text) for c in row]
     inf = float("inf")
-    # best[i][j]: cost of placing the first i cells within the first j columns
-    best = [[inf] * (n + 1) for _ in range(k + 1)]
-    back: dict[tuple[int, int], tuple[int, int, bool]] = {}
-    best[0][0] = 0.0
-    def skip_cost(j: int) -> float:  # j: 0-based column
+
+    def rowspan_skip(j: int) -> float:  # j: 0-based column
         if open_above[j]:
             return _SKIP[roles[j]] + 0.01 * j
         return _SKIP[roles[j]] + 0.7 - 0.01 * j
 
+    # best[s][i][j]: cost with the first i cells in the first j columns; s=1 when column j-1 was
+    # placed or covered by the cell placed before it (a colspan may go on), s=0 otherwise
+    best = [[[inf] * (n + 1) for _ in range(k + 1)] for _ in range(2)]
+    back: dict[tuple[int, int, int], tuple[int, int, int, bool]] = {}
+    best[0][0][0] = 0.0
     for j in range(1, n + 1):
-        best[0][j] = best[0][j - 1] + skip_cost(j - 1)
-        back[(0, j)] = (0, j - 1, False)
-    for i in range(1, k + 1):
-        for j in range(i, n + 1):
-            place = best[i - 1][j - 1] + _fit(roles[j - 1], kinds[i - 1], row[i - 1].text,
-                                                profiles[j - 1] if profiles else None)
-            skip = best[i][j - 1] + skip_cost(j - 1) if j > i else inf
-            if place <= skip:
-                best[i][j], back[(i, j)] = place, (i - 1, j - 1, True)
-            else:
-                best[i][j], back[(i, j)] = skip, (i, j - 1, False)
+        for i in range(0, min(k, j) + 1):
+            for s_prev in (0, 1):
+                base = best[s_prev][i][j - 1]
+                if base < inf:  # column j-1 not printed by this row
+                    # merged cells from above are the row's first columns (the labels it is under);
+                    # one right of a cell the row prints is less likely than a colspan
+                    cost = base + rowspan_skip(j - 1) + (_AFTER_PLACED if s_prev == 1 else 0.0)
+                    if cost < best[0][i][j]:
+                        best[0][i][j], back[(0, i, j)] = cost, (s_prev, i, j - 1, False)
+                    if s_prev == 1 and base + _COLSPAN_SKIP < best[1][i][j]:
+                        best[1][i][j], back[(1, i, j)] = base + _COLSPAN_SKIP, (1, i, j - 1, False)
+                if i >= 1:
+                    base = best[s_prev][i - 1][j - 1]
+                    if base < inf:
+                        cost = base + _fit(roles[j - 1], kinds[i - 1], row[i - 1].text,
+                                           profiles[j - 1] if profiles else None)
+                        if cost < best[1][i][j]:
+                            best[1][i][j], back[(1, i, j)] = cost, (s_prev, i - 1, j - 1, True)
+    s = 0 if best[0][k][n] <= best[1][k][n] else 1
+    if best[s][k][n] == inf:
+        return None
     cols = []
     i, j = k, n
-    while i > 0:
-        pi, pj, placed = back[(i, j)]
+    while j > 0:
+        ps, pi, pj, placed = back[(s, i, j)]
         if placed:
             cols.append(j - 1)
-        i, j = pi, pj
+        s, i, j = ps, pi, pj
     return list(reversed(cols))
 
 
@@ -344,8 +368,90 @@ def build_grid(table: Table, block: int) -> Grid | None:
     else:
         _regroup_rows(grid)
     grid.index()
+    _bands_in_side_columns(grid)
     # the columns as the body now shows them (a points column is only known once rows are aligned)
     return grid
+
+
+def split_at_headers(blocks: list) -> list:
+    """Tables printed one after another in one sheet or one text block, each under its own header row,
+    become separate tables; the single-cell rows right above a new header (the part's heading 二、…（20分）,
+    an intro line) become the paragraphs between them, as a Word document prints them. A header cell that
+    a web copy glued to the heading above it (`二、…（20分）\n评查项目`) is parted the same way."""
+    out: list = []
+    for block in blocks:
+        if not isinstance(block, Table):
+            out.append(block)
+            continue
+        rows = _rows(_positions(block))
+        order = sorted(rows)
+        header: list[str] | None = None
+        parts: list = []  # ("table", first row, end row) and Paragraphs, in order
+        begin = order[0]
+        lone_from: int | None = None
+        glued: dict[int, str] = {}  # header row -> its first cell's text without the glued heading
+        for r in order:
+            lead, texts = _glued_heading(rows[r])
+            if _header_like_texts(texts):
+                if (header is not None and texts != header) or lead is not None:
+                    cut = lone_from if lone_from is not None and header is not None else r
+                    if cut > begin:
+                        parts.append(("table", begin, cut))
+                    parts.extend(Paragraph(text=c.text, source=c.source)
+                                 for k in order if cut <= k < r for c in rows[k] if not c.empty)
+                    if lead is not None:
+                        parts.append(Paragraph(text=lead[0], source=lead[1]))
+                        glued[r] = lead[2]
+                    begin = r
+                header = texts
+                lone_from = None
+            elif _lone(rows[r]):
+                lone_from = r if lone_from is None else lone_from
+            else:
+                lone_from = None
+        if not parts:
+            out.append(block)
+            continue
+        parts.append(("table", begin, order[-1] + 1))
+        for part in parts:
+            if isinstance(part, Paragraph):
+                out.append(part)
+                continue
+            _, first, end = part
+            cells = []
+            for c in block.cells:
+                if first <= c.row < end:
+                    text = c.text
+                    if c.row in glued and c is min((x for x in block.cells if x.row == c.row and x.text.strip()),
+                                                   key=lambda x: x.col):
+                        text = glued[c.row]
+                    cells.append(c.model_copy(update={"row": c.row - first, "text": text,
+                                                      "row_span": min(c.row_span, end - c.row)}))
+            if cells:
+                out.append(block.model_copy(update={"cells": cells}))
+    return out
+
+
+def _lone(row: list[GCell]) -> bool:
+    return sum(1 for c in row if not c.empty) == 1
+
+
+def _header_like_texts(texts: list[str]) -> bool:
+    filled = [t for t in texts if t]
+    return len(filled) >= 2 and sum(1 for t in filled if is_header_text(t)) >= max(2, 0.6 * len(filled))
+
+
+def _glued_heading(row: list[GCell]) -> tuple[tuple[str, Source, str] | None, list[str]]:
+    """The row's cell texts, with a heading line glued above the first header cell taken off it:
+    ((heading, source, the cell's own text), texts) or (None, texts)."""
+    texts = [squash(c.text) for c in row]
+    first = next((c for c in row if not c.empty), None)
+    if first is not None:
+        lines = [ln for ln in first.text.split("\n") if ln.strip()]
+        if len(lines) >= 2 and is_header_text(lines[-1]) and not is_header_text(lines[0]):
+            texts[row.index(first)] = squash(lines[-1])
+            return ("\n".join(lines[:-1]), first.source, lines[-1]), texts
+    return None, texts
 
 
 def _fill_gaps(grid: Grid) -> None:
@@ -359,6 +465,34 @@ def _fill_gaps(grid: Grid) -> None:
             if (r, k) not in taken:
                 extra.append(GCell("", r, k, 1, 1, src, page))
     grid.cells.extend(extra)
+
+
+def _bands_in_side_columns(grid: Grid) -> None:
+    """A row that prints one label across the table (一、组织保障（20分）) where a text conversion put it
+    in the first column — a 序号 or other side column — is a band: it stands at the first label column."""
+    labels = grid.label_columns()
+    if not labels:
+        return
+    first = labels[0]
+    for r in range(grid.header_rows, grid.n_rows):
+        row = [c for c in grid.starting(r) if not c.empty]
+        if len(row) != 1 or grid.role(row[0].col) == "label":
+            continue
+        c = row[0]
+        text = clean(c.text)
+        kind = _kind(text)
+        if kind in ("number", "points", "empty"):
+            continue
+        if kind == "rule" and not _BAND.match(text):
+            continue
+        start = c.col
+        c.col, c.col_span = first, max(1, grid.n_cols - first)
+        for other in grid.starting(r):
+            if other is not c and other.empty and other.col >= first:
+                grid.cells.remove(other)
+        if start < first:
+            grid.cells.append(GCell("", r, start, 1, first - start, c.source, c.page))
+    grid.index()
 
 
 def _mark_repeated_headers(grid: Grid) -> None:
@@ -427,12 +561,15 @@ def _join_broken_rows(grid: Grid, table: Table) -> None:
     Evidence, per row at the top of a page (or any row of a table whose row breaks are not printed):
     the 序号 and points cells are empty while the row above had them, or every filled cell goes on
     from an open text above it (an unclosed bracket, an entry still waiting for its points), or the
-    row prints only side text (评分标准, 备注) under a row that has them.
+    row prints only side text (评分标准, 备注) under a row that has them, or a side column whose cells
+    end their sentences stops mid-sentence above it.
     """
     numbers = [k for k in range(grid.n_cols) if grid.role(k) == "number"]
     points = [k for k in range(grid.n_cols) if grid.role(k) == "points"]
     labels = grid.label_columns()
     pointed = _pointed_columns(grid)
+    filled = _always_filled(grid)
+    closed = _closed_columns(grid)
     r = grid.header_rows
     prev = None
     while r < grid.n_rows:
@@ -444,9 +581,14 @@ def _join_broken_rows(grid: Grid, table: Table) -> None:
             r += 1
             continue
         top = _page(grid, r) is not None and _page(grid, prev) is not None and _page(grid, r) != _page(grid, prev)
-        if (top or not table.rows_known) and _continues(grid, prev, r, numbers, points, pointed):
+        if (top or not table.rows_known) and _continues(grid, prev, r, numbers, points, pointed, filled, closed):
+            for h in range(r - 1, prev, -1):  # the header printed again between the two parts goes first
+                if h in grid.repeated_headers:
+                    _drop_row(grid, h)
+                    r -= 1
             _merge_rows(grid, prev, r)
             grid.index()
+            continue  # the rows below moved up: row r is the next one now
         else:
             if top:
                 _join_cut_labels(grid, prev, r, pointed)
@@ -471,9 +613,24 @@ def _join_cut_labels(grid: Grid, above: int, r: int, pointed: set[int]) -> None:
     grid.index()
 
 
-def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int]) -> bool:
+def _always_filled(grid: Grid) -> set[int]:
+    """Side columns (序号, points, 评分标准 …) that print something on (nearly) every row of the body."""
+    body = [r for r in range(grid.header_rows, grid.n_rows) if r not in grid.repeated_headers
+            and any(not c.empty for c in grid.starting(r))]
+    out = set()
+    for k in range(grid.n_cols):
+        if grid.role(k) in ("label", "score") or not body:
+            continue
+        filled = sum(1 for r in body if (c := grid.at(r, k)) is not None and not c.empty)
+        if filled >= 0.8 * len(body):
+            out.add(k)
+    return out
+
+
+def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int],
+               filled: set[int] = frozenset(), closed: set[int] = frozenset()) -> bool:
     row = [c for c in grid.starting(r) if not c.empty]
-    if any(c.col in numbers for c in row):
+    if any(c.col in numbers and bare_number(c.text) is not None for c in row):
         return False
     upper = {k: grid.at(above, k) for k in range(grid.n_cols)}
     for c in row:
@@ -484,12 +641,39 @@ def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int
         return False
     side_only = all(grid.role(c.col) not in ("label",) for c in row)
     if side_only:
-        return True
+        # side text under a row that has it goes on, unless it is a band across the table (二、…)
+        return not any(_starts_entry(c.text) or _BAND.match(clean(c.text)) for c in row)
     had_points = any(upper[k] is not None and not upper[k].empty and upper[k].row == above for k in points)
     had_number = any(upper[k] is not None and not upper[k].empty and upper[k].row == above for k in numbers)
     if had_points or had_number:
         return True  # the row above printed its 序号/points; this part prints none: the same row goes on
+    here = {c.col for c in row}
+    if any(k not in here and upper[k] is not None and not upper[k].empty and upper[k].row == above for k in filled):
+        return True  # a column printed on every row (评分标准) is empty on this part only: the row goes on
+    if any(c.col in closed and not _closed(upper[c.col].text) for c in row):
+        return True  # side text whose cells end their sentences stops mid-sentence above this part
     return any(_open_text(upper[c.col].text, c.col in pointed) for c in row)
+
+
+_CLOSERS = set("。；;！!）)】分")
+
+
+def _closed(text: str) -> bool:
+    t = clean(strip_markup(text)).rstrip()
+    return not t or t[-1] in _CLOSERS
+
+
+def _closed_columns(grid: Grid) -> set[int]:
+    """Side columns (评分标准, 备注) whose cells end a sentence (。；, a points bracket) nearly always."""
+    out = set()
+    for k in range(grid.n_cols):
+        if grid.role(k) in ("label", "number", "points", "score"):
+            continue
+        texts = [c.text for c in grid.cells if c.col == k and c.row >= grid.header_rows
+                 and c.row not in grid.repeated_headers and not c.empty]
+        if len(texts) >= 4 and sum(1 for t in texts if _closed(t)) >= 0.9 * len(texts):
+            out.add(k)
+    return out
 
 
 def _starts_entry(text: str) -> bool:
@@ -587,11 +771,13 @@ def _regroup_rows(grid: Grid) -> None:
 
 
 def _merge_rows(grid: Grid, above: int, r: int) -> None:
+    """Join row r, the part of a row cut by a page break, to the row above: each cell's text to the
+    cell above it, whose rows then reach as far as the cut part's did (a merged cell drawn again)."""
     for c in list(grid.starting(r)):
         up = grid.at(above, c.col)
+        if up is not None and up is not c and up.col == c.col:
+            up.row_span = max(up.row_span, c.row + c.row_span - up.row)
         if c.empty:
-            if up is not None and up.row_span == 1 and up.row == above and c.col_span == 1:
-                up.row_span += 0  # the upper cell keeps its rows; this empty part is dropped
             grid.cells.remove(c)
             continue
         if up is None:
@@ -599,7 +785,20 @@ def _merge_rows(grid: Grid, above: int, r: int) -> None:
         up.text = up.text + "\n" + c.text
         up.source = up.source.span(c.source)
         grid.cells.remove(c)
-    # cells covering both rows stay; the merged row's cells are gone, so shift later rows up
+    _shift_up(grid, r)
+
+
+def _drop_row(grid: Grid, r: int) -> None:
+    """Take row r (a header printed again) out of the grid."""
+    for c in list(grid.starting(r)):
+        grid.cells.remove(c)
+    grid.repeated_headers.discard(r)
+    _shift_up(grid, r)
+    grid.index()
+
+
+def _shift_up(grid: Grid, r: int) -> None:
+    """Row r is gone: cells below move up one row, cells over it lose it from their span."""
     for c in grid.cells:
         if c.row > r:
             c.row -= 1

@@ -103,7 +103,7 @@ _RANGE_LOW = re.compile(r"\s*(" + _NUM + r")\s*[-–—~～至到]\s*")
 
 # points written as words at the end of an entry: "，1分。" "的得1分。" "计2分" "满分3分" "（1-3分）" glued "工作12分"
 _WORDS = re.compile(
-    r"(?P<sep>[，,；;、：:\s]*)(?P<verb>得|计|记|满分|共计|共|分值|赋分|为)?\s*"
+    r"(?P<sep>[，,；;、：:\s]*)(?P<verb>得|计|记|满\s*分|共\s*计|共|分\s*值|赋\s*分|为)?\s*"
     r"(?P<lo>" + _NUM + r")(?:\s*[-–—~～至到]\s*(?P<hi>" + _NUM + r"))?\s*分(?![值数钟])"
 )
 # what may stand right before the number (or its verb) of points written as words: not a deduction
@@ -167,7 +167,8 @@ _FULL = str.maketrans("０１２３４５６７８９．", "0123456789.")
 # an amount a rule deducts, adds or (得N分，否则不得分) awards; a bare 得N分 states full marks and is none
 _AMOUNT = re.compile(r"(?:[扣减加]\s*(?:除)?\s*(" + _NUM + r")(?:\s*[-–—~～至到]\s*" + _NUM + r")?\s*(?:的扣)?\s*分"
                      r"|得\s*(" + _NUM + r")\s*分\s*[,，;；]?\s*否则\s*(?:得?\s*0\s*分|不得分))")
-_RULE_WORDS = re.compile(r"[扣减加]\s*(?:除)?\s*" + _NUM + r"|得\s*" + _NUM + r"\s*分|不得分|得0分|扣完|否决|扣分|减分|加分")
+_RULE_WORDS = re.compile(r"[扣减加]\s*(?:除)?\s*" + _NUM + r"|得\s*" + _NUM + r"\s*分|不得分|得0分|扣完|否决|扣分|减分|加分|"
+                         r"得分\s*[=＝]|按比例得分|计分")
 _LIST_MARK = re.compile(r"(?:^|[\n；;。])\s*(?:[0-9０-９]{1,2}\s*[、.．)）]|[（(]\s*[0-9０-９一二三四五六七八九十]{1,2}\s*[)）]|[①-⑳])")
 
 

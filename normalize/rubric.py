@@ -9,6 +9,7 @@ from zhibiao.model import Finding, Layout, Paragraph, Rubric, Table
 
 from .cleanup import ATTACHMENT_HEADING, clean
 from .entries import parse_cell
+from .grid import split_at_headers
 from .numbering import parse_marker
 from .points import find_points, is_rule
 from .stream import DEDUCTION_HEADER, NON_LEVEL_HEADERS, OWNER_HEADER, Stream, read_region, unplaced
@@ -209,6 +210,7 @@ def _stated_total(stream: Stream, title: str | None) -> Decimal | None:
 def find_rubrics(layout: Layout, expect_total: Decimal | None = None) -> list[Rubric]:
     """Every rubric in the layout, its tree recovered and checked (against expect_total if given)."""
     rubrics = []
+    layout = layout.model_copy(update={"blocks": split_at_headers(layout.blocks)})
     for start, stop in regions(layout):
         stream = read_region(layout.blocks, start, stop, layout.file)
         if stream.pointed < MIN_POINTED:

@@ -84,6 +84,11 @@ VARIANTS = dict(BASE_VARIANTS)
 for _k in TXT_KINDS:
     VARIANTS[_k + "-gb18030"] = BASE_VARIANTS[_k][: -len(".txt")] + "-gb18030.txt"
 
+# --every-variant: what a source with tables, and one printed as paragraphs, is rendered in
+EVERY_TABLE = ("docx", "pdf", "pdf-borderless", "html", "xlsx", "csv", "txt-tab", "txt-pipe", "txt-cells",
+               "txt-tab-gb18030")
+EVERY_PARAGRAPHS = ("txt-paragraphs", "docx", "pdf", "html", "txt-paragraphs-gb18030")
+
 # points brackets: （0.5分） (2分) （国办发〔2023〕27号，1分） (0.3)
 RE_BRACKET = re.compile(r"[（(][^（()）]{0,40}?(?:\d+(?:\.\d+)?\s*分|\d+\.\d+)[）)]")
 RE_NUMBER = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")
@@ -307,20 +312,20 @@ def rubric_span(src: Source) -> tuple[int, int]:
     return start, end
 
 
-SHEET_STYLES = ("table_title", "heading", "note")     # the paragraphs an xlsx rendering keeps
-CSV_STYLES = ("table_title", "heading")               # printed between tables in a csv
+SHEET_SKIP = ("signature", "date", "cc", "attachment", "redhead", "docnum", "title")  # never in a sheet
 
 
 def sheet_blocks(src: Source, variant: str) -> list:
-    """The blocks an xlsx / csv rendering holds, in order."""
-    if variant == "xlsx":
-        start, end = rubric_span(src)
-        keep = SHEET_STYLES
-    else:
+    """The blocks an xlsx / csv rendering holds, in order: the rubric's title (xlsx only), every
+    paragraph of the rubric between it and its last table (part headings, intro lines), its tables,
+    and (xlsx only) the 注 lines under them."""
+    start, end = rubric_span(src)
+    if variant == "csv":
         idx = [i for i, b in enumerate(src.blocks) if b[0] == "table"]
-        start, end = idx[0], idx[-1]
-        keep = CSV_STYLES
-    out = [b for b in src.blocks[start: end + 1] if b[0] == "table" or b[2] in keep]
+        end = idx[-1]
+        if src.blocks[start][0] == "p" and src.blocks[start][2] == "table_title":
+            start += 1
+    out = [b for b in src.blocks[start: end + 1] if b[0] == "table" or b[2] not in SHEET_SKIP]
     if variant == "xlsx" and out[0][0] == "table":      # no table title: the notice's title
         out.insert(0, ("p", src.title(), "table_title"))
     return out
@@ -1412,6 +1417,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("ids", nargs="*", help="source ids (default: all)")
     ap.add_argument("--check", action="store_true", help="verify the renderings instead of writing them")
     ap.add_argument("--root", type=Path, default=HERE, help="the families folder (default: this one)")
+    ap.add_argument("--every-variant", action="store_true",
+                    help="besides the renderings a source lists, write every variant its content allows "
+                         "(all table variants for a source with tables; the text, Word, PDF and web variants "
+                         "for one printed as paragraphs)")
     args = ap.parse_args(argv)
     root: Path = args.root.resolve()
     paths = sorted(root.glob("*/source.json"))
@@ -1429,6 +1438,10 @@ def main(argv: list[str] | None = None) -> int:
             problems.append(str(exc))
     for msg in problems:
         print(f"MALFORMED SOURCE: {msg}", file=sys.stderr)
+    if args.every_variant:
+        for src in all_sources:
+            extra = EVERY_TABLE if src.tables else EVERY_PARAGRAPHS
+            src.renderings = list(dict.fromkeys(list(src.renderings) + list(extra)))
     selected = [s for s in all_sources if not args.ids or s.id in args.ids]
     if args.check:
         ok = all([check_one(s, root / s.id) for s in selected])
