@@ -385,6 +385,9 @@ def split_at_headers(blocks: list) -> list:
             continue
         rows = _rows(_positions(block))
         order = sorted(rows)
+        if not order:
+            out.append(block)
+            continue
         header: list[str] | None = None
         parts: list = []  # ("table", first row, end row) and Paragraphs, in order
         begin = order[0]

@@ -18,7 +18,8 @@ from .validate import check_rubric
 
 __all__ = ["find_rubrics", "regions", "MIN_POINTED"]
 
-MIN_POINTED = 3  # a candidate needs at least this many entries with points to be a rubric
+MIN_POINTED = 3  # a candidate needs at least this many entries with points to be a rubric,
+# or two and a printed total (合计) they are checked against
 _HEADING_MAX = 60  # characters: a first-level heading between a rubric's tables is short
 _TITLE_MAX = 60  # characters: a rubric's name is a line, not a paragraph
 _INTRO = re.compile(r"下列|如下|情形之一|以下|[：:]$")
@@ -213,7 +214,7 @@ def find_rubrics(layout: Layout, expect_total: Decimal | None = None) -> list[Ru
     layout = layout.model_copy(update={"blocks": split_at_headers(layout.blocks)})
     for start, stop in regions(layout):
         stream = read_region(layout.blocks, start, stop, layout.file)
-        if stream.pointed < MIN_POINTED:
+        if stream.pointed < MIN_POINTED and not (stream.pointed >= 2 and stream.stated_total is not None):
             continue
         entries, dup_findings = dedupe(stream.entries)
         depth = assign_ranks(entries, stream.positions)

@@ -92,6 +92,41 @@ def test_ingest_folder_reports_every_file(tmp_path, capsys):
     assert "no rubric" in table and "failed" in table and " ok" in table
 
 
+def test_ingest_folder_recurses_and_mirrors_paths(tmp_path, capsys):
+    """Notices in subfolders are read; catalogues land at the same relative paths, the rows placed in the table."""
+    folder = tmp_path / "in"
+    (folder / "2019").mkdir(parents=True)
+    (folder / "2023" / ".hidden").mkdir(parents=True)
+    shutil.copy(SEED_2019, folder / "2019" / SEED_2019.name)
+    shutil.copy(CORPUS / "renderings" / "000_1c204f1614fc8d36_rows.xlsx", folder / "2023" / "a.xlsx")
+    shutil.copy(SEED_2019, folder / "2023" / ".hidden" / "skip.txt")
+    code, stdout, _ = run(["ingest", folder, "-o", tmp_path / "out"], capsys)
+    assert code == 0
+    written = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.json"))
+    assert written == ["2019/001_5886f06ed561739e.json", "2023/a_xlsx.json"]
+    table = stdout[stdout.index("file "):]
+    assert "rows placed" in table and "2023/a.xlsx" in table
+    assert "2 file(s): 2 read, 0 failed" in stdout
+
+
+CSV_LOST_ROW = "序号,考核内容,分值,评分标准\n1,制度建设,10,未建立的扣10分\n2,队伍建设,10,未配备的扣10分\n3,,,\n合计,,20,\n"
+
+
+def test_a_numbered_row_not_placed_fails_the_ingest(tmp_path, capsys):
+    """A row that prints a 序号 but lands in no indicator is counted and named, and the exit code is 1."""
+    src = tmp_path / "lost.csv"
+    src.write_text(CSV_LOST_ROW, encoding="utf-8")
+    code, stdout, _ = run(["ingest", src, "-o", tmp_path / "c.json"], capsys)
+    assert code == 1
+    assert "rows placed 4/5" in stdout and "'3' (lost.csv [row 4 col 1])" in stdout
+    data = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    assert [f["code"] for f in data["rubrics"][0]["findings"]] == ["unplaced_item"]
+    src.write_text(CSV_LOST_ROW.replace("3,,,\n", ""), encoding="utf-8")
+    code, stdout, _ = run(["ingest", src, "-o", tmp_path / "c.json"], capsys)
+    assert code == 0, "two items and a printed 合计 they reach are a rubric"
+    assert "rows placed 4/4" in stdout and "total 20 = 10 + 10 (stated 20)" in stdout
+
+
 def test_check_json_catches_edited_points(tmp_path, capsys):
     out = tmp_path / "c.json"
     run(["ingest", SEED_2019, "-o", out], capsys)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from zhibiao.errors import ZhibiaoError
@@ -17,6 +17,7 @@ FRAGMENTS = ["一、", "二、", "（一）", "(二)", "1.", "2、", "(1)", "（
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
           database=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=80))
+@example(parts=["||"])  # a pipe table of one empty row: split_at_headers once indexed its first row
 def test_any_fragments_give_a_catalogue_or_a_clear_error(tmp_path_factory, parts):
     path = tmp_path_factory.mktemp("fuzz") / "notice.txt"
     path.write_text("".join(parts), encoding="utf-8")

@@ -103,6 +103,9 @@ def summary(cat: Catalogue, name: str) -> str:
                      + (f" (stated {dec_str(rubric.stated_total)})" if rubric.stated_total is not None else ""))
         sums = [f for f in errors if f.code in ("sum_mismatch", "total_mismatch")]
         lines.append("    sum check: " + ("every level reconciles" if not sums else f"{len(sums)} mismatch(es)"))
+        if rubric.rows_total is not None:
+            lines.append(f"    rows placed {rubric.rows_placed}/{rubric.rows_total}"
+                         + ("" if rubric.rows_placed == rubric.rows_total else " (the findings name what was not placed)"))
         lines.append(f"    findings: {_severity_counts(rubric.findings)}")
         for f in rubric.findings:
             if f.severity != "info":
@@ -161,11 +164,12 @@ def _limit() -> int | None:
     return ((ctx.find_root().obj or {}).get("max_bytes")) if ctx else None
 
 
-def _ingest_one(src: Path, out: Path | None, echo, expected=None, limit: int | None = None) -> Catalogue:
+def _ingest_one(src: Path, out: Path | None, echo, expected=None, limit: int | None = None,
+                name: str | None = None) -> Catalogue:
     cat = run_ingest(src, expect_total=expected, limit=limit)
     if out is not None:
         _write_atomic(out, (cat.model_dump_json(indent=1) + "\n").encode("utf-8"))
-    echo(summary(cat, src.name))
+    echo(summary(cat, name or src.name))
     if out is not None:
         echo(f"  wrote {out}")
     return cat
@@ -184,8 +188,9 @@ def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: in
 
     Prints a tree summary with counts per level and the sum check. The catalogue is written even
     when its sums do not reconcile; the findings say where, and the exit code is 1. For a folder,
-    every .txt/.pdf/.docx/.html notice is read, failures are reported without stopping the batch,
-    a summary table ends the run, and the exit code is non-zero if any file failed.
+    every notice under it (subfolders too; .txt .pdf .docx .html .xlsx .csv) is read, catalogues go
+    to the same relative paths under the output folder, failures are reported without stopping the
+    batch, a summary table ends the run, and the exit code is the worst of the files'.
     """
     expected = _decimal_option(expect_total, "--expect-total")
     if source.is_dir():
@@ -201,20 +206,37 @@ def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: in
         sys.exit(EXIT_FINDINGS)
 
 
-def _batch_one(path: Path, out: Path | None, expected, limit: int | None) -> tuple[str, str, tuple, int]:
+def _batch_one(path: Path, name: str, out: Path | None, expected, limit: int | None) -> tuple[str, str, tuple, int]:
     """Ingest one file of a batch; return (report, error message, status row, exit code). Runs in a worker."""
     lines: list[str] = []
     try:
-        cat = _ingest_one(path, out, lines.append, expected, limit)
+        cat = _ingest_one(path, out, lines.append, expected, limit, name)
     except NoRubric:
-        return (f"{path.name}: no rubric (narrative notice); nothing written", "",
-                (path.name, 0, 0, 0, "no rubric"), EXIT_OK)
+        return (f"{name}: no rubric (narrative notice); nothing written", "",
+                (name, 0, 0, "-", 0, "no rubric"), EXIT_OK)
     except ZhibiaoError as exc:
-        return "", f"zhibiao: error: {exc.message()}", (path.name, 0, 0, 0, "failed"), exc.exit_code
+        return "", f"zhibiao: error: {exc.message()}", (name, 0, 0, "-", 0, "failed"), exc.exit_code
     n = sum(1 for r in cat.rubrics for _ in r.walk())
+    tables = [r for r in cat.rubrics if r.rows_total is not None]
+    rows = (f"{sum(r.rows_placed for r in tables)}/{sum(r.rows_total for r in tables)}" if tables else "-")
     status = "errors" if _has_errors(cat) else "ok"
-    row = (path.name, len(cat.rubrics), n, len(cat.all_findings()), status)
+    row = (name, len(cat.rubrics), n, rows, len(cat.all_findings()), status)
     return "\n".join(lines), "", row, EXIT_FINDINGS if status == "errors" else EXIT_OK
+
+
+def notice_files(folder: Path) -> list[Path]:
+    """Every notice file under folder, its subfolders included (hidden ones skipped), in path order."""
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and p.suffix.lower() in NOTICE_SUFFIXES
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def output_name(relative: Path) -> Path:
+    """The catalogue path for a notice at relative: the same folders, the format in the name
+    (a.txt -> a.json, a.pdf -> a_pdf.json), so two renderings of one notice never collide."""
+    suffix = relative.suffix.lower()
+    tail = "" if suffix == ".txt" else suffix.replace(".", "_")
+    return relative.parent / f"{relative.stem}{tail}.json"
 
 
 def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int = 1) -> None:
@@ -223,11 +245,10 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int = 1)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in NOTICE_SUFFIXES)
+    files = notice_files(folder)
     if not files:
         raise InputNotFound(str(folder), f"no notice files ({', '.join(sorted(NOTICE_SUFFIXES))}) in this folder")
-    outs = [outdir / f"{p.stem}{'' if p.suffix.lower() == '.txt' else p.suffix.lower().replace('.', '_')}.json"
-            if outdir else None for p in files]
+    outs = [outdir / output_name(p.relative_to(folder)) if outdir else None for p in files]
     results: dict[int, tuple] = {}
     limit = _limit()
     console = Console(stderr=True)
@@ -236,7 +257,7 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int = 1)
         task = progress.add_task("ingest", total=len(files))
         if jobs > 1:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(_batch_one, p, o, expected, limit): i
+                futures = {pool.submit(_batch_one, p, str(p.relative_to(folder)), o, expected, limit): i
                            for i, (p, o) in enumerate(zip(files, outs))}
                 from concurrent.futures import as_completed
 
@@ -246,7 +267,7 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int = 1)
         else:
             for i, (p, o) in enumerate(zip(files, outs)):
                 progress.update(task, description=p.name)
-                results[i] = _batch_one(p, o, expected, limit)
+                results[i] = _batch_one(p, str(p.relative_to(folder)), o, expected, limit)
                 progress.advance(task)
     worst = EXIT_OK
     for i in range(len(files)):
@@ -256,11 +277,12 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int = 1)
         if error:
             click.echo(error, err=True)
         worst = max(worst, code)
-    click.echo(f"{'file':<36} {'rubrics':>7} {'indicators':>10} {'findings':>8}  status")
+    width = max(36, *(len(results[i][2][0]) for i in range(len(files))))
+    click.echo(f"{'file':<{width}} {'rubrics':>7} {'indicators':>10} {'rows placed':>11} {'findings':>8}  status")
     for i in range(len(files)):
-        name, rubrics, n, findings, status = results[i][2]
-        click.echo(f"{name:<36} {rubrics:>7} {n:>10} {findings:>8}  {status}")
-    failed = sum(1 for r in results.values() if r[2][4] == "failed")
+        name, rubrics, n, rows, findings, status = results[i][2]
+        click.echo(f"{name:<{width}} {rubrics:>7} {n:>10} {rows:>11} {findings:>8}  {status}")
+    failed = sum(1 for r in results.values() if r[2][5] == "failed")
     click.echo(f"{len(files)} file(s): {len(files) - failed} read, {failed} failed")
     if worst:
         sys.exit(worst)
