@@ -115,7 +115,8 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
     item.locator(":scope > details > summary").click()
     panel = item.locator(":scope > details")
     panel.locator(".source .nosource").wait_for()
-    assert "没有对应位置" in panel.locator(".source").inner_text()
+    assert "标签单元格为空" in panel.locator(".source").inner_text()
+    assert "p.10" in panel.locator(".source").inner_text(), "the empty label cell's page"
     panel.locator("textarea[name=text]").fill(NEW_LABEL)
     panel.locator("input[name=reason]").fill(REASON)
     item.scroll_into_view_if_needed()
