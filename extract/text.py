@@ -27,6 +27,15 @@ def decode(data: bytes) -> tuple[str, str]:
     raise UndecodableText(None, "try saving it as UTF-8")
 
 
+# a running page number a text conversion keeps: `— 2 —`, `- 12 -`, `第3页`, `第3页 共8页`
+_PAGE_NUMBER = re.compile(r"^\s*(?:[—\-－–]+\s*\d{1,4}\s*[—\-－–]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$")
+
+
+def _blank(line: str) -> bool:
+    """Nothing printed, or only a running page number (a page break of the conversion)."""
+    return not line.strip() or bool(_PAGE_NUMBER.match(line))
+
+
 def _is_tab_row(line: str) -> bool:
     return "\t" in line and bool(line.strip())
 
@@ -58,7 +67,7 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
             row = 0
             page = 1
             last = i
-            while i < n and (_is_tab_row(lines[i]) or not lines[i].strip()):
+            while i < n and (_is_tab_row(lines[i]) or _blank(lines[i])):
                 if _is_tab_row(lines[i]):
                     if i > last + 1:
                         page += 1  # a blank line inside a converted table marks a page break
@@ -139,7 +148,7 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
             i = last + 1
             blocks.append(Table(cells=cells, source=src(start, last), spans_known=False, columns_known=False))
             continue
-        if line.strip():
+        if not _blank(line):
             blocks.append(Paragraph(text=line, source=src(i, i)))
         i += 1
     return Layout(file=name, sha256=sha256, format="txt", encoding=encoding, blocks=blocks)

@@ -12,11 +12,15 @@ from .docnum import DOCNUM, canonical, find_all
 
 __all__ = ["document_info", "layout_text"]
 
-_DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发|发布|制发)?\s*$")
+# a date line: the date alone (the signature), or the 版记 line `某某办公室  2023年9月15日印发`
+_DATE = re.compile(r"^\s*(?:[^\s，。；：,;:]{2,30}\s+(?=(?:19|20)\d{2}\s*年.*(?:印发|发布|制发)\s*$))?"
+                   r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发|发布|制发)?\s*$")
 _HEADING = re.compile(r"^#+\s*")
 _TITLE_END = re.compile(r"(通知|意见|决定|办法|方案|报告|规定|函|通报|批复|公告)\s*$")
 _IMPLEMENTS = re.compile(r"(?:按照|根据|依据|贯彻|落实)[^。；]*?要求")
 _FORWARD = re.compile(r"转发")
+_ORGANISATION = re.compile(r"^[^：:，,。；;（(【\[]{2,60}$")  # a name, not a line of metadata or a sentence
+_SALUTATION = re.compile(r"^[^。；]{2,80}[：:]$")
 _REDHEAD_TAIL = 6  # characters: the wrapped end of a redhead line (办公室文件) is short
 
 
@@ -63,7 +67,10 @@ def document_info(layout: Layout) -> DocumentInfo:
     for i, line in enumerate(lines):
         if canonical(line):
             docnum_lines.append(i)
-    if docnum_lines and docnum_lines[0] < 8:
+    # the notice's own 文号 stands on its own line in the head, before the salutation (各…：) opens
+    # the body; a web page copied out may put its navigation above the head
+    body_at = next((i for i, line in enumerate(lines) if _SALUTATION.search(line)), 8)
+    if docnum_lines and docnum_lines[0] < max(8, min(body_at, 40)):
         own_at = docnum_lines[0]
     doc_number = canonical(lines[own_at]) if own_at is not None else None
     date = None
@@ -80,7 +87,9 @@ def document_info(layout: Layout) -> DocumentInfo:
     issuer = None
     if own_at is not None and own_at > 0:
         issuer = re.sub(r"\s*文件$", "", _issuer_line(lines, where, own_at - 1)) or None
-    elif date_at is not None and date_at > 0:
+        if issuer is not None and not _ORGANISATION.match(issuer):
+            issuer = None  # a web page's 发布时间/来源 line above the 文号, not the redhead
+    if issuer is None and date_at is not None and date_at > 0 and _ORGANISATION.match(lines[date_at - 1]):
         issuer = lines[date_at - 1]
     title = _title(lines, own_at)
     forwards: list[str] = []

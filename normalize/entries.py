@@ -14,7 +14,7 @@ from .points import PointsBracket, bare_points_at_end, find_points, is_rule, wor
 
 __all__ = ["Entry", "Piece", "parse_cell"]
 
-_WS = " \t\n\u3000"
+_WS = " \t\n\r\u3000\xa0\u2002\u2003\u2009"  # nbsp and the typographic spaces a web page or Word leaves
 _SOFT_BEFORE = set(" \t\u3000。；;：:）)】］")
 _TRAIL = " \t\n\u3000。.；;，,、：:"
 
@@ -35,6 +35,8 @@ class Entry:
     source: Source
     cell: tuple[int, int, int]  # (block, row, col) for layout evidence
     page_top: bool = False  # its cell is the first row of a new page: it may continue the cell above
+    paragraph: bool = False  # read from a paragraph, not a table cell: its cell shows no group boundary
+    gap_before: bool = False  # a paragraph after more blank lines than its neighbours: an empty cell was there
     points: Decimal | None = None
     low: Decimal | None = None
     unit_printed: bool = True

@@ -232,6 +232,8 @@ def _unit(counted: str) -> str | None:
     number = re.search(r"[0-9０-９]+(?:\.\d+)?|[一二两三四五六七八九十]+", counted)
     where = number.end() if number else 0
     m = re.compile(r"\s*(" + _MEASURE + r")").match(counted, where)
+    if m is None and number is not None:
+        m = re.compile(r"\s*([\u4e00-\u9fff])").match(counted, where)  # any measure word after a count: 一类, 1种
     if m is None and number is None:
         m = re.search(r"(" + _MEASURE + r")", counted)
     if m is None:

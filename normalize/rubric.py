@@ -8,6 +8,7 @@ from decimal import Decimal
 from zhibiao.model import Finding, Layout, Paragraph, Rubric, Table
 
 from .cleanup import ATTACHMENT_HEADING, clean
+from .columns import header_role, is_header_text
 from .entries import parse_cell
 from .grid import split_at_headers
 from .numbering import parse_marker
@@ -190,6 +191,24 @@ def _title(layout: Layout, start: int) -> str | None:
     return None
 
 
+def _column_name(text: str) -> bool:
+    """A column name printed a line (一级指标, 评分标准), not a short rubric title (某某县普法考核细则)."""
+    t = clean(text)
+    role = header_role(t)
+    return is_header_text(t) and role is not None and len(t) <= (10 if role == "label" else 6)
+
+
+def _header_lines(layout: Layout, start: int) -> list[str]:
+    """The column names (一级指标, 二级指标, 备注) printed one a line right above a rubric of
+    paragraphs: a table copied out of a web page cell by cell. Two at least, else none."""
+    names: list[str] = []
+    b = start - 1
+    while b >= 0 and isinstance(layout.blocks[b], Paragraph) and _column_name(layout.blocks[b].text):
+        names.insert(0, clean(layout.blocks[b].text))
+        b -= 1
+    return names if len(names) >= 2 else []
+
+
 def _level_names(stream: Stream, depth: int) -> list[str]:
     if stream.level_names is not None:
         return stream.level_names
@@ -223,7 +242,10 @@ def find_rubrics(layout: Layout, expect_total: Decimal | None = None) -> list[Ru
             for piece in e.origin:
                 piece.used = False
         indicators = to_indicators(nodes)
-        title = _title(layout, start)
+        header_lines = _header_lines(layout, start)
+        title = _title(layout, start - len(header_lines))
+        if header_lines and stream.level_names is None and not stream.header:
+            stream.header = header_lines
         rubric = Rubric(title=title, level_names=_level_names(stream, depth),
                         stated_total=_stated_total(stream, title), indicators=indicators)
         rubric.total = rubric.first_level_total()

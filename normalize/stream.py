@@ -218,11 +218,14 @@ class _Region:
             return True  # the label above is printed on a row of its own: these rows are its items
         if page_top:
             return True  # a merged cell cut by a page break is drawn again, empty, on the next page
+        if k in self._filled.get(id(grid), set()):
+            return False  # a column that prints a label on every row: an empty cell is a label not printed
         if not grid.spans_known:
-            # a text conversion writes the lower part of a merged cell empty; but in a column that
-            # prints a label on every row, an empty cell is a label the source does not print
-            return k not in self._filled.get(id(grid), set())
-        return False
+            return True  # a text conversion writes the lower part of a merged cell empty
+        # the file shows its merged cells: an empty cell merged over rows of its own is a group whose
+        # label is not printed; a single empty row under a label, where the column leaves its rows
+        # blank below each label instead of merging them, goes on with that label
+        return cell.row_span == 1
 
     def _cell_entries(self, cell: GCell, block: int, ordinal: int, page_top: bool) -> list[Entry]:
         pieces = parse_cell(cell.text, self.expected())
@@ -468,6 +471,20 @@ class _StreamReader:
                 row_open[-1].source = row_open[-1].source.span(source)
                 return True
         last = self.entries[-1]
+        if not last.closed and not last.criteria and last.cell[2] == col and col not in self.pending:
+            joined = _rejoin(last, raw)
+            if joined is not None:  # `…，计3` / `分；每少5条扣0.5分。`: the points cut by the line break
+                last.raw = joined.body
+                last.set_points(joined.points)
+                if joined.rule:
+                    last.criteria.append(clean(joined.rule))
+                last.source = last.source.span(source)
+                return True
+        if p.points is None and last.criteria and last.cell[2] == col and col not in self.pending \
+                and _open_sentence(last.criteria[-1]) and not parse_marker(value, 0):
+            last.criteria[-1] = clean(last.criteria[-1] + "\n" + raw)  # `…扣0.5分，` / `扣完为止。`
+            last.source = last.source.span(source)
+            return True
         if p.points is None and is_rule(value) and parse_deduction(value) is not None \
                 and not (last.criteria and col in self.pending):
             last.criteria.append(value)
@@ -481,8 +498,15 @@ class _StreamReader:
         open_here = [e for e in self.entries if not e.closed and not e.criteria and e.cell[2] == col]
         if open_here:
             target = open_here[-1]
-            target.raw = target.raw + "\n" + raw
             target.source = target.source.span(source)
+            joined = _rejoin(target, raw)
+            if joined is not None:  # the points bracket (or points in words) was cut by the line break
+                target.raw = joined.body
+                target.set_points(joined.points)
+                if joined.rule:
+                    target.criteria.append(clean(joined.rule))
+                return True
+            target.raw = target.raw + "\n" + raw
             if p.points is not None:
                 target.set_points(p.points)
             if p.rule:
@@ -502,6 +526,25 @@ class _StreamReader:
             return True
         self.pending[col] = (raw, source, used)
         return False
+
+
+def _open_sentence(text: str) -> bool:
+    """A rule that stops at a comma or mid-word: the next line goes on with it."""
+    t = clean(text).rstrip()
+    return bool(t) and t[-1] not in "。；;！!）)】分"
+
+
+def _rejoin(entry: Entry, raw: str) -> Piece | None:
+    """The entry's text and the line that goes on with it, read again as one: the piece, when only
+    together they print the entry's points (`…保障（2` / `分）`, `…不少于50条，计3` / `分；每少…`)."""
+    text = (entry.marker or "") + entry.raw + "\n" + raw
+    pieces = parse_cell(text)
+    if len(pieces) != 1 or pieces[0].points is None:
+        return None
+    piece = pieces[0]
+    if (piece.marker.text if piece.marker else None) != entry.marker:
+        return None
+    return piece
 
 
 def _table_items(table: Table, block: int) -> list[tuple[str, Source, tuple[int, int, int], bool]]:
@@ -536,9 +579,23 @@ def read_region(blocks: list, start: int, stop: int, file: str) -> Stream:
             else:
                 paragraphs.append((block.text, block.source, (b, b, 0), False))
     if paragraphs:
+        first = len(region.entries)
         region.stream(paragraphs, header_words=False)
+        _mark_gaps(region.entries[first:])
     return Stream(region.entries, region.header, region.level_names, region.findings, start, stop - 1, region.rows,
                   region.stated_total, region.positions)
+
+
+def _mark_gaps(entries: list[Entry]) -> None:
+    """Entries read from paragraphs: where a text copied cell by cell out of a web page leaves more
+    blank lines than usual between two of them, an empty cell (a label not printed) stood there."""
+    lines = [e.source.lines for e in entries]
+    gaps = [b[0] - a[1] for a, b in zip(lines, lines[1:]) if a and b]
+    usual = max(set(gaps), key=gaps.count) if gaps else None
+    for i, e in enumerate(entries):
+        e.paragraph = True
+        if i and usual is not None and lines[i] and lines[i - 1] and lines[i][0] - lines[i - 1][1] > usual:
+            e.gap_before = True
 
 
 def unplaced(rows: list[Row]) -> list[Finding]:

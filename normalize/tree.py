@@ -269,8 +269,11 @@ def prune(nodes: list[Node]) -> list[Entry]:
 
 def _strong(leaves: list[Entry], j: int) -> bool:
     """Layout evidence that leaves j-1 and j belong to different groups: they sit in different cells,
-    and the second cell is not the top of a new page (where a cell cut by the page break goes on)."""
+    and the second cell is not the top of a new page (where a cell cut by the page break goes on);
+    paragraphs, where the blank lines between them say an empty cell stood there."""
     a, b = leaves[j - 1], leaves[j]
+    if a.paragraph or b.paragraph:
+        return b.gap_before  # paragraphs show no cells: only an empty line where a cell was
     if a.cell == b.cell:
         return False
     if a.cell[:2] == b.cell[:2]:

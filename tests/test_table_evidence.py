@@ -126,6 +126,8 @@ def test_several_items_in_one_cell():
     ("每超出5%扣1分", "per_unit", "1", "%", None, None),
     ("每件扣0.01分，最多扣0.1分", "per_unit", "0.01", "件", "0.1", None),
     ("每起减2.5分，最高减5分", "per_unit", "2.5", "起", "5", None),
+    ("档案资料缺失的，每缺一类扣0.5分。", "per_unit", "0.5", "类", None, "档案资料缺失的"),  # any measure word after a count
+    ("每缺1种扣1分", "per_unit", "1", "种", None, None),
     ("未建立的，扣2分；", "fixed", "2", None, None, "未建立的"),
     ("发现一项扣1分，扣完为止", "fixed", "1", None, None, "发现一项"),
     ("按时完成的得2分，否则不得分", "all_or_nothing", "2", None, None, "按时完成的"),
