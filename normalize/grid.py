@@ -23,7 +23,7 @@ from .entries import parse_cell
 from .numbering import parse_marker
 from .points import column_points, find_points, is_rule
 
-__all__ = ["GCell", "Grid", "build_grid", "split_at_headers", "TOTAL_LABEL"]
+__all__ = ["GCell", "Grid", "build_grid", "split_at_headers", "level_names", "TOTAL_LABEL"]
 
 TOTAL_LABEL = ("合计", "总计", "总分", "合计分", "总分值", "满分", "小计")
 
@@ -63,6 +63,7 @@ class Grid:
     spans_known: bool
     header: list[str]
     repeated_headers: set[int] = field(default_factory=set)
+    header_top: list[str] = field(default_factory=list)  # the topmost header text over each column
     _at: dict[tuple[int, int], GCell] = field(default_factory=dict)
 
     def index(self) -> None:
@@ -245,9 +246,9 @@ def _align(row: list[GCell], roles: list[str], open_above: list[bool],
     return list(reversed(cols))
 
 
-def _column_headers(cells: list[GCell], header_rows: int, n_cols: int) -> list[str]:
-    """Each column's name: the header cell nearest the body that covers it (with its parent's name
-    before it when a merged header cell stands above: 三级指标 / 分值)."""
+def _column_headers(cells: list[GCell], header_rows: int, n_cols: int, top: bool = False) -> list[str]:
+    """Each column's name: the header cell nearest the body that covers it (or, with top, the one
+    farthest from it: 三级指标 over 指标 | 分值)."""
     names = []
     for col in range(n_cols):
         parts = []
@@ -258,7 +259,21 @@ def _column_headers(cells: list[GCell], header_rows: int, n_cols: int) -> list[s
                 text = clean(cell.text)
                 if not parts or parts[-1] != text:
                     parts.append(text)
-        names.append(parts[-1] if parts else "")
+        names.append((parts[0] if top else parts[-1]) if parts else "")
+    return names
+
+
+def level_names(grid: Grid) -> list[str]:
+    """The names of the label columns: each one's own header, or, where a header of two rows repeats
+    one word under each level (指标 under 一级指标, 二级指标), the name above it."""
+    labels = grid.label_columns()
+    near = [clean(grid.header[k]) for k in labels]
+    names = []
+    for k, name in zip(labels, near):
+        if near.count(name) > 1 and grid.header_top and grid.header_top[k]:
+            name = clean(grid.header_top[k])
+        if name:
+            names.append(name)
     return names
 
 
@@ -320,7 +335,8 @@ def build_grid(table: Table, block: int) -> Grid | None:
     columns = _roles([c for c in cells if c.col < n_cols], header_rows, n_cols, headers)
     if not any(c.role == "label" for c in columns):
         return None
-    grid = Grid(block, [], 0, n_cols, header_rows, columns, table.spans_known, headers)
+    grid = Grid(block, [], 0, n_cols, header_rows, columns, table.spans_known, headers,
+                header_top=_column_headers(cells, header_rows, n_cols, top=True))
     roles = [c.role for c in columns]
     placed: list[GCell] = []
     open_above = [False] * n_cols  # the column printed something in the rows above (a merged cell may go on)
@@ -393,10 +409,16 @@ def split_at_headers(blocks: list) -> list:
         begin = order[0]
         lone_from: int | None = None
         glued: dict[int, str] = {}  # header row -> its first cell's text without the glued heading
+        in_header = False  # the row above was a header row too: a header of two rows (一级指标 over 指标 | 分值)
+        header_block: list[list[str]] = []  # the rows of the current header; any of them may be printed again
         for r in order:
             lead, texts = _glued_heading(rows[r])
             if _header_like_texts(texts):
-                if (header is not None and texts != header) or lead is not None:
+                if in_header and lead is None:
+                    header_block.append(texts)
+                    continue
+                in_header = True
+                if (header is not None and texts not in header_block) or lead is not None:
                     cut = lone_from if lone_from is not None and header is not None else r
                     if cut > begin:
                         parts.append(("table", begin, cut))
@@ -406,9 +428,13 @@ def split_at_headers(blocks: list) -> list:
                         parts.append(Paragraph(text=lead[0], source=lead[1]))
                         glued[r] = lead[2]
                     begin = r
+                if header is None or texts not in header_block:
+                    header_block = [texts]
                 header = texts
                 lone_from = None
-            elif _lone(rows[r]):
+                continue
+            in_header = False
+            if _lone(rows[r]):
                 lone_from = r if lone_from is None else lone_from
             else:
                 lone_from = None

@@ -19,7 +19,7 @@ from zhibiao.model import Finding, Paragraph, Source, Table
 from .cleanup import clean, squash, strip_markup
 from .columns import bare_number, header_role
 from .entries import Entry, Piece, parse_cell
-from .grid import TOTAL_LABEL, GCell, Grid, build_grid
+from .grid import TOTAL_LABEL, GCell, Grid, build_grid, level_names
 from .numbering import parse_marker
 from .points import column_points, find_points, is_rule, parse_deduction
 
@@ -132,7 +132,7 @@ class _Region:
 
     def grid(self, grid: Grid) -> None:
         if self.level_names is None and grid.header_rows:
-            self.level_names = [clean(grid.header[k]) for k in grid.label_columns() if grid.header[k]]
+            self.level_names = level_names(grid)
             self.header = [clean(h) for h in grid.header]
         rows: dict[int, Row] = {}
         for c in grid.cells:
@@ -387,6 +387,16 @@ def _target(side: GCell, label_cells: list[GCell], cell_entries: dict, role: str
         same = [c for c in pool if value is not None and cell_entries[id(c)][0].points == value[0]]
         cell = max(free or same or pool, key=lambda c: c.col)
         return cell_entries[id(cell)][:1]
+    deepest = max((c.col for c in cands), default=None)
+    inside = [c for c in cands if c.col == deepest and set(c.rows) <= rows]
+    if len(inside) > 1 and set().union(*(set(c.rows) for c in inside)) == rows:
+        # a merged 评分标准/备注/牵头单位 cell over several items, each in a row of its own: each carries it
+        return [e for c in sorted(inside, key=lambda c: c.row) for e in cell_entries[id(c)] if not e.placeholder] or None
+    deepest = max((c.col for c in cands), default=None)
+    inside = [c for c in cands if c.col == deepest and set(c.rows) <= rows]
+    if len(inside) > 1 and set().union(*(set(c.rows) for c in inside)) == rows:
+        # a merged 评分标准/备注/牵头单位 cell over several items, each in a row of its own: each carries it
+        return [e for c in sorted(inside, key=lambda c: c.row) for e in cell_entries[id(c)] if not e.placeholder] or None
     pool = exact or [c for c in cands if rows <= set(c.rows)] or cands
     pool = [c for c in pool if not cell_entries[id(c)][0].placeholder] or pool
     if not pool:

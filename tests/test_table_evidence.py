@@ -181,3 +181,24 @@ def test_an_empty_table_passes_through():
     table = Table(cells=[], source=Source(file="t.txt"))
     paragraph = Paragraph(text="注：", source=Source(file="t.txt"))
     assert split_at_headers([table, paragraph]) == [table, paragraph]
+
+
+def test_a_header_of_two_rows_does_not_part_the_table():
+    """一级指标 | 二级指标 over 指标 | 分值 | 指标 | 分值: the second header row parted the table, and the
+    level names came out as 指标, 指标 (the sub-header repeated under each level)."""
+    from zhibiao.normalize.grid import build_grid, level_names
+
+    src = Source(file="t.docx")
+    cells = [Cell(text="一级指标", row=0, col=0, col_span=2, source=src), Cell(text="二级指标", row=0, col=2, col_span=2, source=src),
+             Cell(text="评分标准", row=0, col=4, row_span=2, source=src)]
+    cells += [Cell(text=t, row=1, col=c, source=src) for c, t in enumerate(["指标", "分值", "指标", "分值"])]
+    body = [["决策", "10", "目标设定", "6", "未设定的扣6分"], ["", "", "决策过程", "4", "未经集体决策的扣4分"],
+            ["过程", "10", "预算执行", "10", "每低1个百分点扣0.5分"], ["指标", "分值", "指标", "分值", ""],
+            ["产出", "5", "产出数量", "5", "每少一项扣1分"]]
+    cells += [Cell(text=t, row=r + 2, col=c, source=src) for r, row in enumerate(body) for c, t in enumerate(row) if t]
+    table = Table(cells=cells, source=src)
+    (block,) = split_at_headers([table])
+    grid = build_grid(block, 0)
+    assert [c.role for c in grid.columns] == ["label", "points", "label", "points", "criteria"]
+    assert level_names(grid) == ["一级指标", "二级指标"]
+    assert 5 in grid.repeated_headers
