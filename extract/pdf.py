@@ -32,6 +32,8 @@ class _Grid:
     cells: list[dict] = field(default_factory=list)
     rows: int = 0
     ruled: bool = True  # cell boundaries drawn (False: a borderless table read from text positions)
+    blocks: int = 0  # borderless: the blocks of text its rows were read from
+    unread: int = 0  # borderless: those of them the rows found explain neither at a row's top nor centred
 
 
 def _snap(values: list[float]) -> list[float]:
@@ -153,28 +155,6 @@ def _clusters(line: list[dict], gap: float) -> list[tuple[float, float]]:
     return [(a, b) for a, b in runs]
 
 
-def _gaps(intervals: list[tuple[float, float]], lo: float, hi: float, min_width: float) -> list[tuple[float, float]]:
-    """Uncovered stretches of [lo, hi] at least min_width wide."""
-    out = []
-    cursor = lo
-    for a, b in sorted(intervals):
-        if a - cursor >= min_width:
-            out.append((cursor, a))
-        cursor = max(cursor, b)
-    if hi - cursor >= min_width:
-        out.append((cursor, hi))
-    return out
-
-
-def _fits_columns(line: list[dict], xs: list[float], gap: float) -> bool:
-    """No run of the line crosses a river between two columns."""
-    inner = xs[1:-1]
-    for a, b in _clusters(line, gap):
-        if any(a + 2 < x < b - 2 for x in inner):
-            return False
-    return True
-
-
 def _runs(line: list[dict], gap: float) -> list[list[dict]]:
     """The chars of a line in runs separated by blank space wider than gap."""
     runs: list[list[dict]] = []
@@ -190,220 +170,693 @@ def _line_text(chars: list[dict]) -> str:
     return "".join(c["text"] for c in chars)
 
 
-# a line that starts a numbered paragraph (1.  12、  （一）  (3)  一、  ①): in a column printed
-# without blank lines between cells, the only place where one cell may end and the next begin
+# --- tables without ruling lines -------------------------------------------------------------------
+#
+# A borderless table (a Word table printed without borders) is read from text positions alone. Its
+# header band gives the columns; where the body leaves a river of white between two column names runs
+# a column edge. Its rows follow from how a word processor lays a table out: a row is as tall as its
+# tallest cell, and a cell's text starts at its row's top or stands in the middle of its row or of the
+# rows it spans (a centred 序号, 分值 or merged label). The row breaks are the fewest that explain every
+# block of text of every column that way (_row_tops).
+
+BLANK_LINE = 1.25  # pitches: lines of a column further apart than this have a blank line between them
+SAME_PLACE = 0.3  # pitches: positions closer than this are the same line position
+SAME_MIDDLE = 0.25  # pitches: a centred cell's middle and the middle of its rows agree within this
+SHORT_LINE = 0.5  # font sizes: a line ending this far before its column's right edge ends its paragraph
+SHORT_STOP = 0.2  # font sizes: the same for a line that ends a sentence
+INDENT = 1.5  # font sizes: a line starting this far right of its column's left edge begins a paragraph
+ROW_COST = 1.0  # every row break must pay for itself by the text it explains
+RESTART = 0.5  # what a break is spared where a numbered list begins again in some column
+ALIGNED_ROW = -0.5  # a break where every column begins a paragraph on the same line pays for itself
+UNEXPLAINED = 3.0  # a block neither at the top of a row nor centred over rows
+UNFILLED = 2.0  # a row whose bottom no printed line reaches (a row is as tall as its tallest cell)
+WEAK_BREAK = 1.0  # a row break inside a block where a line starts without a sign of a new paragraph
+CENTRED = 0.2  # a block read as centred rather than at its row's top, for each of its lines: short
+# cells are the ones a table prints in the middle, and where both readings fit, the top one wins
+BEAM = 48  # partial row layouts kept while a page is read top-down
+NEAR_LINE = 1.6  # pitches: a line further below the one above it is no longer part of the same table
+SPACED_LINE = 1.1  # pitches: a line this far below the one above begins a spaced paragraph (lines of a
+# table follow each other a pitch apart): one across the columns is text under the table, not a band row
+RUN_GAP = 0.5  # font sizes: blank space wider than this splits a printed line into runs
+HEAD_GAP = 1.0  # font sizes: the wider blank between the column names of a header printed in body type
+RIVER = 0.3  # font sizes: the narrowest blank between the text of two columns
+LOOKAHEAD = 3  # lines: a line across the columns is a band row when one of the next ones keeps to them
+UNREAD_SHARE = 0.05  # a table's rows count as read when at most this share of its blocks is unexplained
+
+_BARE_NUMBER = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?|[一二三四五六七八九十]+")  # a line that is a number alone
+_LIST_NUMBER = re.compile(r"([0-9０-９]+)|([一二三四五六七八九十]+)|[①-⑳]")  # the number of a list marker
+_FIRST = ("1", "１", "一", "①")  # the number of a list's first item
+_STOPS = ("。", "；", "！", "？", ".", ";")  # marks that end a sentence
+
+# a line that starts a numbered paragraph (1.  12、  （一）  (3)  一、  ①): in a column printed without
+# blank lines between cells, one of the places where one cell may end and the next begin
 _NUMBERED_LINE = re.compile(r"^\s*(?:[0-9０-９]{1,3}\s*[.．、](?![0-9])|[（(]\s*[一二三四五六七八九十0-9０-９]{1,3}\s*[)）]"
                             r"|[一二三四五六七八九十]{1,3}\s*、|[①-⑳])")
 
 
-def _blocks(column: list[dict], pitch: float) -> list[list[list[dict]]]:
-    """The text blocks of one column: runs of lines with no blank stretch between them, a numbered
-    paragraph starting a block of its own."""
-    blocks: list[list[list[dict]]] = []
-    prev_top = None
-    for line in _char_lines(column):
-        top = line[0]["top"]
-        if prev_top is None or top - prev_top > pitch * 1.5 or _NUMBERED_LINE.match(_line_text(line)):
-            blocks.append([])
-        blocks[-1].append(line)
-        prev_top = top
-    return blocks
+@dataclass
+class _Region:
+    """A borderless table on a page: its header lines, body lines (band rows across the columns among
+    them by index), column edges, and the index of the page's first line after it."""
+
+    head: list[list[dict]]
+    body: list[list[dict]]
+    bands: set[int]
+    xs: list[float]
+    stop: int
+    fresh: bool = True  # the table begins here: its first row is not the rest of one cut on the page before
 
 
-def _borderless_tables(index: _Chars, number: int, chars: list[dict]) -> list[_Grid]:
-    """A table without ruling lines, from text positions alone.
+@dataclass
+class _Gutter:
+    """The blank between two column names, with the runs of the table's lines that reach into it."""
 
-    It starts at the first line that breaks into three or more runs (the header row), taking in
-    the header lines just above it that fit its columns (a narrow column's name printed one
-    character a line), and ends before a line that flows across most of its width or a blank band.
-    Columns are the vertical rivers of white that no character crosses. Within a column, a blank
-    stretch separates one cell's text from the next; cells of different columns whose text overlaps
-    vertically are one row (a short cell printed in the middle of its row still overlaps the tall
-    one), and a cell whose text reaches over several rows of another column is a merged cell that
-    spans those rows (a vertically centred label).
+    lo: float
+    hi: float
+    covered: list[tuple[float, float]] = field(default_factory=list)
+
+    def free(self, size: float, run: tuple[float, float] | None = None) -> list[tuple[float, float]]:
+        """The stretches still blank (with one more run laid in), at least a river wide."""
+        out, cursor = [], self.lo
+        for a, b in sorted(self.covered + ([run] if run else [])):
+            if a - cursor >= size * RIVER:
+                out.append((cursor, min(a, self.hi)))
+            cursor = max(cursor, b)
+        if self.hi - cursor >= size * RIVER:
+            out.append((cursor, self.hi))
+        return out
+
+    def river(self, size: float) -> float:
+        """Where the column edge runs: the middle of the widest blank stretch."""
+        a, b = max(self.free(size) or [(self.lo, self.hi)], key=lambda s: s[1] - s[0])
+        return (a + b) / 2
+
+
+@dataclass
+class _Line:
+    """One printed line within one column."""
+
+    top: float
+    x0: float
+    x1: float
+    chars: list[dict]
+    starts: bool = False  # begins a paragraph
+    restarts: bool = False  # begins a numbered list again (1. after 5. in its column): a new cell
+
+    @property
+    def text(self) -> str:
+        return _line_text(self.chars)
+
+
+@dataclass
+class _Block:
+    """The lines of one column with no blank line between them: one cell, or several printed on."""
+
+    col: int
+    lines: list[_Line]
+    bottom: float  # the top of its last line plus a pitch
+    floor: float = 0.0  # the bottom of the block above it in its column (where the blank above begins)
+    ceiling: float = 0.0  # the top of the block below it (where the blank below ends)
+    breaks: list[float] = field(default_factory=list)  # tops of its later lines that begin a paragraph
+
+    @property
+    def top(self) -> float:
+        return self.lines[0].top
+
+    @property
+    def mid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def _font_name(ch: dict) -> str:
+    """The char's font without the subset tag (ABCDEF+) that splits one font into several in a PDF."""
+    name = ch.get("fontname", "")
+    tag, plus, rest = name.partition("+")
+    return rest if plus and len(tag) == 6 and tag.isupper() else name
+
+
+def _font(line: list[dict]) -> str:
+    """The font most of the line is printed in."""
+    names = [_font_name(c) for c in line]
+    return max(set(names), key=names.count)
+
+
+def _header(lines: list[list[dict]], start: int, size: float, pitch: float, body_font: str,
+            by_layout: bool = True) -> tuple[int, int] | None:
+    """The next header band at or after line start, as a range of lines.
+
+    A header band is a run of adjacent lines in a font of their own, used neither by the page's text nor
+    by the lines below it (a bold header), that names two columns or more. Where no header is set
+    apart by its font, and by_layout allows it (outside a table, where lines rarely break into runs), it
+    is the first line that breaks into three runs or more, with the lines of one or two characters a run
+    beside it (a narrow column's name printed one character a line: 序/号).
     """
+    i = start
+    while i < len(lines):
+        font = _font(lines[i])
+        j = i + 1
+        while j < len(lines) and _font(lines[j]) == font and \
+                lines[j][0]["top"] - lines[j - 1][0]["top"] <= pitch * NEAR_LINE:
+            j += 1
+        below = {_font_name(c) for line in lines[j:j + LOOKAHEAD] for c in line}
+        if font != body_font and font not in below and abs(lines[i][0]["size"] - size) <= 1 \
+                and len(_cores(lines[i:j], size)) >= 2:
+            return i, j
+        i = j
+    if not by_layout:
+        return None
+    h = next((i for i in range(start, len(lines)) if len(_clusters(lines[i], size * HEAD_GAP)) >= 3), None)
+    if h is None:
+        return None
+
+    def short(i: int, j: int) -> bool:
+        return abs(lines[i][0]["top"] - lines[j][0]["top"]) <= pitch * NEAR_LINE and \
+            all(len(_line_text(run)) <= 2 for run in _runs(lines[i], size * HEAD_GAP))
+
+    lo, hi = h, h + 1
+    while lo > start and short(lo - 1, lo):
+        lo -= 1
+    while hi < len(lines) and short(hi, hi - 1):
+        hi += 1
+    return lo, hi
+
+
+def _cores(head: list[list[dict]], size: float) -> list[tuple[float, float]]:
+    """Where the column names stand: the runs of the header lines, runs of different lines that overlap
+    joined (a name printed over several lines), a run standing over several names of another line
+    dropped (a name over two columns)."""
+    runs = sorted((run[0]["x0"], run[-1]["x1"], i) for i, line in enumerate(head)
+                  for run in _runs(line, size * RUN_GAP))
+    groups: list[list[tuple[float, float, int]]] = []
+    for run in runs:
+        if groups and run[0] < max(r[1] for r in groups[-1]):
+            groups[-1].append(run)
+        else:
+            groups.append([run])
+    cores = []
+    for group in groups:
+        per_line: dict[int, list[tuple[float, float, int]]] = {}
+        for r in group:
+            per_line.setdefault(r[2], []).append(r)
+        most = max(per_line.values(), key=len)
+        if len(most) > 1:
+            cores.extend((a, b) for a, b, _ in most)
+        else:
+            cores.append((min(r[0] for r in group), max(r[1] for r in group)))
+    return sorted(cores)
+
+
+def _line_runs(line: list[dict], size: float) -> list[tuple[float, float]]:
+    """Where the runs of a line stand, left to right."""
+    return [(run[0]["x0"], run[-1]["x1"]) for run in _runs(line, size * RUN_GAP)]
+
+
+def _crosses(line: list[dict], gutters: list[_Gutter], size: float) -> bool:
+    """A run of the line leaves no blank between two columns."""
+    return any(a < g.hi and b > g.lo and not g.free(size, (a, b))
+               for a, b in _line_runs(line, size) for g in gutters)
+
+
+def _lay(line: list[dict], gutters: list[_Gutter], size: float) -> None:
+    """Record the runs of a line of the table that reach into the blanks between column names."""
+    for a, b in _line_runs(line, size):
+        for g in gutters:
+            if a < g.hi and b > g.lo:
+                g.covered.append((a, b))
+
+
+def _region(lines: list[list[dict]], start: int, size: float, pitch: float, body_font: str,
+            prev_xs: list[float] | None) -> _Region | None:
+    """The next table on the page from line start: its header band, then the lines below that keep to
+    its columns, up to a blank band, another table's header, or a line across the columns that stands
+    apart or that no line of the table follows (a note under it). A page that starts inside a table
+    whose header is not printed again (prev_xs: that table's column edges) goes on with those columns
+    from its top. A header-like band with no table under it comes back as a region without body."""
+    band = _header(lines, start, size, pitch, body_font)
+    if prev_xs is not None and start == 0 and (band is None or band[0] > 0):
+        lo = hi = 0
+        gutters = [_Gutter(x - size * RIVER, x + size * RIVER) for x in prev_xs[1:-1]]
+        if _crosses(lines[0], gutters, size):
+            return None
+    elif band is None:
+        return None
+    else:
+        lo, hi = band
+        cores = _cores(lines[lo:hi], size)
+        gutters = [_Gutter(a[1], b[0]) for a, b in zip(cores, cores[1:])]
+    next_head = _header(lines, hi, size, pitch, body_font, by_layout=False)
+    stop = next_head[0] if next_head else len(lines)
+    body: list[list[dict]] = []
+    bands: set[int] = set()
+    i = hi
+    while i < stop:
+        step = lines[i][0]["top"] - lines[i - 1][0]["top"] if i else 0.0
+        if step > pitch * NEAR_LINE:
+            break
+        if _crosses(lines[i], gutters, size):
+            ahead = lines[i + 1:min(i + 1 + LOOKAHEAD, stop)]
+            if step > pitch * SPACED_LINE or all(_crosses(ln, gutters, size) for ln in ahead):
+                break
+            bands.add(len(body))
+        else:
+            _lay(lines[i], gutters, size)
+        body.append(lines[i])
+        i += 1
+    if not body or len(body) < 2 and hi == lo:
+        return _Region(lines[lo:hi], [], set(), [], max(i, hi)) if hi > lo else None
+    table = lines[lo:hi] + body
+    left = min(c["x0"] for ln in table for c in ln) - 1
+    right = max(c["x1"] for ln in table for c in ln) + 1
+    rivers = [g.river(size) for g in gutters]
+    if prev_xs is not None and start == 0 and len(prev_xs) == len(rivers) + 2 and all(
+            any(a <= x <= b for a, b in g.free(size)) for g, x in zip(gutters, prev_xs[1:-1])):
+        rivers = prev_xs[1:-1]  # the table of the page before goes on: its edges fit this page's text too
+    return _Region(lines[lo:hi], body, bands, [left] + rivers + [right], i, fresh=prev_xs is None or start > 0)
+
+
+def _borderless_tables(index: _Chars, number: int, chars: list[dict],
+                       prev_xs: list[float] | None = None) -> list[_Grid]:
+    """The tables of a page without ruling lines, from text positions alone; prev_xs: the column edges of
+    a borderless table that filled the page before to its bottom (it may go on at this page's top)."""
     chars = [c for c in chars if not c["text"].isspace()]
     if not chars:
         return []
     size = statistics.median(c["size"] for c in chars)
     lines = _char_lines(chars)
-    head = next((i for i, line in enumerate(lines) if len(_clusters(line, size)) >= 3), None)
-    if head is None:
-        return []
-    pitch = statistics.median(
-        [b[0]["top"] - a[0]["top"] for a, b in zip(lines[head:], lines[head + 1:])] or [size * 1.5])
+    steps = [b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:])]
+    # lines of one column follow each other at least a line's height apart; nearer ones are the
+    # centred text of another column standing between them
+    pitch = statistics.median([s for s in steps if size <= s < 2 * size] or [size * 1.5])
+    fonts = [_font_name(c) for c in chars]
+    body_font = max(set(fonts), key=fonts.count)
+    grids = []
+    start = 0
+    while start < len(lines):
+        region = _region(lines, start, size, pitch, body_font, prev_xs if start == 0 else None)
+        if region is None:
+            break
+        grid = _read_grid(index, number, region, size) if region.body else None
+        if grid is not None:
+            grids.append(grid)
+        start = region.stop
+    return grids
 
-    def extent(start: int) -> tuple[int, float, float]:
-        lo = min(c["x0"] for line in lines[start:] for c in line)
-        hi = max(c["x1"] for line in lines[start:] for c in line)
-        stop = len(lines)
-        for i in range(start + 1, len(lines)):
-            runs = _clusters(lines[i], size * 0.6)
-            full_width = len(runs) == 1 and runs[0][1] - runs[0][0] > 0.6 * (hi - lo)
-            blank_band = lines[i][0]["top"] - lines[i - 1][0]["top"] > pitch * 1.8
-            if full_width or blank_band:
-                stop = i
-                break
-        return stop, lo, hi
 
-    def rivers(body) -> list[float]:
-        lo = min(c["x0"] for line in body for c in line)
-        hi = max(c["x1"] for line in body for c in line)
-        covered = [(c["x0"], c["x1"]) for line in body for c in line]
-        gaps = _gaps(covered, lo, hi, min(3.0, size * 0.3))
-        return [lo - 1] + [(a + b) / 2 for a, b in gaps] + [hi + 1]
-
-    stop, _, _ = extent(head)
-    if stop - head < 3:
-        return []
-    xs = rivers(lines[head + 1:stop])
-    # a form line above the table (被评查单位：　　案卷编号：) crosses its columns: the table starts below it
-    while head < stop - 3 and not _fits_columns(lines[head], xs, size):
-        head += 1
-    # a header printed over several lines: the lines right above that fit the columns belong to it
-    while head > 0 and lines[head][0]["top"] - lines[head - 1][0]["top"] <= pitch * 1.8 \
-            and _fits_columns(lines[head - 1], xs, size) and len(_clusters(lines[head - 1], size)) < len(xs):
-        head -= 1
-    body = lines[head:stop]
-    xs = rivers(body)
-    if len(xs) < 4:
-        return []
-    # the header row: the line that breaks into runs, the lines above it that fit the columns, and the
-    # tails of header names wrapped below it in narrow columns (号, 分)
-    first = next(i for i in range(head, stop) if len(_clusters(lines[i], size)) >= 3)
-    end = first + 1
-    while end < stop and lines[end][0]["top"] - lines[end - 1][0]["top"] <= pitch * 1.3 \
-            and all(len(_line_text(run)) <= 2 for run in _runs(lines[end], size)):
-        end += 1
-    head_chars = [c for line in lines[head:end] for c in line]
-    body_lines = lines[end:stop]
-    if len(body_lines) < 2:
-        return []
+def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Grid | None:
+    """The grid of a table region: its header row, then the rows of each run of body lines between
+    band rows, a band row being one cell across the columns it covers."""
+    xs = region.xs
     ncols = len(xs) - 1
-
-    def col_of(c) -> int:
-        return max(0, min(ncols - 1, bisect.bisect_right(xs, (c["x0"] + c["x1"]) / 2) - 1))
-
-    blocks: list[tuple[int, float, float]] = []  # (col, top, bottom) of each text block
-    for col in range(ncols):
-        column = [c for line in body_lines for c in line if col_of(c) == col]
-        for blk in _blocks(column, pitch):
-            blocks.append((col, min(c["top"] for c in blk[0]), max(c["bottom"] for c in blk[-1])))
-    centred = _centred_columns(blocks, ncols, pitch)
-    # a row starts at the top of every block that does not sit inside a taller block of another
-    # column (a centred cell starts below its row's top, within the tallest cell of the row)
-    tops = sorted(t for col, t, b in blocks
-                  if not any(o != col and ot < t - 2 and ob > b + 2 for o, ot, ob in blocks))
-    starts: list[float] = []
-    for t in tops:
-        if not starts or t - starts[-1] > 2:
-            starts.append(t)
-    starts = _centred_breaks(starts, blocks, centred, sorted({ln[0]["top"] for ln in body_lines}))
-    bottom_all = max(b for _, _, b in blocks) + 1
-    rows = [(a - 1, b - 1) for a, b in zip(starts, starts[1:])] + [(starts[-1] - 1, bottom_all)]
-    grid = _Grid(number, (xs[0], min(c["top"] for c in head_chars) - 1 if head_chars else rows[0][0],
-                          xs[-1], bottom_all), xs, ruled=False)
-    offset = 0
-    if head_chars:
-        top, bottom = min(c["top"] for c in head_chars) - 1, max(c["bottom"] for c in head_chars) + 1
+    first = region.head[0] if region.head else region.body[0]
+    grid = _Grid(number, (xs[0], first[0]["top"] - 1, xs[-1], 0.0), xs, ruled=False)
+    row = 0
+    if region.head:
+        top = min(c["top"] for ln in region.head for c in ln) - 1
+        bottom = max(c["bottom"] for ln in region.head for c in ln) + 1
         for col in range(ncols):
             text = _text(index, (xs[col], top, xs[col + 1], bottom))
             if text.strip():
                 grid.cells.append({"row": 0, "col": col, "row_span": 1, "col_span": 1,
                                    "bbox": (xs[col], top, xs[col + 1], bottom), "text": text})
-        offset = 1
-    body_chars = [c for line in body_lines for c in line]
-    for col in range(ncols):
-        if col in centred:
+        row = 1
+    segment: list[list[dict]] = []
+    for k, line in enumerate(region.body + [None]):
+        if line is not None and k not in region.bands:
+            segment.append(line)
             continue
-        for r, (top, bottom) in enumerate(rows):
-            text = _text(index, (xs[col], top, xs[col + 1], bottom - 0.5))
-            if text.strip():
-                grid.cells.append({"row": r + offset, "col": col, "row_span": 1, "col_span": 1,
-                                   "bbox": (xs[col], top, xs[col + 1], bottom), "text": text})
-    for col in sorted(centred):
-        mine = sorted((b for b in blocks if b[0] == col), key=lambda b: b[1])
-        spans = _centred_spans(mine, rows)
-        for (_, top, bottom), (a, b) in zip(mine, spans):
-            text = _text(index, (xs[col], top - 1, xs[col + 1], bottom + 1))
-            if text.strip():
-                grid.cells.append({"row": a + offset, "col": col, "row_span": b - a + 1, "col_span": 1,
-                                   "bbox": (xs[col], rows[a][0], xs[col + 1], rows[b][1]), "text": text})
+        if segment:
+            row = _read_rows(index, grid, segment, size, row, region.fresh or k > len(segment))
+            segment = []
+        if line is not None:
+            first = max(0, bisect.bisect_right(xs, line[0]["x0"]) - 1)
+            last = max(first, min(ncols - 1, bisect.bisect_right(xs, line[-1]["x1"] - 1) - 1))
+            bbox = (xs[first], line[0]["top"] - 1, xs[last + 1], max(c["bottom"] for c in line) + 1)
+            grid.cells.append({"row": row, "col": first, "row_span": 1, "col_span": last - first + 1,
+                               "bbox": bbox, "text": _text(index, bbox)})
+            row += 1
+    grid.bbox = (grid.bbox[0], grid.bbox[1], grid.bbox[2], max((c["bbox"][3] for c in grid.cells), default=grid.bbox[1]))
     grid.cells.sort(key=lambda c: (c["row"], c["col"]))
-    grid.rows = len(rows) + offset
-    return [grid] if grid.rows >= 2 else []
+    grid.rows = row
+    return grid if grid.rows >= 2 else None
 
 
-def _centred_breaks(starts: list[float], blocks: list[tuple[int, float, float]], centred: set[int],
-                    line_tops: list[float]) -> list[float]:
-    """Row breaks that only a centred column shows: where the columns printed at the top of their
-    rows run on without a blank line (a long 评查要点 cell under the next), two consecutive 序号 cells
-    printed in the middle of their rows still tell where one row ends — where the row that began
-    above the first one is as tall below its middle as above it — at the start of a printed line."""
-    if not centred:
-        return starts
-    col = max(centred, key=lambda k: sum(1 for b in blocks if b[0] == k))
-    mine = sorted((b for b in blocks if b[0] == col), key=lambda b: b[1])
-    out = sorted(starts)
-    for (_, t1, b1), (_, t2, b2) in zip(mine, mine[1:]):
-        m1, m2 = (t1 + b1) / 2, (t2 + b2) / 2
-        if any(m1 < x < m2 for x in out):
+def _read_rows(index: _Chars, grid: _Grid, body: list[list[dict]], size: float, row: int, fresh: bool) -> int:
+    """Add the cells of a run of body lines to the grid from row on (fresh: the run starts a table or
+    follows a band row, so no merged cell goes on into it from above); the row after them."""
+    xs = grid.xs
+    columns = _column_lines(body, xs, size)
+    steps = [b.top - a.top for lines in columns for a, b in zip(lines, lines[1:]) if size <= b.top - a.top < 2 * size]
+    pitch = statistics.median(steps) if steps else size * 1.5
+    top = min(ln.top for col in columns for ln in col)
+    end = max(ln.top for col in columns for ln in col) + pitch
+    blocks = _column_blocks(columns, pitch, top, end)
+    tops = _tiling_breaks(blocks, _row_tops(blocks, columns, pitch, top, end), columns, pitch)
+    tol, mid_tol = pitch * SAME_PLACE, pitch * SAME_MIDDLE
+    grid.blocks += len(blocks)
+    grid.unread += sum(1 for blk in blocks if _block_cost(blk, tuple(tops), tol, mid_tol) > CENTRED * len(blk.lines))
+    cells: dict[tuple[int, int], dict] = {}
+    placed = sorted(_place(blocks, tops, pitch, fresh), key=lambda p: (p[1], p[0], p[3][0].top if p[3] else 0))
+    for col, r, span, lines in placed:
+        chars = [c for ln in lines for c in ln.chars]
+        text = _text(index, (xs[col], min(c["top"] for c in chars) - 0.5, xs[col + 1],
+                             max(c["bottom"] for c in chars) + 0.5)) if chars else ""
+        key = (row + r, col)
+        if key in cells:
+            cells[key]["text"] += "\n" + text
             continue
-        above = [x for x in out if x <= t1 + 1]
-        if not above:
+        bbox = (xs[col], tops[r] - 1, xs[col + 1], tops[r + span] - 1)
+        cells[key] = {"row": row + r, "col": col, "row_span": span, "col_span": 1, "bbox": bbox, "text": text}
+    grid.cells.extend(cells.values())
+    return row + len(tops) - 1
+
+
+def _column_lines(body: list[list[dict]], xs: list[float], size: float) -> list[list[_Line]]:
+    """Each column's printed lines, top-down, those that begin a paragraph marked: the first, one after
+    a line that ends short of the column's right edge, an indented one, a numbered one, a number alone."""
+    ncols = len(xs) - 1
+    columns: list[list[_Line]] = [[] for _ in range(ncols)]
+    for line in body:
+        parts: dict[int, list[dict]] = {}
+        for c in line:
+            col = max(0, min(ncols - 1, bisect.bisect_right(xs, (c["x0"] + c["x1"]) / 2) - 1))
+            parts.setdefault(col, []).append(c)
+        for col, chars in parts.items():
+            columns[col].append(_Line(min(c["top"] for c in chars), chars[0]["x0"], chars[-1]["x1"], chars))
+    for lines in columns:
+        lines.sort(key=lambda ln: ln.top)
+        if not lines:
             continue
-        target = 2 * m1 - above[-1]
-        cands = [x for x in line_tops if m1 < x < m2]
-        if cands:
-            out.append(min(cands, key=lambda x: abs(x - target)))
-            out.sort()
+        left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
+        styles: set[str] = set()  # the numbering styles met in the column so far
+        for prev, ln in zip([None] + lines, lines):
+            # the last line of a centred paragraph stands as far from both edges: no indent
+            indented = ln.x0 > left + INDENT * size and abs((ln.x0 - left) - (right - ln.x1)) > SHORT_LINE * size
+            item = _list_item(ln.text)
+            ln.starts = (prev is None or _ends_short(prev, right, size) or indented or item is not None
+                         or bool(_BARE_NUMBER.fullmatch(ln.text)))
+            if item is not None:
+                ln.restarts = item[1] and item[0] in styles
+                styles.add(item[0])
+    return columns
+
+
+def _list_item(text: str) -> tuple[str, bool] | None:
+    """For a line that starts a numbered paragraph: its numbering style (1. （一） (1) 一、 ①) and whether
+    its number is the first of a list."""
+    m = _NUMBERED_LINE.match(text)
+    if m is None:
+        return None
+    marker = m.group().strip()
+    style = _LIST_NUMBER.sub(lambda n: "9" if n.group(1) else "十" if n.group(2) else "①", marker)
+    return style, _LIST_NUMBER.search(marker).group() in _FIRST
+
+
+def _ends_short(line: _Line, right: float, size: float) -> bool:
+    """The line stops short of its column's right edge: the last line of a paragraph (a sentence's end
+    counts from a smaller shortfall, as a line of Latin letters or digits may not be stretched full)."""
+    short = SHORT_STOP if line.text.endswith(_STOPS) else SHORT_LINE
+    return line.x1 < right - short * size
+
+
+def _column_blocks(columns: list[list[_Line]], pitch: float, top: float, end: float) -> list[_Block]:
+    """The text blocks of every column, each knowing the blank space above and below it."""
+    blocks: list[_Block] = []
+    for col, lines in enumerate(columns):
+        mine: list[_Block] = []
+        for ln in lines:
+            if mine and ln.top - mine[-1].lines[-1].top <= pitch * BLANK_LINE:
+                mine[-1].lines.append(ln)
+                mine[-1].bottom = ln.top + pitch
+                if ln.starts:
+                    mine[-1].breaks.append(ln.top)
+            else:
+                ln.starts = True
+                mine.append(_Block(col, [ln], ln.top + pitch))
+        for above, blk, below in zip([None] + mine, mine, mine[1:] + [None]):
+            blk.floor = above.bottom if above else top
+            blk.ceiling = below.top if below else end
+        blocks.extend(mine)
+    return blocks
+
+
+def _near(values: tuple[float, ...], y: float, tol: float) -> bool:
+    """Some value of the sorted tuple lies within tol of y."""
+    i = bisect.bisect_left(values, y - tol)
+    return i < len(values) and values[i] <= y + tol
+
+
+def _top_cost(blk: _Block, tops: tuple[float, ...], tol: float, future: tuple[float, ...] = ()) -> float:
+    """What reading the block as cells at the tops of rows costs: nothing when it starts at a row's top
+    and every row break inside it falls where a paragraph begins, WEAK_BREAK for each break at the top
+    of another of its lines (a paragraph may end on a full line), UNEXPLAINED when it does not start at
+    a row's top or a break cuts through a line. While a page is read, a top among the candidate breaks
+    still to decide (future) counts as possible."""
+    if not _near(tops, blk.top, tol):
+        return 0.0 if _near(future, blk.top, tol) else UNEXPLAINED
+    lo, hi = bisect.bisect_right(tops, blk.top + tol), bisect.bisect_left(tops, blk.bottom - tol)
+    cost = 0.0
+    for r in tops[lo:hi]:
+        if not any(abs(r - k) <= tol for k in blk.breaks):
+            cost += WEAK_BREAK if any(abs(r - ln.top) <= tol for ln in blk.lines) else UNEXPLAINED
+    return min(cost, UNEXPLAINED)
+
+
+def _spans_over(blk: _Block, ra: float, rb: float, tops: tuple[float, ...], tol: float) -> bool:
+    """The block may stand centred over the rows from ra to rb: they lie within the blank around it, and a
+    block filling rows from their top is centred only over one (over several it is a cell at the top)."""
+    return (blk.floor - tol <= ra <= blk.top + tol and blk.bottom - tol <= rb <= blk.ceiling + tol
+            and (ra < blk.top - tol or not any(ra + tol < t < rb - tol for t in tops)))
+
+
+def _centred_spans(blk: _Block, tops: tuple[float, ...], tol: float, mid_tol: float) -> list[tuple[int, int]]:
+    """The runs of rows (index of the first row top, index of the top after the last row) the block may
+    be centred over: their middle is its middle."""
+    out = []
+    for a in range(bisect.bisect_left(tops, blk.floor - tol), bisect.bisect_right(tops, blk.top + tol)):
+        b = bisect.bisect_left(tops, 2 * blk.mid - tops[a] - mid_tol)
+        if a < b < len(tops) and abs(tops[a] + tops[b] - 2 * blk.mid) <= mid_tol \
+                and _spans_over(blk, tops[a], tops[b], tops, tol):
+            out.append((a, b))
     return out
 
 
-def _centred_columns(blocks: list[tuple[int, float, float]], ncols: int, pitch: float) -> set[int]:
-    """Columns whose text sits in the middle of its row (序号, 分值, merged labels printed centred):
-    most of their blocks lie inside a taller block of another column, around its middle."""
-    out = set()
-    for col in range(ncols):
-        mine = [b for b in blocks if b[0] == col]
-        hits = 0
-        for _, top, bottom in mine:
-            mid = (top + bottom) / 2
-            for other, t, b in blocks:
-                if other != col and t <= top + 1 and b >= bottom - 1 and (b - t) > (bottom - top) + pitch * 0.5 \
-                        and abs((t + b) / 2 - mid) <= 0.2 * (b - t) + 2:
-                    hits += 1
-                    break
-        if len(mine) >= 2 and hits >= 0.6 * len(mine):
-            out.add(col)
+def _may_centre(blk: _Block, tops: tuple[float, ...], future: tuple[float, ...], tol: float,
+                mid_tol: float) -> bool:
+    """Some run of rows the block could still be centred over, an end of it among the breaks to decide."""
+    for ra in tops + future:
+        rb = 2 * blk.mid - ra
+        if (_near(future, rb, mid_tol) or _near(tops, rb, mid_tol)) and _spans_over(blk, ra, rb, tops, tol):
+            return True
+    return False
+
+
+def _block_cost(blk: _Block, tops: tuple[float, ...], tol: float, mid_tol: float,
+                future: tuple[float, ...] = ()) -> float:
+    """How badly the row tops explain the block, read at the tops of rows or centred over rows; while a
+    page is read (future: the candidate breaks still to decide), the least it may still cost."""
+    cost = _top_cost(blk, tops, tol, future)
+    centred = CENTRED * len(blk.lines)
+    if cost > centred and (_centred_spans(blk, tops, tol, mid_tol)
+                           or bool(future) and _may_centre(blk, tops, future, tol, mid_tol)):
+        return centred
+    return cost
+
+
+def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, top: float,
+              end: float) -> list[float]:
+    """The tops of the rows, and the bottom of the last one.
+
+    The candidate breaks are the tops of lines that begin a paragraph. The page is read top-down,
+    keeping the BEAM cheapest partial layouts, where a break costs ROW_COST (less where a numbered list
+    begins again, nothing or less where every column begins a paragraph on its line), a row whose bottom
+    no line reaches UNFILLED, and each block the least _block_cost says it may still cost: the fewest
+    breaks that explain every block win.
+    """
+    tol, mid_tol = pitch * SAME_PLACE, pitch * SAME_MIDDLE
+    slots: list[float] = []
+    for y in sorted(ln.top for lines in columns for ln in lines if ln.starts):
+        if top + tol < y < end - tol and (not slots or y - slots[-1] > tol):
+            slots.append(y)
+    slots.append(end)
+    bottoms = tuple(sorted(ln.top + pitch for lines in columns for ln in lines))
+    # the blocks whose reading deciding a slot may change: those whose blank surroundings reach it
+    touched = [[blk for blk in blocks if blk.floor - tol <= y <= blk.ceiling + tol] for y in slots]
+    states = [(sum(_block_cost(blk, (top,), tol, mid_tol, tuple(slots)) for blk in blocks), (top,))]
+    restarts = tuple(sorted(ln.top for lines in columns for ln in lines if ln.restarts))
+    for k, y in enumerate(slots):
+        before, after = tuple(slots[k:]), tuple(slots[k + 1:])
+        break_cost = 0.0 if _near(bottoms, y, tol) else UNFILLED
+        if not after:
+            pass  # the table's bottom closes the last row
+        elif all(any(abs(ln.top - y) <= tol and ln.starts for ln in lines) for lines in columns):
+            break_cost += ALIGNED_ROW
+        else:
+            break_cost += ROW_COST - (RESTART if _near(restarts, y, tol) else 0.0)
+        grown = []
+        for cost, tops in states:
+            old = sum(_block_cost(blk, tops, tol, mid_tol, before) for blk in touched[k])
+            for child, extra in ([(tops, 0.0)] if after else []) + [(tops + (y,), break_cost)]:
+                new = sum(_block_cost(blk, child, tol, mid_tol, after) for blk in touched[k])
+                grown.append((cost + new - old + extra, child))
+        grown.sort(key=lambda s: s[0])
+        states = grown[:BEAM]
+    return list(states[0][1])
+
+
+def _clean_break(y: float, columns: list[list[_Line]], pitch: float, tol: float) -> bool:
+    """No line stands across y, and every column whose text runs on across it begins a paragraph there."""
+    for lines in columns:
+        if any(ln.top < y - tol < y + tol < ln.top + pitch for ln in lines):
+            return False
+        at = next((ln for ln in lines if abs(ln.top - y) <= tol), None)
+        if at is not None and not at.starts and any(ln.top < y - tol for ln in lines):
+            return False
+    return True
+
+
+def _tiling_breaks(blocks: list[_Block], tops: list[float], columns: list[list[_Line]],
+                   pitch: float) -> list[float]:
+    """The row tops with the breaks that only a column of merged cells shows added: of two centred cells
+    one under the other in a column, the upper one's rows reach down to where the lower one's begin (and
+    the lower one's up to where the upper one's end), so where the upper one stands in the middle of the
+    rows from a line down to there, and every column begins a paragraph at that line, a row begins."""
+    tol, mid_tol = pitch * SAME_PLACE, pitch * SAME_MIDDLE
+    bounds = tuple(tops)
+    centred: dict[int, list[tuple[_Block, list[tuple[int, int]]]]] = {}
+    for blk in blocks:
+        spans = _centred_spans(blk, bounds, tol, mid_tol)
+        if spans and _top_cost(blk, bounds, tol) > 0:
+            centred.setdefault(blk.col, []).append((blk, spans))
+    wanted = []
+    for mine in centred.values():
+        for (upper, up_spans), (lower, low_spans) in zip(mine, mine[1:]):
+            if {b for _, b in up_spans} & {a for a, _ in low_spans}:
+                continue
+            wanted += [y for a, _ in low_spans
+                       if upper.floor - tol <= (y := 2 * upper.mid - bounds[a]) < upper.top - tol]
+            wanted += [y for _, b in up_spans
+                       if lower.bottom + tol < (y := 2 * lower.mid - bounds[b]) <= lower.ceiling + tol]
+    extra = set()
+    for y in wanted:
+        line = next((ln for lines in columns for ln in lines if abs(ln.top - y) <= mid_tol), None)
+        if line is not None and not _near(bounds, line.top, tol) and _clean_break(line.top, columns, pitch, tol):
+            extra.add(line.top)
+    return sorted(set(tops) | extra)
+
+
+def _place(blocks: list[_Block], tops: list[float], pitch: float,
+           fresh: bool) -> list[tuple[int, int, int, list[_Line]]]:
+    """Cells as (column, first row, rows spanned, lines): a block at a row's top is cut at the row breaks
+    into one cell a row; a block centred over rows is one cell spanning them (where several runs of rows
+    fit, the one that meets the cells above and below it in its column, else the shortest). In a column
+    of merged cells, rows that lie between two cells and that no cell's text stands over are an empty
+    merged cell (a label left blank)."""
+    tol, mid_tol = pitch * SAME_PLACE, pitch * SAME_MIDDLE
+    bounds = tuple(tops)
+    out = []
+    by_col: dict[int, list[_Block]] = {}
+    for blk in blocks:
+        by_col.setdefault(blk.col, []).append(blk)
+    for mine in by_col.values():
+        pieces = [_pieces(blk, bounds, tol) for blk in mine]
+        # read at the tops of rows: a block whose breaks fall between paragraphs, and the last block of
+        # the column when it starts at a row's top (a merged cell the page break cut is printed at the
+        # top of its part, its text running on across the rows below)
+        at_top = [_top_cost(blk, bounds, tol) == 0 or blk is mine[-1] and _near(bounds, blk.top, tol)
+                  and abs(blk.ceiling - bounds[-1]) <= tol for blk in mine]
+        spans = [_centred_spans(blk, bounds, tol, mid_tol) for blk in mine]
+        # a column of merged cells: more of its blocks stand in the middle of several rows than at a
+        # row's top
+        merged = sum(1 for t, opts in zip(at_top, spans) if not t and opts and all(b - a > 1 for a, b in opts))
+        centred = merged > sum(1 for t, opts in zip(at_top, spans) if t and not opts)
+        # a block read at the tops of rows keeps to its own rows (which the spans beside it may meet),
+        # or stands in the middle of wider ones
+        own = [(min(rows), max(rows) + 1) for rows in pieces]
+        options = [[own[k]] + _wider_spans(blk, spans[k], blocks, bounds, pitch, centred) if at_top[k]
+                   else spans[k] or [own[k]] for k, blk in enumerate(mine)]
+        for k, blk in enumerate(mine):
+            if at_top[k] and len(pieces[k]) == 1 and (k or fresh) and k < len(mine) - 1:
+                # wider rows that meet the cells above (or the table's first row) and below it: a column
+                # of merged cells tiles
+                above = [o[1] for o in spans[k - 1] + [own[k - 1]]] if k else [0]
+                below = [o[0] for o in spans[k + 1] + [own[k + 1]]]
+                options[k] += [s for s in spans[k] if s not in options[k] and bounds[s[0]] < blk.top - tol
+                               and s[0] in above and s[1] in below]
+        chosen = _abutting(options)
+        for k, span in enumerate(chosen):
+            if span != own[k] if at_top[k] else bool(spans[k]):
+                out.append((mine[k].col, span[0], span[1] - span[0], mine[k].lines))
+            else:
+                out.extend(_cells_of(mine[k], pieces[k]))
+            if centred and k and chosen[k - 1][1] < span[0]:
+                out.append((mine[k].col, chosen[k - 1][1], span[0] - chosen[k - 1][1], []))
     return out
 
 
-def _centred_spans(mine: list[tuple[int, float, float]], rows: list[tuple[float, float]]) -> list[tuple[int, int]]:
-    """The rows each centred block stands for: the run of rows, around the rows it touches, whose
-    middle is nearest its own middle (a centred label over several rows is that merged cell)."""
-    touched = []
-    for _, top, bottom in mine:
-        over = [r for r, (t, b) in enumerate(rows) if min(b, bottom) - max(t, top) > 0]
-        if not over:
-            mid = (top + bottom) / 2
-            over = [min(range(len(rows)), key=lambda r: abs((rows[r][0] + rows[r][1]) / 2 - mid))]
-        touched.append((over[0], over[-1]))
-    spans = []
-    lo = 0
-    for i, ((_, top, bottom), (first, last)) in enumerate(zip(mine, touched)):
-        hi = touched[i + 1][0] - 1 if i + 1 < len(touched) else len(rows) - 1
-        mid = (top + bottom) / 2
-        best = (first, last)
-        best_cost = None
-        for a in range(min(lo, first), first + 1):
-            for b in range(last, max(hi, last) + 1):
-                cost = abs((rows[a][0] + rows[b][1]) / 2 - mid) + 0.5 * (b - a)
-                if best_cost is None or cost < best_cost:
-                    best, best_cost = (a, b), cost
-        spans.append(best)
-        lo = best[1] + 1
-    return spans
+def _pieces(blk: _Block, tops: tuple[float, ...], tol: float) -> dict[int, list[_Line]]:
+    """The block's lines by the row they stand in."""
+    rows: dict[int, list[_Line]] = {}
+    for ln in blk.lines:
+        rows.setdefault(min(max(0, bisect.bisect_right(tops, ln.top + tol) - 1), len(tops) - 2), []).append(ln)
+    return rows
+
+
+def _cells_of(blk: _Block, rows: dict[int, list[_Line]]) -> list[tuple[int, int, int, list[_Line]]]:
+    """The cells of a block read at the tops of rows: one a row, except that a paragraph running on
+    across a row break keeps its lines in one cell spanning those rows (a merged cell printed at its
+    top, such as a label the page break cut)."""
+    out: list[tuple[int, int, int, list[_Line]]] = []
+    for r in sorted(rows):
+        lines = rows[r]
+        if out and not lines[0].starts:
+            _, first, _, upper = out[-1]
+            out[-1] = (blk.col, first, r - first + 1, upper + lines)
+        else:
+            out.append((blk.col, r, 1, lines))
+    return out
+
+
+def _wider_spans(blk: _Block, spans: list[tuple[int, int]], blocks: list[_Block], tops: tuple[float, ...],
+                 pitch: float, centred_column: bool) -> list[tuple[int, int]]:
+    """For a block at a row's top: the wider runs of rows (among its centred spans) it stands in the
+    middle of instead. In a column of merged cells, any; elsewhere only when it ends at its row's bottom
+    as a block of another column does (one that ends above it is printed at the top; a row that only it
+    fills is its own), and not when the rows above its own mirror those below (a cell centred in its own
+    row looks the same). Never for the last block of its column, which may be a merged cell the page
+    break cut (printed at the top of its part)."""
+    tol = pitch * SAME_PLACE
+    r = bisect.bisect_left(tops, blk.top - tol)
+    if r + 1 >= len(tops):
+        return []
+    fills = abs(tops[r + 1] - blk.bottom) <= tol and any(
+        o.col != blk.col and o.top <= tops[r] + tol and o.bottom >= tops[r + 1] - tol for o in blocks)
+    if not (centred_column or fills):
+        return []
+    # the last block of its column may be a merged cell the page break cut, whose text is printed at
+    # the top of its part on this page
+    if abs(blk.ceiling - tops[-1]) <= tol:
+        return []
+    return [(a, b) for a, b in spans
+            if tops[a] < blk.top - tol and (centred_column or not _mirrored(tops, a, b, r, tol))]
+
+
+def _mirrored(tops: tuple[float, ...], a: int, b: int, r: int, tol: float) -> bool:
+    """Row r stands in the middle of the rows a to b, the rows above it as tall as those below."""
+    if r - a != b - 1 - r:
+        return False
+    return all(abs((tops[r - i + 1] - tops[r - i]) - (tops[r + i + 1] - tops[r + i])) <= tol
+               for i in range(1, r - a + 1))
+
+
+def _abutting(options: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """One of its runs of rows for each block of a column, top-down: runs that meet the run of the block
+    above as often as they can, then as short as they can."""
+    best: dict[tuple[int, int] | None, tuple[int, int, list]] = {None: (0, 0, [])}
+    for opts in options:
+        best = {span: max(((meets + (1 if prev and prev[1] == span[0] else 0), length - (span[1] - span[0]),
+                            path + [span]) for prev, (meets, length, path) in best.items()), key=lambda c: c[:2])
+                for span in opts}
+    return max(best.values(), key=lambda c: c[:2])[2]
 
 
 def _paragraphs(page, chars: _Chars, number: int, grids: list[_Grid], name: str) -> list[tuple[float, Paragraph]]:
@@ -509,20 +962,25 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
         empty: list[int] = []
         try:
             pages = list(pdf.pages)
+            open_xs = None  # the column edges of a borderless table that runs to the bottom of the page before
             for number, raw in enumerate(pages, start=1):
                 page = raw
                 chars = _Chars(page.chars)
                 if not any(not c["text"].isspace() for c in chars.all):
                     empty.append(number)
+                    open_xs = None
                     continue
                 grids = _ruled_tables(page, number, chars)
                 if not grids:
                     body = [c for c in chars.all if MARGIN <= c["top"] and c["bottom"] <= page.height - MARGIN]
-                    grids = _borderless_tables(chars, number, body)
+                    grids = _borderless_tables(chars, number, body, open_xs)
+                paragraphs = _paragraphs(page, chars, number, grids, name)
                 for g in grids:
                     placed.append((number, g.bbox[1], g))
-                for top, para in _paragraphs(page, chars, number, grids, name):
+                for top, para in paragraphs:
                     placed.append((number, top, para))
+                last = grids[-1] if grids and not grids[-1].ruled else None
+                open_xs = last.xs if last and not any(top > last.bbox[3] for top, _ in paragraphs) else None
         except Exception as exc:
             raise CorruptFile(None, f"cannot read page content ({type(exc).__name__})") from None
         if len(empty) == len(pages):
@@ -579,7 +1037,9 @@ def _join_tables(items: list, name: str) -> list:
         src = Source(file=name, pages=sorted({g.page for g in current}),
                      regions=[Region(page=g.page, bbox=g.bbox) for g in current])
         ruled = all(g.ruled for g in current)
-        blocks.append(Table(cells=cells, source=src, spans_known=ruled, rows_known=ruled))
+        # a borderless table's rows are known when its layout explains (nearly) all of its text
+        read = sum(g.unread for g in current) <= UNREAD_SHARE * sum(g.blocks for g in current)
+        blocks.append(Table(cells=cells, source=src, spans_known=ruled, rows_known=ruled or read))
         current.clear()
 
     for item in items:
