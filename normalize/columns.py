@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cleanup import squash
+from .cleanup import clean, squash
 from .numbering import parse_marker
 from .points import column_points, find_points, is_rule
 
-__all__ = ["ROLES", "Column", "header_role", "is_header_text", "content_role", "bare_number"]
+__all__ = ["ROLES", "Column", "header_role", "is_header_text", "column_name", "content_role", "bare_number"]
 
 # number: 序号 · label: prints indicators · points: 分值 · score: 得分 (empty in a rubric) ·
 # criteria: 评分标准 · note: 备注/说明 · owner: 责任单位
@@ -78,6 +78,13 @@ def is_header_text(text: str) -> bool:
     if any(ch in t for ch in "。；;，,：:") or re.search(r"[0-9０-９]", t.replace("（分）", "")):
         return False  # a sentence, or a number: text of the body, not a column name
     return bool(_HEADER_END.search(t))
+
+
+def column_name(text: str) -> bool:
+    """A column name printed a line (一级指标, 评分标准), not a short rubric title (某某县普法考核细则)."""
+    t = clean(text)
+    role = header_role(t)
+    return is_header_text(t) and role is not None and len(t) <= (10 if role == "label" else 6)
 
 
 def bare_number(text: str):

@@ -173,7 +173,8 @@ def parse_cell(text: str, expected: int | None = None) -> list[Piece]:
     p = pos + 1
     while p < n:
         ch = text[p]
-        if ch in _WS or not (text[p - 1] in _SOFT_BEFORE or text[p - 1] == "\n"):
+        gap = text[p - 1] in " \t\u3000\xa0" and text[:p].rstrip(" \t\u3000\xa0")[-1:] in ("。", "；", ";")
+        if ch in _WS or not (text[p - 1] in _SOFT_BEFORE or text[p - 1] == "\n" or gap):
             p += 1
             continue
         m = marker_at(p)
@@ -182,7 +183,9 @@ def parse_cell(text: str, expected: int | None = None) -> list[Piece]:
             continue
         start, prev = bounds[-1]
         continues = prev is not None and m.style == prev.style and m.number == prev.number + 1
-        if _line_start(text, p) or _closed(text[start:p]) or (continues and _ends_with_rule(text[start:p])):
+        # a line break a copy turned into a space: `…的； 2.…` where the list goes on
+        joined = gap and continues
+        if _line_start(text, p) or _closed(text[start:p]) or (continues and _ends_with_rule(text[start:p])) or joined:
             bounds.append((p, m))
             if m.style == "arabic_dot":
                 last_arabic = m.number

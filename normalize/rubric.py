@@ -8,7 +8,8 @@ from decimal import Decimal
 from zhibiao.model import Finding, Layout, Paragraph, Rubric, Table
 
 from .cleanup import ATTACHMENT_HEADING, clean
-from .columns import header_role, is_header_text
+from .cell_lines import tables_from_lines
+from .columns import column_name
 from .entries import parse_cell
 from .grid import split_at_headers
 from .numbering import parse_marker
@@ -191,19 +192,12 @@ def _title(layout: Layout, start: int) -> str | None:
     return None
 
 
-def _column_name(text: str) -> bool:
-    """A column name printed a line (一级指标, 评分标准), not a short rubric title (某某县普法考核细则)."""
-    t = clean(text)
-    role = header_role(t)
-    return is_header_text(t) and role is not None and len(t) <= (10 if role == "label" else 6)
-
-
 def _header_lines(layout: Layout, start: int) -> list[str]:
     """The column names (一级指标, 二级指标, 备注) printed one a line right above a rubric of
     paragraphs: a table copied out of a web page cell by cell. Two at least, else none."""
     names: list[str] = []
     b = start - 1
-    while b >= 0 and isinstance(layout.blocks[b], Paragraph) and _column_name(layout.blocks[b].text):
+    while b >= 0 and isinstance(layout.blocks[b], Paragraph) and column_name(layout.blocks[b].text):
         names.insert(0, clean(layout.blocks[b].text))
         b -= 1
     return names if len(names) >= 2 else []
@@ -230,7 +224,7 @@ def _stated_total(stream: Stream, title: str | None) -> Decimal | None:
 def find_rubrics(layout: Layout, expect_total: Decimal | None = None) -> list[Rubric]:
     """Every rubric in the layout, its tree recovered and checked (against expect_total if given)."""
     rubrics = []
-    layout = layout.model_copy(update={"blocks": split_at_headers(layout.blocks)})
+    layout = layout.model_copy(update={"blocks": split_at_headers(tables_from_lines(layout.blocks))})
     for start, stop in regions(layout):
         stream = read_region(layout.blocks, start, stop, layout.file)
         if stream.pointed < MIN_POINTED and not (stream.pointed >= 2 and stream.stated_total is not None):

@@ -257,7 +257,7 @@ class _Region:
             return False
         for c in filled[1:]:
             value = column_points(c.text)
-            if value is not None and grid.role(c.col) == "points" and squash(first.text) != "小计":
+            if value is not None and (grid.role(c.col) == "points" or len(filled) == 2) and squash(first.text) != "小计":
                 self.stated_total = value[0]
         for c in filled:
             c.used = True
@@ -372,7 +372,9 @@ def _target(side: GCell, label_cells: list[GCell], cell_entries: dict, role: str
         cands = [c for c in cands if c.col < side.col] or cands
     exact = [c for c in cands if set(c.rows) == rows]
     if role == "number":
-        pool = [c for c in exact if cell_entries[id(c)][0].style is None and not cell_entries[id(c)][0].placeholder]
+        # the label cell of the 序号's rows, or (its text running on below) the one starting in its row
+        starting = exact or [c for c in cands if c.row == side.row and set(rows) <= set(c.rows)]
+        pool = [c for c in starting if cell_entries[id(c)][0].style is None and not cell_entries[id(c)][0].placeholder]
         if not pool:
             return None
         return cell_entries[id(max(pool, key=lambda c: c.col))]
@@ -402,7 +404,10 @@ def _target(side: GCell, label_cells: list[GCell], cell_entries: dict, role: str
     if not pool:
         return None
     cell = max(pool, key=lambda c: (c.col, c.row))
-    return [e for e in cell_entries[id(cell)] if not e.placeholder] or None  # every indicator of that cell
+    entries = [e for e in cell_entries[id(cell)] if not e.placeholder]
+    if len(entries) > 1 and entries[0].style not in {e.style for e in entries[1:]}:
+        entries = entries[1:]  # a label printed in the cell of its items: the items carry the rule
+    return entries or None  # every indicator of that cell
 
 
 class _StreamReader:
@@ -495,7 +500,7 @@ class _StreamReader:
             last.criteria[-1] = clean(last.criteria[-1] + "\n" + raw)  # `…扣0.5分，` / `扣完为止。`
             last.source = last.source.span(source)
             return True
-        if p.points is None and is_rule(value) and parse_deduction(value) is not None \
+        if p.points is None and is_rule(value) and (parse_deduction(value) is not None or last.closed) \
                 and not (last.criteria and col in self.pending):
             last.criteria.append(value)
             last.source = last.source.span(source)
