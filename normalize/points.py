@@ -236,6 +236,8 @@ def _unit(counted: str) -> str | None:
         m = re.compile(r"\s*([\u4e00-\u9fff])").match(counted, where)  # any measure word after a count: 一类, 1种
     if m is None and number is None:
         m = re.search(r"(" + _MEASURE + r")", counted)
+        if m is None:
+            m = re.match(r"\s*([\u4e00-\u9fff])(?=\s*$|\s*[扣减加，,])", counted)  # 每笔扣1分: the word right after 每
     if m is None:
         return None
     unit = m.group(1)

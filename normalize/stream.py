@@ -193,6 +193,8 @@ class _Region:
                 cell.used = True
                 self.add(ph, float(ordinal[k]))
         self._attach(grid, cell_entries)
+        if not grid.spans_known:
+            _carry_down(grid, cell_entries)
         for r in sorted(rows):
             self.rows.append(rows[r])
 
@@ -343,9 +345,64 @@ def _points_pool(side: GCell, label_cells: list[GCell], cell_entries: dict) -> t
     cands = [c for c in label_cells if rows & set(c.rows)]
     cands = [c for c in cands if c.col < side.col] or cands
     exact = [c for c in cands if set(c.rows) == rows]
+    if not exact and cands:
+        # a merged points cell over a group whose label cell (with its first items) is followed by
+        # cells of more items: the points are the group label's, the first of those cells
+        deepest = max(c.col for c in cands)
+        inside = sorted((c for c in cands if c.col == deepest and set(c.rows) <= rows), key=lambda c: c.row)
+        if len(inside) > 1 and set().union(*(set(c.rows) for c in inside)) == rows \
+                and cell_entries[id(inside[0])][0].style not in {e.style for c in inside[1:] for e in cell_entries[id(c)]}:
+            exact = inside[:1]
     pool = exact or [c for c in cands if rows <= set(c.rows)] or cands
     pool = [c for c in pool if not cell_entries[id(c)][0].placeholder] or pool
     return pool, [c for c in pool if cell_entries[id(c)][0].points is None]
+
+
+_CARRIED = ("owner",)  # side columns whose empty cells go on with the one above (an item rarely has no owner)
+
+
+def _carry_down(grid: Grid, cell_entries: dict[int, list[Entry]]) -> None:
+    """Where the file does not show merged cells (CSV, text), a 牵头单位 cell printed once for a group
+    stands in its first row only: the items below it in the same group, numbered alike, whose cell in
+    that column is empty, carry it too. (An empty 评分标准 cell is no rule: nothing shows it is merged.)"""
+    labels = grid.label_columns()
+    if not labels:
+        return
+    deepest = labels[-1]
+    for k in range(grid.n_cols):
+        role = grid.role(k)
+        if role not in _CARRIED:
+            continue
+        carried: tuple[str, object] | None = None  # (text, group) of the last cell printed in the column
+        heads: dict[int, int] = {}  # shallower label column -> id of the last label it printed
+        for r in range(grid.header_rows, grid.n_rows):
+            if r in grid.repeated_headers:
+                continue
+            for j in labels:
+                if j < deepest and (c := grid.at(r, j)) is not None and c.row == r and not c.empty:
+                    heads[j] = id(c)
+            group = tuple(heads.get(j) for j in labels if j < deepest)
+            side = grid.at(r, k)
+            item = grid.at(r, deepest)
+            if item is not None and item.col != deepest:
+                item = None  # a band across the table, not an item of the group
+            style = cell_entries[id(item)][0].style if item is not None and cell_entries.get(id(item)) else None
+            if side is not None and not side.empty:
+                carried = (clean(side.text), (group, style)) if side.row == r else carried
+                continue
+            if carried is None or carried[1] != (group, style) or item is None or item.row != r or item.empty:
+                if item is not None and item.row == r and not item.empty and carried and carried[1] != (group, style):
+                    carried = None
+                continue
+            for e in cell_entries.get(id(item), []):
+                if e.placeholder:
+                    continue
+                if role == "owner" and e.owner is None:
+                    e.owner = carried[0]
+                elif role == "criteria" and not e.criteria:
+                    e.criteria.append(carried[0])
+            if side is not None:
+                side.used = True
 
 
 def _feeds(grid: Grid, label_cells: list[GCell], cell_entries: dict) -> dict[int, int]:
