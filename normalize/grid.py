@@ -548,7 +548,7 @@ def _page(grid: Grid, r: int) -> int | None:
 
 # a heading row across the table that names a part outside the scored items
 _BAND = re.compile(r"^.{0,6}(加分项|减分项|扣分项|加分|减分|一票否决|否决项|否决)[^。；;，,]{0,16}$")
-_DANGLING = set("的扣减加得和与及或、，,；;对在把被将向从于按为以其之：:（(【")
+_DANGLING = set("扣减加得、，,：:（(【")  # a text cannot end here: the words after 扣 (its amount), a list going on
 
 
 def _pointed_columns(grid: Grid) -> set[int]:
@@ -629,9 +629,13 @@ def _join_cut_labels(grid: Grid, above: int, r: int, pointed: set[int]) -> None:
     """A merged label cell cut by a page break while the row itself is new: the label's last words
     (`（3分）`) stand at the top of the next page beside the next item. They go back to the label,
     and the label's cell spans the rows below it again."""
+    labels = grid.label_columns()
+    own_points = any(grid.role(x.col) in ("points", "number") and not x.empty for x in grid.starting(r))
     for c in list(grid.starting(r)):
         if grid.role(c.col) != "label" or c.empty or _starts_entry(c.text):
             continue
+        if own_points and labels and c.col == labels[-1]:
+            continue  # the row prints its own 序号 or points: this is its item, not a label's last words
         up = grid.at(above, c.col)
         if up is None or up.empty or up is c or not _open_text(up.text, c.col in pointed):
             continue
@@ -681,7 +685,14 @@ def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int
         return True  # a column printed on every row (评分标准) is empty on this part only: the row goes on
     if any(c.col in closed and not _closed(upper[c.col].text) for c in row):
         return True  # side text whose cells end their sentences stops mid-sentence above this part
-    return any(_open_text(upper[c.col].text, c.col in pointed) for c in row)
+    # a label of a shallower level merged over rows above and left open is a merged cell cut by the
+    # page break (its last words go back to it), not this row going on
+    labels = grid.label_columns()
+    deep = [c for c in row if not (grid.role(c.col) == "label" and labels and c.col < labels[-1]
+                                   and (upper[c.col].row_span > 1 or upper[c.col].row != above or c.row_span > 1))]
+    if any(grid.role(c.col) == "criteria" and not _closed(upper[c.col].text) for c in deep):
+        return True  # a 评分标准 stopping mid-sentence (`…未公布裁量权` | `基准的扣1.5分`) goes on here
+    return any(_open_text(upper[c.col].text, c.col in pointed) for c in deep)
 
 
 _CLOSERS = set("。；;！!）)】分")
