@@ -15,6 +15,7 @@ _PUNCT_CLASS = re.compile(rf"[{_CJK_PUNCT}]")
 _WS = re.compile(r"\s+")
 _WRAP = re.compile(r"\n[ \t\u3000\n]*")
 _LATIN = re.compile(r"[A-Za-z]")
+_NUMBER_JOIN = re.compile(r"[-－–~～.．]")  # a range's dash or a decimal point: the number goes on after a wrap
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 # the web page's share-on-WeChat line, which can be glued to the text before it and broken by a
 # line wrap anywhere, even inside a word
@@ -38,12 +39,15 @@ def strip_markup(text: str) -> str:
 
 def _unwrap(m: re.Match) -> str:
     """A line break is a wrap artefact: no space at a wrap next to a CJK character (unless the other
-    side is a Latin letter, as in 文件 and 基准), one space between Latin words."""
+    side is a Latin letter, as in 文件 and 基准) or inside a number (after a range's dash or a decimal
+    point, before a digit), one space between Latin words."""
     text = m.string
     before = text[m.start() - 1] if m.start() > 0 else ""
     after = text[m.end()] if m.end() < len(text) else ""
     cjk = bool(_CJK_CHAR.match(before) or _CJK_CHAR.match(after))
     latin = bool(_LATIN.match(before) or _LATIN.match(after))
+    if _NUMBER_JOIN.match(before) and after.isdigit():
+        return ""  # a number cut by the wrap: 扣1- / 2分, 0. / 5分
     return "" if cjk and not latin else " "
 
 

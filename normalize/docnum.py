@@ -31,11 +31,17 @@ def _format(m: re.Match) -> str:
     return f"{_clean_prefix(m.group('prefix'))}〔{m.group('year')}〕{num}号"
 
 
+_WRAPPED_HEAD = re.compile(r"[（(]([\u4e00-\u9fff]{1,10})\n$")
+
+
 def find_all(text: str) -> list[str]:
     """Every 文号 in text, canonical, unique, in order of first appearance."""
     seen: list[str] = []
     for m in DOCNUM.finditer(text):
         value = _format(m)
+        head = _WRAPPED_HEAD.search(text, max(0, m.start() - 12), m.start())
+        if head is not None:  # `（临财` / `绩〔2022〕9号）`: a line wrap cut the agency's name
+            value = _clean_prefix(head.group(1) + m.group("prefix")) + value[len(_clean_prefix(m.group("prefix"))):]
         if value not in seen:
             seen.append(value)
     return seen

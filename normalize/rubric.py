@@ -29,6 +29,7 @@ _NOTE = re.compile(r"^\s*(注|说明|备注|附注)\s*[0-9０-９]*\s*[：:]")
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:印发)?\s*$")
 _FORM_LINE = re.compile(r"^\s*(填报单位|填表单位|单位名称|被考核单位|考核单位|被评查单位|评查单位|联系人|填报人|"
                         r"填表人|日期|填报日期|填表日期|单位（盖章）|单位\(盖章\))")
+_FORM_PART = re.compile(r"(填报单位|填表单位|被考核单位|被评查单位|考核单位|评查单位)\s*(?:[（(]\s*盖章\s*[)）])?\s*[：:]")
 _KIND_HEADING = re.compile(r"加分|减分|扣分项|否决")
 
 
@@ -181,6 +182,9 @@ def _title(layout: Layout, start: int) -> str | None:
         text = clean(block.text.lstrip("#"))
         if not text or ATTACHMENT_HEADING.match(text) or _FORM_LINE.match(text):
             continue
+        form = _FORM_PART.search(text)
+        if form is not None and form.start() > 0:
+            text = text[:form.start()].rstrip()  # a form line (被考核单位（盖章）：…) the reader joined to the title
         pb = find_points(text)
         if pb is not None and pb.start == 0 and pb.end >= len(text.rstrip()):
             continue  # a line that only says （总分100分）

@@ -345,13 +345,18 @@ def _points_pool(side: GCell, label_cells: list[GCell], cell_entries: dict) -> t
     cands = [c for c in label_cells if rows & set(c.rows)]
     cands = [c for c in cands if c.col < side.col] or cands
     exact = [c for c in cands if set(c.rows) == rows]
-    if not exact and cands:
+    value = column_points(clean(side.text))
+    if cands:
         # a merged points cell over a group whose label cell (with its first items) is followed by
-        # cells of more items: the points are the group label's, the first of those cells
+        # cells of more items: the points are the group label's, the first of those cells — also
+        # where a label of the level above, cut by a page break, happens to span the same rows
         deepest = max(c.col for c in cands)
         inside = sorted((c for c in cands if c.col == deepest and set(c.rows) <= rows), key=lambda c: c.row)
+        printed = [cell_entries[id(c)][0].points for c in exact]
         if len(inside) > 1 and set().union(*(set(c.rows) for c in inside)) == rows \
-                and cell_entries[id(inside[0])][0].style not in {e.style for c in inside[1:] for e in cell_entries[id(c)]}:
+                and cell_entries[id(inside[0])][0].style not in {e.style for c in inside[1:] for e in cell_entries[id(c)]} \
+                and (not exact or (value is not None and None not in printed and value[0] not in printed
+                                   and cell_entries[id(inside[0])][0].points in (None, value[0]))):
             exact = inside[:1]
     pool = exact or [c for c in cands if rows <= set(c.rows)] or cands
     pool = [c for c in pool if not cell_entries[id(c)][0].placeholder] or pool

@@ -121,3 +121,12 @@ def test_clean_output_shape(parts):
     assert out == out.strip()
     assert "  " not in out and "\n" not in out and "\t" not in out
     assert squash(out) == squash("".join(parts))
+
+
+def test_a_wrap_inside_a_number_leaves_no_space():
+    """`扣1-` / `2分` at a PDF line wrap: the range came out as `扣1- 2分` and its rule did not parse."""
+    from zhibiao.normalize.cleanup import clean
+
+    assert clean("落实不到位的扣1-\n2分。") == "落实不到位的扣1-2分。"
+    assert clean("每件扣0.\n5分") == "每件扣0.5分"
+    assert clean("version 1.\nNext") == "version 1. Next"

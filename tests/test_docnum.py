@@ -106,3 +106,11 @@ def test_canonical_idempotent_for_any_prefix(lead, code, year, number, brackets)
     assert once is not None
     assert once.endswith(f"〔{year}〕{number}号")
     assert canonical(once) == once
+
+
+def test_a_wrap_inside_the_agency_name():
+    """`（临财` / `绩〔2022〕9号）` in a hard-wrapped text: the 文号 was cited as 绩〔2022〕9号."""
+    from zhibiao.normalize.docnum import find_all
+
+    assert find_all("按照《办法》（临财\n绩〔2022〕9号）要求") == ["临财绩〔2022〕9号"]
+    assert find_all("（详见\n国发〔2023〕1号）") == ["国发〔2023〕1号"]
