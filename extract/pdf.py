@@ -77,6 +77,58 @@ def _chars_text(chars: list[dict]) -> str:
     return "\n".join(out).lstrip()
 
 
+_CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "size", "fontname")  # what this reader asks of a char
+
+
+def _page_chars(page) -> list[dict]:
+    """The page's chars as page.chars gives them, with the keys this reader uses (_CHAR_KEYS).
+
+    pdfplumber turns each object of a page's layout into a dict of some thirty keys, colours and marked
+    content resolved, which takes about a quarter of the time of reading a page, most of it for the
+    chars. Here the chars come from the layout with pdfplumber's own arithmetic and the other objects
+    (the ruling lines and boxes find_tables reads) from pdfplumber itself, and they fill the page's
+    object cache, so that the page is still laid out and parsed once. The page's first char is checked
+    against pdfplumber's dict for it: where they differ (another pdfplumber), page.chars is used.
+    """
+    from pdfminer.layout import LTChar, LTContainer
+
+    if hasattr(page, "_objects") or page.pdf.laparams is not None or page.pdf.unicode_norm is not None:
+        return page.chars
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    objects: dict[str, list[dict]] = {}
+    chars: list[dict] = []
+    check: list = []
+
+    def walk(items) -> None:
+        for obj in items:
+            if isinstance(obj, LTContainer):
+                walk(obj._objs)
+            elif type(obj) is LTChar and type(obj.fontname) is str:
+                x0, x1 = obj.x0, obj.x1
+                if mb_x0 != 0:
+                    x0, x1 = x0 + mb_x0, x1 + mb_x0
+                ch = {"text": obj.get_text(), "x0": x0, "x1": x1, "top": (height - obj.y1) + mb_top,
+                      "bottom": (height - obj.y0) + mb_top, "size": obj.size, "fontname": obj.fontname}
+                if not check:
+                    check.append((obj, ch))
+                objects.setdefault("char", chars).append(ch)
+            else:
+                attr = page.process_object(obj)
+                kind = attr["object_type"]
+                if kind != "anno":
+                    objects.setdefault(kind, chars if kind == "char" else []).append(attr)
+
+    walk(page.layout._objs)
+    if check:
+        obj, ch = check[0]
+        full = page.process_object(obj)
+        if any(full.get(k) != ch[k] for k in _CHAR_KEYS):
+            return page.chars
+    page._objects = objects
+    return chars
+
+
 class _Chars:
     """A page's characters (fake-bold duplicates removed), indexed by vertical position for bbox queries."""
 
@@ -662,6 +714,110 @@ def _block_cost(blk: _Block, tops: tuple[float, ...], tol: float, mid_tol: float
     return cost
 
 
+class _SlotCost:
+    """_block_cost of one block for the layouts _row_tops tries, from bit masks over the candidate
+    breaks (slots): bit j of a mask is set when slots[j] is a row top. A layout's tops are the table's
+    top (first) and the slots of its mask; its breaks still to decide are the slots from s on.
+    Everything that does not depend on the layout is worked out once, with the very comparisons of
+    _block_cost, so that the costs come out the same to the last bit."""
+
+    def __init__(self, blk: _Block, slots: tuple[float, ...], first: float, tol: float, mid_tol: float):
+        top, bottom, floor, ceiling = blk.top, blk.bottom, blk.floor, blk.ceiling
+        n = len(slots)
+
+        def span(a: int, b: int) -> int:
+            return (1 << b) - (1 << a) if b > a else 0
+
+        def within(lo: float, hi: float) -> int:  # the slots from lo to hi
+            return span(bisect.bisect_left(slots, lo), bisect.bisect_right(slots, hi))
+
+        def between(lo: float, hi: float) -> int:  # the slots strictly between lo and hi
+            return span(bisect.bisect_right(slots, lo), bisect.bisect_left(slots, hi))
+
+        self.n = n
+        self.centred = CENTRED * len(blk.lines)
+        # _top_cost: a top near the block's top, then what each break inside it costs
+        self.first_at_top = top - tol <= first <= top + tol
+        self.at_top = within(top - tol, top + tol)
+        self.inside: dict[int, float] = {}
+        for j in range(bisect.bisect_right(slots, top + tol), bisect.bisect_left(slots, bottom - tol)):
+            r = slots[j]
+            if not any(abs(r - k) <= tol for k in blk.breaks):
+                self.inside[1 << j] = WEAK_BREAK if any(abs(r - ln.top) <= tol for ln in blk.lines) else UNEXPLAINED
+        self.inside_mask = sum(self.inside)
+        # the tops of the runs of rows the block may be centred over: the table's top or a slot
+        uppers = [(-1, first)] if floor - tol <= first <= top + tol else []
+        uppers += [(j, slots[j]) for j in range(bisect.bisect_left(slots, floor - tol),
+                                               bisect.bisect_right(slots, top + tol))]
+        # _centred_spans: for each upper top, where the next top must be (the first at or after its
+        # mirror image less mid_tol) and, for each slot it may be, the tops that must not lie between
+        self.spans: list[tuple[int, int, dict[int, int]]] = []
+        for ja, ra in uppers:
+            thr = 2 * blk.mid - ra - mid_tol
+            if first >= thr:
+                continue  # the first top at or after thr would be the table's top, above ra
+            j0 = bisect.bisect_left(slots, thr)
+            ok: dict[int, int] = {}
+            for jb in range(j0, n):
+                rb = slots[jb]
+                if ra + rb - 2 * blk.mid > mid_tol:
+                    break
+                if ja < jb and abs(ra + rb - 2 * blk.mid) <= mid_tol and bottom - tol <= rb <= ceiling + tol:
+                    ok[jb] = 0 if ra < top - tol else between(ra + tol, rb - tol)
+            if ok:
+                self.spans.append((1 << ja if ja >= 0 else 0, j0, ok))
+        # _may_centre: for each upper top, the tops near its mirror image and those that must not lie
+        # between the two
+        self.mirrors: list[tuple[int, int, bool, int]] = []
+        self.undecided = self.at_top  # the slots whose being still to decide may change the cost
+        for ja, ra in uppers:
+            rb = 2 * blk.mid - ra
+            if not bottom - tol <= rb <= ceiling + tol:
+                continue  # _spans_over fails whatever the tops
+            near = within(rb - mid_tol, rb + mid_tol)
+            inner = 0 if ra < top - tol else between(ra + tol, rb - tol)
+            self.mirrors.append((1 << ja if ja >= 0 else 0, near, rb - mid_tol <= first <= rb + mid_tol, inner))
+            self.undecided |= near | (1 << ja if ja >= 0 else 0)
+
+    def top_cost(self, mask: int, s: int) -> float:
+        if not (self.first_at_top or mask & self.at_top):
+            return 0.0 if self.at_top >> s else UNEXPLAINED
+        cost = 0.0
+        m = mask & self.inside_mask
+        while m:
+            low = m & -m
+            cost += self.inside[low]
+            m ^= low
+        return min(cost, UNEXPLAINED)
+
+    def centred_spans(self, mask: int) -> bool:
+        """_centred_spans(...) is not empty."""
+        for need, j0, ok in self.spans:
+            if need and not mask & need:
+                continue  # not a top of this layout
+            later = mask >> j0
+            if later:
+                inner = ok.get(j0 + (later & -later).bit_length() - 1)
+                if inner is not None and not mask & inner:
+                    return True
+        return False
+
+    def may_centre(self, mask: int, s: int) -> bool:
+        """_may_centre(...) with the breaks to decide the slots from s on."""
+        for need, near, first_near, inner in self.mirrors:
+            if need and not (mask & need or need >> s):
+                continue  # neither a top nor a break still to decide
+            if (near >> s or first_near or mask & near) and not mask & inner:
+                return True
+        return False
+
+    def cost(self, mask: int, s: int) -> float:
+        cost = self.top_cost(mask, s)
+        if cost > self.centred and (self.centred_spans(mask) or s < self.n and self.may_centre(mask, s)):
+            return self.centred
+        return cost
+
+
 def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, top: float,
               end: float) -> list[float]:
     """The tops of the rows, and the bottom of the last one.
@@ -671,6 +827,10 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     begins again, nothing or less where every column begins a paragraph on its line), a row whose bottom
     no line reaches UNFILLED, and each block the least _block_cost says it may still cost: the fewest
     breaks that explain every block win.
+
+    A layout is kept as its tops and as a bit mask over the slots it breaks at; a block's cost depends
+    only on the slots in the blank around it (_SlotCost), so it is worked out once for each way those
+    slots are decided.
     """
     tol, mid_tol = pitch * SAME_PLACE, pitch * SAME_MIDDLE
     slots: list[float] = []
@@ -678,13 +838,40 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
         if top + tol < y < end - tol and (not slots or y - slots[-1] > tol):
             slots.append(y)
     slots.append(end)
+    slot_t = tuple(slots)
+    n = len(slot_t)
     bottoms = tuple(sorted(ln.top + pitch for lines in columns for ln in lines))
     # the blocks whose reading deciding a slot may change: those whose blank surroundings reach it
-    touched = [[blk for blk in blocks if blk.floor - tol <= y <= blk.ceiling + tol] for y in slots]
-    states = [(sum(_block_cost(blk, (top,), tol, mid_tol, tuple(slots)) for blk in blocks), (top,))]
+    touched = [[i for i, blk in enumerate(blocks) if blk.floor - tol <= y <= blk.ceiling + tol] for y in slots]
+    evaluators = [_SlotCost(blk, slot_t, top, tol, mid_tol) for blk in blocks]
+    # what each block's cost depends on: the slots decided as tops in the blank around it, and those
+    # still to decide where it may begin or be centred
+    decided = []
+    for blk in blocks:
+        a = bisect.bisect_left(slot_t, min(blk.floor, blk.top) - tol - 1.0)
+        b = bisect.bisect_right(slot_t, max(blk.ceiling, blk.bottom) + tol + mid_tol + 1.0)
+        decided.append((1 << b) - (1 << a) if b > a else 0)
+    undecided = [ev.undecided for ev in evaluators]
+    memo: dict[tuple[int, int, int], float] = {}
+
+    def cost_of(i: int, mask: int, s: int) -> float:
+        key = (i, mask & decided[i], (undecided[i] >> s << s) << 1 | (s < n))
+        value = memo.get(key)
+        if value is None:
+            value = memo[key] = evaluators[i].cost(mask, s)
+        return value
+
+    # a layout: (cost, mask, the costs of the blocks the last slot touched with the slots after it to
+    # decide, in the order of those blocks): the costs a slot needs of the blocks the slot before it
+    # touched too are taken from there, those of a block whose undecided slots do not include it go on
+    # unchanged past it when it is not a break
+    everyone = list(range(len(blocks)))
+    first = [cost_of(i, 0, 0) for i in everyone]
+    states = [(sum(first), 0, first)]
+    previous = everyone
     restarts = tuple(sorted(ln.top for lines in columns for ln in lines if ln.restarts))
     for k, y in enumerate(slots):
-        before, after = tuple(slots[k:]), tuple(slots[k + 1:])
+        after = k + 1 < n
         break_cost = 0.0 if _near(bottoms, y, tol) else UNFILLED
         if not after:
             pass  # the table's bottom closes the last row
@@ -692,15 +879,32 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
             break_cost += ALIGNED_ROW
         else:
             break_cost += ROW_COST - (RESTART if _near(restarts, y, tol) else 0.0)
+        mine = touched[k]
+        where = {i: p for p, i in enumerate(previous)}
+        carried = [where.get(i, -1) for i in mine]
+        all_carried = -1 not in carried
+        bit = 1 << k
+        moved = [p for p, i in enumerate(mine) if undecided[i] >> k & 1] if after else []
         grown = []
-        for cost, tops in states:
-            old = sum(_block_cost(blk, tops, tol, mid_tol, before) for blk in touched[k])
-            for child, extra in ([(tops, 0.0)] if after else []) + [(tops + (y,), break_cost)]:
-                new = sum(_block_cost(blk, child, tol, mid_tol, after) for blk in touched[k])
-                grown.append((cost + new - old + extra, child))
+        for cost, mask, vals in states:
+            if all_carried:
+                olds = [vals[q] for q in carried]
+            else:
+                olds = [vals[q] if q >= 0 else cost_of(i, mask, k) for i, q in zip(mine, carried)]
+            old = sum(olds)
+            if after:
+                news = olds[:]
+                for p in moved:
+                    news[p] = cost_of(mine[p], mask, k + 1)
+                grown.append((cost + sum(news) - old + 0.0, mask, news))
+            child = mask | bit
+            news = [cost_of(i, child, k + 1) for i in mine]
+            grown.append((cost + sum(news) - old + break_cost, child, news))
         grown.sort(key=lambda s: s[0])
         states = grown[:BEAM]
-    return list(states[0][1])
+        previous = mine
+    mask = states[0][1]
+    return [top] + [slot_t[j] for j in range(n) if mask >> j & 1]
 
 
 def _clean_break(y: float, columns: list[list[_Line]], pitch: float, tol: float) -> bool:
@@ -916,7 +1120,7 @@ def text_in_region(data: bytes, page: int, bbox: tuple[float, float, float, floa
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return _text(_Chars(pdf.pages[page - 1].chars), bbox)
+        return _text(_Chars(_page_chars(pdf.pages[page - 1])), bbox)
 
 
 def _open(data: bytes):
@@ -965,7 +1169,7 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
             open_xs = None  # the column edges of a borderless table that runs to the bottom of the page before
             for number, raw in enumerate(pages, start=1):
                 page = raw
-                chars = _Chars(page.chars)
+                chars = _Chars(_page_chars(page))
                 if not any(not c["text"].isspace() for c in chars.all):
                     empty.append(number)
                     open_xs = None
