@@ -532,24 +532,82 @@ def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Gri
                                    "bbox": (xs[col], top, xs[col + 1], bottom), "text": text})
         row = 1
     segment: list[list[dict]] = []
-    for k, line in enumerate(region.body + [None]):
+    body = region.body
+    k = 0
+    while k <= len(body):
+        line = body[k] if k < len(body) else None
         if line is not None and k not in region.bands:
             segment.append(line)
+            k += 1
             continue
         if segment:
             row = _read_rows(index, grid, segment, size, row, region.fresh or k > len(segment))
             segment = []
-        if line is not None:
-            first = max(0, bisect.bisect_right(xs, line[0]["x0"]) - 1)
-            last = max(first, min(ncols - 1, bisect.bisect_right(xs, line[-1]["x1"] - 1) - 1))
-            bbox = (xs[first], line[0]["top"] - 1, xs[last + 1], max(c["bottom"] for c in line) + 1)
-            grid.cells.append({"row": row, "col": first, "row_span": 1, "col_span": last - first + 1,
-                               "bbox": bbox, "text": _text(index, bbox)})
-            row += 1
+        if line is None:
+            break
+        first = max(0, bisect.bisect_right(xs, line[0]["x0"]) - 1)
+        last = max(first, min(ncols - 1, bisect.bisect_right(xs, line[-1]["x1"] - 1) - 1))
+        own = _band_lines(body, k, region.bands, xs, size)
+        bottom = max(c["bottom"] for ln in own for c in ln) + 1
+        bbox = (xs[first], line[0]["top"] - 1, xs[last + 1], bottom)
+        grid.cells.append({"row": row, "col": first, "row_span": 1, "col_span": last - first + 1,
+                           "bbox": bbox, "text": _text(index, bbox)})
+        for col in sorted({_column_of(c, xs) for ln in own[1:] for c in ln} - set(range(first, last + 1))):
+            side = (xs[col], line[0]["top"] - 1, xs[col + 1], bottom)
+            grid.cells.append({"row": row, "col": col, "row_span": 1, "col_span": 1, "bbox": side,
+                               "text": _text(index, side)})
+        row += 1
+        k += len(own)
     grid.bbox = (grid.bbox[0], grid.bbox[1], grid.bbox[2], max((c["bbox"][3] for c in grid.cells), default=grid.bbox[1]))
     grid.cells.sort(key=lambda c: (c["row"], c["col"]))
     grid.rows = row
     return grid if grid.rows >= 2 else None
+
+
+def _column_of(ch: dict, xs: list[float]) -> int:
+    return max(0, min(len(xs) - 2, bisect.bisect_right(xs, (ch["x0"] + ch["x1"]) / 2) - 1))
+
+
+def _band_lines(body: list[list[dict]], k: int, bands: set[int], xs: list[float], size: float) -> list[list[dict]]:
+    """The lines of the band row that body line k begins: the line itself, and the lines below it that
+    go on with a piece of it kept within one column (`（` of `（20分）` wrapped in a narrow 分值 column),
+    with the 序号 centred beside them (三, printed halfway down the row)."""
+    own = [body[k]]
+    live: dict[int, float] = {}  # column -> top of its last line in the band row
+    for run in _runs(body[k], size * RUN_GAP):
+        a, b = _column_of(run[0], xs), _column_of(run[-1], xs)
+        if a == b and xs[a] <= run[0]["x0"] and run[-1]["x1"] <= xs[a + 1]:
+            live[a] = body[k][0]["top"]
+    if not live:
+        return own
+    pitch_max = 2.0 * size * BLANK_LINE
+    lone: list[int] = []  # lines in a column of their own, kept if centred on the band row
+    j = k + 1
+    while j < len(body) and j not in bands:
+        line = body[j]
+        cols = {_column_of(c, xs) for c in line}
+        top = line[0]["top"]
+        if all(col in live and top - live[col] <= pitch_max for col in cols):
+            for col in cols:
+                live[col] = top
+        elif len(cols) == 1 and _BARE_NUMBER.fullmatch(_line_text(line)) and not live.keys() & cols:
+            lone.append(j)
+        else:
+            break
+        own.append(line)
+        j += 1
+    while own and len(own) - 1 + k in lone:
+        own.pop()  # a number after the band row's last line belongs to the rows below
+    if lone and len(own) > 1:
+        start, end = own[0][0]["top"], max(ln[0]["top"] for ln in own) + size * BLANK_LINE
+        mid = (start + end) / 2
+        for i in lone:
+            if i - k < len(own):
+                ln = body[i]
+                centre = (ln[0]["top"] + max(c["bottom"] for c in ln)) / 2
+                if abs(centre - mid) > size:
+                    return own[: i - k]  # not centred on the band row: the rows below begin there
+    return own
 
 
 def _read_rows(index: _Chars, grid: _Grid, body: list[list[dict]], size: float, row: int, fresh: bool) -> int:
@@ -604,7 +662,7 @@ def _column_lines(body: list[list[dict]], xs: list[float], size: float) -> list[
             # the last line of a centred paragraph stands as far from both edges: no indent
             indented = ln.x0 > left + INDENT * size and abs((ln.x0 - left) - (right - ln.x1)) > SHORT_LINE * size
             item = _list_item(ln.text)
-            ln.starts = (prev is None or _ends_short(prev, right, size) or indented or item is not None
+            ln.starts = (prev is None or _ends_short(prev, left, right, size) or indented or item is not None
                          or bool(_BARE_NUMBER.fullmatch(ln.text)))
             if item is not None:
                 ln.restarts = item[1] and item[0] in styles
@@ -623,11 +681,15 @@ def _list_item(text: str) -> tuple[str, bool] | None:
     return style, _LIST_NUMBER.search(marker).group() in _FIRST
 
 
-def _ends_short(line: _Line, right: float, size: float) -> bool:
-    """The line stops short of its column's right edge: the last line of a paragraph (a sentence's end
-    counts from a smaller shortfall, as a line of Latin letters or digits may not be stretched full)."""
+def _ends_short(line: _Line, left: float, right: float, size: float) -> bool:
+    """The line stops short of its column's right edge, or of both edges alike where the column centres
+    its text: the last line of a paragraph (a sentence's end counts from a smaller shortfall, as a line
+    of Latin letters or digits may not be stretched full)."""
     short = SHORT_STOP if line.text.endswith(_STOPS) else SHORT_LINE
-    return line.x1 < right - short * size
+    slack_left, slack_right = line.x0 - left, right - line.x1
+    if abs(slack_left - slack_right) <= SAME_MIDDLE * size:
+        return slack_left + slack_right > short * size
+    return slack_right > short * size
 
 
 def _column_blocks(columns: list[list[_Line]], pitch: float, top: float, end: float) -> list[_Block]:

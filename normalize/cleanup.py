@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["strip_markup", "clean", "squash", "SHARE_LINE", "ATTACHMENT_HEADING"]
+__all__ = ["strip_markup", "clean", "squash", "SHARE_LINE", "ATTACHMENT_HEADING", "NOTE_LINE"]
 
 _TAGS = re.compile(r"</?(?:p|br|span|div|strong|b|i|em|u|font)\b[^>]*>", re.I)
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -28,6 +28,8 @@ SHARE_LINE = re.compile(
 
 # a line that only announces an attachment: 附件, 附件2, 附件4：
 ATTACHMENT_HEADING = re.compile(r"^附件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$")
+# a note under a rubric: 注：… / 说明：… / 备注1：…
+NOTE_LINE = re.compile(r"^\s*(注|说明|备注|附注)\s*[0-9０-９]*\s*[：:]")
 
 
 def strip_markup(text: str) -> str:

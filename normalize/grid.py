@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from zhibiao.model import Paragraph, Source, Table
 
-from .cleanup import clean, squash, strip_markup
+from .cleanup import NOTE_LINE, clean, squash, strip_markup
 from .columns import Column, bare_number, content_role, header_role, is_header_text
 from .entries import parse_cell
 from .numbering import parse_marker
@@ -64,6 +64,7 @@ class Grid:
     header: list[str]
     repeated_headers: set[int] = field(default_factory=set)
     header_top: list[str] = field(default_factory=list)  # the topmost header text over each column
+    idle: set[int] = field(default_factory=set)  # label columns that print nothing of their own (their name still names a level)
     _at: dict[tuple[int, int], GCell] = field(default_factory=dict)
 
     def index(self) -> None:
@@ -266,7 +267,7 @@ def _column_headers(cells: list[GCell], header_rows: int, n_cols: int, top: bool
 def level_names(grid: Grid) -> list[str]:
     """The names of the label columns: each one's own header, or, where a header of two rows repeats
     one word under each level (指标 under 一级指标, 二级指标), the name above it."""
-    labels = grid.label_columns()
+    labels = sorted(grid.label_columns() + list(grid.idle))
     near = [clean(grid.header[k]) for k in labels]
     names = []
     for k, name in zip(labels, near):
@@ -385,6 +386,7 @@ def build_grid(table: Table, block: int) -> Grid | None:
         _regroup_rows(grid)
     grid.index()
     _bands_in_side_columns(grid)
+    _idle_label_columns(grid)
     # the columns as the body now shows them (a points column is only known once rows are aligned)
     return grid
 
@@ -399,65 +401,90 @@ def split_at_headers(blocks: list) -> list:
         if not isinstance(block, Table):
             out.append(block)
             continue
-        rows = _rows(_positions(block))
-        order = sorted(rows)
-        if not order:
-            out.append(block)
-            continue
-        header: list[str] | None = None
-        parts: list = []  # ("table", first row, end row) and Paragraphs, in order
-        begin = order[0]
-        lone_from: int | None = None
-        glued: dict[int, str] = {}  # header row -> its first cell's text without the glued heading
-        in_header = False  # the row above was a header row too: a header of two rows (一级指标 over 指标 | 分值)
-        header_block: list[list[str]] = []  # the rows of the current header; any of them may be printed again
-        for r in order:
-            lead, texts = _glued_heading(rows[r])
-            if _header_like_texts(texts):
-                if in_header and lead is None:
-                    header_block.append(texts)
-                    continue
-                in_header = True
-                if (header is not None and texts not in header_block) or lead is not None:
-                    cut = lone_from if lone_from is not None and header is not None else r
-                    if cut > begin:
-                        parts.append(("table", begin, cut))
-                    parts.extend(Paragraph(text=c.text, source=c.source)
-                                 for k in order if cut <= k < r for c in rows[k] if not c.empty)
-                    if lead is not None:
-                        parts.append(Paragraph(text=lead[0], source=lead[1]))
-                        glued[r] = lead[2]
-                    begin = r
-                if header is None or texts not in header_block:
-                    header_block = [texts]
-                header = texts
-                lone_from = None
+        block, notes = _notes_below(block)
+        out.extend(_split_table(block))
+        out.extend(notes)
+    return out
+
+
+def _notes_below(table: Table) -> tuple[Table, list[Paragraph]]:
+    """The rows that close a table with a note (注：… / 说明：…, each row one cell, to the table's end) —
+    a borderless reading keeps them in the table where they keep to its columns — as paragraphs."""
+    rows = _rows(_positions(table))
+    order = sorted(rows)
+    cut = None
+    for r in reversed(order):
+        filled = [c for c in rows[r] if not c.empty]
+        if len(filled) > 1:
+            break
+        if filled and NOTE_LINE.match(clean(filled[0].text)):
+            cut = r
+    if cut is None or cut == order[0]:
+        return table, []
+    notes = [Paragraph(text=c.text, source=c.source) for r in order if r >= cut for c in rows[r] if not c.empty]
+    return table.model_copy(update={"cells": [c for c in table.cells if c.row < cut]}), notes
+
+
+def _split_table(block: Table) -> list:
+    """One table as the tables and paragraphs split_at_headers makes of it."""
+    out: list = []
+    rows = _rows(_positions(block))
+    order = sorted(rows)
+    if not order:
+        return [block]
+    header: list[str] | None = None
+    parts: list = []  # ("table", first row, end row) and Paragraphs, in order
+    begin = order[0]
+    lone_from: int | None = None
+    glued: dict[int, str] = {}  # header row -> its first cell's text without the glued heading
+    in_header = False  # the row above was a header row too: a header of two rows (一级指标 over 指标 | 分值)
+    header_block: list[list[str]] = []  # the rows of the current header; any of them may be printed again
+    for r in order:
+        lead, texts = _glued_heading(rows[r])
+        if _header_like_texts(texts):
+            if in_header and lead is None:
+                header_block.append(texts)
                 continue
-            in_header = False
-            if _lone(rows[r]):
-                lone_from = r if lone_from is None else lone_from
-            else:
-                lone_from = None
-        if not parts:
-            out.append(block)
+            in_header = True
+            if (header is not None and texts not in header_block) or lead is not None:
+                cut = lone_from if lone_from is not None and header is not None else r
+                if cut > begin:
+                    parts.append(("table", begin, cut))
+                parts.extend(Paragraph(text=c.text, source=c.source)
+                             for k in order if cut <= k < r for c in rows[k] if not c.empty)
+                if lead is not None:
+                    parts.append(Paragraph(text=lead[0], source=lead[1]))
+                    glued[r] = lead[2]
+                begin = r
+            if header is None or texts not in header_block:
+                header_block = [texts]
+            header = texts
+            lone_from = None
             continue
-        parts.append(("table", begin, order[-1] + 1))
-        for part in parts:
-            if isinstance(part, Paragraph):
-                out.append(part)
-                continue
-            _, first, end = part
-            cells = []
-            for c in block.cells:
-                if first <= c.row < end:
-                    text = c.text
-                    if c.row in glued and c is min((x for x in block.cells if x.row == c.row and x.text.strip()),
-                                                   key=lambda x: x.col):
-                        text = glued[c.row]
-                    cells.append(c.model_copy(update={"row": c.row - first, "text": text,
-                                                      "row_span": min(c.row_span, end - c.row)}))
-            if cells:
-                out.append(block.model_copy(update={"cells": cells}))
+        in_header = False
+        if _lone(rows[r]):
+            lone_from = r if lone_from is None else lone_from
+        else:
+            lone_from = None
+    if not parts:
+        return [block]
+    parts.append(("table", begin, order[-1] + 1))
+    for part in parts:
+        if isinstance(part, Paragraph):
+            out.append(part)
+            continue
+        _, first, end = part
+        cells = []
+        for c in block.cells:
+            if first <= c.row < end:
+                text = c.text
+                if c.row in glued and c is min((x for x in block.cells if x.row == c.row and x.text.strip()),
+                                               key=lambda x: x.col):
+                    text = glued[c.row]
+                cells.append(c.model_copy(update={"row": c.row - first, "text": text,
+                                                  "row_span": min(c.row_span, end - c.row)}))
+        if cells:
+            out.append(block.model_copy(update={"cells": cells}))
     return out
 
 
@@ -521,6 +548,33 @@ def _bands_in_side_columns(grid: Grid) -> None:
                 grid.cells.remove(other)
         if start < first:
             grid.cells.append(GCell("", r, start, 1, first - start, c.source, c.page))
+    grid.index()
+
+
+def _idle_label_columns(grid: Grid) -> None:
+    """A label column that prints nothing of its own in the body — only bands merged across it and the
+    columns after it (考核项目 over 考核内容) — is no level: the bands start at the next label column,
+    and the column is read as an empty one, so that its empty cells make no placeholders. The levels
+    of the bands and the items come from their numbering, as where the column is not printed at all."""
+    labels = grid.label_columns()
+    body = [c for c in grid.cells if c.row >= grid.header_rows and c.row not in grid.repeated_headers]
+    for k, after in zip(labels, labels[1:]):
+        if any(c.col == k and c.col_span == 1 and not c.empty for c in body):
+            continue
+        spanning = [c for c in body if c.col == k and c.col_span > 1 and not c.empty]
+        if any(c.col + c.col_span <= after for c in spanning):
+            continue  # a merged cell that stops before the next label column is this column's own
+        for c in spanning:
+            c.col, c.col_span = c.col + 1, c.col_span - 1
+            grid.cells.append(GCell("", c.row, k, c.row_span, 1, c.source, c.page))
+        grid.columns[k].role = "score"
+        grid.columns[k].ordinal = -1
+        grid.idle.add(k)
+    ordinal = 0
+    for col in grid.columns:
+        if col.role == "label":
+            col.ordinal = ordinal
+            ordinal += 1
     grid.index()
 
 
@@ -630,7 +684,7 @@ def _join_cut_labels(grid: Grid, above: int, r: int, pointed: set[int]) -> None:
     (`（3分）`) stand at the top of the next page beside the next item. They go back to the label,
     and the label's cell spans the rows below it again."""
     labels = grid.label_columns()
-    own_points = any(grid.role(x.col) in ("points", "number") and not x.empty for x in grid.starting(r))
+    own_points = any(grid.role(x.col) in ("points", "number") and _has_value(x.text) for x in grid.starting(r))
     for c in list(grid.starting(r)):
         if grid.role(c.col) != "label" or c.empty or _starts_entry(c.text):
             continue
@@ -670,8 +724,8 @@ def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int
         up = upper.get(c.col)
         if up is None or up.empty:
             return False  # something new where the row above printed nothing
-    if any(c.col in points for c in row):
-        return False
+    if any(c.col in points and _has_value(c.text) for c in row):
+        return False  # the row prints its own points (a bare 分 is the last line of the value above)
     side_only = all(grid.role(c.col) not in ("label",) for c in row)
     if side_only:
         # side text under a row that has it goes on, unless it is a band across the table (二、…)
@@ -693,6 +747,11 @@ def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int
     if any(grid.role(c.col) == "criteria" and not _closed(upper[c.col].text) for c in deep):
         return True  # a 评分标准 stopping mid-sentence (`…未公布裁量权` | `基准的扣1.5分`) goes on here
     return any(_open_text(upper[c.col].text, c.col in pointed) for c in deep)
+
+
+def _has_value(text: str) -> bool:
+    """A 序号 or points cell that prints a number, not only the unit (分) wrapped from the cell above."""
+    return bool(re.search(r"[0-9０-９一二三四五六七八九十]", text))
 
 
 _CLOSERS = set("。；;！!）)】分")

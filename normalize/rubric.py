@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from zhibiao.model import Finding, Layout, Paragraph, Rubric, Table
 
-from .cleanup import ATTACHMENT_HEADING, clean
+from .cleanup import ATTACHMENT_HEADING, NOTE_LINE, clean
 from .cell_lines import tables_from_lines
 from .columns import column_name
 from .entries import parse_cell
@@ -25,7 +25,6 @@ MIN_POINTED = 3  # a candidate needs at least this many entries with points to b
 _HEADING_MAX = 60  # characters: a first-level heading between a rubric's tables is short
 _TITLE_MAX = 60  # characters: a rubric's name is a line, not a paragraph
 _INTRO = re.compile(r"下列|如下|情形之一|以下|[：:]$")
-_NOTE = re.compile(r"^\s*(注|说明|备注|附注)\s*[0-9０-９]*\s*[：:]")
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:印发)?\s*$")
 _FORM_LINE = re.compile(r"^\s*(填报单位|填表单位|单位名称|被考核单位|考核单位|被评查单位|评查单位|联系人|填报人|"
                         r"填表人|日期|填报日期|填表日期|单位（盖章）|单位\(盖章\))")
@@ -43,7 +42,7 @@ def _paragraph_kind(block) -> str | None:
     marker = parse_marker(text, 0)
     if marker is not None and marker.style != "article" and len(text) <= _HEADING_MAX and "。" not in text[:-1]:
         return "heading"
-    if len(text) <= 80 and _INTRO.search(text) and not _NOTE.match(text):
+    if len(text) <= 80 and _INTRO.search(text) and not NOTE_LINE.match(text):
         return "intro"
     return None
 
@@ -126,7 +125,7 @@ def _paragraph_run(blocks: list, i: int, j: int) -> tuple[int, int] | None:
     while k < j:
         text = clean(blocks[k].text)
         numbered, pointed = info[k - i]
-        if _NOTE.match(text) or _DATE_LINE.match(text) or ATTACHMENT_HEADING.match(text):
+        if NOTE_LINE.match(text) or _DATE_LINE.match(text) or ATTACHMENT_HEADING.match(text):
             break
         if numbered:
             m = parse_marker(text, 0)

@@ -222,9 +222,10 @@ class _Region:
             return True  # a merged cell cut by a page break is drawn again, empty, on the next page
         if k in self._filled.get(id(grid), set()):
             return False  # a column that prints a label on every row: an empty cell is a label not printed
-        if not grid.spans_known:
+        if not grid.spans_known and cell.row_span == 1:
             return True  # a text conversion writes the lower part of a merged cell empty
-        # the file shows its merged cells: an empty cell merged over rows of its own is a group whose
+        # the file shows its merged cells (or a borderless reading found rows that no label of a column
+        # of merged cells stands over): an empty cell merged over rows of its own is a group whose
         # label is not printed; a single empty row under a label, where the column leaves its rows
         # blank below each label instead of merging them, goes on with that label
         return cell.row_span == 1
