@@ -202,3 +202,70 @@ def test_a_header_of_two_rows_does_not_part_the_table():
     assert [c.role for c in grid.columns] == ["label", "points", "label", "points", "criteria"]
     assert level_names(grid) == ["一级指标", "二级指标"]
     assert 5 in grid.repeated_headers
+
+
+def test_notes_closing_a_table_become_paragraphs():
+    """A borderless reading kept 注：1.… / 2.… / 比例折算。 in the table (they keep to its columns): they
+    became an indicator 9 with a child 9.2 after the 合计 row."""
+    table = _table([
+        ["一级指标", "三级指标", "分值"],
+        ["一、组织领导", "1.成立领导小组", "5"],
+        ["", "合计", "5"],
+        ["注：1.三级指标分值为满分值，评分时", "", ""],
+        ["2.不适用的三级指标按", "", ""],
+        ["比例折算。", "", ""],
+    ])
+    blocks = split_at_headers([table])
+    assert [type(b).__name__ for b in blocks] == ["Table", "Paragraph", "Paragraph", "Paragraph"]
+    assert max(c.row for c in blocks[0].cells) == 2
+    assert [b.text for b in blocks[1:]] == ["注：1.三级指标分值为满分值，评分时", "2.不适用的三级指标按", "比例折算。"]
+
+
+def test_a_note_row_followed_by_items_stays_in_the_table():
+    table = _table([["序号", "考核内容", "分值"], ["1", "甲", "5"], ["注：以下为加分项", "", ""], ["2", "乙", "5"]])
+    assert split_at_headers([table]) == [table]
+
+
+def test_a_label_column_printing_nothing_of_its_own_is_no_level():
+    """序号 | 考核项目 | 考核内容 | 分值 where every band (一 安全生产责任落实) is merged across 考核项目 and
+    考核内容 and every item stands in 考核内容: the empty 考核项目 cells made a placeholder over each band."""
+    from zhibiao.normalize.grid import build_grid, level_names
+
+    src = Source(file="t.pdf")
+    cells = [Cell(text=t, row=0, col=c, source=src) for c, t in enumerate(["序号", "考核项目", "考核内容", "分值"])]
+    rows = [("一", "安全生产责任落实", "（20分）", True), ("1", "落实第一责任人职责", "10", False),
+            ("2", "签订目标责任书", "10", False)]
+    for r, (number, text, points, band) in enumerate(rows, start=1):
+        cells.append(Cell(text=number, row=r, col=0, source=src))
+        if band:
+            cells.append(Cell(text=text, row=r, col=1, col_span=2, source=src))
+        else:
+            cells += [Cell(text="", row=r, col=1, source=src), Cell(text=text, row=r, col=2, source=src)]
+        cells.append(Cell(text=points, row=r, col=3, source=src))
+    grid = build_grid(Table(cells=cells, source=src), 0)
+    assert grid.label_columns() == [2]
+    assert grid.at(1, 2).text == "安全生产责任落实"
+    assert level_names(grid) == ["考核项目", "考核内容"]
+
+
+def test_a_label_column_with_text_of_its_own_stays_a_level():
+    from zhibiao.normalize.grid import build_grid
+
+    table = _table([["一级指标", "二级指标", "分值"], ["决策", "目标设定", "6"], ["", "决策过程", "4"]])
+    assert build_grid(table, 0).label_columns() == [0, 1]
+
+
+def test_a_bare_unit_at_the_top_of_a_page_is_no_points_of_its_own():
+    """`5\\n分` cut by a page break, `分` on the next page beside the rest of its row (产出时|效, 项目开工及时|性):
+    the row was read as a new item, and every item below it shifted by one."""
+    from zhibiao.normalize.grid import build_grid
+
+    src = Source(file="t.pdf")
+    rows = [(["二级指标", "三级指标", "分值", "评分要点"], 1), (["产出时", "项目开工及时", "2", "按时开工的，得2分；每延迟"], 1),
+            (["效", "性", "分", "1个月扣0.5分。"], 2), (["", "项目完工及时性", "2", "按时完工的，得2分。"], 2)]
+    cells = [Cell(text=t, row=r, col=c, page=page, source=src)
+             for r, (texts, page) in enumerate(rows) for c, t in enumerate(texts)]
+    grid = build_grid(Table(cells=cells, source=src), 0)
+    assert grid.at(1, 1).text.replace("\n", "") == "项目开工及时性"
+    assert "1个月扣0.5分" in grid.at(1, 3).text
+    assert grid.at(2, 1).text == "项目完工及时性"
