@@ -10,7 +10,7 @@ import numpy as np
 
 from zhibiao.model import Catalogue, Indicator, Rubric
 
-from .text import bigrams, words
+from .text import bigrams, features, words
 
 __all__ = ["Item", "leaves", "main_rubric", "similarity", "match", "ASSIGN_MIN", "PART_MIN", "EXACT_LIMIT",
            "CANDIDATES"]
@@ -21,6 +21,9 @@ PART_MIN_NEAR = 0.35  # … when the partner sits where the requirement's siblin
 W_STRUCTURE = 0.12  # bonus for a pair that follows the area and parent correspondence of the first pass
 EXACT_LIMIT = 4_000_000  # old x new pairs up to which the assignment is solved exactly (else greedily)
 W_TEXT, W_WORDS, W_CONTEXT = 0.55, 0.35, 0.10
+W_CONTAIN = 0.15  # weight of the shorter requirement's wording found in the longer one
+CONTAIN_MIN_GRAMS = 4  # requirements with fewer distinct bigrams give no containment evidence
+OTHER_KIND = 0.5  # a pair across lists of different kinds keeps this share of its score
 
 
 @dataclass
@@ -36,6 +39,7 @@ class Item:
     order: int
     grams: Counter = field(default_factory=Counter)
     words: list[str] = field(default_factory=list)
+    cited: bool = False  # in a list of another kind: an area whose items each cite a source document
 
 
 def main_rubric(cat: Catalogue) -> Rubric:
@@ -53,15 +57,35 @@ def leaves(rubric: Rubric) -> list[Item]:
         if not ind.children:
             parent = trail[-1].id if trail else ""
             context = " ".join(t.text for t in trail)
+            seen = features(ind.text)
             out.append(Item(ind.id, ind.text, ind.points, parent, trail[0].id if trail else ind.id, context,
-                            len(out), bigrams(ind.text), words(ind.text)))
+                            len(out), bigrams(seen), words(seen)))
             return
         for child in ind.children:
             visit(child, trail + [ind])
 
     for top in rubric.indicators:
         visit(top, [])
+    _mark_cited(rubric, out)
     return out
+
+
+CITED_SHARE = 0.6  # an area whose leaves cite a source document at least this often is a list of its own
+
+
+def _mark_cited(rubric: Rubric, items: list[Item]) -> None:
+    """Mark the leaves of areas whose items each cite a source document (a 年度重点任务 block, every
+    task with its 文号) in a rubric whose other items cite none: a list of another kind."""
+    refs = {ind.id: bool(ind.refs) for ind in rubric.walk() if not ind.children}
+    by_area: dict[str, list[Item]] = {}
+    for it in items:
+        by_area.setdefault(it.area, []).append(it)
+    cited_areas = {a for a, its in by_area.items() if sum(refs.get(i.id, False) for i in its) >= CITED_SHARE * len(its)}
+    rest = [i for i in items if i.area not in cited_areas]
+    if not cited_areas or not rest or sum(refs.get(i.id, False) for i in rest) >= CITED_SHARE * len(rest):
+        return
+    for it in items:
+        it.cited = it.area in cited_areas
 
 
 def _vectors(docs_a: list[Counter], docs_b: list[Counter], max_df: float = 1.0):
@@ -108,7 +132,49 @@ def similarity(old: list[Item], new: list[Item]) -> np.ndarray:
     token = process.cdist([" ".join(i.words) for i in old], [" ".join(i.words) for i in new],
                           scorer=fuzz.token_sort_ratio, dtype=np.float32) / 100.0
     context = _cosine([bigrams(i.context) for i in old], [bigrams(i.context) for i in new])
-    return W_TEXT * text + W_WORDS * token + W_CONTEXT * context
+    blended = W_TEXT * text + W_WORDS * token + W_CONTEXT * context
+    blended = blended + W_CONTAIN * _contained(old, new)
+    kinds = np.array([i.cited for i in old])[:, None] != np.array([i.cited for i in new])[None, :]
+    return np.where(kinds, blended * OTHER_KIND, blended)
+
+
+def _contained(old: list[Item], new: list[Item], rows=None, cols=None) -> np.ndarray:
+    """For each pair (all of them, or the pairs rows[k], cols[k]), the IDF-weighted share of the shorter
+    requirement's bigrams found in the longer one (a short item restated inside a longer successor),
+    zero where either has fewer than CONTAIN_MIN_GRAMS bigrams."""
+    from scipy.sparse import csr_matrix
+
+    df: Counter = Counter()
+    for i in old + new:
+        df.update(i.grams.keys())
+    n = len(old) + len(new)
+    vocab = {g: k for k, g in enumerate(df)}
+    idf = np.array([np.log((1 + n) / (1 + df[g])) + 1 for g in vocab])
+
+    def binary(items: list[Item]):
+        rr = [r for r, i in enumerate(items) for _ in i.grams]
+        cc = [vocab[g] for i in items for g in i.grams]
+        return csr_matrix((np.ones(len(cc)), (rr, cc)), shape=(len(items), len(vocab)))
+
+    a, b = binary(old), binary(new)
+    weighted = a.multiply(idf[None, :]).tocsr()
+    wa, wb = np.asarray(a @ idf).ravel(), np.asarray(b @ idf).ravel()
+    few_a = np.array([len(i.grams) < CONTAIN_MIN_GRAMS for i in old], dtype=bool)
+    few_b = np.array([len(i.grams) < CONTAIN_MIN_GRAMS for i in new], dtype=bool)
+    if rows is None:
+        common = (weighted @ b.T).toarray()
+        shorter = np.minimum(wa[:, None], wb[None, :])
+        out = np.divide(common, shorter, out=np.zeros_like(common), where=shorter > 0)
+        out[few_a, :] = 0.0
+        out[:, few_b] = 0.0
+        return out
+    if len(rows) == 0:
+        return np.zeros(0)
+    common = np.asarray(weighted[rows].multiply(b[cols]).sum(axis=1)).ravel()
+    shorter = np.minimum(wa[rows], wb[cols])
+    out = np.divide(common, shorter, out=np.zeros_like(common), where=shorter > 0)
+    out[few_a[rows] | few_b[cols]] = 0.0
+    return out
 
 
 def _candidate_scores(old: list[Item], new: list[Item]):
@@ -134,15 +200,27 @@ def _candidate_scores(old: list[Item], new: list[Item]):
     context = np.asarray(ca[rows].multiply(cb[cols]).sum(axis=1)).ravel() if ordered else np.zeros(0)
     token = np.array([fuzz.token_sort_ratio(" ".join(old[r].words), " ".join(new[c].words)) / 100.0
                       for r, c in ordered])
-    vals = W_TEXT * text + W_WORDS * token + W_CONTEXT * context
+    vals = W_TEXT * text + W_WORDS * token + W_CONTEXT * context + W_CONTAIN * _contained(old, new, rows, cols)
+    if ordered:
+        other = np.array([old[r].cited != new[c].cited for r, c in ordered])
+        vals = np.where(other, vals * OTHER_KIND, vals)
     return coo_matrix((vals, (rows, cols)), shape=(len(old), len(new))).tocsr()
 
 
-def _containment(part: Counter, whole: Counter) -> float:
-    total = sum(part.values())
-    if not total:
+def _idf(old: list[Item], new: list[Item]) -> dict[str, float]:
+    df: Counter = Counter()
+    for i in old + new:
+        df.update(i.grams.keys())
+    n = len(old) + len(new)
+    return {g: float(np.log((1 + n) / (1 + k)) + 1) for g, k in df.items()}
+
+
+def _containment(part: Counter, whole: Counter, idf: dict[str, float]) -> float:
+    """The IDF-weighted share of part's bigrams found in whole (boilerplate such as 建立并落实 weighs little)."""
+    total = sum(idf.get(g, 1.0) for g in part)
+    if not total or len(part) < CONTAIN_MIN_GRAMS:
         return 0.0
-    return sum(min(n, whole.get(g, 0)) for g, n in part.items()) / total
+    return sum(idf.get(g, 1.0) for g in part if g in whole) / total
 
 
 def _assign(score) -> list[tuple[int, int]]:
@@ -165,6 +243,53 @@ def _assign(score) -> list[tuple[int, int]]:
             used_c.add(c)
             pairs.append((r, c))
     return pairs
+
+
+AREA_SHARE = 0.2  # areas the first pass links this strongly are where a second partner may be found
+EXTRA_LINK = 0.5  # what a second partner of one requirement costs in the shared assignment
+
+
+def _assign_shared(score, old: list[Item], new: list[Item], areas: dict) -> list[tuple[int, int]]:
+    """The globally best set of pairs where a requirement may take more than one partner (a split or a
+    merge) at a cost of EXTRA_LINK per partner beyond the first: an integer programme solved by HiGHS
+    (scipy milp). A pair is a candidate when it is the best of its row or column, or when it joins
+    areas that the first pass found corresponding (AREA_SHARE): a second partner is looked for where
+    the requirement's area went. Falls back to one-to-one assignment when no solution comes back."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix, hstack, identity, vstack
+
+    if isinstance(score, np.ndarray):
+        best_r, best_c = score.argmax(axis=1), score.argmax(axis=0)
+        rows, cols = np.nonzero(score >= ASSIGN_MIN)
+        values = score[rows, cols]
+    else:
+        csr = score.tocsr()
+        best_r = np.asarray(csr.argmax(axis=1)).ravel()
+        best_c = np.asarray(csr.argmax(axis=0)).ravel()
+        coo = csr.tocoo()
+        over = coo.data >= ASSIGN_MIN
+        rows, cols, values = coo.row[over], coo.col[over], coo.data[over]
+    keep = [j for j in range(rows.size)
+            if best_r[rows[j]] == cols[j] or best_c[cols[j]] == rows[j]
+            or areas.get(old[rows[j]].area, {}).get(new[cols[j]].area, 0.0) >= AREA_SHARE]
+    rows, cols, values = rows[keep], cols[keep], values[keep]
+    if rows.size == 0:
+        return []
+    gain = values - ASSIGN_MIN
+    k, n_old, n_new = rows.size, len(old), len(new)
+    # variables: x (one per candidate pair), then e (extra partners of each old), f (of each new)
+    c = np.concatenate([-gain, np.full(n_old, EXTRA_LINK), np.full(n_new, EXTRA_LINK)])
+    a_old = coo_matrix((np.ones(k), (rows, np.arange(k))), shape=(n_old, k))
+    a_new = coo_matrix((np.ones(k), (cols, np.arange(k))), shape=(n_new, k))
+    left = hstack([a_old, -identity(n_old), coo_matrix((n_old, n_new))])
+    right = hstack([a_new, coo_matrix((n_new, n_old)), -identity(n_new)])
+    constraints = LinearConstraint(vstack([left, right]).tocsr(), -np.inf, 1.0)
+    upper = np.concatenate([np.ones(k), np.full(n_old + n_new, np.inf)])
+    integrality = np.concatenate([np.ones(k), np.zeros(n_old + n_new)])
+    result = milp(c, constraints=constraints, integrality=integrality, bounds=Bounds(0.0, upper))
+    if result.x is None:
+        return _assign(score)
+    return [(int(rows[j]), int(cols[j])) for j in range(k) if result.x[j] > 0.5]
 
 
 def _neighbours(score, index: int, axis: int) -> list[int]:
@@ -222,8 +347,9 @@ def match(old: list[Item], new: list[Item]):
     went into a matched new one — with a lower bar when that partner sits where its siblings went.
     """
     base = similarity(old, new) if len(old) * len(new) <= EXACT_LIMIT else _candidate_scores(old, new)
-    score = _with_structure(base, old, new, _assign(base))
-    pairs = _assign(score)
+    first = _assign(base)
+    score = _with_structure(base, old, new, first)
+    pairs = _assign_shared(score, old, new, _correspondence(old, new, first, "area"))
     parents = _correspondence(old, new, pairs, "parent")
     matched_old = {r for r, _ in pairs}
     matched_new = {c for _, c in pairs}
@@ -231,18 +357,21 @@ def match(old: list[Item], new: list[Item]):
     def bar(r: int, c: int) -> float:
         return PART_MIN_NEAR if parents.get(old[r].parent, {}).get(new[c].parent, 0.0) >= 0.5 else PART_MIN
 
+    idf = _idf(old, new)
     extra: list[tuple[int, int]] = []
     for c in range(len(new)):
         if c in matched_new:
             continue
-        options = [(r, _containment(new[c].grams, old[r].grams)) for r in _neighbours(score, c, 1)]
+        options = [(r, _containment(new[c].grams, old[r].grams, idf)) for r in _neighbours(score, c, 1)
+                   if old[r].cited == new[c].cited]
         options = [(r, share) for r, share in options if r in matched_old and share >= bar(r, c)]
         if options:
             extra.append((max(options, key=lambda t: (t[1], -t[0]))[0], c))
     for r in range(len(old)):
         if r in matched_old:
             continue
-        options = [(c, _containment(old[r].grams, new[c].grams)) for c in _neighbours(score, r, 0)]
+        options = [(c, _containment(old[r].grams, new[c].grams, idf)) for c in _neighbours(score, r, 0)
+                   if old[r].cited == new[c].cited]
         options = [(c, share) for c, share in options if c in matched_new and share >= bar(r, c)]
         if options:
             extra.append((r, max(options, key=lambda t: (t[1], -t[0]))[0]))

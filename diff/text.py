@@ -12,7 +12,7 @@ from importlib import resources
 from zhibiao.model import DiffOp, NumberChange
 from zhibiao.normalize.docnum import DOCNUM, find_all
 
-__all__ = ["words", "bigrams", "normal", "Quantity", "quantities", "number_changes", "word_diff"]
+__all__ = ["words", "bigrams", "normal", "features", "Quantity", "quantities", "number_changes", "word_diff"]
 
 _PUNCT = re.compile(r"[\s，。、；：,.;:！!？?“”\"'‘’（）()《》〈〉<>【】\[\]〔〕—\-·…]+")
 
@@ -28,6 +28,40 @@ def _jieba():
     with resources.files("zhibiao.diff").joinpath("userdict.txt").open("r", encoding="utf-8") as fh:
         tokenizer.load_userdict(fh)
     return tokenizer
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> list[tuple[str, str]]:
+    """The rubric synonym table (diff/synonyms.txt), longest variant first."""
+    pairs = []
+    with resources.files("zhibiao.diff").joinpath("synonyms.txt").open("r", encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip() and not line.startswith("#"):
+                variant, canonical = line.rstrip("\n").split("\t")[:2]
+                pairs.append((variant, canonical))
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+_SYNONYM_CACHE: dict[str, str] = {}
+_DIGITS = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
+
+
+def features(text: str) -> str:
+    """The text as matching compares it: rubric synonyms in their canonical form and every number
+    masked (10个工作日内 and 20个工作日内 read alike; the numbers themselves go to the evidence)."""
+    out = _SYNONYM_CACHE.get(text)
+    if out is None:
+        pairs = _synonyms()
+        marks: list[str] = []
+        t = text
+        for k, (variant, canonical) in enumerate(pairs):
+            if variant in t:
+                t = t.replace(variant, f"\x00{k}\x00")
+        t = re.sub(r"\x00(\d+)\x00", lambda m: pairs[int(m.group(1))][1], t)
+        out = _DIGITS.sub("#", t)
+        if len(_SYNONYM_CACHE) < 200_000:
+            _SYNONYM_CACHE[text] = out
+    return out
 
 
 def normal(text: str) -> str:

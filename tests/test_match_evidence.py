@@ -1,0 +1,74 @@
+"""The evidence the crosswalk matches on: synonyms and masked numbers, containment, lists of another
+kind, and a shared assignment that lets a requirement take a second partner."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from zhibiao.diff.match import Item, _assign_shared, _mark_cited, match
+from zhibiao.diff.text import bigrams, features, words
+from zhibiao.model import Indicator, Rubric
+
+
+def _item(ident: str, text: str, area: str = "1", parent: str = "1.1", order: int = 0) -> Item:
+    seen = features(text)
+    return Item(ident, text, Decimal("1"), parent, area, "", order, bigrams(seen), words(seen))
+
+
+def test_numbers_are_masked_so_a_time_limit_does_not_drive_the_match():
+    """10个工作日内 was matched to the item that says 20个工作日内 rather than to its true successor."""
+    assert features("自公开之日起10个工作日内报送") == features("自公开之日起20个工作日内报送")
+    assert features("比例达到50%") == "比例达到#%"
+
+
+def test_rubric_synonyms_read_alike():
+    """着装 → 穿着制式服装 and 执法资格 → 执法证件 shared too few words to be linked."""
+    assert "制式服装" in features("着装、标识规范")
+    assert "执法证件" in features("所有执法人员都具有执法资格")
+    assert features("公布权力清单和责任清单") == features("公布权责清单")
+
+
+def _leaf(ident: str, text: str, refs: list[str] | None = None) -> Indicator:
+    return Indicator(id=ident, level=2, marker=None, number=1, text=text, points=Decimal("1"), refs=refs or [])
+
+
+def test_a_block_whose_items_cite_documents_is_a_list_of_its_own():
+    """年度重点 tasks, each citing its 文号, outscored the real successor through shared boilerplate."""
+    rubric = Rubric(title=None, level_names=[], indicators=[
+        Indicator(id="1", level=1, marker=None, number=1, text="公示", points=Decimal("2"), children=[_leaf("1.1", "公开执法信息"), _leaf("1.2", "公开清单")]),
+        Indicator(id="2", level=1, marker=None, number=1, text="年度重点", points=Decimal("2"), children=[
+            _leaf("2.1", "建立并落实监督员制度", ["国办发〔2023〕27号"]), _leaf("2.2", "开展专项整治", ["陕司通〔2022〕26号"])]),
+    ])
+    items = [_item(i.id, i.text, area=i.id.split(".")[0]) for i in rubric.walk() if not i.children]
+    _mark_cited(rubric, items)
+    assert [i.cited for i in items] == [False, False, True, True]
+
+
+def test_a_rubric_that_cites_everywhere_has_no_list_of_another_kind():
+    rubric = Rubric(title=None, level_names=[], indicators=[Indicator(id="1", level=1, marker=None, number=1, text="甲", points=Decimal("2"), children=[
+        _leaf("1.1", "制定规定", ["国办发〔2023〕27号"]), _leaf("1.2", "开展评查", ["国办发〔2023〕27号"])])])
+    items = [_item(i.id, i.text) for i in rubric.walk() if not i.children]
+    _mark_cited(rubric, items)
+    assert not any(i.cited for i in items)
+
+
+def test_a_merge_takes_both_old_items_when_both_are_strong():
+    """Two old items restated together in one new item: one-to-one assignment gave the second old item to
+    a weaker sibling or to nothing."""
+    import numpy as np
+
+    old = [_item("a", "甲"), _item("b", "乙")]
+    new = [_item("x", "甲乙")]
+    score = np.array([[0.95], [0.9]])
+    assert sorted(_assign_shared(score, old, new, {"1": {"1": 1.0}})) == [(0, 0), (1, 0)]
+    weak = np.array([[0.95], [0.6]])
+    assert _assign_shared(weak, old, new, {"1": {"1": 1.0}}) == [(0, 0)]
+
+
+def test_match_links_a_split_old_item_to_both_successors():
+    old = [_item("1", "制定行政执法公示办法并公开执法主体信息和执法人员信息", order=0),
+           _item("2", "开展执法案卷评查", order=1)]
+    new = [_item("1", "制定行政执法公示办法", order=0), _item("2", "公开执法主体信息和执法人员信息", order=1),
+           _item("3", "开展执法案卷评查", order=2)]
+    pairs, _ = match(old, new)
+    assert sorted(pairs) == [(0, 0), (0, 1), (1, 2)]
