@@ -10,6 +10,7 @@ from zhibiao.cli import main
 from zhibiao.pipeline import ingest
 
 DATA = Path(__file__).resolve().parent / "data"
+BAD_INPUT = DATA / "bad_input"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ])
 def test_unreadable_input(tmp_path, capsys, name, code, reason):
     out = tmp_path / "out.json"
-    assert main(["ingest", str(DATA / name), "-o", str(out)]) == code
+    assert main(["ingest", str(BAD_INPUT / name), "-o", str(out)]) == code
     err = capsys.readouterr().err
     assert name in err and reason in err
     assert "Traceback" not in err
