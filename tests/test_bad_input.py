@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from zhibiao.cli import main
 from zhibiao.pipeline import ingest
-
-DATA = Path(__file__).resolve().parent / "data"
-BAD_INPUT = DATA / "bad_input"
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import DATA, BAD_INPUT, ROOT
 
 
 @pytest.mark.parametrize("name, code, reason", [

@@ -6,25 +6,12 @@ import csv
 import io
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from zhibiao.cli import catalogue_schema, cli, main
-
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-DATA = Path(__file__).resolve().parent / "data"
-SEED_2019 = CORPUS / "001_5886f06ed561739e.txt"
-SEED_2023 = CORPUS / "000_1c204f1614fc8d36.txt"
-NARRATIVE = CORPUS / "002_c943348d01e8f118.txt"
-
-
-def run(args, capsys):
-    code = main([str(a) for a in args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from zhibiao.cli import catalogue_schema, cli
+from conftest import ROOT, CORPUS, DATA, SEED_2019, SEED_2023, NARRATIVE, run_cli as run
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from zhibiao.cli import main
 from zhibiao.pipeline import info
-
-BAD_INPUT = Path(__file__).resolve().parent / "data" / "bad_input"
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+from conftest import BAD_INPUT, CORPUS
 
 
 @pytest.mark.parametrize("name, reason", [

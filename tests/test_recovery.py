@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 from zhibiao.pipeline import ingest
-
-DATA = Path(__file__).resolve().parent / "data"
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+from conftest import DATA, CORPUS
 
 
 def _index(rubric):

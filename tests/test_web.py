@@ -14,13 +14,8 @@ from fastapi.testclient import TestClient
 from zhibiao.model import Catalogue, Crosswalk
 from zhibiao.store import Store
 from zhibiao.web import create_app
+from conftest import ROOT, CORPUS, SEED_2023 as TXT_2023, SEED_2019 as TXT_2019, NARRATIVE, PDF_2023
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-TXT_2023 = CORPUS / "000_1c204f1614fc8d36.txt"
-TXT_2019 = CORPUS / "001_5886f06ed561739e.txt"
-NARRATIVE = CORPUS / "002_c943348d01e8f118.txt"
-PDF_2023 = CORPUS / "renderings" / "000_1c204f1614fc8d36.pdf"
 DOCX_2019 = CORPUS / "renderings" / "001_5886f06ed561739e.docx"
 HTML_2020 = CORPUS / "renderings" / "003_fbbff5f31bb9ffc0.html"
 
