@@ -30,6 +30,7 @@ PDF_2023 = RENDERINGS / "000_1c204f1614fc8d36.pdf"
 # small files made for the tests
 DATA = TESTS / "data"
 BAD_INPUT = DATA / "bad_input"              # one sample per symptom a reader refuses, every format
+RECOVERY = DATA / "recovery"                # tree-recovery cases: <case>.txt with <case>.expect.json
 SCORING = DATA / "scoring"                  # assessments for `zhibiao score`
 ARTIFACTS = TESTS / "artifacts"             # reports tests write for a person to look at
 

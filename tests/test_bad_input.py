@@ -6,7 +6,7 @@ import pytest
 
 from zhibiao.cli import main
 from zhibiao.pipeline import ingest
-from conftest import DATA, BAD_INPUT, ROOT
+from conftest import BAD_INPUT, DATA, RECOVERY, ROOT
 
 
 @pytest.mark.parametrize("name, code, reason", [
@@ -62,7 +62,7 @@ def test_legacy_word_file_is_refused(tmp_path, capsys):
 def test_unreconciled_sums_still_write_the_catalogue(tmp_path, capsys):
     """A rubric whose points do not add up is written, and the findings name the indicator and line."""
     out = tmp_path / "c.json"
-    assert main(["ingest", str(DATA / "sum_mismatch.txt"), "-o", str(out)]) == 1
+    assert main(["ingest", str(RECOVERY / "sum_mismatch.txt"), "-o", str(out)]) == 1
     stdout = capsys.readouterr().out
     assert out.exists()
     assert "1.1 has 3 points but its children add up to 2.5 (sum_mismatch.txt:4)" in stdout
