@@ -67,7 +67,7 @@ def test_indicator_fields_and_document_are_still_compared():
                                     "rubric[0] indicator 1 field points: golden '3', got '2'"]
 
 
-@pytest.mark.parametrize("path", [SEED_2023, DATA / "gbk_notice.txt"])
+@pytest.mark.parametrize("path", [SEED_2023, DATA / "gbk_notice.txt"], ids=["seed_2023", "gbk_notice"])
 def test_view_carries_what_the_comparison_reads(path):
     cat = ingest(path)
     view = catalogue_view(cat)
