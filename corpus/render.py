@@ -10,7 +10,7 @@ golden exactly.
 Usage, from the repository root::
 
     .venv/bin/python corpus/render.py                 # renderings -> corpus/renderings/
-    .venv/bin/python corpus/render.py --bad-inputs    # also the samples in tests/pdfs/
+    .venv/bin/python corpus/render.py --bad-inputs    # also the samples in tests/data/bad_input/
     .venv/bin/python corpus/render.py --no-pdf        # DOCX and HTML only (no LibreOffice)
 
 Needs python-docx (and Pillow for ``--bad-inputs``) in the interpreter that runs it, plus
@@ -50,7 +50,7 @@ HERE = Path(__file__).resolve().parent          # corpus/
 ROOT = HERE.parent                              # repository root
 GOLDEN = ROOT / "golden"
 OUT = HERE / "renderings"
-BAD = ROOT / "tests" / "pdfs"
+BAD = ROOT / "tests" / "data" / "bad_input"
 
 FONT = "Noto Serif CJK SC"
 FONT_HEI = "Noto Sans CJK SC"                   # headings, as 黑体 would be in a real notice

@@ -1,4 +1,4 @@
-"""Clause numbers: 一、 （一） (一) 1. 1、 1． (1) （1） 1） ① 第一条 第1条, Chinese numerals, mixed-style lists."""
+"""Clause numbers: 一、 （一） (一) 1. 1、 1． (1) （1） 1） ① 第一条 第1条, Chinese numerals."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ __all__ = [
     "Marker",
     "STYLES",
     "cn_to_int",
-    "int_to_cn",
     "parse_marker",
-    "number_list",
 ]
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -41,31 +39,6 @@ def cn_to_int(text: str) -> int:
             total += (current or 1) * unit
             current = 0
     return total + current
-
-
-def int_to_cn(value: int) -> str:
-    """Write 1..9999 as a Chinese numeral the way notices print it (十一, 二十三, 一百零五)."""
-    if value <= 0 or value > 9999:
-        raise ValueError(f"out of range: {value}")
-    digits = "零一二三四五六七八九"
-    parts = []
-    units = [(1000, "千"), (100, "百"), (10, "十"), (1, "")]
-    zero = False
-    started = False
-    for size, name in units:
-        d = value // size % 10
-        if d == 0:
-            if started:
-                zero = True
-            continue
-        if zero:
-            parts.append("零")
-            zero = False
-        if not (size == 10 and d == 1 and not started):
-            parts.append(digits[d])
-        parts.append(name)
-        started = True
-    return "".join(parts)
 
 
 @dataclass(frozen=True)
@@ -128,21 +101,3 @@ def parse_marker(text: str, pos: int = 0, *, bare_expected: int | None = None) -
         if m and int(m.group(1).translate(_FULLWIDTH)) == bare_expected:
             return Marker("arabic_dot", bare_expected, m.group(1), m.end())
     return None
-
-
-def number_list(markers: list[Marker]) -> list[list[int]]:
-    """Group a run of markers into lists numbered in order.
-
-    A marker that continues the current list (number = previous + 1) stays in it even when the
-    style switches (（1）（2）（3）（四）（五） is one list); a marker numbered 1 starts a new list.
-    Returns the list index of each marker as a list of indices per list.
-    """
-    lists: list[list[int]] = []
-    prev: int | None = None
-    for index, marker in enumerate(markers):
-        if prev is not None and marker.number == prev + 1:
-            lists[-1].append(index)
-        else:
-            lists.append([index])
-        prev = marker.number
-    return lists

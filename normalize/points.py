@@ -10,8 +10,8 @@ from zhibiao.model import Deduction
 
 from .docnum import DOCNUM, find_all
 
-__all__ = ["PointsBracket", "find_points", "points_at_end", "bare_points_at_end", "words_points", "column_points",
-           "parse_deduction", "parse_range", "is_rule", "single_rule"]
+__all__ = ["PointsBracket", "find_points", "bare_points_at_end", "words_points", "column_points",
+           "parse_deduction", "is_rule", "single_rule"]
 
 _NUM = r"\d+(?:\.\d+)?"
 # the number may be cut by a line or page break after its decimal point: （1.\n5分）
@@ -191,29 +191,7 @@ def _all_docnums(text: str) -> bool:
     return bool(parts) and all(DOCNUM.fullmatch(p) for p in parts)
 
 
-def points_at_end(text: str) -> PointsBracket | None:
-    """The points bracket that ends the text (only whitespace or 。after it), or None."""
-    pos = 0
-    found = None
-    while True:
-        pb = find_points(text, pos)
-        if pb is None:
-            break
-        if not text[pb.end :].strip(" \t\n\u3000。."):
-            found = pb
-        pos = pb.end
-    return found
-
-
 _RANGE = re.compile(r"(" + _NUM + r")\s*[-–—~～至到]\s*(" + _NUM + r")\s*分")
-
-
-def parse_range(text: str) -> tuple[Decimal, Decimal] | None:
-    """Parse a points range such as 扣除1-3分 -> (1, 3)."""
-    m = _RANGE.search(text)
-    if not m:
-        return None
-    return Decimal(m.group(1)), Decimal(m.group(2))
 
 
 _DEDUCT = re.compile(r"[扣减加](?:除)?\s*(" + _NUM + r")\s*(?:的扣)?\s*分")

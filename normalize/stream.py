@@ -17,7 +17,7 @@ from decimal import Decimal
 from zhibiao.model import Finding, Paragraph, Source, Table
 
 from .cleanup import clean, squash, strip_markup
-from .columns import bare_number, header_role
+from .columns import bare_number
 from .entries import Entry, Piece, parse_cell
 from .grid import TOTAL_LABEL, GCell, Grid, build_grid, level_names
 from .numbering import parse_marker
@@ -691,8 +691,3 @@ def unplaced(rows: list[Row]) -> list[Finding]:
                     message=f"text not placed in any indicator: {text[:60]!r} ({piece.source.label()})",
                     source=piece.source))
     return findings
-
-
-def header_of(texts: list[str]) -> list[str]:
-    """Header names that name an indicator level (not 序号, points, 得分, rules, notes, owners)."""
-    return [t for t in texts if t and header_role(t) in (None, "label")]

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from zhibiao.cli import main
 from zhibiao.pipeline import ingest
-
-DATA = Path(__file__).resolve().parent / "data"
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import BAD_INPUT, DATA, RECOVERY, ROOT
 
 
 @pytest.mark.parametrize("name, code, reason", [
@@ -20,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ])
 def test_unreadable_input(tmp_path, capsys, name, code, reason):
     out = tmp_path / "out.json"
-    assert main(["ingest", str(DATA / name), "-o", str(out)]) == code
+    assert main(["ingest", str(BAD_INPUT / name), "-o", str(out)]) == code
     err = capsys.readouterr().err
     assert name in err and reason in err
     assert "Traceback" not in err
@@ -66,7 +62,7 @@ def test_legacy_word_file_is_refused(tmp_path, capsys):
 def test_unreconciled_sums_still_write_the_catalogue(tmp_path, capsys):
     """A rubric whose points do not add up is written, and the findings name the indicator and line."""
     out = tmp_path / "c.json"
-    assert main(["ingest", str(DATA / "sum_mismatch.txt"), "-o", str(out)]) == 1
+    assert main(["ingest", str(RECOVERY / "sum_mismatch.txt"), "-o", str(out)]) == 1
     stdout = capsys.readouterr().out
     assert out.exists()
     assert "1.1 has 3 points but its children add up to 2.5 (sum_mismatch.txt:4)" in stdout

@@ -6,25 +6,12 @@ import csv
 import io
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from zhibiao.cli import catalogue_schema, cli, main
-
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-DATA = Path(__file__).resolve().parent / "data"
-SEED_2019 = CORPUS / "001_5886f06ed561739e.txt"
-SEED_2023 = CORPUS / "000_1c204f1614fc8d36.txt"
-NARRATIVE = CORPUS / "002_c943348d01e8f118.txt"
-
-
-def run(args, capsys):
-    code = main([str(a) for a in args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from zhibiao.cli import catalogue_schema, cli
+from conftest import ROOT, CORPUS, DATA, SEED_2019, SEED_2023, NARRATIVE, run_cli as run
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))
@@ -82,7 +69,7 @@ def test_narrative_notice_has_no_rubric_but_has_info(tmp_path, capsys):
 def test_ingest_folder_reports_every_file(tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
-    for src in (SEED_2019, NARRATIVE, DATA / "binary.bin"):
+    for src in (SEED_2019, NARRATIVE, DATA / "bad_input" / "binary.bin"):
         shutil.copy(src, folder / (src.stem + ".txt"))
     code, stdout, stderr = run(["ingest", folder, "-o", tmp_path / "out"], capsys)
     assert code == 3, "a failed file makes the batch exit non-zero"
@@ -237,7 +224,7 @@ def test_batch_of_every_format_in_parallel(tmp_path, capsys):
     folder.mkdir()
     renderings = CORPUS / "renderings"
     for src in (SEED_2019, renderings / "004_46f67c8260b90ac6.pdf", renderings / "000_1c204f1614fc8d36.docx",
-                renderings / "003_fbbff5f31bb9ffc0.html", ROOT / "tests" / "pdfs" / "truncated.pdf"):
+                renderings / "003_fbbff5f31bb9ffc0.html", ROOT / "tests" / "data" / "bad_input" / "truncated.pdf"):
         shutil.copy(src, folder / src.name)
     code, stdout, stderr = run(["ingest", folder, "-o", tmp_path / "out", "--jobs", "2"], capsys)
     assert code == 3

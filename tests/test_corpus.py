@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 
 from zhibiao.pipeline import info
+from conftest import ROOT, CORPUS
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
 SEEDS = ROOT.parent / "shared" / "seeds"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))["notices"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -15,10 +14,8 @@ from zhibiao.diff.match import leaves, main_rubric
 from zhibiao.diff.report import to_html, to_xlsx
 from zhibiao.normalize.cleanup import squash
 from zhibiao.pipeline import ingest
+from conftest import ROOT, CORPUS, ARTIFACTS
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 OLD, NEW, HANZHONG = "001_5886f06ed561739e", "000_1c204f1614fc8d36", "003_fbbff5f31bb9ffc0"
 
 

@@ -1,16 +1,12 @@
-"""Bad PDF/DOCX/legacy input: one real sample file per symptom (tests/pdfs), a clear message, exit 3, nothing written."""
+"""Bad PDF/DOCX/legacy input: one real sample file per symptom (tests/data/bad_input), a clear message, exit 3, nothing written."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from zhibiao.cli import main
 from zhibiao.pipeline import info
-
-PDFS = Path(__file__).resolve().parent / "pdfs"
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+from conftest import BAD_INPUT, CORPUS
 
 
 @pytest.mark.parametrize("name, reason", [
@@ -23,7 +19,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ])
 def test_refused_with_reason(tmp_path, capsys, name, reason):
     out = tmp_path / "out.json"
-    assert main(["ingest", str(PDFS / name), "-o", str(out)]) == 3
+    assert main(["ingest", str(BAD_INPUT / name), "-o", str(out)]) == 3
     err = capsys.readouterr().err
     assert name in err and reason in err
     assert "Traceback" not in err
@@ -35,10 +31,10 @@ def test_extension_that_lies_is_read_by_content(name, real):
     """A PDF saved as .txt (or a DOCX as .pdf) is read as what its bytes are, and the mismatch is noted."""
     from zhibiao import extract
 
-    layout = extract.read(PDFS / name)
+    layout = extract.read(BAD_INPUT / name)
     assert layout.format == real
     assert any("extension says" in w for w in layout.warnings)
-    assert info(PDFS / name).title == "关于开展行政执法质量考评工作的通知"
+    assert info(BAD_INPUT / name).title == "关于开展行政执法质量考评工作的通知"
 
 
 def test_extension_mismatch_reaches_the_catalogue(tmp_path):

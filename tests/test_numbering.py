@@ -1,4 +1,4 @@
-"""Clause numbers: parse_marker, Chinese numerals and number_list grouping."""
+"""Clause numbers: parse_marker and Chinese numerals."""
 
 from __future__ import annotations
 
@@ -6,10 +6,39 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhibiao.normalize.numbering import Marker, cn_to_int, int_to_cn, number_list, parse_marker
+from zhibiao.normalize.numbering import Marker, cn_to_int, parse_marker
 
 PROPERTY = settings(database=None, max_examples=300)
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def int_to_cn(value: int) -> str:
+    """Write 1..9999 as a Chinese numeral the way notices print it (十一, 二十三, 一百零五).
+
+    The generator of printed numerals for the property tests of cn_to_int and parse_marker (the
+    library never writes numerals, so it lives here; its own tests below check it).
+    """
+    if value <= 0 or value > 9999:
+        raise ValueError(f"out of range: {value}")
+    digits = "零一二三四五六七八九"
+    parts = []
+    units = [(1000, "千"), (100, "百"), (10, "十"), (1, "")]
+    zero = False
+    started = False
+    for size, name in units:
+        d = value // size % 10
+        if d == 0:
+            if started:
+                zero = True
+            continue
+        if zero:
+            parts.append("零")
+            zero = False
+        if not (size == 10 and d == 1 and not started):
+            parts.append(digits[d])
+        parts.append(name)
+        started = True
+    return "".join(parts)
 
 
 # --- Chinese numerals -------------------------------------------------------------------------
@@ -178,7 +207,7 @@ def test_bare_number_property(value, expected):
         assert marker is None
 
 
-# --- number_list ------------------------------------------------------------------------------
+# --- markers of a list ------------------------------------------------------------------------
 
 def _markers(*texts: str) -> list[Marker]:
     found = [parse_marker(t) for t in texts]
@@ -186,33 +215,9 @@ def _markers(*texts: str) -> list[Marker]:
     return found  # type: ignore[return-value]
 
 
-def test_style_switch_mid_list_is_one_list():
+def test_style_switch_mid_list_is_read_marker_by_marker():
     markers = _markers("（1）", "（2）", "（3）", "（四）", "（五）")
     assert [m.style for m in markers] == ["arabic_paren"] * 3 + ["cn_paren"] * 2
-    assert number_list(markers) == [[0, 1, 2, 3, 4]]
-
-
-def test_new_list_restarts_at_one():
-    markers = _markers("1.", "2.", "3.", "1.", "2.")
-    assert number_list(markers) == [[0, 1, 2], [3, 4]]
-
-
-def test_gap_starts_a_new_list():
-    markers = _markers("1.", "2.", "5.", "6.")
-    assert number_list(markers) == [[0, 1], [2, 3]]
-
-
-def test_number_list_empty():
-    assert number_list([]) == []
-
-
-@PROPERTY
-@given(st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=6))
-def test_number_list_property(lengths):
-    """Consecutive runs 1..n1, 1..n2, … come back as one list per run, covering every index once."""
-    markers = [Marker("arabic_dot", n, f"{n}.", 2) for length in lengths for n in range(1, length + 1)]
-    lists = number_list(markers)
-    assert [len(group) for group in lists] == lengths
-    assert [i for group in lists for i in group] == list(range(len(markers)))
-    for group in lists:
-        assert [markers[i].number for i in group] == list(range(1, len(group) + 1))
+    assert [m.number for m in markers] == [1, 2, 3, 4, 5]
+    _markers("1.", "2.", "3.", "1.", "2.")  # the markers of the deleted number_list tests still parse
+    _markers("1.", "2.", "5.", "6.")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhibiao.normalize.points import find_points, parse_deduction, parse_range, points_at_end
+from zhibiao.normalize.points import find_points, parse_deduction
 
 PROPERTY = settings(database=None, max_examples=300)
 
@@ -66,7 +66,6 @@ def test_find_points_with_citation(text, refs, bracket):
 ])
 def test_not_points(text):
     assert find_points(text) is None
-    assert points_at_end(text) is None
 
 
 def test_bare_integer_only_at_the_end():
@@ -88,16 +87,6 @@ def test_find_points_from_start():
     assert find_points(text, second.end) is None
 
 
-def test_points_at_end_takes_the_last_bracket():
-    pb = points_at_end("落实(0.5分)并报送(1分)。")
-    assert pb is not None
-    assert pb.points == Decimal("1")
-
-
-def test_points_at_end_ignores_a_bracket_in_the_middle():
-    assert points_at_end("落实(0.5分)并报送") is None
-
-
 @PROPERTY
 @given(
     st.decimals(min_value=Decimal("0.01"), max_value=Decimal("100"), places=2),
@@ -107,32 +96,13 @@ def test_points_at_end_ignores_a_bracket_in_the_middle():
 def test_points_bracket_round_trips(d, brackets, space):
     opening, closing = brackets
     text = f"建立制度{opening}{space}{d}{space}分{closing}"
-    pb = points_at_end(text)
+    pb = find_points(text)
     assert pb is not None
     assert type(pb.points) is Decimal
     assert pb.points == Decimal(str(d))
     assert str(pb.points) == str(d)
     assert pb.unit_printed is True
     assert (pb.start, pb.end) == (4, len(text))
-
-
-# --- ranges -----------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("text", "low", "high"), [
-    ("扣除1-3分", "1", "3"),
-    ("扣1～3分", "1", "3"),
-    ("扣0.5-1.5分", "0.5", "1.5"),
-    ("视情况扣 1 至 2 分", "1", "2"),
-])
-def test_parse_range(text, low, high):
-    got = parse_range(text)
-    assert got == (Decimal(low), Decimal(high))
-    assert all(type(v) is Decimal for v in got)
-
-
-@pytest.mark.parametrize("text", ["扣1分", "2019-2020年度", "没有范围"])
-def test_parse_range_none(text):
-    assert parse_range(text) is None
 
 
 # --- deduction rules --------------------------------------------------------------------------

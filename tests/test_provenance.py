@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from zhibiao.cli import main
 from zhibiao.pipeline import ingest
-
-ROOT = Path(__file__).resolve().parent.parent
-RENDERINGS = ROOT / "corpus" / "renderings"
-
-
-def _find(cat, ident):
-    return next(i for r in cat.rubrics for i in r.walk() if i.id == ident)
+from conftest import ROOT, RENDERINGS, indicator as _find
 
 
 def test_pdf_source_has_page_and_bbox():

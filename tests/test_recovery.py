@@ -1,41 +1,23 @@
-"""Tree recovery on small real-looking files, one per symptom, plus the facts the issue names for 000."""
+"""Tree recovery on small real-looking files, one per symptom, plus the facts the issue names for the seeds.
+
+The small files are discovered: every `tests/data/recovery/<case>.txt` is a case, checked against its
+`<case>.expect.json` (the keys are described in tests/data/recovery/README.md). Adding a case is adding
+the two files.
+"""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
-from pathlib import Path
+
+import pytest
 
 from zhibiao.pipeline import ingest
-
-DATA = Path(__file__).resolve().parent / "data"
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+from conftest import CORPUS, RECOVERY
 
 
 def _index(rubric):
     return {i.id: i for i in rubric.walk()}
-
-
-def test_labels_printed_after_their_items():
-    """Second-level labels printed below their items, and two labels missing, still give the right tree."""
-    rubric = ingest(DATA / "scrambled_labels.txt").rubrics[0]
-    ids = _index(rubric)
-    assert [c.number for c in ids["1.1"].children] == [1, 2]
-    assert [c.number for c in ids["1.2"].children] == [3, 4]
-    assert [c.number for c in ids["1.3"].children] == [5, 6]
-    for ident, items, points in (("2.2", [9, 10], "2"), ("2.3", [11, 12], "1")):
-        node = ids[ident]
-        assert node.flags == ["label_missing", "inferred_from_sum"]
-        assert node.text == "" and node.marker is None
-        assert [c.number for c in node.children] == items and node.points == Decimal(points)
-    assert not [f for f in rubric.findings if f.severity == "error"]
-    assert {f.code for f in rubric.findings} >= {"label_missing", "tree_from_sums"}
-
-
-def test_sum_mismatch_is_reported_not_hidden():
-    rubric = ingest(DATA / "sum_mismatch.txt").rubrics[0]
-    errors = [f for f in rubric.findings if f.severity == "error"]
-    assert [(f.code, f.indicator) for f in errors] == [("sum_mismatch", "1.1")]
-    assert errors[0].source.lines == (4, 4)
 
 
 def test_2023_seed_duplicate_annual_block_is_reported():
@@ -73,48 +55,71 @@ def test_regulation_articles_switch_numbering_style():
     assert not any(r.findings for r in regs)
 
 
+# --- cases discovered from tests/data/recovery -------------------------------------------------
+
+CASES = sorted(p.stem for p in RECOVERY.glob("*.txt"))
+EXPECTATIONS = sorted(p.name.removesuffix(".expect.json") for p in RECOVERY.glob("*.expect.json"))
+KEYS = {"about", "rubrics", "title", "level_names", "tree", "tree_starts", "indicators", "top_level_texts",
+        "children", "nodes", "every_indicator_flagged", "findings", "no_errors", "finding_codes_include", "errors"}
+
+
 def _tree(rubric):
     return [(i.id, i.marker, i.text, str(i.points)) for i in rubric.walk()]
 
 
-def test_points_in_their_own_column():
-    """A 分值 column beside each level (一级指标 | 分值 | 二级指标 | 分值 | 考核内容 | 分值) gives each entry its points."""
-    rubric = ingest(DATA / "points_column.txt").rubrics[0]
-    assert rubric.level_names == ["一级指标", "二级指标", "考核内容"]
-    assert _tree(rubric)[:4] == [("1", "一、", "依法全面履行政府职能", "4"), ("1.1", "（一）", "权责清单", "2"),
-                                 ("1.1.1", "1.", "公布权责清单", "1"), ("1.1.2", "2.", "动态调整权责清单", "1")]
-    assert len(list(rubric.walk())) == 10
-    assert not rubric.findings
+def _points(value):
+    return None if value is None else Decimal(value)
 
 
-def test_markdown_table_with_bracketed_points():
-    """A Markdown table (with its |---| row) whose points are written 【2分】."""
-    rubric = ingest(DATA / "markdown_table.txt").rubrics[0]
-    assert rubric.title == "某市考核标准" and rubric.level_names == ["考核项目", "考核内容"]
-    assert _tree(rubric) == [("1", "一、", "制度建设", "2"), ("1.1", "1.", "建立执法公示制度", "1"),
-                             ("1.2", "2.", "建立法制审核制度", "1"), ("2", "二、", "队伍建设", "1"),
-                             ("2.1", "1.", "执法人员持证上岗", "1")]
+def test_cases_are_found_and_each_has_its_expectation():
+    assert len(CASES) >= 6, f"the recovery cases are missing from {RECOVERY}"
+    assert CASES == EXPECTATIONS, "every <case>.txt needs a <case>.expect.json, and every expectation its file"
 
 
-def test_rubric_in_running_text_after_numbered_sections():
-    """A rubric printed as paragraphs after the notice's own numbered sections (一、评议对象 …) starts at its
-    first numbered paragraph with points; the sections before it are not indicators."""
-    cat = ingest(DATA / "paragraph_rubric.txt")
-    [rubric] = cat.rubrics
-    assert rubric.title == "评议指标"
-    assert [i.text for i in rubric.indicators] == ["执法主体", "执法程序"]
-    assert len(list(rubric.walk())) == 10 and not rubric.findings
-
-
-def test_points_without_brackets_and_half_paren_numbers():
-    """Points printed without a bracket at the end of a label (（一）规范性文件管理 2分), items numbered 1）, two
-    items on one line, and a deduction phrase inside an item (扣0.5分) that is not its points."""
-    rubric = ingest(DATA / "unbracketed_points.txt").rubrics[0]
-    assert _tree(rubric) == [
-        ("1", "一、", "制度建设", "4"), ("1.1", "（一）", "规范性文件管理", "2"),
-        ("1.1.1", "1）", "规范性文件合法性审核", "1"), ("1.1.2", "2）", "规范性文件备案", "1"),
-        ("1.2", "（二）", "重大决策", "2"), ("1.2.1", "1）", "重大行政决策合法性审查", "2"),
-        ("2", "二、", "行政执法", "6"), ("2.1", "（一）", "执法规范", "6"),
-        ("2.1.1", "1）", "严格执行行政执法三项制度", "3"), ("2.1.2", "2）", "案卷评查不合格的扣0.5分", "3")]
-    assert all("points_unbracketed" in i.flags for i in rubric.walk())
-    assert not rubric.findings
+@pytest.mark.parametrize("case", CASES)
+def test_recovery_case(case):
+    """Each `about` in the expectation says what the file reproduces."""
+    path = RECOVERY / f"{case}.expect.json"
+    assert path.exists(), f"{path.name} is missing"
+    want = json.loads(path.read_text(encoding="utf-8"))
+    assert set(want) <= KEYS, f"unknown keys in {path.name}: {sorted(set(want) - KEYS)}"
+    assert want.get("about"), f"{path.name} must say what the case reproduces"
+    cat = ingest(RECOVERY / f"{case}.txt")
+    if "rubrics" in want:
+        assert len(cat.rubrics) == want["rubrics"]
+    rubric = cat.rubrics[0]
+    ids = _index(rubric)
+    if "title" in want:
+        assert rubric.title == want["title"]
+    if "level_names" in want:
+        assert rubric.level_names == want["level_names"]
+    if "tree" in want:
+        assert _tree(rubric) == [tuple(row) for row in want["tree"]]
+    if "tree_starts" in want:
+        assert _tree(rubric)[:len(want["tree_starts"])] == [tuple(row) for row in want["tree_starts"]]
+    if "indicators" in want:
+        assert len(list(rubric.walk())) == want["indicators"]
+    if "top_level_texts" in want:
+        assert [i.text for i in rubric.indicators] == want["top_level_texts"]
+    for ident, numbers in want.get("children", {}).items():
+        assert [c.number for c in ids[ident].children] == numbers, ident
+    for ident, fields in want.get("nodes", {}).items():
+        node = ids[ident]
+        assert set(fields) <= {"flags", "text", "marker", "points"}, ident
+        for field, value in fields.items():
+            got = node.points if field == "points" else getattr(node, field)
+            assert got == (_points(value) if field == "points" else value), f"{ident}.{field}"
+    if "every_indicator_flagged" in want:
+        assert all(want["every_indicator_flagged"] in i.flags for i in rubric.walk())
+    if "findings" in want:
+        assert [f.code for f in rubric.findings] == want["findings"]
+    if want.get("no_errors"):
+        assert not [f for f in rubric.findings if f.severity == "error"]
+    if "finding_codes_include" in want:
+        assert {f.code for f in rubric.findings} >= set(want["finding_codes_include"])
+    if "errors" in want:
+        errors = [f for f in rubric.findings if f.severity == "error"]
+        assert [(f.code, f.indicator) for f in errors] == [(e["code"], e["indicator"]) for e in want["errors"]]
+        for f, e in zip(errors, want["errors"]):
+            if "lines" in e:
+                assert f.source.lines == tuple(e["lines"])

@@ -15,7 +15,7 @@ What a format cannot carry, said explicitly:
   column): the reader gives one placeholder 7.2 over items 148–160 (6 points), and the rest of the
   rubric is compared whole.
 - Findings differ by format (a text seed reports its dropped duplicates, a PDF does not have any),
-  so findings are not compared here; the tree and every indicator field are.
+  so findings are not compared here (`compare(..., findings=False)`); the tree and every indicator field are.
 """
 
 from __future__ import annotations
@@ -25,13 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from test_golden import _catalogue_view, compare
 from zhibiao.pipeline import ingest
-
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-RENDERINGS = CORPUS / "renderings"
-GOLDEN = ROOT / "golden"
+from conftest import CORPUS, GOLDEN, RENDERINGS
+from golden_compare import catalogue_view, compare, load_golden
 
 FILES = {
     "000_1c204f1614fc8d36": ["000_1c204f1614fc8d36.docx", "000_1c204f1614fc8d36.pdf",
@@ -48,7 +44,7 @@ CASES = [(cid, name) for cid, names in FILES.items() for name in names]
 
 @pytest.fixture(scope="module")
 def text_views():
-    return {cid: _catalogue_view(ingest(CORPUS / f"{cid}.txt")) for cid in FILES}
+    return {cid: catalogue_view(ingest(CORPUS / f"{cid}.txt")) for cid in FILES}
 
 
 NO_NOTICE = {"000_1c204f1614fc8d36_rows.xlsx"}  # the workbook holds the rubric alone
@@ -81,14 +77,14 @@ def test_every_rendering_is_listed():
 @pytest.mark.parametrize("corpus_id, name", CASES)
 def test_rendering_equals_golden_and_text_seed(corpus_id, name, text_views):
     cat = ingest(RENDERINGS / name)
-    view = _catalogue_view(cat)
-    golden = json.loads((GOLDEN / f"{corpus_id}.json").read_text(encoding="utf-8"))
+    view = catalogue_view(cat)
+    golden = load_golden(GOLDEN / f"{corpus_id}.json")
     txt = text_views[corpus_id]
     if name in NO_NOTICE:
         view["document"] = golden["document"]
     if name in MERGED_7_2_7_3:
         golden, txt = _merge_7_2_and_7_3(golden), _merge_7_2_and_7_3(txt)
-    problems = compare(golden, view)
+    problems = compare(golden, view, findings=False)
     assert not problems, f"{name} differs from the golden:\n" + "\n".join(problems[:40])
     assert view["rubrics"] == txt["rubrics"]  # the view leaves out source and findings
     if name not in NO_NOTICE:

@@ -27,28 +27,18 @@ import io
 import json
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from zhibiao.cli import main
 from zhibiao.pipeline import ingest
 from zhibiao.scoring import InvalidAssessment, UnverifiedCatalogue, ratio
+from conftest import SEED_2023, SCORING as DATA, run_cli as run
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_2023 = ROOT / "corpus" / "000_1c204f1614fc8d36.txt"
-DATA = Path(__file__).resolve().parent / "data" / "scoring"
 COHORT = DATA / "cohort"
 
 # first-level ids with their number of second-level indicators, in document order
 SHAPE = [(1, 7), (2, 4), (3, 3), (4, 4), (5, 4), (6, 3), (7, 3), (8, 5), (9, 2)]
 LEVEL_IDS = [x for a, n in SHAPE for x in [str(a)] + [f"{a}.{b}" for b in range(1, n + 1)]]
-
-
-def run(args, capsys):
-    code = main([str(a) for a in args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture(scope="module")

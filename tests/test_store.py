@@ -5,15 +5,11 @@ from __future__ import annotations
 import os
 import threading
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from zhibiao.store import EditConflict, InvalidEdit, NotVerifiable, Store, default_url
-
-ROOT = Path(__file__).resolve().parent.parent
-PDF_2023 = ROOT / "corpus" / "renderings" / "000_1c204f1614fc8d36.pdf"
-TXT_2019 = ROOT / "corpus" / "001_5886f06ed561739e.txt"
+from conftest import PDF_2023, SEED_2019 as TXT_2019, indicator as _ind
 
 
 # The store runs on SQLite and, where scripts/test.sh started one (as in CI), on PostgreSQL too.
@@ -33,10 +29,6 @@ def store(request, tmp_path):
         metadata.drop_all(conn)
         schema_versions.drop(conn, checkfirst=True)
     st.engine.dispose()
-
-
-def _ind(cat, ident):
-    return next(i for r in cat.rubrics for i in r.walk() if i.id == ident)
 
 
 def test_default_location_is_created_on_first_use(tmp_path, monkeypatch):

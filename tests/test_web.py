@@ -14,13 +14,8 @@ from fastapi.testclient import TestClient
 from zhibiao.model import Catalogue, Crosswalk
 from zhibiao.store import Store
 from zhibiao.web import create_app
+from conftest import ROOT, CORPUS, SEED_2023 as TXT_2023, SEED_2019 as TXT_2019, NARRATIVE, PDF_2023
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-TXT_2023 = CORPUS / "000_1c204f1614fc8d36.txt"
-TXT_2019 = CORPUS / "001_5886f06ed561739e.txt"
-NARRATIVE = CORPUS / "002_c943348d01e8f118.txt"
-PDF_2023 = CORPUS / "renderings" / "000_1c204f1614fc8d36.pdf"
 DOCX_2019 = CORPUS / "renderings" / "001_5886f06ed561739e.docx"
 HTML_2020 = CORPUS / "renderings" / "003_fbbff5f31bb9ffc0.html"
 
@@ -225,7 +220,7 @@ def test_upload_size_limit(store):
     ("notice.txt", b"\x00\x01\x02binary\x00" * 20),
     ("notice.docx", b"PK\x03\x04" + b"\x00" * 40),
     ("archive.zip", None),
-    ("legacy.doc", (ROOT / "tests" / "pdfs" / "legacy.doc").read_bytes()),
+    ("legacy.doc", (ROOT / "tests" / "data" / "bad_input" / "legacy.doc").read_bytes()),
 ])
 def test_upload_type_by_content(client, name, data):
     if data is None:
@@ -246,7 +241,7 @@ def test_upload_that_is_not_a_rubric(client):
     assert r.status_code == 422 and "没有找到带分值的指标体系" in r.text
     r = upload(client, "empty.txt", b"   \n")
     assert r.status_code == 422 and "文件是空的" in r.text
-    r = upload(client, "truncated.pdf", (ROOT / "tests" / "pdfs" / "truncated.pdf").read_bytes())
+    r = upload(client, "truncated.pdf", (ROOT / "tests" / "data" / "bad_input" / "truncated.pdf").read_bytes())
     assert r.status_code == 422 and "/tmp" not in r.text
     r = client.post("/upload", data={"csrf_token": token(client)})
     assert r.status_code == 422 and "请选择要上传的通知文件" in r.text

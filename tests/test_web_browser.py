@@ -12,13 +12,11 @@ import shutil
 import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-PDF = ROOT / "corpus" / "renderings" / "000_1c204f1614fc8d36.pdf"
-ARTIFACTS = ROOT / "tests" / "artifacts"
+from conftest import PDF_2023 as PDF, ARTIFACTS
+
 NEW_LABEL = "推进信息共享"
 REASON = "对照省厅原文补填二级指标名称"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",

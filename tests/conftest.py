@@ -1,0 +1,47 @@
+"""Shared paths and helpers of the test suite.
+
+Test modules import them (`from conftest import ROOT, CORPUS`): pytest puts tests/ on `sys.path`
+(rootdir-relative "prepend" import mode, no `__init__.py`), so `conftest` is the one module
+pytest loaded. The golden comparison lives in `golden_compare.py` beside this file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zhibiao.cli import main
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+
+# the corpus and its goldens
+CORPUS = ROOT / "corpus"
+RENDERINGS = CORPUS / "renderings"          # the seeds as DOCX, PDF, HTML, XLSX (corpus/render.py)
+FAMILIES = CORPUS / "families"              # family rubrics, each in several renderings
+GOLDEN = ROOT / "golden"                    # hand-verified catalogues of the seeds
+GOLDEN_FAMILIES = GOLDEN / "families"       # hand-written catalogues of the family rubrics
+
+# the seeds the tests name
+SEED_2023 = CORPUS / "000_1c204f1614fc8d36.txt"   # 陕西省行政执法质量考评指标体系（2023年版）
+SEED_2019 = CORPUS / "001_5886f06ed561739e.txt"   # 陕西省全面推行“三项制度”工作指标体系
+NARRATIVE = CORPUS / "002_c943348d01e8f118.txt"   # a notice without a rubric
+PDF_2023 = RENDERINGS / "000_1c204f1614fc8d36.pdf"
+
+# small files made for the tests
+DATA = TESTS / "data"
+BAD_INPUT = DATA / "bad_input"              # one sample per symptom a reader refuses, every format
+RECOVERY = DATA / "recovery"                # tree-recovery cases: <case>.txt with <case>.expect.json
+SCORING = DATA / "scoring"                  # assessments for `zhibiao score`
+ARTIFACTS = TESTS / "artifacts"             # reports tests write for a person to look at
+
+
+def run_cli(args, capsys) -> tuple[int, str, str]:
+    """Run the CLI in-process: its exit code, stdout and stderr."""
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def indicator(catalogue, ident: str):
+    """The indicator with this id, in any rubric of the catalogue."""
+    return next(i for r in catalogue.rubrics for i in r.walk() if i.id == ident)
