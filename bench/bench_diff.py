@@ -78,6 +78,25 @@ def accuracy() -> None:
           f"added: golden {len(g_added)}, got {len(cw.added)}, agree {len(g_added & set(cw.added))}")
 
 
+PAIRS = ("p1_fazhi_shifan", "p2_zhifa_kaohe")  # corpus/pairs/<pair>/{old,new}.txt, golden/crosswalk-<pair>.json
+PAIR_TARGET = 0.95
+
+
+def pairs_accuracy() -> None:
+    """Link precision, recall and F1 on each corpus pair against its blind-annotated golden."""
+    for pair in PAIRS:
+        path = ROOT / "golden" / f"crosswalk-{pair}.json"
+        if not path.exists():
+            print(f"{pair}: golden {path.name} missing")
+            continue
+        golden = json.loads(path.read_text(encoding="utf-8"))
+        folder = CORPUS / "pairs" / pair
+        cw = crosswalk(ingest(folder / "old.txt"), ingest(folder / "new.txt"))
+        p, r, f = _prf(_pairs([link.model_dump() for link in cw.links]), _pairs(golden["links"]))
+        verdict = "met" if f >= PAIR_TARGET else "MISSED"
+        print(f"pair {pair:<20} precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  (target F1 >= {PAIR_TARGET}: {verdict})")
+
+
 def timing(runs: int) -> None:
     for old_id, new_id, target in (("001_5886f06ed561739e", "000_1c204f1614fc8d36", 300.0),
                                    ("001_5886f06ed561739e", "003_fbbff5f31bb9ffc0", None)):
@@ -146,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, nargs="*", default=[2000, 10000])
     args = parser.parse_args(argv)
     accuracy()
+    pairs_accuracy()
     timing(args.runs)
     scale(args.scale)
     return 0
