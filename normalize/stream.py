@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from zhibiao.findings import finding
 from zhibiao.model import Finding, Paragraph, Source, Table
 
 from .cleanup import clean, squash, strip_markup
@@ -297,10 +298,9 @@ class _Region:
                     continue
                 e = target[0]
                 if e.points is not None and e.points != value[0]:
-                    self.findings.append(Finding(
-                        severity="warning", code="points_conflict",
-                        message=f"{e.marker or ''}{e.text[:30]}: the points column says {text}, its text "
-                                f"{e.points}; kept the points column", source=side.source))
+                    self.findings.append(finding("points_conflict", source=side.source,
+                                                 label=f"{e.marker or ''}{e.text[:30]}", column=text,
+                                                 text_points=str(e.points)))
                 e.points, e.low = value
                 e.unit_printed, e.bracketed, e.points_in_text = True, True, False
             elif role == "criteria":
@@ -686,8 +686,6 @@ def unplaced(rows: list[Row]) -> list[Finding]:
                 text = clean(piece.text)
                 numbered = parse_marker(text, 0) is not None or find_points(text) is not None \
                     or column_points(text) is not None
-                findings.append(Finding(
-                    severity="error" if numbered else "warning", code="unplaced_item" if numbered else "unplaced_text",
-                    message=f"text not placed in any indicator: {text[:60]!r} ({piece.source.label()})",
-                    source=piece.source))
+                findings.append(finding("unplaced_item" if numbered else "unplaced_text", source=piece.source,
+                                        text=text[:60]))
     return findings

@@ -16,6 +16,7 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from zhibiao.findings import finding
 from zhibiao.model import Finding, Indicator
 
 from .cleanup import clean, squash
@@ -73,19 +74,14 @@ def dedupe(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
         if (e.style is not None and k not in seen and current is not None and current.number == e.number
                 and e.points is not None and current.points == e.points):
             # a label repeated at the top of a page in other words: still the same label
-            findings.append(Finding(
-                severity="warning", code="repeated_label_differs",
-                message=f"{e.marker} repeated at {e.source.label()} as {e.text[:40]!r}; "
-                        f"kept the first printing {current.text[:40]!r} ({current.source.label()})",
-                source=e.source))
+            findings.append(finding("repeated_label_differs", source=e.source, marker=e.marker, text=e.text[:40],
+                                    first_text=current.text[:40], first_source=current.source))
             continue
         latest[cls] = e
         if k in seen and (e.style is not None or e.points is not None):
             first = seen[k]
-            findings.append(Finding(
-                severity="info", code="duplicate_dropped",
-                message=f"{e.marker or ''}{e.text[:30]} printed again at {e.source.label()}; kept {first.source.label()}",
-                source=e.source))
+            findings.append(finding("duplicate_dropped", source=e.source, label=f"{e.marker or ''}{e.text[:30]}",
+                                    first_source=first.source))
             continue
         seen[k] = e
         kept.append(e)
@@ -451,9 +447,7 @@ def build_tree(entries: list[Entry], depth: int) -> tuple[list[Node], list[Findi
     if recovered is not None:
         assign_kinds(recovered)
         if _mismatches(recovered) == 0:
-            note = Finding(severity="info", code="tree_from_sums",
-                           message="in layout order the sums do not reconcile (labels printed out of order, or "
-                                   "missing); the tree was recovered from numbering and point sums")
+            note = finding("tree_from_sums")
             return recovered, [note]
     return roots, []
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from zhibiao.model import Finding, Indicator, Rubric, dec_str
+from zhibiao.findings import finding
+from zhibiao.model import Finding, Indicator, Rubric
 
 __all__ = ["check_rubric", "check_articles"]
-
-
-def _where(ind: Indicator) -> str:
-    return f" ({ind.source.label()})" if ind.source else ""
 
 
 def _check_numbers(siblings: list[Indicator], parent_id: str, findings: list[Finding], prev_last: int | None) -> None:
@@ -22,20 +19,17 @@ def _check_numbers(siblings: list[Indicator], parent_id: str, findings: list[Fin
     for i, ind in enumerate(siblings):
         if i == 0:
             if ind.number != 1 and (prev_last is None or ind.number != prev_last + 1):
-                findings.append(Finding(severity="error", code="numbering_gap",
-                                        message=f"{ind.id} is numbered {ind.number}, expected 1"
-                                        + (f" or {prev_last + 1}" if prev_last is not None else "") + _where(ind),
-                                        indicator=ind.id, source=ind.source))
+                findings.append(finding("numbering_gap", indicator=ind.id, source=ind.source, id=ind.id,
+                                        number=ind.number,
+                                        continues=prev_last + 1 if prev_last is not None else None))
             continue
         prev = siblings[i - 1].number
         if ind.number == prev:
-            code, msg = "numbering_duplicate", f"number {ind.number} appears twice under {parent_id or 'the rubric'}"
+            findings.append(finding("numbering_duplicate", indicator=ind.id, source=ind.source, id=ind.id,
+                                    number=ind.number, parent=parent_id or None))
         elif ind.number != prev + 1:
-            code, msg = "numbering_gap", f"{ind.id} follows {prev}: expected {prev + 1}"
-        else:
-            continue
-        findings.append(Finding(severity="error", code=code, message=msg + _where(ind), indicator=ind.id,
-                                source=ind.source))
+            findings.append(finding("numbering_gap", indicator=ind.id, source=ind.source, id=ind.id,
+                                    previous=prev, expected=prev + 1))
 
 
 def check_rubric(rubric: Rubric, expect_total: Decimal | None = None) -> list[Finding]:
@@ -62,40 +56,29 @@ def check_rubric(rubric: Rubric, expect_total: Decimal | None = None) -> list[Fi
                 continue
             if ind.children:
                 if ind.points is None and scored:
-                    findings.append(Finding(severity="error", code="points_missing",
-                                            message=f"{ind.id} has no points" + _where(ind),
-                                            indicator=ind.id, source=ind.source))
+                    findings.append(finding("points_missing", indicator=ind.id, source=ind.source, id=ind.id))
                 elif scored and all(c.points is not None for c in scored):
                     total = sum((c.points for c in scored), Decimal(0))
                     if total != ind.points:
-                        findings.append(Finding(
-                            severity="error", code="sum_mismatch",
-                            message=f"{ind.id} has {dec_str(ind.points)} points but its children add up to "
-                                    f"{dec_str(total)}" + _where(ind),
-                            indicator=ind.id, source=ind.source))
+                        findings.append(finding("sum_mismatch", indicator=ind.id, source=ind.source, id=ind.id,
+                                                points=ind.points, children_sum=total))
                 visit(ind.children, ind)
             elif ind.points is None:
-                findings.append(Finding(severity="error", code="leaf_without_points",
-                                        message=f"{ind.id} has no points" + _where(ind),
-                                        indicator=ind.id, source=ind.source))
+                findings.append(finding("leaf_without_points", indicator=ind.id, source=ind.source, id=ind.id))
 
     visit(rubric.indicators, None)
     total = rubric.first_level_total()
     target = rubric.stated_total if rubric.stated_total is not None else expect_total
     if target is not None and total != target:
-        said = "the rubric states" if rubric.stated_total is not None else "expected"
-        findings.append(Finding(severity="error", code="total_mismatch",
-                                message=f"first-level indicators add up to {dec_str(total)}, {said} {dec_str(target)}"))
+        stated = rubric.stated_total is not None
+        findings.append(finding("total_mismatch", total=total, stated=target if stated else None,
+                                expected=None if stated else target))
     for ind in rubric.walk():
         if "label_missing" in ind.flags:
-            findings.append(Finding(severity="warning", code="label_missing",
-                                    message=f"{ind.id}: label not printed in the source; points "
-                                            f"{dec_str(ind.points) if ind.points is not None else '?'} taken from its items",
-                                    indicator=ind.id))
+            findings.append(finding("label_missing", indicator=ind.id, id=ind.id,
+                                    points=ind.points if ind.points is not None else "?"))
         if "points_unit_missing" in ind.flags:
-            findings.append(Finding(severity="warning", code="points_unit_missing",
-                                    message=f"{ind.id}: points written without 分" + _where(ind),
-                                    indicator=ind.id, source=ind.source))
+            findings.append(finding("points_unit_missing", indicator=ind.id, source=ind.source, id=ind.id))
     return findings
 
 

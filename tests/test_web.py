@@ -295,7 +295,7 @@ def test_sum_mismatch_is_highlighted(client):
     assert 'class="ind lvl-2 sev-error" data-id="1.1"' in page
     assert re.search(r'<span class="sum bad"[^>]*>下级合计 2.5 分 ≠ 3</span>', page)
     assert "下级分值合计不符" in page and "错误 1 个" in page
-    assert "本级 3 分，下级合计 2.5 分，两者不符。" in page  # findings in Chinese, the original as a tooltip
+    assert "本级 3 分，下级合计 2.5 分，两者不符。" in page  # findings in Chinese, rendered from their params
 
 
 # --- edits -------------------------------------------------------------------------------------

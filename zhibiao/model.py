@@ -6,7 +6,7 @@ import datetime as _dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, PlainSerializer, model_validator
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -39,10 +39,12 @@ __all__ = [
     "Crosswalk",
 ]
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 # 1.1 added Indicator.kind / criteria / notes and Rubric.rows_total / rows_placed; a 1.0 catalogue
 # reads as if they had their defaults (every indicator scored, no criteria, no notes).
-READABLE_SCHEMA_VERSIONS = ("1.0", "1.1")
+# 1.2 added Finding.params (the numbers and ids of the message, zhibiao/findings.py); a finding of an
+# older catalogue has params None and is shown with its message.
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
 KINDS = ("scored", "deduction", "bonus", "veto")
 
 
@@ -237,8 +239,9 @@ class Finding(_Model):
     """A problem or notable fact found while reading or checking a catalogue."""
 
     severity: Literal["error", "warning", "info"]
-    code: str
-    message: str
+    code: str  # one of zhibiao.findings.REGISTRY; build findings with zhibiao.findings.finding()
+    message: str  # the English template of the code filled from params
+    params: dict[str, JsonValue] | None = None  # numbers and ids of the message (None: written before 1.2)
     indicator: str | None = None
     source: Source | None = None
 
@@ -304,7 +307,7 @@ class Verification(_Model):
 class Catalogue(_Model):
     """The JSON contract written by `zhibiao ingest` and read by `check`, `show`, `export`, `score`."""
 
-    schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1", "1.2"] = SCHEMA_VERSION
     document: DocumentInfo
     rubrics: list[Rubric]
     regulations: list[Regulation] = []
