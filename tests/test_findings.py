@@ -20,8 +20,8 @@ from zhibiao.pipeline import ingest
 from zhibiao.store import Store, versions
 from zhibiao.web import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data"
+from conftest import DATA, RECOVERY, ROOT
+
 LIBRARY = ["normalize", "diff", "extract", "zhibiao"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SOURCE = Source(file="notice.pdf", pages=[3, 4])
@@ -32,7 +32,7 @@ def _sample(name: str) -> str:
 
 
 def _notices() -> list[Path]:
-    return sorted((ROOT / "corpus").glob("*.txt")) + sorted(DATA.glob("*.txt"))
+    return sorted((ROOT / "corpus").glob("*.txt")) + sorted(RECOVERY.glob("*.txt"))
 
 
 def test_every_code_has_a_severity_a_title_and_both_templates():
@@ -175,8 +175,8 @@ GAPS_TXT = ("示例指标体系\n\n一级指标\t二级指标\t三级指标\n"
             "\t（二）组织权限（2分）\t5. 案源均有记录。（1分） 6. 所办案件属本单位管辖。（1分）\n")
 
 
-@pytest.mark.parametrize("name", ["corpus/000_1c204f1614fc8d36.txt", "tests/data/sum_mismatch.txt",
-                                  "tests/data/scrambled_labels.txt", "gaps.txt"])
+@pytest.mark.parametrize("name", ["corpus/000_1c204f1614fc8d36.txt", "tests/data/recovery/sum_mismatch.txt",
+                                  "tests/data/recovery/scrambled_labels.txt", "gaps.txt"])
 def test_catalogue_page_shows_no_english_finding_text(client, name):
     cat_id, page = _upload(client, ROOT / name, GAPS_TXT.encode() if name == "gaps.txt" else None)
     cat, _ = client.store.get(cat_id)
@@ -191,7 +191,7 @@ def test_catalogue_page_shows_no_english_finding_text(client, name):
 
 
 def test_old_findings_without_params_show_their_message(client):
-    cat_id, _ = _upload(client, DATA / "sum_mismatch.txt")
+    cat_id, _ = _upload(client, RECOVERY / "sum_mismatch.txt")
     with client.store.engine.begin() as conn:
         body = json.loads(conn.execute(select(versions.c.body).where(versions.c.catalogue_id == cat_id)).scalar())
         for rubric in body["rubrics"]:
