@@ -25,6 +25,7 @@ from zhibiao.pipeline import ingest as run_ingest
 
 __all__ = ["cli", "main", "console", "load_catalogue", "summary", "catalogue_schema", "crosswalk_schema"]
 
+LABEL_NOT_PRINTED = "(label not printed)"  # how the command line shows an indicator whose label is not printed
 NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".csv"}
 
 
@@ -216,7 +217,7 @@ def _batch_one(path: Path, name: str, out: Path | None, expected, limit: int | N
                 (name, 0, 0, "-", 0, "no rubric"), EXIT_OK)
     except ZhibiaoError as exc:
         return "", f"zhibiao: error: {exc.message()}", (name, 0, 0, "-", 0, "failed"), exc.exit_code
-    n = sum(1 for r in cat.rubrics for _ in r.walk())
+    n = cat.size()
     tables = [r for r in cat.rubrics if r.rows_total is not None]
     rows = (f"{sum(r.rows_placed for r in tables)}/{sum(r.rows_total for r in tables)}" if tables else "-")
     status = "errors" if _has_errors(cat) else "ok"
@@ -333,7 +334,7 @@ def show(catalogue: Path, depth: int | None, source_id: str | None, notice: Path
         ind = find_indicator(cat, source_id)
         if ind is None:
             raise click.BadParameter(f"no indicator {source_id!r} in {catalogue.name}", param_hint="--source")
-        click.echo(f"{ind.id} {ind.marker or ''}{ind.text or '(label not printed)'}")
+        click.echo(f"{ind.id} {ind.label(LABEL_NOT_PRINTED)}")
         if ind.source is None:
             click.echo("(no source location: this label is not printed in the notice)")
             return
@@ -349,8 +350,7 @@ def show(catalogue: Path, depth: int | None, source_id: str | None, notice: Path
             pts = f"（{dec_str(ind.points)}分）" if ind.points is not None else ""
             flags = f"  [{', '.join(ind.flags)}]" if ind.flags else ""
             owner = f"  — {ind.owner}" if ind.owner else ""
-            label = f"{ind.marker or ''}{ind.text}" or "(label not printed)"
-            click.echo(f"{'  ' * ind.level}{ind.id:<10} {label}{pts}{owner}{flags}")
+            click.echo(f"{'  ' * ind.level}{ind.id:<10} {ind.label(LABEL_NOT_PRINTED)}{pts}{owner}{flags}")
 
 
 @cli.command()
