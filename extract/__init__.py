@@ -19,7 +19,7 @@ from typing import Literal
 from zhibiao.errors import CorruptFile, EmptyInput, FileTooLarge, InputNotFound, UnsupportedFormat, ZhibiaoError
 from zhibiao.model import Layout, Paragraph, Source, Table
 
-__all__ = ["read", "sniff", "source_text", "SourceText", "max_bytes", "MAX_BYTES_DEFAULT", "FORMATS"]
+__all__ = ["read", "sniff", "decode_text", "source_text", "SourceText", "max_bytes", "MAX_BYTES_DEFAULT", "FORMATS"]
 
 MAX_BYTES_DEFAULT = 50 * 1024 * 1024
 FORMATS = ("txt", "pdf", "docx", "html", "xlsx", "csv")
@@ -62,6 +62,13 @@ def sniff(data: bytes) -> str:
     if head.startswith((b"<!doctype html", b"<html")) or (head.startswith(b"<") and b"<html" in head):
         return "html"
     return "txt"
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text of a text notice and its encoding (UTF-8, else GB18030/GBK); NotText or UndecodableText."""
+    from .text import decode
+
+    return decode(data)
 
 
 def _reader(kind: str):
