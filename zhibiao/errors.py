@@ -41,6 +41,8 @@ __all__ = [
     "EXIT_INTERNAL",
     "EXIT_CODES",
     "exit_code",
+    "HTTP_STATUS",
+    "http_status",
     "ZhibiaoError",
     "BadInput",
     "InputNotFound",
@@ -224,6 +226,21 @@ def exit_code(exc: BaseException) -> int:
         if cls in EXIT_CODES:
             return EXIT_CODES[cls]
     return EXIT_INTERNAL
+
+
+# What the review app and its JSON API answer a store refusal with (the CLI exits with EXIT_STORE for all).
+HTTP_STATUS: dict[type[StoreError], int] = {
+    StoreError: 503,  # the database cannot be opened or answered with an error
+    NotFound: 404,
+    EditConflict: 409,
+    NotVerifiable: 422,
+    InvalidEdit: 422,
+}
+
+
+def http_status(exc: StoreError) -> int:
+    """The HTTP status of a store refusal: its nearest class in HTTP_STATUS."""
+    return next(HTTP_STATUS[cls] for cls in type(exc).__mro__ if cls in HTTP_STATUS)
 
 
 for _cls, _code in EXIT_CODES.items():
