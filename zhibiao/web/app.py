@@ -31,11 +31,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from zhibiao.errors import StoreError
 from zhibiao.store import Store
 
 from . import api, pages
-from .actions import WebError, WebState, mib
+from .actions import WebState
 from .common import environment, is_api, render, safe_next
+from .errors import WebError, refusal
+from .files import mib
 
 __all__ = ["create_app", "run", "DEFAULT_MAX_UPLOAD"]
 
@@ -119,6 +122,8 @@ class SecurityHeaders:
 def _error_response(request: Request, err: WebError) -> JSONResponse | HTMLResponse:
     if is_api(request):
         body = {"detail": err.message, "code": err.code, "technical": err.detail}
+        if err.reason is not None:
+            body["reason"] = err.reason
         if err.code == "not_verifiable":
             body["unverified"] = [i.id for i in err.extra.get("missing", [])]
             body["errors"] = [f.model_dump(mode="json") for f in err.extra.get("errors", [])]
@@ -169,6 +174,11 @@ def create_app(store: Store, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, secr
     @app.exception_handler(WebError)
     async def web_error(request: Request, exc: WebError):
         return _error_response(request, exc)
+
+    @app.exception_handler(StoreError)
+    async def store_refused(request: Request, exc: StoreError):
+        """A store refusal no action turned into its own message (the database went away, say): never a 500."""
+        return _error_response(request, refusal(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
