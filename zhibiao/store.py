@@ -27,12 +27,12 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from zhibiao.errors import EditConflict, InvalidEdit, NotFound, NotVerifiable, StoreError, ZhibiaoError
-from zhibiao.model import Catalogue, Crosswalk, Indicator, Place, Verification
+from zhibiao.model import Catalogue, Crosswalk, Finding, Indicator, Place, Verification
 from zhibiao.normalize.validate import check_rubric
 
 __all__ = [
     "Store", "StoreError", "EditConflict", "NotFound", "NotVerifiable", "InvalidEdit", "default_url", "data_dir",
-    "SCHEMA_VERSION", "EDITABLE", "CatalogueRow", "EditRow", "check_edit", "unverify",
+    "SCHEMA_VERSION", "EDITABLE", "CatalogueRow", "EditRow", "check_edit", "unverify", "unverified_reasons",
 ]
 
 SCHEMA_VERSION = 1
@@ -409,8 +409,8 @@ class Store:
         """Mark the whole catalogue verified: every indicator verified and no error in the checks."""
         def change(cat: Catalogue):
             v = cat.verification or Verification()
-            missing = [i.id for i in cat.walk() if i.id not in v.indicators]
-            errors = [f for f in cat.all_findings() if f.severity == "error"]
+            missing_indicators, errors = unverified_reasons(cat)
+            missing = [i.id for i in missing_indicators]
             reasons = []
             if missing:
                 reasons.append(f"{len(missing)} indicator(s) not verified yet (first: {', '.join(missing[:5])})")
@@ -454,6 +454,14 @@ class Store:
         if fmt == "xlsx":
             return to_xlsx(cat)
         raise InvalidEdit(None, f"format {fmt!r}: choose json, csv or xlsx", reason="format_unknown", format=fmt)
+
+
+def unverified_reasons(cat: Catalogue) -> tuple[list[Indicator], list[Finding]]:
+    """Why a catalogue cannot be marked verified: indicators not verified yet, and error findings."""
+    done = set(cat.verification.indicators) if cat.verification else set()
+    missing = [i for i in cat.walk() if i.id not in done]
+    errors = [f for f in cat.all_findings() if f.severity == "error"]
+    return missing, errors
 
 
 def unverify(cat: Catalogue, ids: list[str]) -> None:

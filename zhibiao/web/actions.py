@@ -10,12 +10,11 @@ from pathlib import Path
 
 from zhibiao import errors as zerr
 from zhibiao.model import Catalogue, Crosswalk, Indicator
-from zhibiao.store import EditConflict, InvalidEdit, NotFound, NotVerifiable, Store, check_edit
+from zhibiao.store import EditConflict, InvalidEdit, NotFound, NotVerifiable, Store, check_edit, unverified_reasons
 
 from .errors import INPUT_MESSAGES, WebError, input_error, refusal
 from .files import MEDIA_TYPES, content_disposition, export_filename, mib, safe_filename
 from .snippets import SnippetCache, SnippetPart
-from .tree import unverified_reasons
 
 __all__ = ["WebError", "WebState", "EditRequest", "upload", "edit", "edit_field", "verify", "verify_catalogue",
            "compare", "find", "indicator", "source", "export_response", "mib", "MEDIA_TYPES"]

@@ -9,7 +9,7 @@ from zhibiao.model import Catalogue, Finding, Indicator, Rubric
 
 from .views import SEVERITY_RANK
 
-__all__ = ["Node", "RubricView", "build_rubrics", "find_node", "unverified_reasons"]
+__all__ = ["Node", "RubricView", "build_rubrics", "find_node"]
 
 
 @dataclass
@@ -91,14 +91,6 @@ def build_rubrics(cat: Catalogue, revisions: dict[str, int]) -> list[RubricView]
         total_ok = rubric.stated_total is None or rubric.stated_total == first
         views.append(RubricView(rubric=rubric, nodes=nodes, first_level_sum=first, total_ok=total_ok))
     return views
-
-
-def unverified_reasons(cat: Catalogue) -> tuple[list[Indicator], list[Finding]]:
-    """Why a catalogue cannot be marked verified: indicators not verified yet, and error findings."""
-    done = set(cat.verification.indicators) if cat.verification else set()
-    missing = [i for i in cat.walk() if i.id not in done]
-    errors = [f for f in cat.all_findings() if f.severity == "error"]
-    return missing, errors
 
 
 def find_node(rubrics: list[RubricView], ident: str) -> Node | None:
