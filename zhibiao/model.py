@@ -360,7 +360,7 @@ class Catalogue(_Model):
 
     def size(self) -> int:
         """How many indicators the catalogue's rubrics have together."""
-        return sum(1 for _ in self.walk())
+        return sum(rubric.size() for rubric in self.rubrics)
 
     def main_rubric(self) -> Rubric | None:
         """The rubric with the most indicators (the first of equals): what scoring and crosswalks use; None
