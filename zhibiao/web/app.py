@@ -46,7 +46,8 @@ DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
 BODY_SLACK = 1024 * 1024  # multipart framing and the other form fields
 
 _STATUS_TITLES = {400: "请求有误", 403: "请求被拒绝", 404: "未找到", 405: "不支持的操作", 409: "冲突",
-                  413: "文件太大", 415: "文件类型不支持", 422: "无法处理", 500: "服务器错误"}
+                  413: "文件太大", 415: "文件类型不支持", 422: "无法处理", 500: "服务器错误",
+                  503: "暂时无法使用"}
 
 _PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
              "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
@@ -156,7 +157,8 @@ def create_app(store: Store, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, secr
             "action is the `by` field of the request, else the name kept in the session (`POST /api/session`). "
             "Status codes: 404 no such catalogue/indicator, 409 the indicator changed since you read its "
             "revision (EditConflict), 422 invalid edit or catalogue not verifiable, 413 upload too large, "
-            "415 not a PDF/DOCX/HTML/TXT notice."),
+            "415 not a PDF/DOCX/HTML/TXT notice, 503 the catalogue database cannot be used. A refusal of the "
+            "catalogue store also carries its `reason` code (e.g. `points_invalid`, `parent_level`)."),
         openapi_tags=[{"name": "session", "description": "CSRF token and reviewer"},
                       {"name": "catalogues", "description": "upload, read, edit, verify, history, export"},
                       {"name": "crosswalks", "description": "compare two stored catalogues"}],
