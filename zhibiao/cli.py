@@ -18,14 +18,13 @@ from zhibiao.errors import (
     EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, InputNotFound, InvalidCatalogue, NoRubric, OutputError,
     ZhibiaoError,
 )
-from zhibiao.model import READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, Catalogue, dec_str
+from zhibiao.model import LABEL_NOT_PRINTED, READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, Catalogue, dec_str
 from zhibiao.normalize.validate import check_articles, check_rubric
 from zhibiao.pipeline import info as read_info
 from zhibiao.pipeline import ingest as run_ingest
 
 __all__ = ["cli", "main", "console", "load_catalogue", "summary", "catalogue_schema", "crosswalk_schema"]
 
-LABEL_NOT_PRINTED = "(label not printed)"  # how the command line shows an indicator whose label is not printed
 NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".csv"}
 
 

@@ -12,6 +12,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "READABLE_SCHEMA_VERSIONS",
     "KINDS",
+    "LABEL_NOT_PRINTED",
     "Points",
     "dec_str",
     "Region",
@@ -45,6 +46,7 @@ SCHEMA_VERSION = "1.1"
 # reads as if they had their defaults (every indicator scored, no criteria, no notes).
 READABLE_SCHEMA_VERSIONS = ("1.0", "1.1")
 KINDS = ("scored", "deduction", "bonus", "veto")
+LABEL_NOT_PRINTED = "(label not printed)"  # what the command line and scoring show for a label not printed
 
 
 def dec_str(value: Decimal) -> str:

@@ -6,17 +6,16 @@ from dataclasses import dataclass
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact
 from fractions import Fraction
 
-from zhibiao.model import Indicator, Rubric
+from zhibiao.model import LABEL_NOT_PRINTED, Indicator, Rubric
 
 from .assessment import Assessment
 
-__all__ = ["TARGET", "TARGET_SOURCE", "COHORT_BANDS", "LABEL_NOT_PRINTED", "Tally", "Score", "Area", "Band", "Ranked",
+__all__ = ["TARGET", "TARGET_SOURCE", "COHORT_BANDS", "Tally", "Score", "Area", "Band", "Ranked",
            "Cohort", "ratio", "score", "cohort"]
 
 TARGET = Decimal("0.9")
 TARGET_SOURCE = "陕司通〔2023〕31号"
 COHORT_BANDS = (("≥", Decimal("0.9")), ("<", Decimal("0.9")), ("<", Decimal("0.8")), ("<", Decimal("0.6")))
-LABEL_NOT_PRINTED = "(label not printed)"  # the label of an indicator whose label is not printed
 
 _PLACES = 4  # completions and shares are ratios rounded half-up to 4 places (0.9125 = 91.25%)
 _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact])  # sums never round
