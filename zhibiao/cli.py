@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from zhibiao import __version__
 from zhibiao.errors import (
     EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, InputNotFound, InvalidCatalogue, NoRubric, OutputError,
-    ZhibiaoError,
+    ZhibiaoError, exit_code,
 )
 from zhibiao.model import LABEL_NOT_PRINTED, READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, Catalogue, dec_str
 from zhibiao.normalize.validate import check_articles, check_rubric
@@ -215,7 +215,7 @@ def _batch_one(path: Path, name: str, out: Path | None, expected, limit: int | N
         return (f"{name}: no rubric (narrative notice); nothing written", "",
                 (name, 0, 0, "-", 0, "no rubric"), EXIT_OK)
     except ZhibiaoError as exc:
-        return "", f"zhibiao: error: {exc.message()}", (name, 0, 0, "-", 0, "failed"), exc.exit_code
+        return "", f"zhibiao: error: {exc.message()}", (name, 0, 0, "-", 0, "failed"), exit_code(exc)
     n = cat.size()
     tables = [r for r in cat.rubrics if r.rows_total is not None]
     rows = (f"{sum(r.rows_placed for r in tables)}/{sum(r.rows_total for r in tables)}" if tables else "-")
@@ -579,7 +579,7 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=argv, prog_name="zhibiao", standalone_mode=False)
     except ZhibiaoError as exc:
         click.echo(f"zhibiao: error: {exc.message()}", err=True)
-        return exc.exit_code
+        return exit_code(exc)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.UsageError as exc:
