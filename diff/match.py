@@ -43,10 +43,11 @@ class Item:
 
 
 def main_rubric(cat: Catalogue) -> Rubric:
-    """The catalogue's largest rubric (the one a crosswalk compares)."""
-    if not cat.rubrics:
+    """The catalogue's largest rubric (the one a crosswalk compares): Catalogue.main_rubric, or ValueError."""
+    rubric = cat.main_rubric()
+    if rubric is None:
         raise ValueError("catalogue has no rubric")
-    return max(cat.rubrics, key=lambda r: sum(1 for _ in r.walk()))
+    return rubric
 
 
 def leaves(rubric: Rubric) -> list[Item]:

@@ -63,7 +63,7 @@ def to_html(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> str:
     old_index, new_index = _index(old_cat), _index(new_cat)
     groups: dict[str, dict] = {}
     for top in main_rubric(new_cat).indicators:
-        groups[top.id] = {"title": f"{top.marker or ''}{top.text}", "points": top.points, "rows": []}
+        groups[top.id] = {"title": top.label(""), "points": top.points, "rows": []}
     for link in cw.links:
         area = link.new[0].split(".")[0]
         group = groups.setdefault(area, {"title": area, "points": None, "rows": []})
@@ -82,7 +82,7 @@ def to_html(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> str:
             ind = index.get(ident)
             area = _area(ident, index)
             out.append({"id": ident, "text": ind.text if ind else "", "points": _pts(ind.points) if ind else "",
-                        "area": f"{area.marker or ''}{area.text}" if area else ""})
+                        "area": area.label("") if area else ""})
         return out
 
     kinds = defaultdict(int)

@@ -11,12 +11,15 @@ import hashlib
 import io
 import os
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from zhibiao.errors import CorruptFile, EmptyInput, FileTooLarge, InputNotFound, UnsupportedFormat, ZhibiaoError
-from zhibiao.model import Layout
+from zhibiao.model import Layout, Paragraph, Source, Table
 
-__all__ = ["read", "sniff", "max_bytes", "MAX_BYTES_DEFAULT", "FORMATS"]
+__all__ = ["read", "sniff", "decode_text", "source_text", "SourceText", "max_bytes", "MAX_BYTES_DEFAULT", "FORMATS"]
 
 MAX_BYTES_DEFAULT = 50 * 1024 * 1024
 FORMATS = ("txt", "pdf", "docx", "html", "xlsx", "csv")
@@ -59,6 +62,13 @@ def sniff(data: bytes) -> str:
     if head.startswith((b"<!doctype html", b"<html")) or (head.startswith(b"<") and b"<html" in head):
         return "html"
     return "txt"
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text of a text notice and its encoding (UTF-8, else GB18030/GBK); NotText or UndecodableText."""
+    from .text import decode
+
+    return decode(data)
 
 
 def _reader(kind: str):
@@ -123,3 +133,64 @@ def read(path: str | os.PathLike, display_name: str | None = None, *, limit: int
         layout.warnings.append(f"the extension says {claimed.upper()} but the content is {kind.upper()}; "
                                f"read as {kind.upper()}")
     return layout
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """The text printed at one part of an indicator's source.
+
+    ``kind``: ``region`` (a PDF page region: ``page``, ``bbox``), ``element`` (the DOCX/HTML element at
+    ``locator``; ``lines`` where the HTML source lines are known), ``lines`` (text lines ``lines``, each in
+    ``numbered`` with its line number), or ``pages`` (only the ``pages`` are known; no text).
+    """
+
+    kind: Literal["region", "element", "lines", "pages"]
+    text: str
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    locator: str | None = None
+    lines: tuple[int, int] | None = None
+    numbered: tuple[tuple[int, str], ...] | None = None
+    pages: tuple[int, ...] | None = None
+
+
+def _element_layout(data: bytes) -> Layout | None:
+    kind = sniff(data)
+    if kind not in ("docx", "html"):
+        return None
+    return _reader(kind)(data, "notice." + kind, hashlib.sha256(data).hexdigest())
+
+
+def source_text(source: Source, data: bytes, *, layout: Callable[[], Layout | None] | None = None) -> list[SourceText]:
+    """The text of the notice ``data`` where ``source`` says something was printed.
+
+    PDF page regions first (one part per region), else the DOCX/HTML element at the locator, else the
+    text lines, else the pages alone. ``layout``: a way to get the notice's layout (a cache); by
+    default the bytes are read again when an element is looked up.
+    """
+    if source.regions:
+        from .pdf import text_in_region
+
+        return [SourceText("region", text_in_region(data, r.page, r.bbox), page=r.page, bbox=r.bbox)
+                for r in source.regions]
+    if source.locator:
+        read_layout = layout or (lambda: _element_layout(data))
+        found = read_layout() if sniff(data) in ("docx", "html") else None
+        texts: list[str] = []
+        for block in found.blocks if found else []:
+            if isinstance(block, Paragraph) and block.source.locator == source.locator:
+                texts.append(block.text)
+            elif isinstance(block, Table):
+                texts.extend(c.text for c in block.cells if c.source.locator == source.locator)
+        if texts:
+            return [SourceText("element", "\n".join(texts), locator=source.locator, lines=source.lines)]
+    if source.lines:
+        from .text import decode
+
+        lines = decode(data)[0].splitlines()
+        a, b = source.lines
+        numbered = tuple((n, lines[n - 1]) for n in range(a, min(b, len(lines)) + 1))
+        return [SourceText("lines", "\n".join(t for _, t in numbered), lines=source.lines, numbered=numbered)]
+    if source.pages:
+        return [SourceText("pages", "", pages=tuple(source.pages))]
+    return []

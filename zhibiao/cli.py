@@ -16,9 +16,9 @@ from pydantic import ValidationError
 from zhibiao import __version__
 from zhibiao.errors import (
     EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, InputNotFound, InvalidCatalogue, NoRubric, OutputError,
-    ZhibiaoError,
+    ZhibiaoError, exit_code,
 )
-from zhibiao.model import READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, Catalogue, dec_str
+from zhibiao.model import LABEL_NOT_PRINTED, READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, Catalogue, dec_str
 from zhibiao.normalize.validate import check_articles, check_rubric
 from zhibiao.pipeline import info as read_info
 from zhibiao.pipeline import ingest as run_ingest
@@ -215,8 +215,8 @@ def _batch_one(path: Path, name: str, out: Path | None, expected, limit: int | N
         return (f"{name}: no rubric (narrative notice); nothing written", "",
                 (name, 0, 0, "-", 0, "no rubric"), EXIT_OK)
     except ZhibiaoError as exc:
-        return "", f"zhibiao: error: {exc.message()}", (name, 0, 0, "-", 0, "failed"), exc.exit_code
-    n = sum(1 for r in cat.rubrics for _ in r.walk())
+        return "", f"zhibiao: error: {exc.message()}", (name, 0, 0, "-", 0, "failed"), exit_code(exc)
+    n = cat.size()
     tables = [r for r in cat.rubrics if r.rows_total is not None]
     rows = (f"{sum(r.rows_placed for r in tables)}/{sum(r.rows_total for r in tables)}" if tables else "-")
     status = "errors" if _has_errors(cat) else "ok"
@@ -333,7 +333,7 @@ def show(catalogue: Path, depth: int | None, source_id: str | None, notice: Path
         ind = find_indicator(cat, source_id)
         if ind is None:
             raise click.BadParameter(f"no indicator {source_id!r} in {catalogue.name}", param_hint="--source")
-        click.echo(f"{ind.id} {ind.marker or ''}{ind.text or '(label not printed)'}")
+        click.echo(f"{ind.id} {ind.label(LABEL_NOT_PRINTED)}")
         if ind.source is None:
             click.echo("(no source location: this label is not printed in the notice)")
             return
@@ -349,8 +349,7 @@ def show(catalogue: Path, depth: int | None, source_id: str | None, notice: Path
             pts = f"（{dec_str(ind.points)}分）" if ind.points is not None else ""
             flags = f"  [{', '.join(ind.flags)}]" if ind.flags else ""
             owner = f"  — {ind.owner}" if ind.owner else ""
-            label = f"{ind.marker or ''}{ind.text}" or "(label not printed)"
-            click.echo(f"{'  ' * ind.level}{ind.id:<10} {label}{pts}{owner}{flags}")
+            click.echo(f"{'  ' * ind.level}{ind.id:<10} {ind.label(LABEL_NOT_PRINTED)}{pts}{owner}{flags}")
 
 
 @cli.command()
@@ -580,7 +579,7 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=argv, prog_name="zhibiao", standalone_mode=False)
     except ZhibiaoError as exc:
         click.echo(f"zhibiao: error: {exc.message()}", err=True)
-        return exc.exit_code
+        return exit_code(exc)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.UsageError as exc:

@@ -1,4 +1,29 @@
-"""Exceptions for user-facing failures; each docstring is the message, each class has an exit code."""
+"""Every user-facing failure of zhibiao, and its exit code, in one module.
+
+Each exception's docstring is its message; ``EXIT_CODES`` is the one table from exception to exit
+code (the README's exit-code table; a test keeps them equal). The command line looks an error up
+there with ``exit_code(exc)``; a class's ``exit_code`` attribute is the same table's entry.
+
+    ZhibiaoError                   70  a bug, or anything not named below
+    ├── NoRubric                    2  no rubric in the notice
+    ├── BadInput                    3  the input file cannot be read as a notice
+    │   ├── InputNotFound, EmptyInput, NotText, UndecodableText, UnsupportedFormat,
+    │   └── FileTooLarge, EncryptedPDF, NoTextLayer, CorruptFile
+    ├── InvalidCatalogue            4  not a valid catalogue JSON
+    ├── OutputError                 5  the output cannot be written
+    ├── InvalidAssessment           6  zhibiao score: invalid assessment CSV
+    ├── UnverifiedCatalogue         7  zhibiao score: the catalogue is not verified
+    └── StoreError                  8  the catalogue store refused (cannot open the database)
+        ├── NotFound                   no such catalogue or indicator
+        ├── EditConflict               the indicator changed since the editor read it
+        ├── NotVerifiable              the catalogue cannot be marked verified yet
+        └── InvalidEdit                the edit is not allowed (its ``reason`` says which rule)
+
+Store refusals carry a ``reason`` code (``InvalidEdit.reason``: ``field_not_editable``,
+``text_empty``, ``points_invalid``, ``parent_invalid``, ``parent_inside``, ``parent_level``,
+``format_unknown``) and
+``params`` (the values the message names), so that the web app can say the same in Chinese.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +34,17 @@ __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_BAD_CATALOGUE",
     "EXIT_OUTPUT",
+    "EXIT_BAD_ASSESSMENT",
+    "EXIT_UNVERIFIED",
+    "EXIT_STORE",
     "EXIT_USAGE",
     "EXIT_INTERNAL",
+    "EXIT_CODES",
+    "exit_code",
+    "HTTP_STATUS",
+    "http_status",
     "ZhibiaoError",
+    "BadInput",
     "InputNotFound",
     "EmptyInput",
     "NotText",
@@ -24,22 +57,32 @@ __all__ = [
     "NoRubric",
     "InvalidCatalogue",
     "OutputError",
+    "InvalidAssessment",
+    "UnverifiedCatalogue",
+    "StoreError",
+    "NotFound",
+    "EditConflict",
+    "NotVerifiable",
+    "InvalidEdit",
 ]
 
 EXIT_OK = 0
-EXIT_FINDINGS = 1
+EXIT_FINDINGS = 1  # the catalogue was written/checked but has errors (not an exception: the findings say)
 EXIT_NO_RUBRIC = 2
 EXIT_BAD_INPUT = 3
 EXIT_BAD_CATALOGUE = 4
 EXIT_OUTPUT = 5
-EXIT_USAGE = 64
+EXIT_BAD_ASSESSMENT = 6
+EXIT_UNVERIFIED = 7
+EXIT_STORE = 8
+EXIT_USAGE = 64  # click's usage errors
 EXIT_INTERNAL = 70
 
 
 class ZhibiaoError(Exception):
     """zhibiao could not complete the request."""
 
-    exit_code = EXIT_INTERNAL
+    exit_code = EXIT_INTERNAL  # set from EXIT_CODES below
 
     def __init__(self, path: str | None = None, detail: str | None = None):
         self.path = path
@@ -56,73 +99,150 @@ class ZhibiaoError(Exception):
         return text
 
 
-class InputNotFound(ZhibiaoError):
+# --- input -----------------------------------------------------------------------------------
+
+
+class BadInput(ZhibiaoError):
+    """the input file cannot be read as a notice"""
+
+
+class InputNotFound(BadInput):
     """file not found or not readable"""
 
-    exit_code = EXIT_BAD_INPUT
 
-
-class EmptyInput(ZhibiaoError):
+class EmptyInput(BadInput):
     """file is empty"""
 
-    exit_code = EXIT_BAD_INPUT
 
-
-class NotText(ZhibiaoError):
+class NotText(BadInput):
     """file is binary data, not a text notice"""
 
-    exit_code = EXIT_BAD_INPUT
 
-
-class UndecodableText(ZhibiaoError):
+class UndecodableText(BadInput):
     """text is neither UTF-8 nor GB18030/GBK"""
 
-    exit_code = EXIT_BAD_INPUT
 
-
-class UnsupportedFormat(ZhibiaoError):
+class UnsupportedFormat(BadInput):
     """file format is not supported"""
 
-    exit_code = EXIT_BAD_INPUT
 
-
-class FileTooLarge(ZhibiaoError):
+class FileTooLarge(BadInput):
     """file is larger than the size limit (set ZHIBIAO_MAX_BYTES or --max-bytes to raise it); refused before parsing"""
 
-    exit_code = EXIT_BAD_INPUT
 
-
-class EncryptedPDF(ZhibiaoError):
+class EncryptedPDF(BadInput):
     """PDF is encrypted or password-protected: save an unprotected copy first"""
 
-    exit_code = EXIT_BAD_INPUT
 
-
-class NoTextLayer(ZhibiaoError):
+class NoTextLayer(BadInput):
     """PDF has no text layer (scanned image), OCR needed"""
 
-    exit_code = EXIT_BAD_INPUT
 
-
-class CorruptFile(ZhibiaoError):
+class CorruptFile(BadInput):
     """file is damaged or truncated and cannot be read"""
-
-    exit_code = EXIT_BAD_INPUT
 
 
 class NoRubric(ZhibiaoError):
     """no rubric (指标体系 with points) found in this notice"""
 
-    exit_code = EXIT_NO_RUBRIC
-
 
 class InvalidCatalogue(ZhibiaoError):
     """not a valid zhibiao catalogue JSON"""
-
-    exit_code = EXIT_BAD_CATALOGUE
 
 
 class OutputError(ZhibiaoError):
     """cannot write output"""
 
-    exit_code = EXIT_OUTPUT
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+class InvalidAssessment(ZhibiaoError):
+    """not a valid assessment (a CSV with header id,awarded and one row per leaf indicator of the rubric)"""
+
+
+class UnverifiedCatalogue(ZhibiaoError):
+    """catalogue is not verified: verify it in the review app, or pass --allow-unverified to score it anyway"""
+
+
+# --- the catalogue store ---------------------------------------------------------------------
+
+
+class StoreError(ZhibiaoError):
+    """the catalogue store cannot do this"""
+
+    reason = "store_unavailable"
+
+    def __init__(self, path: str | None = None, detail: str | None = None, *, reason: str | None = None,
+                 **params):
+        if reason is not None:
+            self.reason = reason
+        self.params = params
+        super().__init__(path, detail)
+
+
+class NotFound(StoreError):
+    """no such catalogue or indicator in the store"""
+
+    reason = "not_found"
+
+
+class EditConflict(StoreError):
+    """someone else changed this indicator since you opened it: reload and apply your change again"""
+
+    reason = "edit_conflict"
+
+
+class NotVerifiable(StoreError):
+    """the catalogue cannot be marked verified yet"""
+
+    reason = "not_verifiable"
+
+
+class InvalidEdit(StoreError):
+    """this edit is not valid"""
+
+    reason = "invalid_edit"
+
+
+# --- exit codes ------------------------------------------------------------------------------
+
+# The one table from exception to exit code; a subclass takes the entry of its nearest listed base.
+EXIT_CODES: dict[type[ZhibiaoError], int] = {
+    ZhibiaoError: EXIT_INTERNAL,
+    NoRubric: EXIT_NO_RUBRIC,
+    BadInput: EXIT_BAD_INPUT,
+    InvalidCatalogue: EXIT_BAD_CATALOGUE,
+    OutputError: EXIT_OUTPUT,
+    InvalidAssessment: EXIT_BAD_ASSESSMENT,
+    UnverifiedCatalogue: EXIT_UNVERIFIED,
+    StoreError: EXIT_STORE,
+}
+
+
+def exit_code(exc: BaseException) -> int:
+    """The exit code of an exception: its nearest class in EXIT_CODES (EXIT_INTERNAL for anything else)."""
+    for cls in type(exc).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return EXIT_INTERNAL
+
+
+# What the review app and its JSON API answer a store refusal with (the CLI exits with EXIT_STORE for all).
+HTTP_STATUS: dict[type[StoreError], int] = {
+    StoreError: 503,  # the database cannot be opened or answered with an error
+    NotFound: 404,
+    EditConflict: 409,
+    NotVerifiable: 422,
+    InvalidEdit: 422,
+}
+
+
+def http_status(exc: StoreError) -> int:
+    """The HTTP status of a store refusal: its nearest class in HTTP_STATUS."""
+    return next(HTTP_STATUS[cls] for cls in type(exc).__mro__ if cls in HTTP_STATUS)
+
+
+for _cls, _code in EXIT_CODES.items():
+    _cls.exit_code = _code
+del _cls, _code

@@ -13,10 +13,6 @@ __all__ = ["COLUMNS", "rows", "to_csv", "to_xlsx"]
 COLUMNS = ["rubric", "id", "path", "level", "marker", "text", "points", "owner", "refs", "flags", "deduction"]
 
 
-def _label(ind: Indicator) -> str:
-    return f"{ind.marker or ''}{ind.text}" or f"[{ind.id}]"
-
-
 def rows(catalogue: Catalogue) -> Iterator[list]:
     """Yield one row per indicator, in document order, across every rubric."""
     for r_index, rubric in enumerate(catalogue.rubrics, start=1):
@@ -28,7 +24,7 @@ def rows(catalogue: Catalogue) -> Iterator[list]:
                     dec_str(ind.points) if ind.points is not None else "", ind.owner or "",
                     "; ".join(ind.refs), "; ".join(ind.flags), ind.deduction.text if ind.deduction else "",
                 ]
-                yield from visit(ind.children, trail + [_label(ind)])
+                yield from visit(ind.children, trail + [ind.label()])
 
         yield from visit(rubric.indicators, [])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Literal, Union
+from typing import Annotated, Iterator, Literal, NamedTuple, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, PlainSerializer, model_validator
 
@@ -12,6 +12,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "READABLE_SCHEMA_VERSIONS",
     "KINDS",
+    "LABEL_NOT_PRINTED",
     "Points",
     "dec_str",
     "Region",
@@ -29,6 +30,7 @@ __all__ = [
     "DocumentInfo",
     "Verification",
     "Catalogue",
+    "Place",
     "CROSSWALK_SCHEMA_VERSION",
     "NumberChange",
     "DiffOp",
@@ -46,6 +48,7 @@ SCHEMA_VERSION = "1.2"
 # older catalogue has params None and is shown with its message.
 READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
 KINDS = ("scored", "deduction", "bonus", "veto")
+LABEL_NOT_PRINTED = "(label not printed)"  # what the command line and scoring show for a label not printed
 
 
 def dec_str(value: Decimal) -> str:
@@ -228,11 +231,20 @@ class Indicator(_Model):
     flags: list[str] = []
     children: list["Indicator"] = []
 
-    def walk(self):
+    def walk(self) -> Iterator["Indicator"]:
         """Yield this indicator and all its descendants in document order."""
         yield self
         for child in self.children:
             yield from child.walk()
+
+    def label(self, missing: str | None = None) -> str:
+        """The label as printed, marker and text ('（一）组织领导'); when neither is printed, ``missing``
+        (default ``[id]``, as the review app and the exports show it)."""
+        return f"{self.marker or ''}{self.text}" or (f"[{self.id}]" if missing is None else missing)
+
+    def leaves(self) -> Iterator["Indicator"]:
+        """Yield the leaves under this indicator (itself when it has no children) in document order."""
+        return (ind for ind in self.walk() if not ind.children)
 
 
 class Finding(_Model):
@@ -258,10 +270,36 @@ class Rubric(_Model):
     rows_total: int | None = None  # rows (table rows, or paragraphs) the rubric was read from
     rows_placed: int | None = None  # of those, rows whose every cell went into an indicator, a rule or a note
 
-    def walk(self):
+    def walk(self) -> Iterator[Indicator]:
         """Yield every indicator in document order."""
         for top in self.indicators:
             yield from top.walk()
+
+    def leaves(self) -> Iterator[Indicator]:
+        """Yield every leaf indicator in document order."""
+        return (ind for ind in self.walk() if not ind.children)
+
+    def size(self) -> int:
+        """How many indicators the rubric has, at every level."""
+        return sum(1 for _ in self.walk())
+
+    def find(self, ident: str) -> Indicator | None:
+        """The indicator with this dotted id, or None."""
+        return next((ind for ind in self.walk() if ind.id == ident), None)
+
+    def by_numbers(self, numbers: list[int] | tuple[int, ...]) -> Indicator | None:
+        """The indicator at this path of printed numbers ([3, 1, 2] is 三、 → （一） → 2.), or None."""
+        items, found = self.indicators, None
+        for number in numbers:
+            found = next((ind for ind in items if ind.number == number), None)
+            if found is None:
+                return None
+            items = found.children
+        return found
+
+    def by_marker(self, marker: str) -> list[Indicator]:
+        """The indicators printed with this marker ('（一）'), in document order (a marker recurs under each parent)."""
+        return [ind for ind in self.walk() if ind.marker == marker]
 
     def first_level_total(self) -> Decimal:
         """The points of the scored first-level indicators added up (what `total` records)."""
@@ -320,6 +358,42 @@ class Catalogue(_Model):
         self.schema_version = SCHEMA_VERSION
         return self
 
+    def walk(self) -> Iterator[Indicator]:
+        """Yield every indicator of every rubric in document order."""
+        for rubric in self.rubrics:
+            yield from rubric.walk()
+
+    def size(self) -> int:
+        """How many indicators the catalogue's rubrics have together."""
+        return sum(rubric.size() for rubric in self.rubrics)
+
+    def main_rubric(self) -> Rubric | None:
+        """The rubric with the most indicators (the first of equals): what scoring and crosswalks use; None
+        when the catalogue has no rubric."""
+        return max(self.rubrics, key=Rubric.size, default=None)
+
+    def place(self, ident: str) -> "Place | None":
+        """Where the indicator with this id stands: the indicator, its parent (None at the top) and its rubric."""
+        def search(items: list[Indicator], parent: Indicator | None, rubric: Rubric) -> Place | None:
+            for ind in items:
+                if ind.id == ident:
+                    return Place(ind, parent, rubric)
+                found = search(ind.children, ind, rubric)
+                if found:
+                    return found
+            return None
+
+        for rubric in self.rubrics:
+            found = search(rubric.indicators, None, rubric)
+            if found:
+                return found
+        return None
+
+    def find(self, ident: str) -> Indicator | None:
+        """The indicator with this id in any rubric, or None."""
+        found = self.place(ident)
+        return found.indicator if found else None
+
     def all_findings(self) -> list[Finding]:
         """Document, rubric and regulation findings together."""
         out = list(self.findings)
@@ -328,6 +402,14 @@ class Catalogue(_Model):
         for reg in self.regulations:
             out.extend(reg.findings)
         return out
+
+
+class Place(NamedTuple):
+    """Where an indicator stands in a catalogue (Catalogue.place)."""
+
+    indicator: Indicator
+    parent: Indicator | None
+    rubric: Rubric
 
 
 # --- crosswalk (old catalogue -> new catalogue) ---------------------------------------------

@@ -7,18 +7,14 @@ from pathlib import Path
 
 from zhibiao import extract
 from zhibiao.errors import InputNotFound
-from zhibiao.model import Catalogue, Indicator, Paragraph, Source, Table
+from zhibiao.model import Catalogue, Indicator, Source
 
 __all__ = ["find_indicator", "find_notice", "snippet"]
 
 
 def find_indicator(cat: Catalogue, ident: str) -> Indicator | None:
-    """The indicator with this id in any rubric (or article of a regulation), or None."""
-    for rubric in cat.rubrics:
-        for ind in rubric.walk():
-            if ind.id == ident:
-                return ind
-    return None
+    """The indicator with this id in any rubric, or None (Catalogue.find)."""
+    return cat.find(ident)
 
 
 def find_notice(cat: Catalogue, catalogue_path: Path, given: Path | None) -> Path:
@@ -34,7 +30,7 @@ def find_notice(cat: Catalogue, catalogue_path: Path, given: Path | None) -> Pat
 
 
 def snippet(notice: Path, source: Source, expected_sha256: str | None = None) -> str:
-    """The source text at the location: text lines, PDF page regions, or the DOCX/HTML element."""
+    """The source text at the location (extract.source_text): PDF page regions, the DOCX/HTML element, or text lines."""
     try:
         data = notice.read_bytes()
     except OSError as exc:
@@ -42,25 +38,13 @@ def snippet(notice: Path, source: Source, expected_sha256: str | None = None) ->
     out: list[str] = []
     if expected_sha256 and hashlib.sha256(data).hexdigest() != expected_sha256:
         out.append(f"(warning: {notice.name} is not the file this catalogue was made from)")
-    if source.regions:
-        from zhibiao.extract.pdf import text_in_region
-
-        for region in source.regions:
-            x0, top, x1, bottom = region.bbox
-            out.append(f"page {region.page}, bbox ({x0:.1f}, {top:.1f}, {x1:.1f}, {bottom:.1f}):")
-            out.append(text_in_region(data, region.page, region.bbox))
-    elif source.lines:
-        from zhibiao.extract.text import decode
-
-        text, _ = decode(data)
-        lines = text.splitlines()
-        a, b = source.lines
-        out.extend(f"{n:>5}  {lines[n - 1]}" for n in range(a, min(b, len(lines)) + 1))
-    elif source.locator:
-        layout = extract.read(notice)
-        for block in layout.blocks:
-            if isinstance(block, Paragraph) and block.source.locator == source.locator:
-                out.append(block.text)
-            elif isinstance(block, Table):
-                out.extend(c.text for c in block.cells if c.source.locator == source.locator)
+    for part in extract.source_text(source, data):
+        if part.kind == "region":
+            x0, top, x1, bottom = part.bbox
+            out.append(f"page {part.page}, bbox ({x0:.1f}, {top:.1f}, {x1:.1f}, {bottom:.1f}):")
+            out.append(part.text)
+        elif part.kind == "lines":
+            out.extend(f"{n:>5}  {line}" for n, line in part.numbered)
+        elif part.kind == "element":
+            out.append(part.text)
     return "\n".join(out)

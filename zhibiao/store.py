@@ -4,6 +4,11 @@ SQLite by default (a file in the data directory, created on first use); any SQLA
 (PostgreSQL: ``postgresql+psycopg://…``) through ``--db`` or ``ZHIBIAO_DB``, with the same code.
 Every ingest and every edit is one transaction; a second save of an indicator that someone else
 changed in the meantime is refused with EditConflict (optimistic revision check).
+
+The store owns the edit rules: ``check_edit`` says what an edit may do (which fields, what values,
+which parent), ``edit`` applies it (revision bumped, verification withdrawn), and every refusal is a
+``zhibiao.errors.StoreError`` with a ``reason`` code; the web pages, the JSON API and the CLI all go
+through it.
 """
 
 from __future__ import annotations
@@ -21,41 +26,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from zhibiao.errors import ZhibiaoError
-from zhibiao.model import Catalogue, Crosswalk, Indicator, Verification
+from zhibiao.errors import EditConflict, InvalidEdit, NotFound, NotVerifiable, StoreError, ZhibiaoError
+from zhibiao.model import Catalogue, Crosswalk, Finding, Indicator, Place, Verification
 from zhibiao.normalize.validate import check_rubric
 
 __all__ = [
     "Store", "StoreError", "EditConflict", "NotFound", "NotVerifiable", "InvalidEdit", "default_url", "data_dir",
-    "SCHEMA_VERSION", "EDITABLE", "CatalogueRow", "EditRow",
+    "SCHEMA_VERSION", "EDITABLE", "CatalogueRow", "EditRow", "check_edit", "unverify", "unverified_reasons",
 ]
 
 SCHEMA_VERSION = 1
 EDITABLE = ("text", "points", "label", "parent")
 CHECK_CODES = {"sum_mismatch", "total_mismatch", "numbering_gap", "numbering_duplicate", "points_missing",
                "leaf_without_points", "label_missing", "points_unit_missing"}
-
-
-class StoreError(ZhibiaoError):
-    """the catalogue store cannot do this"""
-
-    exit_code = 8
-
-
-class NotFound(StoreError):
-    """no such catalogue or indicator in the store"""
-
-
-class EditConflict(StoreError):
-    """someone else changed this indicator since you opened it: reload and apply your change again"""
-
-
-class NotVerifiable(StoreError):
-    """the catalogue cannot be marked verified yet"""
-
-
-class InvalidEdit(StoreError):
-    """this edit is not valid"""
 
 
 def data_dir() -> Path:
@@ -155,21 +138,59 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _walk(cat: Catalogue):
-    for rubric in cat.rubrics:
-        yield from rubric.walk()
+def _find(cat: Catalogue, ident: str) -> Place:
+    """Where the indicator stands (Catalogue.place), or NotFound."""
+    found = cat.place(ident)
+    if found is None:
+        raise NotFound(None, f"indicator {ident}", indicator=ident)
+    return found
 
 
-def _find(cat: Catalogue, ident: str) -> tuple[Indicator, Indicator | None, object]:
-    """The indicator, its parent (None at the top) and its rubric."""
-    for rubric in cat.rubrics:
-        stack = [(i, None) for i in rubric.indicators]
-        while stack:
-            ind, parent = stack.pop()
-            if ind.id == ident:
-                return ind, parent, rubric
-            stack.extend((c, ind) for c in ind.children)
-    raise NotFound(None, f"indicator {ident}")
+def _check_field(field: str) -> None:
+    if field not in EDITABLE:
+        raise InvalidEdit(None, f"field {field!r}: choose one of {', '.join(EDITABLE)}", reason="field_not_editable",
+                          field=field)
+
+
+def check_edit(cat: Catalogue, indicator_id: str, field: str, value: str) -> tuple[Place, str, object]:
+    """What an edit of one field may do, before anything changes: (where the indicator is, the field it
+    writes, the new value). Raises NotFound or InvalidEdit (``reason``: field_not_editable, text_empty,
+    points_invalid, parent_invalid, parent_inside, parent_level; ``params``: the values it names).
+
+    text/label write the text (``label`` where the label was not printed); points must be a finite,
+    non-negative decimal; the new parent must be in the same rubric, one level up, and not the
+    indicator itself or below it.
+    """
+    _check_field(field)
+    value = value.strip()
+    place = _find(cat, indicator_id)
+    ind, rubric = place.indicator, place.rubric
+    if field in ("text", "label"):
+        if not value:
+            raise InvalidEdit(None, "the text cannot be empty", reason="text_empty")
+        return place, field, value
+    if field == "points":
+        try:
+            points = Decimal(value)
+        except InvalidOperation:
+            raise InvalidEdit(None, f"points must be a decimal number, not {value!r}", reason="points_invalid",
+                              value=value) from None
+        if not points.is_finite() or points < 0:
+            raise InvalidEdit(None, f"points must be a non-negative number, not {value!r}", reason="points_invalid",
+                              value=value)
+        return place, field, points
+    target = cat.place(value)
+    if target is None or target.rubric is not rubric:
+        raise InvalidEdit(None, f"{value} cannot be the parent of {indicator_id}: no such indicator in its rubric",
+                          reason="parent_invalid", parent=value, indicator=indicator_id)
+    if target.indicator.id.startswith(ind.id + ".") or target.indicator.id == ind.id:
+        raise InvalidEdit(None, f"{value} cannot be the parent of {indicator_id}", reason="parent_inside",
+                          parent=value, indicator=indicator_id)
+    if target.indicator.level != ind.level - 1:
+        raise InvalidEdit(None, f"{value} is at level {target.indicator.level}; {indicator_id} needs a parent at "
+                                f"level {ind.level - 1}", reason="parent_level", parent=value, indicator=indicator_id,
+                          level=ind.level - 1, parent_level=target.indicator.level)
+    return place, field, target.indicator
 
 
 def _recheck(cat: Catalogue) -> None:
@@ -246,7 +267,7 @@ class Store:
                 document_id=doc_id, title=title, version=1, verified=False, created_at=now)).inserted_primary_key[0]
             conn.execute(insert(versions).values(catalogue_id=cat_id, version=1, body=cat.model_dump_json(),
                                                  created_at=now, created_by=by))
-            ids = [ind.id for ind in _walk(cat)]
+            ids = [ind.id for ind in cat.walk()]
             if ids:
                 conn.execute(insert(revisions), [{"catalogue_id": cat_id, "indicator_id": i, "revision": 1} for i in ids])
         return cat_id, True
@@ -264,11 +285,11 @@ class Store:
         with self.engine.connect() as conn:
             current = conn.execute(select(catalogues.c.version).where(catalogues.c.id == cat_id)).scalar()
             if current is None:
-                raise NotFound(None, f"catalogue {cat_id}")
+                raise NotFound(None, f"catalogue {cat_id}", catalogue=cat_id)
             body = conn.execute(select(versions.c.body).where(versions.c.catalogue_id == cat_id,
                                                               versions.c.version == (version or current))).scalar()
         if body is None:
-            raise NotFound(None, f"catalogue {cat_id} version {version}")
+            raise NotFound(None, f"catalogue {cat_id} version {version}", catalogue=cat_id, version=version)
         return Catalogue.model_validate_json(body), version or current
 
     def revisions(self, cat_id: int) -> dict[str, int]:
@@ -284,7 +305,7 @@ class Store:
             row = conn.execute(select(documents.c.filename, documents.c.data).join(catalogues)
                                .where(catalogues.c.id == cat_id)).first()
         if row is None:
-            raise NotFound(None, f"catalogue {cat_id}")
+            raise NotFound(None, f"catalogue {cat_id}", catalogue=cat_id)
         return row[0], row[1]
 
     def history(self, cat_id: int) -> list[EditRow]:
@@ -313,7 +334,7 @@ class Store:
                         revisions.c.catalogue_id == cat_id, revisions.c.indicator_id == ident,
                         revisions.c.revision == seen).values(revision=seen + 1)).rowcount
                     if done != 1:
-                        raise EditConflict(None, f"indicator {ident}")
+                        raise EditConflict(None, f"indicator {ident}", indicator=ident)
                 bumped = conn.execute(update(catalogues).where(catalogues.c.id == cat_id,
                                                                catalogues.c.version == version)
                                       .values(version=version + 1, verified=bool(cat.verification
@@ -335,39 +356,29 @@ class Store:
 
     def edit(self, cat_id: int, indicator_id: str, field: str, value: str, *, by: str, revision: int,
              reason: str | None = None) -> int:
-        """Change one field of an indicator (text, points, label, parent); return the new catalogue version."""
-        if field not in EDITABLE:
-            raise InvalidEdit(None, f"field {field!r}: choose one of {', '.join(EDITABLE)}")
+        """Change one field of an indicator (text, points, label, parent); return the new catalogue version.
+
+        The rules are check_edit's; the indicator's revision must be the one the editor saw
+        (EditConflict otherwise); the edit withdraws the verification of what it touches.
+        """
+        _check_field(field)
         value = value.strip()
 
         def change(cat: Catalogue):
-            ind, parent, rubric = _find(cat, indicator_id)
+            (ind, parent, rubric), _, new = check_edit(cat, indicator_id, field, value)
             unverify(cat, [indicator_id])
             renamed: dict[str, str] = {}
             if field in ("text", "label"):
-                if not value:
-                    raise InvalidEdit(None, "the text cannot be empty")
                 old = ind.text
-                ind.text = value
+                ind.text = new
                 if "label_missing" in ind.flags:
                     ind.flags = [f for f in ind.flags if f != "label_missing"] + ["label_by_reviewer"]
             elif field == "points":
-                try:
-                    points = Decimal(value)
-                except InvalidOperation:
-                    raise InvalidEdit(None, f"points must be a decimal number, not {value!r}") from None
-                if not points.is_finite() or points < 0:
-                    raise InvalidEdit(None, f"points must be a non-negative number, not {value!r}")
                 old = str(ind.points) if ind.points is not None else None
-                ind.points = points
+                ind.points = new
                 ind.flags = [f for f in ind.flags if f not in ("inferred_from_sum", "points_from_deduction")]
             else:  # parent
-                target, _, target_rubric = _find(cat, value)
-                if target_rubric is not rubric or target.id.startswith(ind.id + ".") or target.id == ind.id:
-                    raise InvalidEdit(None, f"{value} cannot be the parent of {indicator_id}")
-                if target.level != ind.level - 1:
-                    raise InvalidEdit(None, f"{value} is at level {target.level}; {indicator_id} needs a parent at "
-                                            f"level {ind.level - 1}")
+                target = new
                 old = parent.id if parent else None
                 (parent.children if parent else rubric.indicators).remove(ind)
                 target.children.append(ind)
@@ -384,10 +395,8 @@ class Store:
         """Mark indicators verified by a person (their revisions must be the ones the person saw)."""
         def change(cat: Catalogue):
             v = cat.verification or Verification()
-            known = {i.id for i in _walk(cat)}
             for ident in indicator_ids:
-                if ident not in known:
-                    raise NotFound(None, f"indicator {ident}")
+                _find(cat, ident)
                 if ident not in v.indicators:
                     v.indicators.append(ident)
             cat.verification = v
@@ -400,15 +409,16 @@ class Store:
         """Mark the whole catalogue verified: every indicator verified and no error in the checks."""
         def change(cat: Catalogue):
             v = cat.verification or Verification()
-            missing = [i.id for i in _walk(cat) if i.id not in v.indicators]
-            errors = [f for f in cat.all_findings() if f.severity == "error"]
+            missing_indicators, errors = unverified_reasons(cat)
+            missing = [i.id for i in missing_indicators]
             reasons = []
             if missing:
                 reasons.append(f"{len(missing)} indicator(s) not verified yet (first: {', '.join(missing[:5])})")
             if errors:
                 reasons.append(f"{len(errors)} error(s) in the checks (first: {errors[0].message})")
             if reasons:
-                raise NotVerifiable(None, "; ".join(reasons))
+                raise NotVerifiable(None, "; ".join(reasons), missing=missing,
+                                    errors=[f.model_dump(mode="json") for f in errors])
             v.verified, v.by, v.at = True, by, _now()
             cat.verification = v
             return [{"indicator_id": "", "field": "catalogue_verified", "old_value": None, "new_value": "true",
@@ -443,7 +453,15 @@ class Store:
             return to_csv(cat).encode("utf-8-sig")
         if fmt == "xlsx":
             return to_xlsx(cat)
-        raise InvalidEdit(None, f"format {fmt!r}: choose json, csv or xlsx")
+        raise InvalidEdit(None, f"format {fmt!r}: choose json, csv or xlsx", reason="format_unknown", format=fmt)
+
+
+def unverified_reasons(cat: Catalogue) -> tuple[list[Indicator], list[Finding]]:
+    """Why a catalogue cannot be marked verified: indicators not verified yet, and error findings."""
+    done = set(cat.verification.indicators) if cat.verification else set()
+    missing = [i for i in cat.walk() if i.id not in done]
+    errors = [f for f in cat.all_findings() if f.severity == "error"]
+    return missing, errors
 
 
 def unverify(cat: Catalogue, ids: list[str]) -> None:

@@ -11,12 +11,11 @@ from fastapi import APIRouter, Body, Depends, File, Form, Request, Response, Upl
 from starlette.concurrency import run_in_threadpool
 
 from zhibiao.model import Crosswalk
-from zhibiao.store import EditConflict, InvalidEdit, NotFound
 
 from . import actions
-from .actions import WebError
 from .common import CSRF_HEADER, check_csrf, csrf_token, reviewer, set_reviewer, state
-from .actions import MEDIA_TYPES
+from .errors import WebError
+from .files import MEDIA_TYPES
 from .schemas import (
     CatalogueOut, CatalogueSummary, ConflictOut, CrosswalkIn, EditIn, EditOut, EditRecord, ErrorOut,
     NotVerifiableOut, ReviewerIn, SessionOut, SourceOut, SourcePart, UploadOut, VerifyCatalogueIn,
@@ -98,26 +97,9 @@ def get_catalogue(request: Request, cat_id: int, version: int | None = None):
 def edit_indicator(request: Request, cat_id: int, body: EditIn):
     """Change one field of an indicator (text, label, points, parent) with a reason; the revision must be current."""
     who = reviewer(request, body.by)
-    if not body.reason.strip():
-        raise WebError(422, "请填写修改原因。", code="reason_required")
-    web = state(request)
-    actions.find(web, cat_id)
-    try:
-        with web.lock:
-            version = web.store.edit(cat_id, body.indicator, body.field, body.value, by=who, revision=body.revision,
-                                     reason=body.reason.strip())
-    except EditConflict as exc:
-        raise WebError(409, f"指标 {body.indicator} 在修订号 {body.revision} 之后已被他人修改或核实，请重新读取后再修改。",
-                       code="edit_conflict", detail=exc.message(), indicator=body.indicator) from None
-    except InvalidEdit as exc:
-        raise WebError(422, "修改无效：" + (exc.detail or exc.message()), code="invalid_edit",
-                       detail=exc.message()) from None
-    except NotFound as exc:
-        raise WebError(404, f"没有找到指标 {body.indicator}。", code="not_found", detail=exc.message()) from None
-    ident = body.indicator
-    if body.field == "parent":
-        ident = f"{body.value.strip()}.{ident.rsplit('.', 1)[-1]}"
-    return EditOut(version=version, indicator=ident, revision=web.store.revisions(cat_id).get(ident, 0))
+    version, ident, revision = actions.edit_field(state(request), cat_id, body.indicator, body.field, body.value,
+                                                  revision=body.revision, reason=body.reason, by=who)
+    return EditOut(version=version, indicator=ident, revision=revision)
 
 
 @router.post("/catalogues/{cat_id}/verify", response_model=VerifyOut, tags=["catalogues"], responses={
@@ -128,7 +110,7 @@ def verify_indicators(request: Request, cat_id: int, body: VerifyIn):
     web = state(request)
     version = actions.verify(web, cat_id, body.revisions, by=who)
     cat, _ = web.store.get(cat_id)
-    total = sum(1 for r in cat.rubrics for _ in r.walk())
+    total = cat.size()
     return VerifyOut(version=version, verified_indicators=len(cat.verification.indicators) if cat.verification else 0,
                      total_indicators=total)
 
@@ -164,19 +146,10 @@ def export_catalogue(request: Request, cat_id: int, fmt: Literal["json", "csv", 
             responses=_NOT_FOUND)
 def indicator_source(request: Request, cat_id: int, ident: str):
     """The text of the notice where the indicator was read (PDF region, TXT lines, DOCX/HTML element)."""
-    from zhibiao.provenance import find_indicator
-
     web = state(request)
     cat, _ = actions.find(web, cat_id)
-    ind = find_indicator(cat, ident)
-    if ind is None:
-        raise WebError(404, f"没有找到指标 {ident}。", code="not_found")
-    filename, data = web.store.document(cat_id)
-    try:
-        parts = web.snippets.parts(filename, data, cat.document.sha256, cat.document.format, ind.source)
-    except Exception as exc:  # a damaged stored file
-        raise WebError(500, "无法从原始文件中读取该指标的原文。", code="source_unreadable",
-                       detail=f"{type(exc).__name__}: {exc}") from None
+    ind = actions.indicator(cat, ident)
+    filename, parts = actions.source(web, cat_id, cat, ind)
     return SourceOut(indicator=ident, file=filename, format=cat.document.format,
                      location=ind.source.label() if ind.source else None,
                      parts=[SourcePart(heading=p.heading, text=p.text) for p in parts])

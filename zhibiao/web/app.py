@@ -31,11 +31,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from zhibiao.errors import StoreError
 from zhibiao.store import Store
 
 from . import api, pages
-from .actions import WebError, WebState, mib
+from .actions import WebState
 from .common import environment, is_api, render, safe_next
+from .errors import WebError, refusal
+from .files import mib
 
 __all__ = ["create_app", "run", "DEFAULT_MAX_UPLOAD"]
 
@@ -43,7 +46,8 @@ DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
 BODY_SLACK = 1024 * 1024  # multipart framing and the other form fields
 
 _STATUS_TITLES = {400: "请求有误", 403: "请求被拒绝", 404: "未找到", 405: "不支持的操作", 409: "冲突",
-                  413: "文件太大", 415: "文件类型不支持", 422: "无法处理", 500: "服务器错误"}
+                  413: "文件太大", 415: "文件类型不支持", 422: "无法处理", 500: "服务器错误",
+                  503: "暂时无法使用"}
 
 _PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
              "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
@@ -119,6 +123,8 @@ class SecurityHeaders:
 def _error_response(request: Request, err: WebError) -> JSONResponse | HTMLResponse:
     if is_api(request):
         body = {"detail": err.message, "code": err.code, "technical": err.detail}
+        if err.reason is not None:
+            body["reason"] = err.reason
         if err.code == "not_verifiable":
             body["unverified"] = [i.id for i in err.extra.get("missing", [])]
             body["errors"] = [f.model_dump(mode="json") for f in err.extra.get("errors", [])]
@@ -151,7 +157,8 @@ def create_app(store: Store, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, secr
             "action is the `by` field of the request, else the name kept in the session (`POST /api/session`). "
             "Status codes: 404 no such catalogue/indicator, 409 the indicator changed since you read its "
             "revision (EditConflict), 422 invalid edit or catalogue not verifiable, 413 upload too large, "
-            "415 not a PDF/DOCX/HTML/TXT notice."),
+            "415 not a PDF/DOCX/HTML/TXT notice, 503 the catalogue database cannot be used. A refusal of the "
+            "catalogue store also carries its `reason` code (e.g. `points_invalid`, `parent_level`)."),
         openapi_tags=[{"name": "session", "description": "CSRF token and reviewer"},
                       {"name": "catalogues", "description": "upload, read, edit, verify, history, export"},
                       {"name": "crosswalks", "description": "compare two stored catalogues"}],
@@ -169,6 +176,11 @@ def create_app(store: Store, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, secr
     @app.exception_handler(WebError)
     async def web_error(request: Request, exc: WebError):
         return _error_response(request, exc)
+
+    @app.exception_handler(StoreError)
+    async def store_refused(request: Request, exc: StoreError):
+        """A store refusal no action turned into its own message (the database went away, say): never a 500."""
+        return _error_response(request, refusal(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -10,7 +10,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .actions import WebError, WebState, mib
+from .actions import WebState
+from .errors import WebError
+from .files import mib
 from .views import (
     FIELD_LABELS, FINDING_LABELS, FLAG_LABELS, FORMAT_LABELS, SEVERITY_LABELS, finding_text, local_time, pts,
 )

@@ -11,9 +11,12 @@ from starlette.concurrency import run_in_threadpool
 from zhibiao.store import NotFound
 
 from . import actions
-from .actions import EditRequest, WebError
+from .actions import EditRequest
 from .common import check_csrf, flash, render, reviewer, safe_next, set_reviewer, state
-from .views import FIELD_LABELS, build_rubrics, content_disposition
+from .errors import WebError
+from .files import content_disposition
+from .tree import build_rubrics, find_node
+from .views import FIELD_LABELS
 
 __all__ = ["router"]
 
@@ -90,35 +93,12 @@ def catalogue(request: Request, cat_id: int, version: int | None = None):
     return render(request, "catalogue.html", _catalogue_context(request, cat_id, version))
 
 
-def _node(ctx: dict, ident: str):
-    for rv in ctx["rubrics"]:
-        stack = list(rv.nodes)
-        while stack:
-            n = stack.pop()
-            if n.ind.id == ident:
-                return n
-            stack.extend(n.children)
-    raise WebError(404, f"目录中没有编号为“{ident}”的指标。", code="not_found", title="未找到")
-
-
-def _snippet(request: Request, cat_id: int, ctx: dict, node) -> list:
-    web = state(request)
-    try:
-        filename, data = web.store.document(cat_id)
-    except NotFound:
-        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
-    doc = ctx["cat"].document
-    try:
-        return web.snippets.parts(filename, data, doc.sha256, doc.format, node.ind.source)
-    except Exception as exc:  # a damaged stored file must not break the page
-        raise WebError(500, "无法从原始文件中读取该指标的原文。", code="source_unreadable",
-                       detail=f"{type(exc).__name__}: {exc}") from None
-
-
 def _indicator_page(request: Request, cat_id: int, ident: str, version: int | None, template: str):
     ctx = _catalogue_context(request, cat_id, version)
-    node = _node(ctx, ident)
-    ctx.update(node=node, parts=_snippet(request, cat_id, ctx, node))
+    node = find_node(ctx["rubrics"], ident)
+    if node is None:
+        actions.indicator(ctx["cat"], ident)  # the 404
+    ctx.update(node=node, parts=actions.source(state(request), cat_id, ctx["cat"], node.ind)[1])
     return render(request, template, ctx)
 
 

@@ -27,6 +27,8 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="中文说明")
     code: str = Field(description="machine-readable error code, e.g. not_found, edit_conflict, csrf")
     technical: str | None = Field(None, description="the underlying message, if any")
+    reason: str | None = Field(None, description="for a refusal of the catalogue store, its reason code, e.g. "
+                                                 "points_invalid, parent_level, edit_conflict (zhibiao.errors)")
 
 
 class NotVerifiableOut(ErrorOut):

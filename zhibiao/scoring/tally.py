@@ -1,0 +1,200 @@
+"""The tally: exact points awarded and applicable per indicator, 完成度 against the target, cohort statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact
+from fractions import Fraction
+
+from zhibiao.model import LABEL_NOT_PRINTED, Indicator, Rubric
+
+from .assessment import Assessment
+
+__all__ = ["TARGET", "TARGET_SOURCE", "COHORT_BANDS", "Tally", "Score", "Area", "Band", "Ranked",
+           "Cohort", "ratio", "score", "cohort"]
+
+TARGET = Decimal("0.9")
+TARGET_SOURCE = "陕司通〔2023〕31号"
+COHORT_BANDS = (("≥", Decimal("0.9")), ("<", Decimal("0.9")), ("<", Decimal("0.8")), ("<", Decimal("0.6")))
+
+_PLACES = 4  # completions and shares are ratios rounded half-up to 4 places (0.9125 = 91.25%)
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact])  # sums never round
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Points awarded and applicable under one indicator (or, with id None, the whole rubric)."""
+
+    id: str | None
+    level: int
+    label: str
+    awarded: Decimal
+    applicable: Decimal
+
+    @property
+    def completion(self) -> Decimal | None:
+        """完成度: awarded / applicable rounded half-up to 4 places; None when nothing applies."""
+        return ratio(self.awarded, self.applicable)
+
+    @property
+    def meets_target(self) -> bool | None:
+        """Whether the completion reaches the 90% target; None when nothing applies."""
+        c = self.completion
+        return None if c is None else c >= TARGET
+
+
+@dataclass(frozen=True)
+class Score:
+    """A unit's result: the total, first- and second-level tallies in document order, and the n/a items."""
+
+    unit: str
+    total: Tally
+    levels: list[Tally]
+    not_applicable: list[tuple[str, Decimal]]
+    verified: bool
+
+
+@dataclass(frozen=True)
+class Area:
+    """A first-level area across a cohort: summed points and the mean of the unit completions."""
+
+    id: str
+    label: str
+    awarded: Decimal
+    applicable: Decimal
+    mean: Decimal | None
+    units: int
+
+    @property
+    def completion(self) -> Decimal | None:
+        """Aggregate 完成度 of the area: sum awarded / sum applicable over the units."""
+        return ratio(self.awarded, self.applicable)
+
+
+@dataclass(frozen=True)
+class Band:
+    """How many units of a cohort have a completion ≥ or < a threshold, and their share."""
+
+    op: str
+    threshold: Decimal
+    count: int
+    share: Decimal | None
+
+    @property
+    def label(self) -> str:
+        """The band as 陕司通〔2023〕31号 words it, e.g. '完成度 < 80%'."""
+        return f"完成度 {self.op} {_percent(self.threshold, 0)}" + (" (达标)" if self.op == "≥" else "")
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A unit's place in the cohort ranking (rank None when nothing applies to it)."""
+
+    rank: int | None
+    score: Score
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Cohort statistics as 陕司通〔2023〕31号 reports them: bands, areas, and the ranking of units."""
+
+    rubric_title: str | None
+    folder: str
+    ranking: list[Ranked]
+    areas: list[Area]
+    bands: list[Band]
+    total: Tally
+    mean: Decimal | None
+    verified: bool
+
+    @property
+    def units(self) -> int:
+        """The number of units scored."""
+        return len(self.ranking)
+
+    @property
+    def rated(self) -> int:
+        """The units that have a completion (something applies to them)."""
+        return sum(1 for r in self.ranking if r.rank is not None)
+
+# --- exact arithmetic --------------------------------------------------------------------------
+
+
+def _round(value: Fraction) -> Decimal:
+    """Round a non-negative exact ratio half-up to 4 places, as a Decimal with exactly 4 places."""
+    scaled = value * 10**_PLACES
+    n = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)  # floor(x + 1/2)
+    return Decimal(n).scaleb(-_PLACES)
+
+
+def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+    """Exact numerator / denominator rounded half-up to 4 places (Decimal('0.9125')); None when it is 0."""
+    if denominator == 0:
+        return None
+    return _round(Fraction(numerator) / Fraction(denominator))
+
+
+def _sum(values) -> Decimal:
+    total = Decimal(0)
+    for v in values:
+        total = _EXACT.add(total, v)
+    return total
+
+
+def _percent(value: Decimal | None, places: int = 2) -> str:
+    if value is None:
+        return "—"
+    return format(value.scaleb(2).quantize(Decimal(1).scaleb(-places)), "f") + "%"
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+def _tally(ind: Indicator | None, leaves: list[Indicator], awards: dict[str, Decimal | None]) -> Tally:
+    applicable = [leaf for leaf in leaves if awards[leaf.id] is not None]
+    return Tally(id=ind.id if ind else None, level=ind.level if ind else 0, label=ind.label(LABEL_NOT_PRINTED) if ind else "total",
+                 awarded=_sum(awards[leaf.id] for leaf in applicable),
+                 applicable=_sum(leaf.points for leaf in applicable))
+
+
+def score(rubric: Rubric, assessment: Assessment, *, verified: bool = True) -> Score:
+    """Total, first- and second-level tallies of one valid assessment of the rubric."""
+    awards = assessment.awards
+    levels = [_tally(ind, list(ind.leaves()), awards) for ind in rubric.walk() if ind.level <= 2]
+    leaves = list(rubric.leaves())
+    na = [(leaf.id, leaf.points) for leaf in leaves if awards[leaf.id] is None]
+    return Score(unit=assessment.unit, total=_tally(None, leaves, awards), levels=levels, not_applicable=na,
+                 verified=verified)
+
+
+def cohort(rubric: Rubric, scores: list[Score], folder: str, *, verified: bool = True) -> Cohort:
+    """Bands, first-level areas and the ranking (ties share a rank) of the units' scores."""
+    rated = [s for s in scores if s.total.completion is not None]
+    ordered = sorted(rated, key=lambda s: (-s.total.completion, s.unit)) + sorted(
+        (s for s in scores if s.total.completion is None), key=lambda s: s.unit)
+    ranking: list[Ranked] = []
+    for i, s in enumerate(ordered):
+        if s.total.completion is None:
+            ranking.append(Ranked(None, s))
+        elif i and ranking[-1].score.total.completion == s.total.completion:
+            ranking.append(Ranked(ranking[-1].rank, s))
+        else:
+            ranking.append(Ranked(i + 1, s))
+    bands = []
+    for op, threshold in COHORT_BANDS:
+        n = sum(1 for s in rated if (s.total.completion >= threshold if op == "≥" else s.total.completion < threshold))
+        bands.append(Band(op, threshold, n, ratio(n, len(rated))))
+    areas = []
+    for top in rubric.indicators:
+        tallies = [next(t for t in s.levels if t.id == top.id) for s in scores]
+        done = [t.completion for t in tallies if t.completion is not None]
+        areas.append(Area(id=top.id, label=top.label(LABEL_NOT_PRINTED), awarded=_sum(t.awarded for t in tallies),
+                          applicable=_sum(t.applicable for t in tallies),
+                          mean=_round(sum(map(Fraction, done), Fraction(0)) / len(done)) if done else None,
+                          units=len(done)))
+    total = Tally(id=None, level=0, label="total", awarded=_sum(s.total.awarded for s in scores),
+                  applicable=_sum(s.total.applicable for s in scores))
+    done = [s.total.completion for s in rated]
+    mean = _round(sum(map(Fraction, done), Fraction(0)) / len(done)) if done else None
+    return Cohort(rubric_title=rubric.title, folder=folder, ranking=ranking, areas=areas, bands=bands, total=total,
+                  mean=mean, verified=verified)

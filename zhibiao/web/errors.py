@@ -1,0 +1,83 @@
+"""Failures shown to the user: WebError, and the one translation of store refusals and input errors into
+an HTTP status (zhibiao.errors.HTTP_STATUS), a code for API clients and a Chinese message."""
+
+from __future__ import annotations
+
+from zhibiao import errors as zerr
+from zhibiao.errors import StoreError, http_status
+
+__all__ = ["WebError", "refusal", "REFUSAL_MESSAGES", "INPUT_MESSAGES", "input_error"]
+
+
+class WebError(Exception):
+    """A failure shown to the user: HTTP status, a Chinese message, a code for API clients, extras."""
+
+    def __init__(self, status: int, message: str, *, code: str = "error", title: str | None = None,
+                 detail: str | None = None, template: str | None = None, reason: str | None = None, **extra):
+        super().__init__(message)
+        self.reason = reason  # the store's reason code, for a store refusal
+        self.status = status
+        self.message = message
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.template = template
+        self.extra = extra
+
+
+# store refusal reason -> the Chinese message (formatted with the refusal's params)
+REFUSAL_MESSAGES = {
+    "store_unavailable": "目录数据库暂时无法使用，请稍后再试。",
+    "not_found": "没有找到该目录或指标。",
+    "edit_conflict": "在您打开页面之后，其他人修改或核实了该指标。请重新加载页面，查看最新内容后再修改。",
+    "not_verifiable": "目录暂不能标记为已核实。",
+    "invalid_edit": "修改无效。",
+    "field_not_editable": "不能修改该字段：只能修改文字、标签、分值和上级指标。",
+    "text_empty": "指标文字不能为空。",
+    "points_invalid": "分值必须是不小于 0 的数字（例如 2 或 0.5），而不是“{value}”。",
+    "parent_invalid": "上级指标“{parent}”不存在。",
+    "parent_inside": "不能把指标移到它自己或它的下级之下。",
+    "parent_level": "上级指标必须是第 {level} 级指标，“{parent}”是第 {parent_level} 级。",
+    "format_unknown": "不支持导出格式“{format}”：请选择 JSON、CSV 或 XLSX。",
+}
+
+# the code API clients see for each store refusal class (finer reasons are in the body's "reason")
+_CODES = {zerr.NotFound: "not_found", zerr.EditConflict: "edit_conflict", zerr.NotVerifiable: "not_verifiable",
+          zerr.InvalidEdit: "invalid_edit", StoreError: "store_unavailable"}
+
+
+def refusal(exc: StoreError, message: str | None = None, **extra) -> WebError:
+    """The WebError for a store refusal: status from zhibiao.errors.HTTP_STATUS, the Chinese message of its
+    reason (or the one given, where the page knows better what was attempted), the store's own message as
+    the technical detail."""
+    code = next(_CODES[cls] for cls in type(exc).__mro__ if cls in _CODES)
+    if message is None:
+        template = REFUSAL_MESSAGES.get(exc.reason) or REFUSAL_MESSAGES[code]
+        try:
+            message = template.format(**exc.params)
+        except (KeyError, IndexError):
+            message = REFUSAL_MESSAGES[code]
+    return WebError(http_status(exc), message, code=code, detail=exc.message(), reason=exc.reason, **extra)
+
+
+# input error -> HTTP status and the Chinese message of an upload that cannot be read
+INPUT_MESSAGES: list[tuple[type, int, str]] = [
+    (zerr.FileTooLarge, 413, "文件太大，超过了上传上限。"),
+    (zerr.UnsupportedFormat, 415, "不支持此文件类型：请上传 PDF、Word (DOCX)、Excel (XLSX)、网页 (HTML)、"
+                                  "CSV 或 TXT 文本。旧版 .doc/.wps/.xls/.et 文件请先另存为 DOCX、XLSX 或 PDF。"),
+    (zerr.NotText, 415, "文件不是文本通知（内容是二进制数据）。请上传 PDF、DOCX、XLSX、HTML、CSV 或 TXT 文件。"),
+    (zerr.UndecodableText, 415, "文本既不是 UTF-8 也不是 GBK/GB18030 编码，请另存为 UTF-8 后再上传。"),
+    (zerr.EmptyInput, 422, "文件是空的。"),
+    (zerr.EncryptedPDF, 422, "PDF 已加密或设置了密码，请另存一份未加密的副本后再上传。"),
+    (zerr.NoTextLayer, 422, "PDF 没有文字层（扫描件），需要先进行文字识别（OCR）。"),
+    (zerr.CorruptFile, 422, "文件已损坏或不完整，无法读取。"),
+    (zerr.NoRubric, 422, "通知中没有找到带分值的指标体系，未保存任何目录。"),
+]
+
+
+def input_error(exc: zerr.ZhibiaoError, detail: str | None = None) -> WebError:
+    """The WebError for a notice that cannot be stored (unreadable, no rubric)."""
+    for cls, status, msg in INPUT_MESSAGES:
+        if isinstance(exc, cls):
+            return WebError(status, msg, code=cls.__name__, title="无法读取文件", detail=detail)
+    return WebError(422, "无法读取该文件。", code=type(exc).__name__, title="无法读取文件", detail=detail)

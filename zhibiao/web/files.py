@@ -1,0 +1,48 @@
+"""Files the app receives and sends: safe names for uploads and downloads, Content-Disposition, sizes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+__all__ = ["MEDIA_TYPES", "safe_filename", "export_filename", "content_disposition", "mib"]
+
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|]+')
+
+
+def safe_filename(name: str | None, fallback: str) -> str:
+    """The base name of an uploaded file without path, control or reserved characters (at most 120 chars)."""
+    base = (name or "").replace("\\", "/").split("/")[-1]
+    base = unicodedata.normalize("NFC", base)
+    base = _UNSAFE.sub("_", base).strip(" .")
+    if len(base) > 120:
+        stem, dot, ext = base.rpartition(".")
+        base = (stem[: 120 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 8 else base[:120]
+    return base or fallback
+
+
+def export_filename(document_file: str, version: int, ext: str) -> str:
+    """'000_1c204f1614fc8d36.pdf', version 3, 'xlsx' -> '000_1c204f1614fc8d36_v3.xlsx'."""
+    stem = safe_filename(document_file, "catalogue")
+    if "." in stem:
+        stem = stem.rsplit(".", 1)[0] or stem
+    return f"{stem}_v{version}.{ext}"
+
+
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """A Content-Disposition value with an ASCII fallback name and the UTF-8 name (RFC 6266 / 5987)."""
+    ascii_name = filename.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "_")
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def mib(n: int) -> str:
+    """Bytes for people: '50 MB', '1.5 MB', '800 KB', '12 字节'."""
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f}".rstrip("0").rstrip(".") + " MB"
+    if n >= 1024:
+        return f"{n / 1024:.1f}".rstrip("0").rstrip(".") + " KB"
+    return f"{n} 字节"
