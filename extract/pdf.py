@@ -12,14 +12,83 @@ from dataclasses import dataclass, field
 from zhibiao.errors import CorruptFile, EncryptedPDF, NoTextLayer
 from zhibiao.model import Cell, Layout, Paragraph, Region, Source, Table
 
-__all__ = ["read_pdf", "text_in_region"]
+__all__ = ["PdfSettings", "SETTINGS", "read_pdf", "text_in_region"]
 
-SNAP = 2.0  # points: coordinates closer than this are the same grid line
-X_RATIO = 0.3  # a gap between glyphs wider than this share of the font size is a space
-# between a CJK glyph and a Latin letter or digit, Word and LibreOffice add about a quarter em of
-# their own (自动调整中文与西文的间距) and justified lines add more: only a wider gap is a space
-X_RATIO_MIXED = 0.75
-MARGIN = 42.0  # points from the top/bottom edge where running headers and page numbers live
+
+@dataclass(frozen=True, slots=True)
+class PdfSettings:
+    """Every threshold the PDF reader uses, in one place (pdfplumber's TableSettings in spirit).
+
+    Units: points (1/72 inch), font sizes (the median size of the page's text), pitches (the distance
+    from one line of a column to the next), or plain numbers for costs and counts. The reader uses the
+    module's SETTINGS; the values are tuned on the corpus and golden catalogues, so a change is a
+    change of output.
+    """
+
+    # --- characters and lines -----------------------------------------------------------------------
+    snap: float = 2.0  # points: coordinates closer than this are the same grid line
+    x_ratio: float = 0.3  # a gap between glyphs wider than this share of the font size is a space
+    # between a CJK glyph and a Latin letter or digit, Word and LibreOffice add about a quarter em of
+    # their own (自动调整中文与西文的间距) and justified lines add more: only a wider gap is a space
+    x_ratio_mixed: float = 0.75
+    same_glyph: float = 1.0  # points: a glyph printed again this near its first copy is fake bold
+    line_floor: float = 2.0  # points: chars whose tops differ by at most this stand on one line...
+    line_share: float = 0.3  # font sizes: ...or by at most this share of their size, where wider
+    margin: float = 42.0  # points from the top/bottom edge where running headers and page numbers live
+    # --- ruled tables -------------------------------------------------------------------------------
+    min_boxes: int = 2  # cells: a ruled table with fewer is a frame round text, not a table
+    min_edges: int = 3  # column edges: a ruled table needs at least two columns
+    # --- paragraphs outside tables ------------------------------------------------------------------
+    table_slack: float = 1.0  # points: a char this far outside a table's bbox still belongs to it
+    margin_text: int = 12  # characters: a line in the margin this short is a running header/page number
+    para_gap: float = 0.8  # line heights: a blank this tall between two lines begins a paragraph
+    para_indent: float = 1.5  # line heights: a line starting this far right of the text's left begins one
+    para_short: float = 2.0  # line heights: a line ending this far before the text's right ends one
+    centred_inset: float = 2.0  # line heights: a centred line stands at least this far from both edges
+    same_height: float = 1.0  # points: lines whose heights differ by less are in the same type
+    # --- joining tables across pages ----------------------------------------------------------------
+    same_edge: float = 4.0  # points: column edges this near on consecutive pages are the same
+    same_edge_borderless: float = 24.0  # points: the same for borderless tables, whose edges are guessed
+    # --- borderless tables: pitch, lines, header ----------------------------------------------------
+    pitch_min: float = 1.0  # font sizes: steps between lines shorter than this are not a pitch...
+    pitch_max: float = 2.0  # font sizes: ...nor steps this long or longer (a blank line between)
+    pitch_default: float = 1.5  # font sizes: the pitch where no step between lines gives one
+    head_size: float = 1.0  # points: a header band's type is the body's size within this
+    head_runs: int = 3  # runs: a line printed in body type breaking into this many is a header
+    head_short: int = 2  # characters: a narrow column's name printed this many to a line (序/号)
+    cell_pad: float = 1.0  # points: a cell's bbox reaches this far beyond its text (and a row top above)
+    text_pad: float = 0.5  # points: a body cell's text is read this far beyond its lines
+    band_reach: float = 2.0  # blank lines: a band row's piece in one column goes on within this reach
+    blank_line: float = 1.25  # pitches: lines of a column further apart than this have a blank line between them
+    same_place: float = 0.3  # pitches: positions closer than this are the same line position
+    same_middle: float = 0.25  # pitches: a centred cell's middle and the middle of its rows agree within this
+    short_line: float = 0.5  # font sizes: a line ending this far before its column's right edge ends its paragraph
+    short_stop: float = 0.2  # font sizes: the same for a line that ends a sentence
+    indent: float = 1.5  # font sizes: a line starting this far right of its column's left edge begins a paragraph
+    near_line: float = 1.6  # pitches: a line further below the one above it is no longer part of the same table
+    # pitches: a line this far below the one above begins a spaced paragraph (lines of a table follow
+    # each other a pitch apart): one across the columns is text under the table, not a band row
+    spaced_line: float = 1.1
+    run_gap: float = 0.5  # font sizes: blank space wider than this splits a printed line into runs
+    head_gap: float = 1.0  # font sizes: the wider blank between the column names of a header printed in body type
+    river: float = 0.3  # font sizes: the narrowest blank between the text of two columns
+    lookahead: int = 3  # lines: a line across the columns is a band row when one of the next ones keeps to them
+    # --- borderless tables: the row search (costs) --------------------------------------------------
+    row_cost: float = 1.0  # every row break must pay for itself by the text it explains
+    restart: float = 0.5  # what a break is spared where a numbered list begins again in some column
+    aligned_row: float = -0.5  # a break where every column begins a paragraph on the same line pays for itself
+    unexplained: float = 3.0  # a block neither at the top of a row nor centred over rows
+    unfilled: float = 2.0  # a row whose bottom no printed line reaches (a row is as tall as its tallest cell)
+    weak_break: float = 1.0  # a row break inside a block where a line starts without a sign of a new paragraph
+    # a block read as centred rather than at its row's top, for each of its lines: short cells are the
+    # ones a table prints in the middle, and where both readings fit, the top one wins
+    centred: float = 0.2
+    beam: int = 48  # partial row layouts kept while a page is read top-down
+    reach_slack: float = 1.0  # points: the slots a block's cost may depend on are looked for this much wider
+    unread_share: float = 0.05  # a table's rows count as read when at most this share of its blocks is unexplained
+
+
+SETTINGS = PdfSettings()  # the settings the reader uses
 
 
 @dataclass
@@ -39,7 +108,7 @@ class _Grid:
 def _snap(values: list[float]) -> list[float]:
     out: list[float] = []
     for v in sorted(values):
-        if not out or v - out[-1] > SNAP:
+        if not out or v - out[-1] > SETTINGS.snap:
             out.append(v)
     return out
 
@@ -63,11 +132,12 @@ def _cjk(ch: dict | None) -> bool:
 def _chars_text(chars: list[dict]) -> str:
     """Text of chars as lines: printed spaces kept (also at a line end), a wide gap becomes a space."""
     out = []
+    mixed_ratio, ratio_plain = SETTINGS.x_ratio_mixed, SETTINGS.x_ratio
     for line in _char_lines(chars):
         text = []
         prev = None
         for ch in line:
-            ratio = X_RATIO_MIXED if _mixed(prev, ch) else X_RATIO
+            ratio = mixed_ratio if _mixed(prev, ch) else ratio_plain
             if prev is not None and ch["x0"] - prev["x1"] > ratio * ch["size"] \
                     and not prev["text"].isspace() and not ch["text"].isspace():
                 text.append(" ")
@@ -148,9 +218,10 @@ def _dedupe(chars: list[dict]) -> list[dict]:
     """Drop a glyph printed again at (almost) the same spot: the fake bold of some PDF producers."""
     out: list[dict] = []
     seen: dict[tuple, list[dict]] = {}
+    near = SETTINGS.same_glyph
     for c in chars:
         key = (c["text"], round(c["top"]))
-        if any(abs(o["x0"] - c["x0"]) <= 1 and abs(o["top"] - c["top"]) <= 1 for o in seen.get(key, ())):
+        if any(abs(o["x0"] - c["x0"]) <= near and abs(o["top"] - c["top"]) <= near for o in seen.get(key, ())):
             continue
         seen.setdefault(key, []).append(c)
         out.append(c)
@@ -166,11 +237,11 @@ def _ruled_tables(page, number: int, chars: _Chars) -> list[_Grid]:
     grids = []
     for table in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
         boxes = [c for c in table.cells if c]
-        if len(boxes) < 2:
+        if len(boxes) < SETTINGS.min_boxes:
             continue
         xs = _snap([b[0] for b in boxes] + [b[2] for b in boxes])
         ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes])
-        if len(xs) < 3:
+        if len(xs) < SETTINGS.min_edges:
             continue
         grid = _Grid(number, tuple(table.bbox), xs)
         for b in sorted(boxes, key=lambda b: (round(b[1]), b[0])):
@@ -186,8 +257,9 @@ def _ruled_tables(page, number: int, chars: _Chars) -> list[_Grid]:
 def _char_lines(chars: list[dict]) -> list[list[dict]]:
     """Group chars into printed lines by their vertical position."""
     lines: list[list[dict]] = []
+    floor, share = SETTINGS.line_floor, SETTINGS.line_share
     for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        if lines and abs(lines[-1][0]["top"] - ch["top"]) <= max(2.0, ch["size"] * 0.3):
+        if lines and abs(lines[-1][0]["top"] - ch["top"]) <= max(floor, ch["size"] * share):
             lines[-1].append(ch)
         else:
             lines.append([ch])
@@ -231,30 +303,6 @@ def _line_text(chars: list[dict]) -> str:
 # rows it spans (a centred 序号, 分值 or merged label). The row breaks are the fewest that explain every
 # block of text of every column that way (_row_tops).
 
-BLANK_LINE = 1.25  # pitches: lines of a column further apart than this have a blank line between them
-SAME_PLACE = 0.3  # pitches: positions closer than this are the same line position
-SAME_MIDDLE = 0.25  # pitches: a centred cell's middle and the middle of its rows agree within this
-SHORT_LINE = 0.5  # font sizes: a line ending this far before its column's right edge ends its paragraph
-SHORT_STOP = 0.2  # font sizes: the same for a line that ends a sentence
-INDENT = 1.5  # font sizes: a line starting this far right of its column's left edge begins a paragraph
-ROW_COST = 1.0  # every row break must pay for itself by the text it explains
-RESTART = 0.5  # what a break is spared where a numbered list begins again in some column
-ALIGNED_ROW = -0.5  # a break where every column begins a paragraph on the same line pays for itself
-UNEXPLAINED = 3.0  # a block neither at the top of a row nor centred over rows
-UNFILLED = 2.0  # a row whose bottom no printed line reaches (a row is as tall as its tallest cell)
-WEAK_BREAK = 1.0  # a row break inside a block where a line starts without a sign of a new paragraph
-CENTRED = 0.2  # a block read as centred rather than at its row's top, for each of its lines: short
-# cells are the ones a table prints in the middle, and where both readings fit, the top one wins
-BEAM = 48  # partial row layouts kept while a page is read top-down
-NEAR_LINE = 1.6  # pitches: a line further below the one above it is no longer part of the same table
-SPACED_LINE = 1.1  # pitches: a line this far below the one above begins a spaced paragraph (lines of a
-# table follow each other a pitch apart): one across the columns is text under the table, not a band row
-RUN_GAP = 0.5  # font sizes: blank space wider than this splits a printed line into runs
-HEAD_GAP = 1.0  # font sizes: the wider blank between the column names of a header printed in body type
-RIVER = 0.3  # font sizes: the narrowest blank between the text of two columns
-LOOKAHEAD = 3  # lines: a line across the columns is a band row when one of the next ones keeps to them
-UNREAD_SHARE = 0.05  # a table's rows count as read when at most this share of its blocks is unexplained
-
 _BARE_NUMBER = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?|[一二三四五六七八九十]+")  # a line that is a number alone
 _LIST_NUMBER = re.compile(r"([0-9０-９]+)|([一二三四五六七八九十]+)|[①-⑳]")  # the number of a list marker
 _FIRST = ("1", "１", "一", "①")  # the number of a list's first item
@@ -291,10 +339,10 @@ class _Gutter:
         """The stretches still blank (with one more run laid in), at least a river wide."""
         out, cursor = [], self.lo
         for a, b in sorted(self.covered + ([run] if run else [])):
-            if a - cursor >= size * RIVER:
+            if a - cursor >= size * SETTINGS.river:
                 out.append((cursor, min(a, self.hi)))
             cursor = max(cursor, b)
-        if self.hi - cursor >= size * RIVER:
+        if self.hi - cursor >= size * SETTINGS.river:
             out.append((cursor, self.hi))
         return out
 
@@ -368,22 +416,22 @@ def _header(lines: list[list[dict]], start: int, size: float, pitch: float, body
         font = _font(lines[i])
         j = i + 1
         while j < len(lines) and _font(lines[j]) == font and \
-                lines[j][0]["top"] - lines[j - 1][0]["top"] <= pitch * NEAR_LINE:
+                lines[j][0]["top"] - lines[j - 1][0]["top"] <= pitch * SETTINGS.near_line:
             j += 1
-        below = {_font_name(c) for line in lines[j:j + LOOKAHEAD] for c in line}
-        if font != body_font and font not in below and abs(lines[i][0]["size"] - size) <= 1 \
+        below = {_font_name(c) for line in lines[j:j + SETTINGS.lookahead] for c in line}
+        if font != body_font and font not in below and abs(lines[i][0]["size"] - size) <= SETTINGS.head_size \
                 and len(_cores(lines[i:j], size)) >= 2:
             return i, j
         i = j
     if not by_layout:
         return None
-    h = next((i for i in range(start, len(lines)) if len(_clusters(lines[i], size * HEAD_GAP)) >= 3), None)
+    h = next((i for i in range(start, len(lines)) if len(_clusters(lines[i], size * SETTINGS.head_gap)) >= SETTINGS.head_runs), None)
     if h is None:
         return None
 
     def short(i: int, j: int) -> bool:
-        return abs(lines[i][0]["top"] - lines[j][0]["top"]) <= pitch * NEAR_LINE and \
-            all(len(_line_text(run)) <= 2 for run in _runs(lines[i], size * HEAD_GAP))
+        return abs(lines[i][0]["top"] - lines[j][0]["top"]) <= pitch * SETTINGS.near_line and \
+            all(len(_line_text(run)) <= SETTINGS.head_short for run in _runs(lines[i], size * SETTINGS.head_gap))
 
     lo, hi = h, h + 1
     while lo > start and short(lo - 1, lo):
@@ -398,7 +446,7 @@ def _cores(head: list[list[dict]], size: float) -> list[tuple[float, float]]:
     joined (a name printed over several lines), a run standing over several names of another line
     dropped (a name over two columns)."""
     runs = sorted((run[0]["x0"], run[-1]["x1"], i) for i, line in enumerate(head)
-                  for run in _runs(line, size * RUN_GAP))
+                  for run in _runs(line, size * SETTINGS.run_gap))
     groups: list[list[tuple[float, float, int]]] = []
     for run in runs:
         if groups and run[0] < max(r[1] for r in groups[-1]):
@@ -420,7 +468,7 @@ def _cores(head: list[list[dict]], size: float) -> list[tuple[float, float]]:
 
 def _line_runs(line: list[dict], size: float) -> list[tuple[float, float]]:
     """Where the runs of a line stand, left to right."""
-    return [(run[0]["x0"], run[-1]["x1"]) for run in _runs(line, size * RUN_GAP)]
+    return [(run[0]["x0"], run[-1]["x1"]) for run in _runs(line, size * SETTINGS.run_gap)]
 
 
 def _crosses(line: list[dict], gutters: list[_Gutter], size: float) -> bool:
@@ -447,7 +495,7 @@ def _region(lines: list[list[dict]], start: int, size: float, pitch: float, body
     band = _header(lines, start, size, pitch, body_font)
     if prev_xs is not None and start == 0 and (band is None or band[0] > 0):
         lo = hi = 0
-        gutters = [_Gutter(x - size * RIVER, x + size * RIVER) for x in prev_xs[1:-1]]
+        gutters = [_Gutter(x - size * SETTINGS.river, x + size * SETTINGS.river) for x in prev_xs[1:-1]]
         if _crosses(lines[0], gutters, size):
             return None
     elif band is None:
@@ -463,11 +511,11 @@ def _region(lines: list[list[dict]], start: int, size: float, pitch: float, body
     i = hi
     while i < stop:
         step = lines[i][0]["top"] - lines[i - 1][0]["top"] if i else 0.0
-        if step > pitch * NEAR_LINE:
+        if step > pitch * SETTINGS.near_line:
             break
         if _crosses(lines[i], gutters, size):
-            ahead = lines[i + 1:min(i + 1 + LOOKAHEAD, stop)]
-            if step > pitch * SPACED_LINE or all(_crosses(ln, gutters, size) for ln in ahead):
+            ahead = lines[i + 1:min(i + 1 + SETTINGS.lookahead, stop)]
+            if step > pitch * SETTINGS.spaced_line or all(_crosses(ln, gutters, size) for ln in ahead):
                 break
             bands.add(len(body))
         else:
@@ -477,8 +525,8 @@ def _region(lines: list[list[dict]], start: int, size: float, pitch: float, body
     if not body or len(body) < 2 and hi == lo:
         return _Region(lines[lo:hi], [], set(), [], max(i, hi)) if hi > lo else None
     table = lines[lo:hi] + body
-    left = min(c["x0"] for ln in table for c in ln) - 1
-    right = max(c["x1"] for ln in table for c in ln) + 1
+    left = min(c["x0"] for ln in table for c in ln) - SETTINGS.cell_pad
+    right = max(c["x1"] for ln in table for c in ln) + SETTINGS.cell_pad
     rivers = [g.river(size) for g in gutters]
     if prev_xs is not None and start == 0 and len(prev_xs) == len(rivers) + 2 and all(
             any(a <= x <= b for a, b in g.free(size)) for g, x in zip(gutters, prev_xs[1:-1])):
@@ -498,7 +546,8 @@ def _borderless_tables(index: _Chars, number: int, chars: list[dict],
     steps = [b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:])]
     # lines of one column follow each other at least a line's height apart; nearer ones are the
     # centred text of another column standing between them
-    pitch = statistics.median([s for s in steps if size <= s < 2 * size] or [size * 1.5])
+    pitch = statistics.median([s for s in steps if SETTINGS.pitch_min * size <= s < SETTINGS.pitch_max * size]
+                              or [size * SETTINGS.pitch_default])
     fonts = [_font_name(c) for c in chars]
     body_font = max(set(fonts), key=fonts.count)
     grids = []
@@ -520,11 +569,11 @@ def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Gri
     xs = region.xs
     ncols = len(xs) - 1
     first = region.head[0] if region.head else region.body[0]
-    grid = _Grid(number, (xs[0], first[0]["top"] - 1, xs[-1], 0.0), xs, ruled=False)
+    grid = _Grid(number, (xs[0], first[0]["top"] - SETTINGS.cell_pad, xs[-1], 0.0), xs, ruled=False)
     row = 0
     if region.head:
-        top = min(c["top"] for ln in region.head for c in ln) - 1
-        bottom = max(c["bottom"] for ln in region.head for c in ln) + 1
+        top = min(c["top"] for ln in region.head for c in ln) - SETTINGS.cell_pad
+        bottom = max(c["bottom"] for ln in region.head for c in ln) + SETTINGS.cell_pad
         for col in range(ncols):
             text = _text(index, (xs[col], top, xs[col + 1], bottom))
             if text.strip():
@@ -548,12 +597,12 @@ def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Gri
         first = max(0, bisect.bisect_right(xs, line[0]["x0"]) - 1)
         last = max(first, min(ncols - 1, bisect.bisect_right(xs, line[-1]["x1"] - 1) - 1))
         own = _band_lines(body, k, region.bands, xs, size)
-        bottom = max(c["bottom"] for ln in own for c in ln) + 1
-        bbox = (xs[first], line[0]["top"] - 1, xs[last + 1], bottom)
+        bottom = max(c["bottom"] for ln in own for c in ln) + SETTINGS.cell_pad
+        bbox = (xs[first], line[0]["top"] - SETTINGS.cell_pad, xs[last + 1], bottom)
         grid.cells.append({"row": row, "col": first, "row_span": 1, "col_span": last - first + 1,
                            "bbox": bbox, "text": _text(index, bbox)})
         for col in sorted({_column_of(c, xs) for ln in own[1:] for c in ln} - set(range(first, last + 1))):
-            side = (xs[col], line[0]["top"] - 1, xs[col + 1], bottom)
+            side = (xs[col], line[0]["top"] - SETTINGS.cell_pad, xs[col + 1], bottom)
             grid.cells.append({"row": row, "col": col, "row_span": 1, "col_span": 1, "bbox": side,
                                "text": _text(index, side)})
         row += 1
@@ -574,13 +623,13 @@ def _band_lines(body: list[list[dict]], k: int, bands: set[int], xs: list[float]
     with the 序号 centred beside them (三, printed halfway down the row)."""
     own = [body[k]]
     live: dict[int, float] = {}  # column -> top of its last line in the band row
-    for run in _runs(body[k], size * RUN_GAP):
+    for run in _runs(body[k], size * SETTINGS.run_gap):
         a, b = _column_of(run[0], xs), _column_of(run[-1], xs)
         if a == b and xs[a] <= run[0]["x0"] and run[-1]["x1"] <= xs[a + 1]:
             live[a] = body[k][0]["top"]
     if not live:
         return own
-    pitch_max = 2.0 * size * BLANK_LINE
+    pitch_max = SETTINGS.band_reach * size * SETTINGS.blank_line
     lone: list[int] = []  # lines in a column of their own, kept if centred on the band row
     j = k + 1
     while j < len(body) and j not in bands:
@@ -599,7 +648,7 @@ def _band_lines(body: list[list[dict]], k: int, bands: set[int], xs: list[float]
     while own and len(own) - 1 + k in lone:
         own.pop()  # a number after the band row's last line belongs to the rows below
     if lone and len(own) > 1:
-        start, end = own[0][0]["top"], max(ln[0]["top"] for ln in own) + size * BLANK_LINE
+        start, end = own[0][0]["top"], max(ln[0]["top"] for ln in own) + size * SETTINGS.blank_line
         mid = (start + end) / 2
         for i in lone:
             if i - k < len(own):
@@ -615,26 +664,26 @@ def _read_rows(index: _Chars, grid: _Grid, body: list[list[dict]], size: float, 
     follows a band row, so no merged cell goes on into it from above); the row after them."""
     xs = grid.xs
     columns = _column_lines(body, xs, size)
-    steps = [b.top - a.top for lines in columns for a, b in zip(lines, lines[1:]) if size <= b.top - a.top < 2 * size]
-    pitch = statistics.median(steps) if steps else size * 1.5
+    steps = [b.top - a.top for lines in columns for a, b in zip(lines, lines[1:]) if SETTINGS.pitch_min * size <= b.top - a.top < SETTINGS.pitch_max * size]
+    pitch = statistics.median(steps) if steps else size * SETTINGS.pitch_default
     top = min(ln.top for col in columns for ln in col)
     end = max(ln.top for col in columns for ln in col) + pitch
     blocks = _column_blocks(columns, pitch, top, end)
     tops = _tiling_breaks(blocks, _row_tops(blocks, columns, pitch, top, end), columns, pitch)
-    tol, mid_tol = pitch * SAME_PLACE, pitch * SAME_MIDDLE
+    tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
     grid.blocks += len(blocks)
-    grid.unread += sum(1 for blk in blocks if _block_cost(blk, tuple(tops), tol, mid_tol) > CENTRED * len(blk.lines))
+    grid.unread += sum(1 for blk in blocks if _block_cost(blk, tuple(tops), tol, mid_tol) > SETTINGS.centred * len(blk.lines))
     cells: dict[tuple[int, int], dict] = {}
     placed = sorted(_place(blocks, tops, pitch, fresh), key=lambda p: (p[1], p[0], p[3][0].top if p[3] else 0))
     for col, r, span, lines in placed:
         chars = [c for ln in lines for c in ln.chars]
-        text = _text(index, (xs[col], min(c["top"] for c in chars) - 0.5, xs[col + 1],
-                             max(c["bottom"] for c in chars) + 0.5)) if chars else ""
+        text = _text(index, (xs[col], min(c["top"] for c in chars) - SETTINGS.text_pad, xs[col + 1],
+                             max(c["bottom"] for c in chars) + SETTINGS.text_pad)) if chars else ""
         key = (row + r, col)
         if key in cells:
             cells[key]["text"] += "\n" + text
             continue
-        bbox = (xs[col], tops[r] - 1, xs[col + 1], tops[r + span] - 1)
+        bbox = (xs[col], tops[r] - SETTINGS.cell_pad, xs[col + 1], tops[r + span] - SETTINGS.cell_pad)
         cells[key] = {"row": row + r, "col": col, "row_span": span, "col_span": 1, "bbox": bbox, "text": text}
     grid.cells.extend(cells.values())
     return row + len(tops) - 1
@@ -660,7 +709,7 @@ def _column_lines(body: list[list[dict]], xs: list[float], size: float) -> list[
         styles: set[str] = set()  # the numbering styles met in the column so far
         for prev, ln in zip([None] + lines, lines):
             # the last line of a centred paragraph stands as far from both edges: no indent
-            indented = ln.x0 > left + INDENT * size and abs((ln.x0 - left) - (right - ln.x1)) > SHORT_LINE * size
+            indented = ln.x0 > left + SETTINGS.indent * size and abs((ln.x0 - left) - (right - ln.x1)) > SETTINGS.short_line * size
             item = _list_item(ln.text)
             ln.starts = (prev is None or _ends_short(prev, left, right, size) or indented or item is not None
                          or bool(_BARE_NUMBER.fullmatch(ln.text)))
@@ -685,9 +734,9 @@ def _ends_short(line: _Line, left: float, right: float, size: float) -> bool:
     """The line stops short of its column's right edge, or of both edges alike where the column centres
     its text: the last line of a paragraph (a sentence's end counts from a smaller shortfall, as a line
     of Latin letters or digits may not be stretched full)."""
-    short = SHORT_STOP if line.text.endswith(_STOPS) else SHORT_LINE
+    short = SETTINGS.short_stop if line.text.endswith(_STOPS) else SETTINGS.short_line
     slack_left, slack_right = line.x0 - left, right - line.x1
-    if abs(slack_left - slack_right) <= SAME_MIDDLE * size:
+    if abs(slack_left - slack_right) <= SETTINGS.same_middle * size:
         return slack_left + slack_right > short * size
     return slack_right > short * size
 
@@ -698,7 +747,7 @@ def _column_blocks(columns: list[list[_Line]], pitch: float, top: float, end: fl
     for col, lines in enumerate(columns):
         mine: list[_Block] = []
         for ln in lines:
-            if mine and ln.top - mine[-1].lines[-1].top <= pitch * BLANK_LINE:
+            if mine and ln.top - mine[-1].lines[-1].top <= pitch * SETTINGS.blank_line:
                 mine[-1].lines.append(ln)
                 mine[-1].bottom = ln.top + pitch
                 if ln.starts:
@@ -721,18 +770,18 @@ def _near(values: tuple[float, ...], y: float, tol: float) -> bool:
 
 def _top_cost(blk: _Block, tops: tuple[float, ...], tol: float, future: tuple[float, ...] = ()) -> float:
     """What reading the block as cells at the tops of rows costs: nothing when it starts at a row's top
-    and every row break inside it falls where a paragraph begins, WEAK_BREAK for each break at the top
-    of another of its lines (a paragraph may end on a full line), UNEXPLAINED when it does not start at
+    and every row break inside it falls where a paragraph begins, SETTINGS.weak_break for each break at the top
+    of another of its lines (a paragraph may end on a full line), SETTINGS.unexplained when it does not start at
     a row's top or a break cuts through a line. While a page is read, a top among the candidate breaks
     still to decide (future) counts as possible."""
     if not _near(tops, blk.top, tol):
-        return 0.0 if _near(future, blk.top, tol) else UNEXPLAINED
+        return 0.0 if _near(future, blk.top, tol) else SETTINGS.unexplained
     lo, hi = bisect.bisect_right(tops, blk.top + tol), bisect.bisect_left(tops, blk.bottom - tol)
     cost = 0.0
     for r in tops[lo:hi]:
         if not any(abs(r - k) <= tol for k in blk.breaks):
-            cost += WEAK_BREAK if any(abs(r - ln.top) <= tol for ln in blk.lines) else UNEXPLAINED
-    return min(cost, UNEXPLAINED)
+            cost += SETTINGS.weak_break if any(abs(r - ln.top) <= tol for ln in blk.lines) else SETTINGS.unexplained
+    return min(cost, SETTINGS.unexplained)
 
 
 def _spans_over(blk: _Block, ra: float, rb: float, tops: tuple[float, ...], tol: float) -> bool:
@@ -769,7 +818,7 @@ def _block_cost(blk: _Block, tops: tuple[float, ...], tol: float, mid_tol: float
     """How badly the row tops explain the block, read at the tops of rows or centred over rows; while a
     page is read (future: the candidate breaks still to decide), the least it may still cost."""
     cost = _top_cost(blk, tops, tol, future)
-    centred = CENTRED * len(blk.lines)
+    centred = SETTINGS.centred * len(blk.lines)
     if cost > centred and (_centred_spans(blk, tops, tol, mid_tol)
                            or bool(future) and _may_centre(blk, tops, future, tol, mid_tol)):
         return centred
@@ -797,7 +846,7 @@ class _SlotCost:
             return span(bisect.bisect_right(slots, lo), bisect.bisect_left(slots, hi))
 
         self.n = n
-        self.centred = CENTRED * len(blk.lines)
+        self.centred = SETTINGS.centred * len(blk.lines)
         # _top_cost: a top near the block's top, then what each break inside it costs
         self.first_at_top = top - tol <= first <= top + tol
         self.at_top = within(top - tol, top + tol)
@@ -805,7 +854,7 @@ class _SlotCost:
         for j in range(bisect.bisect_right(slots, top + tol), bisect.bisect_left(slots, bottom - tol)):
             r = slots[j]
             if not any(abs(r - k) <= tol for k in blk.breaks):
-                self.inside[1 << j] = WEAK_BREAK if any(abs(r - ln.top) <= tol for ln in blk.lines) else UNEXPLAINED
+                self.inside[1 << j] = SETTINGS.weak_break if any(abs(r - ln.top) <= tol for ln in blk.lines) else SETTINGS.unexplained
         self.inside_mask = sum(self.inside)
         # the tops of the runs of rows the block may be centred over: the table's top or a slot
         uppers = [(-1, first)] if floor - tol <= first <= top + tol else []
@@ -843,14 +892,14 @@ class _SlotCost:
 
     def top_cost(self, mask: int, s: int) -> float:
         if not (self.first_at_top or mask & self.at_top):
-            return 0.0 if self.at_top >> s else UNEXPLAINED
+            return 0.0 if self.at_top >> s else SETTINGS.unexplained
         cost = 0.0
         m = mask & self.inside_mask
         while m:
             low = m & -m
             cost += self.inside[low]
             m ^= low
-        return min(cost, UNEXPLAINED)
+        return min(cost, SETTINGS.unexplained)
 
     def centred_spans(self, mask: int) -> bool:
         """_centred_spans(...) is not empty."""
@@ -885,16 +934,16 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     """The tops of the rows, and the bottom of the last one.
 
     The candidate breaks are the tops of lines that begin a paragraph. The page is read top-down,
-    keeping the BEAM cheapest partial layouts, where a break costs ROW_COST (less where a numbered list
+    keeping the SETTINGS.beam cheapest partial layouts, where a break costs SETTINGS.row_cost (less where a numbered list
     begins again, nothing or less where every column begins a paragraph on its line), a row whose bottom
-    no line reaches UNFILLED, and each block the least _block_cost says it may still cost: the fewest
+    no line reaches SETTINGS.unfilled, and each block the least _block_cost says it may still cost: the fewest
     breaks that explain every block win.
 
     A layout is kept as its tops and as a bit mask over the slots it breaks at; a block's cost depends
     only on the slots in the blank around it (_SlotCost), so it is worked out once for each way those
     slots are decided.
     """
-    tol, mid_tol = pitch * SAME_PLACE, pitch * SAME_MIDDLE
+    tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
     slots: list[float] = []
     for y in sorted(ln.top for lines in columns for ln in lines if ln.starts):
         if top + tol < y < end - tol and (not slots or y - slots[-1] > tol):
@@ -910,8 +959,8 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     # still to decide where it may begin or be centred
     decided = []
     for blk in blocks:
-        a = bisect.bisect_left(slot_t, min(blk.floor, blk.top) - tol - 1.0)
-        b = bisect.bisect_right(slot_t, max(blk.ceiling, blk.bottom) + tol + mid_tol + 1.0)
+        a = bisect.bisect_left(slot_t, min(blk.floor, blk.top) - tol - SETTINGS.reach_slack)
+        b = bisect.bisect_right(slot_t, max(blk.ceiling, blk.bottom) + tol + mid_tol + SETTINGS.reach_slack)
         decided.append((1 << b) - (1 << a) if b > a else 0)
     undecided = [ev.undecided for ev in evaluators]
     memo: dict[tuple[int, int, int], float] = {}
@@ -934,13 +983,13 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     restarts = tuple(sorted(ln.top for lines in columns for ln in lines if ln.restarts))
     for k, y in enumerate(slots):
         after = k + 1 < n
-        break_cost = 0.0 if _near(bottoms, y, tol) else UNFILLED
+        break_cost = 0.0 if _near(bottoms, y, tol) else SETTINGS.unfilled
         if not after:
             pass  # the table's bottom closes the last row
         elif all(any(abs(ln.top - y) <= tol and ln.starts for ln in lines) for lines in columns):
-            break_cost += ALIGNED_ROW
+            break_cost += SETTINGS.aligned_row
         else:
-            break_cost += ROW_COST - (RESTART if _near(restarts, y, tol) else 0.0)
+            break_cost += SETTINGS.row_cost - (SETTINGS.restart if _near(restarts, y, tol) else 0.0)
         mine = touched[k]
         where = {i: p for p, i in enumerate(previous)}
         carried = [where.get(i, -1) for i in mine]
@@ -963,7 +1012,7 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
             news = [cost_of(i, child, k + 1) for i in mine]
             grown.append((cost + sum(news) - old + break_cost, child, news))
         grown.sort(key=lambda s: s[0])
-        states = grown[:BEAM]
+        states = grown[:SETTINGS.beam]
         previous = mine
     mask = states[0][1]
     return [top] + [slot_t[j] for j in range(n) if mask >> j & 1]
@@ -986,7 +1035,7 @@ def _tiling_breaks(blocks: list[_Block], tops: list[float], columns: list[list[_
     one under the other in a column, the upper one's rows reach down to where the lower one's begin (and
     the lower one's up to where the upper one's end), so where the upper one stands in the middle of the
     rows from a line down to there, and every column begins a paragraph at that line, a row begins."""
-    tol, mid_tol = pitch * SAME_PLACE, pitch * SAME_MIDDLE
+    tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
     bounds = tuple(tops)
     centred: dict[int, list[tuple[_Block, list[tuple[int, int]]]]] = {}
     for blk in blocks:
@@ -1017,7 +1066,7 @@ def _place(blocks: list[_Block], tops: list[float], pitch: float,
     fit, the one that meets the cells above and below it in its column, else the shortest). In a column
     of merged cells, rows that lie between two cells and that no cell's text stands over are an empty
     merged cell (a label left blank)."""
-    tol, mid_tol = pitch * SAME_PLACE, pitch * SAME_MIDDLE
+    tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
     bounds = tuple(tops)
     out = []
     by_col: dict[int, list[_Block]] = {}
@@ -1090,7 +1139,7 @@ def _wider_spans(blk: _Block, spans: list[tuple[int, int]], blocks: list[_Block]
     fills is its own), and not when the rows above its own mirror those below (a cell centred in its own
     row looks the same). Never for the last block of its column, which may be a merged cell the page
     break cut (printed at the top of its part)."""
-    tol = pitch * SAME_PLACE
+    tol = pitch * SETTINGS.same_place
     r = bisect.bisect_left(tops, blk.top - tol)
     if r + 1 >= len(tops):
         return []
@@ -1127,10 +1176,14 @@ def _abutting(options: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
 
 def _paragraphs(page, chars: _Chars, number: int, grids: list[_Grid], name: str) -> list[tuple[float, Paragraph]]:
     """Text lines outside the tables, joined into paragraphs; running headers and page numbers dropped."""
+    st = SETTINGS
+    slack = st.table_slack
+
     def outside(c) -> bool:
         for g in grids:
             x0, top, x1, bottom = g.bbox
-            if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["top"] >= top - 1 and c["bottom"] <= bottom + 1:
+            if c["x0"] >= x0 - slack and c["x1"] <= x1 + slack and c["top"] >= top - slack \
+                    and c["bottom"] <= bottom + slack:
                 return False
         return True
 
@@ -1141,7 +1194,7 @@ def _paragraphs(page, chars: _Chars, number: int, grids: list[_Grid], name: str)
                       "top": min(c["top"] for c in line), "bottom": max(c["bottom"] for c in line)})
     out: list[tuple[float, Paragraph]] = []
     body = [ln for ln in lines if ln["text"].strip()
-            and not ((ln["top"] < MARGIN or ln["bottom"] > page.height - MARGIN) and len(ln["text"].strip()) <= 12)]
+            and not ((ln["top"] < SETTINGS.margin or ln["bottom"] > page.height - SETTINGS.margin) and len(ln["text"].strip()) <= st.margin_text)]
     if not body:
         return out
     left = min(ln["x0"] for ln in body)
@@ -1161,14 +1214,14 @@ def _paragraphs(page, chars: _Chars, number: int, grids: list[_Grid], name: str)
         if current:
             prev = current[-1]
             height = prev["bottom"] - prev["top"]
-            new = (ln["top"] - prev["bottom"] > height * 0.8 or ln["x0"] > left + height * 1.5
-                   or prev["x1"] < right - height * 2)
+            new = (ln["top"] - prev["bottom"] > height * st.para_gap or ln["x0"] > left + height * st.para_indent
+                   or prev["x1"] < right - height * st.para_short)
             middle = (left + right) / 2
-            centred = (abs((ln["x0"] + ln["x1"]) / 2 - middle) < height and ln["x0"] > left + height * 2
-                       and ln["x1"] < right - height * 2
+            centred = (abs((ln["x0"] + ln["x1"]) / 2 - middle) < height and ln["x0"] > left + height * st.centred_inset
+                       and ln["x1"] < right - height * st.centred_inset
                        and abs((prev["x0"] + prev["x1"]) / 2 - middle) < height
-                       and abs((ln["bottom"] - ln["top"]) - height) < 1)
-            if new and centred and ln["top"] - prev["bottom"] <= height * 0.8:
+                       and abs((ln["bottom"] - ln["top"]) - height) < st.same_height)
+            if new and centred and ln["top"] - prev["bottom"] <= height * st.para_gap:
                 new = False  # a centred heading in large type wraps onto a second, shorter centred line
             if new:
                 flush()
@@ -1238,7 +1291,7 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
                     continue
                 grids = _ruled_tables(page, number, chars)
                 if not grids:
-                    body = [c for c in chars.all if MARGIN <= c["top"] and c["bottom"] <= page.height - MARGIN]
+                    body = [c for c in chars.all if SETTINGS.margin <= c["top"] and c["bottom"] <= page.height - SETTINGS.margin]
                     grids = _borderless_tables(chars, number, body, open_xs)
                 paragraphs = _paragraphs(page, chars, number, grids, name)
                 for g in grids:
@@ -1265,11 +1318,11 @@ def _same_columns(a: _Grid, b: _Grid) -> bool:
     under the same header row."""
     if len(a.xs) != len(b.xs):
         return False
-    if all(abs(x - y) <= 4 for x, y in zip(a.xs, b.xs)):
+    if all(abs(x - y) <= SETTINGS.same_edge for x, y in zip(a.xs, b.xs)):
         return True
     if not a.ruled and not b.ruled:
         head = _header_texts(a) if a.rows else []
-        return bool(head) and _header_texts(b) == head or all(abs(x - y) <= 24 for x, y in zip(a.xs, b.xs))
+        return bool(head) and _header_texts(b) == head or all(abs(x - y) <= SETTINGS.same_edge_borderless for x, y in zip(a.xs, b.xs))
     return False
 
 
@@ -1304,7 +1357,7 @@ def _join_tables(items: list, name: str) -> list:
                      regions=[Region(page=g.page, bbox=g.bbox) for g in current])
         ruled = all(g.ruled for g in current)
         # a borderless table's rows are known when its layout explains (nearly) all of its text
-        read = sum(g.unread for g in current) <= UNREAD_SHARE * sum(g.blocks for g in current)
+        read = sum(g.unread for g in current) <= SETTINGS.unread_share * sum(g.blocks for g in current)
         blocks.append(Table(cells=cells, source=src, spans_known=ruled, rows_known=ruled or read))
         current.clear()
 
