@@ -91,14 +91,26 @@ class PdfSettings:
 SETTINGS = PdfSettings()  # the settings the reader uses
 
 
+@dataclass(slots=True)
+class _GridCell:
+    """One logical cell of a table found on a page: where it starts, how far it spans, its box and text."""
+
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    bbox: tuple[float, float, float, float]
+    text: str
+
+
 @dataclass
 class _Grid:
-    """A table found on one page: its column edges and logical cells (row, col, spans, bbox, text)."""
+    """A table found on one page: its column edges and logical cells."""
 
     page: int
     bbox: tuple[float, float, float, float]
     xs: list[float]
-    cells: list[dict] = field(default_factory=list)
+    cells: list[_GridCell] = field(default_factory=list)
     rows: int = 0
     ruled: bool = True  # cell boundaries drawn (False: a borderless table read from text positions)
     blocks: int = 0  # borderless: the blocks of text its rows were read from
@@ -247,8 +259,7 @@ def _ruled_tables(page, number: int, chars: _Chars) -> list[_Grid]:
         for b in sorted(boxes, key=lambda b: (round(b[1]), b[0])):
             r0, r1 = _index(ys, b[1]), _index(ys, b[3])
             c0, c1 = _index(xs, b[0]), _index(xs, b[2])
-            grid.cells.append({"row": r0, "col": c0, "row_span": max(1, r1 - r0), "col_span": max(1, c1 - c0),
-                               "bbox": tuple(b), "text": _text(chars, b)})
+            grid.cells.append(_GridCell(r0, c0, max(1, r1 - r0), max(1, c1 - c0), tuple(b), _text(chars, b)))
         grid.rows = len(ys) - 1
         grids.append(grid)
     return grids
@@ -577,8 +588,7 @@ def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Gri
         for col in range(ncols):
             text = _text(index, (xs[col], top, xs[col + 1], bottom))
             if text.strip():
-                grid.cells.append({"row": 0, "col": col, "row_span": 1, "col_span": 1,
-                                   "bbox": (xs[col], top, xs[col + 1], bottom), "text": text})
+                grid.cells.append(_GridCell(0, col, 1, 1, (xs[col], top, xs[col + 1], bottom), text))
         row = 1
     segment: list[list[dict]] = []
     body = region.body
@@ -599,16 +609,14 @@ def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Gri
         own = _band_lines(body, k, region.bands, xs, size)
         bottom = max(c["bottom"] for ln in own for c in ln) + SETTINGS.cell_pad
         bbox = (xs[first], line[0]["top"] - SETTINGS.cell_pad, xs[last + 1], bottom)
-        grid.cells.append({"row": row, "col": first, "row_span": 1, "col_span": last - first + 1,
-                           "bbox": bbox, "text": _text(index, bbox)})
+        grid.cells.append(_GridCell(row, first, 1, last - first + 1, bbox, _text(index, bbox)))
         for col in sorted({_column_of(c, xs) for ln in own[1:] for c in ln} - set(range(first, last + 1))):
             side = (xs[col], line[0]["top"] - SETTINGS.cell_pad, xs[col + 1], bottom)
-            grid.cells.append({"row": row, "col": col, "row_span": 1, "col_span": 1, "bbox": side,
-                               "text": _text(index, side)})
+            grid.cells.append(_GridCell(row, col, 1, 1, side, _text(index, side)))
         row += 1
         k += len(own)
-    grid.bbox = (grid.bbox[0], grid.bbox[1], grid.bbox[2], max((c["bbox"][3] for c in grid.cells), default=grid.bbox[1]))
-    grid.cells.sort(key=lambda c: (c["row"], c["col"]))
+    grid.bbox = (grid.bbox[0], grid.bbox[1], grid.bbox[2], max((c.bbox[3] for c in grid.cells), default=grid.bbox[1]))
+    grid.cells.sort(key=lambda c: (c.row, c.col))
     grid.rows = row
     return grid if grid.rows >= 2 else None
 
@@ -673,7 +681,7 @@ def _read_rows(index: _Chars, grid: _Grid, body: list[list[dict]], size: float, 
     tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
     grid.blocks += len(blocks)
     grid.unread += sum(1 for blk in blocks if _block_cost(blk, tuple(tops), tol, mid_tol) > SETTINGS.centred * len(blk.lines))
-    cells: dict[tuple[int, int], dict] = {}
+    cells: dict[tuple[int, int], _GridCell] = {}
     placed = sorted(_place(blocks, tops, pitch, fresh), key=lambda p: (p[1], p[0], p[3][0].top if p[3] else 0))
     for col, r, span, lines in placed:
         chars = [c for ln in lines for c in ln.chars]
@@ -681,10 +689,10 @@ def _read_rows(index: _Chars, grid: _Grid, body: list[list[dict]], size: float, 
                              max(c["bottom"] for c in chars) + SETTINGS.text_pad)) if chars else ""
         key = (row + r, col)
         if key in cells:
-            cells[key]["text"] += "\n" + text
+            cells[key].text += "\n" + text
             continue
         bbox = (xs[col], tops[r] - SETTINGS.cell_pad, xs[col + 1], tops[r + span] - SETTINGS.cell_pad)
-        cells[key] = {"row": row + r, "col": col, "row_span": span, "col_span": 1, "bbox": bbox, "text": text}
+        cells[key] = _GridCell(row + r, col, span, 1, bbox, text)
     grid.cells.extend(cells.values())
     return row + len(tops) - 1
 
@@ -1327,7 +1335,7 @@ def _same_columns(a: _Grid, b: _Grid) -> bool:
 
 
 def _header_texts(grid: _Grid) -> list[str]:
-    return ["".join(c["text"].split()) for c in grid.cells if c["row"] == 0]
+    return ["".join(c.text.split()) for c in grid.cells if c.row == 0]
 
 
 def _join_tables(items: list, name: str) -> list:
@@ -1344,13 +1352,13 @@ def _join_tables(items: list, name: str) -> list:
         for n, grid in enumerate(current):
             skip_first = n > 0 and header and _header_texts(grid) == header
             for c in grid.cells:
-                if skip_first and c["row"] == 0:
+                if skip_first and c.row == 0:
                     continue
-                row = offset + c["row"] - (1 if skip_first else 0)
-                src = Source(file=name, pages=[grid.page], regions=[Region(page=grid.page, bbox=c["bbox"])],
-                             locator=f"page {grid.page} table row {c['row'] + 1} col {c['col'] + 1}")
-                cells.append(Cell(text=c["text"], row=row, col=c["col"], row_span=c["row_span"],
-                                  col_span=c["col_span"], page=grid.page, source=src))
+                row = offset + c.row - (1 if skip_first else 0)
+                src = Source(file=name, pages=[grid.page], regions=[Region(page=grid.page, bbox=c.bbox)],
+                             locator=f"page {grid.page} table row {c.row + 1} col {c.col + 1}")
+                cells.append(Cell(text=c.text, row=row, col=c.col, row_span=c.row_span,
+                                  col_span=c.col_span, page=grid.page, source=src))
             offset += grid.rows - (1 if skip_first else 0)
         cells.sort(key=lambda c: (c.row, c.col))
         src = Source(file=name, pages=sorted({g.page for g in current}),
