@@ -552,15 +552,7 @@ def _borderless_tables(index: _Chars, number: int, chars: list[dict],
     chars = [c for c in chars if not c["text"].isspace()]
     if not chars:
         return []
-    size = statistics.median(c["size"] for c in chars)
-    lines = _char_lines(chars)
-    steps = [b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:])]
-    # lines of one column follow each other at least a line's height apart; nearer ones are the
-    # centred text of another column standing between them
-    pitch = statistics.median([s for s in steps if SETTINGS.pitch_min * size <= s < SETTINGS.pitch_max * size]
-                              or [size * SETTINGS.pitch_default])
-    fonts = [_font_name(c) for c in chars]
-    body_font = max(set(fonts), key=fonts.count)
+    size, lines, pitch, body_font = _page_type(chars)
     grids = []
     start = 0
     while start < len(lines):
@@ -574,21 +566,29 @@ def _borderless_tables(index: _Chars, number: int, chars: list[dict],
     return grids
 
 
+def _page_type(chars: list[dict]) -> tuple[float, list[list[dict]], float, str]:
+    """The page's body type: its font size, printed lines, pitch from line to line and font."""
+    size = statistics.median(c["size"] for c in chars)
+    lines = _char_lines(chars)
+    steps = [b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:])]
+    # lines of one column follow each other at least a line's height apart; nearer ones are the
+    # centred text of another column standing between them
+    pitch = statistics.median([s for s in steps if SETTINGS.pitch_min * size <= s < SETTINGS.pitch_max * size]
+                              or [size * SETTINGS.pitch_default])
+    fonts = [_font_name(c) for c in chars]
+    body_font = max(set(fonts), key=fonts.count)
+    return size, lines, pitch, body_font
+
+
 def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Grid | None:
     """The grid of a table region: its header row, then the rows of each run of body lines between
     band rows, a band row being one cell across the columns it covers."""
     xs = region.xs
-    ncols = len(xs) - 1
     first = region.head[0] if region.head else region.body[0]
     grid = _Grid(number, (xs[0], first[0]["top"] - SETTINGS.cell_pad, xs[-1], 0.0), xs, ruled=False)
     row = 0
     if region.head:
-        top = min(c["top"] for ln in region.head for c in ln) - SETTINGS.cell_pad
-        bottom = max(c["bottom"] for ln in region.head for c in ln) + SETTINGS.cell_pad
-        for col in range(ncols):
-            text = _text(index, (xs[col], top, xs[col + 1], bottom))
-            if text.strip():
-                grid.cells.append(_GridCell(0, col, 1, 1, (xs[col], top, xs[col + 1], bottom), text))
+        grid.cells.extend(_header_cells(index, region.head, xs))
         row = 1
     segment: list[list[dict]] = []
     body = region.body
@@ -604,21 +604,47 @@ def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Gri
             segment = []
         if line is None:
             break
-        first = max(0, bisect.bisect_right(xs, line[0]["x0"]) - 1)
-        last = max(first, min(ncols - 1, bisect.bisect_right(xs, line[-1]["x1"] - 1) - 1))
         own = _band_lines(body, k, region.bands, xs, size)
-        bottom = max(c["bottom"] for ln in own for c in ln) + SETTINGS.cell_pad
-        bbox = (xs[first], line[0]["top"] - SETTINGS.cell_pad, xs[last + 1], bottom)
-        grid.cells.append(_GridCell(row, first, 1, last - first + 1, bbox, _text(index, bbox)))
-        for col in sorted({_column_of(c, xs) for ln in own[1:] for c in ln} - set(range(first, last + 1))):
-            side = (xs[col], line[0]["top"] - SETTINGS.cell_pad, xs[col + 1], bottom)
-            grid.cells.append(_GridCell(row, col, 1, 1, side, _text(index, side)))
+        grid.cells.extend(_band_cells(index, own, xs, row))
         row += 1
         k += len(own)
+    _close_grid(grid, row)
+    return grid if grid.rows >= 2 else None
+
+
+def _header_cells(index: _Chars, head: list[list[dict]], xs: list[float]) -> list[_GridCell]:
+    """The header row of a borderless table: a cell for each column that prints a name in the band."""
+    top = min(c["top"] for ln in head for c in ln) - SETTINGS.cell_pad
+    bottom = max(c["bottom"] for ln in head for c in ln) + SETTINGS.cell_pad
+    cells = []
+    for col in range(len(xs) - 1):
+        text = _text(index, (xs[col], top, xs[col + 1], bottom))
+        if text.strip():
+            cells.append(_GridCell(0, col, 1, 1, (xs[col], top, xs[col + 1], bottom), text))
+    return cells
+
+
+def _band_cells(index: _Chars, own: list[list[dict]], xs: list[float], row: int) -> list[_GridCell]:
+    """A band row's cells: one across the columns its first line covers, one for each other column
+    that the lines going on with it print in."""
+    line = own[0]
+    ncols = len(xs) - 1
+    first = max(0, bisect.bisect_right(xs, line[0]["x0"]) - 1)
+    last = max(first, min(ncols - 1, bisect.bisect_right(xs, line[-1]["x1"] - 1) - 1))
+    bottom = max(c["bottom"] for ln in own for c in ln) + SETTINGS.cell_pad
+    bbox = (xs[first], line[0]["top"] - SETTINGS.cell_pad, xs[last + 1], bottom)
+    cells = [_GridCell(row, first, 1, last - first + 1, bbox, _text(index, bbox))]
+    for col in sorted({_column_of(c, xs) for ln in own[1:] for c in ln} - set(range(first, last + 1))):
+        side = (xs[col], line[0]["top"] - SETTINGS.cell_pad, xs[col + 1], bottom)
+        cells.append(_GridCell(row, col, 1, 1, side, _text(index, side)))
+    return cells
+
+
+def _close_grid(grid: _Grid, rows: int) -> None:
+    """Finish a borderless grid: its bbox down to its lowest cell, its cells in reading order, its rows."""
     grid.bbox = (grid.bbox[0], grid.bbox[1], grid.bbox[2], max((c.bbox[3] for c in grid.cells), default=grid.bbox[1]))
     grid.cells.sort(key=lambda c: (c.row, c.col))
-    grid.rows = row
-    return grid if grid.rows >= 2 else None
+    grid.rows = rows
 
 
 def _column_of(ch: dict, xs: list[float]) -> int:
@@ -1184,8 +1210,26 @@ def _abutting(options: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
 
 def _paragraphs(page, chars: _Chars, number: int, grids: list[_Grid], name: str) -> list[tuple[float, Paragraph]]:
     """Text lines outside the tables, joined into paragraphs; running headers and page numbers dropped."""
-    st = SETTINGS
-    slack = st.table_slack
+    out: list[tuple[float, Paragraph]] = []
+    body = _body_lines(_lines_outside(chars, grids), page.height)
+    if not body:
+        return out
+    left = min(ln["x0"] for ln in body)
+    right = max(ln["x1"] for ln in body)
+    current: list[dict] = []
+    for ln in body:
+        if current and _begins_paragraph(current[-1], ln, left, right):
+            out.append(_paragraph(current, number, name))
+            current = []
+        current.append(ln)
+    if current:
+        out.append(_paragraph(current, number, name))
+    return out
+
+
+def _lines_outside(chars: _Chars, grids: list[_Grid]) -> list[dict]:
+    """The printed lines of the page's chars outside every table, as text and bbox."""
+    slack = SETTINGS.table_slack
 
     def outside(c) -> bool:
         for g in grids:
@@ -1200,42 +1244,38 @@ def _paragraphs(page, chars: _Chars, number: int, grids: list[_Grid], name: str)
         text = _chars_text(line).rstrip()
         lines.append({"text": text, "x0": min(c["x0"] for c in line), "x1": max(c["x1"] for c in line),
                       "top": min(c["top"] for c in line), "bottom": max(c["bottom"] for c in line)})
-    out: list[tuple[float, Paragraph]] = []
-    body = [ln for ln in lines if ln["text"].strip()
-            and not ((ln["top"] < SETTINGS.margin or ln["bottom"] > page.height - SETTINGS.margin) and len(ln["text"].strip()) <= st.margin_text)]
-    if not body:
-        return out
-    left = min(ln["x0"] for ln in body)
-    right = max(ln["x1"] for ln in body)
-    current: list[dict] = []
+    return lines
 
-    def flush():
-        if current:
-            text = "\n".join(ln["text"] for ln in current)
-            bbox = (min(ln["x0"] for ln in current), current[0]["top"], max(ln["x1"] for ln in current),
-                    current[-1]["bottom"])
-            src = Source(file=name, pages=[number], regions=[Region(page=number, bbox=bbox)])
-            out.append((current[0]["top"], Paragraph(text=text, source=src)))
-            current.clear()
 
-    for ln in body:
-        if current:
-            prev = current[-1]
-            height = prev["bottom"] - prev["top"]
-            new = (ln["top"] - prev["bottom"] > height * st.para_gap or ln["x0"] > left + height * st.para_indent
-                   or prev["x1"] < right - height * st.para_short)
-            middle = (left + right) / 2
-            centred = (abs((ln["x0"] + ln["x1"]) / 2 - middle) < height and ln["x0"] > left + height * st.centred_inset
-                       and ln["x1"] < right - height * st.centred_inset
-                       and abs((prev["x0"] + prev["x1"]) / 2 - middle) < height
-                       and abs((ln["bottom"] - ln["top"]) - height) < st.same_height)
-            if new and centred and ln["top"] - prev["bottom"] <= height * st.para_gap:
-                new = False  # a centred heading in large type wraps onto a second, shorter centred line
-            if new:
-                flush()
-        current.append(ln)
-    flush()
-    return out
+def _body_lines(lines: list[dict], height: float) -> list[dict]:
+    """The lines that print text, less the short ones in the margins (running headers, page numbers)."""
+    margin, short = SETTINGS.margin, SETTINGS.margin_text
+    return [ln for ln in lines if ln["text"].strip()
+            and not ((ln["top"] < margin or ln["bottom"] > height - margin) and len(ln["text"].strip()) <= short)]
+
+
+def _begins_paragraph(prev: dict, ln: dict, left: float, right: float) -> bool:
+    """Line ln begins a new paragraph after prev: a blank above it, an indent, or prev ending short."""
+    st = SETTINGS
+    height = prev["bottom"] - prev["top"]
+    new = (ln["top"] - prev["bottom"] > height * st.para_gap or ln["x0"] > left + height * st.para_indent
+           or prev["x1"] < right - height * st.para_short)
+    middle = (left + right) / 2
+    centred = (abs((ln["x0"] + ln["x1"]) / 2 - middle) < height and ln["x0"] > left + height * st.centred_inset
+               and ln["x1"] < right - height * st.centred_inset
+               and abs((prev["x0"] + prev["x1"]) / 2 - middle) < height
+               and abs((ln["bottom"] - ln["top"]) - height) < st.same_height)
+    if new and centred and ln["top"] - prev["bottom"] <= height * st.para_gap:
+        new = False  # a centred heading in large type wraps onto a second, shorter centred line
+    return new
+
+
+def _paragraph(lines: list[dict], number: int, name: str) -> tuple[float, Paragraph]:
+    """One paragraph of lines, with its top (for reading order) and where it stands."""
+    text = "\n".join(ln["text"] for ln in lines)
+    bbox = (min(ln["x0"] for ln in lines), lines[0]["top"], max(ln["x1"] for ln in lines), lines[-1]["bottom"])
+    src = Source(file=name, pages=[number], regions=[Region(page=number, bbox=bbox)])
+    return lines[0]["top"], Paragraph(text=text, source=src)
 
 
 def text_in_region(data: bytes, page: int, bbox: tuple[float, float, float, float]) -> str:
@@ -1290,24 +1330,18 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
         try:
             pages = list(pdf.pages)
             open_xs = None  # the column edges of a borderless table that runs to the bottom of the page before
-            for number, raw in enumerate(pages, start=1):
-                page = raw
-                chars = _Chars(_page_chars(page))
-                if not any(not c["text"].isspace() for c in chars.all):
+            for number, page in enumerate(pages, start=1):
+                read = _read_page(page, number, name, open_xs)
+                if read is None:
                     empty.append(number)
                     open_xs = None
                     continue
-                grids = _ruled_tables(page, number, chars)
-                if not grids:
-                    body = [c for c in chars.all if SETTINGS.margin <= c["top"] and c["bottom"] <= page.height - SETTINGS.margin]
-                    grids = _borderless_tables(chars, number, body, open_xs)
-                paragraphs = _paragraphs(page, chars, number, grids, name)
+                grids, paragraphs = read
                 for g in grids:
                     placed.append((number, g.bbox[1], g))
                 for top, para in paragraphs:
                     placed.append((number, top, para))
-                last = grids[-1] if grids and not grids[-1].ruled else None
-                open_xs = last.xs if last and not any(top > last.bbox[3] for top, _ in paragraphs) else None
+                open_xs = _open_columns(grids, paragraphs)
         except Exception as exc:
             raise CorruptFile(None, f"cannot read page content ({type(exc).__name__})") from None
         if len(empty) == len(pages):
@@ -1318,6 +1352,26 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
         return Layout(file=name, sha256=sha256, format="pdf", pages=len(pages), warnings=warnings, blocks=blocks)
     finally:
         pdf.close()
+
+
+def _read_page(page, number: int, name: str,
+               open_xs: list[float] | None) -> tuple[list[_Grid], list[tuple[float, Paragraph]]] | None:
+    """A page's tables (ruled, else borderless) and paragraphs; None for a page without a text layer."""
+    chars = _Chars(_page_chars(page))
+    if not any(not c["text"].isspace() for c in chars.all):
+        return None
+    grids = _ruled_tables(page, number, chars)
+    if not grids:
+        margin = SETTINGS.margin
+        body = [c for c in chars.all if margin <= c["top"] and c["bottom"] <= page.height - margin]
+        grids = _borderless_tables(chars, number, body, open_xs)
+    return grids, _paragraphs(page, chars, number, grids, name)
+
+
+def _open_columns(grids: list[_Grid], paragraphs: list[tuple[float, Paragraph]]) -> list[float] | None:
+    """The column edges of a borderless table that runs to the bottom of the page (no text under it)."""
+    last = grids[-1] if grids and not grids[-1].ruled else None
+    return last.xs if last and not any(top > last.bbox[3] for top, _ in paragraphs) else None
 
 
 def _same_columns(a: _Grid, b: _Grid) -> bool:
