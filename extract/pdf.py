@@ -968,33 +968,63 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     """The tops of the rows, and the bottom of the last one.
 
     The candidate breaks are the tops of lines that begin a paragraph. The page is read top-down,
-    keeping the SETTINGS.beam cheapest partial layouts, where a break costs SETTINGS.row_cost (less where a numbered list
-    begins again, nothing or less where every column begins a paragraph on its line), a row whose bottom
-    no line reaches SETTINGS.unfilled, and each block the least _block_cost says it may still cost: the fewest
-    breaks that explain every block win.
+    keeping the SETTINGS.beam cheapest partial layouts, where a break costs SETTINGS.row_cost (less
+    where a numbered list begins again, nothing or less where every column begins a paragraph on its
+    line), a row whose bottom no line reaches SETTINGS.unfilled, and each block the least _block_cost
+    says it may still cost: the fewest breaks that explain every block win.
 
     A layout is kept as its tops and as a bit mask over the slots it breaks at; a block's cost depends
     only on the slots in the blank around it (_SlotCost), so it is worked out once for each way those
     slots are decided.
     """
     tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
+    slot_t = _slots(columns, top, end, tol)
+    n = len(slot_t)
+    bottoms = tuple(sorted(ln.top + pitch for lines in columns for ln in lines))
+    restarts = tuple(sorted(ln.top for lines in columns for ln in lines if ln.restarts))
+    # the blocks whose reading deciding a slot may change: those whose blank surroundings reach it
+    touched = [[i for i, blk in enumerate(blocks) if blk.floor - tol <= y <= blk.ceiling + tol] for y in slot_t]
+    cost_of, undecided = _block_costs(blocks, slot_t, top, tol, mid_tol)
+    # a layout: (cost, mask, the costs of the blocks the last slot touched with the slots after it to
+    # decide, in the order of those blocks): the costs a slot needs of the blocks the slot before it
+    # touched too are taken from there, those of a block whose undecided slots do not include it go on
+    # unchanged past it when it is not a break
+    everyone = list(range(len(blocks)))
+    first = [cost_of(i, 0, 0) for i in everyone]
+    states = [(sum(first), 0, first)]
+    previous = everyone
+    for k, y in enumerate(slot_t):
+        after = k + 1 < n
+        break_cost = _break_cost(y, after, bottoms, restarts, columns, tol)
+        states = _extend(states, k, touched[k], previous, after, break_cost, cost_of, undecided)
+        previous = touched[k]
+    mask = states[0][1]
+    return [top] + [slot_t[j] for j in range(n) if mask >> j & 1]
+
+
+def _slots(columns: list[list[_Line]], top: float, end: float, tol: float) -> tuple[float, ...]:
+    """The candidate row breaks: the tops of lines that begin a paragraph (one per line position),
+    and the table's bottom."""
     slots: list[float] = []
     for y in sorted(ln.top for lines in columns for ln in lines if ln.starts):
         if top + tol < y < end - tol and (not slots or y - slots[-1] > tol):
             slots.append(y)
     slots.append(end)
-    slot_t = tuple(slots)
+    return tuple(slots)
+
+
+def _block_costs(blocks: list[_Block], slot_t: tuple[float, ...], top: float, tol: float, mid_tol: float):
+    """cost_of(i, mask, s): block i's cost under a layout, memoised on the slots it depends on; and for
+    each block the slots whose being still to decide may change its cost."""
     n = len(slot_t)
-    bottoms = tuple(sorted(ln.top + pitch for lines in columns for ln in lines))
-    # the blocks whose reading deciding a slot may change: those whose blank surroundings reach it
-    touched = [[i for i, blk in enumerate(blocks) if blk.floor - tol <= y <= blk.ceiling + tol] for y in slots]
     evaluators = [_SlotCost(blk, slot_t, top, tol, mid_tol) for blk in blocks]
     # what each block's cost depends on: the slots decided as tops in the blank around it, and those
     # still to decide where it may begin or be centred
+    slack = SETTINGS.reach_slack
     decided = []
     for blk in blocks:
-        a = bisect.bisect_left(slot_t, min(blk.floor, blk.top) - tol - SETTINGS.reach_slack)
-        b = bisect.bisect_right(slot_t, max(blk.ceiling, blk.bottom) + tol + mid_tol + SETTINGS.reach_slack)
+        a = bisect.bisect_left(slot_t, min(blk.floor, blk.top) - tol - slack)
+        b = bisect.bisect_right(slot_t, max(blk.ceiling, blk.bottom) + tol + mid_tol + slack)
         decided.append((1 << b) - (1 << a) if b > a else 0)
     undecided = [ev.undecided for ev in evaluators]
     memo: dict[tuple[int, int, int], float] = {}
@@ -1006,50 +1036,47 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
             value = memo[key] = evaluators[i].cost(mask, s)
         return value
 
-    # a layout: (cost, mask, the costs of the blocks the last slot touched with the slots after it to
-    # decide, in the order of those blocks): the costs a slot needs of the blocks the slot before it
-    # touched too are taken from there, those of a block whose undecided slots do not include it go on
-    # unchanged past it when it is not a break
-    everyone = list(range(len(blocks)))
-    first = [cost_of(i, 0, 0) for i in everyone]
-    states = [(sum(first), 0, first)]
-    previous = everyone
-    restarts = tuple(sorted(ln.top for lines in columns for ln in lines if ln.restarts))
-    for k, y in enumerate(slots):
-        after = k + 1 < n
-        break_cost = 0.0 if _near(bottoms, y, tol) else SETTINGS.unfilled
-        if not after:
-            pass  # the table's bottom closes the last row
-        elif all(any(abs(ln.top - y) <= tol and ln.starts for ln in lines) for lines in columns):
-            break_cost += SETTINGS.aligned_row
+    return cost_of, undecided
+
+
+def _break_cost(y: float, after: bool, bottoms: tuple[float, ...], restarts: tuple[float, ...],
+                columns: list[list[_Line]], tol: float) -> float:
+    """What a row break at y costs of itself (after: slots follow it; the last is the table's bottom)."""
+    cost = 0.0 if _near(bottoms, y, tol) else SETTINGS.unfilled
+    if not after:
+        pass  # the table's bottom closes the last row
+    elif all(any(abs(ln.top - y) <= tol and ln.starts for ln in lines) for lines in columns):
+        cost += SETTINGS.aligned_row
+    else:
+        cost += SETTINGS.row_cost - (SETTINGS.restart if _near(restarts, y, tol) else 0.0)
+    return cost
+
+
+def _extend(states: list, k: int, mine: list[int], previous: list[int], after: bool, break_cost: float,
+            cost_of, undecided: list[int]) -> list:
+    """The layouts after deciding slot k (a break or not) for each layout kept, the cheapest SETTINGS.beam kept."""
+    where = {i: p for p, i in enumerate(previous)}
+    carried = [where.get(i, -1) for i in mine]
+    all_carried = -1 not in carried
+    bit = 1 << k
+    moved = [p for p, i in enumerate(mine) if undecided[i] >> k & 1] if after else []
+    grown = []
+    for cost, mask, vals in states:
+        if all_carried:
+            olds = [vals[q] for q in carried]
         else:
-            break_cost += SETTINGS.row_cost - (SETTINGS.restart if _near(restarts, y, tol) else 0.0)
-        mine = touched[k]
-        where = {i: p for p, i in enumerate(previous)}
-        carried = [where.get(i, -1) for i in mine]
-        all_carried = -1 not in carried
-        bit = 1 << k
-        moved = [p for p, i in enumerate(mine) if undecided[i] >> k & 1] if after else []
-        grown = []
-        for cost, mask, vals in states:
-            if all_carried:
-                olds = [vals[q] for q in carried]
-            else:
-                olds = [vals[q] if q >= 0 else cost_of(i, mask, k) for i, q in zip(mine, carried)]
-            old = sum(olds)
-            if after:
-                news = olds[:]
-                for p in moved:
-                    news[p] = cost_of(mine[p], mask, k + 1)
-                grown.append((cost + sum(news) - old + 0.0, mask, news))
-            child = mask | bit
-            news = [cost_of(i, child, k + 1) for i in mine]
-            grown.append((cost + sum(news) - old + break_cost, child, news))
-        grown.sort(key=lambda s: s[0])
-        states = grown[:SETTINGS.beam]
-        previous = mine
-    mask = states[0][1]
-    return [top] + [slot_t[j] for j in range(n) if mask >> j & 1]
+            olds = [vals[q] if q >= 0 else cost_of(i, mask, k) for i, q in zip(mine, carried)]
+        old = sum(olds)
+        if after:
+            news = olds[:]
+            for p in moved:
+                news[p] = cost_of(mine[p], mask, k + 1)
+            grown.append((cost + sum(news) - old + 0.0, mask, news))
+        child = mask | bit
+        news = [cost_of(i, child, k + 1) for i in mine]
+        grown.append((cost + sum(news) - old + break_cost, child, news))
+    grown.sort(key=lambda s: s[0])
+    return grown[:SETTINGS.beam]
 
 
 def _clean_break(y: float, columns: list[list[_Line]], pitch: float, tol: float) -> bool:
