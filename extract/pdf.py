@@ -1127,46 +1127,63 @@ def _place(blocks: list[_Block], tops: list[float], pitch: float,
     fit, the one that meets the cells above and below it in its column, else the shortest). In a column
     of merged cells, rows that lie between two cells and that no cell's text stands over are an empty
     merged cell (a label left blank)."""
-    tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
     bounds = tuple(tops)
     out = []
     by_col: dict[int, list[_Block]] = {}
     for blk in blocks:
         by_col.setdefault(blk.col, []).append(blk)
     for mine in by_col.values():
-        pieces = [_pieces(blk, bounds, tol) for blk in mine]
-        # read at the tops of rows: a block whose breaks fall between paragraphs, and the last block of
-        # the column when it starts at a row's top (a merged cell the page break cut is printed at the
-        # top of its part, its text running on across the rows below)
-        at_top = [_top_cost(blk, bounds, tol) == 0 or blk is mine[-1] and _near(bounds, blk.top, tol)
-                  and abs(blk.ceiling - bounds[-1]) <= tol for blk in mine]
-        spans = [_centred_spans(blk, bounds, tol, mid_tol) for blk in mine]
-        # a column of merged cells: more of its blocks stand in the middle of several rows than at a
-        # row's top
-        merged = sum(1 for t, opts in zip(at_top, spans) if not t and opts and all(b - a > 1 for a, b in opts))
-        centred = merged > sum(1 for t, opts in zip(at_top, spans) if t and not opts)
-        # a block read at the tops of rows keeps to its own rows (which the spans beside it may meet),
-        # or stands in the middle of wider ones
-        own = [(min(rows), max(rows) + 1) for rows in pieces]
-        options = [[own[k]] + _wider_spans(blk, spans[k], blocks, bounds, pitch, centred) if at_top[k]
-                   else spans[k] or [own[k]] for k, blk in enumerate(mine)]
-        for k, blk in enumerate(mine):
-            if at_top[k] and len(pieces[k]) == 1 and (k or fresh) and k < len(mine) - 1:
-                # wider rows that meet the cells above (or the table's first row) and below it: a column
-                # of merged cells tiles
-                above = [o[1] for o in spans[k - 1] + [own[k - 1]]] if k else [0]
-                below = [o[0] for o in spans[k + 1] + [own[k + 1]]]
-                options[k] += [s for s in spans[k] if s not in options[k] and bounds[s[0]] < blk.top - tol
-                               and s[0] in above and s[1] in below]
-        chosen = _abutting(options)
-        for k, span in enumerate(chosen):
-            if span != own[k] if at_top[k] else bool(spans[k]):
-                out.append((mine[k].col, span[0], span[1] - span[0], mine[k].lines))
-            else:
-                out.extend(_cells_of(mine[k], pieces[k]))
-            if centred and k and chosen[k - 1][1] < span[0]:
-                out.append((mine[k].col, chosen[k - 1][1], span[0] - chosen[k - 1][1], []))
+        out.extend(_place_column(mine, blocks, bounds, pitch, fresh))
     return out
+
+
+def _place_column(mine: list[_Block], blocks: list[_Block], bounds: tuple[float, ...], pitch: float,
+                  fresh: bool) -> list[tuple[int, int, int, list[_Line]]]:
+    """The cells of one column's blocks (see _place)."""
+    tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
+    out = []
+    pieces = [_pieces(blk, bounds, tol) for blk in mine]
+    # read at the tops of rows: a block whose breaks fall between paragraphs, and the last block of
+    # the column when it starts at a row's top (a merged cell the page break cut is printed at the
+    # top of its part, its text running on across the rows below)
+    at_top = [_top_cost(blk, bounds, tol) == 0 or blk is mine[-1] and _near(bounds, blk.top, tol)
+              and abs(blk.ceiling - bounds[-1]) <= tol for blk in mine]
+    spans = [_centred_spans(blk, bounds, tol, mid_tol) for blk in mine]
+    # a column of merged cells: more of its blocks stand in the middle of several rows than at a
+    # row's top
+    merged = sum(1 for t, opts in zip(at_top, spans) if not t and opts and all(b - a > 1 for a, b in opts))
+    centred = merged > sum(1 for t, opts in zip(at_top, spans) if t and not opts)
+    own = [(min(rows), max(rows) + 1) for rows in pieces]
+    options = _span_options(mine, blocks, bounds, pitch, fresh, pieces, at_top, spans, own, centred)
+    chosen = _abutting(options)
+    for k, span in enumerate(chosen):
+        if span != own[k] if at_top[k] else bool(spans[k]):
+            out.append((mine[k].col, span[0], span[1] - span[0], mine[k].lines))
+        else:
+            out.extend(_cells_of(mine[k], pieces[k]))
+        if centred and k and chosen[k - 1][1] < span[0]:
+            out.append((mine[k].col, chosen[k - 1][1], span[0] - chosen[k - 1][1], []))
+    return out
+
+
+def _span_options(mine: list[_Block], blocks: list[_Block], bounds: tuple[float, ...], pitch: float,
+                  fresh: bool, pieces: list[dict[int, list[_Line]]], at_top: list[bool],
+                  spans: list[list[tuple[int, int]]], own: list[tuple[int, int]],
+                  centred: bool) -> list[list[tuple[int, int]]]:
+    """For each block of a column, the runs of rows it may take: one read at the tops of rows keeps to
+    its own rows (which the spans beside it may meet), or stands in the middle of wider ones."""
+    tol = pitch * SETTINGS.same_place
+    options = [[own[k]] + _wider_spans(blk, spans[k], blocks, bounds, pitch, centred) if at_top[k]
+               else spans[k] or [own[k]] for k, blk in enumerate(mine)]
+    for k, blk in enumerate(mine):
+        if at_top[k] and len(pieces[k]) == 1 and (k or fresh) and k < len(mine) - 1:
+            # wider rows that meet the cells above (or the table's first row) and below it: a column
+            # of merged cells tiles
+            above = [o[1] for o in spans[k - 1] + [own[k - 1]]] if k else [0]
+            below = [o[0] for o in spans[k + 1] + [own[k + 1]]]
+            options[k] += [s for s in spans[k] if s not in options[k] and bounds[s[0]] < blk.top - tol
+                           and s[0] in above and s[1] in below]
+    return options
 
 
 def _pieces(blk: _Block, tops: tuple[float, ...], tol: float) -> dict[int, list[_Line]]:
