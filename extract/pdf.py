@@ -517,9 +517,19 @@ def _region(lines: list[list[dict]], start: int, size: float, pitch: float, body
         gutters = [_Gutter(a[1], b[0]) for a, b in zip(cores, cores[1:])]
     next_head = _header(lines, hi, size, pitch, body_font, by_layout=False)
     stop = next_head[0] if next_head else len(lines)
+    body, bands, i = _region_body(lines, hi, stop, gutters, size, pitch)
+    if not body or len(body) < 2 and hi == lo:
+        return _Region(lines[lo:hi], [], set(), [], max(i, hi)) if hi > lo else None
+    xs = _region_edges(lines[lo:hi] + body, gutters, size, prev_xs if start == 0 else None)
+    return _Region(lines[lo:hi], body, bands, xs, i, fresh=prev_xs is None or start > 0)
+
+
+def _region_body(lines: list[list[dict]], i: int, stop: int, gutters: list[_Gutter], size: float,
+                 pitch: float) -> tuple[list[list[dict]], set[int], int]:
+    """The body lines of a table from line i on (band rows among them by index), and the line after
+    them: lines that keep to the gutters, or cross them as a band row that lines of the table follow."""
     body: list[list[dict]] = []
     bands: set[int] = set()
-    i = hi
     while i < stop:
         step = lines[i][0]["top"] - lines[i - 1][0]["top"] if i else 0.0
         if step > pitch * SETTINGS.near_line:
@@ -533,16 +543,20 @@ def _region(lines: list[list[dict]], start: int, size: float, pitch: float, body
             _lay(lines[i], gutters, size)
         body.append(lines[i])
         i += 1
-    if not body or len(body) < 2 and hi == lo:
-        return _Region(lines[lo:hi], [], set(), [], max(i, hi)) if hi > lo else None
-    table = lines[lo:hi] + body
+    return body, bands, i
+
+
+def _region_edges(table: list[list[dict]], gutters: list[_Gutter], size: float,
+                  prev_xs: list[float] | None) -> list[float]:
+    """A table's column edges: its text's left and right, and a river through each gutter (those of
+    the table on the page before, prev_xs, where they fit this page's text too)."""
     left = min(c["x0"] for ln in table for c in ln) - SETTINGS.cell_pad
     right = max(c["x1"] for ln in table for c in ln) + SETTINGS.cell_pad
     rivers = [g.river(size) for g in gutters]
-    if prev_xs is not None and start == 0 and len(prev_xs) == len(rivers) + 2 and all(
+    if prev_xs is not None and len(prev_xs) == len(rivers) + 2 and all(
             any(a <= x <= b for a, b in g.free(size)) for g, x in zip(gutters, prev_xs[1:-1])):
         rivers = prev_xs[1:-1]  # the table of the page before goes on: its edges fit this page's text too
-    return _Region(lines[lo:hi], body, bands, [left] + rivers + [right], i, fresh=prev_xs is None or start > 0)
+    return [left] + rivers + [right]
 
 
 def _borderless_tables(index: _Chars, number: int, chars: list[dict],
