@@ -710,10 +710,8 @@ def _band_lines(body: list[list[dict]], k: int, bands: set[int], xs: list[float]
 def _read_rows(index: _Chars, grid: _Grid, body: list[list[dict]], size: float, row: int, fresh: bool) -> int:
     """Add the cells of a run of body lines to the grid from row on (fresh: the run starts a table or
     follows a band row, so no merged cell goes on into it from above); the row after them."""
-    xs = grid.xs
-    columns = _column_lines(body, xs, size)
-    steps = [b.top - a.top for lines in columns for a, b in zip(lines, lines[1:]) if SETTINGS.pitch_min * size <= b.top - a.top < SETTINGS.pitch_max * size]
-    pitch = statistics.median(steps) if steps else size * SETTINGS.pitch_default
+    columns = _column_lines(body, grid.xs, size)
+    pitch = _column_pitch(columns, size)
     top = min(ln.top for col in columns for ln in col)
     end = max(ln.top for col in columns for ln in col) + pitch
     blocks = _column_blocks(columns, pitch, top, end)
@@ -721,8 +719,23 @@ def _read_rows(index: _Chars, grid: _Grid, body: list[list[dict]], size: float, 
     tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
     grid.blocks += len(blocks)
     grid.unread += sum(1 for blk in blocks if _block_cost(blk, tuple(tops), tol, mid_tol) > SETTINGS.centred * len(blk.lines))
-    cells: dict[tuple[int, int], _GridCell] = {}
     placed = sorted(_place(blocks, tops, pitch, fresh), key=lambda p: (p[1], p[0], p[3][0].top if p[3] else 0))
+    grid.cells.extend(_row_cells(index, grid.xs, tops, placed, row))
+    return row + len(tops) - 1
+
+
+def _column_pitch(columns: list[list[_Line]], size: float) -> float:
+    """The distance from one line of a column to the next (the median of the plausible steps)."""
+    steps = [b.top - a.top for lines in columns for a, b in zip(lines, lines[1:])
+             if SETTINGS.pitch_min * size <= b.top - a.top < SETTINGS.pitch_max * size]
+    return statistics.median(steps) if steps else size * SETTINGS.pitch_default
+
+
+def _row_cells(index: _Chars, xs: list[float], tops: list[float], placed: list[tuple[int, int, int, list[_Line]]],
+               row: int) -> list[_GridCell]:
+    """The grid cells of placed (column, first row, rows spanned, lines), rows counted from row on; two
+    placed in the same cell are one cell, their texts one under the other."""
+    cells: dict[tuple[int, int], _GridCell] = {}
     for col, r, span, lines in placed:
         chars = [c for ln in lines for c in ln.chars]
         text = _text(index, (xs[col], min(c["top"] for c in chars) - SETTINGS.text_pad, xs[col + 1],
@@ -733,13 +746,11 @@ def _read_rows(index: _Chars, grid: _Grid, body: list[list[dict]], size: float, 
             continue
         bbox = (xs[col], tops[r] - SETTINGS.cell_pad, xs[col + 1], tops[r + span] - SETTINGS.cell_pad)
         cells[key] = _GridCell(row + r, col, span, 1, bbox, text)
-    grid.cells.extend(cells.values())
-    return row + len(tops) - 1
+    return list(cells.values())
 
 
 def _column_lines(body: list[list[dict]], xs: list[float], size: float) -> list[list[_Line]]:
-    """Each column's printed lines, top-down, those that begin a paragraph marked: the first, one after
-    a line that ends short of the column's right edge, an indented one, a numbered one, a number alone."""
+    """Each column's printed lines, top-down, those that begin a paragraph marked (_mark_starts)."""
     ncols = len(xs) - 1
     columns: list[list[_Line]] = [[] for _ in range(ncols)]
     for line in body:
@@ -751,20 +762,26 @@ def _column_lines(body: list[list[dict]], xs: list[float], size: float) -> list[
             columns[col].append(_Line(min(c["top"] for c in chars), chars[0]["x0"], chars[-1]["x1"], chars))
     for lines in columns:
         lines.sort(key=lambda ln: ln.top)
-        if not lines:
-            continue
-        left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
-        styles: set[str] = set()  # the numbering styles met in the column so far
-        for prev, ln in zip([None] + lines, lines):
-            # the last line of a centred paragraph stands as far from both edges: no indent
-            indented = ln.x0 > left + SETTINGS.indent * size and abs((ln.x0 - left) - (right - ln.x1)) > SETTINGS.short_line * size
-            item = _list_item(ln.text)
-            ln.starts = (prev is None or _ends_short(prev, left, right, size) or indented or item is not None
-                         or bool(_BARE_NUMBER.fullmatch(ln.text)))
-            if item is not None:
-                ln.restarts = item[1] and item[0] in styles
-                styles.add(item[0])
+        if lines:
+            _mark_starts(lines, size)
     return columns
+
+
+def _mark_starts(lines: list[_Line], size: float) -> None:
+    """Mark the lines of a column that begin a paragraph: the first, one after a line that ends short of
+    the column's right edge, an indented one, a numbered one, a number alone; and those that begin a
+    numbered list again."""
+    left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
+    styles: set[str] = set()  # the numbering styles met in the column so far
+    for prev, ln in zip([None] + lines, lines):
+        # the last line of a centred paragraph stands as far from both edges: no indent
+        indented = ln.x0 > left + SETTINGS.indent * size and abs((ln.x0 - left) - (right - ln.x1)) > SETTINGS.short_line * size
+        item = _list_item(ln.text)
+        ln.starts = (prev is None or _ends_short(prev, left, right, size) or indented or item is not None
+                     or bool(_BARE_NUMBER.fullmatch(ln.text)))
+        if item is not None:
+            ln.restarts = item[1] and item[0] in styles
+            styles.add(item[0])
 
 
 def _list_item(text: str) -> tuple[str, bool] | None:
