@@ -890,6 +890,21 @@ def _block_cost(blk: _Block, tops: tuple[float, ...], tol: float, mid_tol: float
     return cost
 
 
+def _slot_span(a: int, b: int) -> int:
+    """The bit mask of slots a to b - 1."""
+    return (1 << b) - (1 << a) if b > a else 0
+
+
+def _slots_within(slots: tuple[float, ...], lo: float, hi: float) -> int:
+    """The bit mask of the slots from lo to hi."""
+    return _slot_span(bisect.bisect_left(slots, lo), bisect.bisect_right(slots, hi))
+
+
+def _slots_between(slots: tuple[float, ...], lo: float, hi: float) -> int:
+    """The bit mask of the slots strictly between lo and hi."""
+    return _slot_span(bisect.bisect_right(slots, lo), bisect.bisect_left(slots, hi))
+
+
 class _SlotCost:
     """_block_cost of one block for the layouts _row_tops tries, from bit masks over the candidate
     breaks (slots): bit j of a mask is set when slots[j] is a row top. A layout's tops are the table's
@@ -898,35 +913,34 @@ class _SlotCost:
     _block_cost, so that the costs come out the same to the last bit."""
 
     def __init__(self, blk: _Block, slots: tuple[float, ...], first: float, tol: float, mid_tol: float):
-        top, bottom, floor, ceiling = blk.top, blk.bottom, blk.floor, blk.ceiling
-        n = len(slots)
-
-        def span(a: int, b: int) -> int:
-            return (1 << b) - (1 << a) if b > a else 0
-
-        def within(lo: float, hi: float) -> int:  # the slots from lo to hi
-            return span(bisect.bisect_left(slots, lo), bisect.bisect_right(slots, hi))
-
-        def between(lo: float, hi: float) -> int:  # the slots strictly between lo and hi
-            return span(bisect.bisect_right(slots, lo), bisect.bisect_left(slots, hi))
-
-        self.n = n
+        top, floor = blk.top, blk.floor
+        self.n = len(slots)
         self.centred = SETTINGS.centred * len(blk.lines)
-        # _top_cost: a top near the block's top, then what each break inside it costs
+        self._init_top(blk, slots, first, tol)
+        # the tops of the runs of rows the block may be centred over: the table's top or a slot
+        uppers = [(-1, first)] if floor - tol <= first <= top + tol else []
+        uppers += [(j, slots[j]) for j in range(bisect.bisect_left(slots, floor - tol),
+                                               bisect.bisect_right(slots, top + tol))]
+        self._init_spans(blk, slots, uppers, first, tol, mid_tol)
+        self._init_mirrors(blk, slots, uppers, first, tol, mid_tol)
+
+    def _init_top(self, blk: _Block, slots: tuple[float, ...], first: float, tol: float) -> None:
+        """For _top_cost: a top near the block's top, then what each break inside it costs."""
+        top, bottom = blk.top, blk.bottom
         self.first_at_top = top - tol <= first <= top + tol
-        self.at_top = within(top - tol, top + tol)
+        self.at_top = _slots_within(slots, top - tol, top + tol)
         self.inside: dict[int, float] = {}
         for j in range(bisect.bisect_right(slots, top + tol), bisect.bisect_left(slots, bottom - tol)):
             r = slots[j]
             if not any(abs(r - k) <= tol for k in blk.breaks):
                 self.inside[1 << j] = SETTINGS.weak_break if any(abs(r - ln.top) <= tol for ln in blk.lines) else SETTINGS.unexplained
         self.inside_mask = sum(self.inside)
-        # the tops of the runs of rows the block may be centred over: the table's top or a slot
-        uppers = [(-1, first)] if floor - tol <= first <= top + tol else []
-        uppers += [(j, slots[j]) for j in range(bisect.bisect_left(slots, floor - tol),
-                                               bisect.bisect_right(slots, top + tol))]
-        # _centred_spans: for each upper top, where the next top must be (the first at or after its
-        # mirror image less mid_tol) and, for each slot it may be, the tops that must not lie between
+
+    def _init_spans(self, blk: _Block, slots: tuple[float, ...], uppers: list[tuple[int, float]], first: float,
+                    tol: float, mid_tol: float) -> None:
+        """For _centred_spans: for each upper top, where the next top must be (the first at or after its
+        mirror image less mid_tol) and, for each slot it may be, the tops that must not lie between."""
+        top, bottom, ceiling = blk.top, blk.bottom, blk.ceiling
         self.spans: list[tuple[int, int, dict[int, int]]] = []
         for ja, ra in uppers:
             thr = 2 * blk.mid - ra - mid_tol
@@ -934,26 +948,31 @@ class _SlotCost:
                 continue  # the first top at or after thr would be the table's top, above ra
             j0 = bisect.bisect_left(slots, thr)
             ok: dict[int, int] = {}
-            for jb in range(j0, n):
+            for jb in range(j0, self.n):
                 rb = slots[jb]
                 if ra + rb - 2 * blk.mid > mid_tol:
                     break
                 if ja < jb and abs(ra + rb - 2 * blk.mid) <= mid_tol and bottom - tol <= rb <= ceiling + tol:
-                    ok[jb] = 0 if ra < top - tol else between(ra + tol, rb - tol)
+                    ok[jb] = 0 if ra < top - tol else _slots_between(slots, ra + tol, rb - tol)
             if ok:
                 self.spans.append((1 << ja if ja >= 0 else 0, j0, ok))
-        # _may_centre: for each upper top, the tops near its mirror image and those that must not lie
-        # between the two
+
+    def _init_mirrors(self, blk: _Block, slots: tuple[float, ...], uppers: list[tuple[int, float]], first: float,
+                      tol: float, mid_tol: float) -> None:
+        """For _may_centre: for each upper top, the tops near its mirror image and those that must not
+        lie between the two; and the slots whose being still to decide may change the cost."""
+        top, bottom, ceiling = blk.top, blk.bottom, blk.ceiling
         self.mirrors: list[tuple[int, int, bool, int]] = []
-        self.undecided = self.at_top  # the slots whose being still to decide may change the cost
+        self.undecided = self.at_top
         for ja, ra in uppers:
             rb = 2 * blk.mid - ra
             if not bottom - tol <= rb <= ceiling + tol:
                 continue  # _spans_over fails whatever the tops
-            near = within(rb - mid_tol, rb + mid_tol)
-            inner = 0 if ra < top - tol else between(ra + tol, rb - tol)
+            near = _slots_within(slots, rb - mid_tol, rb + mid_tol)
+            inner = 0 if ra < top - tol else _slots_between(slots, ra + tol, rb - tol)
             self.mirrors.append((1 << ja if ja >= 0 else 0, near, rb - mid_tol <= first <= rb + mid_tol, inner))
             self.undecided |= near | (1 << ja if ja >= 0 else 0)
+
 
     def top_cost(self, mask: int, s: int) -> float:
         if not (self.first_at_top or mask & self.at_top):
