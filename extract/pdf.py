@@ -670,11 +670,7 @@ def _band_lines(body: list[list[dict]], k: int, bands: set[int], xs: list[float]
     go on with a piece of it kept within one column (`（` of `（20分）` wrapped in a narrow 分值 column),
     with the 序号 centred beside them (三, printed halfway down the row)."""
     own = [body[k]]
-    live: dict[int, float] = {}  # column -> top of its last line in the band row
-    for run in _runs(body[k], size * SETTINGS.run_gap):
-        a, b = _column_of(run[0], xs), _column_of(run[-1], xs)
-        if a == b and xs[a] <= run[0]["x0"] and run[-1]["x1"] <= xs[a + 1]:
-            live[a] = body[k][0]["top"]
+    live = _band_pieces(body[k], xs, size)
     if not live:
         return own
     pitch_max = SETTINGS.band_reach * size * SETTINGS.blank_line
@@ -695,6 +691,22 @@ def _band_lines(body: list[list[dict]], k: int, bands: set[int], xs: list[float]
         j += 1
     while own and len(own) - 1 + k in lone:
         own.pop()  # a number after the band row's last line belongs to the rows below
+    return _cut_at_uncentred(own, lone, body, k, size)
+
+
+def _band_pieces(line: list[dict], xs: list[float], size: float) -> dict[int, float]:
+    """The columns a run of the band row's first line keeps within, each with that line's top."""
+    live: dict[int, float] = {}  # column -> top of its last line in the band row
+    for run in _runs(line, size * SETTINGS.run_gap):
+        a, b = _column_of(run[0], xs), _column_of(run[-1], xs)
+        if a == b and xs[a] <= run[0]["x0"] and run[-1]["x1"] <= xs[a + 1]:
+            live[a] = line[0]["top"]
+    return live
+
+
+def _cut_at_uncentred(own: list[list[dict]], lone: list[int], body: list[list[dict]], k: int,
+                      size: float) -> list[list[dict]]:
+    """The band row's lines up to the first lone number (body index) not centred on it."""
     if lone and len(own) > 1:
         start, end = own[0][0]["top"], max(ln[0]["top"] for ln in own) + size * SETTINGS.blank_line
         mid = (start + end) / 2
