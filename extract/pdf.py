@@ -118,6 +118,7 @@ class _Grid:
 
 
 def _snap(values: list[float]) -> list[float]:
+    """The distinct grid lines among values: sorted, those within SETTINGS.snap of the one before dropped."""
     out: list[float] = []
     for v in sorted(values):
         if not out or v - out[-1] > SETTINGS.snap:
@@ -126,6 +127,7 @@ def _snap(values: list[float]) -> list[float]:
 
 
 def _index(edges: list[float], v: float) -> int:
+    """The index of the edge nearest v."""
     return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
 
 
@@ -183,6 +185,7 @@ def _page_chars(page) -> list[dict]:
     check: list = []
 
     def walk(items) -> None:
+        """Collect the chars (and the other objects) of a layout tree."""
         for obj in items:
             if isinstance(obj, LTContainer):
                 walk(obj._objs)
@@ -246,6 +249,7 @@ def _text(chars: _Chars, bbox) -> str:
 
 
 def _ruled_tables(page, number: int, chars: _Chars) -> list[_Grid]:
+    """The tables a page draws with ruling lines, as pdfplumber's find_tables sees them, cells by grid line."""
     grids = []
     for table in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
         boxes = [c for c in table.cells if c]
@@ -302,6 +306,7 @@ def _runs(line: list[dict], gap: float) -> list[list[dict]]:
 
 
 def _line_text(chars: list[dict]) -> str:
+    """The chars' text run together, as printed."""
     return "".join(c["text"] for c in chars)
 
 
@@ -662,6 +667,7 @@ def _close_grid(grid: _Grid, rows: int) -> None:
 
 
 def _column_of(ch: dict, xs: list[float]) -> int:
+    """The column a char's centre stands in."""
     return max(0, min(len(xs) - 2, bisect.bisect_right(xs, (ch["x0"] + ch["x1"]) / 2) - 1))
 
 
@@ -987,6 +993,7 @@ class _SlotCost:
 
 
     def top_cost(self, mask: int, s: int) -> float:
+        """_top_cost(...) of the layout mask with the breaks to decide the slots from s on."""
         if not (self.first_at_top or mask & self.at_top):
             return 0.0 if self.at_top >> s else SETTINGS.unexplained
         cost = 0.0
@@ -1019,6 +1026,7 @@ class _SlotCost:
         return False
 
     def cost(self, mask: int, s: int) -> float:
+        """_block_cost(...) of the layout mask with the breaks to decide the slots from s on."""
         cost = self.top_cost(mask, s)
         if cost > self.centred and (self.centred_spans(mask) or s < self.n and self.may_centre(mask, s)):
             return self.centred
@@ -1393,6 +1401,7 @@ def text_in_region(data: bytes, page: int, bbox: tuple[float, float, float, floa
 
 
 def _open(data: bytes):
+    """The PDF opened with pdfplumber, its failures told apart as an encrypted or a corrupt file."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -1415,6 +1424,7 @@ def _open(data: bytes):
 
 
 def _page_ranges(numbers: list[int]) -> str:
+    """Page numbers as ranges (1-3, 5)."""
     parts, start, prev = [], None, None
     for n in numbers + [None]:
         if start is None:
@@ -1495,6 +1505,7 @@ def _same_columns(a: _Grid, b: _Grid) -> bool:
 
 
 def _header_texts(grid: _Grid) -> list[str]:
+    """The texts of a grid's first row, blanks removed."""
     return ["".join(c.text.split()) for c in grid.cells if c.row == 0]
 
 
@@ -1504,6 +1515,7 @@ def _join_tables(items: list, name: str) -> list:
     current: list[_Grid] = []
 
     def flush():
+        """Join the tables gathered in current into one Table, repeated header rows dropped."""
         if not current:
             return
         header = _header_texts(current[0])
