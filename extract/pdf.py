@@ -12,24 +12,105 @@ from dataclasses import dataclass, field
 from zhibiao.errors import CorruptFile, EncryptedPDF, NoTextLayer
 from zhibiao.model import Cell, Layout, Paragraph, Region, Source, Table
 
-__all__ = ["read_pdf", "text_in_region"]
+__all__ = ["PdfSettings", "SETTINGS", "read_pdf", "text_in_region"]
 
-SNAP = 2.0  # points: coordinates closer than this are the same grid line
-X_RATIO = 0.3  # a gap between glyphs wider than this share of the font size is a space
-# between a CJK glyph and a Latin letter or digit, Word and LibreOffice add about a quarter em of
-# their own (自动调整中文与西文的间距) and justified lines add more: only a wider gap is a space
-X_RATIO_MIXED = 0.75
-MARGIN = 42.0  # points from the top/bottom edge where running headers and page numbers live
+
+@dataclass(frozen=True, slots=True)
+class PdfSettings:
+    """Every threshold the PDF reader uses, in one place (pdfplumber's TableSettings in spirit).
+
+    Units: points (1/72 inch), font sizes (the median size of the page's text), pitches (the distance
+    from one line of a column to the next), or plain numbers for costs and counts. The reader uses the
+    module's SETTINGS; the values are tuned on the corpus and golden catalogues, so a change is a
+    change of output.
+    """
+
+    # --- characters and lines -----------------------------------------------------------------------
+    snap: float = 2.0  # points: coordinates closer than this are the same grid line
+    x_ratio: float = 0.3  # a gap between glyphs wider than this share of the font size is a space
+    # between a CJK glyph and a Latin letter or digit, Word and LibreOffice add about a quarter em of
+    # their own (自动调整中文与西文的间距) and justified lines add more: only a wider gap is a space
+    x_ratio_mixed: float = 0.75
+    same_glyph: float = 1.0  # points: a glyph printed again this near its first copy is fake bold
+    line_floor: float = 2.0  # points: chars whose tops differ by at most this stand on one line...
+    line_share: float = 0.3  # font sizes: ...or by at most this share of their size, where wider
+    margin: float = 42.0  # points from the top/bottom edge where running headers and page numbers live
+    # --- ruled tables -------------------------------------------------------------------------------
+    min_boxes: int = 2  # cells: a ruled table with fewer is a frame round text, not a table
+    min_edges: int = 3  # column edges: a ruled table needs at least two columns
+    # --- paragraphs outside tables ------------------------------------------------------------------
+    table_slack: float = 1.0  # points: a char this far outside a table's bbox still belongs to it
+    margin_text: int = 12  # characters: a line in the margin this short is a running header/page number
+    para_gap: float = 0.8  # line heights: a blank this tall between two lines begins a paragraph
+    para_indent: float = 1.5  # line heights: a line starting this far right of the text's left begins one
+    para_short: float = 2.0  # line heights: a line ending this far before the text's right ends one
+    centred_inset: float = 2.0  # line heights: a centred line stands at least this far from both edges
+    same_height: float = 1.0  # points: lines whose heights differ by less are in the same type
+    # --- joining tables across pages ----------------------------------------------------------------
+    same_edge: float = 4.0  # points: column edges this near on consecutive pages are the same
+    same_edge_borderless: float = 24.0  # points: the same for borderless tables, whose edges are guessed
+    # --- borderless tables: pitch, lines, header ----------------------------------------------------
+    pitch_min: float = 1.0  # font sizes: steps between lines shorter than this are not a pitch...
+    pitch_max: float = 2.0  # font sizes: ...nor steps this long or longer (a blank line between)
+    pitch_default: float = 1.5  # font sizes: the pitch where no step between lines gives one
+    head_size: float = 1.0  # points: a header band's type is the body's size within this
+    head_runs: int = 3  # runs: a line printed in body type breaking into this many is a header
+    head_short: int = 2  # characters: a narrow column's name printed this many to a line (序/号)
+    cell_pad: float = 1.0  # points: a cell's bbox reaches this far beyond its text (and a row top above)
+    text_pad: float = 0.5  # points: a body cell's text is read this far beyond its lines
+    band_reach: float = 2.0  # blank lines: a band row's piece in one column goes on within this reach
+    blank_line: float = 1.25  # pitches: lines of a column further apart than this have a blank line between them
+    same_place: float = 0.3  # pitches: positions closer than this are the same line position
+    same_middle: float = 0.25  # pitches: a centred cell's middle and the middle of its rows agree within this
+    short_line: float = 0.5  # font sizes: a line ending this far before its column's right edge ends its paragraph
+    short_stop: float = 0.2  # font sizes: the same for a line that ends a sentence
+    indent: float = 1.5  # font sizes: a line starting this far right of its column's left edge begins a paragraph
+    near_line: float = 1.6  # pitches: a line further below the one above it is no longer part of the same table
+    # pitches: a line this far below the one above begins a spaced paragraph (lines of a table follow
+    # each other a pitch apart): one across the columns is text under the table, not a band row
+    spaced_line: float = 1.1
+    run_gap: float = 0.5  # font sizes: blank space wider than this splits a printed line into runs
+    head_gap: float = 1.0  # font sizes: the wider blank between the column names of a header printed in body type
+    river: float = 0.3  # font sizes: the narrowest blank between the text of two columns
+    lookahead: int = 3  # lines: a line across the columns is a band row when one of the next ones keeps to them
+    # --- borderless tables: the row search (costs) --------------------------------------------------
+    row_cost: float = 1.0  # every row break must pay for itself by the text it explains
+    restart: float = 0.5  # what a break is spared where a numbered list begins again in some column
+    aligned_row: float = -0.5  # a break where every column begins a paragraph on the same line pays for itself
+    unexplained: float = 3.0  # a block neither at the top of a row nor centred over rows
+    unfilled: float = 2.0  # a row whose bottom no printed line reaches (a row is as tall as its tallest cell)
+    weak_break: float = 1.0  # a row break inside a block where a line starts without a sign of a new paragraph
+    # a block read as centred rather than at its row's top, for each of its lines: short cells are the
+    # ones a table prints in the middle, and where both readings fit, the top one wins
+    centred: float = 0.2
+    beam: int = 48  # partial row layouts kept while a page is read top-down
+    reach_slack: float = 1.0  # points: the slots a block's cost may depend on are looked for this much wider
+    unread_share: float = 0.05  # a table's rows count as read when at most this share of its blocks is unexplained
+
+
+SETTINGS = PdfSettings()  # the settings the reader uses
+
+
+@dataclass(slots=True)
+class _GridCell:
+    """One logical cell of a table found on a page: where it starts, how far it spans, its box and text."""
+
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    bbox: tuple[float, float, float, float]
+    text: str
 
 
 @dataclass
 class _Grid:
-    """A table found on one page: its column edges and logical cells (row, col, spans, bbox, text)."""
+    """A table found on one page: its column edges and logical cells."""
 
     page: int
     bbox: tuple[float, float, float, float]
     xs: list[float]
-    cells: list[dict] = field(default_factory=list)
+    cells: list[_GridCell] = field(default_factory=list)
     rows: int = 0
     ruled: bool = True  # cell boundaries drawn (False: a borderless table read from text positions)
     blocks: int = 0  # borderless: the blocks of text its rows were read from
@@ -37,14 +118,16 @@ class _Grid:
 
 
 def _snap(values: list[float]) -> list[float]:
+    """The distinct grid lines among values: sorted, those within SETTINGS.snap of the one before dropped."""
     out: list[float] = []
     for v in sorted(values):
-        if not out or v - out[-1] > SNAP:
+        if not out or v - out[-1] > SETTINGS.snap:
             out.append(v)
     return out
 
 
 def _index(edges: list[float], v: float) -> int:
+    """The index of the edge nearest v."""
     return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
 
 
@@ -63,11 +146,12 @@ def _cjk(ch: dict | None) -> bool:
 def _chars_text(chars: list[dict]) -> str:
     """Text of chars as lines: printed spaces kept (also at a line end), a wide gap becomes a space."""
     out = []
+    mixed_ratio, ratio_plain = SETTINGS.x_ratio_mixed, SETTINGS.x_ratio
     for line in _char_lines(chars):
         text = []
         prev = None
         for ch in line:
-            ratio = X_RATIO_MIXED if _mixed(prev, ch) else X_RATIO
+            ratio = mixed_ratio if _mixed(prev, ch) else ratio_plain
             if prev is not None and ch["x0"] - prev["x1"] > ratio * ch["size"] \
                     and not prev["text"].isspace() and not ch["text"].isspace():
                 text.append(" ")
@@ -101,6 +185,7 @@ def _page_chars(page) -> list[dict]:
     check: list = []
 
     def walk(items) -> None:
+        """Collect the chars (and the other objects) of a layout tree."""
         for obj in items:
             if isinstance(obj, LTContainer):
                 walk(obj._objs)
@@ -148,9 +233,10 @@ def _dedupe(chars: list[dict]) -> list[dict]:
     """Drop a glyph printed again at (almost) the same spot: the fake bold of some PDF producers."""
     out: list[dict] = []
     seen: dict[tuple, list[dict]] = {}
+    near = SETTINGS.same_glyph
     for c in chars:
         key = (c["text"], round(c["top"]))
-        if any(abs(o["x0"] - c["x0"]) <= 1 and abs(o["top"] - c["top"]) <= 1 for o in seen.get(key, ())):
+        if any(abs(o["x0"] - c["x0"]) <= near and abs(o["top"] - c["top"]) <= near for o in seen.get(key, ())):
             continue
         seen.setdefault(key, []).append(c)
         out.append(c)
@@ -163,21 +249,21 @@ def _text(chars: _Chars, bbox) -> str:
 
 
 def _ruled_tables(page, number: int, chars: _Chars) -> list[_Grid]:
+    """The tables a page draws with ruling lines, as pdfplumber's find_tables sees them, cells by grid line."""
     grids = []
     for table in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
         boxes = [c for c in table.cells if c]
-        if len(boxes) < 2:
+        if len(boxes) < SETTINGS.min_boxes:
             continue
         xs = _snap([b[0] for b in boxes] + [b[2] for b in boxes])
         ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes])
-        if len(xs) < 3:
+        if len(xs) < SETTINGS.min_edges:
             continue
         grid = _Grid(number, tuple(table.bbox), xs)
         for b in sorted(boxes, key=lambda b: (round(b[1]), b[0])):
             r0, r1 = _index(ys, b[1]), _index(ys, b[3])
             c0, c1 = _index(xs, b[0]), _index(xs, b[2])
-            grid.cells.append({"row": r0, "col": c0, "row_span": max(1, r1 - r0), "col_span": max(1, c1 - c0),
-                               "bbox": tuple(b), "text": _text(chars, b)})
+            grid.cells.append(_GridCell(r0, c0, max(1, r1 - r0), max(1, c1 - c0), tuple(b), _text(chars, b)))
         grid.rows = len(ys) - 1
         grids.append(grid)
     return grids
@@ -186,8 +272,9 @@ def _ruled_tables(page, number: int, chars: _Chars) -> list[_Grid]:
 def _char_lines(chars: list[dict]) -> list[list[dict]]:
     """Group chars into printed lines by their vertical position."""
     lines: list[list[dict]] = []
+    floor, share = SETTINGS.line_floor, SETTINGS.line_share
     for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        if lines and abs(lines[-1][0]["top"] - ch["top"]) <= max(2.0, ch["size"] * 0.3):
+        if lines and abs(lines[-1][0]["top"] - ch["top"]) <= max(floor, ch["size"] * share):
             lines[-1].append(ch)
         else:
             lines.append([ch])
@@ -219,6 +306,7 @@ def _runs(line: list[dict], gap: float) -> list[list[dict]]:
 
 
 def _line_text(chars: list[dict]) -> str:
+    """The chars' text run together, as printed."""
     return "".join(c["text"] for c in chars)
 
 
@@ -230,30 +318,6 @@ def _line_text(chars: list[dict]) -> str:
 # tallest cell, and a cell's text starts at its row's top or stands in the middle of its row or of the
 # rows it spans (a centred 序号, 分值 or merged label). The row breaks are the fewest that explain every
 # block of text of every column that way (_row_tops).
-
-BLANK_LINE = 1.25  # pitches: lines of a column further apart than this have a blank line between them
-SAME_PLACE = 0.3  # pitches: positions closer than this are the same line position
-SAME_MIDDLE = 0.25  # pitches: a centred cell's middle and the middle of its rows agree within this
-SHORT_LINE = 0.5  # font sizes: a line ending this far before its column's right edge ends its paragraph
-SHORT_STOP = 0.2  # font sizes: the same for a line that ends a sentence
-INDENT = 1.5  # font sizes: a line starting this far right of its column's left edge begins a paragraph
-ROW_COST = 1.0  # every row break must pay for itself by the text it explains
-RESTART = 0.5  # what a break is spared where a numbered list begins again in some column
-ALIGNED_ROW = -0.5  # a break where every column begins a paragraph on the same line pays for itself
-UNEXPLAINED = 3.0  # a block neither at the top of a row nor centred over rows
-UNFILLED = 2.0  # a row whose bottom no printed line reaches (a row is as tall as its tallest cell)
-WEAK_BREAK = 1.0  # a row break inside a block where a line starts without a sign of a new paragraph
-CENTRED = 0.2  # a block read as centred rather than at its row's top, for each of its lines: short
-# cells are the ones a table prints in the middle, and where both readings fit, the top one wins
-BEAM = 48  # partial row layouts kept while a page is read top-down
-NEAR_LINE = 1.6  # pitches: a line further below the one above it is no longer part of the same table
-SPACED_LINE = 1.1  # pitches: a line this far below the one above begins a spaced paragraph (lines of a
-# table follow each other a pitch apart): one across the columns is text under the table, not a band row
-RUN_GAP = 0.5  # font sizes: blank space wider than this splits a printed line into runs
-HEAD_GAP = 1.0  # font sizes: the wider blank between the column names of a header printed in body type
-RIVER = 0.3  # font sizes: the narrowest blank between the text of two columns
-LOOKAHEAD = 3  # lines: a line across the columns is a band row when one of the next ones keeps to them
-UNREAD_SHARE = 0.05  # a table's rows count as read when at most this share of its blocks is unexplained
 
 _BARE_NUMBER = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?|[一二三四五六七八九十]+")  # a line that is a number alone
 _LIST_NUMBER = re.compile(r"([0-9０-９]+)|([一二三四五六七八九十]+)|[①-⑳]")  # the number of a list marker
@@ -291,10 +355,10 @@ class _Gutter:
         """The stretches still blank (with one more run laid in), at least a river wide."""
         out, cursor = [], self.lo
         for a, b in sorted(self.covered + ([run] if run else [])):
-            if a - cursor >= size * RIVER:
+            if a - cursor >= size * SETTINGS.river:
                 out.append((cursor, min(a, self.hi)))
             cursor = max(cursor, b)
-        if self.hi - cursor >= size * RIVER:
+        if self.hi - cursor >= size * SETTINGS.river:
             out.append((cursor, self.hi))
         return out
 
@@ -368,22 +432,22 @@ def _header(lines: list[list[dict]], start: int, size: float, pitch: float, body
         font = _font(lines[i])
         j = i + 1
         while j < len(lines) and _font(lines[j]) == font and \
-                lines[j][0]["top"] - lines[j - 1][0]["top"] <= pitch * NEAR_LINE:
+                lines[j][0]["top"] - lines[j - 1][0]["top"] <= pitch * SETTINGS.near_line:
             j += 1
-        below = {_font_name(c) for line in lines[j:j + LOOKAHEAD] for c in line}
-        if font != body_font and font not in below and abs(lines[i][0]["size"] - size) <= 1 \
+        below = {_font_name(c) for line in lines[j:j + SETTINGS.lookahead] for c in line}
+        if font != body_font and font not in below and abs(lines[i][0]["size"] - size) <= SETTINGS.head_size \
                 and len(_cores(lines[i:j], size)) >= 2:
             return i, j
         i = j
     if not by_layout:
         return None
-    h = next((i for i in range(start, len(lines)) if len(_clusters(lines[i], size * HEAD_GAP)) >= 3), None)
+    h = next((i for i in range(start, len(lines)) if len(_clusters(lines[i], size * SETTINGS.head_gap)) >= SETTINGS.head_runs), None)
     if h is None:
         return None
 
     def short(i: int, j: int) -> bool:
-        return abs(lines[i][0]["top"] - lines[j][0]["top"]) <= pitch * NEAR_LINE and \
-            all(len(_line_text(run)) <= 2 for run in _runs(lines[i], size * HEAD_GAP))
+        return abs(lines[i][0]["top"] - lines[j][0]["top"]) <= pitch * SETTINGS.near_line and \
+            all(len(_line_text(run)) <= SETTINGS.head_short for run in _runs(lines[i], size * SETTINGS.head_gap))
 
     lo, hi = h, h + 1
     while lo > start and short(lo - 1, lo):
@@ -398,7 +462,7 @@ def _cores(head: list[list[dict]], size: float) -> list[tuple[float, float]]:
     joined (a name printed over several lines), a run standing over several names of another line
     dropped (a name over two columns)."""
     runs = sorted((run[0]["x0"], run[-1]["x1"], i) for i, line in enumerate(head)
-                  for run in _runs(line, size * RUN_GAP))
+                  for run in _runs(line, size * SETTINGS.run_gap))
     groups: list[list[tuple[float, float, int]]] = []
     for run in runs:
         if groups and run[0] < max(r[1] for r in groups[-1]):
@@ -420,7 +484,7 @@ def _cores(head: list[list[dict]], size: float) -> list[tuple[float, float]]:
 
 def _line_runs(line: list[dict], size: float) -> list[tuple[float, float]]:
     """Where the runs of a line stand, left to right."""
-    return [(run[0]["x0"], run[-1]["x1"]) for run in _runs(line, size * RUN_GAP)]
+    return [(run[0]["x0"], run[-1]["x1"]) for run in _runs(line, size * SETTINGS.run_gap)]
 
 
 def _crosses(line: list[dict], gutters: list[_Gutter], size: float) -> bool:
@@ -447,7 +511,7 @@ def _region(lines: list[list[dict]], start: int, size: float, pitch: float, body
     band = _header(lines, start, size, pitch, body_font)
     if prev_xs is not None and start == 0 and (band is None or band[0] > 0):
         lo = hi = 0
-        gutters = [_Gutter(x - size * RIVER, x + size * RIVER) for x in prev_xs[1:-1]]
+        gutters = [_Gutter(x - size * SETTINGS.river, x + size * SETTINGS.river) for x in prev_xs[1:-1]]
         if _crosses(lines[0], gutters, size):
             return None
     elif band is None:
@@ -458,32 +522,46 @@ def _region(lines: list[list[dict]], start: int, size: float, pitch: float, body
         gutters = [_Gutter(a[1], b[0]) for a, b in zip(cores, cores[1:])]
     next_head = _header(lines, hi, size, pitch, body_font, by_layout=False)
     stop = next_head[0] if next_head else len(lines)
+    body, bands, i = _region_body(lines, hi, stop, gutters, size, pitch)
+    if not body or len(body) < 2 and hi == lo:
+        return _Region(lines[lo:hi], [], set(), [], max(i, hi)) if hi > lo else None
+    xs = _region_edges(lines[lo:hi] + body, gutters, size, prev_xs if start == 0 else None)
+    return _Region(lines[lo:hi], body, bands, xs, i, fresh=prev_xs is None or start > 0)
+
+
+def _region_body(lines: list[list[dict]], i: int, stop: int, gutters: list[_Gutter], size: float,
+                 pitch: float) -> tuple[list[list[dict]], set[int], int]:
+    """The body lines of a table from line i on (band rows among them by index), and the line after
+    them: lines that keep to the gutters, or cross them as a band row that lines of the table follow."""
     body: list[list[dict]] = []
     bands: set[int] = set()
-    i = hi
     while i < stop:
         step = lines[i][0]["top"] - lines[i - 1][0]["top"] if i else 0.0
-        if step > pitch * NEAR_LINE:
+        if step > pitch * SETTINGS.near_line:
             break
         if _crosses(lines[i], gutters, size):
-            ahead = lines[i + 1:min(i + 1 + LOOKAHEAD, stop)]
-            if step > pitch * SPACED_LINE or all(_crosses(ln, gutters, size) for ln in ahead):
+            ahead = lines[i + 1:min(i + 1 + SETTINGS.lookahead, stop)]
+            if step > pitch * SETTINGS.spaced_line or all(_crosses(ln, gutters, size) for ln in ahead):
                 break
             bands.add(len(body))
         else:
             _lay(lines[i], gutters, size)
         body.append(lines[i])
         i += 1
-    if not body or len(body) < 2 and hi == lo:
-        return _Region(lines[lo:hi], [], set(), [], max(i, hi)) if hi > lo else None
-    table = lines[lo:hi] + body
-    left = min(c["x0"] for ln in table for c in ln) - 1
-    right = max(c["x1"] for ln in table for c in ln) + 1
+    return body, bands, i
+
+
+def _region_edges(table: list[list[dict]], gutters: list[_Gutter], size: float,
+                  prev_xs: list[float] | None) -> list[float]:
+    """A table's column edges: its text's left and right, and a river through each gutter (those of
+    the table on the page before, prev_xs, where they fit this page's text too)."""
+    left = min(c["x0"] for ln in table for c in ln) - SETTINGS.cell_pad
+    right = max(c["x1"] for ln in table for c in ln) + SETTINGS.cell_pad
     rivers = [g.river(size) for g in gutters]
-    if prev_xs is not None and start == 0 and len(prev_xs) == len(rivers) + 2 and all(
+    if prev_xs is not None and len(prev_xs) == len(rivers) + 2 and all(
             any(a <= x <= b for a, b in g.free(size)) for g, x in zip(gutters, prev_xs[1:-1])):
         rivers = prev_xs[1:-1]  # the table of the page before goes on: its edges fit this page's text too
-    return _Region(lines[lo:hi], body, bands, [left] + rivers + [right], i, fresh=prev_xs is None or start > 0)
+    return [left] + rivers + [right]
 
 
 def _borderless_tables(index: _Chars, number: int, chars: list[dict],
@@ -493,14 +571,7 @@ def _borderless_tables(index: _Chars, number: int, chars: list[dict],
     chars = [c for c in chars if not c["text"].isspace()]
     if not chars:
         return []
-    size = statistics.median(c["size"] for c in chars)
-    lines = _char_lines(chars)
-    steps = [b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:])]
-    # lines of one column follow each other at least a line's height apart; nearer ones are the
-    # centred text of another column standing between them
-    pitch = statistics.median([s for s in steps if size <= s < 2 * size] or [size * 1.5])
-    fonts = [_font_name(c) for c in chars]
-    body_font = max(set(fonts), key=fonts.count)
+    size, lines, pitch, body_font = _page_type(chars)
     grids = []
     start = 0
     while start < len(lines):
@@ -514,22 +585,29 @@ def _borderless_tables(index: _Chars, number: int, chars: list[dict],
     return grids
 
 
+def _page_type(chars: list[dict]) -> tuple[float, list[list[dict]], float, str]:
+    """The page's body type: its font size, printed lines, pitch from line to line and font."""
+    size = statistics.median(c["size"] for c in chars)
+    lines = _char_lines(chars)
+    steps = [b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:])]
+    # lines of one column follow each other at least a line's height apart; nearer ones are the
+    # centred text of another column standing between them
+    pitch = statistics.median([s for s in steps if SETTINGS.pitch_min * size <= s < SETTINGS.pitch_max * size]
+                              or [size * SETTINGS.pitch_default])
+    fonts = [_font_name(c) for c in chars]
+    body_font = max(set(fonts), key=fonts.count)
+    return size, lines, pitch, body_font
+
+
 def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Grid | None:
     """The grid of a table region: its header row, then the rows of each run of body lines between
     band rows, a band row being one cell across the columns it covers."""
     xs = region.xs
-    ncols = len(xs) - 1
     first = region.head[0] if region.head else region.body[0]
-    grid = _Grid(number, (xs[0], first[0]["top"] - 1, xs[-1], 0.0), xs, ruled=False)
+    grid = _Grid(number, (xs[0], first[0]["top"] - SETTINGS.cell_pad, xs[-1], 0.0), xs, ruled=False)
     row = 0
     if region.head:
-        top = min(c["top"] for ln in region.head for c in ln) - 1
-        bottom = max(c["bottom"] for ln in region.head for c in ln) + 1
-        for col in range(ncols):
-            text = _text(index, (xs[col], top, xs[col + 1], bottom))
-            if text.strip():
-                grid.cells.append({"row": 0, "col": col, "row_span": 1, "col_span": 1,
-                                   "bbox": (xs[col], top, xs[col + 1], bottom), "text": text})
+        grid.cells.extend(_header_cells(index, region.head, xs))
         row = 1
     segment: list[list[dict]] = []
     body = region.body
@@ -545,26 +623,51 @@ def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Gri
             segment = []
         if line is None:
             break
-        first = max(0, bisect.bisect_right(xs, line[0]["x0"]) - 1)
-        last = max(first, min(ncols - 1, bisect.bisect_right(xs, line[-1]["x1"] - 1) - 1))
         own = _band_lines(body, k, region.bands, xs, size)
-        bottom = max(c["bottom"] for ln in own for c in ln) + 1
-        bbox = (xs[first], line[0]["top"] - 1, xs[last + 1], bottom)
-        grid.cells.append({"row": row, "col": first, "row_span": 1, "col_span": last - first + 1,
-                           "bbox": bbox, "text": _text(index, bbox)})
-        for col in sorted({_column_of(c, xs) for ln in own[1:] for c in ln} - set(range(first, last + 1))):
-            side = (xs[col], line[0]["top"] - 1, xs[col + 1], bottom)
-            grid.cells.append({"row": row, "col": col, "row_span": 1, "col_span": 1, "bbox": side,
-                               "text": _text(index, side)})
+        grid.cells.extend(_band_cells(index, own, xs, row))
         row += 1
         k += len(own)
-    grid.bbox = (grid.bbox[0], grid.bbox[1], grid.bbox[2], max((c["bbox"][3] for c in grid.cells), default=grid.bbox[1]))
-    grid.cells.sort(key=lambda c: (c["row"], c["col"]))
-    grid.rows = row
+    _close_grid(grid, row)
     return grid if grid.rows >= 2 else None
 
 
+def _header_cells(index: _Chars, head: list[list[dict]], xs: list[float]) -> list[_GridCell]:
+    """The header row of a borderless table: a cell for each column that prints a name in the band."""
+    top = min(c["top"] for ln in head for c in ln) - SETTINGS.cell_pad
+    bottom = max(c["bottom"] for ln in head for c in ln) + SETTINGS.cell_pad
+    cells = []
+    for col in range(len(xs) - 1):
+        text = _text(index, (xs[col], top, xs[col + 1], bottom))
+        if text.strip():
+            cells.append(_GridCell(0, col, 1, 1, (xs[col], top, xs[col + 1], bottom), text))
+    return cells
+
+
+def _band_cells(index: _Chars, own: list[list[dict]], xs: list[float], row: int) -> list[_GridCell]:
+    """A band row's cells: one across the columns its first line covers, one for each other column
+    that the lines going on with it print in."""
+    line = own[0]
+    ncols = len(xs) - 1
+    first = max(0, bisect.bisect_right(xs, line[0]["x0"]) - 1)
+    last = max(first, min(ncols - 1, bisect.bisect_right(xs, line[-1]["x1"] - 1) - 1))
+    bottom = max(c["bottom"] for ln in own for c in ln) + SETTINGS.cell_pad
+    bbox = (xs[first], line[0]["top"] - SETTINGS.cell_pad, xs[last + 1], bottom)
+    cells = [_GridCell(row, first, 1, last - first + 1, bbox, _text(index, bbox))]
+    for col in sorted({_column_of(c, xs) for ln in own[1:] for c in ln} - set(range(first, last + 1))):
+        side = (xs[col], line[0]["top"] - SETTINGS.cell_pad, xs[col + 1], bottom)
+        cells.append(_GridCell(row, col, 1, 1, side, _text(index, side)))
+    return cells
+
+
+def _close_grid(grid: _Grid, rows: int) -> None:
+    """Finish a borderless grid: its bbox down to its lowest cell, its cells in reading order, its rows."""
+    grid.bbox = (grid.bbox[0], grid.bbox[1], grid.bbox[2], max((c.bbox[3] for c in grid.cells), default=grid.bbox[1]))
+    grid.cells.sort(key=lambda c: (c.row, c.col))
+    grid.rows = rows
+
+
 def _column_of(ch: dict, xs: list[float]) -> int:
+    """The column a char's centre stands in."""
     return max(0, min(len(xs) - 2, bisect.bisect_right(xs, (ch["x0"] + ch["x1"]) / 2) - 1))
 
 
@@ -573,14 +676,10 @@ def _band_lines(body: list[list[dict]], k: int, bands: set[int], xs: list[float]
     go on with a piece of it kept within one column (`（` of `（20分）` wrapped in a narrow 分值 column),
     with the 序号 centred beside them (三, printed halfway down the row)."""
     own = [body[k]]
-    live: dict[int, float] = {}  # column -> top of its last line in the band row
-    for run in _runs(body[k], size * RUN_GAP):
-        a, b = _column_of(run[0], xs), _column_of(run[-1], xs)
-        if a == b and xs[a] <= run[0]["x0"] and run[-1]["x1"] <= xs[a + 1]:
-            live[a] = body[k][0]["top"]
+    live = _band_pieces(body[k], xs, size)
     if not live:
         return own
-    pitch_max = 2.0 * size * BLANK_LINE
+    pitch_max = SETTINGS.band_reach * size * SETTINGS.blank_line
     lone: list[int] = []  # lines in a column of their own, kept if centred on the band row
     j = k + 1
     while j < len(body) and j not in bands:
@@ -598,8 +697,24 @@ def _band_lines(body: list[list[dict]], k: int, bands: set[int], xs: list[float]
         j += 1
     while own and len(own) - 1 + k in lone:
         own.pop()  # a number after the band row's last line belongs to the rows below
+    return _cut_at_uncentred(own, lone, body, k, size)
+
+
+def _band_pieces(line: list[dict], xs: list[float], size: float) -> dict[int, float]:
+    """The columns a run of the band row's first line keeps within, each with that line's top."""
+    live: dict[int, float] = {}  # column -> top of its last line in the band row
+    for run in _runs(line, size * SETTINGS.run_gap):
+        a, b = _column_of(run[0], xs), _column_of(run[-1], xs)
+        if a == b and xs[a] <= run[0]["x0"] and run[-1]["x1"] <= xs[a + 1]:
+            live[a] = line[0]["top"]
+    return live
+
+
+def _cut_at_uncentred(own: list[list[dict]], lone: list[int], body: list[list[dict]], k: int,
+                      size: float) -> list[list[dict]]:
+    """The band row's lines up to the first lone number (body index) not centred on it."""
     if lone and len(own) > 1:
-        start, end = own[0][0]["top"], max(ln[0]["top"] for ln in own) + size * BLANK_LINE
+        start, end = own[0][0]["top"], max(ln[0]["top"] for ln in own) + size * SETTINGS.blank_line
         mid = (start + end) / 2
         for i in lone:
             if i - k < len(own):
@@ -613,36 +728,47 @@ def _band_lines(body: list[list[dict]], k: int, bands: set[int], xs: list[float]
 def _read_rows(index: _Chars, grid: _Grid, body: list[list[dict]], size: float, row: int, fresh: bool) -> int:
     """Add the cells of a run of body lines to the grid from row on (fresh: the run starts a table or
     follows a band row, so no merged cell goes on into it from above); the row after them."""
-    xs = grid.xs
-    columns = _column_lines(body, xs, size)
-    steps = [b.top - a.top for lines in columns for a, b in zip(lines, lines[1:]) if size <= b.top - a.top < 2 * size]
-    pitch = statistics.median(steps) if steps else size * 1.5
+    columns = _column_lines(body, grid.xs, size)
+    pitch = _column_pitch(columns, size)
     top = min(ln.top for col in columns for ln in col)
     end = max(ln.top for col in columns for ln in col) + pitch
     blocks = _column_blocks(columns, pitch, top, end)
     tops = _tiling_breaks(blocks, _row_tops(blocks, columns, pitch, top, end), columns, pitch)
-    tol, mid_tol = pitch * SAME_PLACE, pitch * SAME_MIDDLE
+    tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
     grid.blocks += len(blocks)
-    grid.unread += sum(1 for blk in blocks if _block_cost(blk, tuple(tops), tol, mid_tol) > CENTRED * len(blk.lines))
-    cells: dict[tuple[int, int], dict] = {}
+    grid.unread += sum(1 for blk in blocks if _block_cost(blk, tuple(tops), tol, mid_tol) > SETTINGS.centred * len(blk.lines))
     placed = sorted(_place(blocks, tops, pitch, fresh), key=lambda p: (p[1], p[0], p[3][0].top if p[3] else 0))
-    for col, r, span, lines in placed:
-        chars = [c for ln in lines for c in ln.chars]
-        text = _text(index, (xs[col], min(c["top"] for c in chars) - 0.5, xs[col + 1],
-                             max(c["bottom"] for c in chars) + 0.5)) if chars else ""
-        key = (row + r, col)
-        if key in cells:
-            cells[key]["text"] += "\n" + text
-            continue
-        bbox = (xs[col], tops[r] - 1, xs[col + 1], tops[r + span] - 1)
-        cells[key] = {"row": row + r, "col": col, "row_span": span, "col_span": 1, "bbox": bbox, "text": text}
-    grid.cells.extend(cells.values())
+    grid.cells.extend(_row_cells(index, grid.xs, tops, placed, row))
     return row + len(tops) - 1
 
 
+def _column_pitch(columns: list[list[_Line]], size: float) -> float:
+    """The distance from one line of a column to the next (the median of the plausible steps)."""
+    steps = [b.top - a.top for lines in columns for a, b in zip(lines, lines[1:])
+             if SETTINGS.pitch_min * size <= b.top - a.top < SETTINGS.pitch_max * size]
+    return statistics.median(steps) if steps else size * SETTINGS.pitch_default
+
+
+def _row_cells(index: _Chars, xs: list[float], tops: list[float], placed: list[tuple[int, int, int, list[_Line]]],
+               row: int) -> list[_GridCell]:
+    """The grid cells of placed (column, first row, rows spanned, lines), rows counted from row on; two
+    placed in the same cell are one cell, their texts one under the other."""
+    cells: dict[tuple[int, int], _GridCell] = {}
+    for col, r, span, lines in placed:
+        chars = [c for ln in lines for c in ln.chars]
+        text = _text(index, (xs[col], min(c["top"] for c in chars) - SETTINGS.text_pad, xs[col + 1],
+                             max(c["bottom"] for c in chars) + SETTINGS.text_pad)) if chars else ""
+        key = (row + r, col)
+        if key in cells:
+            cells[key].text += "\n" + text
+            continue
+        bbox = (xs[col], tops[r] - SETTINGS.cell_pad, xs[col + 1], tops[r + span] - SETTINGS.cell_pad)
+        cells[key] = _GridCell(row + r, col, span, 1, bbox, text)
+    return list(cells.values())
+
+
 def _column_lines(body: list[list[dict]], xs: list[float], size: float) -> list[list[_Line]]:
-    """Each column's printed lines, top-down, those that begin a paragraph marked: the first, one after
-    a line that ends short of the column's right edge, an indented one, a numbered one, a number alone."""
+    """Each column's printed lines, top-down, those that begin a paragraph marked (_mark_starts)."""
     ncols = len(xs) - 1
     columns: list[list[_Line]] = [[] for _ in range(ncols)]
     for line in body:
@@ -654,20 +780,26 @@ def _column_lines(body: list[list[dict]], xs: list[float], size: float) -> list[
             columns[col].append(_Line(min(c["top"] for c in chars), chars[0]["x0"], chars[-1]["x1"], chars))
     for lines in columns:
         lines.sort(key=lambda ln: ln.top)
-        if not lines:
-            continue
-        left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
-        styles: set[str] = set()  # the numbering styles met in the column so far
-        for prev, ln in zip([None] + lines, lines):
-            # the last line of a centred paragraph stands as far from both edges: no indent
-            indented = ln.x0 > left + INDENT * size and abs((ln.x0 - left) - (right - ln.x1)) > SHORT_LINE * size
-            item = _list_item(ln.text)
-            ln.starts = (prev is None or _ends_short(prev, left, right, size) or indented or item is not None
-                         or bool(_BARE_NUMBER.fullmatch(ln.text)))
-            if item is not None:
-                ln.restarts = item[1] and item[0] in styles
-                styles.add(item[0])
+        if lines:
+            _mark_starts(lines, size)
     return columns
+
+
+def _mark_starts(lines: list[_Line], size: float) -> None:
+    """Mark the lines of a column that begin a paragraph: the first, one after a line that ends short of
+    the column's right edge, an indented one, a numbered one, a number alone; and those that begin a
+    numbered list again."""
+    left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
+    styles: set[str] = set()  # the numbering styles met in the column so far
+    for prev, ln in zip([None] + lines, lines):
+        # the last line of a centred paragraph stands as far from both edges: no indent
+        indented = ln.x0 > left + SETTINGS.indent * size and abs((ln.x0 - left) - (right - ln.x1)) > SETTINGS.short_line * size
+        item = _list_item(ln.text)
+        ln.starts = (prev is None or _ends_short(prev, left, right, size) or indented or item is not None
+                     or bool(_BARE_NUMBER.fullmatch(ln.text)))
+        if item is not None:
+            ln.restarts = item[1] and item[0] in styles
+            styles.add(item[0])
 
 
 def _list_item(text: str) -> tuple[str, bool] | None:
@@ -685,9 +817,9 @@ def _ends_short(line: _Line, left: float, right: float, size: float) -> bool:
     """The line stops short of its column's right edge, or of both edges alike where the column centres
     its text: the last line of a paragraph (a sentence's end counts from a smaller shortfall, as a line
     of Latin letters or digits may not be stretched full)."""
-    short = SHORT_STOP if line.text.endswith(_STOPS) else SHORT_LINE
+    short = SETTINGS.short_stop if line.text.endswith(_STOPS) else SETTINGS.short_line
     slack_left, slack_right = line.x0 - left, right - line.x1
-    if abs(slack_left - slack_right) <= SAME_MIDDLE * size:
+    if abs(slack_left - slack_right) <= SETTINGS.same_middle * size:
         return slack_left + slack_right > short * size
     return slack_right > short * size
 
@@ -698,7 +830,7 @@ def _column_blocks(columns: list[list[_Line]], pitch: float, top: float, end: fl
     for col, lines in enumerate(columns):
         mine: list[_Block] = []
         for ln in lines:
-            if mine and ln.top - mine[-1].lines[-1].top <= pitch * BLANK_LINE:
+            if mine and ln.top - mine[-1].lines[-1].top <= pitch * SETTINGS.blank_line:
                 mine[-1].lines.append(ln)
                 mine[-1].bottom = ln.top + pitch
                 if ln.starts:
@@ -721,18 +853,18 @@ def _near(values: tuple[float, ...], y: float, tol: float) -> bool:
 
 def _top_cost(blk: _Block, tops: tuple[float, ...], tol: float, future: tuple[float, ...] = ()) -> float:
     """What reading the block as cells at the tops of rows costs: nothing when it starts at a row's top
-    and every row break inside it falls where a paragraph begins, WEAK_BREAK for each break at the top
-    of another of its lines (a paragraph may end on a full line), UNEXPLAINED when it does not start at
+    and every row break inside it falls where a paragraph begins, SETTINGS.weak_break for each break at the top
+    of another of its lines (a paragraph may end on a full line), SETTINGS.unexplained when it does not start at
     a row's top or a break cuts through a line. While a page is read, a top among the candidate breaks
     still to decide (future) counts as possible."""
     if not _near(tops, blk.top, tol):
-        return 0.0 if _near(future, blk.top, tol) else UNEXPLAINED
+        return 0.0 if _near(future, blk.top, tol) else SETTINGS.unexplained
     lo, hi = bisect.bisect_right(tops, blk.top + tol), bisect.bisect_left(tops, blk.bottom - tol)
     cost = 0.0
     for r in tops[lo:hi]:
         if not any(abs(r - k) <= tol for k in blk.breaks):
-            cost += WEAK_BREAK if any(abs(r - ln.top) <= tol for ln in blk.lines) else UNEXPLAINED
-    return min(cost, UNEXPLAINED)
+            cost += SETTINGS.weak_break if any(abs(r - ln.top) <= tol for ln in blk.lines) else SETTINGS.unexplained
+    return min(cost, SETTINGS.unexplained)
 
 
 def _spans_over(blk: _Block, ra: float, rb: float, tops: tuple[float, ...], tol: float) -> bool:
@@ -769,11 +901,26 @@ def _block_cost(blk: _Block, tops: tuple[float, ...], tol: float, mid_tol: float
     """How badly the row tops explain the block, read at the tops of rows or centred over rows; while a
     page is read (future: the candidate breaks still to decide), the least it may still cost."""
     cost = _top_cost(blk, tops, tol, future)
-    centred = CENTRED * len(blk.lines)
+    centred = SETTINGS.centred * len(blk.lines)
     if cost > centred and (_centred_spans(blk, tops, tol, mid_tol)
                            or bool(future) and _may_centre(blk, tops, future, tol, mid_tol)):
         return centred
     return cost
+
+
+def _slot_span(a: int, b: int) -> int:
+    """The bit mask of slots a to b - 1."""
+    return (1 << b) - (1 << a) if b > a else 0
+
+
+def _slots_within(slots: tuple[float, ...], lo: float, hi: float) -> int:
+    """The bit mask of the slots from lo to hi."""
+    return _slot_span(bisect.bisect_left(slots, lo), bisect.bisect_right(slots, hi))
+
+
+def _slots_between(slots: tuple[float, ...], lo: float, hi: float) -> int:
+    """The bit mask of the slots strictly between lo and hi."""
+    return _slot_span(bisect.bisect_right(slots, lo), bisect.bisect_left(slots, hi))
 
 
 class _SlotCost:
@@ -784,35 +931,34 @@ class _SlotCost:
     _block_cost, so that the costs come out the same to the last bit."""
 
     def __init__(self, blk: _Block, slots: tuple[float, ...], first: float, tol: float, mid_tol: float):
-        top, bottom, floor, ceiling = blk.top, blk.bottom, blk.floor, blk.ceiling
-        n = len(slots)
-
-        def span(a: int, b: int) -> int:
-            return (1 << b) - (1 << a) if b > a else 0
-
-        def within(lo: float, hi: float) -> int:  # the slots from lo to hi
-            return span(bisect.bisect_left(slots, lo), bisect.bisect_right(slots, hi))
-
-        def between(lo: float, hi: float) -> int:  # the slots strictly between lo and hi
-            return span(bisect.bisect_right(slots, lo), bisect.bisect_left(slots, hi))
-
-        self.n = n
-        self.centred = CENTRED * len(blk.lines)
-        # _top_cost: a top near the block's top, then what each break inside it costs
-        self.first_at_top = top - tol <= first <= top + tol
-        self.at_top = within(top - tol, top + tol)
-        self.inside: dict[int, float] = {}
-        for j in range(bisect.bisect_right(slots, top + tol), bisect.bisect_left(slots, bottom - tol)):
-            r = slots[j]
-            if not any(abs(r - k) <= tol for k in blk.breaks):
-                self.inside[1 << j] = WEAK_BREAK if any(abs(r - ln.top) <= tol for ln in blk.lines) else UNEXPLAINED
-        self.inside_mask = sum(self.inside)
+        top, floor = blk.top, blk.floor
+        self.n = len(slots)
+        self.centred = SETTINGS.centred * len(blk.lines)
+        self._init_top(blk, slots, first, tol)
         # the tops of the runs of rows the block may be centred over: the table's top or a slot
         uppers = [(-1, first)] if floor - tol <= first <= top + tol else []
         uppers += [(j, slots[j]) for j in range(bisect.bisect_left(slots, floor - tol),
                                                bisect.bisect_right(slots, top + tol))]
-        # _centred_spans: for each upper top, where the next top must be (the first at or after its
-        # mirror image less mid_tol) and, for each slot it may be, the tops that must not lie between
+        self._init_spans(blk, slots, uppers, first, tol, mid_tol)
+        self._init_mirrors(blk, slots, uppers, first, tol, mid_tol)
+
+    def _init_top(self, blk: _Block, slots: tuple[float, ...], first: float, tol: float) -> None:
+        """For _top_cost: a top near the block's top, then what each break inside it costs."""
+        top, bottom = blk.top, blk.bottom
+        self.first_at_top = top - tol <= first <= top + tol
+        self.at_top = _slots_within(slots, top - tol, top + tol)
+        self.inside: dict[int, float] = {}
+        for j in range(bisect.bisect_right(slots, top + tol), bisect.bisect_left(slots, bottom - tol)):
+            r = slots[j]
+            if not any(abs(r - k) <= tol for k in blk.breaks):
+                self.inside[1 << j] = SETTINGS.weak_break if any(abs(r - ln.top) <= tol for ln in blk.lines) else SETTINGS.unexplained
+        self.inside_mask = sum(self.inside)
+
+    def _init_spans(self, blk: _Block, slots: tuple[float, ...], uppers: list[tuple[int, float]], first: float,
+                    tol: float, mid_tol: float) -> None:
+        """For _centred_spans: for each upper top, where the next top must be (the first at or after its
+        mirror image less mid_tol) and, for each slot it may be, the tops that must not lie between."""
+        top, bottom, ceiling = blk.top, blk.bottom, blk.ceiling
         self.spans: list[tuple[int, int, dict[int, int]]] = []
         for ja, ra in uppers:
             thr = 2 * blk.mid - ra - mid_tol
@@ -820,37 +966,43 @@ class _SlotCost:
                 continue  # the first top at or after thr would be the table's top, above ra
             j0 = bisect.bisect_left(slots, thr)
             ok: dict[int, int] = {}
-            for jb in range(j0, n):
+            for jb in range(j0, self.n):
                 rb = slots[jb]
                 if ra + rb - 2 * blk.mid > mid_tol:
                     break
                 if ja < jb and abs(ra + rb - 2 * blk.mid) <= mid_tol and bottom - tol <= rb <= ceiling + tol:
-                    ok[jb] = 0 if ra < top - tol else between(ra + tol, rb - tol)
+                    ok[jb] = 0 if ra < top - tol else _slots_between(slots, ra + tol, rb - tol)
             if ok:
                 self.spans.append((1 << ja if ja >= 0 else 0, j0, ok))
-        # _may_centre: for each upper top, the tops near its mirror image and those that must not lie
-        # between the two
+
+    def _init_mirrors(self, blk: _Block, slots: tuple[float, ...], uppers: list[tuple[int, float]], first: float,
+                      tol: float, mid_tol: float) -> None:
+        """For _may_centre: for each upper top, the tops near its mirror image and those that must not
+        lie between the two; and the slots whose being still to decide may change the cost."""
+        top, bottom, ceiling = blk.top, blk.bottom, blk.ceiling
         self.mirrors: list[tuple[int, int, bool, int]] = []
-        self.undecided = self.at_top  # the slots whose being still to decide may change the cost
+        self.undecided = self.at_top
         for ja, ra in uppers:
             rb = 2 * blk.mid - ra
             if not bottom - tol <= rb <= ceiling + tol:
                 continue  # _spans_over fails whatever the tops
-            near = within(rb - mid_tol, rb + mid_tol)
-            inner = 0 if ra < top - tol else between(ra + tol, rb - tol)
+            near = _slots_within(slots, rb - mid_tol, rb + mid_tol)
+            inner = 0 if ra < top - tol else _slots_between(slots, ra + tol, rb - tol)
             self.mirrors.append((1 << ja if ja >= 0 else 0, near, rb - mid_tol <= first <= rb + mid_tol, inner))
             self.undecided |= near | (1 << ja if ja >= 0 else 0)
 
+
     def top_cost(self, mask: int, s: int) -> float:
+        """_top_cost(...) of the layout mask with the breaks to decide the slots from s on."""
         if not (self.first_at_top or mask & self.at_top):
-            return 0.0 if self.at_top >> s else UNEXPLAINED
+            return 0.0 if self.at_top >> s else SETTINGS.unexplained
         cost = 0.0
         m = mask & self.inside_mask
         while m:
             low = m & -m
             cost += self.inside[low]
             m ^= low
-        return min(cost, UNEXPLAINED)
+        return min(cost, SETTINGS.unexplained)
 
     def centred_spans(self, mask: int) -> bool:
         """_centred_spans(...) is not empty."""
@@ -874,6 +1026,7 @@ class _SlotCost:
         return False
 
     def cost(self, mask: int, s: int) -> float:
+        """_block_cost(...) of the layout mask with the breaks to decide the slots from s on."""
         cost = self.top_cost(mask, s)
         if cost > self.centred and (self.centred_spans(mask) or s < self.n and self.may_centre(mask, s)):
             return self.centred
@@ -885,33 +1038,63 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     """The tops of the rows, and the bottom of the last one.
 
     The candidate breaks are the tops of lines that begin a paragraph. The page is read top-down,
-    keeping the BEAM cheapest partial layouts, where a break costs ROW_COST (less where a numbered list
-    begins again, nothing or less where every column begins a paragraph on its line), a row whose bottom
-    no line reaches UNFILLED, and each block the least _block_cost says it may still cost: the fewest
-    breaks that explain every block win.
+    keeping the SETTINGS.beam cheapest partial layouts, where a break costs SETTINGS.row_cost (less
+    where a numbered list begins again, nothing or less where every column begins a paragraph on its
+    line), a row whose bottom no line reaches SETTINGS.unfilled, and each block the least _block_cost
+    says it may still cost: the fewest breaks that explain every block win.
 
     A layout is kept as its tops and as a bit mask over the slots it breaks at; a block's cost depends
     only on the slots in the blank around it (_SlotCost), so it is worked out once for each way those
     slots are decided.
     """
-    tol, mid_tol = pitch * SAME_PLACE, pitch * SAME_MIDDLE
+    tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
+    slot_t = _slots(columns, top, end, tol)
+    n = len(slot_t)
+    bottoms = tuple(sorted(ln.top + pitch for lines in columns for ln in lines))
+    restarts = tuple(sorted(ln.top for lines in columns for ln in lines if ln.restarts))
+    # the blocks whose reading deciding a slot may change: those whose blank surroundings reach it
+    touched = [[i for i, blk in enumerate(blocks) if blk.floor - tol <= y <= blk.ceiling + tol] for y in slot_t]
+    cost_of, undecided = _block_costs(blocks, slot_t, top, tol, mid_tol)
+    # a layout: (cost, mask, the costs of the blocks the last slot touched with the slots after it to
+    # decide, in the order of those blocks): the costs a slot needs of the blocks the slot before it
+    # touched too are taken from there, those of a block whose undecided slots do not include it go on
+    # unchanged past it when it is not a break
+    everyone = list(range(len(blocks)))
+    first = [cost_of(i, 0, 0) for i in everyone]
+    states = [(sum(first), 0, first)]
+    previous = everyone
+    for k, y in enumerate(slot_t):
+        after = k + 1 < n
+        break_cost = _break_cost(y, after, bottoms, restarts, columns, tol)
+        states = _extend(states, k, touched[k], previous, after, break_cost, cost_of, undecided)
+        previous = touched[k]
+    mask = states[0][1]
+    return [top] + [slot_t[j] for j in range(n) if mask >> j & 1]
+
+
+def _slots(columns: list[list[_Line]], top: float, end: float, tol: float) -> tuple[float, ...]:
+    """The candidate row breaks: the tops of lines that begin a paragraph (one per line position),
+    and the table's bottom."""
     slots: list[float] = []
     for y in sorted(ln.top for lines in columns for ln in lines if ln.starts):
         if top + tol < y < end - tol and (not slots or y - slots[-1] > tol):
             slots.append(y)
     slots.append(end)
-    slot_t = tuple(slots)
+    return tuple(slots)
+
+
+def _block_costs(blocks: list[_Block], slot_t: tuple[float, ...], top: float, tol: float, mid_tol: float):
+    """cost_of(i, mask, s): block i's cost under a layout, memoised on the slots it depends on; and for
+    each block the slots whose being still to decide may change its cost."""
     n = len(slot_t)
-    bottoms = tuple(sorted(ln.top + pitch for lines in columns for ln in lines))
-    # the blocks whose reading deciding a slot may change: those whose blank surroundings reach it
-    touched = [[i for i, blk in enumerate(blocks) if blk.floor - tol <= y <= blk.ceiling + tol] for y in slots]
     evaluators = [_SlotCost(blk, slot_t, top, tol, mid_tol) for blk in blocks]
     # what each block's cost depends on: the slots decided as tops in the blank around it, and those
     # still to decide where it may begin or be centred
+    slack = SETTINGS.reach_slack
     decided = []
     for blk in blocks:
-        a = bisect.bisect_left(slot_t, min(blk.floor, blk.top) - tol - 1.0)
-        b = bisect.bisect_right(slot_t, max(blk.ceiling, blk.bottom) + tol + mid_tol + 1.0)
+        a = bisect.bisect_left(slot_t, min(blk.floor, blk.top) - tol - slack)
+        b = bisect.bisect_right(slot_t, max(blk.ceiling, blk.bottom) + tol + mid_tol + slack)
         decided.append((1 << b) - (1 << a) if b > a else 0)
     undecided = [ev.undecided for ev in evaluators]
     memo: dict[tuple[int, int, int], float] = {}
@@ -923,50 +1106,47 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
             value = memo[key] = evaluators[i].cost(mask, s)
         return value
 
-    # a layout: (cost, mask, the costs of the blocks the last slot touched with the slots after it to
-    # decide, in the order of those blocks): the costs a slot needs of the blocks the slot before it
-    # touched too are taken from there, those of a block whose undecided slots do not include it go on
-    # unchanged past it when it is not a break
-    everyone = list(range(len(blocks)))
-    first = [cost_of(i, 0, 0) for i in everyone]
-    states = [(sum(first), 0, first)]
-    previous = everyone
-    restarts = tuple(sorted(ln.top for lines in columns for ln in lines if ln.restarts))
-    for k, y in enumerate(slots):
-        after = k + 1 < n
-        break_cost = 0.0 if _near(bottoms, y, tol) else UNFILLED
-        if not after:
-            pass  # the table's bottom closes the last row
-        elif all(any(abs(ln.top - y) <= tol and ln.starts for ln in lines) for lines in columns):
-            break_cost += ALIGNED_ROW
+    return cost_of, undecided
+
+
+def _break_cost(y: float, after: bool, bottoms: tuple[float, ...], restarts: tuple[float, ...],
+                columns: list[list[_Line]], tol: float) -> float:
+    """What a row break at y costs of itself (after: slots follow it; the last is the table's bottom)."""
+    cost = 0.0 if _near(bottoms, y, tol) else SETTINGS.unfilled
+    if not after:
+        pass  # the table's bottom closes the last row
+    elif all(any(abs(ln.top - y) <= tol and ln.starts for ln in lines) for lines in columns):
+        cost += SETTINGS.aligned_row
+    else:
+        cost += SETTINGS.row_cost - (SETTINGS.restart if _near(restarts, y, tol) else 0.0)
+    return cost
+
+
+def _extend(states: list, k: int, mine: list[int], previous: list[int], after: bool, break_cost: float,
+            cost_of, undecided: list[int]) -> list:
+    """The layouts after deciding slot k (a break or not) for each layout kept, the cheapest SETTINGS.beam kept."""
+    where = {i: p for p, i in enumerate(previous)}
+    carried = [where.get(i, -1) for i in mine]
+    all_carried = -1 not in carried
+    bit = 1 << k
+    moved = [p for p, i in enumerate(mine) if undecided[i] >> k & 1] if after else []
+    grown = []
+    for cost, mask, vals in states:
+        if all_carried:
+            olds = [vals[q] for q in carried]
         else:
-            break_cost += ROW_COST - (RESTART if _near(restarts, y, tol) else 0.0)
-        mine = touched[k]
-        where = {i: p for p, i in enumerate(previous)}
-        carried = [where.get(i, -1) for i in mine]
-        all_carried = -1 not in carried
-        bit = 1 << k
-        moved = [p for p, i in enumerate(mine) if undecided[i] >> k & 1] if after else []
-        grown = []
-        for cost, mask, vals in states:
-            if all_carried:
-                olds = [vals[q] for q in carried]
-            else:
-                olds = [vals[q] if q >= 0 else cost_of(i, mask, k) for i, q in zip(mine, carried)]
-            old = sum(olds)
-            if after:
-                news = olds[:]
-                for p in moved:
-                    news[p] = cost_of(mine[p], mask, k + 1)
-                grown.append((cost + sum(news) - old + 0.0, mask, news))
-            child = mask | bit
-            news = [cost_of(i, child, k + 1) for i in mine]
-            grown.append((cost + sum(news) - old + break_cost, child, news))
-        grown.sort(key=lambda s: s[0])
-        states = grown[:BEAM]
-        previous = mine
-    mask = states[0][1]
-    return [top] + [slot_t[j] for j in range(n) if mask >> j & 1]
+            olds = [vals[q] if q >= 0 else cost_of(i, mask, k) for i, q in zip(mine, carried)]
+        old = sum(olds)
+        if after:
+            news = olds[:]
+            for p in moved:
+                news[p] = cost_of(mine[p], mask, k + 1)
+            grown.append((cost + sum(news) - old + 0.0, mask, news))
+        child = mask | bit
+        news = [cost_of(i, child, k + 1) for i in mine]
+        grown.append((cost + sum(news) - old + break_cost, child, news))
+    grown.sort(key=lambda s: s[0])
+    return grown[:SETTINGS.beam]
 
 
 def _clean_break(y: float, columns: list[list[_Line]], pitch: float, tol: float) -> bool:
@@ -986,7 +1166,7 @@ def _tiling_breaks(blocks: list[_Block], tops: list[float], columns: list[list[_
     one under the other in a column, the upper one's rows reach down to where the lower one's begin (and
     the lower one's up to where the upper one's end), so where the upper one stands in the middle of the
     rows from a line down to there, and every column begins a paragraph at that line, a row begins."""
-    tol, mid_tol = pitch * SAME_PLACE, pitch * SAME_MIDDLE
+    tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
     bounds = tuple(tops)
     centred: dict[int, list[tuple[_Block, list[tuple[int, int]]]]] = {}
     for blk in blocks:
@@ -1017,46 +1197,63 @@ def _place(blocks: list[_Block], tops: list[float], pitch: float,
     fit, the one that meets the cells above and below it in its column, else the shortest). In a column
     of merged cells, rows that lie between two cells and that no cell's text stands over are an empty
     merged cell (a label left blank)."""
-    tol, mid_tol = pitch * SAME_PLACE, pitch * SAME_MIDDLE
     bounds = tuple(tops)
     out = []
     by_col: dict[int, list[_Block]] = {}
     for blk in blocks:
         by_col.setdefault(blk.col, []).append(blk)
     for mine in by_col.values():
-        pieces = [_pieces(blk, bounds, tol) for blk in mine]
-        # read at the tops of rows: a block whose breaks fall between paragraphs, and the last block of
-        # the column when it starts at a row's top (a merged cell the page break cut is printed at the
-        # top of its part, its text running on across the rows below)
-        at_top = [_top_cost(blk, bounds, tol) == 0 or blk is mine[-1] and _near(bounds, blk.top, tol)
-                  and abs(blk.ceiling - bounds[-1]) <= tol for blk in mine]
-        spans = [_centred_spans(blk, bounds, tol, mid_tol) for blk in mine]
-        # a column of merged cells: more of its blocks stand in the middle of several rows than at a
-        # row's top
-        merged = sum(1 for t, opts in zip(at_top, spans) if not t and opts and all(b - a > 1 for a, b in opts))
-        centred = merged > sum(1 for t, opts in zip(at_top, spans) if t and not opts)
-        # a block read at the tops of rows keeps to its own rows (which the spans beside it may meet),
-        # or stands in the middle of wider ones
-        own = [(min(rows), max(rows) + 1) for rows in pieces]
-        options = [[own[k]] + _wider_spans(blk, spans[k], blocks, bounds, pitch, centred) if at_top[k]
-                   else spans[k] or [own[k]] for k, blk in enumerate(mine)]
-        for k, blk in enumerate(mine):
-            if at_top[k] and len(pieces[k]) == 1 and (k or fresh) and k < len(mine) - 1:
-                # wider rows that meet the cells above (or the table's first row) and below it: a column
-                # of merged cells tiles
-                above = [o[1] for o in spans[k - 1] + [own[k - 1]]] if k else [0]
-                below = [o[0] for o in spans[k + 1] + [own[k + 1]]]
-                options[k] += [s for s in spans[k] if s not in options[k] and bounds[s[0]] < blk.top - tol
-                               and s[0] in above and s[1] in below]
-        chosen = _abutting(options)
-        for k, span in enumerate(chosen):
-            if span != own[k] if at_top[k] else bool(spans[k]):
-                out.append((mine[k].col, span[0], span[1] - span[0], mine[k].lines))
-            else:
-                out.extend(_cells_of(mine[k], pieces[k]))
-            if centred and k and chosen[k - 1][1] < span[0]:
-                out.append((mine[k].col, chosen[k - 1][1], span[0] - chosen[k - 1][1], []))
+        out.extend(_place_column(mine, blocks, bounds, pitch, fresh))
     return out
+
+
+def _place_column(mine: list[_Block], blocks: list[_Block], bounds: tuple[float, ...], pitch: float,
+                  fresh: bool) -> list[tuple[int, int, int, list[_Line]]]:
+    """The cells of one column's blocks (see _place)."""
+    tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
+    out = []
+    pieces = [_pieces(blk, bounds, tol) for blk in mine]
+    # read at the tops of rows: a block whose breaks fall between paragraphs, and the last block of
+    # the column when it starts at a row's top (a merged cell the page break cut is printed at the
+    # top of its part, its text running on across the rows below)
+    at_top = [_top_cost(blk, bounds, tol) == 0 or blk is mine[-1] and _near(bounds, blk.top, tol)
+              and abs(blk.ceiling - bounds[-1]) <= tol for blk in mine]
+    spans = [_centred_spans(blk, bounds, tol, mid_tol) for blk in mine]
+    # a column of merged cells: more of its blocks stand in the middle of several rows than at a
+    # row's top
+    merged = sum(1 for t, opts in zip(at_top, spans) if not t and opts and all(b - a > 1 for a, b in opts))
+    centred = merged > sum(1 for t, opts in zip(at_top, spans) if t and not opts)
+    own = [(min(rows), max(rows) + 1) for rows in pieces]
+    options = _span_options(mine, blocks, bounds, pitch, fresh, pieces, at_top, spans, own, centred)
+    chosen = _abutting(options)
+    for k, span in enumerate(chosen):
+        if span != own[k] if at_top[k] else bool(spans[k]):
+            out.append((mine[k].col, span[0], span[1] - span[0], mine[k].lines))
+        else:
+            out.extend(_cells_of(mine[k], pieces[k]))
+        if centred and k and chosen[k - 1][1] < span[0]:
+            out.append((mine[k].col, chosen[k - 1][1], span[0] - chosen[k - 1][1], []))
+    return out
+
+
+def _span_options(mine: list[_Block], blocks: list[_Block], bounds: tuple[float, ...], pitch: float,
+                  fresh: bool, pieces: list[dict[int, list[_Line]]], at_top: list[bool],
+                  spans: list[list[tuple[int, int]]], own: list[tuple[int, int]],
+                  centred: bool) -> list[list[tuple[int, int]]]:
+    """For each block of a column, the runs of rows it may take: one read at the tops of rows keeps to
+    its own rows (which the spans beside it may meet), or stands in the middle of wider ones."""
+    tol = pitch * SETTINGS.same_place
+    options = [[own[k]] + _wider_spans(blk, spans[k], blocks, bounds, pitch, centred) if at_top[k]
+               else spans[k] or [own[k]] for k, blk in enumerate(mine)]
+    for k, blk in enumerate(mine):
+        if at_top[k] and len(pieces[k]) == 1 and (k or fresh) and k < len(mine) - 1:
+            # wider rows that meet the cells above (or the table's first row) and below it: a column
+            # of merged cells tiles
+            above = [o[1] for o in spans[k - 1] + [own[k - 1]]] if k else [0]
+            below = [o[0] for o in spans[k + 1] + [own[k + 1]]]
+            options[k] += [s for s in spans[k] if s not in options[k] and bounds[s[0]] < blk.top - tol
+                           and s[0] in above and s[1] in below]
+    return options
 
 
 def _pieces(blk: _Block, tops: tuple[float, ...], tol: float) -> dict[int, list[_Line]]:
@@ -1090,7 +1287,7 @@ def _wider_spans(blk: _Block, spans: list[tuple[int, int]], blocks: list[_Block]
     fills is its own), and not when the rows above its own mirror those below (a cell centred in its own
     row looks the same). Never for the last block of its column, which may be a merged cell the page
     break cut (printed at the top of its part)."""
-    tol = pitch * SAME_PLACE
+    tol = pitch * SETTINGS.same_place
     r = bisect.bisect_left(tops, blk.top - tol)
     if r + 1 >= len(tops):
         return []
@@ -1127,10 +1324,32 @@ def _abutting(options: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
 
 def _paragraphs(page, chars: _Chars, number: int, grids: list[_Grid], name: str) -> list[tuple[float, Paragraph]]:
     """Text lines outside the tables, joined into paragraphs; running headers and page numbers dropped."""
+    out: list[tuple[float, Paragraph]] = []
+    body = _body_lines(_lines_outside(chars, grids), page.height)
+    if not body:
+        return out
+    left = min(ln["x0"] for ln in body)
+    right = max(ln["x1"] for ln in body)
+    current: list[dict] = []
+    for ln in body:
+        if current and _begins_paragraph(current[-1], ln, left, right):
+            out.append(_paragraph(current, number, name))
+            current = []
+        current.append(ln)
+    if current:
+        out.append(_paragraph(current, number, name))
+    return out
+
+
+def _lines_outside(chars: _Chars, grids: list[_Grid]) -> list[dict]:
+    """The printed lines of the page's chars outside every table, as text and bbox."""
+    slack = SETTINGS.table_slack
+
     def outside(c) -> bool:
         for g in grids:
             x0, top, x1, bottom = g.bbox
-            if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["top"] >= top - 1 and c["bottom"] <= bottom + 1:
+            if c["x0"] >= x0 - slack and c["x1"] <= x1 + slack and c["top"] >= top - slack \
+                    and c["bottom"] <= bottom + slack:
                 return False
         return True
 
@@ -1139,42 +1358,38 @@ def _paragraphs(page, chars: _Chars, number: int, grids: list[_Grid], name: str)
         text = _chars_text(line).rstrip()
         lines.append({"text": text, "x0": min(c["x0"] for c in line), "x1": max(c["x1"] for c in line),
                       "top": min(c["top"] for c in line), "bottom": max(c["bottom"] for c in line)})
-    out: list[tuple[float, Paragraph]] = []
-    body = [ln for ln in lines if ln["text"].strip()
-            and not ((ln["top"] < MARGIN or ln["bottom"] > page.height - MARGIN) and len(ln["text"].strip()) <= 12)]
-    if not body:
-        return out
-    left = min(ln["x0"] for ln in body)
-    right = max(ln["x1"] for ln in body)
-    current: list[dict] = []
+    return lines
 
-    def flush():
-        if current:
-            text = "\n".join(ln["text"] for ln in current)
-            bbox = (min(ln["x0"] for ln in current), current[0]["top"], max(ln["x1"] for ln in current),
-                    current[-1]["bottom"])
-            src = Source(file=name, pages=[number], regions=[Region(page=number, bbox=bbox)])
-            out.append((current[0]["top"], Paragraph(text=text, source=src)))
-            current.clear()
 
-    for ln in body:
-        if current:
-            prev = current[-1]
-            height = prev["bottom"] - prev["top"]
-            new = (ln["top"] - prev["bottom"] > height * 0.8 or ln["x0"] > left + height * 1.5
-                   or prev["x1"] < right - height * 2)
-            middle = (left + right) / 2
-            centred = (abs((ln["x0"] + ln["x1"]) / 2 - middle) < height and ln["x0"] > left + height * 2
-                       and ln["x1"] < right - height * 2
-                       and abs((prev["x0"] + prev["x1"]) / 2 - middle) < height
-                       and abs((ln["bottom"] - ln["top"]) - height) < 1)
-            if new and centred and ln["top"] - prev["bottom"] <= height * 0.8:
-                new = False  # a centred heading in large type wraps onto a second, shorter centred line
-            if new:
-                flush()
-        current.append(ln)
-    flush()
-    return out
+def _body_lines(lines: list[dict], height: float) -> list[dict]:
+    """The lines that print text, less the short ones in the margins (running headers, page numbers)."""
+    margin, short = SETTINGS.margin, SETTINGS.margin_text
+    return [ln for ln in lines if ln["text"].strip()
+            and not ((ln["top"] < margin or ln["bottom"] > height - margin) and len(ln["text"].strip()) <= short)]
+
+
+def _begins_paragraph(prev: dict, ln: dict, left: float, right: float) -> bool:
+    """Line ln begins a new paragraph after prev: a blank above it, an indent, or prev ending short."""
+    st = SETTINGS
+    height = prev["bottom"] - prev["top"]
+    new = (ln["top"] - prev["bottom"] > height * st.para_gap or ln["x0"] > left + height * st.para_indent
+           or prev["x1"] < right - height * st.para_short)
+    middle = (left + right) / 2
+    centred = (abs((ln["x0"] + ln["x1"]) / 2 - middle) < height and ln["x0"] > left + height * st.centred_inset
+               and ln["x1"] < right - height * st.centred_inset
+               and abs((prev["x0"] + prev["x1"]) / 2 - middle) < height
+               and abs((ln["bottom"] - ln["top"]) - height) < st.same_height)
+    if new and centred and ln["top"] - prev["bottom"] <= height * st.para_gap:
+        new = False  # a centred heading in large type wraps onto a second, shorter centred line
+    return new
+
+
+def _paragraph(lines: list[dict], number: int, name: str) -> tuple[float, Paragraph]:
+    """One paragraph of lines, with its top (for reading order) and where it stands."""
+    text = "\n".join(ln["text"] for ln in lines)
+    bbox = (min(ln["x0"] for ln in lines), lines[0]["top"], max(ln["x1"] for ln in lines), lines[-1]["bottom"])
+    src = Source(file=name, pages=[number], regions=[Region(page=number, bbox=bbox)])
+    return lines[0]["top"], Paragraph(text=text, source=src)
 
 
 def text_in_region(data: bytes, page: int, bbox: tuple[float, float, float, float]) -> str:
@@ -1186,6 +1401,7 @@ def text_in_region(data: bytes, page: int, bbox: tuple[float, float, float, floa
 
 
 def _open(data: bytes):
+    """The PDF opened with pdfplumber, its failures told apart as an encrypted or a corrupt file."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -1208,6 +1424,7 @@ def _open(data: bytes):
 
 
 def _page_ranges(numbers: list[int]) -> str:
+    """Page numbers as ranges (1-3, 5)."""
     parts, start, prev = [], None, None
     for n in numbers + [None]:
         if start is None:
@@ -1229,24 +1446,18 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
         try:
             pages = list(pdf.pages)
             open_xs = None  # the column edges of a borderless table that runs to the bottom of the page before
-            for number, raw in enumerate(pages, start=1):
-                page = raw
-                chars = _Chars(_page_chars(page))
-                if not any(not c["text"].isspace() for c in chars.all):
+            for number, page in enumerate(pages, start=1):
+                read = _read_page(page, number, name, open_xs)
+                if read is None:
                     empty.append(number)
                     open_xs = None
                     continue
-                grids = _ruled_tables(page, number, chars)
-                if not grids:
-                    body = [c for c in chars.all if MARGIN <= c["top"] and c["bottom"] <= page.height - MARGIN]
-                    grids = _borderless_tables(chars, number, body, open_xs)
-                paragraphs = _paragraphs(page, chars, number, grids, name)
+                grids, paragraphs = read
                 for g in grids:
                     placed.append((number, g.bbox[1], g))
                 for top, para in paragraphs:
                     placed.append((number, top, para))
-                last = grids[-1] if grids and not grids[-1].ruled else None
-                open_xs = last.xs if last and not any(top > last.bbox[3] for top, _ in paragraphs) else None
+                open_xs = _open_columns(grids, paragraphs)
         except Exception as exc:
             raise CorruptFile(None, f"cannot read page content ({type(exc).__name__})") from None
         if len(empty) == len(pages):
@@ -1259,22 +1470,43 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
         pdf.close()
 
 
+def _read_page(page, number: int, name: str,
+               open_xs: list[float] | None) -> tuple[list[_Grid], list[tuple[float, Paragraph]]] | None:
+    """A page's tables (ruled, else borderless) and paragraphs; None for a page without a text layer."""
+    chars = _Chars(_page_chars(page))
+    if not any(not c["text"].isspace() for c in chars.all):
+        return None
+    grids = _ruled_tables(page, number, chars)
+    if not grids:
+        margin = SETTINGS.margin
+        body = [c for c in chars.all if margin <= c["top"] and c["bottom"] <= page.height - margin]
+        grids = _borderless_tables(chars, number, body, open_xs)
+    return grids, _paragraphs(page, chars, number, grids, name)
+
+
+def _open_columns(grids: list[_Grid], paragraphs: list[tuple[float, Paragraph]]) -> list[float] | None:
+    """The column edges of a borderless table that runs to the bottom of the page (no text under it)."""
+    last = grids[-1] if grids and not grids[-1].ruled else None
+    return last.xs if last and not any(top > last.bbox[3] for top, _ in paragraphs) else None
+
+
 def _same_columns(a: _Grid, b: _Grid) -> bool:
     """The next page's table goes on with this one: the same column edges, or for tables without
     ruling lines (whose edges are guessed from blank space on each page) the same count of columns
     under the same header row."""
     if len(a.xs) != len(b.xs):
         return False
-    if all(abs(x - y) <= 4 for x, y in zip(a.xs, b.xs)):
+    if all(abs(x - y) <= SETTINGS.same_edge for x, y in zip(a.xs, b.xs)):
         return True
     if not a.ruled and not b.ruled:
         head = _header_texts(a) if a.rows else []
-        return bool(head) and _header_texts(b) == head or all(abs(x - y) <= 24 for x, y in zip(a.xs, b.xs))
+        return bool(head) and _header_texts(b) == head or all(abs(x - y) <= SETTINGS.same_edge_borderless for x, y in zip(a.xs, b.xs))
     return False
 
 
 def _header_texts(grid: _Grid) -> list[str]:
-    return ["".join(c["text"].split()) for c in grid.cells if c["row"] == 0]
+    """The texts of a grid's first row, blanks removed."""
+    return ["".join(c.text.split()) for c in grid.cells if c.row == 0]
 
 
 def _join_tables(items: list, name: str) -> list:
@@ -1283,6 +1515,7 @@ def _join_tables(items: list, name: str) -> list:
     current: list[_Grid] = []
 
     def flush():
+        """Join the tables gathered in current into one Table, repeated header rows dropped."""
         if not current:
             return
         header = _header_texts(current[0])
@@ -1291,20 +1524,20 @@ def _join_tables(items: list, name: str) -> list:
         for n, grid in enumerate(current):
             skip_first = n > 0 and header and _header_texts(grid) == header
             for c in grid.cells:
-                if skip_first and c["row"] == 0:
+                if skip_first and c.row == 0:
                     continue
-                row = offset + c["row"] - (1 if skip_first else 0)
-                src = Source(file=name, pages=[grid.page], regions=[Region(page=grid.page, bbox=c["bbox"])],
-                             locator=f"page {grid.page} table row {c['row'] + 1} col {c['col'] + 1}")
-                cells.append(Cell(text=c["text"], row=row, col=c["col"], row_span=c["row_span"],
-                                  col_span=c["col_span"], page=grid.page, source=src))
+                row = offset + c.row - (1 if skip_first else 0)
+                src = Source(file=name, pages=[grid.page], regions=[Region(page=grid.page, bbox=c.bbox)],
+                             locator=f"page {grid.page} table row {c.row + 1} col {c.col + 1}")
+                cells.append(Cell(text=c.text, row=row, col=c.col, row_span=c.row_span,
+                                  col_span=c.col_span, page=grid.page, source=src))
             offset += grid.rows - (1 if skip_first else 0)
         cells.sort(key=lambda c: (c.row, c.col))
         src = Source(file=name, pages=sorted({g.page for g in current}),
                      regions=[Region(page=g.page, bbox=g.bbox) for g in current])
         ruled = all(g.ruled for g in current)
         # a borderless table's rows are known when its layout explains (nearly) all of its text
-        read = sum(g.unread for g in current) <= UNREAD_SHARE * sum(g.blocks for g in current)
+        read = sum(g.unread for g in current) <= SETTINGS.unread_share * sum(g.blocks for g in current)
         blocks.append(Table(cells=cells, source=src, spans_known=ruled, rows_known=ruled or read))
         current.clear()
 

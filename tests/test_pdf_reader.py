@@ -1,0 +1,123 @@
+"""The PDF reader (extract/pdf.py), one small PDF per behaviour.
+
+The PDFs live in tests/data/pdf_reader/ (how each was made: its README.md and make_pdfs.py there). Each
+test's docstring names the symptom it guards against.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from zhibiao import extract
+from zhibiao.model import Paragraph, Table
+
+DATA = Path(__file__).parent / "data" / "pdf_reader"
+
+
+def _read(name: str):
+    return extract.read(DATA / name)
+
+
+def _tables(layout) -> list[Table]:
+    return [b for b in layout.blocks if isinstance(b, Table)]
+
+
+def _grid(table: Table) -> dict[tuple[int, int], tuple[int, int, str]]:
+    """(row, col) -> (row_span, col_span, text) of every cell."""
+    return {(c.row, c.col): (c.row_span, c.col_span, c.text) for c in table.cells}
+
+
+def _row(table: Table, row: int) -> list[str]:
+    return [c.text for c in sorted(table.cells, key=lambda c: c.col) if c.row == row]
+
+
+HEAD = ["序号", "一级指标", "评价内容", "分值"]
+
+
+def test_ruled_merged_cells_keep_their_spans():
+    """Symptom: a label merged down over two rows comes back as a cell in each row (the lower one
+    empty, so the second item loses its group), or a cell merged across two columns as two cells."""
+    (table,) = _tables(_read("ruled_spans.pdf"))
+    assert table.spans_known and table.rows_known
+    cells = _grid(table)
+    assert _row(table, 0) == HEAD
+    assert cells[(1, 1)] == (2, 1, "组织领导")
+    assert (2, 1) not in cells  # covered by the merged label above
+    assert cells[(2, 2)][2] == "制定年度工作计划并按期落实。"
+    assert cells[(3, 2)] == (1, 2, "建立健全管理制度。")
+    assert (3, 3) not in cells  # covered by the merged cell beside it
+    assert max(c.row for c in table.cells) == 3
+
+
+def test_table_continued_across_a_page_break_is_one_table():
+    """Symptom: a table the page break cuts comes back as two tables, its header row printed again on
+    the next page read as a data row, or the rest of a row cut by the break lost or glued to the wrong
+    row (the rest stands in a row of its own on the new page, its other cells empty, for the
+    normalizer to join)."""
+    layout = _read("continued.pdf")
+    assert layout.pages == 2
+    (table,) = _tables(layout)
+    assert table.source.pages == [1, 2]
+    rows = max(c.row for c in table.cells) + 1
+    assert rows == 7
+    assert _row(table, 0) == HEAD
+    assert sum(1 for c in table.cells if c.text == "序号") == 1  # the repeated header row is dropped
+    cut = _grid(table)[(4, 2)][2]
+    assert cut.startswith("按照年度目标任务逐项分解落实") and cut.endswith("确")
+    assert {c.page for c in table.cells if c.row == 4} == {1}
+    assert _row(table, 5) == ["", "", "保各项任务按时保质完成。", ""]
+    assert {c.page for c in table.cells if c.row == 5} == {2}
+    assert _row(table, 6) == ["5", "指标5", "第5项评价内容。", "5"]
+
+
+def test_fake_bold_glyphs_are_read_once():
+    """Symptom: text some PDF producers embolden by printing every glyph twice a hair apart reads
+    doubled (考考核核评评价价)."""
+    with pdfplumber.open(DATA / "fake_bold.pdf") as pdf:
+        raw = "".join(c["text"] for c in pdf.pages[0].chars)
+    assert raw.count("考") == 2  # the fixture really prints the bold glyphs twice
+    texts = [b.text for b in _read("fake_bold.pdf").blocks if isinstance(b, Paragraph)]
+    assert texts == ["考核评价指标", "一、组织领导（20分）", "成立工作领导小组，明确责任分工。"]
+
+
+def test_borderless_columns_and_rows():
+    """Symptom: a table printed without ruling lines is read as paragraphs, its columns run together,
+    the wrapped lines of a long cell become rows of their own, or the 序号 and 分值 printed in the
+    middle of a tall row land in the wrong row."""
+    layout = _read("borderless_columns.pdf")
+    (table,) = _tables(layout)
+    assert not table.spans_known and table.rows_known
+    assert _row(table, 0) == HEAD
+    assert max(c.row for c in table.cells) == 3
+    assert all(c.row_span == 1 and c.col_span == 1 for c in table.cells)
+    assert _row(table, 1)[:2] == ["1", "领导"] and _row(table, 1)[3] == "10"
+    assert _row(table, 1)[2].replace("\n", "") == ("成立由主要负责同志牵头的工作领导小组，明确责任分工，"
+                                                   "定期研究部署工作，形成一级抓一级、层层抓落实的工作格局。")
+    assert _row(table, 2) == ["2", "制度建设", "建立健全管理制度。", "8"]
+    assert _row(table, 3)[:2] == ["3", "工作成效评价"] and _row(table, 3)[3] == "12"
+    paragraphs = [b.text for b in layout.blocks if isinstance(b, Paragraph)]
+    assert paragraphs[-1] == "以上指标由评估组现场核查。"  # the note under the table is no row
+
+
+def test_borderless_band_row_is_one_cell_between_rows():
+    """Symptom: a group heading printed across a borderless table (二、成效指标（20分）) is cut into
+    pieces per column, ends the table (the rows under it read as paragraphs), or is glued to the row
+    above or below."""
+    (table,) = _tables(_read("borderless_band.pdf"))
+    assert table.rows_known
+    assert _row(table, 2) == ["2", "制度建设", "建立健全管理制度，规范工作流程。", "10"]
+    band = [c for c in table.cells if c.row == 3]
+    assert len(band) == 1 and band[0].col == 0 and band[0].col_span >= 2
+    assert band[0].text == "二、成效指标（20分）"
+    assert _row(table, 4) == ["3", "工作成效", "年度目标任务全面完成。", "20"]
+    assert max(c.row for c in table.cells) == 4
+
+
+@pytest.mark.parametrize("name", ["ruled_spans.pdf", "continued.pdf", "fake_bold.pdf",
+                                  "borderless_columns.pdf", "borderless_band.pdf"])
+def test_fixtures_stay_small(name):
+    """Symptom: a fixture regenerated with embedded full fonts bloats the repository."""
+    assert (DATA / name).stat().st_size < 64_000
