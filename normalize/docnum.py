@@ -6,7 +6,7 @@ evidence; this module is the normalizer's view of them.
 
 from __future__ import annotations
 
-from zhibiao.nlp import DOCNUM, canonical_docnum, find
+from zhibiao.nlp import DOCNUM, canonical_docnum, docnums
 
 __all__ = ["DOCNUM", "canonical", "find_all"]
 
@@ -19,7 +19,7 @@ def canonical(text: str) -> str | None:
 def find_all(text: str) -> list[str]:
     """Every 文号 in text, canonical, unique, in order of first appearance."""
     seen: list[str] = []
-    for m in find(text):
-        if m.label == "DOCNUM" and m.norm not in seen:
+    for m in docnums(text):
+        if m.norm not in seen:
             seen.append(m.norm)
     return seen

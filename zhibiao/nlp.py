@@ -28,7 +28,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Iterable
 
-__all__ = ["LABELS", "Mention", "DOCNUM", "canonical_docnum", "cn_number", "find", "load", "doc", "docs",
+__all__ = ["LABELS", "Mention", "DOCNUM", "canonical_docnum", "cn_number", "docnums", "find", "load", "doc", "docs",
            "SPANS_KEY"]
 
 LABELS = ("DOCNUM", "DEADLINE", "TIME_LIMIT", "PERCENT", "COUNT", "QUANTITY")
@@ -76,7 +76,9 @@ def canonical_docnum(text: str) -> str | None:
     return _format_docnum(m) if m else None
 
 
-def _docnums(text: str) -> list[Mention]:
+@lru_cache(maxsize=8192)
+def docnums(text: str) -> tuple[Mention, ...]:
+    """The DOCNUM mentions of text alone (what the normalizer needs), in order."""
     found = []
     for m in DOCNUM.finditer(text):
         value = _format_docnum(m)
@@ -87,7 +89,7 @@ def _docnums(text: str) -> list[Mention]:
             value = _clean_prefix(head.group(1) + m.group("prefix")) + value[len(prefix):]
             start = head.start(1)
         found.append(Mention("DOCNUM", start, m.end(), value, None, "", "", norm=value))
-    return found
+    return tuple(found)
 
 
 # ------------------------------------------------------------------------------------------ numbers
@@ -162,7 +164,7 @@ def _mention(label: str, m: re.Match, text: str) -> Mention | None:
 @lru_cache(maxsize=8192)
 def find(text: str) -> tuple[Mention, ...]:
     """Every mention in text: 文号 first (in order), then each label's matches that overlap nothing taken."""
-    found = _docnums(text)
+    found = list(docnums(text))
     taken = [(m.start, m.end) for m in found]
     for label, pattern in _PATTERNS:
         for m in pattern.finditer(text):
