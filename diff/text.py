@@ -6,11 +6,13 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
+from zhibiao import nlp
 from zhibiao.model import DiffOp, NumberChange
-from zhibiao.normalize.docnum import DOCNUM, find_all
+from zhibiao.nlp import find as find_mentions
 
 __all__ = ["words", "bigrams", "normal", "features", "Quantity", "quantities", "number_changes", "word_diff"]
 
@@ -88,71 +90,36 @@ class Quantity:
 
     kind: str
     text: str
-    value: float | None
+    value: Decimal | None
     unit: str
     sense: str  # "min" (more is stricter), "max" (less is stricter), or ""
 
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)"
-_PATTERNS = [
-    ("deadline", re.compile(r"每年\s*" + _NUM + r"\s*月\s*(?:" + _NUM + r"\s*日|底)\s*(?:前|以前)")),
-    ("time_limit", re.compile(_NUM + r"\s*个?\s*(工作日|日|天|个月|月|年|小时)\s*(?:内|以内)")),
-    ("percent", re.compile(r"(不少于|不低于|不超过|不高于|低于|高于|超过|达到|达|占)?[^%\d]{0,12}?(\d+(?:\.\d+)?)\s*%\s*(以上|以下)?")),
-    ("count", re.compile(r"(?:(至少|不少于|不低于|不超过|最多)[^，。；,;\d]{0,6}?)?" + _NUM
-                         + r"\s*(次|名|人|项|学时|个|天)")),
-]
-
-
-def _value(raw: str) -> float | None:
-    try:
-        return float(raw)
-    except ValueError:
-        pass
-    if raw == "十":
-        return 10.0
-    if all(ch in _CN_DIGITS for ch in raw):
-        if "十" in raw:
-            head, _, tail = raw.partition("十")
-            return float(_CN_DIGITS.get(head, 1) * 10 + _CN_DIGITS.get(tail, 0))
-        return float(_CN_DIGITS[raw[0]]) if len(raw) == 1 else None
-    return None
+_KINDS = {"DOCNUM": "docnum", "DEADLINE": "deadline", "TIME_LIMIT": "time_limit", "PERCENT": "percent",
+          "COUNT": "count", "QUANTITY": "number"}
 
 
 def quantities(text: str) -> list[Quantity]:
-    """Percentages, time limits, deadlines, counts and 文号 printed in a requirement."""
+    """Percentages, time limits, deadlines, counts, amounts and 文号 printed in a requirement: the spans the
+    zhibiao.nlp spaCy pipeline marks in it (10个工作日内, 每年3月31日前, 不低于 90%, 至少1次, 陕司发〔2023〕31号)."""
+    return list(_quantities(text))
+
+
+@lru_cache(maxsize=8192)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    if not find_mentions(text):  # fast path: no candidate in the characters, so no span in the Doc either
+        return ()
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(m) -> bool:
-        return all(m.end() <= a or m.start() >= b for a, b in taken)
-
-    for value in find_all(text):
-        found.append(Quantity("docnum", value, None, "", ""))
-    for m in DOCNUM.finditer(text):
-        taken.append(m.span())
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            if not free(m):
+    docnums: set[str] = set()
+    doc = nlp.doc(text)
+    for span in doc.spans[nlp.SPANS_KEY]:
+        m = span._.mention
+        if m.label == "DOCNUM":
+            if m.norm in docnums:
                 continue
-            taken.append(m.span())
-            if kind == "percent":
-                before, number, after = m.group(1) or "", m.group(2), m.group(3) or ""
-                sense = "max" if before in ("不超过", "不高于", "低于") or after == "以下" else \
-                    "min" if before or after == "以上" else ""
-                text_ = f"{number}%" + after
-                found.append(Quantity(kind, (before + " " if before else "") + text_, _value(number), "%", sense))
-            elif kind == "time_limit":
-                found.append(Quantity(kind, m.group(0).strip(), _value(m.group(1)), m.group(2), "max"))
-            elif kind == "deadline":
-                month = _value(m.group(1)) or 0
-                day = _value(m.group(2)) if m.group(2) else 31
-                found.append(Quantity(kind, m.group(0).strip(), month * 100 + (day or 0), "date", "max"))
-            else:
-                qual = m.group(1) or ""
-                sense = "max" if qual in ("不超过", "最多") else "min" if qual else ""
-                found.append(Quantity(kind, m.group(0).strip(), _value(m.group(2)), m.group(3), sense))
-    return found
+            docnums.add(m.norm)
+        found.append(Quantity(_KINDS[m.label], m.text, m.value, m.unit, m.sense))
+    return tuple(found)
 
 
 def number_changes(old_text: str, new_text: str) -> list[NumberChange]:
