@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from zhibiao import extract
-from zhibiao.pipeline import ingest
 from zhibiao.errors import NoRubric
+from zhibiao.pipeline import ingest
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 TARGET_MS = {"000_1c204f1614fc8d36": 50.0}

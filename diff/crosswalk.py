@@ -6,10 +6,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 from zhibiao.model import AreaFlow, Catalogue, Crosswalk, CrosswalkSide, Evidence, Link, Rubric, dec_str
-
-from .match import Item, leaves, main_rubric, match
 from zhibiao.normalize.cleanup import squash
 
+from .match import Item, leaves, main_rubric, match
 from .text import normal, number_changes, word_diff
 
 __all__ = ["crosswalk"]

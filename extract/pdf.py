@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import bisect
-import re
 import io
 import logging
+import re
 import statistics
 from dataclasses import dataclass, field
 

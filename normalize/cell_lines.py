@@ -17,9 +17,9 @@ from zhibiao.model import Cell, Paragraph, Source, Table
 
 from .cleanup import ATTACHMENT_HEADING, clean
 from .columns import bare_number, column_name, header_role
+from .entries import parse_cell
 from .grid import _BAND, _FIT, _SKIP, _kind
 from .numbering import STYLES, parse_marker
-from .entries import parse_cell
 from .points import is_rule
 
 __all__ = ["tables_from_lines"]

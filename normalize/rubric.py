@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from zhibiao.model import Finding, Layout, Paragraph, Rubric, Table
 
-from .cleanup import ATTACHMENT_HEADING, NOTE_LINE, clean
 from .cell_lines import tables_from_lines
+from .cleanup import ATTACHMENT_HEADING, NOTE_LINE, clean
 from .columns import column_name
 from .entries import parse_cell
 from .grid import split_at_headers

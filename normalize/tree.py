@@ -44,7 +44,7 @@ class Node:
     entry: Entry | None
     number: int | None
     points: Decimal | None
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
     span: tuple[int, int] = (0, 0)  # leaf interval, for the sum-based recovery
     kind: str = "scored"
 

@@ -6,6 +6,7 @@ import pytest
 
 from zhibiao.cli import main
 from zhibiao.pipeline import ingest
+
 from conftest import BAD_INPUT, DATA, RECOVERY, ROOT
 
 

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from zhibiao.cli import catalogue_schema, cli
-from conftest import ROOT, CORPUS, DATA, SEED_2019, SEED_2023, NARRATIVE, run_cli as run
+
+from conftest import CORPUS, DATA, NARRATIVE, ROOT, SEED_2019, SEED_2023, run_cli as run
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))

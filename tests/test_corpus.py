@@ -8,7 +8,8 @@ import json
 import pytest
 
 from zhibiao.pipeline import info
-from conftest import ROOT, CORPUS
+
+from conftest import CORPUS, ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))["notices"]

@@ -14,7 +14,8 @@ from zhibiao.diff.match import leaves, main_rubric
 from zhibiao.diff.report import to_html, to_xlsx
 from zhibiao.normalize.cleanup import squash
 from zhibiao.pipeline import ingest
-from conftest import ROOT, CORPUS, ARTIFACTS
+
+from conftest import ARTIFACTS, CORPUS, ROOT
 
 OLD, NEW, HANZHONG = "001_5886f06ed561739e", "000_1c204f1614fc8d36", "003_fbbff5f31bb9ffc0"
 

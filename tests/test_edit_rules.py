@@ -3,8 +3,6 @@ Chinese with the status of zhibiao.errors.HTTP_STATUS; a store that fails is nev
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 

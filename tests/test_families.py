@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from zhibiao.pipeline import ingest
-from conftest import FAMILIES
-from conftest import GOLDEN_FAMILIES as GOLDEN
+
+from conftest import FAMILIES, GOLDEN_FAMILIES as GOLDEN
 from golden_compare import catalogue_view, compare, load_golden
 
 MANIFEST = json.loads((FAMILIES / "manifest.json").read_text(encoding="utf-8"))

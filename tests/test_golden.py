@@ -8,6 +8,7 @@ import os
 import pytest
 
 from zhibiao.pipeline import ingest
+
 from conftest import CORPUS, GOLDEN
 from golden_compare import FIELDS, catalogue_view, compare, load_golden
 

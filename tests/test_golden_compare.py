@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from zhibiao.pipeline import ingest
+
 from conftest import DATA, SEED_2023
 from golden_compare import catalogue_view, compare
 
@@ -79,7 +80,6 @@ def test_view_carries_what_the_comparison_reads(path):
 
 
 def test_scripts_still_import_the_old_names():
-    from test_golden import _catalogue_view
-    from test_golden import compare as old_compare
+    from test_golden import _catalogue_view, compare as old_compare
 
     assert _catalogue_view is catalogue_view and old_compare is compare

@@ -101,10 +101,10 @@ def test_gbk_declared_page_given_as_gbk_bytes():
 
 @pytest.mark.parametrize("data, encoding, warning", [
     ("\ufeff<html><body><p>带BOM的页面</p></body></html>".encode("utf-8"), "utf-8", None),
-    ('<html><head><meta charset="gb2312"></head><body><p>声明与内容不符</p></body></html>'.encode("utf-8"),
+    ('<html><head><meta charset="gb2312"></head><body><p>声明与内容不符</p></body></html>'.encode(),
      "utf-8", "declared charset 'gb2312' but the bytes are UTF-8; read as UTF-8"),
     ("<html><body><p>未声明编码的国标页面</p></body></html>".encode("gbk"), "gb18030", None),
-    ('<html><head><meta charset="x-unknown"></head><body><p>未知编码</p></body></html>'.encode("utf-8"),
+    ('<html><head><meta charset="x-unknown"></head><body><p>未知编码</p></body></html>'.encode(),
      "utf-8", "unknown declared charset 'x-unknown' ignored"),
 ])
 def test_charset_fallbacks(data, encoding, warning):
@@ -135,7 +135,7 @@ def test_header_inside_article_is_content():
 
 
 def test_too_deeply_nested_page_is_corrupt():
-    page = b"<html><body>" + b"<div>" * 400 + "正文".encode("utf-8") + b"</div>" * 400 + b"</body></html>"
+    page = b"<html><body>" + b"<div>" * 400 + "正文".encode() + b"</div>" * 400 + b"</body></html>"
     with pytest.raises(CorruptFile, match="nested too deeply"):
         read_html(page, NAME, "abc")
 

@@ -6,7 +6,8 @@ import pytest
 
 from zhibiao.cli import main
 from zhibiao.pipeline import ingest
-from conftest import ROOT, RENDERINGS, indicator as _find
+
+from conftest import RENDERINGS, ROOT, indicator as _find
 
 
 def test_pdf_source_has_page_and_bbox():

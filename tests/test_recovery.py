@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from zhibiao.pipeline import ingest
+
 from conftest import CORPUS, RECOVERY
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from zhibiao.pipeline import ingest
+
 from conftest import CORPUS, GOLDEN, RENDERINGS
 from golden_compare import catalogue_view, compare, load_golden
 

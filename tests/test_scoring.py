@@ -32,7 +32,8 @@ import pytest
 
 from zhibiao.pipeline import ingest
 from zhibiao.scoring import InvalidAssessment, UnverifiedCatalogue, ratio
-from conftest import SEED_2023, SCORING as DATA, run_cli as run
+
+from conftest import SCORING as DATA, SEED_2023, run_cli as run
 
 COHORT = DATA / "cohort"
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from zhibiao.store import EditConflict, InvalidEdit, NotVerifiable, Store, default_url
-from conftest import PDF_2023, SEED_2019 as TXT_2019, indicator as _ind
 
+from conftest import PDF_2023, SEED_2019 as TXT_2019, indicator as _ind
 
 # The store runs on SQLite and, where scripts/test.sh started one (as in CI), on PostgreSQL too.
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("ZHIBIAO_TEST_PG") else [])

@@ -14,7 +14,6 @@ from zhibiao.normalize.entries import parse_cell
 from zhibiao.normalize.grid import split_at_headers
 from zhibiao.normalize.points import column_points, find_points, parse_deduction, words_points
 
-
 # --- column roles -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("header", "role"), [

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from zhibiao.model import Catalogue, Crosswalk
 from zhibiao.store import Store
 from zhibiao.web import create_app
-from conftest import ROOT, CORPUS, SEED_2023 as TXT_2023, SEED_2019 as TXT_2019, NARRATIVE, PDF_2023
+
+from conftest import CORPUS, NARRATIVE, PDF_2023, ROOT, SEED_2019 as TXT_2019, SEED_2023 as TXT_2023
 
 DOCX_2019 = CORPUS / "renderings" / "001_5886f06ed561739e.docx"
 HTML_2020 = CORPUS / "renderings" / "003_fbbff5f31bb9ffc0.html"

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import PDF_2023 as PDF, ARTIFACTS
+from conftest import ARTIFACTS, PDF_2023 as PDF
 
 NEW_LABEL = "推进信息共享"
 REASON = "对照省厅原文补填二级指标名称"

@@ -15,13 +15,20 @@ from pydantic import ValidationError
 
 from zhibiao import __version__
 from zhibiao.errors import (
-    EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, InputNotFound, InvalidCatalogue, NoRubric, OutputError,
-    ZhibiaoError, exit_code,
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    InputNotFound,
+    InvalidCatalogue,
+    NoRubric,
+    OutputError,
+    ZhibiaoError,
+    exit_code,
 )
 from zhibiao.model import LABEL_NOT_PRINTED, READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, Catalogue, dec_str
 from zhibiao.normalize.validate import check_articles, check_rubric
-from zhibiao.pipeline import info as read_info
-from zhibiao.pipeline import ingest as run_ingest
+from zhibiao.pipeline import info as read_info, ingest as run_ingest
 
 __all__ = ["cli", "main", "console", "load_catalogue", "summary", "catalogue_schema", "crosswalk_schema"]
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Iterator, Literal, NamedTuple, Union
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, PlainSerializer, model_validator
 
@@ -103,7 +104,7 @@ class Source(_Model):
     regions: list[Region] | None = None
     locator: str | None = None
 
-    def span(self, other: "Source") -> "Source":
+    def span(self, other: Source) -> Source:
         """Return the smallest source covering both (regions on the same page are united)."""
         if self.lines and other.lines:
             lines = (min(self.lines[0], other.lines[0]), max(self.lines[1], other.lines[1]))
@@ -175,7 +176,7 @@ class Paragraph(_Model):
     source: Source
 
 
-Block = Annotated[Union[Paragraph, Table], Field(discriminator="kind")]
+Block = Annotated[Paragraph | Table, Field(discriminator="kind")]
 
 
 class Layout(_Model):
@@ -229,9 +230,9 @@ class Indicator(_Model):
     owner: str | None = None
     source: Source | None = None
     flags: list[str] = []
-    children: list["Indicator"] = []
+    children: list[Indicator] = []
 
-    def walk(self) -> Iterator["Indicator"]:
+    def walk(self) -> Iterator[Indicator]:
         """Yield this indicator and all its descendants in document order."""
         yield self
         for child in self.children:
@@ -242,7 +243,7 @@ class Indicator(_Model):
         (default ``[id]``, as the review app and the exports show it)."""
         return f"{self.marker or ''}{self.text}" or (f"[{self.id}]" if missing is None else missing)
 
-    def leaves(self) -> Iterator["Indicator"]:
+    def leaves(self) -> Iterator[Indicator]:
         """Yield the leaves under this indicator (itself when it has no children) in document order."""
         return (ind for ind in self.walk() if not ind.children)
 
@@ -353,7 +354,7 @@ class Catalogue(_Model):
     verification: Verification | None = None  # set by the store when people check it
 
     @model_validator(mode="after")
-    def _migrate(self) -> "Catalogue":
+    def _migrate(self) -> Catalogue:
         """A catalogue of an older readable schema is upgraded on load (its new fields take their defaults)."""
         self.schema_version = SCHEMA_VERSION
         return self
@@ -372,7 +373,7 @@ class Catalogue(_Model):
         when the catalogue has no rubric."""
         return max(self.rubrics, key=Rubric.size, default=None)
 
-    def place(self, ident: str) -> "Place | None":
+    def place(self, ident: str) -> Place | None:
         """Where the indicator with this id stands: the indicator, its parent (None at the top) and its rubric."""
         def search(items: list[Indicator], parent: Indicator | None, rubric: Rubric) -> Place | None:
             for ind in items:

@@ -23,10 +23,10 @@ QUANTITY (other amounts with a unit: 5万元, 3件). Earlier labels take precede
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Iterable
 
 __all__ = ["LABELS", "Mention", "DOCNUM", "canonical_docnum", "cn_number", "docnums", "find", "load", "doc", "docs",
            "SPANS_KEY"]

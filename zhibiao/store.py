@@ -21,8 +21,22 @@ from pathlib import Path
 
 from pydantic import BaseModel
 from sqlalchemy import (
-    Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint,
-    create_engine, func, insert, select, update,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    func,
+    insert,
+    select,
+    update,
 )
 from sqlalchemy.engine import Engine
 
@@ -135,7 +149,7 @@ class EditRow(BaseModel):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _find(cat: Catalogue, ident: str) -> Place:

@@ -9,7 +9,13 @@ from __future__ import annotations
 from zhibiao.errors import EXIT_BAD_ASSESSMENT, EXIT_UNVERIFIED, InvalidAssessment, UnverifiedCatalogue
 
 from .assessment import (
-    NOT_APPLICABLE, Assessment, main_rubric, read_assessment, read_folder, require_verified, scorable_leaves,
+    NOT_APPLICABLE,
+    Assessment,
+    main_rubric,
+    read_assessment,
+    read_folder,
+    require_verified,
+    scorable_leaves,
 )
 from .report import UNVERIFIED_WARNING, cohort_csv, cohort_tables, cohort_xlsx, score_json, score_table
 from .tally import COHORT_BANDS, TARGET, TARGET_SOURCE, Area, Band, Cohort, Ranked, Score, Tally, cohort, ratio, score

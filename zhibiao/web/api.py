@@ -17,9 +17,24 @@ from .common import CSRF_HEADER, check_csrf, csrf_token, reviewer, set_reviewer,
 from .errors import WebError
 from .files import MEDIA_TYPES
 from .schemas import (
-    CatalogueOut, CatalogueSummary, ConflictOut, CrosswalkIn, EditIn, EditOut, EditRecord, ErrorOut,
-    NotVerifiableOut, ReviewerIn, SessionOut, SourceOut, SourcePart, UploadOut, VerifyCatalogueIn,
-    VerifyCatalogueOut, VerifyIn, VerifyOut,
+    CatalogueOut,
+    CatalogueSummary,
+    ConflictOut,
+    CrosswalkIn,
+    EditIn,
+    EditOut,
+    EditRecord,
+    ErrorOut,
+    NotVerifiableOut,
+    ReviewerIn,
+    SessionOut,
+    SourceOut,
+    SourcePart,
+    UploadOut,
+    VerifyCatalogueIn,
+    VerifyCatalogueOut,
+    VerifyIn,
+    VerifyOut,
 )
 
 

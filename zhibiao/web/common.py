@@ -14,7 +14,14 @@ from .actions import WebState
 from .errors import WebError
 from .files import mib
 from .views import (
-    FIELD_LABELS, FINDING_LABELS, FLAG_LABELS, FORMAT_LABELS, SEVERITY_LABELS, finding_text, local_time, pts,
+    FIELD_LABELS,
+    FINDING_LABELS,
+    FLAG_LABELS,
+    FORMAT_LABELS,
+    SEVERITY_LABELS,
+    finding_text,
+    local_time,
+    pts,
 )
 
 __all__ = ["CSRF_HEADER", "CSRF_FIELD", "state", "csrf_token", "check_csrf", "reviewer", "set_reviewer",

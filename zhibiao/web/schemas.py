@@ -6,9 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from zhibiao.store import CatalogueRow, EditRow
-
 from zhibiao.model import Catalogue, Finding
+from zhibiao.store import CatalogueRow, EditRow
 
 __all__ = [
     "ErrorOut", "SessionOut", "ReviewerIn", "CatalogueSummary", "UploadOut", "CatalogueOut", "EditIn", "EditOut",

@@ -21,7 +21,7 @@ class Node:
     revision: int
     verified: bool
     findings: list[Finding]
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
     child_sum: Decimal | None = None
     child_points_missing: bool = False
     sum_ok: bool = True

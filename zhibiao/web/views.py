@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 from zhibiao.findings import render_zh, titles_zh
@@ -57,5 +56,5 @@ def local_time(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M:%S")
