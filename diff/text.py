@@ -54,9 +54,8 @@ def features(text: str) -> str:
     out = _SYNONYM_CACHE.get(text)
     if out is None:
         pairs = _synonyms()
-        marks: list[str] = []
         t = text
-        for k, (variant, canonical) in enumerate(pairs):
+        for k, (variant, _canonical) in enumerate(pairs):
             if variant in t:
                 t = t.replace(variant, f"\x00{k}\x00")
         t = re.sub(r"\x00(\d+)\x00", lambda m: pairs[int(m.group(1))][1], t)

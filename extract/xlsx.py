@@ -72,7 +72,7 @@ def _sheet_blocks(cells_by_row: list[list[tuple[int, int, int, int, str]]], widt
     blocks: list = []
     head, tail = _split(cells_by_row, width)
     for row in cells_by_row[:head]:
-        for r, c, rs, cs, text in row:
+        for r, c, _rs, _cs, text in row:
             if text.strip():
                 blocks.append(Paragraph(text=text, source=Source(file=name, locator=locator(r, c))))
     body = cells_by_row[head:tail]
@@ -85,7 +85,7 @@ def _sheet_blocks(cells_by_row: list[list[tuple[int, int, int, int, str]]], widt
                                   source=Source(file=name, locator=locator(r, c))))
         blocks.append(Table(cells=cells, source=Source(file=name, locator=f"sheet {sheet}")))
     for row in cells_by_row[tail:]:
-        for r, c, rs, cs, text in row:
+        for r, c, _rs, _cs, text in row:
             if text.strip():
                 blocks.append(Paragraph(text=text, source=Source(file=name, locator=locator(r, c))))
     return blocks

@@ -649,7 +649,6 @@ def _join_broken_rows(grid: Grid, table: Table) -> None:
     """
     numbers = [k for k in range(grid.n_cols) if grid.role(k) == "number"]
     points = [k for k in range(grid.n_cols) if grid.role(k) == "points"]
-    labels = grid.label_columns()
     pointed = _pointed_columns(grid)
     filled = _always_filled(grid)
     closed = _closed_columns(grid)

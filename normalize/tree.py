@@ -397,6 +397,12 @@ def build_by_sums(entries: list[Entry], depth: int) -> list[Node] | None:
     return root.children
 
 
+def _attach_tail(item: Node | None, tail: list[Entry]) -> None:
+    """The sub-items printed inside an item's cell become its children, in layout order."""
+    if item is not None and tail:
+        item.children.extend(build_by_order(tail))
+
+
 def _by_sums_with_tails(entries: list[Entry], depth: int) -> list[Node] | None:
     """build_by_sums on the deepest level whose entries all print points (the items); entries below
     that level (sub-items printed inside their item's cell) follow their item in layout order."""
@@ -420,19 +426,14 @@ def _by_sums_with_tails(entries: list[Entry], depth: int) -> list[Node] | None:
             stack.extend(n.children)
         current: Node | None = None
         tail: list[Entry] = []
-
-        def flush():
-            if current is not None and tail:
-                current.children.extend(build_by_order(tail))
-
         for e in entries:
             if e.level <= backbone:
-                flush()
+                _attach_tail(current, tail)
                 tail = []
                 current = owner.get(id(e)) if e.level == backbone else current
             else:
                 tail.append(e)
-        flush()
+        _attach_tail(current, tail)
         return tree
     return None
 

@@ -175,7 +175,7 @@ def test_csrf_rejected_without_token(client, clean):
     r = client.post("/api/session", json={"reviewer": "李四"}, headers={"X-Zhibiao-CSRF": foreign})
     assert r.status_code == 403
     # nothing happened
-    assert client.get("/api/catalogues/%d/history" % clean).json() == []
+    assert client.get(f"/api/catalogues/{clean}/history").json() == []
     assert "李四" not in client.get("/").text
 
 

@@ -16,17 +16,17 @@ COLUMNS = ["rubric", "id", "path", "level", "marker", "text", "points", "owner",
 def rows(catalogue: Catalogue) -> Iterator[list]:
     """Yield one row per indicator, in document order, across every rubric."""
     for r_index, rubric in enumerate(catalogue.rubrics, start=1):
+        yield from _rows(r_index, rubric.indicators, [])
 
-        def visit(items: list[Indicator], trail: list[str]):
-            for ind in items:
-                yield [
-                    r_index, ind.id, " > ".join(trail), ind.level, ind.marker or "", ind.text,
-                    dec_str(ind.points) if ind.points is not None else "", ind.owner or "",
-                    "; ".join(ind.refs), "; ".join(ind.flags), ind.deduction.text if ind.deduction else "",
-                ]
-                yield from visit(ind.children, trail + [ind.label()])
 
-        yield from visit(rubric.indicators, [])
+def _rows(r_index: int, items: list[Indicator], trail: list[str]) -> Iterator[list]:
+    for ind in items:
+        yield [
+            r_index, ind.id, " > ".join(trail), ind.level, ind.marker or "", ind.text,
+            dec_str(ind.points) if ind.points is not None else "", ind.owner or "",
+            "; ".join(ind.refs), "; ".join(ind.flags), ind.deduction.text if ind.deduction else "",
+        ]
+        yield from _rows(r_index, ind.children, trail + [ind.label()])
 
 
 def to_csv(catalogue: Catalogue) -> str:
