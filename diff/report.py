@@ -105,10 +105,12 @@ def to_html(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> str:
 def to_xlsx(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> bytes:
     """One row per link (frozen header, filters), and a second sheet with the first-level weight shifts."""
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     old_index, new_index = _index(old_cat), _index(new_cat)
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "links"
     ws.append(["old id", "old text", "old points", "new id", "new text", "new points", "kind", "changes", "score",
                "numbers"])

@@ -272,7 +272,9 @@ class _Reader:
 
     def rows(self, table) -> list:
         """The table's own rows: head, bodies and bare rows in order, foot last."""
-        head, body, foot = [], [], []
+        head: list = []
+        body: list = []
+        foot: list = []
         for child in table:
             tag = _tag(child)
             if tag == "tr":

@@ -469,7 +469,7 @@ def _cores(head: list[list[dict]], size: float) -> list[tuple[float, float]]:
             groups[-1].append(run)
         else:
             groups.append([run])
-    cores = []
+    cores: list[tuple[float, float]] = []
     for group in groups:
         per_line: dict[int, list[tuple[float, float, int]]] = {}
         for r in group:
@@ -791,7 +791,7 @@ def _mark_starts(lines: list[_Line], size: float) -> None:
     numbered list again."""
     left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
     styles: set[str] = set()  # the numbering styles met in the column so far
-    for prev, ln in zip([None] + lines, lines):
+    for prev, ln in zip([None, *lines], lines):
         # the last line of a centred paragraph stands as far from both edges: no indent
         indented = ln.x0 > left + SETTINGS.indent * size and abs((ln.x0 - left) - (right - ln.x1)) > SETTINGS.short_line * size
         item = _list_item(ln.text)
@@ -810,7 +810,9 @@ def _list_item(text: str) -> tuple[str, bool] | None:
         return None
     marker = m.group().strip()
     style = _LIST_NUMBER.sub(lambda n: "9" if n.group(1) else "十" if n.group(2) else "①", marker)
-    return style, _LIST_NUMBER.search(marker).group() in _FIRST
+    number = _LIST_NUMBER.search(marker)
+    assert number is not None  # every form of _NUMBERED_LINE holds one of _LIST_NUMBER's
+    return style, number.group() in _FIRST
 
 
 def _ends_short(line: _Line, left: float, right: float, size: float) -> bool:
@@ -838,7 +840,7 @@ def _column_blocks(columns: list[list[_Line]], pitch: float, top: float, end: fl
             else:
                 ln.starts = True
                 mine.append(_Block(col, [ln], ln.top + pitch))
-        for above, blk, below in zip([None] + mine, mine, mine[1:] + [None]):
+        for above, blk, below in zip([None, *mine], mine, [*mine[1:], None]):
             blk.floor = above.bottom if above else top
             blk.ceiling = below.top if below else end
         blocks.extend(mine)
@@ -1425,11 +1427,13 @@ def _open(data: bytes):
 
 def _page_ranges(numbers: list[int]) -> str:
     """Page numbers as ranges (1-3, 5)."""
-    parts, start, prev = [], None, None
-    for n in numbers + [None]:
+    parts: list[str] = []
+    start: int | None = None
+    prev: int | None = None  # set with start
+    for n in [*numbers, None]:
         if start is None:
             start = prev = n
-        elif n is not None and n == prev + 1:
+        elif n is not None and prev is not None and n == prev + 1:
             prev = n
         else:
             parts.append(str(start) if start == prev else f"{start}-{prev}")

@@ -52,7 +52,7 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
     """
     text, encoding = decode(data)
     lines = text.splitlines()
-    blocks = []
+    blocks: list[Paragraph | Table] = []
     i = 0
     n = len(lines)
 

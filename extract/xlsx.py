@@ -53,9 +53,9 @@ def _split(rows: list[list[tuple[int, int, int, int, str]]], width: int):
     # the 注 lines under the table: a run of lone rows at the bottom, from the first that says 注/说明 on
     tail = len(rows)
     k = len(rows)
-    while k > head and lone(rows[k - 1]) is not None:
+    while k > head and (text := lone(rows[k - 1])) is not None:
         k -= 1
-        if lone(rows[k]).lstrip().startswith(_NOTE_WORDS):
+        if text.lstrip().startswith(_NOTE_WORDS):
             tail = k
     return head, tail
 
@@ -122,12 +122,14 @@ def read_xlsx(data: bytes, name: str, sha256: str) -> Layout:
         for row in ws.iter_rows():
             out = []
             for cell in row:
-                key = (cell.row, cell.column)
+                row_no, col_no = cell.row, cell.column
+                assert row_no is not None and col_no is not None  # only a read-only workbook's empty cells lack them
+                key = (row_no, col_no)
                 if key in covered:
                     continue
                 text = cell_text(cell.value, cell.number_format)
                 rs, cs = spans.get(key, (1, 1))
-                out.append((cell.row - 1, cell.column - 1, rs, cs, text))
+                out.append((row_no - 1, col_no - 1, rs, cs, text))
             filled = [t for t in out if t[4].strip()]
             if filled:
                 rows.append(out)

@@ -68,6 +68,7 @@ def find_regulations(layout: Layout) -> list[Regulation]:
             else:
                 body.append(line)
                 art = current[-1]
+                assert art.source is not None  # an article starts with its paragraph's source
                 art.source = art.source.span(paras[i].source)
                 last_end = i
         i += 1

@@ -43,9 +43,11 @@ def to_xlsx(catalogue: Catalogue) -> bytes:
     from decimal import Decimal
 
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "indicators"
     ws.append(COLUMNS)
     points_col = COLUMNS.index("points")

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from pydantic import JsonValue
+
 from zhibiao.model import Finding, Source, dec_str
 
 __all__ = ["Code", "Form", "REGISTRY", "READER_WARNINGS", "reader_warning", "RENDER_NAMES", "finding", "render_en", "render_zh", "source_label_zh",
@@ -158,7 +160,7 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
 
 
-def _param(value: object) -> object:
+def _param(value: object) -> JsonValue:
     """A param as stored: JSON-serialisable, exact (Decimals as strings, sources as their JSON form)."""
     if isinstance(value, Decimal):
         return dec_str(value)

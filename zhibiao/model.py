@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Final, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, PlainSerializer, model_validator
 
@@ -42,7 +42,7 @@ __all__ = [
     "Crosswalk",
 ]
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION: Final = "1.2"
 # 1.1 added Indicator.kind / criteria / notes and Rubric.rows_total / rows_placed; a 1.0 catalogue
 # reads as if they had their defaults (every indicator scored, no criteria, no notes).
 # 1.2 added Finding.params (the numbers and ids of the message, zhibiao/findings.py); a finding of an
@@ -107,7 +107,7 @@ class Source(_Model):
     def span(self, other: Source) -> Source:
         """Return the smallest source covering both (regions on the same page are united)."""
         if self.lines and other.lines:
-            lines = (min(self.lines[0], other.lines[0]), max(self.lines[1], other.lines[1]))
+            lines: tuple[int, int] | None = (min(self.lines[0], other.lines[0]), max(self.lines[1], other.lines[1]))
         else:
             lines = self.lines or other.lines
         pages = sorted(set(self.pages or []) | set(other.pages or [])) or None
@@ -415,7 +415,7 @@ class Place(NamedTuple):
 
 # --- crosswalk (old catalogue -> new catalogue) ---------------------------------------------
 
-CROSSWALK_SCHEMA_VERSION = "1.0"
+CROSSWALK_SCHEMA_VERSION: Final = "1.0"
 
 
 class NumberChange(_Model):

@@ -51,6 +51,12 @@ def scorable_leaves(rubric: Rubric, path: str) -> dict[str, Indicator]:
     return leaves
 
 
+def leaf_points(leaf: Indicator) -> Decimal:
+    """A scorable leaf's points (scorable_leaves refuses a rubric whose leaves do not all print them)."""
+    assert leaf.points is not None, f"leaf {leaf.id} has no points: not from scorable_leaves"
+    return leaf.points
+
+
 def require_verified(catalogue: Catalogue, path: str, allow_unverified: bool) -> bool:
     """Whether the catalogue is verified; UnverifiedCatalogue when it is not and that is not allowed."""
     verified = catalogue.verification is not None and catalogue.verification.verified is True
@@ -135,8 +141,8 @@ def _problems(path: Path, leaves: dict[str, Indicator]) -> tuple[dict[str, Decim
             awarded = Decimal(value)
             if awarded < 0:
                 rows.append(f"{where}: awarded {value} is negative")
-            elif awarded > leaf.points:
-                rows.append(f"{where}: awarded {value} is more than the item's {dec_str(leaf.points)} points")
+            elif awarded > leaf_points(leaf):
+                rows.append(f"{where}: awarded {value} is more than the item's {dec_str(leaf_points(leaf))} points")
             else:
                 awards[ident] = awarded
     except csv.Error as exc:

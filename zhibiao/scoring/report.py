@@ -143,7 +143,7 @@ def cohort_xlsx(c: Cohort) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the default sheet
     for name, header, rows in _sections(c):
         ws = wb.create_sheet(name)
         ws.append(header)

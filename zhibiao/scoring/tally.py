@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from zhibiao.model import LABEL_NOT_PRINTED, Indicator, Rubric
 
-from .assessment import Assessment
+from .assessment import Assessment, leaf_points
 
 __all__ = ["TARGET", "TARGET_SOURCE", "COHORT_BANDS", "Tally", "Score", "Area", "Band", "Ranked",
            "Cohort", "ratio", "score", "cohort"]
@@ -162,15 +162,21 @@ def score(rubric: Rubric, assessment: Assessment, *, verified: bool = True) -> S
     awards = assessment.awards
     levels = [_tally(ind, list(ind.leaves()), awards) for ind in rubric.walk() if ind.level <= 2]
     leaves = list(rubric.leaves())
-    na = [(leaf.id, leaf.points) for leaf in leaves if awards[leaf.id] is None]
+    na = [(leaf.id, leaf_points(leaf)) for leaf in leaves if awards[leaf.id] is None]
     return Score(unit=assessment.unit, total=_tally(None, leaves, awards), levels=levels, not_applicable=na,
                  verified=verified)
+
+
+def _completion(s: Score) -> Decimal:
+    """The completion of a rated score (one whose total has applicable points)."""
+    assert s.total.completion is not None
+    return s.total.completion
 
 
 def cohort(rubric: Rubric, scores: list[Score], folder: str, *, verified: bool = True) -> Cohort:
     """Bands, first-level areas and the ranking (ties share a rank) of the units' scores."""
     rated = [s for s in scores if s.total.completion is not None]
-    ordered = sorted(rated, key=lambda s: (-s.total.completion, s.unit)) + sorted(
+    ordered = sorted(rated, key=lambda s: (-_completion(s), s.unit)) + sorted(
         (s for s in scores if s.total.completion is None), key=lambda s: s.unit)
     ranking: list[Ranked] = []
     for i, s in enumerate(ordered):
@@ -182,7 +188,7 @@ def cohort(rubric: Rubric, scores: list[Score], folder: str, *, verified: bool =
             ranking.append(Ranked(i + 1, s))
     bands = []
     for op, threshold in COHORT_BANDS:
-        n = sum(1 for s in rated if (s.total.completion >= threshold if op == "≥" else s.total.completion < threshold))
+        n = sum(1 for s in rated if (_completion(s) >= threshold if op == "≥" else _completion(s) < threshold))
         bands.append(Band(op, threshold, n, ratio(n, len(rated))))
     areas = []
     for top in rubric.indicators:
@@ -194,7 +200,7 @@ def cohort(rubric: Rubric, scores: list[Score], folder: str, *, verified: bool =
                           units=len(done)))
     total = Tally(id=None, level=0, label="total", awarded=_sum(s.total.awarded for s in scores),
                   applicable=_sum(s.total.applicable for s in scores))
-    done = [s.total.completion for s in rated]
+    done = [_completion(s) for s in rated]
     mean = _round(sum(map(Fraction, done), Fraction(0)) / len(done)) if done else None
     return Cohort(rubric_title=rubric.title, folder=folder, ranking=ranking, areas=areas, bands=bands, total=total,
                   mean=mean, verified=verified)
