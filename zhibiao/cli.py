@@ -225,7 +225,7 @@ def _batch_one(path: Path, name: str, out: Path | None, expected, limit: int | N
         return "", f"zhibiao: error: {exc.message()}", (name, 0, 0, "-", 0, "failed"), exit_code(exc)
     n = cat.size()
     tables = [r for r in cat.rubrics if r.rows_total is not None]
-    rows = (f"{sum(r.rows_placed for r in tables)}/{sum(r.rows_total for r in tables)}" if tables else "-")
+    rows = (f"{sum(r.rows_placed or 0 for r in tables)}/{sum(r.rows_total or 0 for r in tables)}" if tables else "-")
     status = "errors" if _has_errors(cat) else "ok"
     row = (name, len(cat.rubrics), n, rows, len(cat.all_findings()), status)
     return "\n".join(lines), "", row, EXIT_FINDINGS if status == "errors" else EXIT_OK

@@ -40,10 +40,12 @@ def snippet(notice: Path, source: Source, expected_sha256: str | None = None) ->
         out.append(f"(warning: {notice.name} is not the file this catalogue was made from)")
     for part in extract.source_text(source, data):
         if part.kind == "region":
+            assert part.bbox is not None  # a region part has its page and bbox
             x0, top, x1, bottom = part.bbox
             out.append(f"page {part.page}, bbox ({x0:.1f}, {top:.1f}, {x1:.1f}, {bottom:.1f}):")
             out.append(part.text)
         elif part.kind == "lines":
+            assert part.numbered is not None  # a lines part has its numbered lines
             out.extend(f"{n:>5}  {line}" for n, line in part.numbered)
         elif part.kind == "element":
             out.append(part.text)

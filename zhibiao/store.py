@@ -13,6 +13,7 @@ through it.
 
 from __future__ import annotations
 
+import builtins  # Store.list shadows list in the class body
 import datetime as dt
 import hashlib
 import os
@@ -38,7 +39,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 
 from zhibiao.errors import EditConflict, InvalidEdit, NotFound, NotVerifiable, StoreError, ZhibiaoError
 from zhibiao.model import Catalogue, Crosswalk, Finding, Indicator, Place, Verification
@@ -166,7 +167,7 @@ def _check_field(field: str) -> None:
                           field=field)
 
 
-def check_edit(cat: Catalogue, indicator_id: str, field: str, value: str) -> tuple[Place, str, object]:
+def check_edit(cat: Catalogue, indicator_id: str, field: str, value: str) -> tuple[Place, str, str | Decimal | Indicator]:
     """What an edit of one field may do, before anything changes: (where the indicator is, the field it
     writes, the new value). Raises NotFound or InvalidEdit (``reason``: field_not_editable, text_empty,
     points_invalid, parent_invalid, parent_inside, parent_level; ``params``: the values it names).
@@ -205,6 +206,13 @@ def check_edit(cat: Catalogue, indicator_id: str, field: str, value: str) -> tup
                                 f"level {ind.level - 1}", reason="parent_level", parent=value, indicator=indicator_id,
                           level=ind.level - 1, parent_level=target.indicator.level)
     return place, field, target.indicator
+
+
+def _inserted_id(result: CursorResult) -> int:
+    """The primary key of the one row an INSERT wrote."""
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT (not executemany) has it
+    return key[0]
 
 
 def _recheck(cat: Catalogue) -> None:
@@ -273,12 +281,12 @@ class Store:
             cat.document.source_file = filename
         now = _now()
         with self.engine.begin() as conn:
-            doc_id = conn.execute(insert(documents).values(
+            doc_id = _inserted_id(conn.execute(insert(documents).values(
                 sha256=sha, filename=filename or p.name, format=cat.document.format, size=len(data), data=data,
-                created_at=now, created_by=by)).inserted_primary_key[0]
+                created_at=now, created_by=by)))
             title = cat.rubrics[0].title if cat.rubrics else None
-            cat_id = conn.execute(insert(catalogues).values(
-                document_id=doc_id, title=title, version=1, verified=False, created_at=now)).inserted_primary_key[0]
+            cat_id = _inserted_id(conn.execute(insert(catalogues).values(
+                document_id=doc_id, title=title, version=1, verified=False, created_at=now)))
             conn.execute(insert(versions).values(catalogue_id=cat_id, version=1, body=cat.model_dump_json(),
                                                  created_at=now, created_by=by))
             ids = [ind.id for ind in cat.walk()]
@@ -322,7 +330,7 @@ class Store:
             raise NotFound(None, f"catalogue {cat_id}", catalogue=cat_id)
         return row[0], row[1]
 
-    def history(self, cat_id: int) -> list[EditRow]:
+    def history(self, cat_id: int) -> builtins.list[EditRow]:
         """Every edit of the catalogue, oldest first."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(edits.c.version, edits.c.indicator_id, edits.c.field, edits.c.old_value,
@@ -382,16 +390,20 @@ class Store:
             (ind, parent, rubric), _, new = check_edit(cat, indicator_id, field, value)
             unverify(cat, [indicator_id])
             renamed: dict[str, str] = {}
+            old: str | None
             if field in ("text", "label"):
+                assert isinstance(new, str)
                 old = ind.text
                 ind.text = new
                 if "label_missing" in ind.flags:
                     ind.flags = [f for f in ind.flags if f != "label_missing"] + ["label_by_reviewer"]
             elif field == "points":
+                assert isinstance(new, Decimal)
                 old = str(ind.points) if ind.points is not None else None
                 ind.points = new
                 ind.flags = [f for f in ind.flags if f not in ("inferred_from_sum", "points_from_deduction")]
             else:  # parent
+                assert isinstance(new, Indicator)
                 target = new
                 old = parent.id if parent else None
                 (parent.children if parent else rubric.indicators).remove(ind)
@@ -405,7 +417,7 @@ class Store:
 
         return self._commit(cat_id, change, by=by, touched={indicator_id: revision})
 
-    def verify(self, cat_id: int, indicator_ids: list[str], *, by: str, revisions_seen: dict[str, int]) -> int:
+    def verify(self, cat_id: int, indicator_ids: builtins.list[str], *, by: str, revisions_seen: dict[str, int]) -> int:
         """Mark indicators verified by a person (their revisions must be the ones the person saw)."""
         def change(cat: Catalogue):
             v = cat.verification or Verification()

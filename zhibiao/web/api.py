@@ -5,7 +5,7 @@ CSRF: every POST must send the session's token in the X-Zhibiao-CSRF header (GET
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, File, Form, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
@@ -44,8 +44,9 @@ async def api_csrf(request: Request) -> None:
         check_csrf(request, request.headers.get(CSRF_HEADER))
 
 
-_CSRF = {403: {"model": ErrorOut, "description": "CSRF header missing or wrong"}}
-_NOT_FOUND = {404: {"model": ErrorOut, "description": "no such catalogue or indicator"}}
+_CSRF: dict[int | str, dict[str, Any]] = {403: {"model": ErrorOut, "description": "CSRF header missing or wrong"}}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "no such catalogue or indicator"}}
 
 __all__ = ["router"]
 

@@ -22,6 +22,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
@@ -122,7 +123,7 @@ class SecurityHeaders:
 
 def _error_response(request: Request, err: WebError) -> JSONResponse | HTMLResponse:
     if is_api(request):
-        body = {"detail": err.message, "code": err.code, "technical": err.detail}
+        body: dict[str, Any] = {"detail": err.message, "code": err.code, "technical": err.detail}
         if err.reason is not None:
             body["reason"] = err.reason
         if err.code == "not_verifiable":

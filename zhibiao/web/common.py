@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from importlib import resources
+from typing import Literal, overload
 from urllib.parse import urlsplit
 
 from fastapi import Request
@@ -57,6 +58,12 @@ def check_csrf(request: Request, supplied: str | None) -> None:
                        code="csrf", title="请求被拒绝")
 
 
+@overload
+def reviewer(request: Request, given: str | None = None, *, required: Literal[True] = True) -> str: ...
+@overload
+def reviewer(request: Request, given: str | None = None, *, required: bool) -> str | None: ...
+
+
 def reviewer(request: Request, given: str | None = None, *, required: bool = True) -> str | None:
     """The reviewer's name: given explicitly (API), else the one kept in the session."""
     name = (given or "").strip() or request.session.get("who")
@@ -86,7 +93,13 @@ def flash(request: Request, message: str, kind: str = "ok") -> None:
     request.session["flash"] = messages[-5:]
 
 
-def safe_next(target: str | None, default: str = "/") -> str:
+@overload
+def safe_next(target: str | None, default: str = "/") -> str: ...
+@overload
+def safe_next(target: str | None, default: None) -> str | None: ...
+
+
+def safe_next(target: str | None, default: str | None = "/") -> str | None:
     """Only local paths may be redirect targets."""
     if not target:
         return default

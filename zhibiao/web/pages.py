@@ -98,6 +98,7 @@ def _indicator_page(request: Request, cat_id: int, ident: str, version: int | No
     node = find_node(ctx["rubrics"], ident)
     if node is None:
         actions.indicator(ctx["cat"], ident)  # the 404
+    assert node is not None  # the catalogue has the indicator, so its tree does
     ctx.update(node=node, parts=actions.source(state(request), cat_id, ctx["cat"], node.ind)[1])
     return render(request, template, ctx)
 

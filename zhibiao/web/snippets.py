@@ -79,19 +79,23 @@ class SnippetCache:
         out = []
         for part in self._source_text(filename, data, sha, source):
             if part.kind == "region":
+                assert part.bbox is not None  # a region part has its page and bbox
                 x0, top, x1, bottom = part.bbox
-                out.append(SnippetPart(heading=f"第 {part.page} 页（区域 {x0:.0f}, {top:.0f} – {x1:.0f}, {bottom:.0f}）",
-                                       text=part.text))
+                heading = f"第 {part.page} 页（区域 {x0:.0f}, {top:.0f} – {x1:.0f}, {bottom:.0f}）"
+                out.append(SnippetPart(heading=heading, text=part.text))
             elif part.kind == "element":
+                assert part.locator is not None  # an element part has its locator
                 heading = _locator_label(part.locator)
                 if part.lines:
                     a, b = part.lines
                     heading += f"（第 {a} 行）" if a == b else f"（第 {a}–{b} 行）"
                 out.append(SnippetPart(heading=heading, text=part.text))
             elif part.kind == "lines":
+                assert part.lines is not None and part.numbered is not None  # a lines part has both
                 a, b = part.lines
                 heading = f"第 {a} 行" if a == b else f"第 {a}–{b} 行"
                 out.append(SnippetPart(heading=heading, text=part.text, numbered=list(part.numbered)))
             else:
+                assert part.pages is not None  # a pages part has its pages
                 out.append(SnippetPart(heading="第 " + "、".join(str(p) for p in part.pages) + " 页", text=""))
         return out
