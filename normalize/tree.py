@@ -477,6 +477,7 @@ def to_indicators(nodes: list[Node], prefix: str = "", level: int = 1) -> list[I
                                  source=n.entry.source if n.entry is not None else None))
             continue
         e = n.entry
+        assert e is not None  # not a placeholder
         flags: list[str] = []
         if e.number is None:
             flags.append("number_from_position")
