@@ -247,7 +247,7 @@ def _assign(score) -> list[tuple[int, int]]:
 
 
 AREA_SHARE = 0.2  # areas the first pass links this strongly are where a second partner may be found
-EXTRA_LINK = 0.5  # what a second partner of one requirement costs in the shared assignment
+EXTRA_LINK = 0.4  # what a second partner of one requirement costs in the shared assignment
 
 
 def _assign_shared(score, old: list[Item], new: list[Item], areas: dict) -> list[tuple[int, int]]:

@@ -9,9 +9,10 @@ from importlib import resources
 
 from zhibiao.model import Catalogue, Crosswalk, Indicator, dec_str
 
+from .handout import UNVERIFIED, change_word, comparison_rows, is_verified, title, to_docx
 from .match import main_rubric
 
-__all__ = ["to_html", "to_xlsx", "weight_rows"]
+__all__ = ["to_html", "to_xlsx", "to_docx", "weight_rows"]
 
 KIND_LABELS = {"one_to_one": "一对一", "split": "拆分", "merge": "合并", "many_to_many": "多对多"}
 CHANGE_LABELS = {"text": "文字", "points": "分值", "parent": "上级", "numbers": "量化要求"}
@@ -70,7 +71,7 @@ def to_html(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> str:
         group["rows"].append({
             "old_ids": "、".join(link.old), "new_ids": "、".join(link.new), "ops": link.evidence.text_diff,
             "old_points": _pts(link.evidence.old_points), "new_points": _pts(link.evidence.new_points),
-            "kind": link.kind, "kind_label": KIND_LABELS[link.kind],
+            "kind": link.kind, "kind_label": change_word(link),
             "changes": [CHANGE_LABELS[c] for c in link.changes],
             "numbers": [{"label": f"{NUMBER_LABELS[n.kind]}{DIRECTION_LABELS[n.direction]}", "old": n.old,
                          "new": n.new, "direction": n.direction} for n in link.evidence.numbers],
@@ -102,25 +103,70 @@ def to_html(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> str:
         added_rows=rows(cw.added, new_index), removed_rows=rows(cw.removed, old_index))
 
 
+def _chinese_sheets(wb, cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> None:
+    """新旧对照表 (the DOCX's rows, one column per field) and 一级指标分值变化, headers and values in Chinese."""
+    from openpyxl.styles import Alignment, Font
+
+    old_index, new_index = _index(old_cat), _index(new_cat)
+    mark = "" if is_verified(cw) else f"（{UNVERIFIED}）"
+    ws = wb.active
+    ws.title = "新旧对照表"
+    ws.append([title(cw) + mark])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["序号", "原编号", "原条目", "原分值", "现编号", "现条目", "现分值", "变化", "变化说明", "相似度"])
+
+    def text(ids, index):
+        return "\n".join(index[i].text for i in ids if i in index)
+
+    def points(ids, index):
+        values = [index[i].points for i in ids if i in index]
+        return sum(values, Decimal(0)) if values and None not in values else None
+
+    for k, row in enumerate(comparison_rows(cw, old_cat, new_cat), 1):
+        ws.append([k, "、".join(row.old), text(row.old, old_index), points(row.old, old_index), "、".join(row.new),
+                   text(row.new, new_index), points(row.new, new_index), row.word, "；".join(row.notes),
+                   row.link.score if row.link else None])
+    ws.freeze_panes = "A3"
+    ws.auto_filter.ref = f"A2:J{ws.max_row}"
+    for col, width in zip("ABCDEFGHIJ", (6, 10, 50, 7, 10, 50, 7, 9, 36, 7)):
+        ws.column_dimensions[col].width = width
+    for cells in ws.iter_rows(min_row=3):
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet = wb.create_sheet("一级指标分值变化")
+    sheet.append([f"一级指标分值变化{mark}"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(["原编号", "原一级指标", "原分值", "现编号", "现一级指标", "现分值", "分值增减", "状态"])
+    for row in weight_rows(cw):
+        sheet.append([row["old_id"], row["old_title"], _num(row["old_points"]), row["new_id"], row["new_title"],
+                      _num(row["new_points"]), _num(row["delta"].lstrip("+")) if row["delta"] else None,
+                      row["status"]])
+    sheet.freeze_panes = "A3"
+    for col, width in zip("ABCDEFGH", (8, 36, 8, 8, 36, 8, 9, 8)):
+        sheet.column_dimensions[col].width = width
+
+
+def _num(p):
+    return Decimal(p) if p not in (None, "") else None
+
+
 def to_xlsx(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> bytes:
-    """One row per link (frozen header, filters), and a second sheet with the first-level weight shifts."""
+    """新旧对照表 and 一级指标分值变化 in Chinese (title row says 未核实 unless verified), then the same as data:
+    one row per link (frozen header, filters; ids and kind codes as in the JSON) and the weight shifts."""
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
     old_index, new_index = _index(old_cat), _index(new_cat)
     wb = Workbook()
-    ws = wb.active
-    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
-    ws.title = "links"
+    _chinese_sheets(wb, cw, old_cat, new_cat)
+    ws = wb.create_sheet("links")
     ws.append(["old id", "old text", "old points", "new id", "new text", "new points", "kind", "changes", "score",
                "numbers"])
 
     def text(ids, index):
         return "\n".join(index[i].text for i in ids if i in index)
 
-    def num(p):
-        return Decimal(p) if p not in (None, "") else None
-
+    num = _num
     for link in cw.links:
         ws.append(["; ".join(link.old), text(link.old, old_index), num(link.evidence.old_points),
                    "; ".join(link.new), text(link.new, new_index), num(link.evidence.new_points), link.kind,
@@ -144,6 +190,9 @@ def to_xlsx(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> bytes:
                       num(row["new_points"]), num(row["delta"].lstrip("+")) if row["delta"] else None, row["status"]])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+    if not is_verified(cw):
+        for each in wb.worksheets:
+            each.oddHeader.center.text = UNVERIFIED  # on every printed page of every sheet
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

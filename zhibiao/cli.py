@@ -426,18 +426,30 @@ def _catalogue_of(path: Path) -> Catalogue:
 @cli.command()
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Crosswalk JSON to write ('-' for stdout).")
+@click.argument("more", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Crosswalk JSON to write ('-' for stdout); with three or more versions, the chain JSON.")
 @click.option("--html", "html_out", type=click.Path(path_type=Path), help="Self-contained HTML report to write.")
-@click.option("--xlsx", "xlsx_out", type=click.Path(path_type=Path), help="XLSX workbook to write (links + weights).")
-def diff(old: Path, new: Path, output: Path | None, html_out: Path | None, xlsx_out: Path | None) -> None:
+@click.option("--xlsx", "xlsx_out", type=click.Path(path_type=Path),
+              help="XLSX workbook to write (新旧对照表, 一级指标分值变化, links, weights; a chain: 版本沿革).")
+@click.option("--docx", "docx_out", type=click.Path(path_type=Path),
+              help="新旧对照表 DOCX to write (序号 | 原条目 | 现条目 | 变化, landscape A4; a chain: 版本沿革对照表).")
+def diff(old: Path, new: Path, more: tuple[Path, ...], output: Path | None, html_out: Path | None,
+         xlsx_out: Path | None, docx_out: Path | None) -> None:
     """Map every indicator of OLD to its successor(s) in NEW (notices or catalogue JSON).
 
     Prints a summary: links by kind (one_to_one, split, merge, many_to_many), removed and added
     items, stricter or looser thresholds, new and dropped first-level areas and how the points moved.
+
+    With more versions (OLD NEW NEWER …, oldest first) the crosswalks of neighbouring versions are
+    composed into a chain: each indicator's lineage, its ids in every version.
     """
     from zhibiao.diff import crosswalk
-    from zhibiao.diff.report import to_html, to_xlsx
+    from zhibiao.diff.report import to_docx, to_html, to_xlsx
 
+    if more:
+        _diff_chain([old, new, *more], output, html_out, xlsx_out, docx_out)
+        return
     old_cat, new_cat = _catalogue_of(old), _catalogue_of(new)
     if not old_cat.rubrics or not new_cat.rubrics:
         raise NoRubric(str(old if not old_cat.rubrics else new), "nothing to compare")
@@ -450,11 +462,43 @@ def diff(old: Path, new: Path, output: Path | None, html_out: Path | None, xlsx_
         _write_atomic(html_out, to_html(cw, old_cat, new_cat).encode("utf-8"))
     if xlsx_out is not None:
         _write_atomic(xlsx_out, to_xlsx(cw, old_cat, new_cat))
+    if docx_out is not None:
+        _write_atomic(docx_out, to_docx(cw, old_cat, new_cat))
     echo = click.echo if output is None or str(output) != "-" else (lambda m: click.echo(m, err=True))
     echo(f"{old.name} → {new.name}")
     for line in cw.summary:
         echo("  " + line)
-    for path in (output, html_out, xlsx_out):
+    for path in (output, html_out, xlsx_out, docx_out):
+        if path is not None and str(path) != "-":
+            echo(f"  wrote {path}")
+
+
+def _diff_chain(paths: list[Path], output: Path | None, html_out: Path | None, xlsx_out: Path | None,
+                docx_out: Path | None) -> None:
+    """`zhibiao diff A B C …`: the chain JSON, its summary, and its XLSX/DOCX."""
+    from zhibiao.diff.chain import chain, chain_docx, chain_xlsx
+
+    if html_out is not None:
+        raise click.BadParameter("compares two versions; for three or more, write --xlsx, --docx or -o",
+                                 param_hint="--html")
+    cats = [_catalogue_of(path) for path in paths]
+    for path, cat in zip(paths, cats):
+        if not cat.rubrics:
+            raise NoRubric(str(path), "nothing to compare")
+    result, steps = chain(cats)
+    if output is not None and str(output) == "-":
+        click.echo(result.model_dump_json(indent=1))
+    elif output is not None:
+        _write_atomic(output, (result.model_dump_json(indent=1) + "\n").encode("utf-8"))
+    if xlsx_out is not None:
+        _write_atomic(xlsx_out, chain_xlsx(result, steps, cats))
+    if docx_out is not None:
+        _write_atomic(docx_out, chain_docx(result, steps, cats))
+    echo = click.echo if output is None or str(output) != "-" else (lambda m: click.echo(m, err=True))
+    echo(" → ".join(path.name for path in paths))
+    for line in result.summary[1:]:
+        echo("  " + line)
+    for path in (output, xlsx_out, docx_out):
         if path is not None and str(path) != "-":
             echo(f"  wrote {path}")
 

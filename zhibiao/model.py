@@ -40,6 +40,8 @@ __all__ = [
     "AreaFlow",
     "CrosswalkSide",
     "Crosswalk",
+    "Lineage",
+    "Chain",
 ]
 
 SCHEMA_VERSION: Final = "1.2"
@@ -490,4 +492,25 @@ class Crosswalk(_Model):
     removed: list[str]
     added: list[str]
     areas: list[AreaFlow] = []
+    summary: list[str] = []
+
+
+class Lineage(_Model):
+    """One indicator through the versions of a chain: its ids in each version ([] where it is absent)."""
+
+    ids: list[list[str]]  # one list per version, in document order
+    steps: list[list[Literal["one_to_one", "split", "merge", "many_to_many", "added", "removed"]]] = []
+    changes: list[list[Literal["text", "points", "parent", "numbers"]]] = []  # per step, as in the links
+
+
+class Chain(_Model):
+    """What `zhibiao diff A B C …` writes: the crosswalks A→B, B→C … composed into lineages.
+
+    Every leaf of every version is in exactly one lineage; an item removed in one version and restored
+    in a later one makes two lineages (each step compares neighbouring versions only)."""
+
+    schema_version: Literal["1.0"] = "1.0"
+    direction: Literal["oldest -> newest"] = "oldest -> newest"
+    versions: list[CrosswalkSide]
+    lineages: list[Lineage]
     summary: list[str] = []
