@@ -13,8 +13,17 @@ from collections import defaultdict
 from zhibiao.model import Catalogue, Chain, Crosswalk, Lineage, Link
 
 from .crosswalk import crosswalk
-from .handout import (KIND_WORDS, UNVERIFIED, change_notes, change_word, docx_table, interleave, is_verified,
-                      item_text, side_name)
+from .handout import (
+    KIND_WORDS,
+    UNVERIFIED,
+    change_notes,
+    change_word,
+    docx_table,
+    interleave,
+    is_verified,
+    item_text,
+    side_name,
+)
 from .match import main_rubric
 
 __all__ = ["chain", "compose", "chain_rows", "chain_xlsx", "chain_docx"]

@@ -154,7 +154,6 @@ def to_xlsx(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> bytes:
     """新旧对照表 and 一级指标分值变化 in Chinese (title row says 未核实 unless verified), then the same as data:
     one row per link (frozen header, filters; ids and kind codes as in the JSON) and the weight shifts."""
     from openpyxl import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
 
     old_index, new_index = _index(old_cat), _index(new_cat)
     wb = Workbook()

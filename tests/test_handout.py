@@ -12,6 +12,7 @@ from zhibiao.diff.chain import chain, chain_xlsx
 from zhibiao.diff.handout import comparison_rows, to_docx
 from zhibiao.diff.report import to_xlsx
 from zhibiao.pipeline import ingest
+
 from conftest import CORPUS
 
 OLD, MIDDLE, NEW = "001_5886f06ed561739e", "003_fbbff5f31bb9ffc0", "000_1c204f1614fc8d36"
