@@ -127,7 +127,8 @@ def timing(runs: int) -> None:
         n_old = len(leaves(main_rubric(old)))
         n_new = len(leaves(main_rubric(new)))
         ms = statistics.median(times)
-        verdict = f"  target {target:.0f} ms: {'met' if ms <= target else 'MISSED'} ({ms / target:.2f}x)" if target else ""
+        verdict = (f"  target {target:.0f} ms: {'met' if ms <= target else 'MISSED'} ({ms / target:.2f}x)"
+                   if target else "")
         print(f"crosswalk {n_old} x {n_new}: median {ms:.1f} ms over {runs} runs{verdict}")
         if target:  # the same with the per-text span caches emptied: every evidence text parsed again
             cold = []

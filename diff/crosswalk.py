@@ -148,7 +148,8 @@ def _summary(cw: Crosswalk, old_rubric: Rubric, new_rubric: Rubric) -> list[str]
         if a.status in ("continued", "renamed"):
             move = f"{a.title} {pts(a.points)} → {a.counterpart_title} {pts(a.counterpart_points)}"
             if a.points is not None and a.counterpart_points is not None and a.points != a.counterpart_points:
-                move += f" ({'+' if a.counterpart_points > a.points else '−'}{pts(abs(a.counterpart_points - a.points))})"
+                sign = '+' if a.counterpart_points > a.points else '−'
+                move += f" ({sign}{pts(abs(a.counterpart_points - a.points))})"
             lines.append(("renamed: " if a.status == "renamed" else "continued: ") + move)
     renamed = [a for a in cw.areas if a.level > 1 and a.side == "old" and a.status == "renamed"]
     if renamed:
@@ -185,7 +186,8 @@ def crosswalk(old_cat: Catalogue, new_cat: Catalogue) -> Crosswalk:
             forward[a].extend(link.new)
         for b in link.new:
             backward[b].extend(link.old)
-    depth = min(max((i.level for i in old_rubric.walk()), default=1), max((i.level for i in new_rubric.walk()), default=1))
+    depth = min(max((i.level for i in old_rubric.walk()), default=1),
+                max((i.level for i in new_rubric.walk()), default=1))
     by_id_old = {i.id: i for i in old}
     by_id_new = {i.id: i for i in new}
     for level in range(1, depth):

@@ -303,7 +303,8 @@ HEADERS = ["序号", "原条目", "现条目", "变化"]
 
 
 def to_docx(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> bytes:
-    """The 新旧对照表 as DOCX: landscape A4, 序号 | 原条目 | 现条目 | 变化, header row repeated, 未核实 unless verified."""
+    """The 新旧对照表 as DOCX: landscape A4, 序号 | 原条目 | 现条目 | 变化, header row repeated,
+    未核实 unless verified."""
     old_index = {i.id: i for i in main_rubric(old_cat).walk()}
     new_index = {i.id: i for i in main_rubric(new_cat).walk()}
     rows = comparison_rows(cw, old_cat, new_cat)

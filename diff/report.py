@@ -40,7 +40,8 @@ def weight_rows(cw: Crosswalk) -> list[dict]:
     firsts = [a for a in cw.areas if a.level == 1]
     for a in (a for a in firsts if a.side == "old"):
         if a.status in ("continued", "renamed"):
-            delta = (a.counterpart_points - a.points) if a.points is not None and a.counterpart_points is not None else None
+            delta = ((a.counterpart_points - a.points)
+                     if a.points is not None and a.counterpart_points is not None else None)
             rows.append({"old_id": a.id, "old_title": a.title, "old_points": _pts(a.points), "new_id": a.counterpart,
                          "new_title": a.counterpart_title, "new_points": _pts(a.counterpart_points),
                          "delta": ("+" if delta and delta > 0 else "") + _pts(delta) if delta is not None else "",
@@ -170,13 +171,16 @@ def to_xlsx(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> bytes:
         ws.append(["; ".join(link.old), text(link.old, old_index), num(link.evidence.old_points),
                    "; ".join(link.new), text(link.new, new_index), num(link.evidence.new_points), link.kind,
                    ", ".join(link.changes), link.score,
-                   "; ".join(f"{n.kind} {n.old or '-'} → {n.new or '-'} ({n.direction})" for n in link.evidence.numbers)])
+                   "; ".join(f"{n.kind} {n.old or '-'} → {n.new or '-'} ({n.direction})"
+                             for n in link.evidence.numbers)])
     for ident in cw.removed:
         ind = old_index.get(ident)
-        ws.append([ident, ind.text if ind else "", num(ind.points) if ind else None, "", "", None, "removed", "", None, ""])
+        ws.append([ident, ind.text if ind else "", num(ind.points) if ind else None,
+                   "", "", None, "removed", "", None, ""])
     for ident in cw.added:
         ind = new_index.get(ident)
-        ws.append(["", "", None, ident, ind.text if ind else "", num(ind.points) if ind else None, "added", "", None, ""])
+        ws.append(["", "", None, ident, ind.text if ind else "", num(ind.points) if ind else None,
+                   "added", "", None, ""])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     for col, width in zip("ABCDEFGHIJ", (12, 50, 9, 12, 50, 9, 12, 18, 7, 30)):

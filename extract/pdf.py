@@ -326,7 +326,8 @@ _STOPS = ("。", "；", "！", "？", ".", ";")  # marks that end a sentence
 
 # a line that starts a numbered paragraph (1.  12、  （一）  (3)  一、  ①): in a column printed without
 # blank lines between cells, one of the places where one cell may end and the next begin
-_NUMBERED_LINE = re.compile(r"^\s*(?:[0-9０-９]{1,3}\s*[.．、](?![0-9])|[（(]\s*[一二三四五六七八九十0-9０-９]{1,3}\s*[)）]"
+_NUMBERED_LINE = re.compile(r"^\s*(?:[0-9０-９]{1,3}\s*[.．、](?![0-9])"
+                            r"|[（(]\s*[一二三四五六七八九十0-9０-９]{1,3}\s*[)）]"
                             r"|[一二三四五六七八九十]{1,3}\s*、|[①-⑳])")
 
 
@@ -441,7 +442,8 @@ def _header(lines: list[list[dict]], start: int, size: float, pitch: float, body
         i = j
     if not by_layout:
         return None
-    h = next((i for i in range(start, len(lines)) if len(_clusters(lines[i], size * SETTINGS.head_gap)) >= SETTINGS.head_runs), None)
+    h = next((i for i in range(start, len(lines))
+              if len(_clusters(lines[i], size * SETTINGS.head_gap)) >= SETTINGS.head_runs), None)
     if h is None:
         return None
 
@@ -736,7 +738,8 @@ def _read_rows(index: _Chars, grid: _Grid, body: list[list[dict]], size: float, 
     tops = _tiling_breaks(blocks, _row_tops(blocks, columns, pitch, top, end), columns, pitch)
     tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
     grid.blocks += len(blocks)
-    grid.unread += sum(1 for blk in blocks if _block_cost(blk, tuple(tops), tol, mid_tol) > SETTINGS.centred * len(blk.lines))
+    grid.unread += sum(1 for blk in blocks
+                       if _block_cost(blk, tuple(tops), tol, mid_tol) > SETTINGS.centred * len(blk.lines))
     placed = sorted(_place(blocks, tops, pitch, fresh), key=lambda p: (p[1], p[0], p[3][0].top if p[3] else 0))
     grid.cells.extend(_row_cells(index, grid.xs, tops, placed, row))
     return row + len(tops) - 1
@@ -793,7 +796,8 @@ def _mark_starts(lines: list[_Line], size: float) -> None:
     styles: set[str] = set()  # the numbering styles met in the column so far
     for prev, ln in zip([None, *lines], lines):
         # the last line of a centred paragraph stands as far from both edges: no indent
-        indented = ln.x0 > left + SETTINGS.indent * size and abs((ln.x0 - left) - (right - ln.x1)) > SETTINGS.short_line * size
+        indented = (ln.x0 > left + SETTINGS.indent * size
+                    and abs((ln.x0 - left) - (right - ln.x1)) > SETTINGS.short_line * size)
         item = _list_item(ln.text)
         ln.starts = (prev is None or _ends_short(prev, left, right, size) or indented or item is not None
                      or bool(_BARE_NUMBER.fullmatch(ln.text)))
@@ -953,7 +957,8 @@ class _SlotCost:
         for j in range(bisect.bisect_right(slots, top + tol), bisect.bisect_left(slots, bottom - tol)):
             r = slots[j]
             if not any(abs(r - k) <= tol for k in blk.breaks):
-                self.inside[1 << j] = SETTINGS.weak_break if any(abs(r - ln.top) <= tol for ln in blk.lines) else SETTINGS.unexplained
+                self.inside[1 << j] = (SETTINGS.weak_break if any(abs(r - ln.top) <= tol for ln in blk.lines)
+                                       else SETTINGS.unexplained)
         self.inside_mask = sum(self.inside)
 
     def _init_spans(self, blk: _Block, slots: tuple[float, ...], uppers: list[tuple[int, float]], first: float,
@@ -1504,7 +1509,8 @@ def _same_columns(a: _Grid, b: _Grid) -> bool:
         return True
     if not a.ruled and not b.ruled:
         head = _header_texts(a) if a.rows else []
-        return bool(head) and _header_texts(b) == head or all(abs(x - y) <= SETTINGS.same_edge_borderless for x, y in zip(a.xs, b.xs))
+        return bool(head) and _header_texts(b) == head or all(abs(x - y) <= SETTINGS.same_edge_borderless
+                                                              for x, y in zip(a.xs, b.xs))
     return False
 
 

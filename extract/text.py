@@ -28,7 +28,8 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 # a running page number a text conversion keeps: `— 2 —`, `- 12 -`, `第3页`, `第3页 共8页`
-_PAGE_NUMBER = re.compile(r"^\s*(?:[—\-－–]+\s*\d{1,4}\s*[—\-－–]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[—\-－–]+\s*\d{1,4}\s*[—\-－–]+"
+                          r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$")
 
 
 def _blank(line: str) -> bool:
@@ -87,7 +88,8 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
             # one row a line, however many cells it has
             k = i
             cell_lines = False
-            while k < n and (_is_pipe_line(lines[k]) or (lines[k].strip() and k + 1 < n and _is_pipe_line(lines[k + 1]))):
+            while k < n and (_is_pipe_line(lines[k])
+                             or (lines[k].strip() and k + 1 < n and _is_pipe_line(lines[k + 1]))):
                 if _is_pipe_line(lines[k]) and set(lines[k].strip()) <= {"|"} and len(lines[k].strip()) > 1:
                     cell_lines = True
                     break

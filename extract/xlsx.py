@@ -1,4 +1,5 @@
-"""Excel workbooks (XLSX) and CSV files: one table per sheet, merged ranges as spans, title and 注 rows as paragraphs."""
+"""Excel workbooks (XLSX) and CSV files: one table per sheet, merged ranges as spans, title and 注 rows as
+paragraphs."""
 
 from __future__ import annotations
 
@@ -164,7 +165,8 @@ def _compact(rows):
 
 
 def read_csv(data: bytes, name: str, sha256: str) -> Layout:
-    """A CSV file (UTF-8 with or without BOM, or GB18030, as Excel saves it): one table, first lone rows as paragraphs."""
+    """A CSV file (UTF-8 with or without BOM, or GB18030, as Excel saves it): one table, first lone rows as
+    paragraphs."""
     text, encoding = decode(data)
     sample = text[:4096]
     try:

@@ -21,7 +21,8 @@ _CJK_CHAR = re.compile(rf"[{_CJK}]")
 # line wrap anywhere, even inside a word
 _SHARE_CLASSES = {",": "[,，]", "“": "[“\"]", "”": "[”\"]"}
 SHARE_LINE = re.compile(
-    r"\s*".join(_SHARE_CLASSES.get(ch, re.escape(ch)) for ch in "打开微信,点击底部的“发现”,使用“扫一扫”即可将网页分享至朋友圈")
+    r"\s*".join(_SHARE_CLASSES.get(ch, re.escape(ch))
+                for ch in "打开微信,点击底部的“发现”,使用“扫一扫”即可将网页分享至朋友圈")
     + r"\s*。?"
 )
 

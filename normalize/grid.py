@@ -64,7 +64,8 @@ class Grid:
     header: list[str]
     repeated_headers: set[int] = field(default_factory=set)
     header_top: list[str] = field(default_factory=list)  # the topmost header text over each column
-    idle: set[int] = field(default_factory=set)  # label columns that print nothing of their own (their name still names a level)
+    # label columns that print nothing of their own (their name still names a level)
+    idle: set[int] = field(default_factory=set)
     _at: dict[tuple[int, int], GCell] = field(default_factory=dict)
 
     def index(self) -> None:
@@ -188,7 +189,9 @@ def _fit(role: str, kind: str, text: str, profile: _Profile | None) -> float:
 
 
 _AFTER_PLACED = 0.4  # a column missing right of a printed cell is rarely under a merged cell from above
-_COLSPAN_SKIP = 0.3  # a column covered by the cell on its left (a colspan): less likely than a rowspan from above where the column printed something there, more likely than one from nowhere
+# a column covered by the cell on its left (a colspan): less likely than a rowspan from above where the column
+# printed something there, more likely than one from nowhere
+_COLSPAN_SKIP = 0.3
 
 
 def _align(row: list[GCell], roles: list[str], open_above: list[bool],

@@ -167,9 +167,11 @@ _FULL = str.maketrans("０１２３４５６７８９．", "0123456789.")
 # an amount a rule deducts, adds or (得N分，否则不得分) awards; a bare 得N分 states full marks and is none
 _AMOUNT = re.compile(r"(?:[扣减加]\s*(?:除)?\s*(" + _NUM + r")(?:\s*[-–—~～至到]\s*" + _NUM + r")?\s*(?:的扣)?\s*分"
                      r"|得\s*(" + _NUM + r")\s*分\s*[,，;；]?\s*否则\s*(?:得?\s*0\s*分|不得分))")
-_RULE_WORDS = re.compile(r"[扣减加]\s*(?:除)?\s*" + _NUM + r"|得\s*" + _NUM + r"\s*分|不得分|得0分|扣完|否决|扣分|减分|加分|"
+_RULE_WORDS = re.compile(r"[扣减加]\s*(?:除)?\s*" + _NUM + r"|得\s*" + _NUM + r"\s*分|不得分|得0分|"
+                         r"扣完|否决|扣分|减分|加分|"
                          r"得分\s*[=＝]|按比例得分|计分")
-_LIST_MARK = re.compile(r"(?:^|[\n；;。])\s*(?:[0-9０-９]{1,2}\s*[、.．)）]|[（(]\s*[0-9０-９一二三四五六七八九十]{1,2}\s*[)）]|[①-⑳])")
+_LIST_MARK = re.compile(r"(?:^|[\n；;。])\s*(?:[0-9０-９]{1,2}\s*[、.．)）]"
+                        r"|[（(]\s*[0-9０-９一二三四五六七八九十]{1,2}\s*[)）]|[①-⑳])")
 
 
 def is_rule(text: str) -> bool:
@@ -199,7 +201,8 @@ _CAP = re.compile(r"(?:最多|最高|至多|累计不超过|上限)\s*[扣减加
 _AWARD = re.compile(r"得\s*(" + _NUM + r")\s*分\s*[,，;；]?\s*否则\s*(?:得?\s*0\s*分|不得分)")
 # the unit a per-unit rule counts: the measure word after the count that follows 每 (每少一项 → 项,
 # 每人次 → 人次, 每少4学时 → 学时, 每超出5% → %), and after 个 the unit it measures (个百分点 → 百分点)
-_MEASURE = ("人次|件次|户次|百分点|工作日|学时|小时|个月|月|天|日|年|周|项|件|次|个|条|人|份|处|起|例|户|家|名|篇|部|座|"
+_MEASURE = ("人次|件次|户次|百分点|工作日|学时|小时|个月|月|天|日|年|周|项|件|次|个|条|人|份|处|起|例|"
+            "户|家|名|篇|部|座|"
             "所|台|辆|批|期|宗|卷|%|％")
 _UNIT = re.compile(r"(?:[0-9０-９]+(?:\.\d+)?|[一二两三四五六七八九十]+)?\s*(" + _MEASURE + r")")
 _UNIT_AFTER_GE = {"百分点", "工作日", "月", "小时", "学时"}

@@ -261,7 +261,8 @@ class _Region:
             return False
         for c in filled[1:]:
             value = column_points(c.text)
-            if value is not None and (grid.role(c.col) == "points" or len(filled) == 2) and squash(first.text) != "小计":
+            if value is not None and (grid.role(c.col) == "points" or len(filled) == 2) \
+                    and squash(first.text) != "小计":
                 self.stated_total = value[0]
         for c in filled:
             c.used = True
@@ -355,7 +356,8 @@ def _points_pool(side: GCell, label_cells: list[GCell], cell_entries: dict) -> t
         inside = sorted((c for c in cands if c.col == deepest and set(c.rows) <= rows), key=lambda c: c.row)
         printed = [cell_entries[id(c)][0].points for c in exact]
         if len(inside) > 1 and set().union(*(set(c.rows) for c in inside)) == rows \
-                and cell_entries[id(inside[0])][0].style not in {e.style for c in inside[1:] for e in cell_entries[id(c)]} \
+                and cell_entries[id(inside[0])][0].style not in {e.style for c in inside[1:]
+                                                                 for e in cell_entries[id(c)]} \
                 and (not exact or (value is not None and None not in printed and value[0] not in printed
                                    and cell_entries[id(inside[0])][0].points in (None, value[0]))):
             exact = inside[:1]
@@ -456,12 +458,14 @@ def _target(side: GCell, label_cells: list[GCell], cell_entries: dict, role: str
     inside = [c for c in cands if c.col == deepest and set(c.rows) <= rows]
     if len(inside) > 1 and set().union(*(set(c.rows) for c in inside)) == rows:
         # a merged 评分标准/备注/牵头单位 cell over several items, each in a row of its own: each carries it
-        return [e for c in sorted(inside, key=lambda c: c.row) for e in cell_entries[id(c)] if not e.placeholder] or None
+        return [e for c in sorted(inside, key=lambda c: c.row) for e in cell_entries[id(c)]
+                if not e.placeholder] or None
     deepest = max((c.col for c in cands), default=None)
     inside = [c for c in cands if c.col == deepest and set(c.rows) <= rows]
     if len(inside) > 1 and set().union(*(set(c.rows) for c in inside)) == rows:
         # a merged 评分标准/备注/牵头单位 cell over several items, each in a row of its own: each carries it
-        return [e for c in sorted(inside, key=lambda c: c.row) for e in cell_entries[id(c)] if not e.placeholder] or None
+        return [e for c in sorted(inside, key=lambda c: c.row) for e in cell_entries[id(c)]
+                if not e.placeholder] or None
     pool = exact or [c for c in cands if rows <= set(c.rows)] or cands
     pool = [c for c in pool if not cell_entries[id(c)][0].placeholder] or pool
     if not pool:

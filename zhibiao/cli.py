@@ -112,7 +112,8 @@ def summary(cat: Catalogue, name: str) -> str:
         lines.append("    sum check: " + ("every level reconciles" if not sums else f"{len(sums)} mismatch(es)"))
         if rubric.rows_total is not None:
             lines.append(f"    rows placed {rubric.rows_placed}/{rubric.rows_total}"
-                         + ("" if rubric.rows_placed == rubric.rows_total else " (the findings name what was not placed)"))
+                         + ("" if rubric.rows_placed == rubric.rows_total
+                            else " (the findings name what was not placed)"))
         lines.append(f"    findings: {_severity_counts(rubric.findings)}")
         for f in rubric.findings:
             if f.severity != "info":
@@ -328,7 +329,8 @@ def check(source: Path, expect_total: str | None) -> None:
 @click.argument("catalogue", type=click.Path(path_type=Path))
 @click.option("--depth", type=click.IntRange(min=1), default=None, help="Show levels down to N only.")
 @click.option("--source", "source_id", metavar="ID", default=None,
-              help="Print where indicator ID comes from and the source text there (PDF: page and the text in its bbox).")
+              help="Print where indicator ID comes from and the source text there "
+                   "(PDF: page and the text in its bbox).")
 @click.option("--notice", type=click.Path(path_type=Path), default=None,
               help="With --source: the notice file (default: the catalogue's source_file next to it or here).")
 def show(catalogue: Path, depth: int | None, source_id: str | None, notice: Path | None) -> None:

@@ -31,7 +31,8 @@ from pydantic import JsonValue
 
 from zhibiao.model import Finding, Source, dec_str
 
-__all__ = ["Code", "Form", "REGISTRY", "READER_WARNINGS", "reader_warning", "RENDER_NAMES", "finding", "render_en", "render_zh", "source_label_zh",
+__all__ = ["Code", "Form", "REGISTRY", "READER_WARNINGS", "reader_warning", "RENDER_NAMES", "finding", "render_en",
+           "render_zh", "source_label_zh",
            "placeholders", "titles_zh"]
 
 Severity = Literal["error", "warning", "info"]
@@ -209,7 +210,8 @@ def reader_warning(text: str) -> dict:
     for kind, pattern in _READER_PATTERNS.items():
         m = pattern.match(text)
         if m:
-            params = {k: v[1:-1] if "{" + k + "!r}" in READER_WARNINGS[kind].en else v for k, v in m.groupdict().items()}
+            params = {k: v[1:-1] if "{" + k + "!r}" in READER_WARNINGS[kind].en else v
+                      for k, v in m.groupdict().items()}
             if READER_WARNINGS[kind].en.format(**params) == text:
                 return {"warning": kind, **params}
     return {}

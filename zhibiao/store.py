@@ -167,7 +167,8 @@ def _check_field(field: str) -> None:
                           field=field)
 
 
-def check_edit(cat: Catalogue, indicator_id: str, field: str, value: str) -> tuple[Place, str, str | Decimal | Indicator]:
+def check_edit(cat: Catalogue, indicator_id: str, field: str,
+               value: str) -> tuple[Place, str, str | Decimal | Indicator]:
     """What an edit of one field may do, before anything changes: (where the indicator is, the field it
     writes, the new value). Raises NotFound or InvalidEdit (``reason``: field_not_editable, text_empty,
     points_invalid, parent_invalid, parent_inside, parent_level; ``params``: the values it names).
@@ -255,7 +256,8 @@ class Store:
             schema_versions.create(conn, checkfirst=True)
             current = conn.execute(select(func.max(schema_versions.c.version))).scalar() or 0
             if current > SCHEMA_VERSION:
-                raise StoreError(None, f"the database is at schema {current}, newer than this zhibiao ({SCHEMA_VERSION})")
+                raise StoreError(None, f"the database is at schema {current}, "
+                                       f"newer than this zhibiao ({SCHEMA_VERSION})")
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 if version == 1:
                     metadata.create_all(conn)
@@ -291,7 +293,8 @@ class Store:
                                                  created_at=now, created_by=by))
             ids = [ind.id for ind in cat.walk()]
             if ids:
-                conn.execute(insert(revisions), [{"catalogue_id": cat_id, "indicator_id": i, "revision": 1} for i in ids])
+                conn.execute(insert(revisions),
+                             [{"catalogue_id": cat_id, "indicator_id": i, "revision": 1} for i in ids])
         return cat_id, True
 
     def list(self) -> list[CatalogueRow]:
@@ -357,10 +360,10 @@ class Store:
                         revisions.c.revision == seen).values(revision=seen + 1)).rowcount
                     if done != 1:
                         raise EditConflict(None, f"indicator {ident}", indicator=ident)
+                verified = bool(cat.verification and cat.verification.verified)
                 bumped = conn.execute(update(catalogues).where(catalogues.c.id == cat_id,
                                                                catalogues.c.version == version)
-                                      .values(version=version + 1, verified=bool(cat.verification
-                                                                                 and cat.verification.verified))).rowcount
+                                      .values(version=version + 1, verified=verified)).rowcount
                 if bumped != 1:
                     conn.rollback()  # another edit of another indicator landed first: apply ours on top of it
                     continue

@@ -152,7 +152,8 @@ def _percent(value: Decimal | None, places: int = 2) -> str:
 
 def _tally(ind: Indicator | None, leaves: list[Indicator], awards: dict[str, Decimal | None]) -> Tally:
     applicable = [leaf for leaf in leaves if awards[leaf.id] is not None]
-    return Tally(id=ind.id if ind else None, level=ind.level if ind else 0, label=ind.label(LABEL_NOT_PRINTED) if ind else "total",
+    return Tally(id=ind.id if ind else None, level=ind.level if ind else 0,
+                 label=ind.label(LABEL_NOT_PRINTED) if ind else "total",
                  awarded=_sum(awards[leaf.id] for leaf in applicable),
                  applicable=_sum(leaf.points for leaf in applicable))
 

@@ -26,7 +26,8 @@ class WebState:
 
     store: Store
     max_upload_bytes: int
-    lock: threading.RLock = field(default_factory=threading.RLock)  # one writer at a time: Store.edit keeps state on self
+    # one writer at a time: Store.edit keeps state on self
+    lock: threading.RLock = field(default_factory=threading.RLock)
     snippets: SnippetCache = field(default_factory=SnippetCache)
 
 

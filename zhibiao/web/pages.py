@@ -134,7 +134,8 @@ async def edit(request: Request, cat_id: int, ident: str):
     if not fields:
         flash(request, f"指标 {ident} 没有需要保存的修改。", "warn")
     else:
-        flash(request, f"已保存指标 {now_id} 的修改（{'、'.join(FIELD_LABELS[f] for f in fields)}），目录第 {version} 版。")
+        flash(request, f"已保存指标 {now_id} 的修改（{'、'.join(FIELD_LABELS[f] for f in fields)}），"
+                       f"目录第 {version} 版。")
     return _see_other(_catalogue_url(cat_id, now_id))
 
 
