@@ -97,7 +97,8 @@ def test_ingest_folder_recurses_and_mirrors_paths(tmp_path, capsys):
     assert "2 file(s): 2 read, 0 failed" in stdout
 
 
-CSV_LOST_ROW = "序号,考核内容,分值,评分标准\n1,制度建设,10,未建立的扣10分\n2,队伍建设,10,未配备的扣10分\n3,,,\n合计,,20,\n"
+CSV_LOST_ROW = ("序号,考核内容,分值,评分标准\n1,制度建设,10,未建立的扣10分\n2,队伍建设,10,未配备的扣10分\n"
+                "3,,,\n合计,,20,\n")
 
 
 def test_a_numbered_row_not_placed_fails_the_ingest(tmp_path, capsys):

@@ -108,7 +108,8 @@ def test_html_report_escapes_source_text(cats):
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;" in html
     assert html.count("<style>") == 1 and "http" not in html.split("<body>")[1], "self-contained"
-    for heading in ("一级指标分值变化", "新增指标（旧版无对应）", "删除指标（新版无对应）", "三、行政执法公示制度（10分）"):
+    for heading in ("一级指标分值变化", "新增指标（旧版无对应）", "删除指标（新版无对应）",
+                    "三、行政执法公示制度（10分）"):
         assert heading in html
 
 

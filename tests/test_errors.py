@@ -26,9 +26,11 @@ def test_exit_code_table_is_the_readmes():
     for cls, code in EXIT_CODES.items():
         assert cls.exit_code == code
         # the README's meaning of the code says what the exception's docstring says, in its own words
-        words = {errors.NoRubric: "no rubric", BadInput: "unreadable input", errors.InvalidCatalogue: "not a valid catalogue",
+        words = {errors.NoRubric: "no rubric", BadInput: "unreadable input",
+                 errors.InvalidCatalogue: "not a valid catalogue",
                  errors.OutputError: "cannot be written", errors.InvalidAssessment: "invalid assessment",
-                 errors.UnverifiedCatalogue: "not verified", StoreError: "store refused", ZhibiaoError: "internal error"}
+                 errors.UnverifiedCatalogue: "not verified", StoreError: "store refused",
+                 ZhibiaoError: "internal error"}
         assert words[cls] in readme[code], (cls, readme[code])
 
 

@@ -171,7 +171,8 @@ def _upload(client, path: Path, data: bytes | None = None) -> tuple[int, str]:
 
 # numbering gaps (1 then 3; 3 then 5) and a sum that does not reconcile
 GAPS_TXT = ("示例指标体系\n\n一级指标\t二级指标\t三级指标\n"
-            "一、执法办案（5分）\t（一）基本认识（3分）\t1. 执法人员清楚基本要求。（1分） 3. 执法人员熟悉执法事项。（1分）\n"
+            "一、执法办案（5分）\t（一）基本认识（3分）\t"
+            "1. 执法人员清楚基本要求。（1分） 3. 执法人员熟悉执法事项。（1分）\n"
             "\t（二）组织权限（2分）\t5. 案源均有记录。（1分） 6. 所办案件属本单位管辖。（1分）\n")
 
 

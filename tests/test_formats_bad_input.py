@@ -1,4 +1,5 @@
-"""Bad PDF/DOCX/legacy input: one real sample file per symptom (tests/data/bad_input), a clear message, exit 3, nothing written."""
+"""Bad PDF/DOCX/legacy input: one real sample file per symptom (tests/data/bad_input), a clear message, exit 3,
+nothing written."""
 
 from __future__ import annotations
 

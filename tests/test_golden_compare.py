@@ -45,7 +45,8 @@ def test_document_title_is_compared_where_recorded():
 
 def test_implements_is_compared_as_a_set_where_recorded():
     assert compare(golden_of(GOT, implements=["某办发〔2023〕1号"]), GOT) == []
-    assert compare(golden_of(GOT, implements=[]), GOT) == ["document.implements: missing [], extra ['某办发〔2023〕1号']"]
+    assert compare(golden_of(GOT, implements=[]), GOT) == [
+        "document.implements: missing [], extra ['某办发〔2023〕1号']"]
     assert compare(golden_of(GOT, implements=["某办发〔2023〕1号", "某办发〔2023〕2号"]), GOT) == [
         "document.implements: missing ['某办发〔2023〕2号'], extra []"]
 

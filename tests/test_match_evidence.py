@@ -35,9 +35,11 @@ def _leaf(ident: str, text: str, refs: list[str] | None = None) -> Indicator:
 def test_a_block_whose_items_cite_documents_is_a_list_of_its_own():
     """年度重点 tasks, each citing its 文号, outscored the real successor through shared boilerplate."""
     rubric = Rubric(title=None, level_names=[], indicators=[
-        Indicator(id="1", level=1, marker=None, number=1, text="公示", points=Decimal("2"), children=[_leaf("1.1", "公开执法信息"), _leaf("1.2", "公开清单")]),
+        Indicator(id="1", level=1, marker=None, number=1, text="公示", points=Decimal("2"),
+                  children=[_leaf("1.1", "公开执法信息"), _leaf("1.2", "公开清单")]),
         Indicator(id="2", level=1, marker=None, number=1, text="年度重点", points=Decimal("2"), children=[
-            _leaf("2.1", "建立并落实监督员制度", ["国办发〔2023〕27号"]), _leaf("2.2", "开展专项整治", ["陕司通〔2022〕26号"])]),
+            _leaf("2.1", "建立并落实监督员制度", ["国办发〔2023〕27号"]),
+            _leaf("2.2", "开展专项整治", ["陕司通〔2022〕26号"])]),
     ])
     items = [_item(i.id, i.text, area=i.id.split(".")[0]) for i in rubric.walk() if not i.children]
     _mark_cited(rubric, items)
@@ -45,7 +47,8 @@ def test_a_block_whose_items_cite_documents_is_a_list_of_its_own():
 
 
 def test_a_rubric_that_cites_everywhere_has_no_list_of_another_kind():
-    rubric = Rubric(title=None, level_names=[], indicators=[Indicator(id="1", level=1, marker=None, number=1, text="甲", points=Decimal("2"), children=[
+    rubric = Rubric(title=None, level_names=[], indicators=[Indicator(
+        id="1", level=1, marker=None, number=1, text="甲", points=Decimal("2"), children=[
         _leaf("1.1", "制定规定", ["国办发〔2023〕27号"]), _leaf("1.2", "开展评查", ["国办发〔2023〕27号"])])])
     items = [_item(i.id, i.text) for i in rubric.walk() if not i.children]
     _mark_cited(rubric, items)

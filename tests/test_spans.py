@@ -46,7 +46,8 @@ def test_docnum_wrapped_span_covers_both_lines():
     assert text[m.start:m.end] == "临财\n绩〔2022〕9号"
 
 
-@pytest.mark.parametrize("text", ["2023年3月27日印发，共27号文件", "〔2023〕27号", "国办发〔23〕27号", "国办发〔2023〕"])
+@pytest.mark.parametrize("text", ["2023年3月27日印发，共27号文件", "〔2023〕27号", "国办发〔23〕27号",
+                                  "国办发〔2023〕"])
 def test_docnum_negative(text):
     assert "DOCNUM" not in labels(text)
 

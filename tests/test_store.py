@@ -94,7 +94,8 @@ def test_concurrent_edits_of_different_indicators_both_land(store):
     assert not errors
     cat, version = store.get(cid)
     assert version == 5
-    assert {_ind(cat, i).text for i in ("1.1", "1.2", "1.3", "2.1")} == {f"新文字 {i}" for i in ("1.1", "1.2", "1.3", "2.1")}
+    ids = ("1.1", "1.2", "1.3", "2.1")
+    assert {_ind(cat, i).text for i in ids} == {f"新文字 {i}" for i in ids}
 
 
 def test_fill_missing_label_and_verify(store):

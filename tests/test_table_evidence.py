@@ -125,7 +125,8 @@ def test_several_items_in_one_cell():
     ("每超出5%扣1分", "per_unit", "1", "%", None, None),
     ("每件扣0.01分，最多扣0.1分", "per_unit", "0.01", "件", "0.1", None),
     ("每起减2.5分，最高减5分", "per_unit", "2.5", "起", "5", None),
-    ("档案资料缺失的，每缺一类扣0.5分。", "per_unit", "0.5", "类", None, "档案资料缺失的"),  # any measure word after a count
+    # any measure word after a count
+    ("档案资料缺失的，每缺一类扣0.5分。", "per_unit", "0.5", "类", None, "档案资料缺失的"),
     ("每缺1种扣1分", "per_unit", "1", "种", None, None),
     ("未建立的，扣2分；", "fixed", "2", None, None, "未建立的"),
     ("发现一项扣1分，扣完为止", "fixed", "1", None, None, "发现一项"),
@@ -153,7 +154,8 @@ def _table(rows: list[list[str]]) -> Table:
 
 
 def test_a_sheet_parts_at_a_new_header_and_its_heading_becomes_a_paragraph():
-    """基本标准 and 评分标准 printed one under the other in one sheet: two tables, the heading between them a paragraph."""
+    """基本标准 and 评分标准 printed one under the other in one sheet: two tables, the heading between them a
+    paragraph."""
     table = _table([
         ["序号", "评查内容", ""],
         ["1", "案卷无立案审批", ""],
@@ -188,7 +190,8 @@ def test_a_header_of_two_rows_does_not_part_the_table():
     from zhibiao.normalize.grid import build_grid, level_names
 
     src = Source(file="t.docx")
-    cells = [Cell(text="一级指标", row=0, col=0, col_span=2, source=src), Cell(text="二级指标", row=0, col=2, col_span=2, source=src),
+    cells = [Cell(text="一级指标", row=0, col=0, col_span=2, source=src),
+             Cell(text="二级指标", row=0, col=2, col_span=2, source=src),
              Cell(text="评分标准", row=0, col=4, row_span=2, source=src)]
     cells += [Cell(text=t, row=1, col=c, source=src) for c, t in enumerate(["指标", "分值", "指标", "分值"])]
     body = [["决策", "10", "目标设定", "6", "未设定的扣6分"], ["", "", "决策过程", "4", "未经集体决策的扣4分"],
@@ -260,7 +263,8 @@ def test_a_bare_unit_at_the_top_of_a_page_is_no_points_of_its_own():
     from zhibiao.normalize.grid import build_grid
 
     src = Source(file="t.pdf")
-    rows = [(["二级指标", "三级指标", "分值", "评分要点"], 1), (["产出时", "项目开工及时", "2", "按时开工的，得2分；每延迟"], 1),
+    rows = [(["二级指标", "三级指标", "分值", "评分要点"], 1),
+            (["产出时", "项目开工及时", "2", "按时开工的，得2分；每延迟"], 1),
             (["效", "性", "分", "1个月扣0.5分。"], 2), (["", "项目完工及时性", "2", "按时完工的，得2分。"], 2)]
     cells = [Cell(text=t, row=r, col=c, page=page, source=src)
              for r, (texts, page) in enumerate(rows) for c, t in enumerate(texts)]

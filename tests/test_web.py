@@ -25,11 +25,14 @@ HEAD = "示例指标体系\n\n一级指标\t二级指标\t三级指标\n"
 SCRIPT_TXT = (HEAD + "一、执法办案（5分）\t（一）基本认识<script>alert(1)</script>（3分）\t"
               "1. 执法人员清楚<script>alert(\"x\")</script>基本要求。（1分） 2. 执法人员熟悉执法事项。（1.5分）\n"
               "\t（二）组织权限（2分）\t3. 案源均有记录。（1分） 4. 所办案件属本单位管辖。（1分）\n"
-              "二、执法责任（5分）\t（一）梳理执法依据（5分）\t5. 执法事项分解到人员。（2分） 6. 执法事项相互衔接。（3分）\n")
+              "二、执法责任（5分）\t（一）梳理执法依据（5分）\t"
+              "5. 执法事项分解到人员。（2分） 6. 执法事项相互衔接。（3分）\n")
 # everything reconciles: 11 indicators, no errors
-CLEAN_TXT = (HEAD + "一、执法办案（5分）\t（一）基本认识（3分）\t1. 执法人员清楚基本要求。（1分） 2. 执法人员熟悉执法事项。（2分）\n"
+CLEAN_TXT = (HEAD + "一、执法办案（5分）\t（一）基本认识（3分）\t"
+             "1. 执法人员清楚基本要求。（1分） 2. 执法人员熟悉执法事项。（2分）\n"
              "\t（二）组织权限（2分）\t3. 案源均有记录。（1分） 4. 所办案件属本单位管辖。（1分）\n"
-             "二、执法责任（5分）\t（一）梳理执法依据（5分）\t5. 执法事项分解到人员。（2分） 6. 执法事项相互衔接。（3分）\n")
+             "二、执法责任（5分）\t（一）梳理执法依据（5分）\t"
+             "5. 执法事项分解到人员。（2分） 6. 执法事项相互衔接。（3分）\n")
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -321,7 +324,8 @@ def test_edit_then_history_shows_who_and_reason(client, clean):
     r = _edit(client, clean, "1.1.2", text="执法人员熟悉执法事项。", points="1.5", parent="1.2", reason="调整")
     assert r.status_code == 200 and "已保存指标 1.2.2 的修改（分值、上级指标）" in r.text
     rows = client.get(f"/api/catalogues/{clean}/history").json()
-    assert [(h["indicator_id"], h["field"], h["old_value"], h["new_value"], h["by"], h["reason"]) for h in rows[1:]] == [
+    assert [(h["indicator_id"], h["field"], h["old_value"], h["new_value"], h["by"], h["reason"])
+            for h in rows[1:]] == [
         ("1.1.2", "points", "2", "1.5", "张三", "调整"), ("1.1.2", "parent", "1.1", "1.2", "张三", "调整")]
     page = client.get(f"/catalogues/{clean}").text
     assert 'data-id="1.2.2"' in page and "下级合计 3.5 分 ≠ 2" in page
@@ -361,7 +365,8 @@ def test_stale_revision_gets_409(client, clean):
 
 def test_verify_flow(client, clean):
     r = client.post(f"/catalogues/{clean}/verify-catalogue", data={"csrf_token": token(client)})
-    assert r.status_code == 422 and "还有 11 项指标未核实" in r.text and f'href="/catalogues/{clean}#ind-1.1.1"' in r.text
+    assert r.status_code == 422 and "还有 11 项指标未核实" in r.text
+    assert f'href="/catalogues/{clean}#ind-1.1.1"' in r.text
 
     page = client.get(f"/catalogues/{clean}").text
     one = form_of(page, f"/catalogues/{clean}/verify")  # the first: "verify all"; pick 1.1.1's own form
@@ -370,12 +375,14 @@ def test_verify_flow(client, clean):
     r = client.post(f"/catalogues/{clean}/verify", data={"csrf_token": token(client), "verify": hidden(one, "verify"),
                                                          "next": hidden(one, "next")[0]})
     assert r.status_code == 200 and "已核实指标 1.1.1" in r.text
-    assert 'class="ind lvl-3 is-verified" data-id="1.1.1"' in r.text and "已核实 <strong id=\"verified-count\">1</strong>" in r.text
+    assert 'class="ind lvl-3 is-verified" data-id="1.1.1"' in r.text
+    assert "已核实 <strong id=\"verified-count\">1</strong>" in r.text
 
     section = re.search(r'<form method="post" action="/catalogues/\d+/verify" class="verify section">.*?</form>',
                         r.text, re.S)[0]
     assert "核实本部分（6 项）" in section and "1.1.1@" not in section
-    r = client.post(f"/catalogues/{clean}/verify", data={"csrf_token": token(client), "verify": hidden(section, "verify")})
+    r = client.post(f"/catalogues/{clean}/verify",
+                    data={"csrf_token": token(client), "verify": hidden(section, "verify")})
     assert "已核实 <strong id=\"verified-count\">7</strong>" in r.text
 
     rest = form_of(r.text, f"/catalogues/{clean}/verify")
