@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from zhibiao.model import AreaFlow, Catalogue, Crosswalk, CrosswalkSide, Evidence, Link, Rubric, dec_str
+from zhibiao.model import (
+    AreaFlow,
+    AreaStatus,
+    Catalogue,
+    ChangeKind,
+    Crosswalk,
+    CrosswalkSide,
+    Evidence,
+    Link,
+    LinkKind,
+    Rubric,
+    Side,
+    dec_str,
+)
 from zhibiao.normalize.cleanup import squash
 
 from .match import Item, leaves, main_rubric, match
@@ -38,7 +51,7 @@ def _components(pairs: list[tuple[int, int]]) -> list[tuple[list[int], list[int]
     return [(sorted(o), sorted(n)) for o, n in groups.values()]
 
 
-def _kind(n_old: int, n_new: int) -> str:
+def _kind(n_old: int, n_new: int) -> LinkKind:
     if n_old == 1 and n_new == 1:
         return "one_to_one"
     if n_old == 1:
@@ -51,7 +64,7 @@ def _kind(n_old: int, n_new: int) -> str:
 def _sum(items: list[Item]) -> Decimal | None:
     if any(i.points is None for i in items):
         return None
-    return sum((i.points for i in items), Decimal(0))
+    return sum((i.points for i in items if i.points is not None), Decimal(0))  # none is None (checked above)
 
 
 def _parents_map(old: list[Item], new: list[Item], pairs: list[tuple[int, int]]) -> dict[str, str]:
@@ -69,7 +82,7 @@ def _link(old: list[Item], new: list[Item], rows: list[int], cols: list[int], sc
     new_text = "".join(i.text for i in n)
     old_points, new_points = _sum(o), _sum(n)
     numbers = number_changes(old_text, new_text)
-    changes = []
+    changes: list[ChangeKind] = []
     if squash(old_text) != squash(new_text):  # any printed difference but spacing, punctuation included
         changes.append("text")
     if old_points != new_points:
@@ -85,7 +98,7 @@ def _link(old: list[Item], new: list[Item], rows: list[int], cols: list[int], sc
                                   text_diff=word_diff(old_text, new_text)))
 
 
-def _areas(side: str, rubric: Rubric, level: int, items: list[Item], other_rubric: Rubric,
+def _areas(side: Side, rubric: Rubric, level: int, items: list[Item], other_rubric: Rubric,
            partner_of: dict[str, list[str]], other_items: dict[str, Item]) -> list[AreaFlow]:
     """Where each indicator of a level sends (old side) or gets (new side) its requirements."""
     def ancestor(ident: str) -> str:
@@ -107,6 +120,7 @@ def _areas(side: str, rubric: Rubric, level: int, items: list[Item], other_rubri
                     to[ancestor(p)] += weight[it.id] / len(partners)
         counterpart = max(to, key=lambda k: (to[k], k)) if to else None
         share = float(to[counterpart] / total) if counterpart else 0.0
+        status: AreaStatus
         if not counterpart or linked / total < Decimal("0.5"):
             status = "dropped" if side == "old" else "new"
         else:
@@ -124,7 +138,7 @@ def _owners(rubric: Rubric) -> list[str]:
 
 
 def _summary(cw: Crosswalk, old_rubric: Rubric, new_rubric: Rubric) -> list[str]:
-    kinds = defaultdict(int)
+    kinds: dict[str, int] = defaultdict(int)
     for link in cw.links:
         kinds[link.kind] += 1
     stricter = sum(1 for link in cw.links for n in link.evidence.numbers if n.direction == "stricter")

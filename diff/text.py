@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 from zhibiao import nlp
-from zhibiao.model import DiffOp, NumberChange
+from zhibiao.model import DiffOp, DiffOpKind, Direction, NumberChange, NumberKind
 from zhibiao.nlp import find as find_mentions
 
 __all__ = ["words", "bigrams", "normal", "features", "Quantity", "quantities", "number_changes", "word_diff"]
@@ -87,15 +87,15 @@ def bigrams(text: str) -> Counter:
 class Quantity:
     """A quantity printed in a requirement: its kind, the printed text, its value and what it demands."""
 
-    kind: str
+    kind: NumberKind
     text: str
     value: Decimal | None
     unit: str
     sense: str  # "min" (more is stricter), "max" (less is stricter), or ""
 
 
-_KINDS = {"DOCNUM": "docnum", "DEADLINE": "deadline", "TIME_LIMIT": "time_limit", "PERCENT": "percent",
-          "COUNT": "count", "QUANTITY": "number"}
+_KINDS: dict[str, NumberKind] = {"DOCNUM": "docnum", "DEADLINE": "deadline", "TIME_LIMIT": "time_limit",
+                                 "PERCENT": "percent", "COUNT": "count", "QUANTITY": "number"}
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -137,7 +137,7 @@ def number_changes(old_text: str, new_text: str) -> list[NumberChange]:
             continue
         old.remove(q)
         new.remove(partner)
-        direction = "changed"
+        direction: Direction = "changed"
         sense = q.sense or partner.sense
         if q.value is not None and partner.value is not None and q.value != partner.value and sense:
             more = partner.value > q.value
@@ -154,7 +154,7 @@ def word_diff(old_text: str, new_text: str) -> list[DiffOp]:
     b = _jieba().lcut(new_text)
     ops: list[DiffOp] = []
 
-    def add(op: str, parts: list[str]) -> None:
+    def add(op: DiffOpKind, parts: list[str]) -> None:
         text = "".join(parts)
         if not text:
             return

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from zhibiao.findings import finding
-from zhibiao.model import Finding, Indicator
+from zhibiao.model import Finding, Indicator, IndicatorKind
 
 from .cleanup import clean, squash
 from .docnum import find_all
@@ -46,7 +46,7 @@ class Node:
     points: Decimal | None
     children: list[Node] = field(default_factory=list)
     span: tuple[int, int] = (0, 0)  # leaf interval, for the sum-based recovery
-    kind: str = "scored"
+    kind: IndicatorKind = "scored"
 
     @property
     def placeholder(self) -> bool:
@@ -120,7 +120,7 @@ def assign_ranks(entries: list[Entry], positions: dict[int, float]) -> int:
             by_column.setdefault(e.column, []).append(e.klass)
     for e in entries:
         if e.placeholder:
-            seen = by_column.get(e.column, [])
+            seen = by_column.get(e.column, []) if e.column is not None else []
             e.klass = max(set(seen), key=seen.count) if seen else ("col", e.column)
             positions.setdefault(id(e), float(e.column or 0))
     where: dict[object, list[float]] = {}
@@ -139,7 +139,7 @@ def assign_ranks(entries: list[Entry], positions: dict[int, float]) -> int:
         if k in group or k == ("para",):
             continue
         same = [n for n in numbered if abs(pos[n] - pos[k]) < 0.25]
-        if same and k[0] != "lead":
+        if same and not (isinstance(k, tuple) and k[0] == "lead"):  # a str class is never ("lead", …)
             # an unnumbered label stands level with the highest numbered class where it stands
             group[k] = group[min(same, key=lambda n: group[n][1])]
         else:
@@ -160,6 +160,7 @@ def _split_styles(entries: list[Entry], positions: dict[int, float]) -> None:
     per_row: dict[tuple, dict[str, dict[int, list[int]]]] = {}
     for e in entries:
         if e.style is not None and e.column is not None and not e.heading and isinstance(e.klass, str):
+            assert e.number is not None  # a style comes from a printed number (numbering.Marker): both or neither
             per_row.setdefault(e.cell[:2], {}).setdefault(e.style, {}).setdefault(e.column, []).append(e.number)
     votes: dict[str, int] = {}
     for styles in per_row.values():
@@ -199,7 +200,7 @@ def _effective(n: Node) -> Decimal | None:
     values = [_effective(c) for c in scored]
     if any(v is None for v in values):
         return None
-    return sum(values, Decimal(0))
+    return sum((v for v in values if v is not None), Decimal(0))
 
 
 def _mismatches(roots: list[Node]) -> int:
@@ -211,13 +212,14 @@ def _mismatches(roots: list[Node]) -> int:
             scored = [c for c in n.children if c.kind == "scored"]
             if n.points is not None and n.kind == "scored" and scored:
                 values = [_effective(c) for c in scored]
-                if all(v is not None for v in values) and sum(values, Decimal(0)) != n.points:
+                known = [v for v in values if v is not None]
+                if len(known) == len(values) and sum(known, Decimal(0)) != n.points:
                     bad += 1
             stack.extend(n.children)
     return bad
 
 
-def _kind_of(n: Node) -> str | None:
+def _kind_of(n: Node) -> IndicatorKind | None:
     """The kind an indicator's own words give it: a 加分项/减分项/一票否决 heading, or such an item."""
     e = n.entry
     if e is None or e.placeholder:
@@ -238,7 +240,7 @@ def _kind_of(n: Node) -> str | None:
     return None
 
 
-def assign_kinds(nodes: list[Node], inherited: str = "scored") -> None:
+def assign_kinds(nodes: list[Node], inherited: IndicatorKind = "scored") -> None:
     """Scored, deduction, bonus or veto: from the indicator's own words, or from the heading it stands under."""
     for n in nodes:
         kind = inherited
@@ -300,9 +302,10 @@ def _partition(parent: Node, labels: list[Entry], leaves: list[Entry], allow_tra
     slots: list[Entry | int] = []
     expect = 1
     for e in labels:
-        slots.extend(range(expect, e.number))  # numbers with no printed label
+        number = _number(e)
+        slots.extend(range(expect, number))  # numbers with no printed label
         slots.append(e)
-        expect = e.number + 1
+        expect = number + 1
 
     def solve(i: int, pos: int):
         if i == len(slots):
@@ -342,10 +345,16 @@ def _partition(parent: Node, labels: list[Entry], leaves: list[Entry], allow_tra
     return kids
 
 
+def _number(e: Entry) -> int:
+    """The number of an entry the sum-based recovery places: build_by_sums gives up when any has none."""
+    assert e.number is not None
+    return e.number
+
+
 def _restart_lists(labels: list[Entry]) -> list[list[Entry]]:
     lists: list[list[Entry]] = []
     for e in labels:
-        if not lists or e.number <= lists[-1][-1].number:
+        if not lists or _number(e) <= _number(lists[-1][-1]):
             lists.append([e])
         else:
             lists[-1].append(e)
@@ -386,7 +395,9 @@ def build_by_sums(entries: list[Entry], depth: int) -> list[Node] | None:
                 return None
             for k in kids:
                 if k.placeholder:
-                    k.points = sum((leaves[j].points for j in range(*k.span)), Decimal(0))
+                    # every leaf has points here: build_by_sums gave up otherwise
+                    start, stop = k.span
+                    k.points = sum((e.points for e in leaves[start:stop] if e.points is not None), Decimal(0))
             p.children = kids
             nxt.extend(kids)
         if li != len(lists):
@@ -468,7 +479,7 @@ def to_indicators(nodes: list[Node], prefix: str = "", level: int = 1) -> list[I
         ident = f"{prefix}{number}"
         children = to_indicators(n.children, ident + ".", level + 1)
         scored = [c for c in children if c.kind == "scored"]
-        summed = (sum((c.points for c in scored), Decimal(0))
+        summed = (sum((c.points for c in scored if c.points is not None), Decimal(0))
                   if scored and all(c.points is not None for c in scored) else None)
         if n.placeholder:
             pts = summed if children else n.points

@@ -11,6 +11,15 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, P
 
 __all__ = [
     "SCHEMA_VERSION",
+    "IndicatorKind",
+    "NumberKind",
+    "Direction",
+    "DiffOpKind",
+    "LinkKind",
+    "ChangeKind",
+    "StepKind",
+    "Side",
+    "AreaStatus",
     "READABLE_SCHEMA_VERSIONS",
     "KINDS",
     "LABEL_NOT_PRINTED",
@@ -45,6 +54,17 @@ __all__ = [
 ]
 
 SCHEMA_VERSION: Final = "1.2"
+
+# the closed vocabularies of the model's fields, named so code that computes a value can say which it is
+IndicatorKind = Literal["scored", "deduction", "bonus", "veto"]
+NumberKind = Literal["percent", "time_limit", "deadline", "count", "docnum", "number"]
+Direction = Literal["stricter", "looser", "changed", "added", "removed"]
+DiffOpKind = Literal["equal", "delete", "insert"]
+LinkKind = Literal["one_to_one", "split", "merge", "many_to_many"]
+ChangeKind = Literal["text", "points", "parent", "numbers"]
+StepKind = Literal["one_to_one", "split", "merge", "many_to_many", "added", "removed"]  # a link's kind, or none
+Side = Literal["old", "new"]
+AreaStatus = Literal["continued", "renamed", "new", "dropped"]
 # 1.1 added Indicator.kind / criteria / notes and Rubric.rows_total / rows_placed; a 1.0 catalogue
 # reads as if they had their defaults (every indicator scored, no criteria, no notes).
 # 1.2 added Finding.params (the numbers and ids of the message, zhibiao/findings.py); a finding of an
@@ -224,7 +244,7 @@ class Indicator(_Model):
     number: int
     text: str
     points: Points | None = None
-    kind: Literal["scored", "deduction", "bonus", "veto"] = "scored"
+    kind: IndicatorKind = "scored"
     deduction: Deduction | None = None
     criteria: str | None = None
     notes: list[str] = []
@@ -423,16 +443,16 @@ CROSSWALK_SCHEMA_VERSION: Final = "1.0"
 class NumberChange(_Model):
     """A quantity that differs between linked items: 50% -> 60%, 10个工作日内 -> 7个工作日内."""
 
-    kind: Literal["percent", "time_limit", "deadline", "count", "docnum", "number"]
+    kind: NumberKind
     old: str | None
     new: str | None
-    direction: Literal["stricter", "looser", "changed", "added", "removed"]
+    direction: Direction
 
 
 class DiffOp(_Model):
     """One step of a word-level diff: words kept, deleted from the old text, or inserted in the new."""
 
-    op: Literal["equal", "delete", "insert"]
+    op: DiffOpKind
     text: str
 
 
@@ -450,8 +470,8 @@ class Link(_Model):
 
     old: list[str]
     new: list[str]
-    kind: Literal["one_to_one", "split", "merge", "many_to_many"]
-    changes: list[Literal["text", "points", "parent", "numbers"]] = []
+    kind: LinkKind
+    changes: list[ChangeKind] = []
     score: float = Field(ge=0, le=1)
     evidence: Evidence = Evidence()
 
@@ -460,11 +480,11 @@ class AreaFlow(_Model):
     """An indicator of a given level (first-level area …) and where its requirements went or came from."""
 
     level: int
-    side: Literal["old", "new"]
+    side: Side
     id: str
     title: str
     points: Points | None
-    status: Literal["continued", "renamed", "new", "dropped"]
+    status: AreaStatus
     counterpart: str | None = None  # the id on the other side that most of its leaf points flow to/from
     counterpart_title: str | None = None
     counterpart_points: Points | None = None
@@ -499,8 +519,8 @@ class Lineage(_Model):
     """One indicator through the versions of a chain: its ids in each version ([] where it is absent)."""
 
     ids: list[list[str]]  # one list per version, in document order
-    steps: list[list[Literal["one_to_one", "split", "merge", "many_to_many", "added", "removed"]]] = []
-    changes: list[list[Literal["text", "points", "parent", "numbers"]]] = []  # per step, as in the links
+    steps: list[list[StepKind]] = []
+    changes: list[list[ChangeKind]] = []  # per step, as in the links
 
 
 class Chain(_Model):
