@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from zhibiao.model import Paragraph, Source, Table
@@ -255,7 +256,7 @@ def _column_headers(cells: list[GCell], header_rows: int, n_cols: int, top: bool
     farthest from it: 三级指标 over 指标 | 分值)."""
     names = []
     for col in range(n_cols):
-        parts = []
+        parts: list[str] = []
         for r in range(header_rows):
             cell = next((c for c in cells if c.row <= r < c.row + c.row_span and
                          c.col <= col < c.col + c.col_span), None)
@@ -717,38 +718,45 @@ def _always_filled(grid: Grid) -> set[int]:
 
 
 def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int],
-               filled: set[int] = frozenset(), closed: set[int] = frozenset()) -> bool:
+               filled: Set[int] = frozenset(), closed: Set[int] = frozenset()) -> bool:
     row = [c for c in grid.starting(r) if not c.empty]
     if any(c.col in numbers and bare_number(c.text) is not None for c in row):
         return False
     upper = {k: grid.at(above, k) for k in range(grid.n_cols)}
+    over: dict[int, GCell] = {}  # the printed cell above each of the row's cells: past this loop, each has one
     for c in row:
         up = upper.get(c.col)
         if up is None or up.empty:
             return False  # something new where the row above printed nothing
+        over[c.col] = up
+
+    def printed_above(k: int) -> bool:  # column k prints a cell that starts on the row above
+        up = upper[k]
+        return up is not None and not up.empty and up.row == above
+
     if any(c.col in points and _has_value(c.text) for c in row):
         return False  # the row prints its own points (a bare 分 is the last line of the value above)
     side_only = all(grid.role(c.col) not in ("label",) for c in row)
     if side_only:
         # side text under a row that has it goes on, unless it is a band across the table (二、…)
         return not any(_starts_entry(c.text) or _BAND.match(clean(c.text)) for c in row)
-    had_points = any(upper[k] is not None and not upper[k].empty and upper[k].row == above for k in points)
-    had_number = any(upper[k] is not None and not upper[k].empty and upper[k].row == above for k in numbers)
+    had_points = any(printed_above(k) for k in points)
+    had_number = any(printed_above(k) for k in numbers)
     if had_points or had_number:
         return True  # the row above printed its 序号/points; this part prints none: the same row goes on
     here = {c.col for c in row}
-    if any(k not in here and upper[k] is not None and not upper[k].empty and upper[k].row == above for k in filled):
+    if any(k not in here and printed_above(k) for k in filled):
         return True  # a column printed on every row (评分标准) is empty on this part only: the row goes on
-    if any(c.col in closed and not _closed(upper[c.col].text) for c in row):
+    if any(c.col in closed and not _closed(over[c.col].text) for c in row):
         return True  # side text whose cells end their sentences stops mid-sentence above this part
     # a label of a shallower level merged over rows above and left open is a merged cell cut by the
     # page break (its last words go back to it), not this row going on
     labels = grid.label_columns()
     deep = [c for c in row if not (grid.role(c.col) == "label" and labels and c.col < labels[-1]
-                                   and (upper[c.col].row_span > 1 or upper[c.col].row != above or c.row_span > 1))]
-    if any(grid.role(c.col) == "criteria" and not _closed(upper[c.col].text) for c in deep):
+                                   and (over[c.col].row_span > 1 or over[c.col].row != above or c.row_span > 1))]
+    if any(grid.role(c.col) == "criteria" and not _closed(over[c.col].text) for c in deep):
         return True  # a 评分标准 stopping mid-sentence (`…未公布裁量权` | `基准的扣1.5分`) goes on here
-    return any(_open_text(upper[c.col].text, c.col in pointed) for c in deep)
+    return any(_open_text(over[c.col].text, c.col in pointed) for c in deep)
 
 
 def _has_value(text: str) -> bool:
@@ -817,11 +825,12 @@ def _regroup_rows(grid: Grid) -> None:
         cell = next((c for c in body if c.row == r and c.col == anchor and not c.empty), None)
         if cell is None:
             continue
-        if grid.role(anchor) == "label" and prev_open and not _starts_entry(cell.text):
+        # cell.col is the anchor column (so anchor is set here)
+        if grid.role(cell.col) == "label" and prev_open and not _starts_entry(cell.text):
             prev_open = _open_text(cell.text, anchor in pointed)
             continue
         starts.append(r)
-        prev_open = grid.role(anchor) == "label" and _open_text(cell.text, anchor in pointed)
+        prev_open = grid.role(cell.col) == "label" and _open_text(cell.text, anchor in pointed)
     if not starts:
         return
     group_of = {}

@@ -139,7 +139,7 @@ class _Region:
         for c in grid.cells:
             rows.setdefault(c.row, Row(c.source)).cells.append(c)
         for r in range(grid.header_rows):
-            for c in rows.get(r, Row(None)).cells:
+            for c in (rows[r].cells if r in rows else []):
                 c.used = True
         cell_entries: dict[int, list[Entry]] = {}
         labels = grid.label_columns()
@@ -424,7 +424,7 @@ def _feeds(grid: Grid, label_cells: list[GCell], cell_entries: dict) -> dict[int
         if len(free) == 1:
             col = votes.setdefault(side.col, {})
             col[free[0].col] = col.get(free[0].col, 0) + 1
-    return {k: max(v, key=v.get) for k, v in votes.items()}
+    return {k: max(v, key=v.__getitem__) for k, v in votes.items()}
 
 
 def _target(side: GCell, label_cells: list[GCell], cell_entries: dict, role: str,
@@ -545,10 +545,10 @@ class _StreamReader:
             return True
         if p.points is None and (value in header or value in NON_LEVEL_HEADERS):
             return True
-        if p.points is None and _BARE_POINTS.fullmatch(value):  # a 分值 column: the entry on its left
+        if p.points is None and (bare := _BARE_POINTS.fullmatch(value)):  # a 分值 column: the entry on its left
             row_open = [e for e in self.entries if e.points is None and e.cell[:2] == cell[:2] and e.cell[2] < col]
             if row_open:
-                row_open[-1].points = Decimal(_BARE_POINTS.fullmatch(value).group(1))
+                row_open[-1].points = Decimal(bare.group(1))
                 row_open[-1].points_in_text = False
                 row_open[-1].source = row_open[-1].source.span(source)
                 return True
@@ -557,6 +557,7 @@ class _StreamReader:
             joined = _rejoin(last, raw)
             if joined is not None:  # `…，计3` / `分；每少5条扣0.5分。`: the points cut by the line break
                 last.raw = joined.body
+                assert joined.points is not None  # _rejoin returns only a piece that prints points
                 last.set_points(joined.points)
                 if joined.rule:
                     last.criteria.append(clean(joined.rule))
@@ -584,6 +585,7 @@ class _StreamReader:
             joined = _rejoin(target, raw)
             if joined is not None:  # the points bracket (or points in words) was cut by the line break
                 target.raw = joined.body
+                assert joined.points is not None  # _rejoin returns only a piece that prints points
                 target.set_points(joined.points)
                 if joined.rule:
                     target.criteria.append(clean(joined.rule))
@@ -676,8 +678,10 @@ def _mark_gaps(entries: list[Entry]) -> None:
     usual = max(set(gaps), key=gaps.count) if gaps else None
     for i, e in enumerate(entries):
         e.paragraph = True
-        if i and usual is not None and lines[i] and lines[i - 1] and lines[i][0] - lines[i - 1][1] > usual:
-            e.gap_before = True
+        if i and usual is not None:
+            prev, here = lines[i - 1], lines[i]
+            if prev and here and here[0] - prev[1] > usual:
+                e.gap_before = True
 
 
 def unplaced(rows: list[Row]) -> list[Finding]:
