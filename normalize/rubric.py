@@ -52,7 +52,7 @@ def _table_run(blocks: list, i: int) -> tuple[int, int]:
     """The tables from blocks[i] on that make one rubric, with the headings printed between them."""
     stop = i + 1
     j = i + 1
-    headings_between = []
+    headings_between: list[int] = []
     while j < len(blocks):
         if isinstance(blocks[j], Table):
             stop = j + 1
@@ -106,6 +106,7 @@ def _paragraph_run(blocks: list, i: int, j: int) -> tuple[int, int] | None:
     if start is None:
         return None
     first = parse_marker(clean(blocks[start].text), 0)
+    assert first is not None  # start is a numbered paragraph (the loop above chose it so)
     from .numbering import STYLES
     rank = STYLES.index(first.style)
     b = start - 1
@@ -119,7 +120,9 @@ def _paragraph_run(blocks: list, i: int, j: int) -> tuple[int, int] | None:
         rank = STYLES.index(m.style)
         start = b
         b -= 1
-    top = parse_marker(clean(blocks[start].text), 0).style
+    top_marker = parse_marker(clean(blocks[start].text), 0)
+    assert top_marker is not None  # start is still numbered: the loop above moves it only to a numbered heading
+    top = top_marker.style
     stop = start + 1
     plain = 0
     k = start + 1
@@ -150,7 +153,7 @@ def _paragraph_run(blocks: list, i: int, j: int) -> tuple[int, int] | None:
 def regions(layout: Layout) -> list[tuple[int, int]]:
     """Where the rubric candidates are: (start, stop) block ranges, in document order."""
     blocks = layout.blocks
-    out = []
+    out: list[tuple[int, int]] = []
     i = 0
     while i < len(blocks):
         if isinstance(blocks[i], Table):
@@ -201,8 +204,8 @@ def _header_lines(layout: Layout, start: int) -> list[str]:
     paragraphs: a table copied out of a web page cell by cell. Two at least, else none."""
     names: list[str] = []
     b = start - 1
-    while b >= 0 and isinstance(layout.blocks[b], Paragraph) and column_name(layout.blocks[b].text):
-        names.insert(0, clean(layout.blocks[b].text))
+    while b >= 0 and isinstance(block := layout.blocks[b], Paragraph) and column_name(block.text):
+        names.insert(0, clean(block.text))
         b -= 1
     return names if len(names) >= 2 else []
 
