@@ -112,7 +112,7 @@ def content_role(texts: list[str]) -> str | None:
         return "score"
     numbers = [column_points(t) for t in filled]
     if all(n is not None for n in numbers):
-        values = [n[0] for n in numbers]
+        values = [n[0] for n in numbers if n is not None]  # all are (checked above)
         ascending = all(b == a + 1 or b == 1 for a, b in zip(values, values[1:]))
         if ascending and all(v == int(v) for v in values) and len(values) >= 3 and values[0] == 1:
             return "number"

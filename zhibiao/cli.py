@@ -500,9 +500,9 @@ def _diff_chain(paths: list[Path], output: Path | None, html_out: Path | None, x
     echo(" → ".join(path.name for path in paths))
     for line in result.summary[1:]:
         echo("  " + line)
-    for path in (output, xlsx_out, docx_out):
-        if path is not None and str(path) != "-":
-            echo(f"  wrote {path}")
+    for written in (output, xlsx_out, docx_out):
+        if written is not None and str(written) != "-":
+            echo(f"  wrote {written}")
 
 
 @cli.command()
