@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 
-from zhibiao.model import Catalogue, Chain, Crosswalk, Lineage, Link
+from zhibiao.model import Catalogue, Chain, ChangeKind, Crosswalk, Lineage, Link, StepKind
 
 from .crosswalk import crosswalk
 from .handout import (
@@ -70,12 +70,12 @@ def compose(steps: list[Crosswalk], cats: list[Catalogue]) -> Chain:
     lineages = []
     for ids in groups.values():
         for v in range(n):
-            ids[v].sort(key=lambda x, v=v: orders[v].get(x, 10**9))
+            ids[v].sort(key=lambda x: orders[v].get(x, 10**9))
         lineages.append(_lineage(ids, steps))
     ordered: list[Lineage] = []
     for v in range(n):
         born = [lin for lin in lineages if lin.ids[v] and not any(lin.ids[u] for u in range(v))]
-        born.sort(key=lambda lin, v=v: orders[v].get(lin.ids[v][0], 10**9))
+        born.sort(key=lambda lin: orders[v].get(lin.ids[v][0], 10**9))
         if v == 0:
             ordered = born
         else:
@@ -87,11 +87,12 @@ def compose(steps: list[Crosswalk], cats: list[Catalogue]) -> Chain:
 
 
 def _lineage(ids: list[list[str]], steps: list[Crosswalk]) -> Lineage:
-    kinds, changes = [], []
+    kinds: list[list[StepKind]] = []
+    changes: list[list[ChangeKind]] = []
     for i, cw in enumerate(steps):
         here, there = set(ids[i]), set(ids[i + 1])
         links = [link for link in cw.links if here & set(link.old)]
-        step = {link.kind for link in links}
+        step: set[StepKind] = {link.kind for link in links}
         if here & set(cw.removed):
             step.add("removed")
         if there & set(cw.added):
@@ -168,25 +169,28 @@ def chain_xlsx(ch: Chain, steps: list[Crosswalk], cats: list[Catalogue]) -> byte
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     headers, rows = chain_rows(ch, steps, cats)
     verified = _verified(steps)
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new Workbook's one sheet, active
     ws.title = "版本沿革"
     ws.append([_title(ch) + ("" if verified else f"（{UNVERIFIED}）")])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(headers)
     for cells in rows:
         ws.append([int(cells[0][0])] + ["\n".join(c) for c in cells[1:]])
-    for cells in ws.iter_rows(min_row=3):
-        for cell in cells:
+    for sheet_row in ws.iter_rows(min_row=3):
+        for cell in sheet_row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "B3"
     ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{ws.max_row}"
     for k in range(len(headers)):
         ws.column_dimensions[get_column_letter(k + 1)].width = 6 if k == 0 else (40 if k % 2 else 22)
     if not verified:
+        assert ws.oddHeader is not None  # openpyxl's stubs allow None; a sheet's HeaderFooter always makes it
         ws.oddHeader.center.text = UNVERIFIED
     buf = io.BytesIO()
     wb.save(buf)

@@ -11,6 +11,7 @@ document and sheet says 未核实 until ``is_verified`` finds ``verified`` true 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -109,7 +110,8 @@ def _order(cat: Catalogue) -> dict[str, int]:
     return {ind.id: k for k, ind in enumerate(main_rubric(cat).leaves())}
 
 
-def interleave(rows: list, before: list[list[str]], insert: list[tuple[str, object]], order: dict[str, int]) -> list:
+def interleave(rows: list, before: list[list[str]], insert: Sequence[tuple[str, object]],
+               order: dict[str, int]) -> list:
     """``rows`` (in their order) with each ``insert`` item (id, row) placed after the last row holding an id
     that comes before it in ``order`` (``before[k]``: the ids of ``rows[k]`` on that side); in front when none."""
     after: dict[int, list] = {}

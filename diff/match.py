@@ -284,7 +284,7 @@ def _assign_shared(score, old: list[Item], new: list[Item], areas: dict) -> list
     a_new = coo_matrix((np.ones(k), (cols, np.arange(k))), shape=(n_new, k))
     left = hstack([a_old, -identity(n_old), coo_matrix((n_old, n_new))])
     right = hstack([a_new, coo_matrix((n_new, n_old)), -identity(n_new)])
-    constraints = LinearConstraint(vstack([left, right]).tocsr(), -np.inf, 1.0)
+    constraints = LinearConstraint(vstack([left, right], format="csr"), -np.inf, 1.0)
     upper = np.concatenate([np.ones(k), np.full(n_old + n_new, np.inf)])
     integrality = np.concatenate([np.ones(k), np.zeros(n_old + n_new)])
     result = milp(c, constraints=constraints, integrality=integrality, bounds=Bounds(0.0, upper))
@@ -312,7 +312,7 @@ def _correspondence(old: list[Item], new: list[Item], pairs: list[tuple[int, int
 
 def _with_structure(score, old: list[Item], new: list[Item], pairs: list[tuple[int, int]]):
     """Scores plus a bonus for pairs that follow where the rest of their area and parent went."""
-    total = None
+    total: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (old keys, new keys, shares) per key
     for key in ("area", "parent"):
         shares = _correspondence(old, new, pairs, key)
         old_keys = sorted({getattr(i, key) for i in old})
@@ -326,7 +326,7 @@ def _with_structure(score, old: list[Item], new: list[Item], pairs: list[tuple[i
         rows = np.array([o_index[getattr(i, key)] for i in old], dtype=np.int64)
         cols = np.array([n_index[getattr(i, key)] for i in new], dtype=np.int64)
         part = (rows, cols, table)
-        total = [part] if total is None else total + [part]
+        total.append(part)
     if isinstance(score, np.ndarray):
         bonus = sum(table[np.ix_(rows, cols)] for rows, cols, table in total)
         return score + np.where(score > 0, W_STRUCTURE * bonus / 2, 0.0)

@@ -87,7 +87,7 @@ def to_html(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> str:
                         "area": area.label("") if area else ""})
         return out
 
-    kinds = defaultdict(int)
+    kinds: dict[str, int] = defaultdict(int)
     for link in cw.links:
         kinds[link.kind] += 1
     numbers = [n for link in cw.links for n in link.evidence.numbers]
@@ -138,10 +138,10 @@ def _chinese_sheets(wb, cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -
     sheet.append([f"一级指标分值变化{mark}"])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(["原编号", "原一级指标", "原分值", "现编号", "现一级指标", "现分值", "分值增减", "状态"])
-    for row in weight_rows(cw):
-        sheet.append([row["old_id"], row["old_title"], _num(row["old_points"]), row["new_id"], row["new_title"],
-                      _num(row["new_points"]), _num(row["delta"].lstrip("+")) if row["delta"] else None,
-                      row["status"]])
+    for shift in weight_rows(cw):
+        sheet.append([shift["old_id"], shift["old_title"], _num(shift["old_points"]), shift["new_id"],
+                      shift["new_title"], _num(shift["new_points"]),
+                      _num(shift["delta"].lstrip("+")) if shift["delta"] else None, shift["status"]])
     sheet.freeze_panes = "A3"
     for col, width in zip("ABCDEFGH", (8, 36, 8, 8, 36, 8, 9, 8)):
         sheet.column_dimensions[col].width = width
@@ -195,6 +195,8 @@ def to_xlsx(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> bytes:
     sheet.auto_filter.ref = sheet.dimensions
     if not is_verified(cw):
         for each in wb.worksheets:
+            # openpyxl's stubs allow None; a sheet's HeaderFooter always makes its oddHeader
+            assert each.oddHeader is not None
             each.oddHeader.center.text = UNVERIFIED  # on every printed page of every sheet
     buf = io.BytesIO()
     wb.save(buf)
