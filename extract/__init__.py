@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from zhibiao.errors import CorruptFile, EmptyInput, FileTooLarge, InputNotFound, UnsupportedFormat, ZhibiaoError
+from zhibiao.findings import reader_note
 from zhibiao.model import Layout, Paragraph, Source, Table
 
 __all__ = ["read", "sniff", "decode_text", "source_text", "SourceText", "max_bytes", "MAX_BYTES_DEFAULT", "FORMATS"]
@@ -130,8 +131,7 @@ def read(path: str | os.PathLike, display_name: str | None = None, *, limit: int
         raise type(exc)(str(path), exc.detail) from None
     claimed = _EXTENSIONS.get(p.suffix.lower())
     if claimed and claimed != kind:
-        layout.warnings.append(f"the extension says {claimed.upper()} but the content is {kind.upper()}; "
-                               f"read as {kind.upper()}")
+        layout.notes.append(reader_note("extension_mismatch", claimed=claimed.upper(), content=kind.upper()))
     return layout
 
 

@@ -8,7 +8,8 @@ import zlib
 from dataclasses import dataclass
 
 from zhibiao.errors import CorruptFile
-from zhibiao.model import Cell, Layout, Paragraph, Source, Table
+from zhibiao.findings import reader_note
+from zhibiao.model import Cell, Layout, Paragraph, ReaderNote, Source, Table
 
 __all__ = ["read_docx"]
 
@@ -208,9 +209,9 @@ def read_docx(data: bytes, name: str, sha256: str) -> Layout:
                 blocks.append(Table(cells=cells, source=Source(file=name, locator=f"table {n_tbl}")))
         else:
             walk.chunks += 1
-    warnings = []
+    notes: list[ReaderNote] = []
     if walk.text_boxes:
-        warnings.append(f"{walk.text_boxes} text box(es) with text were not read")
+        notes.append(reader_note("docx_text_boxes", count=walk.text_boxes))
     if walk.chunks:
-        warnings.append(f"{walk.chunks} embedded document chunk(s) (altChunk) were not read")
-    return Layout(file=name, sha256=sha256, format="docx", warnings=warnings, blocks=blocks)
+        notes.append(reader_note("docx_alt_chunks", count=walk.chunks))
+    return Layout(file=name, sha256=sha256, format="docx", notes=notes, blocks=blocks)

@@ -6,7 +6,8 @@ import codecs
 import re
 
 from zhibiao.errors import CorruptFile, UndecodableText
-from zhibiao.model import Cell, Layout, Paragraph, Source, Table
+from zhibiao.findings import reader_note
+from zhibiao.model import Cell, Layout, Paragraph, ReaderNote, Source, Table
 
 __all__ = ["decode_html", "read_html"]
 
@@ -45,7 +46,7 @@ def _canonical(label: str) -> str | None:
         return None
 
 
-def decode_html(data: bytes) -> tuple[str, str, list[str]]:
+def decode_html(data: bytes) -> tuple[str, str, list[ReaderNote]]:
     """Decode by BOM, else declared charset, else UTF-8, else GB18030; return (text, encoding, warnings)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -53,16 +54,16 @@ def decode_html(data: bytes) -> tuple[str, str, list[str]]:
                 return data[len(bom):].decode(encoding), encoding.replace("-le", "").replace("-be", ""), []
             except UnicodeDecodeError:
                 break
-    warnings: list[str] = []
+    warnings: list[ReaderNote] = []
     head = data[:8192]
     found = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
     declared = found.group(1).decode("ascii") if found else None
     codec = _canonical(declared) if declared else None
     if declared and codec is None:
-        warnings.append(f"unknown declared charset {declared!r} ignored")
+        warnings.append(reader_note("charset_unknown", charset=declared))
     candidates = []
     if codec == "gb18030" and _is_multibyte_utf8(data):
-        warnings.append(f"declared charset {declared!r} but the bytes are UTF-8; read as UTF-8")
+        warnings.append(reader_note("charset_is_utf8", charset=str(declared)))
         candidates.append("utf-8")
     candidates += [c for c in (codec, "utf-8", "gb18030") if c and c not in candidates]
     for encoding in candidates:
@@ -70,7 +71,7 @@ def decode_html(data: bytes) -> tuple[str, str, list[str]]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             if encoding == codec:
-                warnings.append(f"the bytes are not valid {declared}; tried other encodings")
+                warnings.append(reader_note("charset_invalid", charset=str(declared)))
             continue
         return text, encoding, warnings
     first = candidates[0]
@@ -78,7 +79,7 @@ def decode_html(data: bytes) -> tuple[str, str, list[str]]:
     bad = text.count("\ufffd")
     if bad > max(3, len(text) // 1000):
         raise UndecodableText(None, f"neither {declared or 'UTF-8'} nor UTF-8 nor GB18030")
-    warnings.append(f"{bad} undecodable byte sequence(s) replaced with U+FFFD ({first})")
+    warnings.append(reader_note("undecodable_bytes", count=bad, encoding=first))
     return text, first, warnings
 
 
@@ -371,6 +372,6 @@ def read_html(data: bytes, name: str, sha256: str) -> Layout:
     if fatal and not reader.blocks:
         raise CorruptFile(None, f"the page cannot be parsed ({fatal[0]})")
     if fatal:
-        warnings.append(f"parsing stopped early, later content was not read: {fatal[0]}")
-    return Layout(file=name, sha256=sha256, format="html", encoding=encoding, warnings=warnings,
+        warnings.append(reader_note("html_stopped_early", error=str(fatal[0])))
+    return Layout(file=name, sha256=sha256, format="html", encoding=encoding, notes=warnings,
                   blocks=reader.blocks)

@@ -10,6 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from zhibiao.errors import CorruptFile, EncryptedPDF, NoTextLayer
+from zhibiao.findings import reader_note
 from zhibiao.model import Cell, Layout, Paragraph, Region, Source, Table
 
 __all__ = ["PdfSettings", "SETTINGS", "read_pdf", "text_in_region"]
@@ -1473,8 +1474,8 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
             raise NoTextLayer(None, f"page(s) {_page_ranges(empty)} are images; OCR needed")
         placed.sort(key=lambda t: (t[0], t[1]))
         blocks = _join_tables([item for _, _, item in placed], name)
-        warnings = [f"page(s) {_page_ranges(empty)} have no text layer (images?); OCR needed for them"] if empty else []
-        return Layout(file=name, sha256=sha256, format="pdf", pages=len(pages), warnings=warnings, blocks=blocks)
+        notes = [reader_note("pdf_no_text_layer", pages=_page_ranges(empty))] if empty else []
+        return Layout(file=name, sha256=sha256, format="pdf", pages=len(pages), notes=notes, blocks=blocks)
     finally:
         pdf.close()
 

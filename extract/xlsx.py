@@ -10,7 +10,8 @@ import zipfile
 from decimal import Decimal, InvalidOperation
 
 from zhibiao.errors import CorruptFile
-from zhibiao.model import Cell, Layout, Paragraph, Source, Table
+from zhibiao.findings import reader_note
+from zhibiao.model import Cell, Layout, Paragraph, ReaderNote, Source, Table
 
 from .text import decode
 
@@ -105,10 +106,10 @@ def read_xlsx(data: bytes, name: str, sha256: str) -> Layout:
     except Exception as exc:  # lxml and openpyxl parse errors of a damaged package
         raise CorruptFile(None, f"the workbook cannot be read ({type(exc).__name__})") from None
     blocks: list = []
-    warnings: list[str] = []
+    notes: list[ReaderNote] = []
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
-            warnings.append(f"hidden sheet {ws.title!r} not read")
+            notes.append(reader_note("hidden_sheet", sheet=ws.title))
             continue
         spans: dict[tuple[int, int], tuple[int, int]] = {}
         covered: set[tuple[int, int]] = set()
@@ -146,7 +147,7 @@ def read_xlsx(data: bytes, name: str, sha256: str) -> Layout:
 
         blocks.extend(_sheet_blocks(_compact(rows), width, name, title, locator))
     wb.close()
-    return Layout(file=name, sha256=sha256, format="xlsx", warnings=warnings, blocks=blocks)
+    return Layout(file=name, sha256=sha256, format="xlsx", notes=notes, blocks=blocks)
 
 
 def _compact(rows):

@@ -14,7 +14,16 @@ from sqlalchemy import select, update
 
 from zhibiao import findings as registry
 from zhibiao.cli import load_catalogue
-from zhibiao.findings import READER_WARNINGS, REGISTRY, RENDER_NAMES, finding, placeholders, reader_warning, render_zh
+from zhibiao.findings import (
+    READER_WARNINGS,
+    REGISTRY,
+    RENDER_NAMES,
+    finding,
+    input_warning,
+    placeholders,
+    reader_note,
+    render_zh,
+)
 from zhibiao.model import SCHEMA_VERSION, Catalogue, Finding, Source
 from zhibiao.pipeline import ingest
 from zhibiao.store import Store, versions
@@ -68,12 +77,15 @@ def test_each_template_fills_all_its_placeholders(code):
 
 
 @pytest.mark.parametrize("kind", sorted(READER_WARNINGS))
-def test_each_reader_warning_reads_back_and_renders_in_chinese(kind):
+def test_each_reader_warning_keeps_its_values_and_renders_in_chinese(kind):
+    """A reader's note carries its kind and values to the finding (no reading back of English text)."""
     form = READER_WARNINGS[kind]
     params = {name: f"X{i}" for i, name in enumerate(sorted(placeholders(form.en)))}
     text = form.en.format(**params)
-    assert reader_warning(text) == {"warning": kind, **params}
-    f = finding("input_warning", file="a.docx", detail=text, **reader_warning(text))
+    note = reader_note(kind, **params)
+    assert note.message == text and note.params == params
+    f = input_warning("a.docx", note)
+    assert f.params is not None and f.params["warning"] == kind
     assert f.message == f"a.docx: {text}"
     zh = render_zh(f)
     assert "{" not in zh and text not in zh and CJK.search(zh), zh

@@ -21,7 +21,6 @@ a finding uses the form with the most placeholders that its params provide.
 
 from __future__ import annotations
 
-import re
 import string
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,10 +28,10 @@ from typing import Literal
 
 from pydantic import JsonValue
 
-from zhibiao.model import Finding, Source, dec_str
+from zhibiao.model import Finding, ReaderNote, Source, dec_str
 
-__all__ = ["Code", "Form", "REGISTRY", "READER_WARNINGS", "reader_warning", "RENDER_NAMES", "finding", "render_en",
-           "render_zh", "source_label_zh",
+__all__ = ["Code", "Form", "REGISTRY", "READER_WARNINGS", "reader_note", "input_warning", "RENDER_NAMES", "finding",
+           "render_en", "render_zh", "source_label_zh",
            "placeholders", "titles_zh"]
 
 Severity = Literal["error", "warning", "info"]
@@ -130,8 +129,8 @@ _CODES = [
 REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
 
 # What the readers (extract/) say about a file, as their layout's warnings print it: the detail of an
-# ``input_warning``. The readers hand over plain text (Layout.warnings), so the pipeline recovers the
-# kind and params by matching these templates (`reader_warning`); an unknown text stays as printed.
+# ``input_warning``. The readers build them with `reader_note(kind, **params)` (Layout.notes); the
+# pipeline hands kind and params on to the finding, so the app renders the Chinese from the values.
 READER_WARNINGS: dict[str, Form] = {
     "extension_mismatch": Form("the extension says {claimed} but the content is {content}; read as {content}",
                                "文件扩展名为 {claimed}，实际内容是 {content}，已按 {content} 读取。"),
@@ -190,31 +189,9 @@ def source_label_zh(source: Source) -> str:
     return where
 
 
-def _pattern(template: str) -> re.Pattern:
-    """A template as a regular expression that gives its params back (a repeated name must repeat)."""
-    out, seen = [], set()
-    for literal, name, _, conversion in _FORMATTER.parse(template):
-        out.append(re.escape(literal))
-        if name:
-            group = ".+?" if conversion != "r" else "'.*?'"
-            out.append(f"(?P={name})" if name in seen else f"(?P<{name}>{group})")
-            seen.add(name)
-    return re.compile("^" + "".join(out) + "$", re.S)
-
-
-_READER_PATTERNS = {kind: _pattern(form.en) for kind, form in READER_WARNINGS.items()}
-
-
-def reader_warning(text: str) -> dict:
-    """The kind and params of a reader's warning ({} when it is none of READER_WARNINGS)."""
-    for kind, pattern in _READER_PATTERNS.items():
-        m = pattern.match(text)
-        if m:
-            params = {k: v[1:-1] if "{" + k + "!r}" in READER_WARNINGS[kind].en else v
-                      for k, v in m.groupdict().items()}
-            if READER_WARNINGS[kind].en.format(**params) == text:
-                return {"warning": kind, **params}
-    return {}
+def reader_note(kind: str, **params: str | int) -> ReaderNote:
+    """What a reader says about a file, as its layout keeps it: kind, params and the English message."""
+    return ReaderNote(kind=kind, params=params, message=READER_WARNINGS[kind].en.format(**params))
 
 
 def _values(params: dict, source: Source | None, lang: Literal["en", "zh"]) -> dict:
@@ -267,6 +244,17 @@ def titles_zh() -> dict[str, str]:
 def finding(code: str, *, severity: Severity | None = None, indicator: str | None = None,
             source: Source | None = None, **params: object) -> Finding:
     """Build a finding of a registered code; its message is the English template filled from params."""
+    return _build(code, severity, indicator, source, params)
+
+
+def input_warning(file: str, note: ReaderNote) -> Finding:
+    """The finding of what a reader said about a file: its note's kind and values, its English message."""
+    return _build("input_warning", None, None, None,
+                  {"file": file, "detail": note.message, "warning": note.kind, **note.params})
+
+
+def _build(code: str, severity: Severity | None, indicator: str | None, source: Source | None,
+           params: dict[str, object]) -> Finding:
     entry = REGISTRY.get(code)
     if entry is None or entry.retired:
         raise KeyError(f"finding code {code!r} is not in the registry (zhibiao/findings.py)")

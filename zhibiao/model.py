@@ -32,6 +32,7 @@ __all__ = [
     "Paragraph",
     "Block",
     "Layout",
+    "ReaderNote",
     "Deduction",
     "Indicator",
     "Finding",
@@ -201,6 +202,15 @@ class Paragraph(_Model):
 Block = Annotated[Paragraph | Table, Field(discriminator="kind")]
 
 
+class ReaderNote(_Model):
+    """What a reader says about a file (a text box not read, a hidden sheet): a kind of
+    zhibiao.findings.READER_WARNINGS, the values its templates fill, and its English message."""
+
+    kind: str
+    params: dict[str, str | int] = {}
+    message: str
+
+
 class Layout(_Model):
     """What a reader makes of a file: paragraphs and tables in reading order, with provenance."""
 
@@ -209,8 +219,13 @@ class Layout(_Model):
     format: Literal["txt", "pdf", "docx", "html", "xlsx", "csv"]
     encoding: str | None = None
     pages: int | None = None
-    warnings: list[str] = []
+    notes: list[ReaderNote] = []
     blocks: list[Block]
+
+    @property
+    def warnings(self) -> list[str]:
+        """The readers' notes as their English messages."""
+        return [n.message for n in self.notes]
 
 
 class Deduction(_Model):

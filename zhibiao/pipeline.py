@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from zhibiao import extract
 from zhibiao.errors import NoRubric
-from zhibiao.findings import finding, reader_warning
+from zhibiao.findings import input_warning
 from zhibiao.model import Catalogue, DocumentInfo
 from zhibiao.normalize.document import document_info
 from zhibiao.normalize.regulations import find_regulations
@@ -28,6 +28,6 @@ def ingest(path: str | os.PathLike, *, require_rubric: bool = True, expect_total
     rubrics = find_rubrics(layout, expect_total)
     if require_rubric and not rubrics:
         raise NoRubric(str(path), "it reads as a narrative notice; `zhibiao info` shows its 文号 and citations")
-    notes = [finding("input_warning", file=layout.file, detail=w, **reader_warning(w)) for w in layout.warnings]
+    notes = [input_warning(layout.file, n) for n in layout.notes]
     return Catalogue(document=document_info(layout), rubrics=rubrics, regulations=find_regulations(layout),
                      findings=notes)
