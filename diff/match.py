@@ -17,7 +17,7 @@ __all__ = ["Item", "leaves", "main_rubric", "similarity", "match", "ASSIGN_MIN",
 
 ASSIGN_MIN = 0.30  # a one-to-one pair needs at least this blended similarity
 PART_MIN = 0.55  # share of a requirement's wording found in its partner for a split or merge link
-PART_MIN_NEAR = 0.35  # … when the partner sits where the requirement's siblings went
+PART_MIN_NEAR = 0.30  # … when the partner sits where the requirement's siblings went
 W_STRUCTURE = 0.12  # bonus for a pair that follows the area and parent correspondence of the first pass
 EXACT_LIMIT = 4_000_000  # old x new pairs up to which the assignment is solved exactly (else greedily)
 W_TEXT, W_WORDS, W_CONTEXT = 0.55, 0.35, 0.10
@@ -337,6 +337,50 @@ def _with_structure(score, old: list[Item], new: list[Item], pairs: list[tuple[i
     return coo_matrix((coo.data + W_STRUCTURE * bonus / 2, (coo.row, coo.col)), shape=score.shape).tocsr()
 
 
+TIE = 0.05  # scores this close are a tie that structure and containment may break
+SIDES = (0,)  # the old side only: an old item joining its sibling's successor (a merge)
+TIE_CONTAIN = 0.20  # … when the other partner holds this much more of the item's wording
+
+
+def _score_at(score, r: int, c: int) -> float:
+    return float(score[r, c]) if isinstance(score, np.ndarray) else float(score[r, c])
+
+
+def _join_siblings(pairs: list[tuple[int, int]], score, old: list[Item], new: list[Item]) -> list[tuple[int, int]]:
+    """The wrong sibling: an item paired one-to-one whose near-equal other candidate is where its sibling
+    went, and holds clearly more of its wording, joins its sibling there (a merge, or a split seen from
+    the new side); the partner it leaves is then unpaired."""
+    idf = _idf(old, new)
+    out = list(pairs)
+    for side in SIDES:
+        items, others = (old, new) if side == 0 else (new, old)
+        partners: dict[int, list[int]] = {}
+        for pair in out:
+            partners.setdefault(pair[side], []).append(pair[1 - side])
+        taken_by: dict[int, list[int]] = {}
+        for pair in out:
+            taken_by.setdefault(pair[1 - side], []).append(pair[side])
+        by_parent: dict[str, set[int]] = {}  # parent -> the partners of the items under it
+        for a, mine in partners.items():
+            by_parent.setdefault(items[a].parent, set()).update(mine)
+        moves: dict[int, tuple[int, int]] = {}
+        for a, mine in partners.items():
+            if len(mine) != 1 or len(taken_by.get(mine[0], [])) != 1:
+                continue
+            b1 = mine[0]
+            s1 = _score_at(score, *((a, b1) if side == 0 else (b1, a)))
+            have1 = _containment(items[a].grams, others[b1].grams, idf)
+            for b2 in sorted(by_parent.get(items[a].parent, set()) - {b1}):
+                s2 = _score_at(score, *((a, b2) if side == 0 else (b2, a)))
+                if s2 >= s1 - TIE and _containment(items[a].grams, others[b2].grams, idf) >= have1 + TIE_CONTAIN:
+                    moves[a] = (b1, b2)
+                    break
+        for a, (b1, b2) in moves.items():
+            out.remove((a, b1) if side == 0 else (b1, a))
+            out.append((a, b2) if side == 0 else (b2, a))
+    return out
+
+
 def match(old: list[Item], new: list[Item]):
     """Pairs (old index, new index) of the link graph, and the similarity scores.
 
@@ -351,6 +395,7 @@ def match(old: list[Item], new: list[Item]):
     first = _assign(base)
     score = _with_structure(base, old, new, first)
     pairs = _assign_shared(score, old, new, _correspondence(old, new, first, "area"))
+    pairs = _join_siblings(pairs, score, old, new)
     parents = _correspondence(old, new, pairs, "parent")
     matched_old = {r for r, _ in pairs}
     matched_new = {c for _, c in pairs}

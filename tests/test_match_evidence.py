@@ -75,3 +75,20 @@ def test_match_links_a_split_old_item_to_both_successors():
            _item("3", "开展执法案卷评查", order=2)]
     pairs, _ = match(old, new)
     assert sorted(pairs) == [(0, 0), (0, 1), (1, 2)]
+
+
+def test_the_wrong_sibling_joins_its_sibling_where_it_went():
+    """制定并公开随机抽查事项清单 went to 公开执法事项清单 by a hair, though its sibling's successor 公开随机抽查
+    事项清单… restates it: a tie that where the sibling went and the wording held break."""
+    import numpy as np
+
+    from zhibiao.diff.match import _join_siblings
+
+    old = [_item("1.1.2.9", "制定并公开随机抽查事项清单。", parent="1.1.2"),
+           _item("1.1.2.10", "随机抽查事项清单包括抽查事项、抽查依据、抽查对象。", parent="1.1.2")]
+    new = [_item("3.1.39", "公开执法事项清单。", parent="3.1"),
+           _item("3.1.46", "公开随机抽查事项清单，包括抽查事项、抽查依据、抽查对象等信息。", parent="3.1")]
+    score = np.array([[0.646, 0.637], [0.2, 1.18]])
+    assert sorted(_join_siblings([(0, 0), (1, 1)], score, old, new)) == [(0, 1), (1, 1)]
+    far = np.array([[0.80, 0.637], [0.2, 1.18]])  # not a tie: the one-to-one pair stands
+    assert sorted(_join_siblings([(0, 0), (1, 1)], far, old, new)) == [(0, 0), (1, 1)]
