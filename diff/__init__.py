@@ -1,5 +1,5 @@
 """Crosswalk between two catalogues (old -> new): links, splits and merges, changed numbers, area flows, reports."""
 
-from .crosswalk import crosswalk
+from .crosswalk import crosswalk, rebuild
 
-__all__ = ["crosswalk"]
+__all__ = ["crosswalk", "rebuild"]

@@ -24,7 +24,7 @@ from zhibiao.normalize.cleanup import squash
 from .match import Item, leaves, main_rubric, match
 from .text import normal, number_changes, word_diff
 
-__all__ = ["crosswalk"]
+__all__ = ["crosswalk", "rebuild"]
 
 
 def _side(cat: Catalogue, rubric: Rubric) -> CrosswalkSide:
@@ -186,6 +186,12 @@ def crosswalk(old_cat: Catalogue, new_cat: Catalogue) -> Crosswalk:
     pairs, score = match(old, new)
     counterpart = _parents_map(old, new, pairs)
     links = [_link(old, new, rows, cols, score, counterpart) for rows, cols in _components(pairs)]
+    return _assemble(old_cat, new_cat, old, new, links)
+
+
+def _assemble(old_cat: Catalogue, new_cat: Catalogue, old: list[Item], new: list[Item], links: list[Link]) -> Crosswalk:
+    """The crosswalk of these links: links in old document order, removed and added leaves, areas, summary."""
+    old_rubric, new_rubric = main_rubric(old_cat), main_rubric(new_cat)
     order = {i.id: i.order for i in old}
     links.sort(key=lambda link: min(order[x] for x in link.old))
     linked_old = {x for link in links for x in link.old}
@@ -210,3 +216,39 @@ def crosswalk(old_cat: Catalogue, new_cat: Catalogue) -> Crosswalk:
     cw.summary = _summary(cw, old_rubric, new_rubric)
     return cw
 
+
+class _Scores:
+    """score[r, c] for _link: the score the computed crosswalk gave the link holding both items, else 0."""
+
+    def __init__(self, cw: Crosswalk, old: list[Item], new: list[Item]):
+        self.by_pair: dict[tuple[str, str], float] = {}
+        for link in cw.links:
+            for a in link.old:
+                for b in link.new:
+                    self.by_pair[a, b] = max(self.by_pair.get((a, b), 0.0), link.score)
+        self.old, self.new = old, new
+
+    def __getitem__(self, rc: tuple[int, int]) -> float:
+        return self.by_pair.get((self.old[rc[0]].id, self.new[rc[1]].id), 0.0)
+
+
+def rebuild(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue, pairs: list[tuple[str, str]]) -> Crosswalk:
+    """The crosswalk people decided: links are the connected components of these (old id, new id) pairs.
+
+    A component that is exactly a link of ``cw`` keeps that link as computed; any other gets its kind,
+    changes and evidence worked out as ``crosswalk`` does (its score: the best computed score among its
+    pairs, 0 for pairs the computation never made). Ids that are not leaves of the catalogues are ignored.
+    """
+    old, new = leaves(main_rubric(old_cat)), leaves(main_rubric(new_cat))
+    row = {i.id: k for k, i in enumerate(old)}
+    col = {i.id: k for k, i in enumerate(new)}
+    index_pairs = sorted({(row[a], col[b]) for a, b in pairs if a in row and b in col})
+    known = {(tuple(link.old), tuple(link.new)): link for link in cw.links}
+    counterpart = _parents_map(old, new, index_pairs)
+    scores = _Scores(cw, old, new)
+    links = []
+    for rows, cols in _components(index_pairs):
+        key = (tuple(old[r].id for r in rows), tuple(new[c].id for c in cols))
+        links.append(known[key].model_copy(deep=True) if key in known else
+                     _link(old, new, rows, cols, scores, counterpart))
+    return _assemble(old_cat, new_cat, old, new, links)

@@ -4,8 +4,9 @@
 first sheet and the chain reports share; ``change_word`` and ``change_notes`` say what changed in the
 words of a 司法局's revision table (修改/拆分/合并/删除/新增, 分值 a→b, 比例要求更严格：50%→60%).
 
-No crosswalk is verified yet (the model has no verified flag; the review flow will add one): every
-document and sheet says 未核实 until ``is_verified`` finds ``verified`` true on the crosswalk.
+A crosswalk is verified when people have decided every link and every removed/added item in the review
+app (``zhibiao.store``: the store's ``ReviewedCrosswalk`` carries ``verified``); every document and sheet
+of any other crosswalk (a plain ``Crosswalk`` from ``zhibiao diff``) says 未核实.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ UNVERIFIED_NOTE = "未核实：本表由 zhibiao 自动比对生成，尚未经�
 
 
 def is_verified(cw) -> bool:
-    """Whether people have decided every link and every removed/added item (no such flag yet: always False)."""
+    """Whether people have decided every link and every removed/added item: the ``verified`` of a reviewed
+    crosswalk (zhibiao.store.ReviewedCrosswalk); a crosswalk straight from ``crosswalk()`` has none: False."""
     return bool(getattr(cw, "verified", False))
 
 

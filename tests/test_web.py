@@ -556,7 +556,11 @@ def test_openapi_lists_the_api_routes(client):
         "/api/session", "/api/catalogues", "/api/catalogues/{cat_id}", "/api/catalogues/{cat_id}/edits",
         "/api/catalogues/{cat_id}/verify", "/api/catalogues/{cat_id}/verify-catalogue",
         "/api/catalogues/{cat_id}/history", "/api/catalogues/{cat_id}/export/{fmt}",
-        "/api/catalogues/{cat_id}/indicators/{ident}/source", "/api/crosswalks", "/api/crosswalks/{old}/{new}"}
+        "/api/catalogues/{cat_id}/indicators/{ident}/source", "/api/crosswalks", "/api/crosswalks/{old}/{new}",
+        # crosswalk review and sign-off, label suggestions
+        "/api/crosswalks/{old}/{new}/review", "/api/crosswalks/{old}/{new}/decisions",
+        "/api/crosswalks/{old}/{new}/history", "/api/crosswalks/{old}/{new}/export/{fmt}",
+        "/api/catalogues/{cat_id}/label-suggestions", "/api/catalogues/{cat_id}/label-suggestions/{ident}"}
     assert set(paths["/api/catalogues"]) == {"get", "post"}
     edit = paths["/api/catalogues/{cat_id}/edits"]["post"]
     assert {"200", "403", "404", "409", "422"} <= set(edit["responses"])

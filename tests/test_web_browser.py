@@ -1,8 +1,9 @@
 """The review app in a real browser: Playwright driving Debian's Chromium against uvicorn on 127.0.0.1.
 
 Upload the 2023 PDF through the form, fill in the label the PDF never printed (7.2), verify section by
-section and then the whole catalogue, download the XLSX and read it back. Screenshots of every step go to
-tests/artifacts/. Without Chromium this test fails (CI installs it); it never skips.
+section and then the whole catalogue, download the XLSX and read it back. Then review the 2019 → 2023
+crosswalk: accept, reject, re-link, confirm the rest (verified), and read the downloaded DOCX.
+Screenshots of every step go to tests/artifacts/. Without Chromium this test fails (CI installs it); it never skips.
 """
 
 from __future__ import annotations
@@ -184,5 +185,95 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
 
     cat, _ = store.get(cat_id)
     assert cat.verification.verified and cat.verification.by == "张三"
+    assert not errors, errors
+    context.close()
+
+
+def test_review_a_crosswalk_in_the_browser(server, browser, tmp_path):
+    """Compare 2019 with 2023, accept, reject and re-link links, confirm the rest (verified), download the DOCX."""
+    from docx import Document
+
+    from conftest import SEED_2019, SEED_2023
+
+    base, store = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    old, _ = store.ingest(SEED_2019)
+    new, _ = store.ingest(SEED_2023)
+    context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def shot(name: str) -> None:
+        page.screenshot(path=str(ARTIFACTS / f"web-cw-{name}.png"))
+
+    page.goto(base + "/")
+    page.fill("#reviewer-form input[name=name]", "张三")
+    page.click("#reviewer-form button")
+    page.wait_for_selector("#reviewer-name")
+    page.goto(base + f"/compare?old={old}&new={new}")
+    page.click("form[action='/compare'] button[type=submit]")
+    page.wait_for_url(re.compile(rf"/compare/{old}/{new}$"))
+    assert page.inner_text("#cw-state").startswith("未核实")
+    shot("01-compare")
+
+    def decide(key: str, action: str, reason: str = "", **ids: str) -> None:
+        row = page.locator(f'[id="item-{key}"]')
+        form = row.locator(f"form.decide.{action}")
+        if action in ("relink", "link"):
+            row.locator("details > summary").click()
+        for name, value in ids.items():
+            form.locator(f"input[name={name}]").fill(value)
+        form.locator("input[name=reason]").fill(reason)
+        form.locator("button[type=submit]").click()
+        page.locator(".flash").wait_for()
+
+    decide("link-0", "accept")
+    assert "已确认条目 link-0" in page.inner_text(".flash")
+    decide("link-1", "reject", "并非同一要求")
+    assert "已否定条目 link-1" in page.inner_text(".flash")
+    l2, l3 = store.review(old, new).items[2:4]
+    decide("link-2", "relink", "应对应下一项", new_ids=" ".join(l3.new))
+    assert "已重新对应条目 link-2" in page.inner_text(".flash")
+    row = page.locator('[id="item-link-2"] .decision').inner_text()
+    assert "重新对应" in row and l3.new[0] in row and "应对应下一项" in row
+    shot("02-decided")
+    assert "已核定 3 /" in page.inner_text("#cw-state")
+
+    with page.expect_download() as info:
+        page.click("#download-docx")
+    assert "未核实" in info.value.suggested_filename
+
+    page.locator("form.decide-rest button").click()
+    page.locator(".flash").wait_for()
+    assert "已确认其余" in page.inner_text(".flash")
+    assert page.inner_text("#cw-state").startswith("已核实")
+    shot("03-verified")
+
+    page.click("nav.actions >> text=核定记录")
+    page.wait_for_url(re.compile(r"/history$"))
+    hist = page.inner_text("#cw-history")
+    assert "张三" in hist and "否定" in hist and "并非同一要求" in hist and "重新对应" in hist
+    shot("04-history")
+    page.go_back()
+
+    with page.expect_download() as info:
+        page.click("#download-docx")
+    download = info.value
+    assert download.suggested_filename.endswith(".docx") and "未核实" not in download.suggested_filename
+    target = tmp_path / "table.docx"
+    download.save_as(str(target))
+    doc = Document(str(target))
+    text = "\n".join(p.text for p in doc.paragraphs) + "".join(
+        p.text for s in doc.sections for p in s.header.paragraphs)
+    assert "新旧对照表" in text and "未核实" not in text
+    rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
+    assert rows[0] == ["序号", "原条目", "现条目", "变化"]
+    changes = [r[3] for r in rows[1:]]
+    assert any(c.startswith("删除") for c in changes) and any(c.startswith("新增") for c in changes)
+    assert any(c.startswith("合并") for c in changes), "link-2 re-linked onto link-3's item: a merge"
+    rv = store.review(old, new)
+    assert rv.verified and len(rows) - 1 >= len(rv.reviewed.links)
     assert not errors, errors
     context.close()

@@ -21,8 +21,9 @@ there with ``exit_code(exc)``; a class's ``exit_code`` attribute is the same tab
 
 Store refusals carry a ``reason`` code (``InvalidEdit.reason``: ``field_not_editable``,
 ``text_empty``, ``points_invalid``, ``parent_invalid``, ``parent_inside``, ``parent_level``,
-``format_unknown``) and
-``params`` (the values the message names), so that the web app can say the same in Chinese.
+``format_unknown``; for crosswalk decisions ``decision_invalid``, ``reason_required``, ``ids_missing``,
+``id_unknown``, ``relink_unchanged``; ``NotFound.reason`` ``crosswalk_not_found``, ``crosswalk_item_not_found``)
+and ``params`` (the values the message names), so that the web app can say the same in Chinese.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from typing import Annotated, Final, Literal, NamedTuple
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, PlainSerializer, model_validator
 
 __all__ = [
+    "ReviewedCrosswalk",
     "SCHEMA_VERSION",
     "IndicatorKind",
     "NumberKind",
@@ -528,6 +529,16 @@ class Crosswalk(_Model):
     added: list[str]
     areas: list[AreaFlow] = []
     summary: list[str] = []
+
+
+class ReviewedCrosswalk(Crosswalk):
+    """A crosswalk as people decided it in the review app (zhibiao.store): links accepted, rejected, re-linked or
+    made by hand. ``verified`` once every computed link and every removed/added item has been decided; only then
+    do its reports drop 未核实."""
+
+    verified: bool = False
+    decided: int = 0  # links and removed/added items of the computed crosswalk decided so far
+    to_decide: int = 0  # all of them
 
 
 class Lineage(_Model):

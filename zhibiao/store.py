@@ -16,7 +16,9 @@ from __future__ import annotations
 import builtins  # Store.list shadows list in the class body
 import datetime as dt
 import hashlib
+import json
 import os
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -42,15 +44,17 @@ from sqlalchemy import (
 from sqlalchemy.engine import CursorResult, Engine
 
 from zhibiao.errors import EditConflict, InvalidEdit, NotFound, NotVerifiable, StoreError, ZhibiaoError
-from zhibiao.model import Catalogue, Crosswalk, Finding, Indicator, Place, Verification
+from zhibiao.model import Catalogue, Crosswalk, Finding, Indicator, Place, ReviewedCrosswalk, Verification
 from zhibiao.normalize.validate import check_rubric
 
 __all__ = [
     "Store", "StoreError", "EditConflict", "NotFound", "NotVerifiable", "InvalidEdit", "default_url", "data_dir",
     "SCHEMA_VERSION", "EDITABLE", "CatalogueRow", "EditRow", "check_edit", "unverify", "unverified_reasons",
+    "DECISIONS", "Decision", "DecisionRecord", "ReviewItem", "CrosswalkReview", "LabelSuggestion", "check_decision",
+    "review_items", "reviewed",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 EDITABLE = ("text", "points", "label", "parent")
 CHECK_CODES = {"sum_mismatch", "total_mismatch", "numbering_gap", "numbering_duplicate", "points_missing",
                "leaf_without_points", "label_missing", "points_unit_missing"}
@@ -119,9 +123,37 @@ crosswalks = Table("crosswalks", metadata,
                    Column("body", Text, nullable=False),
                    Column("created_at", DateTime(timezone=True), nullable=False),
                    UniqueConstraint("old_id", "new_id"))
+V1_TABLES = [schema_versions, documents, catalogues, versions, edits, revisions, crosswalks]
+decisions = Table("crosswalk_decisions", metadata,
+                  Column("id", Integer, primary_key=True),
+                  Column("old_id", Integer, ForeignKey("catalogues.id"), nullable=False),
+                  Column("new_id", Integer, ForeignKey("catalogues.id"), nullable=False),
+                  Column("item", String(160), nullable=False),  # link-3, removed-1.2.3, added-7.2.1
+                  Column("item_ids", Text, nullable=False),  # JSON [old ids, new ids] of the item when decided
+                  Column("action", String(16), nullable=False),
+                  Column("old_ids", Text, nullable=False),  # JSON: the old ids the decision links
+                  Column("new_ids", Text, nullable=False),
+                  Column("reason", Text),
+                  Column("revision", Integer, nullable=False),
+                  Column("by", String(128), nullable=False),
+                  Column("at", DateTime(timezone=True), nullable=False),
+                  UniqueConstraint("old_id", "new_id", "item"))
+decision_history = Table("crosswalk_history", metadata,
+                         Column("id", Integer, primary_key=True),
+                         Column("old_id", Integer, ForeignKey("catalogues.id"), nullable=False),
+                         Column("new_id", Integer, ForeignKey("catalogues.id"), nullable=False),
+                         Column("item", String(160), nullable=False),
+                         Column("action", String(16), nullable=False),
+                         Column("before", Text),  # JSON of the decision it replaced, or null
+                         Column("after", Text),  # JSON of the decision now, or null (withdrawn)
+                         Column("reason", Text),
+                         Column("by", String(128), nullable=False),
+                         Column("at", DateTime(timezone=True), nullable=False))
+V2_TABLES = [decisions, decision_history]
 
-# version -> what it does; version 1 creates the tables above. Later versions append here.
-MIGRATIONS: dict[int, str] = {1: "create documents, catalogues, versions, edits, indicator revisions, crosswalks"}
+# version -> what it does; each version creates its own tables. Later versions append here.
+MIGRATIONS: dict[int, str] = {1: "create documents, catalogues, versions, edits, indicator revisions, crosswalks",
+                              2: "create crosswalk decisions (accept, reject, re-link, link by hand) and their history"}
 
 
 class CatalogueRow(BaseModel):
@@ -260,7 +292,9 @@ class Store:
                                        f"newer than this zhibiao ({SCHEMA_VERSION})")
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 if version == 1:
-                    metadata.create_all(conn)
+                    metadata.create_all(conn, tables=V1_TABLES)
+                elif version == 2:
+                    metadata.create_all(conn, tables=V2_TABLES)
                 conn.execute(insert(schema_versions).values(version=version, applied_at=_now()))
             return SCHEMA_VERSION
 
@@ -457,12 +491,146 @@ class Store:
 
     # --- crosswalks and exports -------------------------------------------------------------
 
-    def save_crosswalk(self, old_id: int, new_id: int, cw: Crosswalk) -> None:
-        """Keep the crosswalk between two stored catalogues (replacing an older one)."""
+    def save_crosswalk(self, old_id: int, new_id: int, cw: Crosswalk, *, by: str = "system") -> None:
+        """Keep the crosswalk between two stored catalogues (replacing an older one).
+
+        The same crosswalk again changes nothing. A different one keeps each decision whose item is still
+        there with the same ids (under the item's new key); the others are withdrawn, in the history.
+        """
+        body = cw.model_dump_json()
         with self.engine.begin() as conn:
+            before = conn.execute(select(crosswalks.c.body).where(crosswalks.c.old_id == old_id,
+                                                                  crosswalks.c.new_id == new_id)).scalar()
+            if before == body:
+                return
+            keys = {_ids_key(i.old, i.new): i.key for i in review_items(cw)}
+            rows = conn.execute(select(decisions).where(decisions.c.old_id == old_id,
+                                                        decisions.c.new_id == new_id)).all()
+            conn.execute(decisions.delete().where(decisions.c.old_id == old_id, decisions.c.new_id == new_id))
+            for row in rows:
+                values = dict(row._mapping)
+                values.pop("id")
+                ids = json.loads(values["item_ids"])
+                key = keys.get(_ids_key(ids[0], ids[1]))
+                if key is not None:
+                    conn.execute(insert(decisions).values(**dict(values, item=key)))
+                else:
+                    conn.execute(insert(decision_history).values(
+                        old_id=old_id, new_id=new_id, item=values["item"], action="withdrawn",
+                        before=json.dumps(_decision_json(values), ensure_ascii=False), after=None,
+                        reason="重新对比后该条目已不存在", by=by, at=_now()))
             conn.execute(crosswalks.delete().where(crosswalks.c.old_id == old_id, crosswalks.c.new_id == new_id))
-            conn.execute(insert(crosswalks).values(old_id=old_id, new_id=new_id, body=cw.model_dump_json(),
-                                                   created_at=_now()))
+            conn.execute(insert(crosswalks).values(old_id=old_id, new_id=new_id, body=body, created_at=_now()))
+
+    def _crosswalk_and_sides(self, old_id: int, new_id: int) -> tuple[Crosswalk, Catalogue, Catalogue]:
+        old_cat, _ = self.get(old_id)
+        new_cat, _ = self.get(new_id)
+        cw = self.crosswalk(old_id, new_id)
+        if cw is None:
+            raise NotFound(None, f"crosswalk {old_id} -> {new_id}", reason="crosswalk_not_found", old=old_id,
+                           new=new_id)
+        return cw, old_cat, new_cat
+
+    def decisions(self, old_id: int, new_id: int) -> dict[str, Decision]:
+        """The decisions on a stored crosswalk: item key -> the decision in force."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(decisions).where(decisions.c.old_id == old_id,
+                                                        decisions.c.new_id == new_id)).all()
+        return {r.item: Decision(action=r.action, old=json.loads(r.old_ids), new=json.loads(r.new_ids),
+                                 reason=r.reason, revision=r.revision, by=r.by, at=r.at) for r in rows}
+
+    def review(self, old_id: int, new_id: int) -> CrosswalkReview:
+        """The stored crosswalk with every item to decide, the decisions so far and the crosswalk they make."""
+        cw, old_cat, new_cat = self._crosswalk_and_sides(old_id, new_id)
+        decided = self.decisions(old_id, new_id)
+        items = review_items(cw, decided)
+        return CrosswalkReview(computed=cw, items=items, reviewed=reviewed(cw, old_cat, new_cat, items))
+
+    def decide(self, old_id: int, new_id: int, item: str, action: str, *, by: str,
+               old_ids: builtins.list[str] | None = None, new_ids: builtins.list[str] | None = None,
+               reason: str | None = None, revision: int | None = None) -> int:
+        """Decide one item of a crosswalk (check_decision's rules) in one transaction, with its history record;
+        return the item's new revision. ``revision``: the one the reviewer saw (0: undecided), else EditConflict."""
+        cw, old_cat, new_cat = self._crosswalk_and_sides(old_id, new_id)
+        target, olds, news = check_decision(cw, old_cat, new_cat, item, action, old_ids or [], new_ids or [],
+                                            reason)
+        with self.engine.begin() as conn:
+            return self._write_decision(conn, old_id, new_id, target, action, olds, news,
+                                        (reason or "").strip() or None, by, revision)
+
+    def decide_rest(self, old_id: int, new_id: int, *, by: str, reason: str | None = None) -> int:
+        """Accept every link and confirm every removed/added item nobody has decided yet; return how many."""
+        review = self.review(old_id, new_id)
+        rest = [i for i in review.items if not i.decided]
+        with self.engine.begin() as conn:
+            for it in rest:
+                self._write_decision(conn, old_id, new_id, it, "accept" if it.kind == "link" else "confirm",
+                                     it.old, it.new, (reason or "").strip() or None, by, 0)
+        return len(rest)
+
+    def _write_decision(self, conn, old_id: int, new_id: int, it: ReviewItem, action: str,
+                        olds: builtins.list[str], news: builtins.list[str], reason: str | None, by: str,
+                        revision: int | None) -> int:
+        row = conn.execute(select(decisions).where(decisions.c.old_id == old_id, decisions.c.new_id == new_id,
+                                                   decisions.c.item == it.key)).first()
+        current = row.revision if row is not None else 0
+        if revision is not None and revision != current:
+            raise EditConflict(None, f"crosswalk item {it.key}", item=it.key)
+        now = _now()
+        after = {"action": action, "old_ids": json.dumps(olds, ensure_ascii=False),
+                 "new_ids": json.dumps(news, ensure_ascii=False), "reason": reason}
+        values = dict(after, item_ids=json.dumps([it.old, it.new], ensure_ascii=False), revision=current + 1,
+                      by=by, at=now)
+        if row is None:
+            conn.execute(insert(decisions).values(old_id=old_id, new_id=new_id, item=it.key, **values))
+        else:
+            done = conn.execute(update(decisions).where(decisions.c.id == row.id, decisions.c.revision == current)
+                                .values(**values)).rowcount
+            if done != 1:
+                raise EditConflict(None, f"crosswalk item {it.key}", item=it.key)
+        before = json.dumps(_decision_json(dict(row._mapping)), ensure_ascii=False) if row is not None else None
+        conn.execute(insert(decision_history).values(
+            old_id=old_id, new_id=new_id, item=it.key, action=action, before=before,
+            after=json.dumps(_decision_json(after), ensure_ascii=False), reason=reason, by=by, at=now))
+        return current + 1
+
+    def crosswalk_history(self, old_id: int, new_id: int) -> builtins.list[DecisionRecord]:
+        """Every decision on the crosswalk, oldest first: who, when, the item, before and after."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(decision_history).where(decision_history.c.old_id == old_id,
+                                                               decision_history.c.new_id == new_id)
+                                .order_by(decision_history.c.id)).all()
+        return [DecisionRecord(item=r.item, action=r.action, before=json.loads(r.before) if r.before else None,
+                               after=json.loads(r.after) if r.after else None, reason=r.reason, by=r.by, at=r.at)
+                for r in rows]
+
+    def label_suggestions(self, cat_id: int) -> builtins.list[LabelSuggestion]:
+        """For each indicator whose label was not printed (flag label_missing), its counterpart's label in a
+        stored crosswalk with another catalogue (the area flows), as a suggestion a reviewer may accept."""
+        cat, _ = self.get(cat_id)
+        missing = {i.id: i for i in cat.walk() if "label_missing" in i.flags}
+        if not missing:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(crosswalks.c.old_id, crosswalks.c.new_id, crosswalks.c.body)
+                                .where((crosswalks.c.old_id == cat_id) | (crosswalks.c.new_id == cat_id))
+                                .order_by(crosswalks.c.id.desc())).all()
+        found: dict[str, LabelSuggestion] = {}
+        for old_id, new_id, body in rows:
+            cw = Crosswalk.model_validate_json(body)
+            side = "new" if new_id == cat_id else "old"
+            other_id = old_id if side == "new" else new_id
+            other = cw.old if side == "new" else cw.new
+            for area in cw.areas:
+                if area.side != side or area.id not in missing or area.id in found:
+                    continue
+                text = (area.counterpart_title or "").strip()
+                if area.counterpart is None or not text:
+                    continue
+                found[area.id] = LabelSuggestion(indicator=area.id, text=text, counterpart=area.counterpart,
+                                                 catalogue=other_id, title=other.title or other.source_file,
+                                                 doc_number=other.doc_number, share=area.share)
+        return [found[i] for i in missing if i in found]
 
     def crosswalk(self, old_id: int, new_id: int) -> Crosswalk | None:
         """The stored crosswalk between two catalogues, if any."""
@@ -483,6 +651,192 @@ class Store:
         if fmt == "xlsx":
             return to_xlsx(cat)
         raise InvalidEdit(None, f"format {fmt!r}: choose json, csv or xlsx", reason="format_unknown", format=fmt)
+
+
+# --- crosswalk review ---------------------------------------------------------------------------
+
+# what may be decided on each kind of item: a computed link, an old item with no successor, a new one with none
+DECISIONS = {"link": ("accept", "reject", "relink"), "removed": ("confirm", "link"), "added": ("confirm", "link")}
+NEEDS_REASON = {"reject", "relink", "link"}
+
+
+class Decision(BaseModel):
+    """The decision in force on one item of a crosswalk."""
+
+    action: str
+    old: list[str]
+    new: list[str]
+    reason: str | None
+    revision: int
+    by: str
+    at: dt.datetime
+
+
+class DecisionRecord(BaseModel):
+    """One decision in the history of a crosswalk: before and after are {action, old_ids, new_ids, reason}."""
+
+    item: str
+    action: str  # accept, reject, relink, confirm, link; withdrawn when a new comparison dropped the item
+    before: dict | None
+    after: dict | None
+    reason: str | None
+    by: str
+    at: dt.datetime
+
+
+class LabelSuggestion(BaseModel):
+    """A missing label, suggested from the counterpart of the indicator in another catalogue."""
+
+    indicator: str
+    text: str
+    counterpart: str  # its id in the other catalogue
+    catalogue: int  # the other catalogue
+    title: str | None
+    doc_number: str | None
+    share: float
+
+
+@dataclass
+class ReviewItem:
+    """One thing a reviewer decides: a computed link (link-N), or a removed/added item (removed-ID, added-ID)."""
+
+    key: str
+    kind: str  # link, removed, added
+    old: list[str]
+    new: list[str]
+    index: int | None = None  # the link's place in the computed crosswalk
+    decision: Decision | None = None
+    covered_by: str | None = None  # a hand link of another item that takes in this removed/added item
+
+    @property
+    def decided(self) -> bool:
+        return self.decision is not None or self.covered_by is not None
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The (old, new) pairs this item puts in the reviewed crosswalk."""
+        d = self.decision
+        if self.kind == "link" and (d is None or d.action == "accept"):
+            return [(a, b) for a in self.old for b in self.new]
+        if d is not None and d.action in ("relink", "link"):
+            return [(a, b) for a in d.old for b in d.new]
+        return []
+
+
+@dataclass
+class CrosswalkReview:
+    """A stored crosswalk under review: as computed, its items with their decisions, and as decided."""
+
+    computed: Crosswalk
+    items: list[ReviewItem]
+    reviewed: ReviewedCrosswalk
+
+    @property
+    def verified(self) -> bool:
+        return self.reviewed.verified
+
+    def item(self, key: str) -> ReviewItem | None:
+        return next((i for i in self.items if i.key == key), None)
+
+
+def _ids_key(old: list[str], new: list[str]) -> str:
+    return json.dumps([old, new])
+
+
+def _decision_json(values: dict) -> dict:
+    """A decision as the history keeps it."""
+    def ids(v):
+        return json.loads(v) if isinstance(v, str) else list(v)
+    return {"action": values["action"], "old_ids": ids(values["old_ids"]), "new_ids": ids(values["new_ids"]),
+            "reason": values.get("reason")}
+
+
+def review_items(cw: Crosswalk, decided: dict[str, Decision] | None = None) -> list[ReviewItem]:
+    """Every item of a crosswalk a reviewer decides, with the decisions in force (item key -> decision)."""
+    decided = decided or {}
+    items = [ReviewItem(f"link-{n}", "link", list(link.old), list(link.new), n) for n, link in enumerate(cw.links)]
+    items += [ReviewItem(f"removed-{i}", "removed", [i], []) for i in cw.removed]
+    items += [ReviewItem(f"added-{i}", "added", [], [i]) for i in cw.added]
+    for it in items:
+        it.decision = decided.get(it.key)
+    taken_old: dict[str, str] = {}
+    taken_new: dict[str, str] = {}
+    for it in items:
+        if it.decision is not None and it.decision.action in ("relink", "link"):
+            for a in it.decision.old:
+                taken_old.setdefault(a, it.key)
+            for b in it.decision.new:
+                taken_new.setdefault(b, it.key)
+    for it in items:
+        if it.decision is None and it.kind != "link":
+            it.covered_by = taken_old.get(it.old[0]) if it.kind == "removed" else taken_new.get(it.new[0])
+    return items
+
+
+def reviewed(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue, items: list[ReviewItem]) -> ReviewedCrosswalk:
+    """The crosswalk the decisions make (links the components of the pairs in force), verified when every item
+    is decided."""
+    from zhibiao.diff import rebuild
+
+    done = sum(1 for i in items if i.decided)
+    if not any(i.decision for i in items):
+        base: Crosswalk = cw
+    else:
+        base = rebuild(cw, old_cat, new_cat, [p for i in items for p in i.pairs()])
+    return ReviewedCrosswalk(**dict(base), verified=bool(items) and done == len(items), decided=done,
+                             to_decide=len(items))
+
+
+def _dedupe(ids: list[str]) -> list[str]:
+    out: list[str] = []
+    for i in ids:
+        i = i.strip()
+        if i and i not in out:
+            out.append(i)
+    return out
+
+
+def check_decision(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue, item: str, action: str,
+                   old_ids: list[str], new_ids: list[str],
+                   reason: str | None) -> tuple[ReviewItem, list[str], list[str]]:
+    """What a decision on one crosswalk item may do, before anything is written: (the item, the old ids and the
+    new ids it links). Raises NotFound (``reason`` crosswalk_item_not_found) or InvalidEdit (``reason``:
+    decision_invalid, reason_required, ids_missing, id_unknown, relink_unchanged; ``params``: what they name).
+
+    A link may be accepted, rejected (its items are then removed/added) or re-linked to other old and new
+    leaves; a removed item may be confirmed or linked by hand to new leaves, an added item to old ones.
+    Rejecting, re-linking and linking need a reason; every id must be a leaf of its catalogue's main rubric.
+    """
+    from zhibiao.diff.match import leaves, main_rubric
+
+    it = next((i for i in review_items(cw) if i.key == item), None)
+    if it is None:
+        raise NotFound(None, f"crosswalk item {item}", reason="crosswalk_item_not_found", item=item)
+    if action not in DECISIONS[it.kind]:
+        raise InvalidEdit(None, f"{action!r} on {item}: choose one of {', '.join(DECISIONS[it.kind])}",
+                          reason="decision_invalid", item=item, action=action)
+    if action in NEEDS_REASON and not (reason or "").strip():
+        raise InvalidEdit(None, f"{action} needs a reason", reason="reason_required", item=item)
+    if action in ("accept", "reject", "confirm"):
+        return it, list(it.old), list(it.new)
+    olds, news = _dedupe(old_ids), _dedupe(new_ids)
+    if it.kind == "removed":
+        olds = list(it.old)
+    elif it.kind == "added":
+        news = list(it.new)
+    for side, ids in (("old", olds), ("new", news)):
+        if not ids:
+            raise InvalidEdit(None, f"give at least one {side} id", reason="ids_missing", item=item, side=side,
+                              version="原" if side == "old" else "现")
+    for side, ids, cat in (("old", olds, old_cat), ("new", news, new_cat)):
+        known = {i.id for i in leaves(main_rubric(cat))} if cat.rubrics else set()
+        for ident in ids:
+            if ident not in known:
+                raise InvalidEdit(None, f"{ident} is not a leaf of the {side} catalogue", reason="id_unknown",
+                                  item=item, id=ident, side=side, version="原" if side == "old" else "现")
+    if it.kind == "link" and (olds, news) == (it.old, it.new):
+        raise InvalidEdit(None, f"{item} already links these items: accept it instead", reason="relink_unchanged",
+                          item=item)
+    return it, olds, news
 
 
 def unverified_reasons(cat: Catalogue) -> tuple[list[Indicator], list[Finding]]:

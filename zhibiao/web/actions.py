@@ -3,6 +3,7 @@ rules, and raises WebError with a Chinese message (zhibiao.web.errors) when it r
 
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -10,14 +11,33 @@ from pathlib import Path
 
 from zhibiao import errors as zerr
 from zhibiao.model import Catalogue, Crosswalk, Indicator
-from zhibiao.store import EditConflict, InvalidEdit, NotFound, NotVerifiable, Store, check_edit, unverified_reasons
+from zhibiao.store import (
+    CrosswalkReview,
+    EditConflict,
+    InvalidEdit,
+    LabelSuggestion,
+    NotFound,
+    NotVerifiable,
+    Store,
+    check_edit,
+    unverified_reasons,
+)
 
 from .errors import INPUT_MESSAGES, WebError, input_error, refusal
-from .files import MEDIA_TYPES, content_disposition, export_filename, mib, safe_filename
+from .files import (
+    CROSSWALK_MEDIA_TYPES,
+    MEDIA_TYPES,
+    content_disposition,
+    crosswalk_filename,
+    export_filename,
+    mib,
+    safe_filename,
+)
 from .snippets import SnippetCache, SnippetPart
 
 __all__ = ["WebError", "WebState", "EditRequest", "upload", "edit", "edit_field", "verify", "verify_catalogue",
-           "compare", "find", "indicator", "source", "export_response", "mib", "MEDIA_TYPES"]
+           "compare", "find", "indicator", "source", "export_response", "mib", "MEDIA_TYPES", "ACTION_LABELS",
+           "parse_ids", "review", "decide", "decide_rest", "crosswalk_file", "label_suggestions", "accept_label"]
 
 
 @dataclass
@@ -287,3 +307,89 @@ def compare(state: WebState, old_id: int, new_id: int) -> Crosswalk:
     with state.lock:
         state.store.save_crosswalk(old_id, new_id, cw)
     return cw
+
+
+# --- crosswalk review and sign-off -----------------------------------------------------------
+
+ACTION_LABELS = {"accept": "确认", "reject": "否定", "relink": "重新对应", "confirm": "确认", "link": "手工对应",
+                 "withdrawn": "作废"}
+_ID_SPLIT = re.compile(r"[\s,，、;；]+")
+
+
+def parse_ids(text: str | None) -> list[str]:
+    """Indicator ids as a reviewer types them: separated by spaces, commas (，、) or semicolons."""
+    return [i for i in _ID_SPLIT.split(text or "") if i]
+
+
+def review(state: WebState, old_id: int, new_id: int) -> CrosswalkReview:
+    """The stored crosswalk under review (Store.review), or a 404."""
+    try:
+        return state.store.review(old_id, new_id)
+    except NotFound as exc:
+        raise refusal(exc, title="未找到") from None
+
+
+def decide(state: WebState, old_id: int, new_id: int, item: str, action: str, *, old_ids: list[str],
+           new_ids: list[str], reason: str | None, revision: int | None, by: str) -> int:
+    """Decide one item of a crosswalk through the store (its rules: Store.check_decision); the item's revision."""
+    try:
+        with state.lock:
+            return state.store.decide(old_id, new_id, item, action, old_ids=old_ids, new_ids=new_ids,
+                                      reason=reason, revision=revision, by=by)
+    except EditConflict as exc:
+        raise refusal(exc, "保存失败：在您打开页面之后，其他人已核定了该条目。请重新加载页面，查看最新结论后再核定。",
+                      title="条目已被他人核定", indicator=item) from None
+    except NotFound as exc:
+        raise refusal(exc, title="未找到") from None
+    except InvalidEdit as exc:
+        raise refusal(exc, title="无法核定") from None
+
+
+def decide_rest(state: WebState, old_id: int, new_id: int, *, reason: str | None, by: str) -> int:
+    """Accept every link and confirm every removed/added item not decided yet; how many."""
+    try:
+        with state.lock:
+            return state.store.decide_rest(old_id, new_id, reason=reason, by=by)
+    except NotFound as exc:
+        raise refusal(exc, title="未找到") from None
+
+
+def crosswalk_file(state: WebState, old_id: int, new_id: int, fmt: str):
+    """The 新旧对照表 of the crosswalk as decided, as DOCX or XLSX (未核实 in it until verified)."""
+    from fastapi import Response
+
+    from zhibiao.diff.report import to_docx, to_xlsx
+
+    rv = review(state, old_id, new_id)
+    old_cat, _ = find(state, old_id)
+    new_cat, _ = find(state, new_id)
+    if fmt == "docx":
+        data = to_docx(rv.reviewed, old_cat, new_cat)
+    elif fmt == "xlsx":
+        data = to_xlsx(rv.reviewed, old_cat, new_cat)
+    else:
+        raise WebError(404, f"不支持下载格式“{fmt}”：请选择 DOCX 或 XLSX。", code="not_found", title="未找到")
+    name = crosswalk_filename(old_cat.document.source_file, new_cat.document.source_file, rv.verified, fmt)
+    return Response(data, media_type=CROSSWALK_MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": content_disposition(name)})
+
+
+def label_suggestions(state: WebState, cat_id: int) -> list[LabelSuggestion]:
+    """Missing labels suggested from the catalogue's counterparts in stored crosswalks."""
+    try:
+        return state.store.label_suggestions(cat_id)
+    except NotFound as exc:
+        raise _not_found(exc, "目录") from None
+
+
+def accept_label(state: WebState, cat_id: int, ident: str, *, revision: int, by: str) -> tuple[int, LabelSuggestion]:
+    """Accept the suggested label of one indicator: the store's normal edit (Store.edit, field label) with its
+    history; the reason names where the label comes from."""
+    found = next((s for s in label_suggestions(state, cat_id) if s.indicator == ident), None)
+    if found is None:
+        raise WebError(404, f"指标 {ident} 没有可采纳的标签建议。", code="not_found", title="未找到",
+                       reason="not_found")
+    source = f"《{found.title}》" if found.title else f"目录 {found.catalogue}"
+    reason = f"采纳对照建议：{source}中对应指标 {found.counterpart} 的名称"
+    version, _, _ = edit_field(state, cat_id, ident, "label", found.text, revision=revision, reason=reason, by=by)
+    return version, found

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Body, Depends, File, Form, Request, Response, Upl
 from starlette.concurrency import run_in_threadpool
 
 from zhibiao.model import Crosswalk
+from zhibiao.store import DecisionRecord, LabelSuggestion
 
 from . import actions
 from .common import CSRF_HEADER, check_csrf, csrf_token, reviewer, set_reviewer, state
@@ -21,12 +22,17 @@ from .schemas import (
     CatalogueSummary,
     ConflictOut,
     CrosswalkIn,
+    DecisionIn,
+    DecisionOut,
     EditIn,
     EditOut,
     EditRecord,
     ErrorOut,
+    LabelAcceptIn,
     NotVerifiableOut,
     ReviewerIn,
+    ReviewItemOut,
+    ReviewOut,
     SessionOut,
     SourceOut,
     SourcePart,
@@ -191,3 +197,62 @@ def get_crosswalk(request: Request, old: int, new: int):
     if cw is None:
         raise WebError(404, "这两个目录还没有对比过。", code="not_found")
     return cw
+
+
+def _review_out(rv) -> ReviewOut:
+    return ReviewOut(verified=rv.verified, decided=rv.reviewed.decided, to_decide=rv.reviewed.to_decide,
+                     crosswalk=rv.reviewed,
+                     items=[ReviewItemOut(key=i.key, kind=i.kind, old=i.old, new=i.new, decided=i.decided,
+                                          decision=i.decision, covered_by=i.covered_by) for i in rv.items])
+
+
+@router.get("/crosswalks/{old}/{new}/review", response_model=ReviewOut, tags=["crosswalks"], responses=_NOT_FOUND)
+def get_review(request: Request, old: int, new: int):
+    """The crosswalk under review: every link and removed/added item with its decision, and the crosswalk as
+    decided (`verified` once every item is decided)."""
+    return _review_out(actions.review(state(request), old, new))
+
+
+@router.post("/crosswalks/{old}/{new}/decisions", response_model=DecisionOut, tags=["crosswalks"], responses={
+    **_CSRF, **_NOT_FOUND, 409: {"model": ConflictOut, "description": "the item was decided since that revision"},
+    422: {"model": ErrorOut, "description": "invalid decision (no reason, unknown ids, wrong action)"}})
+def post_decision(request: Request, old: int, new: int, body: DecisionIn):
+    """Accept, reject or re-link a link; confirm a removed/added item or link it by hand. Kept in the history."""
+    who = reviewer(request, body.by)
+    web = state(request)
+    revision = actions.decide(web, old, new, body.item, body.action, old_ids=body.old_ids, new_ids=body.new_ids,
+                              reason=body.reason, revision=body.revision, by=who)
+    rv = actions.review(web, old, new)
+    return DecisionOut(item=body.item, revision=revision, verified=rv.verified, decided=rv.reviewed.decided,
+                       to_decide=rv.reviewed.to_decide)
+
+
+@router.get("/crosswalks/{old}/{new}/history", response_model=list[DecisionRecord], tags=["crosswalks"],
+            responses=_NOT_FOUND)
+def get_crosswalk_history(request: Request, old: int, new: int):
+    """Every decision on the crosswalk, oldest first: who, when, the item, before and after, reason."""
+    actions.review(state(request), old, new)
+    return state(request).store.crosswalk_history(old, new)
+
+
+@router.get("/crosswalks/{old}/{new}/export/{fmt}", tags=["crosswalks"], response_class=Response, responses={
+    200: {"description": "the 新旧对照表 of the crosswalk as decided (未核实 in it until verified)"}, **_NOT_FOUND})
+def export_crosswalk(request: Request, old: int, new: int, fmt: Literal["docx", "xlsx"]):
+    """The 新旧对照表 as DOCX or XLSX."""
+    return actions.crosswalk_file(state(request), old, new, fmt)
+
+
+@router.get("/catalogues/{cat_id}/label-suggestions", response_model=list[LabelSuggestion], tags=["catalogues"],
+            responses=_NOT_FOUND)
+def get_label_suggestions(request: Request, cat_id: int):
+    """Labels the notice never printed (flag label_missing), suggested from counterparts in stored crosswalks."""
+    return actions.label_suggestions(state(request), cat_id)
+
+
+@router.post("/catalogues/{cat_id}/label-suggestions/{ident}", response_model=EditOut, tags=["catalogues"],
+             responses={**_CSRF, **_NOT_FOUND, 409: {"model": ConflictOut}})
+def accept_label_suggestion(request: Request, cat_id: int, ident: str, body: LabelAcceptIn):
+    """Accept the suggested label: the normal edit of field `label`, with its history."""
+    who = reviewer(request, body.by)
+    version, _ = actions.accept_label(state(request), cat_id, ident, revision=body.revision, by=who)
+    return EditOut(version=version, indicator=ident, revision=state(request).store.revisions(cat_id).get(ident, 0))

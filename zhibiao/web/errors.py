@@ -39,6 +39,13 @@ REFUSAL_MESSAGES = {
     "parent_inside": "不能把指标移到它自己或它的下级之下。",
     "parent_level": "上级指标必须是第 {level} 级指标，“{parent}”是第 {parent_level} 级。",
     "format_unknown": "不支持导出格式“{format}”：请选择 JSON、CSV 或 XLSX。",
+    "crosswalk_not_found": "这两个目录还没有对比过。请在对比页面选择它们并开始对比。",
+    "crosswalk_item_not_found": "对照表中没有条目“{item}”。",
+    "decision_invalid": "不能对条目“{item}”执行该操作。",
+    "reason_required": "请填写核定理由。",
+    "ids_missing": "请至少填写一个{version}条目编号。",
+    "id_unknown": "{version}目录中没有末级指标“{id}”。",
+    "relink_unchanged": "重新对应的条目与原对应关系相同，请直接选择“确认”。",
 }
 
 # the code API clients see for each store refusal class (finer reasons are in the body's "reason")

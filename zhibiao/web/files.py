@@ -6,10 +6,13 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-__all__ = ["MEDIA_TYPES", "safe_filename", "export_filename", "content_disposition", "mib"]
+__all__ = ["MEDIA_TYPES", "CROSSWALK_MEDIA_TYPES", "safe_filename", "export_filename", "crosswalk_filename",
+           "content_disposition", "mib"]
 
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+CROSSWALK_MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                         "xlsx": MEDIA_TYPES["xlsx"]}
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|]+')
 
@@ -31,6 +34,12 @@ def export_filename(document_file: str, version: int, ext: str) -> str:
     if "." in stem:
         stem = stem.rsplit(".", 1)[0] or stem
     return f"{stem}_v{version}.{ext}"
+
+
+def crosswalk_filename(old_file: str, new_file: str, verified: bool, ext: str) -> str:
+    """'001_x.txt', '000_y.pdf' -> '新旧对照表_001_x_000_y_未核实.docx' (未核实 until the crosswalk is verified)."""
+    stems = [safe_filename(f, "catalogue").rsplit(".", 1)[0] or "catalogue" for f in (old_file, new_file)]
+    return f"新旧对照表_{stems[0]}_{stems[1]}" + ("" if verified else "_未核实") + f".{ext}"
 
 
 def content_disposition(filename: str, disposition: str = "attachment") -> str:

@@ -81,7 +81,9 @@ def _catalogue_context(request: Request, cat_id: int, version: int | None) -> di
     findings = sorted(cat.all_findings(), key=lambda f: {"error": 0, "warning": 1, "info": 2}[f.severity])
     total = sum(rv.count for rv in rubrics)
     unverified = [pair for rv in rubrics for pair in rv.unverified]
-    return {"cat": cat, "cat_id": cat_id, "version": shown, "current_version": current,
+    suggestions = web.store.label_suggestions(cat_id) if shown == current else []
+    return {"cat": cat, "cat_id": cat_id, "version": shown, "current_version": current, "suggestions": suggestions,
+            "revisions": revisions,
             "readonly": shown != current, "rubrics": rubrics, "findings": findings, "total": total,
             "unverified": unverified, "verified_count": total - len(unverified),
             "errors": sum(1 for f in findings if f.severity == "error"),
@@ -246,16 +248,77 @@ def _stored_crosswalk(request: Request, old: int, new: int):
 @router.get("/compare/{old}/{new}", response_class=HTMLResponse)
 def compare_result(request: Request, old: int, new: int):
     cw, old_cat, new_cat = _stored_crosswalk(request, old, new)
+    rv = actions.review(state(request), old, new)
     kinds = {k: sum(1 for link in cw.links if link.kind == k) for k in ("one_to_one", "split", "merge", "many_to_many")}
+    old_text = {i.id: i.text for i in old_cat.walk()}
+    new_text = {i.id: i.text for i in new_cat.walk()}
     return render(request, "compare_result.html", {"cw": cw, "old": old, "new": new, "old_cat": old_cat,
-                                                   "new_cat": new_cat, "kinds": kinds})
+                                                   "new_cat": new_cat, "kinds": kinds, "rv": rv,
+                                                   "old_text": old_text, "new_text": new_text,
+                                                   "ACTION_LABELS": actions.ACTION_LABELS})
+
+
+@router.post("/compare/{old}/{new}/decide")
+def compare_decide(request: Request, old: int, new: int, csrf_token: str = Form(""), item: str = Form(""),
+                   action: str = Form(""), old_ids: str = Form(""), new_ids: str = Form(""), reason: str = Form(""),
+                   revision: str = Form("")):
+    check_csrf(request, csrf_token)
+    who = reviewer(request)
+    if not revision.isdigit():
+        raise WebError(422, "表单缺少条目的修订号，请重新加载页面后再核定。", code="invalid_request", title="无法核定")
+    actions.decide(state(request), old, new, item, action, old_ids=actions.parse_ids(old_ids),
+                   new_ids=actions.parse_ids(new_ids), reason=reason, revision=int(revision), by=who)
+    rv = actions.review(state(request), old, new)
+    flash(request, f"已{actions.ACTION_LABELS.get(action, '核定')}条目 {item}（已核定 {rv.reviewed.decided} / "
+                   f"{rv.reviewed.to_decide} 项）。" + ("对照表已全部核定，已核实。" if rv.verified else ""))
+    return _see_other(f"/compare/{old}/{new}#item-{item}")
+
+
+@router.post("/compare/{old}/{new}/decide-rest")
+def compare_decide_rest(request: Request, old: int, new: int, csrf_token: str = Form(""), reason: str = Form("")):
+    check_csrf(request, csrf_token)
+    who = reviewer(request)
+    n = actions.decide_rest(state(request), old, new, reason=reason, by=who)
+    if n:
+        flash(request, f"已确认其余 {n} 项。对照表已全部核定，已核实。")
+    else:
+        flash(request, "没有待核定的条目。", "warn")
+    return _see_other(f"/compare/{old}/{new}#review-box")
+
+
+@router.get("/compare/{old}/{new}/history", response_class=HTMLResponse)
+def compare_history(request: Request, old: int, new: int):
+    cw, old_cat, new_cat = _stored_crosswalk(request, old, new)
+    rv = actions.review(state(request), old, new)
+    return render(request, "compare_history.html", {"cw": cw, "old": old, "new": new, "rv": rv,
+                                                    "rows": state(request).store.crosswalk_history(old, new),
+                                                    "ACTION_LABELS": actions.ACTION_LABELS})
+
+
+@router.get("/compare/{old}/{new}/download/{fmt}")
+def compare_download(request: Request, old: int, new: int, fmt: Literal["docx", "xlsx"]):
+    return actions.crosswalk_file(state(request), old, new, fmt)
 
 
 @router.get("/compare/{old}/{new}/report", response_class=HTMLResponse)
 def compare_report(request: Request, old: int, new: int):
-    """zhibiao.diff.report.to_html as is, in a sandbox: no scripts, no requests, styles inline only."""
+    """zhibiao.diff.report.to_html as is (of the crosswalk as decided), in a sandbox: no scripts, no requests,
+    styles inline only."""
     from zhibiao.diff.report import to_html
 
-    cw, old_cat, new_cat = _stored_crosswalk(request, old, new)
-    return HTMLResponse(to_html(cw, old_cat, new_cat), headers={
+    _, old_cat, new_cat = _stored_crosswalk(request, old, new)
+    rv = actions.review(state(request), old, new)
+    return HTMLResponse(to_html(rv.reviewed, old_cat, new_cat), headers={
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"})
+
+
+@router.post("/catalogues/{cat_id}/label-suggestions")
+def accept_label(request: Request, cat_id: int, csrf_token: str = Form(""), indicator: str = Form(""),
+                 revision: str = Form("")):
+    check_csrf(request, csrf_token)
+    who = reviewer(request)
+    if not revision.isdigit():
+        raise WebError(422, "表单缺少指标的修订号，请重新加载页面后再采纳。", code="invalid_request", title="无法保存")
+    version, found = actions.accept_label(state(request), cat_id, indicator, revision=int(revision), by=who)
+    flash(request, f"已采纳指标 {indicator} 的标签建议“{found.text}”，目录第 {version} 版。")
+    return _see_other(_catalogue_url(cat_id, indicator))

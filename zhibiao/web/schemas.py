@@ -6,13 +6,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from zhibiao.model import Catalogue, Finding
-from zhibiao.store import CatalogueRow, EditRow
+from zhibiao.model import Catalogue, Finding, ReviewedCrosswalk
+from zhibiao.store import CatalogueRow, Decision, EditRow
 
 __all__ = [
     "ErrorOut", "SessionOut", "ReviewerIn", "CatalogueSummary", "UploadOut", "CatalogueOut", "EditIn", "EditOut",
     "VerifyIn", "VerifyOut", "VerifyCatalogueIn", "VerifyCatalogueOut", "NotVerifiableOut", "EditRecord",
-    "CrosswalkIn", "SourcePart", "SourceOut",
+    "CrosswalkIn", "SourcePart", "SourceOut", "ReviewItemOut", "ReviewOut", "DecisionIn", "DecisionOut",
+    "LabelAcceptIn",
 ]
 
 
@@ -130,3 +131,48 @@ class SourceOut(BaseModel):
     format: str
     location: str | None = Field(description="the source as recorded (lines, pages, locator)")
     parts: list[SourcePart]
+
+
+class ReviewItemOut(BaseModel):
+    """One item of a crosswalk a reviewer decides."""
+
+    key: str = Field(description="link-N (a computed link), removed-ID or added-ID")
+    kind: Literal["link", "removed", "added"]
+    old: list[str]
+    new: list[str]
+    decided: bool
+    decision: Decision | None
+    covered_by: str | None = Field(None, description="the hand link of another item that takes this item in")
+
+
+class ReviewOut(BaseModel):
+    """A stored crosswalk under review: its items, and the crosswalk as decided (verified once all are)."""
+
+    verified: bool
+    decided: int
+    to_decide: int
+    items: list[ReviewItemOut]
+    crosswalk: ReviewedCrosswalk
+
+
+class DecisionIn(_In):
+    item: str = Field(description="link-N, removed-ID or added-ID")
+    action: Literal["accept", "reject", "relink", "confirm", "link"]
+    old_ids: list[str] = Field([], description="relink / link of an added item: the old ids")
+    new_ids: list[str] = Field([], description="relink / link of a removed item: the new ids")
+    reason: str | None = Field(None, max_length=500, description="required to reject, re-link or link")
+    revision: int | None = Field(None, description="the item's revision the reviewer saw (0: undecided)")
+    by: str | None = Field(None, max_length=64)
+
+
+class DecisionOut(BaseModel):
+    item: str
+    revision: int
+    verified: bool
+    decided: int
+    to_decide: int
+
+
+class LabelAcceptIn(_In):
+    revision: int = Field(description="the indicator's revision")
+    by: str | None = Field(None, max_length=64)
