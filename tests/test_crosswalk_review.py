@@ -241,3 +241,33 @@ def test_label_suggestion_accepted_through_the_edit_path(client, store, pair):
     r = client.post(f"/api/catalogues/{new}/label-suggestions/7.3", json={"revision": 1, "by": "王五"}, headers=h)
     assert r.status_code == 200, r.text
     assert client.get("/api/catalogues/999/label-suggestions").status_code == 404
+
+
+def test_a_decision_naming_a_leaf_that_is_gone_is_listed_not_lost():
+    """A hand link to an id the edited catalogue no longer has was dropped from the crosswalk without a word,
+    and the crosswalk could still count as verified."""
+    import datetime as dt
+
+    from zhibiao.diff import crosswalk
+    from zhibiao.pipeline import ingest
+    from zhibiao.store import Decision, ReviewItem, reviewed
+
+    old_cat, new_cat = ingest(SEED_2019), ingest(SEED_2023)
+    cw = crosswalk(old_cat, new_cat)
+    at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    items = [ReviewItem(key=f"link-{k}", kind="link", old=link.old, new=link.new, index=k,
+                        decision=Decision(action="accept", old=link.old, new=link.new, reason=None, revision=1,
+                                          by="甲", at=at))
+             for k, link in enumerate(cw.links)]
+    items += [ReviewItem(key=f"removed-{i}", kind="removed", old=[i], new=[],
+                         decision=Decision(action="confirm", old=[i], new=[], reason=None, revision=1, by="甲", at=at))
+              for i in cw.removed]
+    items += [ReviewItem(key=f"added-{i}", kind="added", old=[], new=[i],
+                         decision=Decision(action="confirm", old=[], new=[i], reason=None, revision=1, by="甲", at=at))
+              for i in cw.added]
+    assert reviewed(cw, old_cat, new_cat, items).verified
+    items[0].decision = Decision(action="relink", old=items[0].old, new=["99.99.99"], reason="改对应", revision=2,
+                                 by="甲", at=at)
+    rv = reviewed(cw, old_cat, new_cat, items)
+    assert not rv.verified
+    assert rv.stale == [f"{a} → 99.99.99" for a in items[0].old]

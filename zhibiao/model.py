@@ -539,6 +539,7 @@ class ReviewedCrosswalk(Crosswalk):
     verified: bool = False
     decided: int = 0  # links and removed/added items of the computed crosswalk decided so far
     to_decide: int = 0  # all of them
+    stale: list[str] = []  # decided pairs "old → new" naming an id that is no longer a leaf (a catalogue edited since)
 
 
 class Lineage(_Model):

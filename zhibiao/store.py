@@ -778,12 +778,19 @@ def reviewed(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue, items: list[
     from zhibiao.diff import rebuild
 
     done = sum(1 for i in items if i.decided)
+    pairs = [p for i in items for p in i.pairs()]
+    old_main, new_main = old_cat.main_rubric(), new_cat.main_rubric()
+    old_leaves = {i.id for i in old_main.leaves()} if old_main else set()
+    new_leaves = {i.id for i in new_main.leaves()} if new_main else set()
+    stale = [f"{a} → {b}" for a, b in pairs if a not in old_leaves or b not in new_leaves]
     if not any(i.decision for i in items):
         base: Crosswalk = cw
     else:
-        base = rebuild(cw, old_cat, new_cat, [p for i in items for p in i.pairs()])
-    return ReviewedCrosswalk(**dict(base), verified=bool(items) and done == len(items), decided=done,
-                             to_decide=len(items))
+        base = rebuild(cw, old_cat, new_cat, pairs)
+    # a decision naming an id the catalogue no longer has is not lost silently: it is listed, and the
+    # crosswalk cannot be verified until the comparison is run again
+    return ReviewedCrosswalk(**dict(base), verified=bool(items) and done == len(items) and not stale,
+                             decided=done, to_decide=len(items), stale=stale)
 
 
 def _dedupe(ids: list[str]) -> list[str]:
