@@ -20,4 +20,6 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -e '.[test]'
+# the dependencies exactly as locked (pinned, hashes checked), then zhibiao itself
+.venv/bin/python -m pip install -q --require-hashes -r requirements/test.lock
+.venv/bin/python -m pip install -q --no-deps -e .
