@@ -3,7 +3,8 @@
 A text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read by Excel, LibreOffice
 and Google Sheets as a formula (CSV/formula injection, OWASP). Such a text is written with a single quote
 in front (``'=HYPERLINK(…)``), as OWASP recommends; a plain number (``-2``, ``+0.5``) is data, not a
-formula, and is written as it is. In an XLSX every text cell is stored as a string cell, never ``<f>``.
+formula, and is written as it is. A carriage return inside a text is written as a line feed. In an XLSX
+every text cell is stored as a string cell, never ``<f>``.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 
 def safe_text(value: str) -> str:
-    """The text as a spreadsheet shows it and never evaluates: a leading formula character gets a quote."""
+    """The text as a spreadsheet shows it and never evaluates: a leading formula character gets a quote, and a
+    carriage return becomes a line feed (Python's csv writer leaves a bare CR unquoted, and a spreadsheet starts
+    a new row there, whose first cell could be a formula; a LF makes the writer quote the field)."""
     if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
 def safe_row(values: Iterable[Any]) -> list[Any]:
