@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 
+from zhibiao.cells import append_row
 from zhibiao.model import Catalogue, Chain, ChangeKind, Crosswalk, Lineage, Link, StepKind
 
 from .crosswalk import crosswalk
@@ -177,11 +178,11 @@ def chain_xlsx(ch: Chain, steps: list[Crosswalk], cats: list[Catalogue]) -> byte
     ws = wb.active
     assert isinstance(ws, Worksheet)  # a new Workbook's one sheet, active
     ws.title = "版本沿革"
-    ws.append([_title(ch) + ("" if verified else f"（{UNVERIFIED}）")])
+    append_row(ws, [_title(ch) + ("" if verified else f"（{UNVERIFIED}）")])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(headers)
+    append_row(ws, headers)
     for cells in rows:
-        ws.append([int(cells[0][0])] + ["\n".join(c) for c in cells[1:]])
+        append_row(ws, [int(cells[0][0])] + ["\n".join(c) for c in cells[1:]])
     for sheet_row in ws.iter_rows(min_row=3):
         for cell in sheet_row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

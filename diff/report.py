@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 from importlib import resources
 
+from zhibiao.cells import append_row
 from zhibiao.model import Catalogue, Crosswalk, Indicator, dec_str
 
 from .handout import UNVERIFIED, change_word, comparison_rows, is_verified, title, to_docx
@@ -112,9 +113,9 @@ def _chinese_sheets(wb, cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -
     mark = "" if is_verified(cw) else f"（{UNVERIFIED}）"
     ws = wb.active
     ws.title = "新旧对照表"
-    ws.append([title(cw) + mark])
+    append_row(ws, [title(cw) + mark])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["序号", "原编号", "原条目", "原分值", "现编号", "现条目", "现分值", "变化", "变化说明", "相似度"])
+    append_row(ws, ["序号", "原编号", "原条目", "原分值", "现编号", "现条目", "现分值", "变化", "变化说明", "相似度"])
 
     def text(ids, index):
         return "\n".join(index[i].text for i in ids if i in index)
@@ -124,7 +125,7 @@ def _chinese_sheets(wb, cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -
         return sum(values, Decimal(0)) if values and None not in values else None
 
     for k, row in enumerate(comparison_rows(cw, old_cat, new_cat), 1):
-        ws.append([k, "、".join(row.old), text(row.old, old_index), points(row.old, old_index), "、".join(row.new),
+        append_row(ws, [k, "、".join(row.old), text(row.old, old_index), points(row.old, old_index), "、".join(row.new),
                    text(row.new, new_index), points(row.new, new_index), row.word, "；".join(row.notes),
                    row.link.score if row.link else None])
     ws.freeze_panes = "A3"
@@ -135,11 +136,11 @@ def _chinese_sheets(wb, cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -
         for cell in cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet = wb.create_sheet("一级指标分值变化")
-    sheet.append([f"一级指标分值变化{mark}"])
+    append_row(sheet, [f"一级指标分值变化{mark}"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(["原编号", "原一级指标", "原分值", "现编号", "现一级指标", "现分值", "分值增减", "状态"])
+    append_row(sheet, ["原编号", "原一级指标", "原分值", "现编号", "现一级指标", "现分值", "分值增减", "状态"])
     for shift in weight_rows(cw):
-        sheet.append([shift["old_id"], shift["old_title"], _num(shift["old_points"]), shift["new_id"],
+        append_row(sheet, [shift["old_id"], shift["old_title"], _num(shift["old_points"]), shift["new_id"],
                       shift["new_title"], _num(shift["new_points"]),
                       _num(shift["delta"].lstrip("+")) if shift["delta"] else None, shift["status"]])
     sheet.freeze_panes = "A3"
@@ -160,7 +161,7 @@ def to_xlsx(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> bytes:
     wb = Workbook()
     _chinese_sheets(wb, cw, old_cat, new_cat)
     ws = wb.create_sheet("links")
-    ws.append(["old id", "old text", "old points", "new id", "new text", "new points", "kind", "changes", "score",
+    append_row(ws, ["old id", "old text", "old points", "new id", "new text", "new points", "kind", "changes", "score",
                "numbers"])
 
     def text(ids, index):
@@ -168,28 +169,28 @@ def to_xlsx(cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -> bytes:
 
     num = _num
     for link in cw.links:
-        ws.append(["; ".join(link.old), text(link.old, old_index), num(link.evidence.old_points),
+        append_row(ws, ["; ".join(link.old), text(link.old, old_index), num(link.evidence.old_points),
                    "; ".join(link.new), text(link.new, new_index), num(link.evidence.new_points), link.kind,
                    ", ".join(link.changes), link.score,
                    "; ".join(f"{n.kind} {n.old or '-'} → {n.new or '-'} ({n.direction})"
                              for n in link.evidence.numbers)])
     for ident in cw.removed:
         ind = old_index.get(ident)
-        ws.append([ident, ind.text if ind else "", num(ind.points) if ind else None,
+        append_row(ws, [ident, ind.text if ind else "", num(ind.points) if ind else None,
                    "", "", None, "removed", "", None, ""])
     for ident in cw.added:
         ind = new_index.get(ident)
-        ws.append(["", "", None, ident, ind.text if ind else "", num(ind.points) if ind else None,
+        append_row(ws, ["", "", None, ident, ind.text if ind else "", num(ind.points) if ind else None,
                    "added", "", None, ""])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     for col, width in zip("ABCDEFGHIJ", (12, 50, 9, 12, 50, 9, 12, 18, 7, 30)):
         ws.column_dimensions[col].width = width
     sheet = wb.create_sheet("weights")
-    sheet.append(["old id", "old first-level", "old points", "new id", "new first-level", "new points", "change",
+    append_row(sheet, ["old id", "old first-level", "old points", "new id", "new first-level", "new points", "change",
                   "status"])
     for row in weight_rows(cw):
-        sheet.append([row["old_id"], row["old_title"], num(row["old_points"]), row["new_id"], row["new_title"],
+        append_row(sheet, [row["old_id"], row["old_title"], num(row["old_points"]), row["new_id"], row["new_title"],
                       num(row["new_points"]), num(row["delta"].lstrip("+")) if row["delta"] else None, row["status"]])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions

@@ -30,6 +30,7 @@ def test_exit_code_table_is_the_readmes():
                  errors.InvalidCatalogue: "not a valid catalogue",
                  errors.OutputError: "cannot be written", errors.InvalidAssessment: "invalid assessment",
                  errors.UnverifiedCatalogue: "not verified", StoreError: "store refused",
+                 errors.UnprovenVerification: "says it is verified",
                  ZhibiaoError: "internal error"}
         assert words[cls] in readme[code], (cls, readme[code])
 

@@ -30,8 +30,10 @@ from decimal import Decimal
 
 import pytest
 
+from zhibiao.model import Catalogue
 from zhibiao.pipeline import ingest
 from zhibiao.scoring import InvalidAssessment, UnverifiedCatalogue, ratio
+from zhibiao.signature import signed
 
 from conftest import SCORING as DATA, SEED_2023, run_cli as run
 
@@ -42,9 +44,23 @@ SHAPE = [(1, 7), (2, 4), (3, 3), (4, 4), (5, 4), (6, 3), (7, 3), (8, 5), (9, 2)]
 LEVEL_IDS = [x for a, n in SHAPE for x in [str(a)] + [f"{a}.{b}" for b in range(1, n + 1)]]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def data_directory(tmp_path_factory):
+    """A data directory of this module's own, holding the store's signing key (zhibiao/signature.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ZHIBIAO_DATA", str(tmp_path_factory.mktemp("data")))
+        yield
+
+
+def write_signed(path, data) -> None:
+    """Write a catalogue JSON signed as the store signs a verified catalogue it exports."""
+    cat = signed(Catalogue.model_validate(data))
+    path.write_text(cat.model_dump_json(), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
-def catalogues(tmp_path_factory):
-    """The 2023 seed as an unverified catalogue JSON (as ingested) and as a verified one."""
+def catalogues(tmp_path_factory, data_directory):
+    """The 2023 seed as an unverified catalogue JSON (as ingested) and as a verified one (signed by the store)."""
     folder = tmp_path_factory.mktemp("catalogues")
     data = json.loads(ingest(SEED_2023).model_dump_json())
     assert data["verification"] is None
@@ -53,7 +69,7 @@ def catalogues(tmp_path_factory):
     data["verification"] = {"verified": True, "by": "审核员", "at": "2023-10-08T09:30:00",
                             "indicators": LEVEL_IDS}
     verified = folder / "2023-verified.json"
-    verified.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    write_signed(verified, data)
     return {"verified": verified, "unverified": unverified, "data": data}
 
 
@@ -214,7 +230,7 @@ def test_leaf_without_points_cannot_be_scored(catalogues, tmp_path, capsys):
     data = json.loads(json.dumps(catalogues["data"]))
     data["rubrics"][0]["indicators"][0]["children"][0]["children"][0]["points"] = None
     path = tmp_path / "pointless.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    write_signed(path, data)
     code, _, stderr = run(["score", path, DATA / "full.csv"], capsys)
     assert code == 4
     assert "pointless.json" in stderr and "1.1.1" in stderr and "without points" in stderr
@@ -226,7 +242,7 @@ def test_main_rubric_is_the_largest(catalogues, tmp_path, capsys):
              "indicators": [{"id": "1", "level": 1, "marker": "一、", "number": 1, "text": "自查", "points": "5"}]}
     data["rubrics"].insert(0, small)
     path = tmp_path / "two.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    write_signed(path, data)
     assert score_json(path, DATA / "full.csv", capsys)["total"]["completion"] == "0.9443"
 
 

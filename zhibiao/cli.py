@@ -26,7 +26,16 @@ from zhibiao.errors import (
     ZhibiaoError,
     exit_code,
 )
-from zhibiao.model import LABEL_NOT_PRINTED, READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, Catalogue, dec_str
+from zhibiao.model import (
+    LABEL_NOT_PRINTED,
+    MAX_INDICATOR_DEPTH,
+    MAX_JSON_NESTING,
+    READABLE_SCHEMA_VERSIONS,
+    SCHEMA_VERSION,
+    Catalogue,
+    dec_str,
+    json_nesting,
+)
 from zhibiao.normalize.validate import check_articles, check_rubric
 from zhibiao.pipeline import info as read_info, ingest as run_ingest
 
@@ -59,8 +68,15 @@ def load_catalogue(path: str) -> Catalogue:
     except OSError as exc:
         raise InputNotFound(path, exc.strerror or type(exc).__name__) from None
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidCatalogue(path, f"not JSON ({exc})") from None
+    if json_nesting(text) > MAX_JSON_NESTING:
+        raise InvalidCatalogue(path, f"arrays and objects nested more than {MAX_JSON_NESTING} deep (a catalogue has "
+                                     f"at most {MAX_INDICATOR_DEPTH} levels of indicators)")
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, ValueError, RecursionError) as exc:  # ValueError: an integer of 4,300+ digits
         raise InvalidCatalogue(path, f"not JSON ({exc})") from None
     if not isinstance(data, dict):
         raise InvalidCatalogue(path, "the top level must be an object")
@@ -146,6 +162,7 @@ def cli(max_bytes: int | None) -> None:
       6 invalid assessment CSV (zhibiao score)
       7 unverified catalogue (zhibiao score without --allow-unverified)
       8 the catalogue store refused (no such catalogue, edit conflict, not verifiable, database error)
+      9 the catalogue says it is verified but its store signature does not show it (zhibiao score)
       64 usage error
       70 internal error
     """
@@ -535,6 +552,11 @@ def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bo
     cat = _catalogue_of(catalogue)
     rubric = scoring.main_rubric(cat, str(catalogue))
     verified = scoring.require_verified(cat, str(catalogue), allow_unverified)
+    if not verified and cat.verification is not None and cat.verification.verified:
+        from zhibiao.signature import signature_problem
+
+        click.echo(f"zhibiao: warning: {catalogue}: says it is verified, but that cannot be shown: "
+                   f"{signature_problem(cat)}; scored as unverified", err=True)
     leaves = scoring.scorable_leaves(rubric, str(catalogue))
     if not assessment.is_dir():
         result = scoring.score(rubric, scoring.read_assessment(assessment, leaves), verified=verified)

@@ -13,11 +13,12 @@ there with ``exit_code(exc)``; a class's ``exit_code`` attribute is the same tab
     ├── OutputError                 5  the output cannot be written
     ├── InvalidAssessment           6  zhibiao score: invalid assessment CSV
     ├── UnverifiedCatalogue         7  zhibiao score: the catalogue is not verified
-    └── StoreError                  8  the catalogue store refused (cannot open the database)
-        ├── NotFound                   no such catalogue or indicator
-        ├── EditConflict               the indicator changed since the editor read it
-        ├── NotVerifiable              the catalogue cannot be marked verified yet
-        └── InvalidEdit                the edit is not allowed (its ``reason`` says which rule)
+    ├── StoreError                  8  the catalogue store refused (cannot open the database)
+    │   ├── NotFound                   no such catalogue or indicator
+    │   ├── EditConflict               the indicator changed since the editor read it
+    │   ├── NotVerifiable              the catalogue cannot be marked verified yet
+    │   └── InvalidEdit                the edit is not allowed (its ``reason`` says which rule)
+    └── UnprovenVerification        9  zhibiao score: the catalogue says it is verified, its signature does not show it
 
 Store refusals carry a ``reason`` code (``InvalidEdit.reason``: ``field_not_editable``,
 ``text_empty``, ``points_invalid``, ``parent_invalid``, ``parent_inside``, ``parent_level``,
@@ -38,6 +39,7 @@ __all__ = [
     "EXIT_BAD_ASSESSMENT",
     "EXIT_UNVERIFIED",
     "EXIT_STORE",
+    "EXIT_UNPROVEN",
     "EXIT_USAGE",
     "EXIT_INTERNAL",
     "EXIT_CODES",
@@ -60,6 +62,7 @@ __all__ = [
     "OutputError",
     "InvalidAssessment",
     "UnverifiedCatalogue",
+    "UnprovenVerification",
     "StoreError",
     "NotFound",
     "EditConflict",
@@ -76,6 +79,7 @@ EXIT_OUTPUT = 5
 EXIT_BAD_ASSESSMENT = 6
 EXIT_UNVERIFIED = 7
 EXIT_STORE = 8
+EXIT_UNPROVEN = 9
 EXIT_USAGE = 64  # click's usage errors
 EXIT_INTERNAL = 70
 
@@ -166,6 +170,10 @@ class UnverifiedCatalogue(ZhibiaoError):
     """catalogue is not verified: verify it in the review app, or pass --allow-unverified to score it anyway"""
 
 
+class UnprovenVerification(ZhibiaoError):
+    """catalogue says it is verified, but no store signature shows it (--allow-unverified scores it as unverified)"""
+
+
 # --- the catalogue store ---------------------------------------------------------------------
 
 
@@ -217,6 +225,7 @@ EXIT_CODES: dict[type[ZhibiaoError], int] = {
     OutputError: EXIT_OUTPUT,
     InvalidAssessment: EXIT_BAD_ASSESSMENT,
     UnverifiedCatalogue: EXIT_UNVERIFIED,
+    UnprovenVerification: EXIT_UNPROVEN,
     StoreError: EXIT_STORE,
 }
 

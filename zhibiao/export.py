@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterator
 
+from zhibiao.cells import append_row, safe_row
 from zhibiao.model import Catalogue, Indicator, dec_str
 
 __all__ = ["COLUMNS", "rows", "to_csv", "to_xlsx"]
@@ -34,7 +35,7 @@ def to_csv(catalogue: Catalogue) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(rows(catalogue))
+    writer.writerows(safe_row(row) for row in rows(catalogue))
     return buf.getvalue()
 
 
@@ -54,7 +55,7 @@ def to_xlsx(catalogue: Catalogue) -> bytes:
     for row in rows(catalogue):
         if row[points_col] != "":
             row[points_col] = Decimal(row[points_col])
-        ws.append(row)
+        append_row(ws, row)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     for col, width in zip("ABCDEFGHIJK", (7, 12, 40, 6, 8, 60, 8, 20, 24, 20, 30)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Final, Literal, NamedTuple
@@ -25,6 +26,11 @@ __all__ = [
     "KINDS",
     "LABEL_NOT_PRINTED",
     "Points",
+    "POINTS_INTEGER_DIGITS",
+    "POINTS_FRACTION_DIGITS",
+    "MAX_INDICATOR_DEPTH",
+    "MAX_JSON_NESTING",
+    "json_nesting",
     "dec_str",
     "Region",
     "Source",
@@ -82,22 +88,78 @@ def dec_str(value: Decimal) -> str:
     return text
 
 
+# Points are at most POINTS_INTEGER_DIGITS integer and POINTS_FRACTION_DIGITS fractional digits, never negative
+# (999999.9999 at most): a rubric prints points such as 100, 3, 0.5, 0.25. A bigger or finer value (1E+999999999)
+# is refused when a catalogue is read, before any arithmetic could overflow or take unbounded time.
+POINTS_INTEGER_DIGITS: Final = 6
+POINTS_FRACTION_DIGITS: Final = 4
+MAX_INDICATOR_DEPTH: Final = 32  # levels of indicators a rubric may have (rubrics print 2 to 5)
+MAX_JSON_NESTING: Final = 2 * MAX_INDICATOR_DEPTH + 24  # arrays/objects one inside another in a catalogue JSON
+_MAX_POINTS_TEXT = 64  # characters of a points string, before it is parsed
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_nesting(text: str, limit: int = MAX_JSON_NESTING) -> int:
+    """How deep arrays and objects nest in a JSON text, counted on the raw text (strings skipped) without
+    parsing it, so that a hostile file cannot make a recursive parser overflow; the count stops just past
+    ``limit``."""
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
+        if match.group() in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        else:
+            depth -= 1
+    return deepest
+
+
+def _bounded(result: Decimal, shown: object) -> Decimal:
+    """The decimal when it is finite, not negative and within the digit bounds; ValueError naming it otherwise."""
+    if not result.is_finite():
+        raise ValueError(f"not a finite decimal: {shown!r}")
+    _, digits, exponent = result.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    # judged on the digits and exponent as written, with no arithmetic (1E+999999999 would overflow)
+    integer_digits = len(digits) + exponent
+    nonzero = [k for k, d in enumerate(digits) if d]
+    trailing_zeros = len(digits) - 1 - nonzero[-1] if nonzero else len(digits)
+    fraction = max(0, -exponent - trailing_zeros)  # trailing zeros of the fraction do not count (2.50000 is 2.5)
+    if (integer_digits if any(digits) else exponent) > POINTS_INTEGER_DIGITS:
+        raise ValueError(f"points {shown!r} out of range: at most {POINTS_INTEGER_DIGITS} integer digits")
+    if fraction > POINTS_FRACTION_DIGITS:
+        raise ValueError(f"points {shown!r} too fine: at most {POINTS_FRACTION_DIGITS} fractional digits")
+    if result.is_signed():
+        raise ValueError(f"points {shown!r} are negative")
+    return result
+
+
 def _to_decimal(value: object) -> object:
-    """Accept decimals, integers and decimal strings; refuse floats, which are not exact."""
+    """Accept decimals, integers and decimal strings; refuse floats, which are not exact, and values out of bounds."""
     if isinstance(value, bool):
         raise ValueError("points must be a decimal string, not a boolean")
     if isinstance(value, float):
         raise ValueError("points must be a decimal string such as \"0.5\", not a float")
     if isinstance(value, int):
-        return Decimal(value)
+        if abs(value) >= 10 ** POINTS_INTEGER_DIGITS:
+            raise ValueError(f"points {value!r} out of range: at most {POINTS_INTEGER_DIGITS} integer digits")
+        return _bounded(Decimal(value), value)
     if isinstance(value, str):
+        text = value.strip()
+        if len(text) > _MAX_POINTS_TEXT:
+            raise ValueError(f"not a decimal number of at most {_MAX_POINTS_TEXT} characters: {value[:20]!r}…")
         try:
-            result = Decimal(value.strip())
+            result = Decimal(text)
         except InvalidOperation:
             raise ValueError(f"not a decimal number: {value!r}") from None
-        if not result.is_finite():
-            raise ValueError(f"not a finite decimal: {value!r}")
-        return result
+        return _bounded(result, value)
+    if isinstance(value, Decimal):
+        return _bounded(value, str(value))
     return value
 
 
@@ -108,6 +170,10 @@ Points = Annotated[
 ]
 
 
+LineNumber = Annotated[int, Field(strict=True, ge=1)]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]  # hex digest, lower case
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -115,7 +181,7 @@ class _Model(BaseModel):
 class Region(_Model):
     """A rectangle on a PDF page, in PDF points with the origin at the top-left (pdfplumber's x0, top, x1, bottom)."""
 
-    page: int
+    page: Annotated[int, Field(strict=True, ge=1)]
     bbox: tuple[float, float, float, float]
 
 
@@ -123,8 +189,8 @@ class Source(_Model):
     """Where a piece of text came from: line range (text), pages and regions (PDF), or a locator (DOCX, HTML)."""
 
     file: str
-    lines: tuple[int, int] | None = None
-    pages: list[int] | None = None
+    lines: tuple[LineNumber, LineNumber] | None = None  # first and last line, 1-based
+    pages: list[Annotated[int, Field(strict=True, ge=1)]] | None = None
     regions: list[Region] | None = None
     locator: str | None = None
 
@@ -216,7 +282,7 @@ class Layout(_Model):
     """What a reader makes of a file: paragraphs and tables in reading order, with provenance."""
 
     file: str
-    sha256: str
+    sha256: str  # the readers' own output, never read from a user's file: not pattern-checked (tests pass "abc")
     format: Literal["txt", "pdf", "docx", "html", "xlsx", "csv"]
     encoding: str | None = None
     pages: int | None = None
@@ -255,9 +321,9 @@ class Indicator(_Model):
     """One indicator (指标) or work requirement of a rubric, with its children."""
 
     id: str
-    level: int = Field(ge=1)
+    level: int = Field(ge=1, strict=True)  # its depth in the tree, 1 at the top (Rubric checks it, at most 32)
     marker: str | None
-    number: int
+    number: int = Field(ge=0, strict=True)
     text: str
     points: Points | None = None
     kind: IndicatorKind = "scored"
@@ -308,6 +374,23 @@ class Rubric(_Model):
     findings: list[Finding] = []
     rows_total: int | None = None  # rows (table rows, or paragraphs) the rubric was read from
     rows_placed: int | None = None  # of those, rows whose every cell went into an indicator, a rule or a note
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rubric:
+        """Every indicator's level is its depth (at most MAX_INDICATOR_DEPTH) and no id is used twice."""
+        seen: set[str] = set()
+        stack = [(ind, 1) for ind in reversed(self.indicators)]
+        while stack:  # no recursion: the depth is what is being checked
+            ind, depth = stack.pop()
+            if ind.level != depth:
+                raise ValueError(f"indicator {ind.id!r} has level {ind.level} but stands at depth {depth}")
+            if ind.id in seen:
+                raise ValueError(f"indicator id {ind.id!r} is used twice in the rubric")
+            seen.add(ind.id)
+            if ind.children and depth >= MAX_INDICATOR_DEPTH:
+                raise ValueError(f"indicator {ind.id!r}: more than {MAX_INDICATOR_DEPTH} levels of indicators")
+            stack.extend((child, depth + 1) for child in reversed(ind.children))
+        return self
 
     def walk(self) -> Iterator[Indicator]:
         """Yield every indicator in document order."""
@@ -364,7 +447,7 @@ class DocumentInfo(_Model):
     implements: list[str] = []
     cites: list[str] = []
     source_file: str
-    sha256: str
+    sha256: Sha256
     format: str
 
 
@@ -379,6 +462,9 @@ class Verification(_Model):
     by: str | None = None
     at: _dt.datetime | None = None
     indicators: list[str] = []  # ids of indicators a person has verified
+    # HMAC-SHA256 (hex) of the catalogue's canonical JSON, written by the store when it exports a verified
+    # catalogue (zhibiao/signature.py); `score` trusts `verified` only when it holds
+    signature: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
 
 
 class Catalogue(_Model):
@@ -513,7 +599,7 @@ class CrosswalkSide(_Model):
     doc_number: str | None
     title: str | None
     source_file: str
-    sha256: str
+    sha256: Sha256
     total: Points | None
 
 

@@ -68,6 +68,13 @@ def data_dir() -> Path:
     return Path(base) / "zhibiao"
 
 
+def _signed(cat: Catalogue) -> Catalogue:
+    """A verified catalogue with the store's signature, which `zhibiao score` checks (zhibiao/signature.py)."""
+    from zhibiao.signature import signed
+
+    return signed(cat)
+
+
 def default_url() -> str:
     """ZHIBIAO_DB if set, else a SQLite file in the data directory."""
     return os.environ.get("ZHIBIAO_DB") or f"sqlite:///{data_dir() / 'zhibiao.db'}"
@@ -645,7 +652,7 @@ class Store:
 
         cat, _ = self.get(cat_id)
         if fmt == "json":
-            return (cat.model_dump_json(indent=1) + "\n").encode("utf-8")
+            return (_signed(cat).model_dump_json(indent=1) + "\n").encode("utf-8")
         if fmt == "csv":
             return to_csv(cat).encode("utf-8-sig")
         if fmt == "xlsx":

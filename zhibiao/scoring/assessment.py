@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from zhibiao.errors import InputNotFound, InvalidAssessment, InvalidCatalogue, NoRubric, UnverifiedCatalogue
+from zhibiao.errors import (
+    InputNotFound,
+    InvalidAssessment,
+    InvalidCatalogue,
+    NoRubric,
+    UnprovenVerification,
+    UnverifiedCatalogue,
+)
 from zhibiao.model import Catalogue, Indicator, Rubric, dec_str
 
 __all__ = ["NOT_APPLICABLE", "Assessment", "main_rubric", "scorable_leaves", "require_verified", "read_assessment",
@@ -63,6 +70,15 @@ def require_verified(catalogue: Catalogue, path: str, allow_unverified: bool) ->
     if not verified and not allow_unverified:
         why = "it has no verification record" if catalogue.verification is None else "verification.verified is false"
         raise UnverifiedCatalogue(path, why)
+    if verified:
+        # "verified": true is only a word in a file: the store's signature must show it (zhibiao/signature.py)
+        from zhibiao.signature import signature_problem
+
+        problem = signature_problem(catalogue)
+        if problem is not None:
+            if not allow_unverified:
+                raise UnprovenVerification(path, problem)
+            return False
     return verified
 
 

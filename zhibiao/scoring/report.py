@@ -7,6 +7,7 @@ import io
 import unicodedata
 from decimal import Decimal
 
+from zhibiao.cells import append_row, safe_row
 from zhibiao.model import dec_str
 
 from .assessment import _listing
@@ -134,7 +135,7 @@ def cohort_csv(c: Cohort) -> str:
             writer.writerow([])
         writer.writerow([f"[{name}]"])
         writer.writerow(header)
-        writer.writerows([_cell(v, h in _RATIOS) for h, v in zip(header, row)] for row in rows)
+        writer.writerows(safe_row(_cell(v, h in _RATIOS) for h, v in zip(header, row)) for row in rows)
     return buf.getvalue()
 
 
@@ -148,7 +149,7 @@ def cohort_xlsx(c: Cohort) -> bytes:
         ws = wb.create_sheet(name)
         ws.append(header)
         for row in rows:
-            ws.append(row)
+            append_row(ws, row)
             for cell, h in zip(ws[ws.max_row], header):
                 if h in _RATIOS:
                     cell.number_format = "0.00%"
