@@ -28,6 +28,7 @@ from .schemas import (
     EditOut,
     EditRecord,
     ErrorOut,
+    IngestOut,
     LabelAcceptIn,
     NotVerifiableOut,
     ReviewerIn,
@@ -99,6 +100,14 @@ async def upload_catalogue(request: Request, response: Response, file: UploadFil
     if not created:
         response.status_code = 200
     return UploadOut(id=cat_id, created=created, url=f"/catalogues/{cat_id}")
+
+
+@router.get("/ingests", response_model=list[IngestOut], tags=["catalogues"], include_in_schema=False)
+def list_ingests(request: Request):
+    """Uploads being read now, oldest first (a large notice can take a while; the upload request answers
+    when its catalogue is stored)."""
+    return [IngestOut(filename=j.filename, by=j.by, size=j.size, seconds=j.seconds, stage=j.stage)
+            for j in state(request).ingesting()]
 
 
 @router.get("/catalogues/{cat_id}", response_model=CatalogueOut, tags=["catalogues"], responses=_NOT_FOUND)

@@ -36,7 +36,7 @@ def _catalogue_url(cat_id: int, ident: str | None = None) -> str:
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request):
     rows = state(request).store.list()
-    return render(request, "index.html", {"rows": rows})
+    return render(request, "index.html", {"rows": rows, "ingesting": state(request).ingesting()})
 
 
 @router.get("/reviewer", response_class=HTMLResponse)

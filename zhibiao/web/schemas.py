@@ -10,8 +10,8 @@ from zhibiao.model import Catalogue, Finding, ReviewedCrosswalk
 from zhibiao.store import CatalogueRow, Decision, EditRow
 
 __all__ = [
-    "ErrorOut", "SessionOut", "ReviewerIn", "CatalogueSummary", "UploadOut", "CatalogueOut", "EditIn", "EditOut",
-    "VerifyIn", "VerifyOut", "VerifyCatalogueIn", "VerifyCatalogueOut", "NotVerifiableOut", "EditRecord",
+    "ErrorOut", "SessionOut", "ReviewerIn", "CatalogueSummary", "UploadOut", "IngestOut", "CatalogueOut", "EditIn",
+    "EditOut", "VerifyIn", "VerifyOut", "VerifyCatalogueIn", "VerifyCatalogueOut", "NotVerifiableOut", "EditRecord",
     "CrosswalkIn", "SourcePart", "SourceOut", "ReviewItemOut", "ReviewOut", "DecisionIn", "DecisionOut",
     "LabelAcceptIn",
 ]
@@ -63,6 +63,16 @@ class UploadOut(BaseModel):
     id: int
     created: bool = Field(description="false when the same file was stored before (its catalogue is returned)")
     url: str = Field(description="the catalogue's review page")
+
+
+class IngestOut(BaseModel):
+    """An upload being read now (the notice is parsed outside the write lock; edits go on meanwhile)."""
+
+    filename: str
+    by: str
+    size: int = Field(description="bytes")
+    seconds: float = Field(description="seconds since the upload started to be read")
+    stage: Literal["parsing", "saving"]
 
 
 class CatalogueOut(BaseModel):
