@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from zhibiao import errors as zerr
 from zhibiao.model import Catalogue, Crosswalk, Indicator
@@ -69,7 +70,8 @@ class IngestJob:
     by: str
     size: int
     started: float = field(default_factory=time.monotonic)
-    stage: str = "parsing"  # parsing (reading the notice, no lock held) -> saving (the database transaction)
+    # parsing (reading the notice, no lock held), then saving (the database transaction)
+    stage: Literal["parsing", "saving"] = "parsing"
 
     @property
     def seconds(self) -> float:
