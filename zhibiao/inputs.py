@@ -13,7 +13,7 @@ import math
 import re
 from typing import Any
 
-__all__ = ["DB_INT_MAX", "parse_count", "find_surrogate", "json_safe", "SURROGATE"]
+__all__ = ["DB_INT_MAX", "parse_count", "find_surrogate", "json_safe", "file_name", "SURROGATE"]
 
 DB_INT_MAX = 2**31 - 1  # PostgreSQL INTEGER; SQLite's is 2**63 - 1
 
@@ -33,6 +33,18 @@ def parse_count(text: str | None) -> int | None:
 def _printable(text: str) -> str:
     """text with any lone surrogate written as its escape (\\ud800), so that it can be printed."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def file_name(name: str) -> str:
+    """A file name as text: the bytes a non-UTF-8 name carries (os.fsdecode turns them into lone surrogates,
+    \\udcff for b"\\xff") become U+FFFD, so the name can be stored and printed."""
+    if not SURROGATE.search(name):
+        return name
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no byte made (\\ud800)
+        raw = name.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
 
 
 def json_safe(value: Any) -> Any:

@@ -44,6 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import CursorResult, Engine
 
 from zhibiao.errors import EditConflict, InvalidEdit, NotFound, NotVerifiable, StoreError, ZhibiaoError
+from zhibiao.inputs import file_name
 from zhibiao.model import Catalogue, Crosswalk, Finding, Indicator, Place, ReviewedCrosswalk, Verification
 from zhibiao.normalize.validate import check_rubric
 
@@ -311,9 +312,9 @@ class Store:
         if existing is not None:
             return existing, False
         cat = ingest(p, limit=limit)
-        if filename:
-            cat.document.source_file = filename
-        return self.add(data, cat, by=by, filename=filename or p.name)
+        if filename or cat.document.source_file != file_name(cat.document.source_file):
+            cat.document.source_file = filename or file_name(cat.document.source_file)
+        return self.add(data, cat, by=by, filename=filename or file_name(p.name))
 
     def find_document(self, sha: str) -> int | None:
         """The catalogue id of the stored notice with this sha256, if any."""

@@ -239,3 +239,88 @@ def test_cross_origin_posts_are_refused(client):
     assert r.status_code == 200
     # reads from anywhere are not state changes
     assert client.get("/", headers={"Origin": "https://evil.example"}).status_code == 200
+
+
+# --- item 10: long and bidi names, output file modes ----------------------------------------------
+
+
+def test_a_long_chinese_upload_name_is_cut_in_bytes(client):
+    h = api_headers(client)
+    name = "关于印发法治政府建设指标体系的通知" * 7 + "附件.txt"  # 121 CJK characters, 363 bytes before .txt
+    r = client.post("/api/catalogues", files={"file": (name, CLEAN_TXT.encode())}, headers=h)
+    assert r.status_code == 201, r.text
+    cat = r.json()["id"]
+    stored_name = client.get("/api/catalogues").json()[0]["filename"]
+    assert stored_name.endswith(".txt") and len(stored_name.encode("utf-8")) <= 200
+    assert stored_name.startswith("关于印发法治政府建设指标体系的通知")
+    for fmt in ("json", "csv", "xlsx"):
+        r = client.get(f"/api/catalogues/{cat}/export/{fmt}")
+        assert r.status_code == 200 and "filename*=UTF-8''" in r.headers["content-disposition"]
+    r = client.get(f"/catalogues/{cat}/document")
+    assert r.status_code == 200 and r.content == CLEAN_TXT.encode()
+
+
+def test_bidi_controls_are_dropped_from_names(client):
+    from urllib.parse import unquote
+
+    from zhibiao.web.files import safe_filename
+
+    assert safe_filename("通知\u202etxt.exe", "x") == "通知txt.exe"
+    assert safe_filename("\u2067\u200f", "notice.txt") == "notice.txt"
+    h = api_headers(client)
+    r = client.post("/api/catalogues", files={"file": ("考核\u202egpj.txt", CLEAN_TXT.encode())}, headers=h)
+    assert r.status_code == 201
+    cd = client.get(f"/api/catalogues/{r.json()['id']}/export/csv").headers["content-disposition"]
+    assert "\u202e" not in unquote(cd) and "%E2%80%AE" not in cd and "考核gpj_v1.csv" in unquote(cd)
+
+
+def test_outputs_honour_the_umask(tmp_path):
+    import os
+
+    from zhibiao.cli import main
+
+    from conftest import SEED_2019
+
+    old = os.umask(0o027)
+    try:
+        assert main(["ingest", str(SEED_2019), "-o", str(tmp_path / "c.json")]) in (0, 1)
+        assert main(["export", str(tmp_path / "c.json"), "--format", "csv", "-o", str(tmp_path / "c.csv")]) == 0
+    finally:
+        os.umask(old)
+    for name in ("c.json", "c.csv"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o640, name
+
+
+# --- the command line: numbers, surrogates, names that are not UTF-8 ----------------------------------
+
+
+def test_cli_refuses_out_of_range_ids_and_invalid_text(tmp_path, monkeypatch, capsys):
+    import json
+    import os
+
+    from zhibiao.cli import main
+
+    from conftest import SEED_2019
+
+    monkeypatch.setenv("ZHIBIAO_DATA", str(tmp_path / "data"))
+    assert main(["store", "export", str(BIG), "--format", "json", "-o", str(tmp_path / "x.json")]) == 64
+    assert "range" in capsys.readouterr().err
+    assert main(["store", "ingest", str(SEED_2019), "--by", "\udcff"]) == 64  # a non-UTF-8 argument
+    # a catalogue whose text holds a lone surrogate: exit 4 with the place, not an internal error
+    assert main(["ingest", str(SEED_2019), "-o", str(tmp_path / "c.json")]) in (0, 1)
+    data = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    data["rubrics"][0]["indicators"][0]["text"] = "坏\ud800字"
+    (tmp_path / "s.json").write_text(json.dumps(data), encoding="ascii")
+    capsys.readouterr()
+    for args in (["check", str(tmp_path / "s.json")], ["export", str(tmp_path / "s.json"), "--format", "csv",
+                                                        "-o", str(tmp_path / "s.csv")]):
+        assert main(args) == 4
+        assert "lone surrogate" in capsys.readouterr().err
+    # a notice whose file name is not UTF-8 is stored and written with U+FFFD for the odd bytes
+    odd = os.fsdecode(bytes(tmp_path) + b"/\xff\xfe.txt")
+    with open(odd, "wb") as fh:
+        fh.write(SEED_2019.read_bytes())
+    assert main(["ingest", odd, "-o", str(tmp_path / "odd.json")]) in (0, 1)
+    written = json.loads((tmp_path / "odd.json").read_text(encoding="utf-8"))
+    assert written["document"]["source_file"] == "\ufffd\ufffd.txt"
+    assert main(["store", "ingest", odd]) == 0
