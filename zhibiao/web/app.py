@@ -8,7 +8,10 @@ Security model (a tool for a trusted office network; there are no accounts):
 - Every HTML form carries the token in a hidden ``csrf_token`` field; every POST to /api/ must send it in
   the ``X-Zhibiao-CSRF`` header (``GET /api/session`` returns it and sets the cookie). A custom header cannot
   be sent cross-site without a CORS preflight, which this app never grants; the token must also match the
-  session's. Anything else is refused with 403.
+  session's. Anything else is refused with 403. Besides the token, a state-changing request whose Origin
+  (else Referer) header names another host is refused with 403 (OriginCheck).
+- Ids, versions and revisions are bounded (zhibiao.inputs.DB_INT_MAX); a JSON body holding a lone surrogate
+  is refused with 400 (JsonTextCheck).
 - Request bodies are capped at the upload limit plus 1 MiB before they are parsed; uploaded files above the
   limit get 413, files that are not PDF, DOCX, XLSX, HTML or text (CSV) by their content 415.
 - All text from notices is escaped by Jinja2's autoescape; the original notice is only ever served as a
