@@ -26,6 +26,7 @@ from zhibiao.errors import (
     ZhibiaoError,
     exit_code,
 )
+from zhibiao.inputs import DB_INT_MAX, file_name, find_surrogate
 from zhibiao.model import (
     LABEL_NOT_PRINTED,
     MAX_INDICATOR_DEPTH,
@@ -44,6 +45,13 @@ __all__ = ["cli", "main", "console", "load_catalogue", "summary", "catalogue_sch
 NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".csv"}
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write a file whole or not at all (temporary file, then rename)."""
     try:
@@ -52,6 +60,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+                # mkstemp creates the file 0600; an output is an ordinary file: 0666 less the umask
+                os.fchmod(fh.fileno(), 0o666 & ~_umask())
             os.replace(tmp, path)
         except BaseException:
             if os.path.exists(tmp):
@@ -84,6 +94,9 @@ def load_catalogue(path: str) -> Catalogue:
     if version is not None and version not in READABLE_SCHEMA_VERSIONS:
         raise InvalidCatalogue(path, f"schema_version {version!r} is not supported (this zhibiao reads "
                                      f"{', '.join(READABLE_SCHEMA_VERSIONS)} and writes {SCHEMA_VERSION})")
+    where = find_surrogate(data)
+    if where is not None:
+        raise InvalidCatalogue(path, f"{where}: text holds a lone surrogate (invalid Unicode, e.g. \\ud800)")
     try:
         return Catalogue.model_validate(data)
     except ValidationError as exc:
@@ -110,6 +123,7 @@ def _severity_counts(findings) -> str:
 def summary(cat: Catalogue, name: str) -> str:
     """A short report: document, each rubric's counts per level and its sum check."""
     doc = cat.document
+    name = file_name(name)  # a path that is not UTF-8 prints with U+FFFD
     lines = [f"{name}: {doc.doc_number or '(no 文号)'} · {doc.issuer or '(issuer unknown)'}"
              + (f" · {doc.date.isoformat()}" if doc.date else "")]
     for n, rubric in enumerate(cat.rubrics, 1):
@@ -169,6 +183,14 @@ def cli(max_bytes: int | None) -> None:
     click.get_current_context().obj = {"max_bytes": max_bytes}
 
 
+def _text_option(value: str | None, name: str) -> str | None:
+    """A text option: valid Unicode (an argument in another encoding than the locale's is not)."""
+    if value is not None and find_surrogate(value) is not None:
+        raise click.BadParameter(f"{file_name(value)!r} is not valid text in this locale's encoding (UTF-8)",
+                                 param_hint=name)
+    return value
+
+
 def _decimal_option(value: str | None, name: str):
     if value is None:
         return None
@@ -192,6 +214,7 @@ def _limit() -> int | None:
 def _ingest_one(src: Path, out: Path | None, echo, expected=None, limit: int | None = None,
                 name: str | None = None) -> Catalogue:
     cat = run_ingest(src, expect_total=expected, limit=limit)
+    cat.document.source_file = file_name(cat.document.source_file)  # a non-UTF-8 file name
     if out is not None:
         _write_atomic(out, (cat.model_dump_json(indent=1) + "\n").encode("utf-8"))
     echo(summary(cat, name or src.name))
@@ -596,7 +619,8 @@ def _store():
 
 @store.command("ingest")
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--by", default=None, help="Who stores it (default: the login name).")
+@click.option("--by", default=None, callback=lambda ctx, param, value: _text_option(value, "--by"),
+              help="Who stores it (default: the login name).")
 def store_ingest(source: Path, by: str | None) -> None:
     """Store a notice and its catalogue (the same bytes again give the same catalogue id)."""
     import getpass
@@ -605,7 +629,7 @@ def store_ingest(source: Path, by: str | None) -> None:
     if not source.is_file():
         raise InputNotFound(str(source), "not a file")
     cat_id, created = st.ingest(source, by=by or getpass.getuser(), limit=_limit())
-    click.echo(f"{'stored' if created else 'already stored'}: catalogue {cat_id} ({source.name})")
+    click.echo(f"{'stored' if created else 'already stored'}: catalogue {cat_id} ({file_name(source.name)})")
 
 
 @store.command("list")
@@ -620,7 +644,7 @@ def store_list() -> None:
 
 
 @store.command("export")
-@click.argument("catalogue_id", type=int)
+@click.argument("catalogue_id", type=click.IntRange(0, DB_INT_MAX))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), required=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write (default: catalogue-ID.FORMAT here; '-' for JSON/CSV on stdout).")

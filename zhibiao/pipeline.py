@@ -8,7 +8,8 @@ from decimal import Decimal
 from zhibiao import extract
 from zhibiao.errors import NoRubric
 from zhibiao.findings import input_warning
-from zhibiao.model import Catalogue, DocumentInfo
+from zhibiao.inputs import SURROGATE, file_name
+from zhibiao.model import Catalogue, DocumentInfo, Layout
 from zhibiao.normalize.document import document_info
 from zhibiao.normalize.regulations import find_regulations
 from zhibiao.normalize.rubric import find_rubrics
@@ -16,15 +17,33 @@ from zhibiao.normalize.rubric import find_rubrics
 __all__ = ["info", "ingest"]
 
 
+def _read(path: str | os.PathLike, limit: int | None) -> Layout:
+    """extract.read, with a file name that is not UTF-8 (b"\\xff.txt": lone surrogates after os.fsdecode)
+    written with U+FFFD wherever the layout records it, so that the catalogue can be stored and written."""
+    layout = extract.read(path, limit=limit)
+    if SURROGATE.search(layout.file):
+        def clean(value):
+            if isinstance(value, str):
+                return file_name(value)
+            if isinstance(value, dict):
+                return {k: clean(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [clean(v) for v in value]
+            return value
+
+        layout = type(layout).model_validate(clean(layout.model_dump()))
+    return layout
+
+
 def info(path: str | os.PathLike, *, limit: int | None = None) -> DocumentInfo:
     """The document block of a notice (文号, issuer, title, date, citations)."""
-    return document_info(extract.read(path, limit=limit))
+    return document_info(_read(path, limit))
 
 
 def ingest(path: str | os.PathLike, *, require_rubric: bool = True, expect_total: Decimal | None = None,
            limit: int | None = None) -> Catalogue:
     """Read a notice and recover its rubrics; NoRubric when it has none. limit: refuse larger files."""
-    layout = extract.read(path, limit=limit)
+    layout = _read(path, limit)
     rubrics = find_rubrics(layout, expect_total)
     if require_rubric and not rubrics:
         raise NoRubric(str(path), "it reads as a narrative notice; `zhibiao info` shows its 文号 and citations")

@@ -44,6 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import CursorResult, Engine
 
 from zhibiao.errors import EditConflict, InvalidEdit, NotFound, NotVerifiable, StoreError, ZhibiaoError
+from zhibiao.inputs import file_name
 from zhibiao.model import Catalogue, Crosswalk, Finding, Indicator, Place, ReviewedCrosswalk, Verification
 from zhibiao.normalize.validate import check_rubric
 
@@ -314,18 +315,31 @@ class Store:
 
         p = Path(path)
         data = p.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        with self.engine.connect() as conn:
-            existing = conn.execute(select(catalogues.c.id).join(documents).where(documents.c.sha256 == sha)).scalar()
+        existing = self.find_document(hashlib.sha256(data).hexdigest())
         if existing is not None:
             return existing, False
         cat = ingest(p, limit=limit)
-        if filename:
-            cat.document.source_file = filename
+        if filename or cat.document.source_file != file_name(cat.document.source_file):
+            cat.document.source_file = filename or file_name(cat.document.source_file)
+        return self.add(data, cat, by=by, filename=filename or file_name(p.name))
+
+    def find_document(self, sha: str) -> int | None:
+        """The catalogue id of the stored notice with this sha256, if any."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(catalogues.c.id).join(documents).where(documents.c.sha256 == sha)).scalar()
+
+    def add(self, data: bytes, cat: Catalogue, *, by: str = "cli", filename: str) -> tuple[int, bool]:
+        """Store a notice already parsed into its catalogue, in one short transaction (the parse is the
+        slow part and needs no database: the review app runs it outside its write lock)."""
+        sha = hashlib.sha256(data).hexdigest()
         now = _now()
         with self.engine.begin() as conn:
+            existing = conn.execute(select(catalogues.c.id).join(documents)
+                                    .where(documents.c.sha256 == sha)).scalar()
+            if existing is not None:  # stored meanwhile by another upload of the same bytes
+                return existing, False
             doc_id = _inserted_id(conn.execute(insert(documents).values(
-                sha256=sha, filename=filename or p.name, format=cat.document.format, size=len(data), data=data,
+                sha256=sha, filename=filename, format=cat.document.format, size=len(data), data=data,
                 created_at=now, created_by=by)))
             title = cat.rubrics[0].title if cat.rubrics else None
             cat_id = _inserted_id(conn.execute(insert(catalogues).values(

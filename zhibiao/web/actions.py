@@ -3,11 +3,15 @@ rules, and raises WebError with a Chinese message (zhibiao.web.errors) when it r
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 import threading
+import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from zhibiao import errors as zerr
 from zhibiao.model import Catalogue, Crosswalk, Indicator
@@ -35,9 +39,10 @@ from .files import (
 )
 from .snippets import SnippetCache, SnippetPart
 
-__all__ = ["WebError", "WebState", "EditRequest", "upload", "edit", "edit_field", "verify", "verify_catalogue",
-           "compare", "find", "indicator", "source", "export_response", "mib", "MEDIA_TYPES", "ACTION_LABELS",
-           "parse_ids", "review", "decide", "decide_rest", "crosswalk_file", "label_suggestions", "accept_label"]
+__all__ = ["WebError", "WebState", "IngestJob", "EditRequest", "upload", "edit", "edit_field", "verify",
+           "verify_catalogue", "compare", "find", "indicator", "source", "export_response", "mib", "MEDIA_TYPES",
+           "ACTION_LABELS", "parse_ids", "review", "decide", "decide_rest", "crosswalk_file", "label_suggestions",
+           "accept_label"]
 
 
 @dataclass
@@ -49,6 +54,28 @@ class WebState:
     # one writer at a time: Store.edit keeps state on self
     lock: threading.RLock = field(default_factory=threading.RLock)
     snippets: SnippetCache = field(default_factory=SnippetCache)
+    # uploads being read now (shown on the upload page and at GET /api/ingests): key -> IngestJob
+    ingests: dict[str, IngestJob] = field(default_factory=dict)
+
+    def ingesting(self) -> list[IngestJob]:
+        """The uploads being read now, oldest first."""
+        return sorted(list(self.ingests.values()), key=lambda j: j.started)
+
+
+@dataclass
+class IngestJob:
+    """One upload being read: its name, who sent it, when it started and what is being done."""
+
+    filename: str
+    by: str
+    size: int
+    started: float = field(default_factory=time.monotonic)
+    # parsing (reading the notice, no lock held), then saving (the database transaction)
+    stage: Literal["parsing", "saving"] = "parsing"
+
+    @property
+    def seconds(self) -> float:
+        return round(time.monotonic() - self.started, 1)
 
 
 def _not_found(exc: NotFound | None = None, what: str = "目录或指标") -> WebError:
@@ -124,16 +151,30 @@ def upload(state: WebState, filename: str | None, data: bytes, *, by: str) -> tu
         raise WebError(422, "文件是空的。", code="empty", title="无法读取文件")
     kind = _sniff_upload(data)
     name = safe_filename(filename, f"notice.{kind}")
-    with tempfile.TemporaryDirectory(prefix="zhibiao-upload-") as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(data)
-        try:
-            with state.lock:
-                return state.store.ingest(path, by=by, filename=name, limit=limit)
-        except zerr.StoreError:
-            raise
-        except zerr.ZhibiaoError as exc:
-            raise input_error(exc, exc.message().replace(str(path), name)) from None
+    existing = state.store.find_document(hashlib.sha256(data).hexdigest())
+    if existing is not None:
+        return existing, False
+    from zhibiao.pipeline import ingest
+
+    key = uuid.uuid4().hex
+    job = state.ingests[key] = IngestJob(filename=name, by=by, size=len(data))
+    try:
+        with tempfile.TemporaryDirectory(prefix="zhibiao-upload-") as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(data)
+            try:
+                # the slow part, outside the write lock: edits of other catalogues go on meanwhile
+                cat = ingest(path, limit=limit)
+            except zerr.StoreError:
+                raise
+            except zerr.ZhibiaoError as exc:
+                raise input_error(exc, exc.message().replace(str(path), name)) from None
+        cat.document.source_file = name
+        job.stage = "saving"
+        with state.lock:  # only the one short transaction
+            return state.store.add(data, cat, by=by, filename=name)
+    finally:
+        state.ingests.pop(key, None)
 
 
 # --- edits ---------------------------------------------------------------------------------

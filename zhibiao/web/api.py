@@ -14,7 +14,7 @@ from zhibiao.model import Crosswalk
 from zhibiao.store import DecisionRecord, LabelSuggestion
 
 from . import actions
-from .common import CSRF_HEADER, check_csrf, csrf_token, reviewer, set_reviewer, state
+from .common import CSRF_HEADER, DbId, OptDbInt, check_csrf, csrf_token, reviewer, set_reviewer, state
 from .errors import WebError
 from .files import MEDIA_TYPES
 from .schemas import (
@@ -28,6 +28,7 @@ from .schemas import (
     EditOut,
     EditRecord,
     ErrorOut,
+    IngestOut,
     LabelAcceptIn,
     NotVerifiableOut,
     ReviewerIn,
@@ -101,8 +102,16 @@ async def upload_catalogue(request: Request, response: Response, file: UploadFil
     return UploadOut(id=cat_id, created=created, url=f"/catalogues/{cat_id}")
 
 
+@router.get("/ingests", response_model=list[IngestOut], tags=["catalogues"], include_in_schema=False)
+def list_ingests(request: Request):
+    """Uploads being read now, oldest first (a large notice can take a while; the upload request answers
+    when its catalogue is stored)."""
+    return [IngestOut(filename=j.filename, by=j.by, size=j.size, seconds=j.seconds, stage=j.stage)
+            for j in state(request).ingesting()]
+
+
 @router.get("/catalogues/{cat_id}", response_model=CatalogueOut, tags=["catalogues"], responses=_NOT_FOUND)
-def get_catalogue(request: Request, cat_id: int, version: int | None = None):
+def get_catalogue(request: Request, cat_id: DbId, version: OptDbInt = None):
     """A catalogue (the current version, or `version`) with each indicator's revision."""
     web = state(request)
     cat, shown = actions.find(web, cat_id, version)
@@ -116,7 +125,7 @@ def get_catalogue(request: Request, cat_id: int, version: int | None = None):
 @router.post("/catalogues/{cat_id}/edits", response_model=EditOut, tags=["catalogues"], responses={
     **_CSRF, **_NOT_FOUND, 409: {"model": ConflictOut, "description": "the indicator changed since that revision"},
     422: {"model": ErrorOut, "description": "invalid edit (empty text, bad points, impossible parent)"}})
-def edit_indicator(request: Request, cat_id: int, body: EditIn):
+def edit_indicator(request: Request, cat_id: DbId, body: EditIn):
     """Change one field of an indicator (text, label, points, parent) with a reason; the revision must be current."""
     who = reviewer(request, body.by)
     version, ident, revision = actions.edit_field(state(request), cat_id, body.indicator, body.field, body.value,
@@ -126,7 +135,7 @@ def edit_indicator(request: Request, cat_id: int, body: EditIn):
 
 @router.post("/catalogues/{cat_id}/verify", response_model=VerifyOut, tags=["catalogues"], responses={
     **_CSRF, **_NOT_FOUND, 409: {"model": ConflictOut, "description": "an indicator changed since that revision"}})
-def verify_indicators(request: Request, cat_id: int, body: VerifyIn):
+def verify_indicators(request: Request, cat_id: DbId, body: VerifyIn):
     """Mark indicators verified: each with the revision the reviewer checked."""
     who = reviewer(request, body.by)
     web = state(request)
@@ -140,7 +149,7 @@ def verify_indicators(request: Request, cat_id: int, body: VerifyIn):
 @router.post("/catalogues/{cat_id}/verify-catalogue", response_model=VerifyCatalogueOut, tags=["catalogues"],
              responses={**_CSRF, **_NOT_FOUND, 422: {"model": NotVerifiableOut,
                                                      "description": "indicators not verified yet, or errors"}})
-def verify_whole_catalogue(request: Request, cat_id: int, body: VerifyCatalogueIn | None = Body(None)):
+def verify_whole_catalogue(request: Request, cat_id: DbId, body: VerifyCatalogueIn | None = Body(None)):
     """Mark the whole catalogue verified: every indicator verified and no error finding."""
     who = reviewer(request, body.by if body else None)
     version = actions.verify_catalogue(state(request), cat_id, by=who)
@@ -149,7 +158,7 @@ def verify_whole_catalogue(request: Request, cat_id: int, body: VerifyCatalogueI
 
 @router.get("/catalogues/{cat_id}/history", response_model=list[EditRecord], tags=["catalogues"],
             responses=_NOT_FOUND)
-def catalogue_history(request: Request, cat_id: int):
+def catalogue_history(request: Request, cat_id: DbId):
     """Every edit and verification, oldest first: who, when, field, old and new value, reason."""
     web = state(request)
     actions.find(web, cat_id)
@@ -159,14 +168,14 @@ def catalogue_history(request: Request, cat_id: int):
 @router.get("/catalogues/{cat_id}/export/{fmt}", tags=["catalogues"], response_class=Response, responses={
     200: {"description": "the current catalogue as a file",
           "content": {media: {} for media in MEDIA_TYPES.values()}}, **_NOT_FOUND})
-def export_catalogue(request: Request, cat_id: int, fmt: Literal["json", "csv", "xlsx"]):
+def export_catalogue(request: Request, cat_id: DbId, fmt: Literal["json", "csv", "xlsx"]):
     """The current catalogue as JSON, CSV (UTF-8 with BOM) or XLSX, as an attachment."""
     return actions.export_response(state(request), cat_id, fmt)
 
 
 @router.get("/catalogues/{cat_id}/indicators/{ident}/source", response_model=SourceOut, tags=["catalogues"],
             responses=_NOT_FOUND)
-def indicator_source(request: Request, cat_id: int, ident: str):
+def indicator_source(request: Request, cat_id: DbId, ident: str):
     """The text of the notice where the indicator was read (PDF region, TXT lines, DOCX/HTML element)."""
     web = state(request)
     cat, _ = actions.find(web, cat_id)
@@ -188,7 +197,7 @@ def create_crosswalk(request: Request, body: CrosswalkIn):
 
 
 @router.get("/crosswalks/{old}/{new}", response_model=Crosswalk, tags=["crosswalks"], responses=_NOT_FOUND)
-def get_crosswalk(request: Request, old: int, new: int):
+def get_crosswalk(request: Request, old: DbId, new: DbId):
     """The stored crosswalk old -> new."""
     web = state(request)
     actions.find(web, old)
@@ -207,7 +216,7 @@ def _review_out(rv) -> ReviewOut:
 
 
 @router.get("/crosswalks/{old}/{new}/review", response_model=ReviewOut, tags=["crosswalks"], responses=_NOT_FOUND)
-def get_review(request: Request, old: int, new: int):
+def get_review(request: Request, old: DbId, new: DbId):
     """The crosswalk under review: every link and removed/added item with its decision, and the crosswalk as
     decided (`verified` once every item is decided)."""
     return _review_out(actions.review(state(request), old, new))
@@ -216,7 +225,7 @@ def get_review(request: Request, old: int, new: int):
 @router.post("/crosswalks/{old}/{new}/decisions", response_model=DecisionOut, tags=["crosswalks"], responses={
     **_CSRF, **_NOT_FOUND, 409: {"model": ConflictOut, "description": "the item was decided since that revision"},
     422: {"model": ErrorOut, "description": "invalid decision (no reason, unknown ids, wrong action)"}})
-def post_decision(request: Request, old: int, new: int, body: DecisionIn):
+def post_decision(request: Request, old: DbId, new: DbId, body: DecisionIn):
     """Accept, reject or re-link a link; confirm a removed/added item or link it by hand. Kept in the history."""
     who = reviewer(request, body.by)
     web = state(request)
@@ -229,7 +238,7 @@ def post_decision(request: Request, old: int, new: int, body: DecisionIn):
 
 @router.get("/crosswalks/{old}/{new}/history", response_model=list[DecisionRecord], tags=["crosswalks"],
             responses=_NOT_FOUND)
-def get_crosswalk_history(request: Request, old: int, new: int):
+def get_crosswalk_history(request: Request, old: DbId, new: DbId):
     """Every decision on the crosswalk, oldest first: who, when, the item, before and after, reason."""
     actions.review(state(request), old, new)
     return state(request).store.crosswalk_history(old, new)
@@ -237,21 +246,21 @@ def get_crosswalk_history(request: Request, old: int, new: int):
 
 @router.get("/crosswalks/{old}/{new}/export/{fmt}", tags=["crosswalks"], response_class=Response, responses={
     200: {"description": "the 新旧对照表 of the crosswalk as decided (未核实 in it until verified)"}, **_NOT_FOUND})
-def export_crosswalk(request: Request, old: int, new: int, fmt: Literal["docx", "xlsx"]):
+def export_crosswalk(request: Request, old: DbId, new: DbId, fmt: Literal["docx", "xlsx"]):
     """The 新旧对照表 as DOCX or XLSX."""
     return actions.crosswalk_file(state(request), old, new, fmt)
 
 
 @router.get("/catalogues/{cat_id}/label-suggestions", response_model=list[LabelSuggestion], tags=["catalogues"],
             responses=_NOT_FOUND)
-def get_label_suggestions(request: Request, cat_id: int):
+def get_label_suggestions(request: Request, cat_id: DbId):
     """Labels the notice never printed (flag label_missing), suggested from counterparts in stored crosswalks."""
     return actions.label_suggestions(state(request), cat_id)
 
 
 @router.post("/catalogues/{cat_id}/label-suggestions/{ident}", response_model=EditOut, tags=["catalogues"],
              responses={**_CSRF, **_NOT_FOUND, 409: {"model": ConflictOut}})
-def accept_label_suggestion(request: Request, cat_id: int, ident: str, body: LabelAcceptIn):
+def accept_label_suggestion(request: Request, cat_id: DbId, ident: str, body: LabelAcceptIn):
     """Accept the suggested label: the normal edit of field `label`, with its history."""
     who = reviewer(request, body.by)
     version, _ = actions.accept_label(state(request), cat_id, ident, revision=body.revision, by=who)

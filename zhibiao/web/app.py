@@ -8,7 +8,10 @@ Security model (a tool for a trusted office network; there are no accounts):
 - Every HTML form carries the token in a hidden ``csrf_token`` field; every POST to /api/ must send it in
   the ``X-Zhibiao-CSRF`` header (``GET /api/session`` returns it and sets the cookie). A custom header cannot
   be sent cross-site without a CORS preflight, which this app never grants; the token must also match the
-  session's. Anything else is refused with 403.
+  session's. Anything else is refused with 403. Besides the token, a state-changing request whose Origin
+  (else Referer) header names another host is refused with 403 (OriginCheck).
+- Ids, versions and revisions are bounded (zhibiao.inputs.DB_INT_MAX); a JSON body holding a lone surrogate
+  is refused with 400 (JsonTextCheck).
 - Request bodies are capped at the upload limit plus 1 MiB before they are parsed; uploaded files above the
   limit get 413, files that are not PDF, DOCX, XLSX, HTML or text (CSV) by their content 415.
 - All text from notices is escaped by Jinja2's autoescape; the original notice is only ever served as a
@@ -18,6 +21,7 @@ Security model (a tool for a trusted office network; there are no accounts):
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import secrets
 import sys
@@ -26,13 +30,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from zhibiao.errors import StoreError
+from zhibiao.inputs import DB_INT_MAX, find_surrogate, json_safe
 from zhibiao.store import Store
 
 from . import api, pages
@@ -53,6 +60,9 @@ _STATUS_TITLES = {400: "请求有误", 403: "请求被拒绝", 404: "未找到",
 _PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
              "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
 
+
+# pydantic's errors for a number outside its bounds (ge/le)
+_RANGE_ERRORS = {"less_than_equal", "greater_than_equal", "less_than", "greater_than"}
 
 _OWN_SCRIPTS = {"/docs", "/docs/oauth2-redirect", "/redoc"}
 
@@ -93,6 +103,87 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+def same_origin(source: str, host: str | None) -> bool:
+    """Whether an Origin or Referer value names this app: http(s) and the very host (and port) asked for."""
+    parts = urlsplit(source.strip())
+    return bool(host) and parts.scheme in ("http", "https") and parts.netloc.lower() == str(host).lower()
+
+
+class OriginCheck:
+    """Refuse state-changing requests sent from another site (besides the CSRF token): their Origin header,
+    or without one their Referer, must name this app's own host. A request with neither (a script, curl) is
+    left to the CSRF check."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        source = headers.get("origin")
+        if source is None:
+            source = headers.get("referer")
+        if source is not None and not same_origin(source, headers.get("host")):
+            err = WebError(403, "请求来自其他网站，已被拒绝：修改、上传和核实只能在本系统自己的页面上提交。",
+                           code="cross_origin", title="请求被拒绝", detail=f"Origin/Referer: {source[:200]}")
+            await _error_response(Request(scope), err)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+class JsonTextCheck:
+    """Refuse a JSON body holding a lone surrogate (\\ud800, valid JSON but not Unicode text) with 400, before
+    any route sees it: it could be neither stored nor written back as UTF-8."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        ctype = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+        if not (ctype == "application/json" or ctype.endswith("+json")):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        try:
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    break
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    break
+        except UploadTooLarge as exc:
+            err = WebError(413, str(exc.detail), code="too_large", title="文件太大")
+            await _error_response(Request(scope), err)(scope, receive, send)
+            return
+        body = b"".join(chunks)
+        try:
+            where = find_surrogate(json.loads(body))
+        except (ValueError, RecursionError):  # not JSON: the route says so
+            where = None
+        if where is not None:
+            err = WebError(400, "提交的文字中含有无效的 Unicode 字符（孤立的代理码位，如 \\ud800），无法保存。"
+                                "请删除该字符后重新提交。", code="invalid_text", title="请求有误",
+                           detail=f"lone surrogate at {where}")
+            await _error_response(Request(scope), err)(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 class SecurityHeaders:
@@ -168,8 +259,12 @@ def create_app(store: Store, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, secr
     app.state.templates = environment()
     secret = secret_key or os.environ.get("ZHIBIAO_SECRET") or secrets.token_urlsafe(32)
 
-    # the last added is the outermost: SecurityHeaders > SessionMiddleware > BodyLimit > routes
+    # the last added is the outermost: SecurityHeaders > SessionMiddleware > OriginCheck > BodyLimit > JsonTextCheck
+    # > routes
+    # (every error response, FastAPI's own 404/405/422 included, passes SecurityHeaders on its way out)
+    app.add_middleware(JsonTextCheck)
     app.add_middleware(BodyLimit, limit=max_upload_bytes + BODY_SLACK, max_upload=max_upload_bytes)
+    app.add_middleware(OriginCheck)
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="zhibiao_session",
                        same_site="lax", max_age=30 * 24 * 3600)
     app.add_middleware(SecurityHeaders)
@@ -192,12 +287,21 @@ def create_app(store: Store, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, secr
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        if is_api(request):
-            from fastapi.exception_handlers import request_validation_exception_handler
-
-            return await request_validation_exception_handler(request, exc)
+        errors = exc.errors()
+        where = {e.get("loc", ("",))[0] for e in errors}
+        kinds = {e.get("type") for e in errors}
+        if errors and kinds <= _RANGE_ERRORS:
+            if where <= {"path", "query"}:  # an id or version beyond what the database holds names nothing
+                return _error_response(request, WebError(404, "没有找到该目录或版本：编号超出范围。", code="not_found",
+                                                         title="未找到", reason="not_found"))
+            return _error_response(request, WebError(
+                400, f"编号或修订号超出范围：必须是 0 到 {DB_INT_MAX} 之间的整数。", code="out_of_range",
+                title="请求有误", detail="; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}"
+                                                   for e in errors)))
+        if is_api(request):  # FastAPI's own shape, with what JSON cannot carry (1e400 is inf) made printable
+            return JSONResponse({"detail": json_safe(jsonable_encoder(errors))}, status_code=422)
         return _error_response(request, WebError(422, "请求参数无效，请返回页面重新提交。", code="invalid_request",
-                                                 detail="; ".join(str(e.get("msg")) for e in exc.errors())))
+                                                 detail="; ".join(str(e.get("msg")) for e in errors)))
 
     static = Path(__file__).parent / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

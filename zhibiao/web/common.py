@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 from importlib import resources
-from typing import Literal, overload
+from typing import Annotated, Literal, overload
 from urllib.parse import urlsplit
 
-from fastapi import Request
+from fastapi import Path as PathParam, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from zhibiao.inputs import DB_INT_MAX
 
 from .actions import WebState
 from .errors import WebError
@@ -25,8 +27,13 @@ from .views import (
     pts,
 )
 
-__all__ = ["CSRF_HEADER", "CSRF_FIELD", "state", "csrf_token", "check_csrf", "reviewer", "set_reviewer",
-           "flash", "render", "environment", "safe_next", "is_api"]
+__all__ = ["DbId", "OptDbInt", "CSRF_HEADER", "CSRF_FIELD", "state", "csrf_token", "check_csrf", "reviewer",
+           "set_reviewer", "flash", "render", "environment", "safe_next", "is_api"]
+
+# a catalogue id in the address, an optional version or id in the query: what the database can hold
+# (beyond it nothing is stored, so the app answers 404, see app.invalid_request)
+DbId = Annotated[int, PathParam(ge=0, le=DB_INT_MAX)]
+OptDbInt = Annotated[int | None, Query(ge=0, le=DB_INT_MAX)]
 
 CSRF_HEADER = "X-Zhibiao-CSRF"
 CSRF_FIELD = "csrf_token"

@@ -6,8 +6,10 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+from zhibiao.inputs import SURROGATE
+
 __all__ = ["MEDIA_TYPES", "CROSSWALK_MEDIA_TYPES", "safe_filename", "export_filename", "crosswalk_filename",
-           "content_disposition", "mib"]
+           "content_disposition", "mib", "NAME_MAX_BYTES"]
 
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -15,16 +17,30 @@ CROSSWALK_MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.
                          "xlsx": MEDIA_TYPES["xlsx"]}
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|]+')
+# bidirectional controls (U+202E shows "txt.exe" as "exe.txt"), zero-width and other invisible format characters
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]+")
+NAME_MAX_BYTES = 200  # file systems allow 255 bytes a name; 200 leaves room for "_v12.xlsx" and the like
+
+
+def _cut_bytes(text: str, limit: int) -> str:
+    """text cut to at most limit bytes of UTF-8, at a character boundary."""
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
 
 
 def safe_filename(name: str | None, fallback: str) -> str:
-    """The base name of an uploaded file without path, control or reserved characters (at most 120 chars)."""
+    """The base name of an uploaded file without path, control, bidi or reserved characters, at most 120
+    characters and NAME_MAX_BYTES bytes of UTF-8 (a Chinese character takes 3), the extension kept."""
     base = (name or "").replace("\\", "/").split("/")[-1]
     base = unicodedata.normalize("NFC", base)
+    base = _INVISIBLE.sub("", base)
+    base = SURROGATE.sub("\ufffd", base)
     base = _UNSAFE.sub("_", base).strip(" .")
-    if len(base) > 120:
+    if len(base) > 120 or len(base.encode("utf-8")) > NAME_MAX_BYTES:
         stem, dot, ext = base.rpartition(".")
-        base = (stem[: 120 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 8 else base[:120]
+        if dot and len(ext) <= 8 and stem:
+            base = _cut_bytes(stem[: 120 - len(ext) - 1], NAME_MAX_BYTES - len(ext.encode("utf-8")) - 1) + "." + ext
+        else:
+            base = _cut_bytes(base[:120], NAME_MAX_BYTES)
     return base or fallback
 
 
@@ -38,7 +54,8 @@ def export_filename(document_file: str, version: int, ext: str) -> str:
 
 def crosswalk_filename(old_file: str, new_file: str, verified: bool, ext: str) -> str:
     """'001_x.txt', '000_y.pdf' -> '新旧对照表_001_x_000_y_未核实.docx' (未核实 until the crosswalk is verified)."""
-    stems = [safe_filename(f, "catalogue").rsplit(".", 1)[0] or "catalogue" for f in (old_file, new_file)]
+    stems = [_cut_bytes(safe_filename(f, "catalogue").rsplit(".", 1)[0], 80) or "catalogue"
+             for f in (old_file, new_file)]  # two long names still make one name of at most 255 bytes
     return f"新旧对照表_{stems[0]}_{stems[1]}" + ("" if verified else "_未核实") + f".{ext}"
 
 

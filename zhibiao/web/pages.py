@@ -8,11 +8,12 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from zhibiao.inputs import parse_count
 from zhibiao.store import NotFound
 
 from . import actions
 from .actions import EditRequest
-from .common import check_csrf, flash, render, reviewer, safe_next, set_reviewer, state
+from .common import DbId, OptDbInt, check_csrf, flash, render, reviewer, safe_next, set_reviewer, state
 from .errors import WebError
 from .files import content_disposition
 from .tree import build_rubrics, find_node
@@ -26,7 +27,7 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def _catalogue_url(cat_id: int, ident: str | None = None) -> str:
+def _catalogue_url(cat_id: DbId, ident: str | None = None) -> str:
     return f"/catalogues/{cat_id}" + (f"#ind-{ident}" if ident else "")
 
 
@@ -36,7 +37,7 @@ def _catalogue_url(cat_id: int, ident: str | None = None) -> str:
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request):
     rows = state(request).store.list()
-    return render(request, "index.html", {"rows": rows})
+    return render(request, "index.html", {"rows": rows, "ingesting": state(request).ingesting()})
 
 
 @router.get("/reviewer", response_class=HTMLResponse)
@@ -72,7 +73,7 @@ async def upload(request: Request, file: UploadFile | None = File(None), csrf_to
 # --- 目录 -----------------------------------------------------------------------------------
 
 
-def _catalogue_context(request: Request, cat_id: int, version: int | None) -> dict:
+def _catalogue_context(request: Request, cat_id: DbId, version: int | None) -> dict:
     web = state(request)
     cat, shown = actions.find(web, cat_id, version)
     current = web.store.get(cat_id)[1] if version is not None else shown
@@ -91,11 +92,11 @@ def _catalogue_context(request: Request, cat_id: int, version: int | None) -> di
 
 
 @router.get("/catalogues/{cat_id}", response_class=HTMLResponse)
-def catalogue(request: Request, cat_id: int, version: int | None = None):
+def catalogue(request: Request, cat_id: DbId, version: OptDbInt = None):
     return render(request, "catalogue.html", _catalogue_context(request, cat_id, version))
 
 
-def _indicator_page(request: Request, cat_id: int, ident: str, version: int | None, template: str):
+def _indicator_page(request: Request, cat_id: DbId, ident: str, version: int | None, template: str):
     ctx = _catalogue_context(request, cat_id, version)
     node = find_node(ctx["rubrics"], ident)
     if node is None:
@@ -106,18 +107,18 @@ def _indicator_page(request: Request, cat_id: int, ident: str, version: int | No
 
 
 @router.get("/catalogues/{cat_id}/indicators/{ident}", response_class=HTMLResponse)
-def indicator(request: Request, cat_id: int, ident: str, version: int | None = None):
+def indicator(request: Request, cat_id: DbId, ident: str, version: OptDbInt = None):
     return _indicator_page(request, cat_id, ident, version, "indicator.html")
 
 
 @router.get("/catalogues/{cat_id}/indicators/{ident}/source", response_class=HTMLResponse)
-def indicator_source(request: Request, cat_id: int, ident: str, version: int | None = None):
+def indicator_source(request: Request, cat_id: DbId, ident: str, version: OptDbInt = None):
     """The source snippet alone, loaded into the catalogue page when an indicator is expanded."""
     return _indicator_page(request, cat_id, ident, version, "_source.html")
 
 
 @router.post("/catalogues/{cat_id}/indicators/{ident}/edit")
-async def edit(request: Request, cat_id: int, ident: str):
+async def edit(request: Request, cat_id: DbId, ident: str):
     # the form is read as sent: an emptied text box is "" (FastAPI's Form() would turn it into "absent")
     form = await request.form()
 
@@ -127,10 +128,10 @@ async def edit(request: Request, cat_id: int, ident: str):
 
     check_csrf(request, field("csrf_token"))
     who = reviewer(request)
-    revision = field("revision") or ""
-    if not revision.isdigit():
+    revision = parse_count(field("revision"))
+    if revision is None:
         raise WebError(422, "表单缺少指标的修订号，请重新加载页面后再修改。", code="invalid_request", title="无法保存")
-    req = EditRequest(text=field("text"), points=field("points"), parent=field("parent"), revision=int(revision),
+    req = EditRequest(text=field("text"), points=field("points"), parent=field("parent"), revision=revision,
                       reason=field("reason") or "")
     version, now_id, fields = await run_in_threadpool(actions.edit, state(request), cat_id, ident, req, by=who)
     if not fields:
@@ -145,14 +146,15 @@ def _seen(values: list[str]) -> dict[str, int]:
     seen: dict[str, int] = {}
     for value in values:
         ident, _, rev = value.rpartition("@")
-        if not ident or not rev.isdigit():
+        revision = parse_count(rev)
+        if not ident or revision is None:
             raise WebError(422, "核实表单无效，请重新加载页面。", code="invalid_request", title="无法核实")
-        seen[ident] = int(rev)
+        seen[ident] = revision
     return seen
 
 
 @router.post("/catalogues/{cat_id}/verify")
-def verify(request: Request, cat_id: int, csrf_token: str = Form(""), verify: list[str] = Form([]),
+def verify(request: Request, cat_id: DbId, csrf_token: str = Form(""), verify: list[str] = Form([]),
            next_url: str = Form("", alias="next")):
     check_csrf(request, csrf_token)
     who = reviewer(request)
@@ -163,7 +165,7 @@ def verify(request: Request, cat_id: int, csrf_token: str = Form(""), verify: li
 
 
 @router.post("/catalogues/{cat_id}/verify-catalogue")
-def verify_catalogue(request: Request, cat_id: int, csrf_token: str = Form("")):
+def verify_catalogue(request: Request, cat_id: DbId, csrf_token: str = Form("")):
     check_csrf(request, csrf_token)
     who = reviewer(request)
     version = actions.verify_catalogue(state(request), cat_id, by=who)
@@ -175,7 +177,7 @@ def verify_catalogue(request: Request, cat_id: int, csrf_token: str = Form("")):
 
 
 @router.get("/catalogues/{cat_id}/history", response_class=HTMLResponse)
-def history(request: Request, cat_id: int, show: Literal["all", "edits"] = "all"):
+def history(request: Request, cat_id: DbId, show: Literal["all", "edits"] = "all"):
     web = state(request)
     cat, version = actions.find(web, cat_id)
     rows: list = []
@@ -196,12 +198,12 @@ def history(request: Request, cat_id: int, show: Literal["all", "edits"] = "all"
 
 
 @router.get("/catalogues/{cat_id}/download/{fmt}")
-def download(request: Request, cat_id: int, fmt: Literal["json", "csv", "xlsx"]):
+def download(request: Request, cat_id: DbId, fmt: Literal["json", "csv", "xlsx"]):
     return actions.export_response(state(request), cat_id, fmt)
 
 
 @router.get("/catalogues/{cat_id}/document")
-def document(request: Request, cat_id: int):
+def document(request: Request, cat_id: DbId):
     """The original notice, always as a download (never rendered: it may be HTML)."""
     try:
         filename, data = state(request).store.document(cat_id)
@@ -215,7 +217,7 @@ def document(request: Request, cat_id: int):
 
 
 @router.get("/compare", response_class=HTMLResponse)
-def compare_form(request: Request, old: int | None = None, new: int | None = None):
+def compare_form(request: Request, old: DbId | None = None, new: DbId | None = None):
     rows = state(request).store.list()
     if new is None and rows:
         new = rows[0].id
@@ -227,14 +229,15 @@ def compare_form(request: Request, old: int | None = None, new: int | None = Non
 @router.post("/compare")
 def compare(request: Request, csrf_token: str = Form(""), old: str = Form(""), new: str = Form("")):
     check_csrf(request, csrf_token)
-    if not old.isdigit() or not new.isdigit():
+    old_id, new_id = parse_count(old), parse_count(new)
+    if old_id is None or new_id is None:
         raise WebError(422, "请选择两个目录进行对比。", code="invalid_request", title="无法对比")
-    actions.compare(state(request), int(old), int(new))
+    actions.compare(state(request), old_id, new_id)
     flash(request, "对比已完成并保存。")
-    return _see_other(f"/compare/{int(old)}/{int(new)}")
+    return _see_other(f"/compare/{old_id}/{new_id}")
 
 
-def _stored_crosswalk(request: Request, old: int, new: int):
+def _stored_crosswalk(request: Request, old: DbId, new: DbId):
     web = state(request)
     old_cat, _ = actions.find(web, old)
     new_cat, _ = actions.find(web, new)
@@ -246,7 +249,7 @@ def _stored_crosswalk(request: Request, old: int, new: int):
 
 
 @router.get("/compare/{old}/{new}", response_class=HTMLResponse)
-def compare_result(request: Request, old: int, new: int):
+def compare_result(request: Request, old: DbId, new: DbId):
     cw, old_cat, new_cat = _stored_crosswalk(request, old, new)
     rv = actions.review(state(request), old, new)
     kinds = {k: sum(1 for link in cw.links if link.kind == k) for k in ("one_to_one", "split", "merge", "many_to_many")}
@@ -259,15 +262,16 @@ def compare_result(request: Request, old: int, new: int):
 
 
 @router.post("/compare/{old}/{new}/decide")
-def compare_decide(request: Request, old: int, new: int, csrf_token: str = Form(""), item: str = Form(""),
+def compare_decide(request: Request, old: DbId, new: DbId, csrf_token: str = Form(""), item: str = Form(""),
                    action: str = Form(""), old_ids: str = Form(""), new_ids: str = Form(""), reason: str = Form(""),
                    revision: str = Form("")):
     check_csrf(request, csrf_token)
     who = reviewer(request)
-    if not revision.isdigit():
+    seen = parse_count(revision)
+    if seen is None:
         raise WebError(422, "表单缺少条目的修订号，请重新加载页面后再核定。", code="invalid_request", title="无法核定")
     actions.decide(state(request), old, new, item, action, old_ids=actions.parse_ids(old_ids),
-                   new_ids=actions.parse_ids(new_ids), reason=reason, revision=int(revision), by=who)
+                   new_ids=actions.parse_ids(new_ids), reason=reason, revision=seen, by=who)
     rv = actions.review(state(request), old, new)
     flash(request, f"已{actions.ACTION_LABELS.get(action, '核定')}条目 {item}（已核定 {rv.reviewed.decided} / "
                    f"{rv.reviewed.to_decide} 项）。" + ("对照表已全部核定，已核实。" if rv.verified else ""))
@@ -275,7 +279,7 @@ def compare_decide(request: Request, old: int, new: int, csrf_token: str = Form(
 
 
 @router.post("/compare/{old}/{new}/decide-rest")
-def compare_decide_rest(request: Request, old: int, new: int, csrf_token: str = Form(""), reason: str = Form("")):
+def compare_decide_rest(request: Request, old: DbId, new: DbId, csrf_token: str = Form(""), reason: str = Form("")):
     check_csrf(request, csrf_token)
     who = reviewer(request)
     n = actions.decide_rest(state(request), old, new, reason=reason, by=who)
@@ -287,7 +291,7 @@ def compare_decide_rest(request: Request, old: int, new: int, csrf_token: str = 
 
 
 @router.get("/compare/{old}/{new}/history", response_class=HTMLResponse)
-def compare_history(request: Request, old: int, new: int):
+def compare_history(request: Request, old: DbId, new: DbId):
     cw, old_cat, new_cat = _stored_crosswalk(request, old, new)
     rv = actions.review(state(request), old, new)
     return render(request, "compare_history.html", {"cw": cw, "old": old, "new": new, "rv": rv,
@@ -296,12 +300,12 @@ def compare_history(request: Request, old: int, new: int):
 
 
 @router.get("/compare/{old}/{new}/download/{fmt}")
-def compare_download(request: Request, old: int, new: int, fmt: Literal["docx", "xlsx"]):
+def compare_download(request: Request, old: DbId, new: DbId, fmt: Literal["docx", "xlsx"]):
     return actions.crosswalk_file(state(request), old, new, fmt)
 
 
 @router.get("/compare/{old}/{new}/report", response_class=HTMLResponse)
-def compare_report(request: Request, old: int, new: int):
+def compare_report(request: Request, old: DbId, new: DbId):
     """zhibiao.diff.report.to_html as is (of the crosswalk as decided), in a sandbox: no scripts, no requests,
     styles inline only."""
     from zhibiao.diff.report import to_html
@@ -313,12 +317,13 @@ def compare_report(request: Request, old: int, new: int):
 
 
 @router.post("/catalogues/{cat_id}/label-suggestions")
-def accept_label(request: Request, cat_id: int, csrf_token: str = Form(""), indicator: str = Form(""),
+def accept_label(request: Request, cat_id: DbId, csrf_token: str = Form(""), indicator: str = Form(""),
                  revision: str = Form("")):
     check_csrf(request, csrf_token)
     who = reviewer(request)
-    if not revision.isdigit():
+    seen = parse_count(revision)
+    if seen is None:
         raise WebError(422, "表单缺少指标的修订号，请重新加载页面后再采纳。", code="invalid_request", title="无法保存")
-    version, found = actions.accept_label(state(request), cat_id, indicator, revision=int(revision), by=who)
+    version, found = actions.accept_label(state(request), cat_id, indicator, revision=seen, by=who)
     flash(request, f"已采纳指标 {indicator} 的标签建议“{found.text}”，目录第 {version} 版。")
     return _see_other(_catalogue_url(cat_id, indicator))

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from zhibiao.inputs import DB_INT_MAX
 from zhibiao.model import Catalogue, Finding, ReviewedCrosswalk
 from zhibiao.store import CatalogueRow, Decision, EditRow
 
 __all__ = [
-    "ErrorOut", "SessionOut", "ReviewerIn", "CatalogueSummary", "UploadOut", "CatalogueOut", "EditIn", "EditOut",
-    "VerifyIn", "VerifyOut", "VerifyCatalogueIn", "VerifyCatalogueOut", "NotVerifiableOut", "EditRecord",
+    "ErrorOut", "SessionOut", "ReviewerIn", "CatalogueSummary", "UploadOut", "IngestOut", "CatalogueOut", "EditIn",
+    "EditOut", "VerifyIn", "VerifyOut", "VerifyCatalogueIn", "VerifyCatalogueOut", "NotVerifiableOut", "EditRecord",
     "CrosswalkIn", "SourcePart", "SourceOut", "ReviewItemOut", "ReviewOut", "DecisionIn", "DecisionOut",
-    "LabelAcceptIn",
+    "LabelAcceptIn", "DbInt",
 ]
+
+
+# an id, version or revision: what the database can hold (zhibiao.inputs)
+DbInt = Annotated[int, Field(ge=0, le=DB_INT_MAX)]
 
 
 class _In(BaseModel):
@@ -65,6 +70,16 @@ class UploadOut(BaseModel):
     url: str = Field(description="the catalogue's review page")
 
 
+class IngestOut(BaseModel):
+    """An upload being read now (the notice is parsed outside the write lock; edits go on meanwhile)."""
+
+    filename: str
+    by: str
+    size: int = Field(description="bytes")
+    seconds: float = Field(description="seconds since the upload started to be read")
+    stage: Literal["parsing", "saving"]
+
+
 class CatalogueOut(BaseModel):
     """A catalogue version with what an editor needs: each indicator's revision."""
 
@@ -81,7 +96,7 @@ class EditIn(_In):
     indicator: str = Field(description="indicator id, e.g. 7.2")
     field: Literal["text", "label", "points", "parent"]
     value: str = Field(description="new text/label, points as a decimal string, or the new parent's id")
-    revision: int = Field(description="the indicator's revision the edit is based on")
+    revision: DbInt = Field(description="the indicator's revision the edit is based on")
     reason: str = Field(min_length=1, description="修改原因 (required)")
     by: str | None = Field(None, max_length=64, description="reviewer; defaults to the session's reviewer")
 
@@ -93,7 +108,8 @@ class EditOut(BaseModel):
 
 
 class VerifyIn(_In):
-    revisions: dict[str, int] = Field(min_length=1, description="indicator id -> the revision the reviewer checked")
+    revisions: dict[str, DbInt] = Field(min_length=1,
+                                        description="indicator id -> the revision the reviewer checked")
     by: str | None = Field(None, max_length=64)
 
 
@@ -116,8 +132,8 @@ EditRecord = EditRow  # the store's history row is the API's
 
 
 class CrosswalkIn(_In):
-    old: int = Field(description="id of the older catalogue")
-    new: int = Field(description="id of the newer catalogue")
+    old: DbInt = Field(description="id of the older catalogue")
+    new: DbInt = Field(description="id of the newer catalogue")
 
 
 class SourcePart(BaseModel):
@@ -161,7 +177,7 @@ class DecisionIn(_In):
     old_ids: list[str] = Field([], description="relink / link of an added item: the old ids")
     new_ids: list[str] = Field([], description="relink / link of a removed item: the new ids")
     reason: str | None = Field(None, max_length=500, description="required to reject, re-link or link")
-    revision: int | None = Field(None, description="the item's revision the reviewer saw (0: undecided)")
+    revision: DbInt | None = Field(None, description="the item's revision the reviewer saw (0: undecided)")
     by: str | None = Field(None, max_length=64)
 
 
@@ -174,5 +190,5 @@ class DecisionOut(BaseModel):
 
 
 class LabelAcceptIn(_In):
-    revision: int = Field(description="the indicator's revision")
+    revision: DbInt = Field(description="the indicator's revision")
     by: str | None = Field(None, max_length=64)

@@ -18,7 +18,42 @@
       });
   }, true);
 
+  // an upload is read before the request answers: say so, and show what is being read meanwhile
+  function showIngests(box) {
+    fetch(box.dataset.url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (jobs) {
+        box.textContent = "";
+        if (!jobs.length) { return; }
+        var p = document.createElement("p");
+        p.className = "hint";
+        p.textContent = "正在处理的上传：";
+        var ul = document.createElement("ul");
+        ul.className = "ingests";
+        jobs.forEach(function (j) {
+          var li = document.createElement("li");
+          li.textContent = j.filename + "（" + j.by + "，" + (j.stage === "parsing" ? "正在识别" : "正在保存") +
+            "，已用 " + Math.round(j.seconds) + " 秒）";
+          ul.appendChild(li);
+        });
+        box.appendChild(p);
+        box.appendChild(ul);
+      })
+      .catch(function () { /* the list is a courtesy; the upload itself answers */ });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("upload-form");
+    var box = document.getElementById("ingests");
+    if (form && box) {
+      var timer = null;
+      if (box.querySelector("li")) { timer = setInterval(function () { showIngests(box); }, 2000); }
+      form.addEventListener("submit", function () {
+        var status = document.getElementById("upload-status");
+        if (status) { status.hidden = false; }
+        if (!timer) { timer = setInterval(function () { showIngests(box); }, 2000); }
+      });
+    }
     document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
     document.querySelectorAll(".js-problems").forEach(function (box) {
       box.addEventListener("change", function () {
