@@ -194,6 +194,12 @@ def long_line(path: Path, size: int = 20_000_000) -> Path:
     return path
 
 
+def dense_line(path: Path, unit: str, chars: int = 190_000) -> Path:
+    """A text notice with one line just under the text-length limit, ``unit`` repeated (markers, points, tabs)."""
+    path.write_text("考核指标体系\n" + unit * (chars // len(unit)) + "\n", encoding="utf-8")
+    return path
+
+
 def big_text(path: Path, size: int = 49 * _CHUNK) -> Path:
     """A text notice of ``size`` bytes: a short rubric, then many narrative paragraphs."""
     head = ("考核指标\n一、组织领导（10分）\n1.成立领导小组（5分）\n2.制定工作方案（5分）\n"
