@@ -107,6 +107,25 @@ def xlsx_bomb(path: Path, size: int = GIB) -> Path:
     return _zip_with(path, members, "xl/worksheets/sheet1.xml", sheet, size)
 
 
+def xlsx_merge(path: Path, ref: str = "A3:XFD1048576") -> Path:
+    """A small XLSX whose sheet merges ``ref`` (the whole sheet: 17 billion cells)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "考核指标"
+    wb.active["A2"] = "x"
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode("utf-8")
+    members["xl/worksheets/sheet1.xml"] = sheet.replace(
+        "</sheetData>", f'</sheetData><mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>').encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in members.items():
+            zf.writestr(name, body)
+    return path
+
+
 def _pdf(objects: list[bytes], *, xref: bool = True) -> bytes:
     """A PDF of the numbered objects (1 = catalog), with a correct xref table unless ``xref`` is False."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")

@@ -101,6 +101,13 @@ def test_html_spans_are_clamped(tmp_path):
     assert seconds < 20
 
 
+def test_xlsx_merged_range_over_the_whole_sheet_is_refused(tmp_path):
+    path = make.xlsx_merge(tmp_path / "merge.xlsx")
+    rc, err, seconds = ingest(path, tmp_path)
+    _refused(rc, err, "merge.xlsx", "A3:XFD1048576", "cover more than 1,000,000 cells")
+    assert seconds < 15
+
+
 # --- 11: messages of damaged PDFs ---------------------------------------------------------------
 
 
