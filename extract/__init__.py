@@ -20,6 +20,8 @@ from zhibiao.errors import CorruptFile, EmptyInput, FileTooLarge, InputNotFound,
 from zhibiao.findings import reader_note
 from zhibiao.model import Layout, Paragraph, Source, Table
 
+from .bounds import budget, check_text_lengths, check_zip
+
 __all__ = ["read", "sniff", "decode_text", "source_text", "SourceText", "max_bytes", "MAX_BYTES_DEFAULT", "FORMATS"]
 
 MAX_BYTES_DEFAULT = 50 * 1024 * 1024
@@ -125,7 +127,11 @@ def read(path: str | os.PathLike, display_name: str | None = None, *, limit: int
         kind = "csv"
     sha = hashlib.sha256(data).hexdigest()
     try:
-        layout = _reader(kind)(data, name, sha)
+        with budget(len(data), limit) as spent:
+            if kind in ("docx", "xlsx"):
+                check_zip(data, spent)
+            layout = _reader(kind)(data, name, sha)
+        check_text_lengths(layout)
     except ZhibiaoError as exc:
         exc.path = str(path)
         raise type(exc)(str(path), exc.detail) from None
@@ -158,7 +164,10 @@ def _element_layout(data: bytes) -> Layout | None:
     kind = sniff(data)
     if kind not in ("docx", "html"):
         return None
-    return _reader(kind)(data, "notice." + kind, hashlib.sha256(data).hexdigest())
+    with budget(len(data), max_bytes()) as spent:
+        if kind == "docx":
+            check_zip(data, spent)
+        return _reader(kind)(data, "notice." + kind, hashlib.sha256(data).hexdigest())
 
 
 def source_text(source: Source, data: bytes, *, layout: Callable[[], Layout | None] | None = None) -> list[SourceText]:

@@ -117,16 +117,39 @@ def _cell_text(tc, walk: _Walk) -> str:
     return "\n".join(own)
 
 
+_SPAN_WEIGHT = 64
+
+
+def _grid_width(tbl) -> int:
+    """The columns of a table's grid: its w:tblGrid (every w:gridCol is in the file), else its fullest row
+    with each gridSpan counted up to 64 (a table without a grid is not valid OOXML)."""
+    grid = tbl.find(_W + "tblGrid")
+    declared = len(grid.findall(_W + "gridCol")) if grid is not None else 0
+    if declared:
+        return declared
+    widest = 1
+    for tr in _children(tbl, _TR):
+        width = 0
+        for tc in _children(tr, _TC):
+            tcpr = tc.find(_W + "tcPr")
+            width += min(max(1, _int(tcpr.find(_W + "gridSpan") if tcpr is not None else None, "val", 1)),
+                         _SPAN_WEIGHT)
+        widest = max(widest, width)
+    return widest
+
+
 def _grid(tbl, walk: _Walk) -> list[_Cell]:
     """The logical cells of a w:tbl, one per merged region at its top-left, row by row."""
     cells: list[_Cell] = []
     owner: dict[tuple[int, int], _Cell] = {}
+    width = _grid_width(tbl)
     for r, tr in enumerate(_children(tbl, _TR)):
         trpr = tr.find(_W + "trPr")
-        c = _int(trpr.find(_W + "gridBefore") if trpr is not None else None, "val", 0)
+        c = min(max(0, _int(trpr.find(_W + "gridBefore") if trpr is not None else None, "val", 0)), width)
         for tc in _children(tr, _TC):
             tcpr = tc.find(_W + "tcPr")
             span = max(1, _int(tcpr.find(_W + "gridSpan") if tcpr is not None else None, "val", 1))
+            span = max(1, min(span, width - c))  # a gridSpan reaches at most the table's grid
             vmerge = tcpr.find(_W + "vMerge") if tcpr is not None else None
             hmerge = tcpr.find(_W + "hMerge") if tcpr is not None else None
             text = _cell_text(tc, walk)

@@ -210,6 +210,24 @@ def _span(value: str | None, default: int, limit: int) -> int:
     return min(number, limit) if number > 0 else default
 
 
+_SPAN_WEIGHT = 64
+_MAX_AREA = 1_000_000  # grid slots (rows × columns) a table's cells may cover in all; real tables cover ~10,000
+
+
+def _grid_width(rows) -> int:
+    """The widest a table's grid can really be: its fullest row, each colspan counted up to 64 columns.
+
+    A colspan only widens the grid as far as the other rows' cells fill it; this bounds what a row of
+    ``colspan="1000"`` cells over thousands of rows may allocate, and leaves every real table as it is.
+    """
+    widest = 1
+    for row in rows:
+        width = sum(min(_span(td.get("colspan"), 1, _MAX_COLSPAN), _SPAN_WEIGHT)
+                    for td in row if _tag(td) in ("td", "th"))
+        widest = max(widest, width)
+    return widest
+
+
 class _Reader:
     """One pass over the parsed page, collecting Paragraph and Table blocks in document order."""
 
@@ -305,22 +323,27 @@ class _Reader:
                         self.container(cell, split=True)
             return
         cells: list[Cell] = []
-        taken: set[tuple[int, int]] = set()
+        width = _grid_width(rows)
+        busy: dict[int, int] = {}  # column -> the last row a cell placed so far covers in it
+        area = _MAX_AREA  # the grid slots the table's spans may still cover
         for r, row in enumerate(rows):
             c = 0
             for td in row:
                 if _tag(td) not in ("td", "th"):
                     continue
-                while (r, c) in taken:
+                while busy.get(c, -1) >= r:
                     c += 1
                 row_span = _span(td.get("rowspan"), 1, _MAX_ROWSPAN)
                 if td.get("rowspan", "").strip() == "0":
                     row_span = len(rows) - r
                 row_span = min(row_span, len(rows) - r)
-                col_span = _span(td.get("colspan"), 1, _MAX_COLSPAN)
-                for dr in range(row_span):
-                    for dc in range(col_span):
-                        taken.add((r + dr, c + dc))
+                # a colspan reaches at most the table's real width (a 1 KB page may claim 1000 columns a cell)
+                col_span = max(1, min(_span(td.get("colspan"), 1, _MAX_COLSPAN), width - c))
+                if row_span * col_span > area:  # spans over thousands of empty rows: the grid is not real
+                    row_span = col_span = 1
+                area -= row_span * col_span
+                for dc in range(col_span):
+                    busy[c + dc] = max(busy.get(c + dc, -1), r + row_span - 1)
                 cells.append(Cell(text=self.cell_text(td), row=r, col=c, row_span=row_span, col_span=col_span,
                                   source=self.source(td)))
                 c += col_span

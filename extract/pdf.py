@@ -7,11 +7,14 @@ import io
 import logging
 import re
 import statistics
+import zlib
 from dataclasses import dataclass, field
 
-from zhibiao.errors import CorruptFile, EncryptedPDF, NoTextLayer
+from zhibiao.errors import CorruptFile, EncryptedPDF, NoTextLayer, ZhibiaoError
 from zhibiao.findings import reader_note
 from zhibiao.model import Cell, Layout, Paragraph, Region, Source, Table
+
+from .bounds import bounded_inflate, budget, current
 
 __all__ = ["PdfSettings", "SETTINGS", "read_pdf", "text_in_region"]
 
@@ -1404,30 +1407,113 @@ def text_in_region(data: bytes, page: int, bbox: tuple[float, float, float, floa
     """The text printed inside bbox on a page (1-based) of a PDF."""
     import pdfplumber
 
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
+    from . import max_bytes
+
+    _bound_pdfminer()
+    with budget(len(data), max_bytes()), pdfplumber.open(io.BytesIO(data)) as pdf:
         return _text(_Chars(_page_chars(pdf.pages[page - 1])), bbox)
+
+
+class _BoundedZlib:
+    """What pdfminer's stream decoder sees as ``zlib``: ``decompress`` bounded by the file's inflate budget."""
+
+    error = zlib.error
+    decompressobj = staticmethod(zlib.decompressobj)
+
+    @staticmethod
+    def decompress(data: bytes, *_args) -> bytes:
+        return bounded_inflate(data)
+
+
+def _bound_pdfminer() -> None:
+    """Make every pdfminer stream decode count against the inflate budget (extract/bounds.py).
+
+    Flate streams are inflated as a bounded stream (refused once the budget is spent, never inflated
+    whole first); the other filters (LZW, run-length) are counted once decoded.
+    """
+    from pdfminer import pdftypes
+
+    if getattr(pdftypes, "_zhibiao_bounded", False):
+        return
+    pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
+    pdftypes.decompress_corrupted = lambda data: bounded_inflate(data, corrupt_ok=True)
+    decode = pdftypes.PDFStream.decode
+
+    def counted_decode(self) -> None:
+        raw = self.rawdata or b""
+        decode(self)
+        filters = [f for f, _ in self.get_filters()]
+        if self.data is not None and any(f not in pdftypes.LITERALS_FLATE_DECODE for f in filters):
+            current(len(raw)).take(len(self.data), f"a PDF stream (object {self.objid})")
+
+    pdftypes.PDFStream.decode = counted_decode  # type: ignore[method-assign]
+    pdftypes._zhibiao_bounded = True  # type: ignore[attr-defined]
+
+
+def _own_error(exc: BaseException) -> ZhibiaoError | None:
+    """A zhibiao error raised inside pdfminer (the inflate budget), however pdfplumber wrapped it."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, ZhibiaoError):
+            return e
+        todo.extend([*e.args, e.__cause__, e.__context__])
+    return None
+
+
+def _reason(exc: BaseException) -> str:
+    """What is wrong with a PDF pdfminer failed on, in zhibiao's words (never pdfminer's own message)."""
+    from pdfminer.pdfdocument import PDFNoValidXRef
+    from pdfminer.pdfexceptions import PDFEOFError, PDFException, PDFNotImplementedError, PDFObjectNotFound
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psexceptions import PSEOF
+
+    causes = [exc, *[a for a in exc.args if isinstance(a, BaseException)], exc.__cause__, exc.__context__]
+    for c in causes:
+        if isinstance(c, PDFNoValidXRef) or isinstance(c, PDFSyntaxError) and "/Root" in str(c):
+            return "its cross-reference table or document catalogue is damaged: no page can be found"
+        if isinstance(c, (PDFEOFError, PSEOF, EOFError)):
+            return "it is truncated (the file ends inside an object)"
+        if isinstance(c, PDFSyntaxError):
+            return "its structure is damaged (a PDF syntax error)"
+        if isinstance(c, PDFObjectNotFound):
+            return "an object the document refers to is missing"
+        if isinstance(c, PDFNotImplementedError):
+            return "it uses a PDF feature zhibiao cannot read (an unsupported stream filter)"
+        if isinstance(c, zlib.error):
+            return "a compressed stream in it is damaged"
+        if isinstance(c, PDFException):
+            return f"its objects cannot be read ({type(c).__name__})"
+    return f"it cannot be parsed ({type(exc).__name__})"
 
 
 def _open(data: bytes):
     """The PDF opened with pdfplumber, its failures told apart as an encrypted or a corrupt file."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    _bound_pdfminer()
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-        _ = pdf.pages  # forces the page tree to be read
+        pages = pdf.pages  # forces the page tree to be read
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise EncryptedPDF(None) from None
-    except PDFSyntaxError as exc:
-        raise CorruptFile(None, f"PDF syntax error ({exc})") from None
     except Exception as exc:  # pdfplumber wraps pdfminer's many error types for damaged files
+        own = _own_error(exc)
+        if own is not None:
+            raise own from None
         causes = [exc, *exc.args, exc.__context__]
         if any(isinstance(c, (PDFPasswordIncorrect, PDFEncryptionError)) for c in causes):
             raise EncryptedPDF(None) from None
-        detail = next((str(c) for c in exc.args if str(c)), "") or type(exc).__name__
-        raise CorruptFile(None, detail) from None
+        raise CorruptFile(None, _reason(exc)) from None
+    if not pages:
+        pdf.close()
+        raise CorruptFile(None, "no page can be found: its page tree or cross-reference table is damaged")
     return pdf
 
 
@@ -1453,6 +1539,7 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
     try:
         placed: list[tuple[int, float, object]] = []
         empty: list[int] = []
+        number = 0
         try:
             pages = list(pdf.pages)
             open_xs = None  # the column edges of a borderless table that runs to the bottom of the page before
@@ -1469,7 +1556,10 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
                     placed.append((number, top, para))
                 open_xs = _open_columns(grids, paragraphs)
         except Exception as exc:
-            raise CorruptFile(None, f"cannot read page content ({type(exc).__name__})") from None
+            own = _own_error(exc)
+            if own is not None:
+                raise own from None
+            raise CorruptFile(None, f"page {number}: its content cannot be read: {_reason(exc)}") from None
         if len(empty) == len(pages):
             raise NoTextLayer(None, f"page(s) {_page_ranges(empty)} are images; OCR needed")
         placed.sort(key=lambda t: (t[0], t[1]))

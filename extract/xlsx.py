@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 
@@ -93,12 +94,46 @@ def _sheet_blocks(cells_by_row: list[list[tuple[int, int, int, int, str]]], widt
     return blocks
 
 
+# merged cells a workbook may declare in all: openpyxl makes an object of every cell a merged range covers,
+# so a 1 KB sheet merging A1:XFD1048576 would make 17 billion; real sheets merge a few thousand
+MAX_MERGED_CELLS = 1_000_000
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="'
+                    rb'\$?([A-Za-z]{1,3})\$?(\d{1,7}):\$?([A-Za-z]{1,3})\$?(\d{1,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_merges(data: bytes) -> None:
+    """Refuse a workbook whose merged ranges cover more than MAX_MERGED_CELLS cells, before openpyxl reads it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            total = 0
+            for name in sheets:
+                for m in _MERGE.finditer(zf.read(name)):
+                    rows = abs(int(m[4]) - int(m[2])) + 1
+                    cols = abs(_column_number(m[3]) - _column_number(m[1])) + 1
+                    total += rows * cols
+                    if total > MAX_MERGED_CELLS:
+                        raise CorruptFile(None, f"its merged ranges ({name.rsplit('/', 1)[-1]}:"
+                                                f" {m[1].decode()}{m[2].decode()}:{m[3].decode()}{m[4].decode()})"
+                                                f" cover more than {MAX_MERGED_CELLS:,} cells")
+    except zipfile.BadZipFile:
+        return  # openpyxl says what is wrong with the package
+
+
 def read_xlsx(data: bytes, name: str, sha256: str) -> Layout:
     """Every visible sheet of a workbook: its merged ranges become row/column spans."""
     import openpyxl
     from openpyxl.utils import get_column_letter
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_merges(data)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError) as exc:

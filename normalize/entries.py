@@ -130,6 +130,18 @@ def _ends_with_rule(segment: str) -> bool:
     return bool(_RULE_END.search(re.sub(r"\s+", "", segment)))
 
 
+# a segment can hold points only if it holds 分 or a closing bracket (find_points, words_points, bare points)
+_POINTS_CHAR = re.compile(r"[分)）】］]")
+
+
+def _before_spaces(text: str, p: int) -> str:
+    """The character before the run of spaces that ends at p ('' at the start): text[:p].rstrip(spaces)[-1:]."""
+    i = p - 1
+    while i >= 0 and text[i] in " \t\u3000\xa0":
+        i -= 1
+    return text[i] if i >= 0 else ""
+
+
 def _line_start(text: str, p: int) -> bool:
     i = p - 1
     while i >= 0 and text[i] in " \t\u3000":
@@ -171,9 +183,12 @@ def parse_cell(text: str, expected: int | None = None) -> list[Piece]:
     if first is not None and first.style == "arabic_dot":
         last_arabic = first.number
     p = pos + 1
+    # where the entry being read could first be closed by its points (a 分 or a closing bracket): no
+    # segment ending before it is closed, so a long text of markers without points is read in linear time
+    hint_for, hint = -1, n
     while p < n:
         ch = text[p]
-        gap = text[p - 1] in " \t\u3000\xa0" and text[:p].rstrip(" \t\u3000\xa0")[-1:] in ("。", "；", ";")
+        gap = text[p - 1] in " \t\u3000\xa0" and _before_spaces(text, p) in ("。", "；", ";")
         if ch in _WS or not (text[p - 1] in _SOFT_BEFORE or text[p - 1] == "\n" or gap):
             p += 1
             continue
@@ -185,7 +200,11 @@ def parse_cell(text: str, expected: int | None = None) -> list[Piece]:
         continues = prev is not None and m.style == prev.style and m.number == prev.number + 1
         # a line break a copy turned into a space: `…的； 2.…` where the list goes on
         joined = gap and continues
-        if _line_start(text, p) or _closed(text[start:p]) or (continues and _ends_with_rule(text[start:p])) or joined:
+        if hint_for != start:
+            found = _POINTS_CHAR.search(text, start)
+            hint_for, hint = start, found.start() if found else n
+        if (_line_start(text, p) or (hint < p and _closed(text[start:p]))
+                or (continues and _ends_with_rule(text[start:p])) or joined):
             bounds.append((p, m))
             if m.style == "arabic_dot":
                 last_arabic = m.number

@@ -562,14 +562,21 @@ def _idle_label_columns(grid: Grid) -> None:
     of the bands and the items come from their numbering, as where the column is not printed at all."""
     labels = grid.label_columns()
     body = [c for c in grid.cells if c.row >= grid.header_rows and c.row not in grid.repeated_headers]
+    by_col: dict[int, list[GCell]] = {}  # the body cells by column (a table thousands of columns wide)
+    for c in body:
+        by_col.setdefault(c.col, []).append(c)
     for k, after in zip(labels, labels[1:]):
-        if any(c.col == k and c.col_span == 1 and not c.empty for c in body):
+        here = by_col.get(k, [])
+        if any(c.col_span == 1 and not c.empty for c in here):
             continue
-        spanning = [c for c in body if c.col == k and c.col_span > 1 and not c.empty]
+        spanning = [c for c in here if c.col_span > 1 and not c.empty]
         if any(c.col + c.col_span <= after for c in spanning):
             continue  # a merged cell that stops before the next label column is this column's own
+        moved = {id(c) for c in spanning}
+        by_col[k] = [c for c in here if id(c) not in moved]
         for c in spanning:
             c.col, c.col_span = c.col + 1, c.col_span - 1
+            by_col.setdefault(c.col, []).append(c)
             grid.cells.append(GCell("", c.row, k, c.row_span, 1, c.source, c.page))
         grid.columns[k].role = "score"
         grid.columns[k].ordinal = -1
@@ -612,9 +619,12 @@ _DANGLING = set("扣减加得、，,：:（(【")  # a text cannot end here: the
 def _pointed_columns(grid: Grid) -> set[int]:
     """Label columns whose entries print their points in their own text (most of them do)."""
     out = set()
+    by_col: dict[int, list[GCell]] = {}
+    for c in grid.cells:
+        if c.row >= grid.header_rows and not c.empty:
+            by_col.setdefault(c.col, []).append(c)
     for k in grid.label_columns():
-        pieces = [p for c in grid.cells if c.col == k and c.row >= grid.header_rows and not c.empty
-                  for p in parse_cell(c.text)]
+        pieces = [p for c in by_col.get(k, []) for p in parse_cell(c.text)]
         if pieces and sum(1 for p in pieces if p.points is not None) >= 0.5 * len(pieces):
             out.add(k)
     return out

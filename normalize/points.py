@@ -109,7 +109,7 @@ _WORDS = re.compile(
 # what may stand right before the number (or its verb) of points written as words: not a deduction
 # or comparison (扣0.5分 减2分 加1分 少1分 最高5分 不超过5分 每2分), not part of a bigger number
 _WORDS_NOT_AFTER = set("扣减加少多每最至到超过于占约近第") | set("0123456789.．-")
-_RULE_AFTER = re.compile(r"^[。；;，,]\s*\S")
+_RULE_AFTER = re.compile(r"[。；;，,]\s*\S")  # used with match() at the end of the points
 _END_PUNCT = " \t\n\u3000。.；;，,"
 
 
@@ -121,23 +121,30 @@ def words_points(text: str) -> PointsBracket | None:
     (扣0.5分), a cap (最高加5分) or a comparison (不少于2分). ``start`` is where the separator before
     the points begins; ``end`` where the points expression (with a final 。) ends.
     """
+    # the last match that qualifies is the one: try them from the end, without copying the text per match
+    # (a long paragraph of many "得1分" reads in linear time)
     best = None
-    for m in _WORDS.finditer(text):
+    # the first and the last character that is not end punctuation
+    first = next((i for i, ch in enumerate(text) if ch not in _END_PUNCT), len(text))
+    last = next((i for i in range(len(text) - 1, -1, -1) if text[i] not in _END_PUNCT), -1)
+    for m in reversed(list(_WORDS.finditer(text))):
         lo_start = m.start("verb") if m.group("verb") else m.start("lo")
-        before = text[:lo_start].rstrip()
-        if not before.strip(_END_PUNCT) or m.group("verb") is None and not m.group("sep") and before[-1:] in "不":
+        k = lo_start  # text[:k] is text[:lo_start].rstrip()
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+        prev = text[k - 1] if k else ""
+        if first >= k or m.group("verb") is None and not m.group("sep") and prev in "不":
             continue
-        if before[-1:] in _WORDS_NOT_AFTER or before.endswith(("不少于", "不低于", "不超过", "以上", "以内")):
+        if prev in _WORDS_NOT_AFTER or text.endswith(("不少于", "不低于", "不超过", "以上", "以内"), 0, k):
             continue
-        if m.group("verb") == "得" and before.endswith("不"):
+        if m.group("verb") == "得" and prev == "不":
             continue
-        rest = text[m.end():]
-        if rest.strip(_END_PUNCT) and not _RULE_AFTER.match(rest):
+        tail = last >= m.end()  # something other than end punctuation follows the points
+        if tail and not _RULE_AFTER.match(text, m.end()):
             continue
-        if not rest.strip(_END_PUNCT) or is_rule(rest.strip(_END_PUNCT)):
+        if not tail or is_rule(text[m.end():].strip(_END_PUNCT)):
             best = m
-            if not rest.strip(_END_PUNCT):
-                break
+            break
     if best is None:
         return None
     end = best.end()

@@ -332,9 +332,11 @@ def _filled_columns(grid: Grid, labels: list[int]) -> set[int]:
     there, an empty cell is no merged label going on but a label the source does not print."""
     out = set()
     body = [r for r in range(grid.header_rows, grid.n_rows) if r not in grid.repeated_headers]
+    # the rightmost label column each row prints a cell of its own in (one pass, not one per column)
+    rightmost = {r: max((j for j in labels if (c := grid.at(r, j)) is not None and c.row == r and not c.empty),
+                        default=-1) for r in body}
     for k in labels[:-1]:
-        rows = [r for r in body if any((c := grid.at(r, j)) is not None and c.row == r and not c.empty
-                                       for j in labels if j > k)]
+        rows = [r for r in body if rightmost[r] > k]
         filled = sum(1 for r in rows if (c := grid.at(r, k)) is not None and c.row == r and not c.empty)
         if len(rows) >= 3 and filled >= 0.8 * len(rows):
             out.add(k)

@@ -8,7 +8,7 @@ there with ``exit_code(exc)``; a class's ``exit_code`` attribute is the same tab
     ├── NoRubric                    2  no rubric in the notice
     ├── BadInput                    3  the input file cannot be read as a notice
     │   ├── InputNotFound, EmptyInput, NotText, UndecodableText, UnsupportedFormat,
-    │   └── FileTooLarge, EncryptedPDF, NoTextLayer, CorruptFile
+    │   └── FileTooLarge, EncryptedPDF, NoTextLayer, CorruptFile, InflatesTooLarge, TextTooLong
     ├── InvalidCatalogue            4  not a valid catalogue JSON
     ├── OutputError                 5  the output cannot be written
     ├── InvalidAssessment           6  zhibiao score: invalid assessment CSV
@@ -57,6 +57,8 @@ __all__ = [
     "EncryptedPDF",
     "NoTextLayer",
     "CorruptFile",
+    "InflatesTooLarge",
+    "TextTooLong",
     "NoRubric",
     "InvalidCatalogue",
     "OutputError",
@@ -145,6 +147,14 @@ class NoTextLayer(BadInput):
 
 class CorruptFile(BadInput):
     """file is damaged or truncated and cannot be read"""
+
+
+class InflatesTooLarge(BadInput):
+    """file decompresses beyond the decompressed-size limit (a zip or flate bomb?); refused"""
+
+
+class TextTooLong(BadInput):
+    """a paragraph or table cell is longer than the text-length limit (200,000 characters); refused"""
 
 
 class NoRubric(ZhibiaoError):
