@@ -487,10 +487,29 @@ class _StreamReader:
         self.owner_from = len(region.entries)
         self.pending: dict[int, tuple[str, Source, _Used]] = {}
         self.start = len(region.entries)
+        # indexes over region.entries[start:], brought up to date by _sync (entries are only appended)
+        self._synced = self.start
+        self._open: dict[int, list[Entry]] = {}  # column -> its entries, the top one open unless popped
+        self._by_row: dict[tuple, list[Entry]] = {}  # (block, row) -> its entries in order
 
-    @property
-    def entries(self) -> list[Entry]:
-        return self.region.entries[self.start:]
+    def _sync(self) -> None:
+        entries = self.region.entries
+        for e in entries[self._synced:]:
+            self._open.setdefault(e.cell[2], []).append(e)
+            self._by_row.setdefault(e.cell[:2], []).append(e)
+        self._synced = len(entries)
+
+    def _last_open(self, col: int) -> Entry | None:
+        """The last entry of the column still waiting for its points or rule. An entry, once closed or
+        given a rule, stays so (points and rules are only ever added), so it leaves the stack for good."""
+        self._sync()
+        stack = self._open.get(col)
+        while stack and (stack[-1].closed or stack[-1].criteria):
+            stack.pop()
+        return stack[-1] if stack else None
+
+    def _any(self) -> bool:
+        return len(self.region.entries) > self.start
 
     @property
     def has_owner_column(self) -> bool:
@@ -502,7 +521,7 @@ class _StreamReader:
         if not strip_markup(text).strip():
             used.used = True
             return
-        pieces = parse_cell(text, self.region.expected() if self.entries else None)
+        pieces = parse_cell(text, self.region.expected() if self._any() else None)
         placed = True
         for p in pieces:
             if p.marker is not None:
@@ -530,7 +549,7 @@ class _StreamReader:
         value = clean(raw)
         if not value and p.points is None:
             return True
-        if not self.entries:
+        if not self._any():
             if p.points is None:
                 self.region.header.append(value)
                 return True
@@ -546,13 +565,14 @@ class _StreamReader:
         if p.points is None and (value in header or value in NON_LEVEL_HEADERS):
             return True
         if p.points is None and (bare := _BARE_POINTS.fullmatch(value)):  # a 分值 column: the entry on its left
-            row_open = [e for e in self.entries if e.points is None and e.cell[:2] == cell[:2] and e.cell[2] < col]
+            self._sync()
+            row_open = [e for e in self._by_row.get(cell[:2], []) if e.points is None and e.cell[2] < col]
             if row_open:
                 row_open[-1].points = Decimal(bare.group(1))
                 row_open[-1].points_in_text = False
                 row_open[-1].source = row_open[-1].source.span(source)
                 return True
-        last = self.entries[-1]
+        last = self.region.entries[-1]
         if not last.closed and not last.criteria and last.cell[2] == col and col not in self.pending:
             joined = _rejoin(last, raw)
             if joined is not None:  # `…，计3` / `分；每少5条扣0.5分。`: the points cut by the line break
@@ -578,9 +598,8 @@ class _StreamReader:
             raw, source = head + "\n" + raw, head_source.span(source)
             value = clean(raw)
             head_used.used = True
-        open_here = [e for e in self.entries if not e.closed and not e.criteria and e.cell[2] == col]
-        if open_here:
-            target = open_here[-1]
+        target = self._last_open(col)
+        if target is not None:
             target.source = target.source.span(source)
             joined = _rejoin(target, raw)
             if joined is not None:  # the points bracket (or points in words) was cut by the line break
