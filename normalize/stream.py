@@ -270,7 +270,7 @@ class _Region:
 
     def _attach(self, grid: Grid, cell_entries: dict[int, list[Entry]]) -> None:
         """序号, points, 评分标准, 备注 and 责任单位 cells go to the entries of the label cell they stand against."""
-        label_cells = [c for c in grid.cells if id(c) in cell_entries and cell_entries[id(c)]]
+        label_cells = _LabelCells(c for c in grid.cells if id(c) in cell_entries and cell_entries[id(c)])
         feeds = _feeds(grid, label_cells, cell_entries)
         for side in grid.cells:
             role = grid.role(side.col)
@@ -341,10 +341,33 @@ def _filled_columns(grid: Grid, labels: list[int]) -> set[int]:
     return out
 
 
+class _LabelCells(list):
+    """The label cells of a grid in order, indexed by the rows they cover."""
+
+    def __init__(self, cells):
+        super().__init__(cells)
+        self._by_row: dict[int, list[int]] = {}
+        for i, c in enumerate(self):
+            for r in c.rows:
+                self._by_row.setdefault(r, []).append(i)
+
+    def overlapping(self, rows: range) -> list[GCell]:
+        """The cells covering any of these rows, in order."""
+        hits = {i for r in rows for i in self._by_row.get(r, ())}
+        return [self[i] for i in sorted(hits)]
+
+
+def _overlapping(label_cells: list[GCell], rows: range) -> list[GCell]:
+    if isinstance(label_cells, _LabelCells):
+        return label_cells.overlapping(rows)
+    wanted = set(rows)
+    return [c for c in label_cells if wanted & set(c.rows)]
+
+
 def _points_pool(side: GCell, label_cells: list[GCell], cell_entries: dict) -> tuple[list[GCell], list[GCell]]:
     """(candidates, those still without points) for a points cell: label cells to its left on its rows."""
     rows = set(side.rows)
-    cands = [c for c in label_cells if rows & set(c.rows)]
+    cands = _overlapping(label_cells, side.rows)
     cands = [c for c in cands if c.col < side.col] or cands
     exact = [c for c in cands if set(c.rows) == rows]
     value = column_points(clean(side.text))
@@ -432,7 +455,7 @@ def _target(side: GCell, label_cells: list[GCell], cell_entries: dict, role: str
     """The entries a side cell belongs to: the deepest label cell spanning exactly its rows, else the
     deepest one whose rows contain them, else the nearest one above."""
     rows = set(side.rows)
-    cands = [c for c in label_cells if rows & set(c.rows)]
+    cands = _overlapping(label_cells, side.rows)
     if role != "number":
         cands = [c for c in cands if c.col < side.col] or cands
     exact = [c for c in cands if set(c.rows) == rows]
