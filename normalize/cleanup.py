@@ -35,9 +35,14 @@ NOTE_LINE = re.compile(r"^\s*(注|说明|备注|附注)\s*[0-9０-９]*\s*[：:]
 
 def strip_markup(text: str) -> str:
     """Remove HTML tags such as <p>, Word bookmarks and the web share line; keep everything else."""
-    text = _TAGS.sub(" ", text)
-    text = _BOOKMARK.sub("", text)
-    return SHARE_LINE.sub("", text)
+    # each pattern needs a character of its own to match: skip the ones that cannot (the hot path)
+    if "<" in text:
+        text = _TAGS.sub(" ", text)
+    if "[bookmark:" in text:
+        text = _BOOKMARK.sub("", text)
+    if "打" in text:
+        text = SHARE_LINE.sub("", text)
+    return text
 
 
 def _unwrap(m: re.Match) -> str:
@@ -57,7 +62,8 @@ def _unwrap(m: re.Match) -> str:
 def clean(text: str) -> str:
     """Strip markup, drop line-wrap whitespace next to CJK characters, collapse other whitespace."""
     text = strip_markup(text)
-    text = _WRAP.sub(_unwrap, text)
+    if "\n" in text:
+        text = _WRAP.sub(_unwrap, text)
     return _WS.sub(_gap, text).strip()
 
 

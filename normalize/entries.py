@@ -137,6 +137,15 @@ def _line_start(text: str, p: int) -> bool:
     return i < 0 or text[i] == "\n"
 
 
+def _before_spaces(text: str, p: int) -> str:
+    """The last character before p that is not a space ('' if none): text[:p].rstrip(spaces)[-1:]
+    without copying the text before p (a long line with many spaces made that quadratic)."""
+    i = p - 1
+    while i >= 0 and text[i] in " \t\u3000\xa0":
+        i -= 1
+    return text[i] if i >= 0 else ""
+
+
 def parse_cell(text: str, expected: int | None = None) -> list[Piece]:
     """Split a cell's (or a paragraph's) text into pieces.
 
@@ -173,7 +182,7 @@ def parse_cell(text: str, expected: int | None = None) -> list[Piece]:
     p = pos + 1
     while p < n:
         ch = text[p]
-        gap = text[p - 1] in " \t\u3000\xa0" and text[:p].rstrip(" \t\u3000\xa0")[-1:] in ("。", "；", ";")
+        gap = text[p - 1] in " \t\u3000\xa0" and _before_spaces(text, p) in ("。", "；", ";")
         if ch in _WS or not (text[p - 1] in _SOFT_BEFORE or text[p - 1] == "\n" or gap):
             p += 1
             continue
