@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["strip_markup", "clean", "squash", "SHARE_LINE", "ATTACHMENT_HEADING", "NOTE_LINE"]
@@ -35,9 +36,14 @@ NOTE_LINE = re.compile(r"^\s*(注|说明|备注|附注)\s*[0-9０-９]*\s*[：:]
 
 def strip_markup(text: str) -> str:
     """Remove HTML tags such as <p>, Word bookmarks and the web share line; keep everything else."""
-    text = _TAGS.sub(" ", text)
-    text = _BOOKMARK.sub("", text)
-    return SHARE_LINE.sub("", text)
+    # each pattern needs a character of its own to match: skip the ones that cannot (the hot path)
+    if "<" in text:
+        text = _TAGS.sub(" ", text)
+    if "[bookmark:" in text:
+        text = _BOOKMARK.sub("", text)
+    if "打" in text:
+        text = SHARE_LINE.sub("", text)
+    return text
 
 
 def _unwrap(m: re.Match) -> str:
@@ -54,10 +60,12 @@ def _unwrap(m: re.Match) -> str:
     return "" if cjk and not latin else " "
 
 
+@functools.lru_cache(maxsize=4096)  # an entry's text is cleaned again each time it is read
 def clean(text: str) -> str:
     """Strip markup, drop line-wrap whitespace next to CJK characters, collapse other whitespace."""
     text = strip_markup(text)
-    text = _WRAP.sub(_unwrap, text)
+    if "\n" in text:
+        text = _WRAP.sub(_unwrap, text)
     return _WS.sub(_gap, text).strip()
 
 
@@ -67,11 +75,21 @@ def _gap(m: re.Match) -> str:
     text = m.string
     before = text[m.start() - 1] if m.start() > 0 else ""
     after = text[m.end()] if m.end() < len(text) else ""
-    if _PUNCT_CLASS.match(before) or _PUNCT_CLASS.match(after):
+    if _punct(before) or _punct(after):
         return ""
-    if _CJK_CLASS.match(before) and _CJK_CLASS.match(after):
+    if _cjk(before) and _cjk(after):
         return ""
     return " "
+
+
+def _punct(ch: str) -> bool:
+    """_PUNCT_CLASS.match(ch) for one character (or none), without the regex (hot: every space)."""
+    return "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+
+
+def _cjk(ch: str) -> bool:
+    """_CJK_CLASS.match(ch) for one character (or none)."""
+    return _punct(ch) or "\u4e00" <= ch <= "\u9fff" or "\u2018" <= ch <= "\u201d"
 
 
 def squash(text: str) -> str:

@@ -17,7 +17,8 @@ _DATE = re.compile(r"^\s*(?:[^\s，。；：,;:]{2,30}\s+(?=(?:19|20)\d{2}\s*年
                    r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发|发布|制发)?\s*$")
 _HEADING = re.compile(r"^#+\s*")
 _TITLE_END = re.compile(r"(通知|意见|决定|办法|方案|报告|规定|函|通报|批复|公告)\s*$")
-_IMPLEMENTS = re.compile(r"(?:按照|根据|依据|贯彻|落实)[^。；]*?要求")
+_IMPLEMENTS = re.compile(r"(?:按照|根据|依据|贯彻|落实)[^。；]*?要求")  # what _implements finds, in linear time
+_IMPLEMENTS_HEAD = re.compile(r"按照|根据|依据|贯彻|落实")
 _FORWARD = re.compile(r"转发")
 _ORGANISATION = re.compile(r"^[^：:，,。；;（(【\[]{2,60}$")  # a name, not a line of metadata or a sentence
 _SALUTATION = re.compile(r"^[^。；]{2,80}[：:]$")
@@ -33,6 +34,27 @@ def layout_text(layout: Layout) -> str:
         elif isinstance(block, Table):
             parts.extend(clean(c.text) for c in block.cells)
     return "\n".join(parts)
+
+
+def _implements(text: str) -> list[str]:
+    """The matches of _IMPLEMENTS in order, without its rescan: the regex tries every 按照/落实 again up
+    to the next 。/；, which is quadratic in a long sentence (a rubric of 落实… items without a 。)."""
+    out: list[str] = []
+    pos = 0
+    stop = -1  # the end of the sentence (next 。 or ；) around pos, once known
+    n = len(text)
+    while (m := _IMPLEMENTS_HEAD.search(text, pos)) is not None:
+        p = m.start()
+        if p >= stop:
+            ends = [i for i in (text.find("。", p), text.find("；", p)) if i >= 0]
+            stop = min(ends) if ends else n
+        q = text.find("要求", m.end(), stop)
+        if q < 0:
+            pos = stop + 1  # no 要求 before the sentence ends: no match starts in this sentence
+            continue
+        out.append(text[p:q + 2])
+        pos = q + 2
+    return out
 
 
 def _lines(layout: Layout) -> tuple[list[str], list[int]]:
@@ -103,8 +125,8 @@ def document_info(layout: Layout) -> DocumentInfo:
                 forwards.append(value)
     text = layout_text(layout)
     implements: list[str] = []
-    for m in _IMPLEMENTS.finditer(text.replace("\n", "")):
-        for value in find_all(m.group(0)):
+    for phrase in _implements(text.replace("\n", "")):
+        for value in find_all(phrase):
             if value not in implements and value not in forwards and value != doc_number:
                 implements.append(value)
     return DocumentInfo(

@@ -68,10 +68,15 @@ class Grid:
     # label columns that print nothing of their own (their name still names a level)
     idle: set[int] = field(default_factory=set)
     _at: dict[tuple[int, int], GCell] = field(default_factory=dict)
+    _starts: dict[int, list[GCell]] | None = None  # row -> cells starting in it, as of the last index()
 
     def index(self) -> None:
+        """Index the cells by position and by the row they start in. Every change of the cells
+        (added, removed, moved to another row) is followed by index() before those rows are asked for."""
         self._at = {}
+        self._starts = {}
         for c in self.cells:
+            self._starts.setdefault(c.row, []).append(c)
             for r in c.rows:
                 for k in range(c.col, c.col + c.col_span):
                     self._at[(r, k)] = c
@@ -82,7 +87,9 @@ class Grid:
 
     def starting(self, row: int) -> list[GCell]:
         """Cells whose top-left is in this row, left to right."""
-        return sorted((c for c in self.cells if c.row == row), key=lambda c: c.col)
+        if self._starts is None:
+            return sorted((c for c in self.cells if c.row == row), key=lambda c: c.col)
+        return sorted(self._starts.get(row, ()), key=lambda c: c.col)  # a cell's column may have moved
 
     def role(self, col: int) -> str:
         return self.columns[col].role
@@ -518,9 +525,15 @@ def _fill_gaps(grid: Grid) -> None:
     """Give every grid position of a text table a cell (an empty one where the row printed nothing)."""
     taken = {(r, k) for c in grid.cells for r in c.rows for k in range(c.col, c.col + c.col_span)}
     extra = []
-    for r in sorted({c.row for c in grid.cells}):
-        src = next(c.source for c in grid.cells if c.row == r)
-        page = next((c.page for c in grid.cells if c.row == r and c.page is not None), None)
+    src_of: dict[int, Source] = {}  # the source of the row's first cell
+    page_of: dict[int, int] = {}  # the page of the row's first cell that has one
+    for c in grid.cells:
+        src_of.setdefault(c.row, c.source)
+        if c.page is not None:
+            page_of.setdefault(c.row, c.page)
+    for r in sorted(src_of):
+        src = src_of[r]
+        page = page_of.get(r)
         for k in range(grid.n_cols):
             if (r, k) not in taken:
                 extra.append(GCell("", r, k, 1, 1, src, page))

@@ -17,6 +17,7 @@ _NUM = r"\d+(?:\.\d+)?"
 # the number may be cut by a line or page break after its decimal point: （1.\n5分）
 _CLOSE = re.compile(r"(\d+(?:\.\s*\d+)?)\s*(分)?\s*[)）】］]")
 _OPEN = "(（【［"
+_SPACES = re.compile(r"\s+")
 _CLOSE_CH = ")）】］"
 _SEP = ",，、;；"
 
@@ -81,17 +82,17 @@ def find_points(text: str, start: int = 0, *, bare_ok_at_end: bool = True) -> Po
         refs: list[str] = []
         low = _RANGE_LOW.fullmatch(inner)
         if low and m.group(2):  # （1-3分）: a range; the item is worth the upper end
-            return PointsBracket(opening, m.end(), Decimal(re.sub(r"\s+", "", m.group(1))), True, [],
+            return PointsBracket(opening, m.end(), Decimal(_SPACES.sub("", m.group(1))), True, [],
                                  low=Decimal(low.group(1)))
         if inner.strip():
             head = inner.rstrip()
             if not head or head[-1] not in _SEP:
                 continue
-            cited = re.sub(r"\s+", "", head[:-1])
+            cited = _SPACES.sub("", head[:-1])
             if not DOCNUM.fullmatch(cited) and not _all_docnums(cited):
                 continue
             refs = find_all(cited)
-        number, unit = re.sub(r"\s+", "", m.group(1)), m.group(2)
+        number, unit = _SPACES.sub("", m.group(1)), m.group(2)
         if not unit and "." not in number:
             if not (bare_ok_at_end and not text[m.end():].strip()):
                 continue
@@ -162,7 +163,7 @@ _COLUMN = re.compile(r"^[（(【\[]?\s*(" + _NUM + r")(?:\s*[-–—~～至到]\
 
 def column_points(text: str) -> tuple[Decimal, Decimal | None] | None:
     """The value of a cell in a points column (分值 / 分数 / 标准分 / 权重): "3", "2.5", "2分", "1-3" -> (3, 1)."""
-    m = _COLUMN.match(re.sub(r"\s+", "", text).translate(_FULL))  # a narrow cell wraps 100 as 10 / 0
+    m = _COLUMN.match(_SPACES.sub("", text).translate(_FULL))  # a narrow cell wraps 100 as 10 / 0
     if not m:
         return None
     if m.group(2):
@@ -183,7 +184,7 @@ _LIST_MARK = re.compile(r"(?:^|[\n；;。])\s*(?:[0-9０-９]{1,2}\s*[、.．)�
 
 def is_rule(text: str) -> bool:
     """True for a 评分标准 sentence: it deducts, adds or awards points (扣0.5分, 减2分, 加1分, 得2分, 不得分)."""
-    return bool(_RULE_WORDS.search(re.sub(r"\s+", "", text)))
+    return bool(_RULE_WORDS.search(_SPACES.sub("", text)))
 
 
 def single_rule(text: str) -> bool:

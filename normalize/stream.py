@@ -270,7 +270,7 @@ class _Region:
 
     def _attach(self, grid: Grid, cell_entries: dict[int, list[Entry]]) -> None:
         """序号, points, 评分标准, 备注 and 责任单位 cells go to the entries of the label cell they stand against."""
-        label_cells = [c for c in grid.cells if id(c) in cell_entries and cell_entries[id(c)]]
+        label_cells = _LabelCells(c for c in grid.cells if id(c) in cell_entries and cell_entries[id(c)])
         feeds = _feeds(grid, label_cells, cell_entries)
         for side in grid.cells:
             role = grid.role(side.col)
@@ -343,10 +343,33 @@ def _filled_columns(grid: Grid, labels: list[int]) -> set[int]:
     return out
 
 
+class _LabelCells(list):
+    """The label cells of a grid in order, indexed by the rows they cover."""
+
+    def __init__(self, cells):
+        super().__init__(cells)
+        self._by_row: dict[int, list[int]] = {}
+        for i, c in enumerate(self):
+            for r in c.rows:
+                self._by_row.setdefault(r, []).append(i)
+
+    def overlapping(self, rows: range) -> list[GCell]:
+        """The cells covering any of these rows, in order."""
+        hits = {i for r in rows for i in self._by_row.get(r, ())}
+        return [self[i] for i in sorted(hits)]
+
+
+def _overlapping(label_cells: list[GCell], rows: range) -> list[GCell]:
+    if isinstance(label_cells, _LabelCells):
+        return label_cells.overlapping(rows)
+    wanted = set(rows)
+    return [c for c in label_cells if wanted & set(c.rows)]
+
+
 def _points_pool(side: GCell, label_cells: list[GCell], cell_entries: dict) -> tuple[list[GCell], list[GCell]]:
     """(candidates, those still without points) for a points cell: label cells to its left on its rows."""
     rows = set(side.rows)
-    cands = [c for c in label_cells if rows & set(c.rows)]
+    cands = _overlapping(label_cells, side.rows)
     cands = [c for c in cands if c.col < side.col] or cands
     exact = [c for c in cands if set(c.rows) == rows]
     value = column_points(clean(side.text))
@@ -434,7 +457,7 @@ def _target(side: GCell, label_cells: list[GCell], cell_entries: dict, role: str
     """The entries a side cell belongs to: the deepest label cell spanning exactly its rows, else the
     deepest one whose rows contain them, else the nearest one above."""
     rows = set(side.rows)
-    cands = [c for c in label_cells if rows & set(c.rows)]
+    cands = _overlapping(label_cells, side.rows)
     if role != "number":
         cands = [c for c in cands if c.col < side.col] or cands
     exact = [c for c in cands if set(c.rows) == rows]
@@ -489,10 +512,29 @@ class _StreamReader:
         self.owner_from = len(region.entries)
         self.pending: dict[int, tuple[str, Source, _Used]] = {}
         self.start = len(region.entries)
+        # indexes over region.entries[start:], brought up to date by _sync (entries are only appended)
+        self._synced = self.start
+        self._open: dict[int, list[Entry]] = {}  # column -> its entries, the top one open unless popped
+        self._by_row: dict[tuple, list[Entry]] = {}  # (block, row) -> its entries in order
 
-    @property
-    def entries(self) -> list[Entry]:
-        return self.region.entries[self.start:]
+    def _sync(self) -> None:
+        entries = self.region.entries
+        for e in entries[self._synced:]:
+            self._open.setdefault(e.cell[2], []).append(e)
+            self._by_row.setdefault(e.cell[:2], []).append(e)
+        self._synced = len(entries)
+
+    def _last_open(self, col: int) -> Entry | None:
+        """The last entry of the column still waiting for its points or rule. An entry, once closed or
+        given a rule, stays so (points and rules are only ever added), so it leaves the stack for good."""
+        self._sync()
+        stack = self._open.get(col)
+        while stack and (stack[-1].closed or stack[-1].criteria):
+            stack.pop()
+        return stack[-1] if stack else None
+
+    def _any(self) -> bool:
+        return len(self.region.entries) > self.start
 
     @property
     def has_owner_column(self) -> bool:
@@ -504,7 +546,7 @@ class _StreamReader:
         if not strip_markup(text).strip():
             used.used = True
             return
-        pieces = parse_cell(text, self.region.expected() if self.entries else None)
+        pieces = parse_cell(text, self.region.expected() if self._any() else None)
         placed = True
         for p in pieces:
             if p.marker is not None:
@@ -532,7 +574,7 @@ class _StreamReader:
         value = clean(raw)
         if not value and p.points is None:
             return True
-        if not self.entries:
+        if not self._any():
             if p.points is None:
                 self.region.header.append(value)
                 return True
@@ -548,13 +590,14 @@ class _StreamReader:
         if p.points is None and (value in header or value in NON_LEVEL_HEADERS):
             return True
         if p.points is None and (bare := _BARE_POINTS.fullmatch(value)):  # a 分值 column: the entry on its left
-            row_open = [e for e in self.entries if e.points is None and e.cell[:2] == cell[:2] and e.cell[2] < col]
+            self._sync()
+            row_open = [e for e in self._by_row.get(cell[:2], []) if e.points is None and e.cell[2] < col]
             if row_open:
                 row_open[-1].points = Decimal(bare.group(1))
                 row_open[-1].points_in_text = False
                 row_open[-1].source = row_open[-1].source.span(source)
                 return True
-        last = self.entries[-1]
+        last = self.region.entries[-1]
         if not last.closed and not last.criteria and last.cell[2] == col and col not in self.pending:
             joined = _rejoin(last, raw)
             if joined is not None:  # `…，计3` / `分；每少5条扣0.5分。`: the points cut by the line break
@@ -580,9 +623,8 @@ class _StreamReader:
             raw, source = head + "\n" + raw, head_source.span(source)
             value = clean(raw)
             head_used.used = True
-        open_here = [e for e in self.entries if not e.closed and not e.criteria and e.cell[2] == col]
-        if open_here:
-            target = open_here[-1]
+        target = self._last_open(col)
+        if target is not None:
             target.source = target.source.span(source)
             joined = _rejoin(target, raw)
             if joined is not None:  # the points bracket (or points in words) was cut by the line break

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -254,14 +255,17 @@ def prune(nodes: list[Node]) -> list[Entry]:
     """Take out what reads as a label but is none: an unnumbered line without points, children or rule
     (a form's 最终得分 / 考核人员签字 row, a 抄送 line printed inside the table). Returns their entries."""
     dropped: list[Entry] = []
-    for n in list(nodes):
+    kept: list[Node] = []
+    for n in nodes:
         if n.children:
             dropped.extend(prune(n.children))
         e = n.entry
         if (not n.children and e is not None and not e.placeholder and e.style is None and e.points is None
                 and not e.criteria and n.kind == "scored"):
-            nodes.remove(n)
             dropped.append(e)
+            continue
+        kept.append(n)
+    nodes[:] = kept  # in place, one pass (list.remove would compare node by node: quadratic)
     return dropped
 
 
@@ -307,26 +311,48 @@ def _partition(parent: Node, labels: list[Entry], leaves: list[Entry], allow_tra
         slots.append(e)
         expect = number + 1
 
-    def solve(i: int, pos: int):
-        if i == len(slots):
-            return [], pos
+    def ends(i: int, pos: int) -> Iterator[int]:
+        """Where slot i, starting at leaf pos, may end, in the order they are tried: a label ends where
+        its points are reached; a missing label first at a layout cut, then anywhere."""
         slot = slots[i]
         if isinstance(slot, Entry):
-            if slot.points is None:
-                return None
-            end = _consume(leaves, pos, stop, slot.points)
-            if end is None:
-                return None
-            rest = solve(i + 1, end)
-            return None if rest is None else ([(pos, end)] + rest[0], rest[1])
-        order = sorted(range(pos + 1, stop + 1), key=lambda j: (not (j < stop and _strong(leaves, j)), j))
-        for end in order:
-            rest = solve(i + 1, end)
-            if rest is not None:
-                return [(pos, end)] + rest[0], rest[1]
-        return None
+            if slot.points is not None:
+                end = _consume(leaves, pos, stop, slot.points)
+                if end is not None:
+                    yield end
+            return
+        strong = [j for j in range(pos + 1, stop) if _strong(leaves, j)]
+        yield from strong
+        cut = set(strong)
+        yield from (j for j in range(pos + 1, stop + 1) if j not in cut)
 
-    solved = solve(0, start)
+    def solve(first: int) -> tuple[list[tuple[int, int]], int] | None:
+        """The first assignment of slots to runs of leaves, depth first in the order `ends` gives;
+        a (slot, start) that failed once is not searched again (it fails the same way)."""
+        failed: set[tuple[int, int]] = set()
+        frames: list[tuple[int, int, Iterator[int]]] = []
+        chosen: list[int] = []
+        i, pos = 0, first
+        while True:
+            if i == len(slots):
+                return [(f[1], end) for f, end in zip(frames, chosen)], pos
+            if (i, pos) not in failed:
+                frames.append((i, pos, ends(i, pos)))
+                chosen.append(pos)
+            while frames:
+                fi, fpos, it = frames[-1]
+                end = next(it, None)
+                if end is not None:
+                    chosen[-1] = end
+                    i, pos = fi + 1, end
+                    break
+                frames.pop()
+                chosen.pop()
+                failed.add((fi, fpos))
+            else:
+                return None
+
+    solved = solve(start)
     if solved is None:
         return []
     spans, pos = solved
