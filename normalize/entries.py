@@ -149,15 +149,6 @@ def _line_start(text: str, p: int) -> bool:
     return i < 0 or text[i] == "\n"
 
 
-def _before_spaces(text: str, p: int) -> str:
-    """The last character before p that is not a space ('' if none): text[:p].rstrip(spaces)[-1:]
-    without copying the text before p (a long line with many spaces made that quadratic)."""
-    i = p - 1
-    while i >= 0 and text[i] in " \t\u3000\xa0":
-        i -= 1
-    return text[i] if i >= 0 else ""
-
-
 def parse_cell(text: str, expected: int | None = None) -> list[Piece]:
     """Split a cell's (or a paragraph's) text into pieces.
 

@@ -98,7 +98,7 @@ def load_catalogue(path: str) -> Catalogue:
     if where is not None:
         raise InvalidCatalogue(path, f"{where}: text holds a lone surrogate (invalid Unicode, e.g. \\ud800)")
     try:
-        return Catalogue.model_validate(data)
+        return Catalogue.model_validate(data, context={"loaded": True})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

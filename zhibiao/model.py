@@ -8,7 +8,16 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Final, Literal, NamedTuple
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, PlainSerializer, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    PlainSerializer,
+    ValidationInfo,
+    model_validator,
+)
 
 __all__ = [
     "ReviewedCrosswalk",
@@ -376,15 +385,18 @@ class Rubric(_Model):
     rows_placed: int | None = None  # of those, rows whose every cell went into an indicator, a rule or a note
 
     @model_validator(mode="after")
-    def _consistent(self) -> Rubric:
-        """Every indicator's level is its depth (at most MAX_INDICATOR_DEPTH) and no id is used twice."""
+    def _consistent(self, info: ValidationInfo) -> Rubric:
+        """Every indicator's level is its depth (at most MAX_INDICATOR_DEPTH); in a catalogue read from a
+        file (context {"loaded": True}), no id is used twice. The pipeline may make a duplicate id from a
+        duplicated number: it reports it (numbering_duplicate) instead of failing."""
+        loaded = bool(info.context and info.context.get("loaded"))
         seen: set[str] = set()
         stack = [(ind, 1) for ind in reversed(self.indicators)]
         while stack:  # no recursion: the depth is what is being checked
             ind, depth = stack.pop()
             if ind.level != depth:
                 raise ValueError(f"indicator {ind.id!r} has level {ind.level} but stands at depth {depth}")
-            if ind.id in seen:
+            if loaded and ind.id in seen:
                 raise ValueError(f"indicator id {ind.id!r} is used twice in the rubric")
             seen.add(ind.id)
             if ind.children and depth >= MAX_INDICATOR_DEPTH:
