@@ -7,6 +7,7 @@ pytest loaded. The golden comparison lives in `golden_compare.py` beside this fi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from zhibiao.cli import main
@@ -45,3 +46,13 @@ def run_cli(args, capsys) -> tuple[int, str, str]:
 def indicator(catalogue, ident: str):
     """The indicator with this id, in any rubric of the catalogue."""
     return next(i for r in catalogue.rubrics for i in r.walk() if i.id == ident)
+
+
+_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client) -> str:
+    """The CSRF token the app's home page gives this client's session."""
+    m = _CSRF.search(client.get("/").text)
+    assert m is not None, "no csrf-token meta on the home page"
+    return m[1]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +11,7 @@ from zhibiao.errors import EditConflict, InvalidEdit, NotFound, http_status
 from zhibiao.store import MIGRATIONS, SCHEMA_VERSION, Store
 from zhibiao.web import create_app
 
-from conftest import SEED_2019, SEED_2023
+from conftest import SEED_2019, SEED_2023, csrf_token
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +131,7 @@ def client(store):
 
 
 def _token(client) -> str:
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get("/").text)[1]
+    return csrf_token(client)
 
 
 def _sign_in(client) -> str:

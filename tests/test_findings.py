@@ -29,7 +29,7 @@ from zhibiao.pipeline import ingest
 from zhibiao.store import Store, versions
 from zhibiao.web import create_app
 
-from conftest import DATA, RECOVERY, ROOT
+from conftest import DATA, RECOVERY, ROOT, csrf_token
 
 LIBRARY = ["normalize", "diff", "extract", "zhibiao"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -168,7 +168,7 @@ def client(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'web.db'}")
     with TestClient(create_app(store, max_upload_bytes=2 * 1024 * 1024, secret_key="test-secret")) as c:
         c.store = store
-        tok = re.search(r'<meta name="csrf-token" content="([^"]+)"', c.get("/").text)[1]
+        tok = csrf_token(c)
         c.post("/reviewer", data={"name": "张三", "next": "/", "csrf_token": tok})
         c.tok = tok
         yield c

@@ -15,7 +15,7 @@ from zhibiao.model import Catalogue, Crosswalk
 from zhibiao.store import Store
 from zhibiao.web import create_app
 
-from conftest import CORPUS, NARRATIVE, PDF_2023, ROOT, SEED_2019 as TXT_2019, SEED_2023 as TXT_2023
+from conftest import CORPUS, NARRATIVE, PDF_2023, ROOT, SEED_2019 as TXT_2019, SEED_2023 as TXT_2023, csrf_token
 
 DOCX_2019 = CORPUS / "renderings" / "001_5886f06ed561739e.docx"
 HTML_2020 = CORPUS / "renderings" / "003_fbbff5f31bb9ffc0.html"
@@ -50,8 +50,7 @@ def client(store) -> TestClient:
 
 
 def token(client: TestClient) -> str:
-    page = client.get("/")
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)[1]
+    return csrf_token(client)
 
 
 def sign_in(client: TestClient, name: str = "张三") -> str:

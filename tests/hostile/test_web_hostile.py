@@ -4,7 +4,6 @@ file modes, cross-origin requests; and a property-based run of the JSON API (sch
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 
@@ -13,6 +12,8 @@ from fastapi.testclient import TestClient
 
 from zhibiao.store import Store
 from zhibiao.web import create_app
+
+from conftest import csrf_token
 
 HEAD = "示例指标体系\n\n一级指标\t二级指标\t三级指标\n"
 CLEAN_TXT = (HEAD + "一、执法办案（5分）\t（一）基本认识（3分）\t"
@@ -36,8 +37,7 @@ def client(store) -> TestClient:
 
 
 def token(client: TestClient) -> str:
-    page = client.get("/")
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)[1]
+    return csrf_token(client)
 
 
 def sign_in(client: TestClient, name: str = "张三") -> str:
