@@ -445,9 +445,17 @@ def test_downloads(client, clean):
     assert "spreadsheetml" in r.headers["content-type"] and "clean_v2.xlsx" in r.headers["content-disposition"]
     from openpyxl import load_workbook
 
-    ws = load_workbook(io.BytesIO(r.content)).active
-    values = list(ws.iter_rows(values_only=True))
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["指标目录", "indicators"] and "未核实" in wb["指标目录"]["A1"].value
+    values = list(wb["indicators"].iter_rows(values_only=True))
     assert values[0][1] == "id" and len(values) == 12 and values[3][5] == "改过的文字"
+
+    r = client.get(f"/catalogues/{clean}/download/docx")
+    assert "wordprocessingml" in r.headers["content-type"] and "clean_v2.docx" in r.headers["content-disposition"]
+    from docx import Document
+
+    table = Document(io.BytesIO(r.content)).tables[0]
+    assert any("改过的文字" in cell.text for row in table.rows for cell in row.cells)
 
     doc = client.get(f"/catalogues/{clean}/document")
     assert doc.content == CLEAN_TXT.encode() and doc.headers["content-type"] == "application/octet-stream"

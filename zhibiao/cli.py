@@ -422,19 +422,22 @@ def info(source: Path, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("catalogue", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), required=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "docx"]), required=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (default: next to the catalogue, same name, new suffix). '-' for CSV on stdout.")
 def export(catalogue: Path, fmt: str, output: Path | None) -> None:
-    """Export a catalogue JSON as a flat table: id, path, level, marker, text, points, owner, refs, flags."""
-    from zhibiao.export import to_csv, to_xlsx
+    """Export a catalogue JSON: CSV (flat table: id, path, level, marker, text, points, owner, refs, flags), XLSX
+    (指标目录 to print and hand on, then the same flat table) or DOCX (the 附件 table offices issue, to re-issue).
+    Says 未核实 unless the catalogue is verified and its store signature shows it."""
+    from zhibiao.export import to_csv, to_docx, to_xlsx
 
     cat = load_catalogue(str(catalogue))
     if fmt == "csv" and output is not None and str(output) == "-":
         click.echo(to_csv(cat), nl=False)
         return
     out = output or catalogue.with_suffix(f".{fmt}")
-    _write_atomic(out, to_csv(cat).encode("utf-8-sig") if fmt == "csv" else to_xlsx(cat))
+    writers = {"csv": lambda c: to_csv(c).encode("utf-8-sig"), "xlsx": to_xlsx, "docx": to_docx}
+    _write_atomic(out, writers[fmt](cat))
     click.echo(f"wrote {out}")
 
 
@@ -645,13 +648,14 @@ def store_list() -> None:
 
 @store.command("export")
 @click.argument("catalogue_id", type=click.IntRange(0, DB_INT_MAX))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), required=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "docx"]), required=True,
+              help="Output format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write (default: catalogue-ID.FORMAT here; '-' for JSON/CSV on stdout).")
 def store_export(catalogue_id: int, fmt: str, output: Path | None) -> None:
-    """Export a stored catalogue's current version as JSON, CSV or XLSX."""
+    """Export a stored catalogue's current version as JSON, CSV, XLSX or the DOCX 附件."""
     data = _store().export(catalogue_id, fmt)
-    if output is not None and str(output) == "-" and fmt != "xlsx":
+    if output is not None and str(output) == "-" and fmt not in ("xlsx", "docx"):
         click.echo(data.decode("utf-8-sig"), nl=False)
         return
     out = output or Path(f"catalogue-{catalogue_id}.{fmt}")

@@ -661,17 +661,21 @@ class Store:
         return Crosswalk.model_validate_json(body) if body else None
 
     def export(self, cat_id: int, fmt: str) -> bytes:
-        """The current catalogue as JSON, CSV (UTF-8 with BOM) or XLSX bytes."""
-        from zhibiao.export import to_csv, to_xlsx
+        """The current catalogue as JSON, CSV (UTF-8 with BOM), XLSX or DOCX (the 附件) bytes."""
+        from zhibiao.export import to_csv, to_docx, to_xlsx
 
         cat, _ = self.get(cat_id)
         if fmt == "json":
             return (_signed(cat).model_dump_json(indent=1) + "\n").encode("utf-8")
         if fmt == "csv":
             return to_csv(cat).encode("utf-8-sig")
+        verified = cat.verification is not None and cat.verification.verified  # the store's own word
         if fmt == "xlsx":
-            return to_xlsx(cat)
-        raise InvalidEdit(None, f"format {fmt!r}: choose json, csv or xlsx", reason="format_unknown", format=fmt)
+            return to_xlsx(cat, verified)
+        if fmt == "docx":
+            return to_docx(cat, verified)
+        raise InvalidEdit(None, f"format {fmt!r}: choose json, csv, xlsx or docx", reason="format_unknown",
+                          format=fmt)
 
 
 # --- crosswalk review ---------------------------------------------------------------------------

@@ -168,8 +168,8 @@ def catalogue_history(request: Request, cat_id: DbId):
 @router.get("/catalogues/{cat_id}/export/{fmt}", tags=["catalogues"], response_class=Response, responses={
     200: {"description": "the current catalogue as a file",
           "content": {media: {} for media in MEDIA_TYPES.values()}}, **_NOT_FOUND})
-def export_catalogue(request: Request, cat_id: DbId, fmt: Literal["json", "csv", "xlsx"]):
-    """The current catalogue as JSON, CSV (UTF-8 with BOM) or XLSX, as an attachment."""
+def export_catalogue(request: Request, cat_id: DbId, fmt: Literal["json", "csv", "xlsx", "docx"]):
+    """The current catalogue as JSON, CSV (UTF-8 with BOM), XLSX or the DOCX 附件 table, as an attachment."""
     return actions.export_response(state(request), cat_id, fmt)
 
 

@@ -198,7 +198,7 @@ def history(request: Request, cat_id: DbId, show: Literal["all", "edits"] = "all
 
 
 @router.get("/catalogues/{cat_id}/download/{fmt}")
-def download(request: Request, cat_id: DbId, fmt: Literal["json", "csv", "xlsx"]):
+def download(request: Request, cat_id: DbId, fmt: Literal["json", "csv", "xlsx", "docx"]):
     return actions.export_response(state(request), cat_id, fmt)
 
 
