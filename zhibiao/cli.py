@@ -556,8 +556,13 @@ def _diff_chain(paths: list[Path], output: Path | None, html_out: Path | None, x
 @click.option("--allow-unverified", is_flag=True,
               help="Score a catalogue that people have not verified; the output says it is provisional.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Folder ASSESSMENT: also write the cohort statistics to OUT.csv (sections) or OUT.xlsx (sheets).")
-def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bool, output: Path | None) -> None:
+              help="Folder ASSESSMENT: also write the cohort report to OUT.csv (sections), OUT.xlsx (report sheets "
+                   "with charts, then the data) or OUT.html (one page with charts; prints on one A4 sheet).")
+@click.option("--tiers", "tiers_file", type=click.Path(path_type=Path), default=None, metavar="MAP.csv",
+              help="Folder ASSESSMENT: each unit's tier (省级, 市县区, 乡镇 …) from a CSV with the header 单位,层级; "
+                   "without it, from a 层级 column of the unit's own CSV.")
+def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bool, output: Path | None,
+          tiers_file: Path | None) -> None:
     """Score an assessment (CSV: id,awarded per leaf indicator, awarded a decimal or n/a) against a catalogue.
 
     Prints points awarded, points applicable and 完成度 (awarded / applicable) in total and per first- and
@@ -571,8 +576,10 @@ def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bo
 
     if output is not None and not assessment.is_dir():
         raise click.BadParameter("is for a folder of assessments (cohort statistics)", param_hint="-o/--output")
-    if output is not None and output.suffix.lower() not in (".csv", ".xlsx"):
-        raise click.BadParameter(f"{output.name!r}: write OUT.csv or OUT.xlsx", param_hint="-o/--output")
+    if tiers_file is not None and not assessment.is_dir():
+        raise click.BadParameter("is for a folder of assessments (cohort statistics)", param_hint="--tiers")
+    if output is not None and output.suffix.lower() not in (".csv", ".xlsx", ".html", ".htm"):
+        raise click.BadParameter(f"{output.name!r}: write OUT.csv, OUT.xlsx or OUT.html", param_hint="-o/--output")
     if as_json and assessment.is_dir():
         raise click.BadParameter("is for a single assessment, not a folder", param_hint="--json")
     cat = _catalogue_of(catalogue)
@@ -593,14 +600,26 @@ def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bo
         else:
             click.echo(scoring.score_table(result, rubric.title, assessment.name))
         return
+    from zhibiao.scoring import cohort_report, tiers
+
     units = scoring.read_folder(assessment, leaves)
+    mapping = tiers.read_tiers(tiers_file) if tiers_file is not None else None
+    unit_tiers = tiers.tiers_of([(a.unit, a.path) for a in units], mapping)
     stats = scoring.cohort(rubric, [scoring.score(rubric, a, verified=verified) for a in units], str(assessment),
                            verified=verified)
     if output is not None:
-        data = (scoring.cohort_csv(stats).encode("utf-8-sig") if output.suffix.lower() == ".csv"
-                else scoring.cohort_xlsx(stats))
+        suffix = output.suffix.lower()
+        if suffix == ".csv":
+            data = (scoring.cohort_csv(stats) + cohort_report.tiers_csv(stats, rubric, unit_tiers)).encode("utf-8-sig")
+        elif suffix == ".xlsx":
+            data = cohort_report.cohort_report_xlsx(stats, rubric, unit_tiers)
+        else:
+            data = cohort_report.cohort_report_html(stats, rubric, unit_tiers).encode("utf-8")
         _write_atomic(output, data)
     click.echo(scoring.cohort_tables(stats))
+    click.echo("\n评估结论")
+    for group in tiers.tier_stats(stats, rubric, unit_tiers):
+        click.echo(f"  【{group.name}单位】" + "".join(cohort_report.sentences(group)))
     if output is not None:
         click.echo(f"wrote {output}")
 
