@@ -193,3 +193,24 @@ def test_cli_export_docx(tmp_path, capsys):
     assert code == 0 and (tmp_path / "c.docx").read_bytes().startswith(b"PK")
     again = ingest(tmp_path / "c.docx")
     assert [i.id for i in again.rubrics[0].walk()] == [i.id for i in ingest(SEED_2019).rubrics[0].walk()]
+
+
+# --- print views -----------------------------------------------------------------------------
+
+
+def test_print_views_keep_colours():
+    """The app's pages print through print.css (controls left out, highlights in colour); the crosswalk report
+    carries its own print rules and repeats its table headers on every page."""
+    from conftest import ROOT
+
+    base = (ROOT / "zhibiao/web/templates/base.html").read_text(encoding="utf-8")
+    assert '<link rel="stylesheet" href="/static/print.css" media="print">' in base
+    css = (ROOT / "zhibiao/web/static/print.css").read_text(encoding="utf-8")
+    assert "print-color-adjust: exact" in css and "size: A4" in css and "header.top" in css
+    from zhibiao.diff import crosswalk
+    from zhibiao.diff.report import to_html
+
+    cat = ingest(SEED_2019)
+    page = to_html(crosswalk(cat, cat), cat, cat)
+    assert "print-color-adjust: exact" in page and "@media print" in page
+    assert page.count("<thead>") >= 3 and "thead { display: table-header-group; }" in page
