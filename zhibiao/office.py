@@ -121,9 +121,12 @@ def set_widths(table, widths_mm: Sequence[float]) -> None:
 
     for column, width in zip(table.columns, widths_mm):
         column.width = Mm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_mm):
-            cell.width = Mm(width)
+    for tr in table._tbl.tr_lst:  # each <w:tc> once (row.cells resolves merged cells, quadratic in the rows)
+        col = 0
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            tc.width = Mm(sum(widths_mm[col:col + span]))
+            col += span
 
 
 # --- XLSX ------------------------------------------------------------------------------------
