@@ -33,7 +33,8 @@ TIER_HEADERS = ("层级", "层次", "类别", "tier", "level")
 LABEL_UNPRINTED = "（原文未印出名称）"
 
 
-def _table(path: Path) -> list[list[str]]:
+def _rows(path: Path):
+    """The non-blank rows of a CSV file, read lazily."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -41,7 +42,7 @@ def _table(path: Path) -> list[list[str]]:
     text = _decode(raw) if b"\x00" not in raw else None
     if text is None:
         raise InvalidAssessment(str(path), "not a CSV text (UTF-8 or GBK): save it from Excel as CSV")
-    return [row for row in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in row)]
+    return (row for row in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in row))
 
 
 def _column(header: Sequence[str], names: Iterable[str]) -> int | None:
@@ -56,7 +57,7 @@ def read_tiers(path: str | Path) -> dict[str, str]:
     """The mapping file: unit name -> tier. InvalidAssessment when its header names no unit or tier column, or a
     unit is given two tiers."""
     path = Path(path)
-    rows = _table(path)
+    rows = list(_rows(path))
     if not rows:
         raise InvalidAssessment(str(path), "the tier mapping is empty: expected a header 单位,层级")
     col_unit, col_tier = _column(rows[0], UNIT_HEADERS), _column(rows[0], TIER_HEADERS)
@@ -80,11 +81,12 @@ def read_tiers(path: str | Path) -> dict[str, str]:
 
 def tier_column(path: str | Path) -> str | None:
     """The first non-empty value of a 层级/tier column of an assessment CSV; None when it has none."""
-    rows = _table(Path(path))
-    col = _column(rows[0], TIER_HEADERS) if rows else None
+    rows = _rows(Path(path))
+    header = next(rows, None)
+    col = _column(header, TIER_HEADERS) if header is not None else None
     if col is None:
-        return None
-    return next((row[col].strip() for row in rows[1:] if col < len(row) and row[col].strip()), None)
+        return None  # the rest of the file is not parsed again
+    return next((row[col].strip() for row in rows if col < len(row) and row[col].strip()), None)
 
 
 def tiers_of(units: Iterable[tuple[str, str]], mapping: dict[str, str] | None) -> dict[str, str] | None:
