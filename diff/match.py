@@ -394,11 +394,13 @@ def match(old: list[Item], new: list[Item]):
     base = similarity(old, new) if len(old) * len(new) <= EXACT_LIMIT else _candidate_scores(old, new)
     first = _assign(base)
     score = _with_structure(base, old, new, first)
-    pairs = _assign_shared(score, old, new, _correspondence(old, new, first, "area"))
-    pairs = _join_siblings(pairs, score, old, new)
+    shared = _assign_shared(score, old, new, _correspondence(old, new, first, "area"))
+    pairs = _join_siblings(shared, score, old, new)
     parents = _correspondence(old, new, pairs, "parent")
     matched_old = {r for r, _ in pairs}
     matched_new = {c for _, c in pairs}
+    left_old = {r for r, _ in shared} - matched_old  # what the tie-break left: it stays unpaired, so the
+    left_new = {c for _, c in shared} - matched_new  # containment pass below does not link it back
 
     def bar(r: int, c: int) -> float:
         return PART_MIN_NEAR if parents.get(old[r].parent, {}).get(new[c].parent, 0.0) >= 0.5 else PART_MIN
@@ -406,7 +408,7 @@ def match(old: list[Item], new: list[Item]):
     idf = _idf(old, new)
     extra: list[tuple[int, int]] = []
     for c in range(len(new)):
-        if c in matched_new:
+        if c in matched_new or c in left_new:
             continue
         options = [(r, _containment(new[c].grams, old[r].grams, idf)) for r in _neighbours(score, c, 1)
                    if old[r].cited == new[c].cited]
@@ -414,7 +416,7 @@ def match(old: list[Item], new: list[Item]):
         if options:
             extra.append((max(options, key=lambda t: (t[1], -t[0]))[0], c))
     for r in range(len(old)):
-        if r in matched_old:
+        if r in matched_old or r in left_old:
             continue
         options = [(c, _containment(old[r].grams, new[c].grams, idf)) for c in _neighbours(score, r, 0)
                    if old[r].cited == new[c].cited]

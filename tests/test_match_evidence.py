@@ -92,3 +92,21 @@ def test_the_wrong_sibling_joins_its_sibling_where_it_went():
     assert sorted(_join_siblings([(0, 0), (1, 1)], score, old, new)) == [(0, 1), (1, 1)]
     far = np.array([[0.80, 0.637], [0.2, 1.18]])  # not a tie: the one-to-one pair stands
     assert sorted(_join_siblings([(0, 0), (1, 1)], far, old, new)) == [(0, 0), (1, 1)]
+
+
+def test_the_partner_the_tie_break_leaves_stays_unpaired(monkeypatch):
+    """公开执法事项清单 lost 制定并公开随机抽查事项清单 to the sibling tie-break, then came back as a split of the
+    same old item through the containment pass (and took the merged sibling with it)."""
+    import numpy as np
+
+    from zhibiao.diff import match as match_module
+
+    old = [_item("1.1.2.9", "制定并公开随机抽查事项清单。", parent="1.1.2", order=0),
+           _item("1.1.2.10", "随机抽查事项清单包括抽查事项、抽查依据、抽查对象。", parent="1.1.2", order=1)]
+    new = [_item("3.1.39", "公开执法事项清单。", parent="3.1", order=0),
+           _item("3.1.46", "公开随机抽查事项清单，包括抽查事项、抽查依据、抽查对象等信息。", parent="3.1", order=1)]
+    score = np.array([[0.646, 0.637], [0.2, 1.18]])
+    monkeypatch.setattr(match_module, "similarity", lambda a, b: score.copy())
+    monkeypatch.setattr(match_module, "W_STRUCTURE", 0.0)
+    pairs, _ = match(old, new)
+    assert sorted(pairs) == [(0, 1), (1, 1)]
