@@ -389,21 +389,28 @@ def match(old: list[Item], new: list[Item]):
     area and parent correspondence the first pass revealed (requirements move with their section).
     Each requirement left over then joins the partner that contains most of its wording: a split
     when a new item's words come from an old one already matched, a merge when an old item's words
-    went into a matched new one — with a lower bar when that partner sits where its siblings went.
+    went into a matched new one — with a lower bar when that partner is where one of its siblings went
+    (a sibling's partner: not merely somewhere under the parent its siblings went to).
     """
     base = similarity(old, new) if len(old) * len(new) <= EXACT_LIMIT else _candidate_scores(old, new)
     first = _assign(base)
     score = _with_structure(base, old, new, first)
     shared = _assign_shared(score, old, new, _correspondence(old, new, first, "area"))
     pairs = _join_siblings(shared, score, old, new)
-    parents = _correspondence(old, new, pairs, "parent")
     matched_old = {r for r, _ in pairs}
     matched_new = {c for _, c in pairs}
     left_old = {r for r, _ in shared} - matched_old  # what the tie-break left: it stays unpaired, so the
     left_new = {c for _, c in shared} - matched_new  # containment pass below does not link it back
 
-    def bar(r: int, c: int) -> float:
-        return PART_MIN_NEAR if parents.get(old[r].parent, {}).get(new[c].parent, 0.0) >= 0.5 else PART_MIN
+    went_old: dict[str, set[int]] = {}  # old parent -> the new items its requirements went to
+    went_new: dict[str, set[int]] = {}  # new parent -> the old items its requirements came from
+    for r, c in pairs:
+        went_old.setdefault(old[r].parent, set()).add(c)
+        went_new.setdefault(new[c].parent, set()).add(r)
+
+    def bar(r: int, c: int, side: int) -> float:
+        near = c in went_old.get(old[r].parent, ()) if side == 0 else r in went_new.get(new[c].parent, ())
+        return PART_MIN_NEAR if near else PART_MIN
 
     idf = _idf(old, new)
     extra: list[tuple[int, int]] = []
@@ -412,7 +419,7 @@ def match(old: list[Item], new: list[Item]):
             continue
         options = [(r, _containment(new[c].grams, old[r].grams, idf)) for r in _neighbours(score, c, 1)
                    if old[r].cited == new[c].cited]
-        options = [(r, share) for r, share in options if r in matched_old and share >= bar(r, c)]
+        options = [(r, share) for r, share in options if r in matched_old and share >= bar(r, c, 1)]
         if options:
             extra.append((max(options, key=lambda t: (t[1], -t[0]))[0], c))
     for r in range(len(old)):
@@ -420,7 +427,7 @@ def match(old: list[Item], new: list[Item]):
             continue
         options = [(c, _containment(old[r].grams, new[c].grams, idf)) for c in _neighbours(score, r, 0)
                    if old[r].cited == new[c].cited]
-        options = [(c, share) for c, share in options if c in matched_new and share >= bar(r, c)]
+        options = [(c, share) for c, share in options if c in matched_new and share >= bar(r, c, 0)]
         if options:
             extra.append((r, max(options, key=lambda t: (t[1], -t[0]))[0]))
     return pairs + extra, score

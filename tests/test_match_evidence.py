@@ -110,3 +110,29 @@ def test_the_partner_the_tie_break_leaves_stays_unpaired(monkeypatch):
     monkeypatch.setattr(match_module, "W_STRUCTURE", 0.0)
     pairs, _ = match(old, new)
     assert sorted(pairs) == [(0, 1), (1, 1)]
+
+
+def test_the_lower_merge_bar_holds_only_where_a_sibling_went(monkeypatch):
+    """自公开之日起10个工作日内向上级报送 shares 个工作日内 with a publication deadline under the same new parent,
+    but its sibling went elsewhere: it is not merged into the deadline item on that evidence alone."""
+    import numpy as np
+
+    from zhibiao.diff import match as match_module
+
+    old = [_item("1.3.1.36", "行政许可、处罚决定在决定作出之日起7个工作日内在网站向社会公开。", parent="1.3.1"),
+           _item("1.3.3.43", "按时、按规定内容公开上年度行政执法总体情况有关数据。", parent="1.3.3", order=1),
+           _item("1.3.3.44", "自公开之日起10个工作日内向上级报送。", parent="1.3.3", order=2)]
+    new = [_item("3.3.59", "行政许可、处罚决定依照法律、行政法规规定时限公开，没有规定的，在决定作出之日起7个工作日内"
+                 "在网站向社会公开。", parent="3.3", order=0),
+           _item("3.3.64", "每年1月31日前公开本单位上年度执法总体情况有关数据，并报本级政府和上级主管部门。",
+                 parent="3.3", order=1)]
+    score = np.array([[0.9, 0.2], [0.2, 0.6], [0.45, 0.28]])
+    monkeypatch.setattr(match_module, "similarity", lambda a, b: score.copy())
+    monkeypatch.setattr(match_module, "W_STRUCTURE", 0.0)
+    idf = match_module._idf(old, new)
+    share = match_module._containment(old[2].grams, new[0].grams, idf)
+    assert match_module.PART_MIN_NEAR <= share < match_module.PART_MIN  # enough only beside a sibling
+    assert sorted(match(old, new)[0]) == [(0, 0), (1, 1)]
+    # the sibling 按时…公开上年度…数据 goes to the deadline item instead: there the lower bar holds
+    monkeypatch.setattr(match_module, "similarity", lambda a, b: np.array([[0.2, 0.9], [0.6, 0.2], [0.28, 0.45]]))
+    assert sorted(match(old, new)[0]) == [(0, 1), (1, 0), (2, 0)]
