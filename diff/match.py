@@ -381,6 +381,20 @@ def _join_siblings(pairs: list[tuple[int, int]], score, old: list[Item], new: li
     return out
 
 
+EXTRA_GAIN = 0.05  # a further partner must explain at least this share of the whole's wording its partner does not
+COVERED = 0.75  # … when that partner already explains this share of it (a restatement)
+
+
+def _adds(part: Counter, whole: Counter, others: list[Counter], idf: dict[str, float]) -> bool:
+    """Whether part may join whole beside its partners others: not when one of them restates whole
+    (explains COVERED of its wording) and part adds less than EXTRA_GAIN to what that one explains."""
+    for other in others:
+        before = _containment(whole, other, idf)
+        if before >= COVERED and _containment(whole, other + part, idf) - before < EXTRA_GAIN:
+            return False
+    return True
+
+
 def match(old: list[Item], new: list[Item]):
     """Pairs (old index, new index) of the link graph, and the similarity scores.
 
@@ -413,13 +427,19 @@ def match(old: list[Item], new: list[Item]):
         return PART_MIN_NEAR if near else PART_MIN
 
     idf = _idf(old, new)
+    partners_old: dict[int, list[Counter]] = {}  # old index -> the wording of its new partners
+    partners_new: dict[int, list[Counter]] = {}
+    for r, c in pairs:
+        partners_old.setdefault(r, []).append(new[c].grams)
+        partners_new.setdefault(c, []).append(old[r].grams)
     extra: list[tuple[int, int]] = []
     for c in range(len(new)):
         if c in matched_new or c in left_new:
             continue
         options = [(r, _containment(new[c].grams, old[r].grams, idf)) for r in _neighbours(score, c, 1)
                    if old[r].cited == new[c].cited]
-        options = [(r, share) for r, share in options if r in matched_old and share >= bar(r, c, 1)]
+        options = [(r, share) for r, share in options if r in matched_old and share >= bar(r, c, 1)
+                   and _adds(new[c].grams, old[r].grams, partners_old[r], idf)]
         if options:
             extra.append((max(options, key=lambda t: (t[1], -t[0]))[0], c))
     for r in range(len(old)):
@@ -427,7 +447,8 @@ def match(old: list[Item], new: list[Item]):
             continue
         options = [(c, _containment(old[r].grams, new[c].grams, idf)) for c in _neighbours(score, r, 0)
                    if old[r].cited == new[c].cited]
-        options = [(c, share) for c, share in options if c in matched_new and share >= bar(r, c, 0)]
+        options = [(c, share) for c, share in options if c in matched_new and share >= bar(r, c, 0)
+                   and _adds(old[r].grams, new[c].grams, partners_new[c], idf)]
         if options:
             extra.append((r, max(options, key=lambda t: (t[1], -t[0]))[0]))
     return pairs + extra, score

@@ -136,3 +136,24 @@ def test_the_lower_merge_bar_holds_only_where_a_sibling_went(monkeypatch):
     # the sibling 按时…公开上年度…数据 goes to the deadline item instead: there the lower bar holds
     monkeypatch.setattr(match_module, "similarity", lambda a, b: np.array([[0.2, 0.9], [0.6, 0.2], [0.28, 0.45]]))
     assert sorted(match(old, new)[0]) == [(0, 1), (1, 0), (2, 0)]
+
+
+def test_a_further_partner_must_explain_what_the_first_leaves_out(monkeypatch):
+    """行政诉讼案件被撤销…的比例不超过10% shares most of its wording with the successor of its sibling, which that
+    sibling already explains in full: it is not merged in (it was removed)."""
+    import numpy as np
+
+    from zhibiao.diff import match as match_module
+
+    old = [_item("6.35", "行政复议案件被撤销、确认违法的比例不超过3%。", parent="6", order=0),
+           _item("6.36", "行政诉讼案件被撤销、确认违法的比例不超过10%。", parent="6", order=1)]
+    new = [_item("6.36", "行政复议案件被撤销、确认违法的比例不超过3%。", parent="6", order=0)]
+    monkeypatch.setattr(match_module, "similarity", lambda a, b: np.array([[0.9], [0.57]]))
+    monkeypatch.setattr(match_module, "W_STRUCTURE", 0.0)
+    idf = match_module._idf(old, new)
+    assert match_module._containment(old[1].grams, new[0].grams, idf) >= match_module.PART_MIN
+    assert match(old, new)[0] == [(0, 0)]
+    # when the successor says more than the sibling did (行政诉讼案件…), the second part is merged
+    new[0] = _item("6.36", "行政复议案件被撤销、确认违法的比例不超过3%，行政诉讼案件被撤销的比例不超过10%。")
+    assert match_module._containment(new[0].grams, old[0].grams, match_module._idf(old, new)) < match_module.COVERED
+    assert sorted(match(old, new)[0]) == [(0, 0), (1, 0)]
