@@ -157,3 +157,26 @@ def test_a_further_partner_must_explain_what_the_first_leaves_out(monkeypatch):
     new[0] = _item("6.36", "行政复议案件被撤销、确认违法的比例不超过3%，行政诉讼案件被撤销的比例不超过10%。")
     assert match_module._containment(new[0].grams, old[0].grams, match_module._idf(old, new)) < match_module.COVERED
     assert sorted(match(old, new)[0]) == [(0, 0), (1, 0)]
+
+
+def test_a_leftover_joins_its_best_partner_when_it_fills_in_what_the_partner_leaves_out(monkeypatch):
+    """制定…执法案卷管理规定 lost 制定执法案卷信息管理、调阅、监督规定 to the 调阅监督 item: its words are too few a
+    share of its own text to pass the containment bar, but they are the part of the new item the other leaves out."""
+    import numpy as np
+
+    from zhibiao.diff import match as match_module
+
+    old = [_item("2.3.1.66", "制定或执行上级机关制定的执法案卷管理规定。", parent="2.3.1", order=0),
+           _item("2.3.1.67", "依照规定将执法记录制成案卷。", parent="2.3.1", order=1),
+           _item("2.4.3.83", "制定或执行上级机关制定的执法记录信息调阅监督规定。", parent="2.4.3", order=2)]
+    new = [_item("4.3.80", "制定执法案卷信息管理、调阅、监督规定。", parent="4.3", order=0),
+           _item("4.3.81", "依照规定将执法记录制成案卷。", parent="4.3", order=1)]
+    score = np.array([[0.52, 0.40], [0.44, 1.2], [0.64, 0.41]])
+    monkeypatch.setattr(match_module, "similarity", lambda a, b: score.copy())
+    monkeypatch.setattr(match_module, "W_STRUCTURE", 0.0)
+    idf = match_module._idf(old, new)
+    assert match_module._containment(old[0].grams, new[0].grams, idf) < match_module.PART_MIN
+    assert sorted(match(old, new)[0]) == [(0, 0), (1, 1), (2, 0)]
+    # the same leftover whose words the partner's other source already brings stays removed
+    old[0] = _item("2.3.1.66", "制定或执行上级机关制定的执法记录信息调阅规定。", parent="2.3.1", order=0)
+    assert sorted(match(old, new)[0]) == [(1, 1), (2, 0)]
