@@ -224,6 +224,33 @@ def _containment(part: Counter, whole: Counter, idf: dict[str, float]) -> float:
     return sum(idf.get(g, 1.0) for g in part if g in whole) / total
 
 
+class _Shares:
+    """_containment of one requirement's bigrams in many requirements of the other side at once."""
+
+    def __init__(self, old: list[Item], new: list[Item], idf: dict[str, float]):
+        from scipy.sparse import csr_matrix
+
+        vocab = {g: k for k, g in enumerate(idf)}
+        self.weights = np.array([idf[g] for g in vocab])
+
+        def binary(items: list[Item]):
+            rr = [r for r, i in enumerate(items) for _ in i.grams]
+            cc = [vocab[g] for i in items for g in i.grams]
+            return csr_matrix((np.ones(len(cc)), (rr, cc)), shape=(len(items), len(vocab)))
+
+        self.sides = (binary(old), binary(new))
+        self.few = tuple(np.array([len(i.grams) < CONTAIN_MIN_GRAMS for i in items]) for items in (old, new))
+
+    def of(self, side: int, index: int, others: list[int]) -> np.ndarray:
+        """The share of requirement index's (on side 0 old, 1 new) weighted bigrams found in each of others."""
+        part = self.sides[side][index]
+        total = float((part @ self.weights)[0])
+        if not others or not total or self.few[side][index]:
+            return np.zeros(len(others))
+        weighted = part.multiply(self.weights[None, :]).tocsr()
+        return np.asarray((self.sides[1 - side][others] @ weighted.T).todense()).ravel() / total
+
+
 def _assign(score) -> list[tuple[int, int]]:
     """Globally optimal one-to-one pairs (dense scores), or greedy best-first pairs (sparse candidates)."""
     if isinstance(score, np.ndarray):
@@ -448,6 +475,7 @@ def match(old: list[Item], new: list[Item]):
         return PART_MIN_NEAR if near else PART_MIN
 
     idf = _idf(old, new)
+    shares = _Shares(old, new, idf)
     partners_old: dict[int, list[Counter]] = {}  # old index -> the wording of its new partners
     partners_new: dict[int, list[Counter]] = {}
     for r, c in pairs:
@@ -467,9 +495,9 @@ def match(old: list[Item], new: list[Item]):
     for c in range(len(new)):
         if c in matched_new or c in left_new:
             continue
-        options = [(r, _containment(new[c].grams, old[r].grams, idf)) for r in _neighbours(score, c, 1)
-                   if old[r].cited == new[c].cited]
-        options = [(r, share) for r, share in options if r in matched_old and share >= bar(r, c, 1)
+        near = [r for r in _neighbours(score, c, 1) if old[r].cited == new[c].cited and r in matched_old]
+        options = list(zip(near, shares.of(1, c, near).tolist()))
+        options = [(r, share) for r, share in options if share >= bar(r, c, 1)
                    and _adds(new[c].grams, old[r].grams, partners_old[r], idf)]
         if options:
             extra.append((max(options, key=lambda t: (t[1], -t[0]))[0], c))
@@ -478,9 +506,9 @@ def match(old: list[Item], new: list[Item]):
     for r in range(len(old)):
         if r in matched_old or r in left_old:
             continue
-        options = [(c, _containment(old[r].grams, new[c].grams, idf)) for c in _neighbours(score, r, 0)
-                   if old[r].cited == new[c].cited]
-        options = [(c, share) for c, share in options if c in matched_new and share >= bar(r, c, 0)
+        near = [c for c in _neighbours(score, r, 0) if old[r].cited == new[c].cited and c in matched_new]
+        options = list(zip(near, shares.of(0, r, near).tolist()))
+        options = [(c, share) for c, share in options if share >= bar(r, c, 0)
                    and _adds(old[r].grams, new[c].grams, partners_new[c], idf)]
         if options:
             extra.append((r, max(options, key=lambda t: (t[1], -t[0]))[0]))
