@@ -273,16 +273,19 @@ def _assign(score) -> list[tuple[int, int]]:
     return pairs
 
 
+TEXT_MIN = ASSIGN_MIN  # … of which the wording alone (before the structure bonus) must give this much
 AREA_SHARE = 0.2  # areas the first pass links this strongly are where a second partner may be found
 EXTRA_LINK = 0.4  # what a second partner of one requirement costs in the shared assignment
 
 
-def _assign_shared(score, old: list[Item], new: list[Item], areas: dict) -> list[tuple[int, int]]:
+def _assign_shared(score, old: list[Item], new: list[Item], areas: dict, text=None) -> list[tuple[int, int]]:
     """The globally best set of pairs where a requirement may take more than one partner (a split or a
     merge) at a cost of EXTRA_LINK per partner beyond the first: an integer programme solved by HiGHS
     (scipy milp). A pair is a candidate when it is the best of its row or column, or when it joins
     areas that the first pass found corresponding (AREA_SHARE): a second partner is looked for where
-    the requirement's area went. Falls back to one-to-one assignment when no solution comes back."""
+    the requirement's area went. With text (the scores before the structure bonus), a pair also needs
+    TEXT_MIN of those: structure ranks the candidates, it does not make one of a pair whose wording is
+    too far apart. Falls back to one-to-one assignment when no solution comes back."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix, hstack, identity, vstack
 
@@ -301,6 +304,10 @@ def _assign_shared(score, old: list[Item], new: list[Item], areas: dict) -> list
             if best_r[rows[j]] == cols[j] or best_c[cols[j]] == rows[j]
             or areas.get(old[rows[j]].area, {}).get(new[cols[j]].area, 0.0) >= AREA_SHARE]
     rows, cols, values = rows[keep], cols[keep], values[keep]
+    if text is not None and rows.size:
+        own = text[rows, cols] if isinstance(text, np.ndarray) else np.asarray(text[rows, cols]).ravel()
+        enough = own >= TEXT_MIN
+        rows, cols, values = rows[enough], cols[enough], values[enough]
     if rows.size == 0:
         return []
     gain = values - ASSIGN_MIN
@@ -457,7 +464,7 @@ def match(old: list[Item], new: list[Item]):
     base = similarity(old, new) if len(old) * len(new) <= EXACT_LIMIT else _candidate_scores(old, new)
     first = _assign(base)
     score = _with_structure(base, old, new, first)
-    shared = _assign_shared(score, old, new, _correspondence(old, new, first, "area"))
+    shared = _assign_shared(score, old, new, _correspondence(old, new, first, "area"), base)
     pairs = _join_siblings(shared, score, old, new)
     matched_old = {r for r, _ in pairs}
     matched_new = {c for _, c in pairs}

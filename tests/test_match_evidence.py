@@ -180,3 +180,18 @@ def test_a_leftover_joins_its_best_partner_when_it_fills_in_what_the_partner_lea
     # the same leftover whose words the partner's other source already brings stays removed
     old[0] = _item("2.3.1.66", "制定或执行上级机关制定的执法记录信息调阅规定。", parent="2.3.1", order=0)
     assert sorted(match(old, new)[0]) == [(1, 1), (2, 0)]
+
+
+def test_structure_ranks_pairs_but_does_not_make_one_of_distant_wording():
+    """配合建立…数据库 (removed) went to 执法人员力量与执法任务相适应 (added): its wording scored under the bar,
+    the bonus for following its section lifted it over."""
+    import numpy as np
+
+    old = [_item("5.6.2.164", "所有从事行政执法的人员都具有执法资格。"),
+           _item("5.6.2.165", "配合建立全国行政执法人员和法制审核人员数据库，完成工作任务。")]
+    new = [_item("8.5.178", "执法人员均具有执法资格。"), _item("8.5.179", "执法人员力量与执法任务相适应。")]
+    text = np.array([[0.8, 0.2], [0.2, 0.244]])
+    lifted = text + 0.118
+    areas = {"1": {"1": 1.0}}
+    assert sorted(_assign_shared(lifted, old, new, areas)) == [(0, 0), (1, 1)]
+    assert _assign_shared(lifted, old, new, areas, text) == [(0, 0)]
