@@ -195,3 +195,24 @@ def test_structure_ranks_pairs_but_does_not_make_one_of_distant_wording():
     areas = {"1": {"1": 1.0}}
     assert sorted(_assign_shared(lifted, old, new, areas)) == [(0, 0), (1, 1)]
     assert _assign_shared(lifted, old, new, areas, text) == [(0, 0)]
+
+
+def test_a_leftover_linked_in_one_round_is_a_siblings_partner_in_the_next(monkeypatch):
+    """制定行政执法事前公开规定 had no sibling linked when the leftovers were first looked at; once its sibling joined
+    制定执法信息公开规定…, it met the lower bar there."""
+    import numpy as np
+
+    from zhibiao.diff import match as match_module
+
+    old = [_item("1.1", "制定执法案卷信息管理规定。", parent="1"),
+           _item("2.1", "明确调阅监督要求。", parent="2", order=1),
+           _item("2.2", "定期开展执法案卷评查工作并通报结果。", parent="2", order=2)]
+    new = [_item("5.1", "制定执法案卷信息管理规定，明确调阅监督要求，并定期开展案卷评查。", parent="5")]
+    monkeypatch.setattr(match_module, "similarity", lambda a, b: np.array([[0.9], [0.5], [0.4]]))
+    monkeypatch.setattr(match_module, "W_STRUCTURE", 0.0)
+    monkeypatch.setattr(match_module, "FILL_MIN", 2.0)  # containment alone
+    share = match_module._containment(old[2].grams, new[0].grams, match_module._idf(old, new))
+    assert match_module.PART_MIN_NEAR <= share < match_module.PART_MIN
+    assert sorted(match(old, new)[0]) == [(0, 0), (1, 0), (2, 0)]
+    monkeypatch.setattr(match_module, "LEFTOVER_ROUNDS", 1)
+    assert sorted(match(old, new)[0]) == [(0, 0), (1, 0)]
