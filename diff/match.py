@@ -224,6 +224,9 @@ def _containment(part: Counter, whole: Counter, idf: dict[str, float]) -> float:
     return sum(idf.get(g, 1.0) for g in part if g in whole) / total
 
 
+SHARES_DENSE_LIMIT = 1_000_000  # old x new pairs up to which every containment is computed at once
+
+
 class _Shares:
     """_containment of one requirement's bigrams in many requirements of the other side at once."""
 
@@ -239,16 +242,31 @@ class _Shares:
             return csr_matrix((np.ones(len(cc)), (rr, cc)), shape=(len(items), len(vocab)))
 
         self.sides = (binary(old), binary(new))
-        self.few = tuple(np.array([len(i.grams) < CONTAIN_MIN_GRAMS for i in items]) for items in (old, new))
+        self.few = tuple(np.array([len(i.grams) < CONTAIN_MIN_GRAMS for i in items], dtype=bool)
+                         for items in (old, new))
+        # every pair at once while the inputs are small (two dense old x new tables)
+        self.dense = (self._all(0), self._all(1)) if len(old) * len(new) <= SHARES_DENSE_LIMIT else None
 
     def of(self, side: int, index: int, others: list[int]) -> np.ndarray:
         """The share of requirement index's (on side 0 old, 1 new) weighted bigrams found in each of others."""
+        if not others:
+            return np.zeros(0)
+        if self.dense is not None:
+            return self.dense[side][index, others]
         part = self.sides[side][index]
         total = float((part @ self.weights)[0])
-        if not others or not total or self.few[side][index]:
+        if not total or self.few[side][index]:
             return np.zeros(len(others))
         weighted = part.multiply(self.weights[None, :]).tocsr()
         return np.asarray((self.sides[1 - side][others] @ weighted.T).todense()).ravel() / total
+
+    def _all(self, side: int) -> np.ndarray:
+        weighted = self.sides[side].multiply(self.weights[None, :]).tocsr()
+        totals = np.asarray(weighted.sum(axis=1)).ravel()
+        common = (weighted @ self.sides[1 - side].T).toarray()
+        out = np.divide(common, totals[:, None], out=np.zeros_like(common), where=totals[:, None] > 0)
+        out[self.few[side], :] = 0.0
+        return out
 
 
 def _assign(score) -> list[tuple[int, int]]:
@@ -445,6 +463,10 @@ def _fills(part: Counter, whole: Counter, others: list[Counter], idf: dict[str, 
 
 
 def _best(score, index: int, axis: int) -> int | None:
+    if isinstance(score, np.ndarray):
+        line_scores = score[index] if axis == 0 else score[:, index]
+        k = int(np.argmax(line_scores)) if line_scores.size else 0
+        return k if line_scores.size and line_scores[k] > 0 else None
     line = _neighbours(score, index, axis)
     if not line:
         return None
@@ -511,13 +533,14 @@ def _leftovers(pairs: list[tuple[int, int]], score, old: list[Item], new: list[I
             return c in matched_new and _fills(old[r].grams, new[c].grams, partners_new[c], idf) >= FILL_MIN
         return r in matched_old and _fills(new[c].grams, old[r].grams, partners_old[r], idf) >= FILL_MIN
 
+    lowest = min(PART_MIN, PART_MIN_NEAR)
     extra: list[tuple[int, int]] = []
     for c in range(len(new)):
         if c in matched_new or c in left_new:
             continue
         near = [r for r in _neighbours(score, c, 1) if old[r].cited == new[c].cited and r in matched_old]
-        options = list(zip(near, shares.of(1, c, near).tolist()))
-        options = [(r, share) for r, share in options if share >= bar(r, c, 1)
+        options = [(r, share) for r, share in zip(near, shares.of(1, c, near).tolist())
+                   if share >= lowest and share >= bar(r, c, 1)
                    and _adds(new[c].grams, old[r].grams, partners_old[r], idf)]
         if options:
             extra.append((max(options, key=lambda t: (t[1], -t[0]))[0], c))
@@ -527,8 +550,8 @@ def _leftovers(pairs: list[tuple[int, int]], score, old: list[Item], new: list[I
         if r in matched_old or r in left_old:
             continue
         near = [c for c in _neighbours(score, r, 0) if old[r].cited == new[c].cited and c in matched_new]
-        options = list(zip(near, shares.of(0, r, near).tolist()))
-        options = [(c, share) for c, share in options if share >= bar(r, c, 0)
+        options = [(c, share) for c, share in zip(near, shares.of(0, r, near).tolist())
+                   if share >= lowest and share >= bar(r, c, 0)
                    and _adds(old[r].grams, new[c].grams, partners_new[c], idf)]
         if options:
             extra.append((r, max(options, key=lambda t: (t[1], -t[0]))[0]))
