@@ -319,9 +319,18 @@ class PdfiumPages:
             if adv is None:
                 api.glyph_width(run.font, code, run.size, width)
                 adv = run.widths[code] = width.value
-            if adv <= 0 and code != 0x20 and run.m[0] > 0:  # no char code of the font maps to the text alone
+            a = run.m[0]
+            if a > 0 and run.m[1] == 0 and run.m[2] == 0:
+                # pdfium's loose box is as wide as the width of the char's own code, but for some fonts
+                # pdfium's widths are wider than the PDF's /Widths; the glyph width is the /Widths entry
+                # of the first code that maps to the char's text, which need not be this char's code:
+                # the smaller of the two is pdfminer's advance (for every char of the corpus)
                 api.loose_box(tp, i, box)
-                adv = -(box.right - box.left) / run.m[0]  # negative: a guess, refined below
+                loose = (box.right - box.left) / a
+                if adv <= 0 and code != 0x20:  # no code of the font maps to the text alone
+                    adv = -loose  # negative: a guess, refined below
+                elif 0 < loose < adv:
+                    adv = loose
             last = _Glyph(run, code, x, y, adv)
             glyphs.append(last)
         _refine_advances(glyphs)
