@@ -465,8 +465,9 @@ class _Block:
 
 
 def _font_name(ch: dict) -> str:
-    """The char's font without the subset tag (ABCDEF+) that splits one font into several in a PDF."""
-    return untagged(ch.get("fontname", ""))
+    """The char's font without the subset tag (ABCDEF+) that splits one font into several in a PDF (both
+    engines give it so: PageForm)."""
+    return ch.get("fontname", "")
 
 
 def untagged(name) -> str:
