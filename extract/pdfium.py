@@ -16,8 +16,25 @@ give the same page:
 - paths are pdfminer's shapes: one line segment (``ml``, ``mlh``) a line, a closed axis-aligned
   four-point path a rect, anything else a curve; a path neither stroked nor filled is no object.
 
+- what pdfium's text page leaves out is put back (``_restore_spaces``, ``_refine_advances``): a text
+  object whose glyphs have no ink (a run of spaces of its own) is skipped by pdfium, and of a run of
+  spaces it keeps the first; both come back as spaces, as many as whole advances reach to the next
+  glyph on the line. A ligature (one glyph, text "ff") comes as its pieces at one origin and is one
+  char again, as wide as its ink but not beyond the next glyph of its text object.
+
+Where the engines may still differ (none of it happens in the corpus; ``tests/test_pdf_engines.py``
+holds them to the same layout on every PDF there): pdfium drops a text object that repeats one of the
+five before it nearly in place, and a glyph repeating one of the seven before it within 0.07 em (fake
+bold), where the reader drops a glyph repeated within ``PdfSettings.same_glyph`` points: a copy offset
+by more than that but less than pdfium's reach is kept by the reference engine only. Spaces are only
+put back in upright text; an object of blank glyphs other than spaces (U+3000) comes back as spaces;
+the positions of spaces put back are their advances, not the kerning the content may give them; a
+hyphen pdfium marks at a line end reads ``-`` whatever hyphen was printed. pdfium is not thread-safe:
+extract/pdf.py holds one lock over every call into it.
+
 The page's content streams are decoded once through the file's inflate budget before pdfium reads
-them (extract/bounds.py), as pdfminer decodes them in the reference engine.
+them (extract/bounds.py), as pdfminer decodes them in the reference engine. A file pdfium cannot
+open, or whose pages it counts differently from pdfminer, is read by the reference engine.
 """
 
 from __future__ import annotations
