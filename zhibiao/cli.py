@@ -162,7 +162,10 @@ def _has_errors(cat: Catalogue) -> bool:
 @click.version_option(__version__, prog_name="zhibiao")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, metavar="N",
               help="Refuse input files larger than N bytes before parsing them (default 50 MiB, or ZHIBIAO_MAX_BYTES).")
-def cli(max_bytes: int | None) -> None:
+@click.option("--pdf-engine", type=click.Choice(["pdfium", "pdfplumber"]), default=None,
+              help="What reads a PDF's characters and ruling lines: pdfium (the default, fast) or pdfplumber "
+                   "(the reference engine).")
+def cli(max_bytes: int | None, pdf_engine: str | None) -> None:
     """zhibiao (指标): turn the rubric (指标体系) in a notice into a checked indicator catalogue.
 
     \b
@@ -180,6 +183,9 @@ def cli(max_bytes: int | None) -> None:
       64 usage error
       70 internal error
     """
+    from zhibiao.extract.pdf import set_engine
+
+    set_engine(pdf_engine)  # every invocation sets it (None: the default), so none leaks into the next
     click.get_current_context().obj = {"max_bytes": max_bytes}
 
 
@@ -304,7 +310,10 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int = 1)
                   transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("ingest", total=len(files))
         if jobs > 1:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            from zhibiao.extract import pdf as pdf_reader
+
+            with ProcessPoolExecutor(max_workers=jobs, initializer=pdf_reader.set_engine,
+                                     initargs=(pdf_reader.SETTINGS.engine,)) as pool:
                 futures = {pool.submit(_batch_one, p, str(p.relative_to(folder)), o, expected, limit): i
                            for i, (p, o) in enumerate(zip(files, outs))}
                 from concurrent.futures import as_completed
