@@ -48,5 +48,7 @@ def ingest(path: str | os.PathLike, *, require_rubric: bool = True, expect_total
     if require_rubric and not rubrics:
         raise NoRubric(str(path), "it reads as a narrative notice; `zhibiao info` shows its 文号 and citations")
     notes = [input_warning(layout.file, n) for n in layout.notes]
-    return Catalogue(document=document_info(layout), rubrics=rubrics, regulations=find_regulations(layout),
-                     findings=notes)
+    # every part was validated when it was made (a Rubric checks its levels then): validating the whole
+    # again would only walk every indicator once more (a catalogue read from a file is validated in full)
+    return Catalogue.model_construct(document=document_info(layout), rubrics=rubrics,
+                                     regulations=find_regulations(layout), findings=notes)
