@@ -8,7 +8,7 @@ from decimal import Decimal
 from zhibiao.model import Finding, Layout, Paragraph, Rubric, Table
 
 from .cell_lines import tables_from_lines
-from .cleanup import ATTACHMENT_HEADING, NOTE_LINE, clean
+from .cleanup import ATTACHMENT_HEADING, NOTE_LINE, clean, clean_memo
 from .columns import column_name
 from .entries import CellMemo
 from .grid import split_at_headers
@@ -232,6 +232,11 @@ def _stated_total(stream: Stream, title: str | None) -> Decimal | None:
 
 def find_rubrics(layout: Layout, expect_total: Decimal | None = None) -> list[Rubric]:
     """Every rubric in the layout, its tree recovered and checked (against expect_total if given)."""
+    with clean_memo():  # the paragraphs are cleaned in several passes
+        return _find_rubrics(layout, expect_total)
+
+
+def _find_rubrics(layout: Layout, expect_total: Decimal | None) -> list[Rubric]:
     rubrics = []
     layout = layout.model_copy(update={"blocks": split_at_headers(tables_from_lines(layout.blocks))})
     cells = CellMemo()
