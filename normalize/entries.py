@@ -274,13 +274,16 @@ class CellMemo:
     def __init__(self) -> None:
         self._kept: dict[str, tuple[list[Piece], bool]] = {}
 
-    def parse(self, text: str, expected: int | None = None) -> list[Piece]:
-        """The same as parse_cell(text, expected); the pieces are shared, and never changed by the reader."""
-        kept = self._kept.get(text)
+    def parse(self, text: str, expected: int | None = None, *, last: bool = False) -> list[Piece]:
+        """The same as parse_cell(text, expected); the pieces are shared, and never changed by the reader.
+        ``last``: the text is not asked for again (the rubric reader's read), so it is no longer kept."""
+        kept = self._kept.pop(text, None) if last else self._kept.get(text)
         if kept is None:
             if expected is not None:
                 return parse_cell(text, expected)
-            kept = self._kept[text] = _read_cell(text, None)
+            kept = _read_cell(text, None)
+            if not last:
+                self._kept[text] = kept
         pieces, uses_count = kept
         if expected is None or not uses_count:
             return pieces

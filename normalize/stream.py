@@ -547,7 +547,7 @@ class _StreamReader:
         if not strip_markup(text).strip():
             used.used = True
             return
-        pieces = self.region.cells.parse(text, self.region.expected() if self._any() else None)
+        pieces = self.region.cells.parse(text, self.region.expected() if self._any() else None, last=True)
         placed = True
         for p in pieces:
             if p.marker is not None:
