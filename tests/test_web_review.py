@@ -151,7 +151,7 @@ def test_bulk_verification_asks_first_and_leaves_the_warnings(client, cat, store
 
 def test_review_mode_pages_and_api(client, cat, store):
     page = client.get(f"/catalogues/{cat}/review")
-    assert page.status_code == 200 and "逐项审核" in page.text and 'id="review"' in page.text
+    assert page.status_code == 200 and "逐项审核" in page.text and 'id="review-mode"' in page.text
     item = re.search(r'<article class="review-item[^>]*>', page.text)[0]
     assert 'data-id="1"' in item and 'data-next="1.1"' in item and 'data-prev=""' in item
     assert "快捷键" in page.text and "<script" not in page.text.split("</head>")[1], "no inline script (CSP)"

@@ -68,6 +68,8 @@
         .then(function (html) {
           box.innerHTML = html;  // server-rendered, every text escaped
           var it = item();
+          var shown = document.getElementById("catalogue-version");
+          if (it && shown) { shown.textContent = "第 " + it.dataset.version + " 版"; }
           if (it && push) { history.pushState({ at: it.dataset.id }, "", url(it.dataset.id)); }
           if (it) { it.focus({ preventScroll: true }); }
           window.scrollTo(0, review.offsetTop);
@@ -204,7 +206,7 @@
       });
     }
     document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
-    var review = document.getElementById("review");
+    var review = document.getElementById("review-mode");
     if (review) { reviewMode(review); }
     // open the indicator named in the address (#ind-7.2), e.g. after a save
     var hash = decodeURIComponent(location.hash.slice(1));
