@@ -9,6 +9,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -56,6 +58,38 @@ class WebState:
     snippets: SnippetCache = field(default_factory=SnippetCache)
     # uploads being read now (shown on the upload page and at GET /api/ingests): key -> IngestJob
     ingests: dict[str, IngestJob] = field(default_factory=dict)
+    # the stored notices last read (catalogue id -> name, bytes): a catalogue's notice never changes
+    documents: OrderedDict[int, tuple[str, bytes]] = field(default_factory=OrderedDict)
+    # one background worker that reads the next item's source while the reviewer reads this one
+    _prefetch: ThreadPoolExecutor | None = None
+
+    def document(self, cat_id: int) -> tuple[str, bytes]:
+        """The stored notice of a catalogue (Store.document), kept for the next request."""
+        with self.lock:
+            if cat_id in self.documents:
+                self.documents.move_to_end(cat_id)
+                return self.documents[cat_id]
+        found = self.store.document(cat_id)
+        with self.lock:
+            self.documents[cat_id] = found
+            while len(self.documents) > 4:
+                self.documents.popitem(last=False)
+        return found
+
+    def prefetch(self, job) -> None:
+        """Run job() in the background (at most one at a time queued behind the others); its failure is ignored:
+        a prefetch only warms the snippet cache."""
+        with self.lock:
+            if self._prefetch is None:
+                self._prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhibiao-prefetch")
+
+        def run():
+            try:
+                job()
+            except Exception:  # noqa: BLE001 - the request that needs it reads it again and says why
+                pass
+
+        self._prefetch.submit(run)
 
     def ingesting(self) -> list[IngestJob]:
         """The uploads being read now, oldest first."""
@@ -102,7 +136,7 @@ def indicator(cat: Catalogue, ident: str) -> Indicator:
 def source(state: WebState, cat_id: int, cat: Catalogue, ind: Indicator) -> tuple[str, list[SnippetPart]]:
     """The stored notice's name, and its text where the indicator was read (extract.source_text)."""
     try:
-        filename, data = state.store.document(cat_id)
+        filename, data = state.document(cat_id)
     except NotFound:
         raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
     doc = cat.document

@@ -76,7 +76,7 @@ async def upload(request: Request, file: UploadFile | None = File(None), csrf_to
 
 
 def _catalogue_context(request: Request, cat_id: DbId, version: int | None, *, show: str | None = None,
-                       q: str | None = None) -> dict:
+                       q: str | None = None, summary: bool = True) -> dict:
     web = state(request)
     cat, shown = actions.find(web, cat_id, version)
     current = web.store.get(cat_id)[1] if version is not None else shown
@@ -85,7 +85,7 @@ def _catalogue_context(request: Request, cat_id: DbId, version: int | None, *, s
     findings = sorted(cat.all_findings(), key=lambda f: {"error": 0, "warning": 1, "info": 2}[f.severity])
     total = sum(rv.count for rv in rubrics)
     unverified = [pair for rv in rubrics for pair in rv.unverified]
-    suggestions = web.store.label_suggestions(cat_id) if shown == current else []
+    suggestions = web.store.label_suggestions(cat_id) if shown == current and summary else []
     show = show if show in FILTERS else None
     q = " ".join((q or "").split())[:200] or None
     found = search(cat, q) if q else None
@@ -102,7 +102,7 @@ def _catalogue_context(request: Request, cat_id: DbId, version: int | None, *, s
             "errors": sum(1 for f in findings if f.severity == "error"),
             "warnings": sum(1 for f in findings if f.severity == "warning"),
             "show": show, "q": q, "FILTERS": FILTERS, "view": view, "accepted": accepted, "pending": pending,
-            "verifiers": web.store.verifiers(cat_id) if shown == current else []}
+            "verifiers": web.store.verifiers(cat_id) if shown == current and summary else []}
 
 
 @router.get("/catalogues/{cat_id}", response_class=HTMLResponse)
@@ -258,7 +258,7 @@ def restore(request: Request, cat_id: DbId, csrf_token: str = Form(""), version:
 
 
 def _review_context(request: Request, cat_id: DbId, at: str | None, show: str | None) -> dict:
-    ctx = _catalogue_context(request, cat_id, None)
+    ctx = _catalogue_context(request, cat_id, None, summary=False)  # one item: no suggestions, no summary
     show = show if show in FILTERS else None
     order = sequence(ctx["rubrics"], None)
     keep = {n.ind.id for n in sequence(ctx["rubrics"], show)}
@@ -282,6 +282,10 @@ def _review_context(request: Request, cat_id: DbId, at: str | None, show: str | 
         path = [p for p in (find_node(ctx["rubrics"], ident[:k]) for k in
                             [i for i, ch in enumerate(ident) if ch == "."]) if p is not None]
         position = sum(1 for n in order[:index] if n.ind.id in keep) + 1
+        following = find_node(ctx["rubrics"], next_id) if next_id else None
+        if following is not None:  # read the next item's source while the reviewer reads this one
+            web, cat = state(request), ctx["cat"]
+            web.prefetch(lambda: actions.source(web, cat_id, cat, following.ind))
     ctx.update(node=node, parts=parts, prev_id=prev_id, next_id=next_id, show=show, path=path,
                remaining=len(keep), position=position, form_errors={}, form_values={})
     return ctx
