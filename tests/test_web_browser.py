@@ -348,7 +348,9 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
     assert re.fullmatch(r"000_1c204f1614fc8d36_v\d+\.xlsx", download.suggested_filename)
     target = tmp_path / download.suggested_filename
     download.save_as(str(target))
-    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    workbook = load_workbook(target)
+    assert workbook.active.title == "指标目录"
+    rows = list(workbook["indicators"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     col = {name: i for i, name in enumerate(header)}
     by_id = {r[col["id"]]: r for r in body}
