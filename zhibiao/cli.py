@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import traceback
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from pydantic import ValidationError
 
 from zhibiao import __version__
 from zhibiao.errors import (
@@ -27,18 +26,13 @@ from zhibiao.errors import (
     exit_code,
 )
 from zhibiao.inputs import DB_INT_MAX, file_name, find_surrogate
-from zhibiao.model import (
-    LABEL_NOT_PRINTED,
-    MAX_INDICATOR_DEPTH,
-    MAX_JSON_NESTING,
-    READABLE_SCHEMA_VERSIONS,
-    SCHEMA_VERSION,
-    Catalogue,
-    dec_str,
-    json_nesting,
-)
-from zhibiao.normalize.validate import check_articles, check_rubric
-from zhibiao.pipeline import info as read_info, ingest as run_ingest
+
+if TYPE_CHECKING:
+    from zhibiao.model import Catalogue
+
+# Start-up (issue 14): `zhibiao --help` imports click and this module only. The record model (pydantic),
+# the pipeline and every reader, the crosswalk, scoring and the store are imported inside the commands
+# that use them; tests/test_startup.py checks that --help loads none of the heavy libraries.
 
 __all__ = ["cli", "main", "console", "load_catalogue", "summary", "catalogue_schema", "crosswalk_schema"]
 
@@ -54,6 +48,8 @@ def _umask() -> int:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write a file whole or not at all (temporary file, then rename)."""
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -73,6 +69,17 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def load_catalogue(path: str) -> Catalogue:
     """Read and validate a catalogue JSON file; InvalidCatalogue names what is wrong."""
+    from pydantic import ValidationError
+
+    from zhibiao.model import (
+        MAX_INDICATOR_DEPTH,
+        MAX_JSON_NESTING,
+        READABLE_SCHEMA_VERSIONS,
+        SCHEMA_VERSION,
+        Catalogue,
+        json_nesting,
+    )
+
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -122,6 +129,8 @@ def _severity_counts(findings) -> str:
 
 def summary(cat: Catalogue, name: str) -> str:
     """A short report: document, each rubric's counts per level and its sum check."""
+    from zhibiao.model import dec_str
+
     doc = cat.document
     name = file_name(name)  # a path that is not UTF-8 prints with U+FFFD
     lines = [f"{name}: {doc.doc_number or '(no 文号)'} · {doc.issuer or '(issuer unknown)'}"
@@ -213,6 +222,8 @@ def _limit() -> int | None:
 
 def _ingest_one(src: Path, out: Path | None, echo, expected=None, limit: int | None = None,
                 name: str | None = None) -> Catalogue:
+    from zhibiao.pipeline import ingest as run_ingest
+
     cat = run_ingest(src, expect_total=expected, limit=limit)
     cat.document.source_file = file_name(cat.document.source_file)  # a non-UTF-8 file name
     if out is not None:
@@ -245,6 +256,8 @@ def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: in
         _ingest_dir(source, output, expected, jobs)
         return
     if output is not None and str(output) == "-":
+        from zhibiao.pipeline import ingest as run_ingest
+
         cat = run_ingest(source, expect_total=expected, limit=_limit())
         click.echo(cat.model_dump_json(indent=1))
         click.echo(summary(cat, source.name), err=True)
@@ -347,6 +360,8 @@ def check(source: Path, expect_total: str | None) -> None:
     """
     expected = _decimal_option(expect_total, "--expect-total")
     if _is_json(str(source)):
+        from zhibiao.normalize.validate import check_articles, check_rubric
+
         cat = load_catalogue(str(source))
         findings = []
         for rubric in cat.rubrics:
@@ -354,6 +369,8 @@ def check(source: Path, expect_total: str | None) -> None:
         for reg in cat.regulations:
             findings += check_articles(reg.articles)
     else:
+        from zhibiao.pipeline import ingest as run_ingest
+
         cat = run_ingest(source, expect_total=expected, limit=_limit())
         findings = cat.all_findings()
     for f in findings:
@@ -375,6 +392,8 @@ def check(source: Path, expect_total: str | None) -> None:
               help="With --source: the notice file (default: the catalogue's source_file next to it or here).")
 def show(catalogue: Path, depth: int | None, source_id: str | None, notice: Path | None) -> None:
     """Print a catalogue JSON as an indented tree with points and flags, or one indicator's source."""
+    from zhibiao.model import LABEL_NOT_PRINTED, dec_str
+
     cat = load_catalogue(str(catalogue))
     if source_id is not None:
         from zhibiao.provenance import find_indicator, find_notice, snippet
@@ -406,6 +425,8 @@ def show(catalogue: Path, depth: int | None, source_id: str | None, notice: Path
 @click.option("--json", "as_json", is_flag=True, help="Print the document block as JSON.")
 def info(source: Path, as_json: bool) -> None:
     """Print a notice's document block: 文号, issuer, title, date, forwarded and cited 文号."""
+    from zhibiao.pipeline import info as read_info
+
     doc = read_info(source, limit=_limit())
     if as_json:
         click.echo(doc.model_dump_json(indent=1))
@@ -448,6 +469,8 @@ def schema(which: str) -> None:
 
 def catalogue_schema() -> dict:
     """The JSON Schema of what `zhibiao ingest` writes."""
+    from zhibiao.model import Catalogue
+
     return Catalogue.model_json_schema(mode="serialization")
 
 
@@ -462,6 +485,8 @@ def _catalogue_of(path: Path) -> Catalogue:
     """A catalogue from a catalogue JSON, or by ingesting a notice."""
     if _is_json(str(path)):
         return load_catalogue(str(path))
+    from zhibiao.pipeline import ingest as run_ingest
+
     return run_ingest(path, limit=_limit())
 
 
