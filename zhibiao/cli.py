@@ -36,9 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ["cli", "main", "console", "load_catalogue", "summary", "catalogue_schema", "crosswalk_schema"]
 
-NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".csv"}
-
-
 def _umask() -> int:
     """The process's umask (read by setting it and setting it back)."""
     mask = os.umask(0o022)
@@ -240,20 +237,26 @@ def _ingest_one(src: Path, out: Path | None, echo, expected=None, limit: int | N
               help="Catalogue JSON to write (for a folder SOURCE: the output folder). '-' writes JSON to stdout.")
 @click.option("--expect-total", type=str, default=None, metavar="POINTS",
               help="Total every rubric must reach when the notice prints none (e.g. 100).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Folder SOURCE: ingest this many files in parallel.")
-def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: int) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Folder SOURCE: Dask workers to start (default: one per core; a batch of fewer than "
+                   "16 files runs here). 1 reads the files one by one in this process, without Dask.")
+@click.option("--scheduler", envvar="ZHIBIAO_SCHEDULER", default=None, metavar="tcp://HOST:PORT",
+              help="Folder SOURCE: run on the Dask cluster of this scheduler instead of a local one "
+                   "(or ZHIBIAO_SCHEDULER); its workers must see the folders at the same paths.")
+def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: int | None,
+           scheduler: str | None) -> None:
     """Read a notice (or every notice in a folder) and write its catalogue JSON.
 
     Prints a tree summary with counts per level and the sum check. The catalogue is written even
     when its sums do not reconcile; the findings say where, and the exit code is 1. For a folder,
     every notice under it (subfolders too; .txt .pdf .docx .html .xlsx .csv) is read, catalogues go
     to the same relative paths under the output folder, failures are reported without stopping the
-    batch, a summary table ends the run, and the exit code is the worst of the files'.
+    batch, a summary table ends the run, and the exit code is the worst of the files'. The output
+    folder keeps a manifest of the finished files (_manifest.jsonl): a re-run skips them.
     """
     expected = _decimal_option(expect_total, "--expect-total")
     if source.is_dir():
-        _ingest_dir(source, output, expected, jobs)
+        _ingest_dir(source, output, expected, jobs, scheduler)
         return
     if output is not None and str(output) == "-":
         from zhibiao.pipeline import ingest as run_ingest
@@ -267,84 +270,59 @@ def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: in
         sys.exit(EXIT_FINDINGS)
 
 
-def _batch_one(path: Path, name: str, out: Path | None, expected, limit: int | None) -> tuple[str, str, tuple, int]:
-    """Ingest one file of a batch; return (report, error message, status row, exit code). Runs in a worker."""
-    lines: list[str] = []
-    try:
-        cat = _ingest_one(path, out, lines.append, expected, limit, name)
-    except NoRubric:
-        return (f"{name}: no rubric (narrative notice); nothing written", "",
-                (name, 0, 0, "-", 0, "no rubric"), EXIT_OK)
-    except ZhibiaoError as exc:
-        return "", f"zhibiao: error: {exc.message()}", (name, 0, 0, "-", 0, "failed"), exit_code(exc)
-    n = cat.size()
-    tables = [r for r in cat.rubrics if r.rows_total is not None]
-    rows = (f"{sum(r.rows_placed or 0 for r in tables)}/{sum(r.rows_total or 0 for r in tables)}" if tables else "-")
-    status = "errors" if _has_errors(cat) else "ok"
-    row = (name, len(cat.rubrics), n, rows, len(cat.all_findings()), status)
-    return "\n".join(lines), "", row, EXIT_FINDINGS if status == "errors" else EXIT_OK
-
-
-def notice_files(folder: Path) -> list[Path]:
-    """Every notice file under folder, its subfolders included (hidden ones skipped), in path order."""
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and p.suffix.lower() in NOTICE_SUFFIXES
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
-
-
-def output_name(relative: Path) -> Path:
-    """The catalogue path for a notice at relative: the same folders, the format in the name
-    (a.txt -> a.json, a.pdf -> a_pdf.json), so two renderings of one notice never collide."""
-    suffix = relative.suffix.lower()
-    tail = "" if suffix == ".txt" else suffix.replace(".", "_")
-    return relative.parent / f"{relative.stem}{tail}.json"
-
-
-def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int = 1) -> None:
-    from concurrent.futures import ProcessPoolExecutor
-
+def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int | None = None,
+                scheduler: str | None = None) -> None:
+    """`zhibiao ingest DIR`: the batch (zhibiao/batch.py), its progress, the reports and the summary table."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    files = notice_files(folder)
-    if not files:
-        raise InputNotFound(str(folder), f"no notice files ({', '.join(sorted(NOTICE_SUFFIXES))}) in this folder")
-    outs = [outdir / output_name(p.relative_to(folder)) if outdir else None for p in files]
-    results: dict[int, tuple] = {}
-    limit = _limit()
-    console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
-                  transient=True, disable=not console.is_terminal) as progress:
-        task = progress.add_task("ingest", total=len(files))
-        if jobs > 1:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(_batch_one, p, str(p.relative_to(folder)), o, expected, limit): i
-                           for i, (p, o) in enumerate(zip(files, outs))}
-                from concurrent.futures import as_completed
+    from zhibiao import batch
 
-                for fut in as_completed(futures):
-                    results[futures[fut]] = fut.result()
-                    progress.advance(task)
-        else:
-            for i, (p, o) in enumerate(zip(files, outs)):
-                progress.update(task, description=p.name)
-                results[i] = _batch_one(p, str(p.relative_to(folder)), o, expected, limit)
-                progress.advance(task)
+    files = batch.notice_files(folder)
+    if not files:
+        raise InputNotFound(str(folder), f"no notice files ({', '.join(sorted(batch.NOTICE_SUFFIXES))}) "
+                                         "in this folder")
+    every = batch.make_jobs(folder, files, outdir, expected, _limit())
+    manifest = batch.Manifest(outdir) if outdir is not None else None
+    todo, results = batch.skip_finished(every, manifest)
+    if jobs is None:  # one worker per core, unless the batch is too small to be worth starting a cluster
+        jobs = batch.cores() if len(todo) >= batch.SMALL_BATCH or scheduler else 1
+    console = Console(stderr=True)
+
+    def done(job, outcome) -> None:
+        if manifest is not None:
+            manifest.record(job, outcome)
+        progress.update(task, description=Path(job.name).name)
+        progress.advance(task)
+
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
+                      transient=True, disable=not console.is_terminal) as progress:
+            task = progress.add_task("ingest", total=len(todo))
+            results.update(batch.run(todo, workers=min(jobs, len(todo)), scheduler=scheduler, done=done))
+    except batch.SchedulerUnreachable as exc:
+        raise click.BadParameter(str(exc), param_hint="--scheduler / ZHIBIAO_SCHEDULER") from None
+    finally:
+        if manifest is not None:
+            manifest.close()
     worst = EXIT_OK
     for i in range(len(files)):
-        report, error, _, code = results[i]
-        if report:
-            click.echo(report + "\n")
-        if error:
-            click.echo(error, err=True)
-        worst = max(worst, code)
-    width = max(36, *(len(results[i][2][0]) for i in range(len(files))))
+        outcome = results[i]
+        if outcome.report:
+            click.echo(outcome.report + "\n")
+        if outcome.error:
+            click.echo(outcome.error, err=True)
+        worst = max(worst, outcome.code)
+    width = max(36, *(len(results[i].row[0]) for i in range(len(files))))
     click.echo(f"{'file':<{width}} {'rubrics':>7} {'indicators':>10} {'rows placed':>11} {'findings':>8}  status")
     for i in range(len(files)):
-        name, rubrics, n, rows, findings, status = results[i][2]
+        name, rubrics, n, rows, findings, status = results[i].row
         click.echo(f"{name:<{width}} {rubrics:>7} {n:>10} {rows:>11} {findings:>8}  {status}")
-    failed = sum(1 for r in results.values() if r[2][5] == "failed")
+    failed = sum(1 for r in results.values() if r.status == "failed")
     click.echo(f"{len(files)} file(s): {len(files) - failed} read, {failed} failed")
+    skipped = sum(1 for r in results.values() if r.skipped)
+    if skipped:
+        click.echo(f"{skipped} of them skipped: finished in an earlier run ({manifest.path if manifest else ''})")
     if worst:
         sys.exit(worst)
 
