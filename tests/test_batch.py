@@ -145,6 +145,17 @@ def test_an_unreachable_scheduler_is_a_usage_error(tmp_path, capsys, monkeypatch
     assert code == 64 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
 
 
+def test_a_cohort_scored_on_a_cluster_is_the_cohort_scored_here(tmp_path, capsys):
+    catalogue = tmp_path / "2023.json"
+    assert run(["ingest", SEED_2023, "-o", catalogue], capsys)[0] == 0
+    cohort = DATA / "scoring" / "cohort"
+    here = run(["score", catalogue, cohort, "--allow-unverified", "-o", tmp_path / "one.csv"], capsys)
+    there = run(["score", catalogue, cohort, "--allow-unverified", "--jobs", "2", "-o", tmp_path / "two.csv"], capsys)
+    assert here[0] == there[0] == 0
+    assert there[1].replace("two.csv", "one.csv") == here[1] and "5 unit(s)" in here[1]
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
 @pytest.mark.parametrize("name, expected", [("a.txt", "a.json"), ("b/a.PDF", "b/a_pdf.json"),
                                             ("a.htm", "a_htm.json")])
 def test_output_names(name, expected):

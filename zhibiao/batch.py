@@ -30,15 +30,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from zhibiao.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, NoRubric, ZhibiaoError, exit_code
 
+if TYPE_CHECKING:
+    from distributed import Client
+
+T = TypeVar("T")
+R = TypeVar("R")
+
 __all__ = ["NOTICE_SUFFIXES", "MANIFEST", "SCHEDULER_ENV", "Job", "Outcome", "Manifest", "SchedulerUnreachable",
-           "notice_files", "output_name", "make_jobs", "skip_finished", "ingest_file", "run", "cores"]
+           "notice_files", "output_name", "make_jobs", "skip_finished", "ingest_file", "run", "cores", "client_for",
+           "map_chunks", "ScoreUnits"]
 
 NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".csv"}
 MANIFEST = "_manifest.jsonl"
@@ -46,6 +55,7 @@ SCHEDULER_ENV = "ZHIBIAO_SCHEDULER"
 CRASHED = "crashed"  # the manifest status of a file whose worker died twice: reported failed, tried again on a re-run
 CONNECT_TIMEOUT = "10s"  # how long to try reaching a --scheduler
 SMALL_BATCH = 16  # without --jobs, a batch of fewer files runs in this process: starting a cluster costs more
+LARGE_COHORT = 5000  # without --jobs, a cohort of fewer units is scored in this process (a unit takes ~1 ms)
 
 Row = tuple[str, int, int, str, int, str]  # file, rubrics, indicators, rows placed, findings, status
 
@@ -247,12 +257,25 @@ def run(jobs: list[Job], *, workers: int = 1, scheduler: str | None = None,
     return results
 
 
+# The embedded cluster's settings (the nannies hand them to their workers). A file may kill its worker once;
+# the second time it is reported (KilledWorker) and the batch goes on. The rest cut what Dask costs besides
+# the tasks on a CPU-bound batch (bench/bench_batch.py: on 70 PDFs, 2 workers spent 24 s of CPU more than
+# one process with the defaults, 5 s with these): the statistical profiler samples the task thread's stack
+# every 10 ms, the event-loop tick and system monitors wake every 20 and 500 ms and take the GIL from the
+# task; stealing is not needed while the scheduler queues the tasks and hands them out as workers free up.
+CLUSTER_CONFIG = {
+    "distributed.scheduler.allowed-failures": 1,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing": False,
+}
+
+
 def _run_dask(jobs: list[Job], workers: int, scheduler: str | None, task: Callable[[Job], Outcome],
               finish: Callable[[Job, Outcome], None]) -> None:
-    import logging
-
-    import dask
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import as_completed
     from distributed.client import FutureCancelledError
     from distributed.scheduler import KilledWorker
 
@@ -274,19 +297,58 @@ def _run_dask(jobs: list[Job], workers: int, scheduler: str | None, task: Callab
             future.release()
             finish(job, outcome)
 
+    with client_for(workers, scheduler) as client:
+        submit_all(client)
+
+
+@contextmanager
+def client_for(workers: int, scheduler: str | None) -> Iterator[Client]:
+    """A Dask client: of the scheduler at this address, or of an embedded LocalCluster of `workers` single-threaded
+    worker processes, closed (workers, scheduler, client) on leaving."""
+    import logging
+
+    import dask
+    from distributed import Client, LocalCluster
+
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as exc:
             raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         with client:
-            submit_all(client)
+            yield client
         return
-    # a file may kill its worker once; the second time it is reported (KilledWorker) and the batch goes on
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+    with dask.config.set(CLUSTER_CONFIG):
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                           silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-            submit_all(client)
+            yield client
+
+
+def map_chunks(func: Callable[[list[T]], list[R]], items: list[T], *, workers: int = 1,
+               scheduler: str | None = None, chunk: int = 500) -> list[R]:
+    """func over items in chunks (of at most `chunk`, at least 4 per worker), in order: in this process with
+    one worker and no scheduler, else on Dask (an error in func is raised here, as it would be in this process)."""
+    if scheduler is None and workers <= 1:
+        return func(items)
+    chunk = max(1, min(chunk, -(-len(items) // (4 * max(workers, 1)))))
+    parts = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+    with client_for(workers, scheduler) as client:
+        futures = client.map(func, parts, pure=False)
+        results = client.gather(futures)
+    return [r for part in results for r in part]
+
+
+@dataclass(frozen=True)
+class ScoreUnits:
+    """The task of a cohort (`zhibiao score CATALOGUE DIR/`): score a chunk of units' assessments."""
+
+    rubric: object  # zhibiao.model.Rubric (not imported here: start-up)
+    verified: bool
+
+    def __call__(self, units: list) -> list:
+        from zhibiao.scoring import score
+
+        return [score(self.rubric, unit, verified=self.verified) for unit in units]  # type: ignore[arg-type]
 
 
 def skip_finished(jobs: Iterable[Job], manifest: Manifest | None) -> tuple[list[Job], dict[int, Outcome]]:

@@ -557,7 +557,13 @@ def _diff_chain(paths: list[Path], output: Path | None, html_out: Path | None, x
               help="Score a catalogue that people have not verified; the output says it is provisional.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Folder ASSESSMENT: also write the cohort statistics to OUT.csv (sections) or OUT.xlsx (sheets).")
-def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bool, output: Path | None) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Folder ASSESSMENT: Dask workers to score the units on (default: one per core for a cohort of "
+                   "5,000 units or more, else this process).")
+@click.option("--scheduler", envvar="ZHIBIAO_SCHEDULER", default=None, metavar="tcp://HOST:PORT",
+              help="Folder ASSESSMENT: score on the Dask cluster of this scheduler (or ZHIBIAO_SCHEDULER).")
+def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bool, output: Path | None,
+          jobs: int | None, scheduler: str | None) -> None:
     """Score an assessment (CSV: id,awarded per leaf indicator, awarded a decimal or n/a) against a catalogue.
 
     Prints points awarded, points applicable and 完成度 (awarded / applicable) in total and per first- and
@@ -594,8 +600,15 @@ def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bo
             click.echo(scoring.score_table(result, rubric.title, assessment.name))
         return
     units = scoring.read_folder(assessment, leaves)
-    stats = scoring.cohort(rubric, [scoring.score(rubric, a, verified=verified) for a in units], str(assessment),
-                           verified=verified)
+    from zhibiao import batch
+
+    if jobs is None:
+        jobs = batch.cores() if len(units) >= batch.LARGE_COHORT else 1
+    try:
+        scores = batch.map_chunks(batch.ScoreUnits(rubric, verified), units, workers=jobs, scheduler=scheduler)
+    except batch.SchedulerUnreachable as exc:
+        raise click.BadParameter(str(exc), param_hint="--scheduler / ZHIBIAO_SCHEDULER") from None
+    stats = scoring.cohort(rubric, scores, str(assessment), verified=verified)
     if output is not None:
         data = (scoring.cohort_csv(stats).encode("utf-8-sig") if output.suffix.lower() == ".csv"
                 else scoring.cohort_xlsx(stats))
