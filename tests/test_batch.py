@@ -145,6 +145,26 @@ def test_an_unreachable_scheduler_is_a_usage_error(tmp_path, capsys, monkeypatch
     assert code == 64 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
 
 
+def test_a_batch_adds_every_catalogue_to_the_store(tmp_path, capsys):
+    folder = _folder(tmp_path)
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    out = tmp_path / "out"
+    code, stdout, _ = run(["ingest", folder, "-o", out, "--jobs", "2", "--store", "--db", db], capsys)
+    assert code == 3
+    assert stdout.count("  stored: catalogue ") == 5  # the narrative notice and the truncated PDF are not stored
+    code, listing, _ = run(["store", "--db", db, "list"], capsys)
+    assert code == 0 and len(listing.splitlines()) == 1 + 5
+    assert {e["store"] for e in _manifest(out)} == {db}
+    code, again, _ = run(["ingest", folder, "-o", out, "--jobs", "1", "--db", db], capsys)
+    assert "7 of them skipped" in again
+    # a run that did not store does not count for one that does
+    other = tmp_path / "other.db"
+    code, third, _ = run(["ingest", folder, "-o", out, "--jobs", "1", "--db", f"sqlite:///{other}"], capsys)
+    assert "skipped" not in third and third.count("  stored: catalogue ") == 5
+    code, _, err = run(["ingest", SEED_2019, "--store"], capsys)
+    assert code == 64 and "store ingest" in err
+
+
 def test_a_cohort_scored_on_a_cluster_is_the_cohort_scored_here(tmp_path, capsys):
     catalogue = tmp_path / "2023.json"
     assert run(["ingest", SEED_2023, "-o", catalogue], capsys)[0] == 0

@@ -75,6 +75,8 @@ class Job:
     sha256: str
     expected: Decimal | None = None
     limit: int | None = None
+    db: str | None = None  # the catalogue store to add the notice and its catalogue to (--store / --db)
+    by: str = "cli"  # who stores it
 
 
 @dataclass(frozen=True)
@@ -120,14 +122,39 @@ def _sha256(path: Path) -> str:
 
 
 def make_jobs(folder: Path, files: list[Path], outdir: Path | None, expected: Decimal | None = None,
-              limit: int | None = None) -> list[Job]:
+              limit: int | None = None, db: str | None = None, by: str = "cli") -> list[Job]:
     """The jobs of a batch, in file order."""
     jobs = []
     for i, path in enumerate(files):
         relative = path.relative_to(folder)
         out = str(outdir / output_name(relative)) if outdir is not None else None
-        jobs.append(Job(i, str(path), str(relative), out, _sha256(path), expected, limit))
+        jobs.append(Job(i, str(path), str(relative), out, _sha256(path), expected, limit, db, by))
     return jobs
+
+
+def _where(db: str | None) -> str | None:
+    """A store URL as the manifest records it: without the user and password."""
+    if db is None:
+        return None
+    scheme, _, rest = db.partition("://")
+    return f"{scheme}://{rest.rsplit('@', 1)[-1]}"
+
+
+_STORES: dict[str, object] = {}  # a worker's open stores, by URL (one engine each, reused across its tasks)
+
+
+def _close_stores() -> None:
+    """Close the stores this process opened for a batch (a worker's stay open until it ends)."""
+    while _STORES:
+        _STORES.popitem()[1].engine.dispose()  # type: ignore[attr-defined]
+
+
+def _store(url: str):
+    from zhibiao.store import Store
+
+    if url not in _STORES:
+        _STORES[url] = Store(url)
+    return _STORES[url]
 
 
 def ingest_file(job: Job) -> Outcome:
@@ -149,6 +176,18 @@ def ingest_file(job: Job) -> Outcome:
     rows = (f"{sum(r.rows_placed or 0 for r in tables)}/{sum(r.rows_total or 0 for r in tables)}" if tables else "-")
     status = "errors" if _has_errors(cat) else "ok"
     row = (name, len(cat.rubrics), n, rows, len(cat.all_findings()), status)
+    if job.db is not None:  # as `zhibiao store ingest` stores it: the bytes, under the file's own name
+        from zhibiao.inputs import file_name
+
+        try:
+            cat_id, created = _store(job.db).add(Path(job.path).read_bytes(), cat, by=job.by,
+                                                 filename=file_name(Path(job.path).name))
+        except (ZhibiaoError, OSError) as exc:
+            message = exc.message() if isinstance(exc, ZhibiaoError) else str(exc)
+            return Outcome("\n".join(lines), f"zhibiao: error: {name}: not stored: {message}",
+                           (name, len(cat.rubrics), n, rows, len(cat.all_findings()), "failed"),
+                           exit_code(exc) if isinstance(exc, ZhibiaoError) else EXIT_INTERNAL)
+        lines.append(f"  {'stored' if created else 'already stored'}: catalogue {cat_id}")
     return Outcome("\n".join(lines), "", row, EXIT_FINDINGS if status == "errors" else EXIT_OK)
 
 
@@ -194,6 +233,8 @@ class Manifest:
             return None
         if entry.get("expect_total") != (str(job.expected) if job.expected is not None else None):
             return None
+        if entry.get("store") != _where(job.db):
+            return None
         if entry.get("output") is not None and (job.out is None or not Path(job.out).exists()):
             return None
         try:
@@ -210,7 +251,7 @@ class Manifest:
         line = json.dumps({"sha256": job.sha256, "file": job.name,
                            "expect_total": str(job.expected) if job.expected is not None else None,
                            "status": CRASHED if outcome.crashed else outcome.status, "code": outcome.code,
-                           "output": written,
+                           "output": written, "store": _where(job.db),
                            "row": list(outcome.row)}, ensure_ascii=False) + "\n"
         if self._fd is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -250,8 +291,11 @@ def run(jobs: list[Job], *, workers: int = 1, scheduler: str | None = None,
     if not jobs:
         return results
     if scheduler is None and workers <= 1:
-        for job in jobs:
-            finish(job, _guarded(task, job))
+        try:
+            for job in jobs:
+                finish(job, _guarded(task, job))
+        finally:
+            _close_stores()
         return results
     _run_dask(jobs, workers, scheduler, task, finish)
     return results

@@ -243,8 +243,13 @@ def _ingest_one(src: Path, out: Path | None, echo, expected=None, limit: int | N
 @click.option("--scheduler", envvar="ZHIBIAO_SCHEDULER", default=None, metavar="tcp://HOST:PORT",
               help="Folder SOURCE: run on the Dask cluster of this scheduler instead of a local one "
                    "(or ZHIBIAO_SCHEDULER); its workers must see the folders at the same paths.")
+@click.option("--store", "to_store", is_flag=True,
+              help="Folder SOURCE: also add every notice and its catalogue to the catalogue store (as `zhibiao "
+                   "store ingest` does; ZHIBIAO_DB, else SQLite in the data directory).")
+@click.option("--db", default=None, metavar="URL",
+              help="Folder SOURCE: the store's database URL (implies --store; PostgreSQL when several machines write).")
 def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: int | None,
-           scheduler: str | None) -> None:
+           scheduler: str | None, to_store: bool, db: str | None) -> None:
     """Read a notice (or every notice in a folder) and write its catalogue JSON.
 
     Prints a tree summary with counts per level and the sum check. The catalogue is written even
@@ -256,8 +261,11 @@ def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: in
     """
     expected = _decimal_option(expect_total, "--expect-total")
     if source.is_dir():
-        _ingest_dir(source, output, expected, jobs, scheduler)
+        _ingest_dir(source, output, expected, jobs, scheduler, _batch_store(to_store, db))
         return
+    if to_store or db:
+        raise click.BadParameter("is for a folder SOURCE; store one notice with `zhibiao store ingest`",
+                                 param_hint="--store/--db")
     if output is not None and str(output) == "-":
         from zhibiao.pipeline import ingest as run_ingest
 
@@ -270,8 +278,17 @@ def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: in
         sys.exit(EXIT_FINDINGS)
 
 
+def _batch_store(to_store: bool, db: str | None) -> str | None:
+    """The store URL of a batch (None: none), its database created or migrated here, before any worker writes."""
+    if not to_store and db is None:
+        return None
+    from zhibiao.store import Store
+
+    return Store(db).url
+
+
 def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int | None = None,
-                scheduler: str | None = None) -> None:
+                scheduler: str | None = None, db: str | None = None) -> None:
     """`zhibiao ingest DIR`: the batch (zhibiao/batch.py), its progress, the reports and the summary table."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -282,7 +299,9 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int | No
     if not files:
         raise InputNotFound(str(folder), f"no notice files ({', '.join(sorted(batch.NOTICE_SUFFIXES))}) "
                                          "in this folder")
-    every = batch.make_jobs(folder, files, outdir, expected, _limit())
+    import getpass
+
+    every = batch.make_jobs(folder, files, outdir, expected, _limit(), db, getpass.getuser() if db else "cli")
     manifest = batch.Manifest(outdir) if outdir is not None else None
     todo, results = batch.skip_finished(every, manifest)
     if jobs is None:  # one worker per core, unless the batch is too small to be worth starting a cluster
