@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["cli", "main", "console", "load_catalogue", "summary", "catalogue_schema", "crosswalk_schema"]
 
+
 def _umask() -> int:
     """The process's umask (read by setting it and setting it back)."""
     mask = os.umask(0o022)
