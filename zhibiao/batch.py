@@ -303,8 +303,8 @@ def run(jobs: list[Job], *, workers: int = 1, scheduler: str | None = None,
 
 # The embedded cluster's settings (the nannies hand them to their workers). A file may kill its worker once;
 # the second time it is reported (KilledWorker) and the batch goes on. The rest cut what Dask costs besides
-# the tasks on a CPU-bound batch (bench/bench_batch.py: on 70 PDFs, 2 workers spent 24 s of CPU more than
-# one process with the defaults, 5 s with these): the statistical profiler samples the task thread's stack
+# the tasks on a CPU-bound batch (39 and 70 PDFs on a shared 2-core machine: 2 workers spent 1.4-1.8× the CPU
+# time of one process with the defaults, 1.0-1.3× with these): the statistical profiler samples the task's stack
 # every 10 ms, the event-loop tick and system monitors wake every 20 and 500 ms and take the GIL from the
 # task; stealing is not needed while the scheduler queues the tasks and hands them out as workers free up.
 CLUSTER_CONFIG = {
