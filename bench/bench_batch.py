@@ -106,7 +106,24 @@ def configurations(folder: Path, out: Path, workers: int) -> dict[str, list[str]
     }
 
 
-def run_batch(title: str, folder: Path, count: int, runs: int, workers: int) -> dict[str, list[tuple[float, float]]]:
+def startup_cpu(tmp: Path, workers: int) -> float:
+    """CPU seconds a LocalCluster batch costs beyond one process: two small notices, --jobs N less --jobs 1
+    (median of 3): the scheduler, the nannies, the workers' imports."""
+    folder = tmp / "startup" / "in"
+    generate(folder, [CORPUS / "002_c943348d01e8f118.txt", CORPUS / "001_5886f06ed561739e.txt"], 2)
+    zhibiao = str(Path(sys.executable).with_name("zhibiao"))
+    extra = []
+    for _ in range(3):
+        cpu = {}
+        for n in (1, workers):
+            shutil.rmtree(folder.parent / "out", ignore_errors=True)
+            cpu[n] = measure([zhibiao, "ingest", str(folder), "-o", str(folder.parent / "out"), "--jobs", str(n)])[1]
+        extra.append(cpu[workers] - cpu[1])
+    return statistics.median(extra)
+
+
+def run_batch(title: str, folder: Path, count: int, runs: int, workers: int,
+              startup: float = 0.0) -> dict[str, list[tuple[float, float]]]:
     results: dict[str, list[tuple[float, float]]] = {}
     for _ in range(runs):  # interleaved, so that load from elsewhere falls on every configuration
         for name, argv in configurations(folder, folder.parent / "out", workers).items():
@@ -117,7 +134,7 @@ def run_batch(title: str, folder: Path, count: int, runs: int, workers: int) -> 
             results.setdefault(name, []).append((wall, cpu))
     print(f"\n{title}: {count} notices, {runs} run(s) each; notices/s from wall time (median, min, max)")
     print(f"{'configuration':<32} {'notices/s':>9} {'min':>7} {'max':>7} {'wall s':>8} {'CPU s':>8} "
-          f"{'CPU ms/notice':>13} {'× jobs 1':>8} {'free cores':>10}")
+          f"{'CPU ms/notice':>13} {'× jobs 1':>8} {'free cores':>10} {'steady':>7}")
     base = base_cpu = None
     for name, samples in results.items():
         rates = [count / wall for wall, _ in samples]
@@ -125,13 +142,15 @@ def run_batch(title: str, folder: Path, count: int, runs: int, workers: int) -> 
         wall = statistics.median(w for w, _ in samples)
         cpu = statistics.median(c for _, c in samples)
         if base is None:
-            base, base_cpu, free = med, cpu, ""
+            base, base_cpu, free, steady = med, cpu, "", ""
         else:  # the speedup if each worker had a core of its own: the work and Dask's overhead, as CPU shows them
             free = f"{workers * base_cpu / cpu:.2f}"
+            steady = f"{workers * base_cpu / (cpu - startup):.2f}" if "LocalCluster" in name else ""
         print(f"{name:<32} {med:>9.2f} {min(rates):>7.2f} {max(rates):>7.2f} {wall:>8.1f} {cpu:>8.1f} "
-              f"{1000 * cpu / count:>13.1f} {med / base:>8.2f} {free:>10}")
+              f"{1000 * cpu / count:>13.1f} {med / base:>8.2f} {free:>10} {steady:>7}")
     print("  × jobs 1: measured wall-time ratio; free cores: workers × CPU(jobs 1) / CPU(this), what the same work "
-          "gives when nothing else runs (start-up included)")
+          "gives when nothing else runs (start-up included);\n  steady: the same without the cluster's start-up "
+          f"({startup:.1f} s CPU), what a long batch tends to")
     return results
 
 
@@ -160,16 +179,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"mean {1000 * mean:.1f} ms a notice -> projection (CPU-bound, no overhead): "
           + ", ".join(f"{n} worker(s) {n / mean:.1f}/s" for n in (1, 2, 4, 8, 16, 32)))
     with tempfile.TemporaryDirectory() as tmp:
+        startup = startup_cpu(Path(tmp), args.workers)
+        print(f"\nLocalCluster of {args.workers} workers: {startup:.2f} s CPU beyond one process for a batch of 2 "
+              "small notices (median of 3): scheduler, nannies, workers' imports")
         folder = Path(tmp) / "mixed" / "in"
         generate(folder, mixed, args.count)
-        run_batch("mixed batch (TXT, PDF, DOCX, HTML, XLSX, CSV)", folder, args.count, args.runs, args.workers)
+        run_batch("mixed batch (TXT, PDF, DOCX, HTML, XLSX, CSV)", folder, args.count, args.runs, args.workers,
+                  startup)
         shutil.rmtree(folder.parent)
         if args.pdf_count:
             pdfs = sources({".pdf"})
             folder = Path(tmp) / "pdf" / "in"
             generate(folder, pdfs, args.pdf_count)
             pdf_mean = statistics.mean(cpu[p] for p in pdfs)
-            results = run_batch("CPU-bound batch (PDF only)", folder, args.pdf_count, args.pdf_runs, args.workers)
+            results = run_batch("CPU-bound batch (PDF only)", folder, args.pdf_count, args.pdf_runs, args.workers,
+                                startup)
             names = list(results)
             one = statistics.median(w for w, _ in results[names[0]])
             print(f"PDF mean {1000 * pdf_mean:.1f} ms CPU a file; projection {args.workers} workers "
