@@ -75,7 +75,7 @@ def test_ingest_folder_reports_every_file(tmp_path, capsys):
     code, stdout, stderr = run(["ingest", folder, "-o", tmp_path / "out"], capsys)
     assert code == 3, "a failed file makes the batch exit non-zero"
     assert "binary.txt" in stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["001_5886f06ed561739e.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["001_5886f06ed561739e.json", "_manifest.jsonl"]
     table = stdout[stdout.index("file "):]
     assert "no rubric" in table and "failed" in table and " ok" in table
 
@@ -233,7 +233,7 @@ def test_batch_of_every_format_in_parallel(tmp_path, capsys):
     assert "truncated.pdf" in stderr
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == ["000_1c204f1614fc8d36_docx.json", "001_5886f06ed561739e.json",
-                       "003_fbbff5f31bb9ffc0_html.json", "004_46f67c8260b90ac6_pdf.json"]
+                       "003_fbbff5f31bb9ffc0_html.json", "004_46f67c8260b90ac6_pdf.json", "_manifest.jsonl"]
     table = stdout[stdout.index("file "):]
     assert table.count(" ok") == 4 and "failed" in table
     assert "5 file(s): 4 read, 1 failed" in stdout

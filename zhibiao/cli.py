@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import traceback
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from pydantic import ValidationError
 
 from zhibiao import __version__
 from zhibiao.errors import (
@@ -27,22 +26,15 @@ from zhibiao.errors import (
     exit_code,
 )
 from zhibiao.inputs import DB_INT_MAX, file_name, find_surrogate
-from zhibiao.model import (
-    LABEL_NOT_PRINTED,
-    MAX_INDICATOR_DEPTH,
-    MAX_JSON_NESTING,
-    READABLE_SCHEMA_VERSIONS,
-    SCHEMA_VERSION,
-    Catalogue,
-    dec_str,
-    json_nesting,
-)
-from zhibiao.normalize.validate import check_articles, check_rubric
-from zhibiao.pipeline import info as read_info, ingest as run_ingest
+
+if TYPE_CHECKING:
+    from zhibiao.model import Catalogue
+
+# Start-up (issue 14): `zhibiao --help` imports click and this module only. The record model (pydantic),
+# the pipeline and every reader, the crosswalk, scoring and the store are imported inside the commands
+# that use them; tests/test_startup.py checks that --help loads none of the heavy libraries.
 
 __all__ = ["cli", "main", "console", "load_catalogue", "summary", "catalogue_schema", "crosswalk_schema"]
-
-NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".csv"}
 
 
 def _umask() -> int:
@@ -54,6 +46,8 @@ def _umask() -> int:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write a file whole or not at all (temporary file, then rename)."""
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -73,6 +67,17 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def load_catalogue(path: str) -> Catalogue:
     """Read and validate a catalogue JSON file; InvalidCatalogue names what is wrong."""
+    from pydantic import ValidationError
+
+    from zhibiao.model import (
+        MAX_INDICATOR_DEPTH,
+        MAX_JSON_NESTING,
+        READABLE_SCHEMA_VERSIONS,
+        SCHEMA_VERSION,
+        Catalogue,
+        json_nesting,
+    )
+
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -122,6 +127,8 @@ def _severity_counts(findings) -> str:
 
 def summary(cat: Catalogue, name: str) -> str:
     """A short report: document, each rubric's counts per level and its sum check."""
+    from zhibiao.model import dec_str
+
     doc = cat.document
     name = file_name(name)  # a path that is not UTF-8 prints with U+FFFD
     lines = [f"{name}: {doc.doc_number or '(no 文号)'} · {doc.issuer or '(issuer unknown)'}"
@@ -219,6 +226,8 @@ def _limit() -> int | None:
 
 def _ingest_one(src: Path, out: Path | None, echo, expected=None, limit: int | None = None,
                 name: str | None = None) -> Catalogue:
+    from zhibiao.pipeline import ingest as run_ingest
+
     cat = run_ingest(src, expect_total=expected, limit=limit)
     cat.document.source_file = file_name(cat.document.source_file)  # a non-UTF-8 file name
     if out is not None:
@@ -235,22 +244,38 @@ def _ingest_one(src: Path, out: Path | None, echo, expected=None, limit: int | N
               help="Catalogue JSON to write (for a folder SOURCE: the output folder). '-' writes JSON to stdout.")
 @click.option("--expect-total", type=str, default=None, metavar="POINTS",
               help="Total every rubric must reach when the notice prints none (e.g. 100).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Folder SOURCE: ingest this many files in parallel.")
-def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: int) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Folder SOURCE: Dask workers to start (default: one per core; a batch of fewer than "
+                   "16 files runs here). 1 reads the files one by one in this process, without Dask.")
+@click.option("--scheduler", envvar="ZHIBIAO_SCHEDULER", default=None, metavar="tcp://HOST:PORT",
+              help="Folder SOURCE: run on the Dask cluster of this scheduler instead of a local one "
+                   "(or ZHIBIAO_SCHEDULER); its workers must see the folders at the same paths.")
+@click.option("--store", "to_store", is_flag=True,
+              help="Folder SOURCE: also add every notice and its catalogue to the catalogue store (as `zhibiao "
+                   "store ingest` does; ZHIBIAO_DB, else SQLite in the data directory).")
+@click.option("--db", default=None, metavar="URL",
+              help="Folder SOURCE: the store's database URL (implies --store; PostgreSQL when several machines write).")
+def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: int | None,
+           scheduler: str | None, to_store: bool, db: str | None) -> None:
     """Read a notice (or every notice in a folder) and write its catalogue JSON.
 
     Prints a tree summary with counts per level and the sum check. The catalogue is written even
     when its sums do not reconcile; the findings say where, and the exit code is 1. For a folder,
     every notice under it (subfolders too; .txt .pdf .docx .html .xlsx .csv) is read, catalogues go
     to the same relative paths under the output folder, failures are reported without stopping the
-    batch, a summary table ends the run, and the exit code is the worst of the files'.
+    batch, a summary table ends the run, and the exit code is the worst of the files'. The output
+    folder keeps a manifest of the finished files (_manifest.jsonl): a re-run skips them.
     """
     expected = _decimal_option(expect_total, "--expect-total")
     if source.is_dir():
-        _ingest_dir(source, output, expected, jobs)
+        _ingest_dir(source, output, expected, jobs, scheduler, _batch_store(to_store, db))
         return
+    if to_store or db:
+        raise click.BadParameter("is for a folder SOURCE; store one notice with `zhibiao store ingest`",
+                                 param_hint="--store/--db")
     if output is not None and str(output) == "-":
+        from zhibiao.pipeline import ingest as run_ingest
+
         cat = run_ingest(source, expect_total=expected, limit=_limit())
         click.echo(cat.model_dump_json(indent=1))
         click.echo(summary(cat, source.name), err=True)
@@ -260,87 +285,73 @@ def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: in
         sys.exit(EXIT_FINDINGS)
 
 
-def _batch_one(path: Path, name: str, out: Path | None, expected, limit: int | None) -> tuple[str, str, tuple, int]:
-    """Ingest one file of a batch; return (report, error message, status row, exit code). Runs in a worker."""
-    lines: list[str] = []
-    try:
-        cat = _ingest_one(path, out, lines.append, expected, limit, name)
-    except NoRubric:
-        return (f"{name}: no rubric (narrative notice); nothing written", "",
-                (name, 0, 0, "-", 0, "no rubric"), EXIT_OK)
-    except ZhibiaoError as exc:
-        return "", f"zhibiao: error: {exc.message()}", (name, 0, 0, "-", 0, "failed"), exit_code(exc)
-    n = cat.size()
-    tables = [r for r in cat.rubrics if r.rows_total is not None]
-    rows = (f"{sum(r.rows_placed or 0 for r in tables)}/{sum(r.rows_total or 0 for r in tables)}" if tables else "-")
-    status = "errors" if _has_errors(cat) else "ok"
-    row = (name, len(cat.rubrics), n, rows, len(cat.all_findings()), status)
-    return "\n".join(lines), "", row, EXIT_FINDINGS if status == "errors" else EXIT_OK
+def _batch_store(to_store: bool, db: str | None) -> str | None:
+    """The store URL of a batch (None: none), its database created or migrated here, before any worker writes."""
+    if not to_store and db is None:
+        return None
+    from zhibiao.store import Store
+
+    return Store(db).url
 
 
-def notice_files(folder: Path) -> list[Path]:
-    """Every notice file under folder, its subfolders included (hidden ones skipped), in path order."""
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and p.suffix.lower() in NOTICE_SUFFIXES
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
-
-
-def output_name(relative: Path) -> Path:
-    """The catalogue path for a notice at relative: the same folders, the format in the name
-    (a.txt -> a.json, a.pdf -> a_pdf.json), so two renderings of one notice never collide."""
-    suffix = relative.suffix.lower()
-    tail = "" if suffix == ".txt" else suffix.replace(".", "_")
-    return relative.parent / f"{relative.stem}{tail}.json"
-
-
-def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int = 1) -> None:
-    from concurrent.futures import ProcessPoolExecutor
-
+def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int | None = None,
+                scheduler: str | None = None, db: str | None = None) -> None:
+    """`zhibiao ingest DIR`: the batch (zhibiao/batch.py), its progress, the reports and the summary table."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    files = notice_files(folder)
+    from zhibiao import batch
+
+    files = batch.notice_files(folder)
     if not files:
-        raise InputNotFound(str(folder), f"no notice files ({', '.join(sorted(NOTICE_SUFFIXES))}) in this folder")
-    outs = [outdir / output_name(p.relative_to(folder)) if outdir else None for p in files]
-    results: dict[int, tuple] = {}
-    limit = _limit()
+        raise InputNotFound(str(folder), f"no notice files ({', '.join(sorted(batch.NOTICE_SUFFIXES))}) "
+                                         "in this folder")
+    import getpass
+
+    from zhibiao.extract.pdf import SETTINGS as PDF_SETTINGS
+
+    every = batch.make_jobs(folder, files, outdir, expected, _limit(), db, getpass.getuser() if db else "cli",
+                            PDF_SETTINGS.engine)
+    manifest = batch.Manifest(outdir) if outdir is not None else None
+    todo, results = batch.skip_finished(every, manifest)
+    if jobs is None:  # one worker per core, unless the batch is too small to be worth starting a cluster
+        jobs = batch.cores() if len(todo) >= batch.SMALL_BATCH or scheduler else 1
     console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
-                  transient=True, disable=not console.is_terminal) as progress:
-        task = progress.add_task("ingest", total=len(files))
-        if jobs > 1:
-            from zhibiao.extract import pdf as pdf_reader
 
-            with ProcessPoolExecutor(max_workers=jobs, initializer=pdf_reader.set_engine,
-                                     initargs=(pdf_reader.SETTINGS.engine,)) as pool:
-                futures = {pool.submit(_batch_one, p, str(p.relative_to(folder)), o, expected, limit): i
-                           for i, (p, o) in enumerate(zip(files, outs))}
-                from concurrent.futures import as_completed
+    def done(job, outcome) -> None:
+        if manifest is not None:
+            manifest.record(job, outcome)
+        progress.update(task, description=Path(job.name).name)
+        progress.advance(task)
 
-                for fut in as_completed(futures):
-                    results[futures[fut]] = fut.result()
-                    progress.advance(task)
-        else:
-            for i, (p, o) in enumerate(zip(files, outs)):
-                progress.update(task, description=p.name)
-                results[i] = _batch_one(p, str(p.relative_to(folder)), o, expected, limit)
-                progress.advance(task)
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
+                      transient=True, disable=not console.is_terminal) as progress:
+            task = progress.add_task("ingest", total=len(todo))
+            results.update(batch.run(todo, workers=min(jobs, len(todo)), scheduler=scheduler, done=done))
+    except batch.SchedulerUnreachable as exc:
+        raise click.BadParameter(str(exc), param_hint="--scheduler / ZHIBIAO_SCHEDULER") from None
+    finally:
+        if manifest is not None:
+            manifest.close()
     worst = EXIT_OK
     for i in range(len(files)):
-        report, error, _, code = results[i]
-        if report:
-            click.echo(report + "\n")
-        if error:
-            click.echo(error, err=True)
-        worst = max(worst, code)
-    width = max(36, *(len(results[i][2][0]) for i in range(len(files))))
+        outcome = results[i]
+        if outcome.report:
+            click.echo(outcome.report + "\n")
+        if outcome.error:
+            click.echo(outcome.error, err=True)
+        worst = max(worst, outcome.code)
+    width = max(36, *(len(results[i].row[0]) for i in range(len(files))))
     click.echo(f"{'file':<{width}} {'rubrics':>7} {'indicators':>10} {'rows placed':>11} {'findings':>8}  status")
     for i in range(len(files)):
-        name, rubrics, n, rows, findings, status = results[i][2]
+        name, rubrics, n, rows, findings, status = results[i].row
         click.echo(f"{name:<{width}} {rubrics:>7} {n:>10} {rows:>11} {findings:>8}  {status}")
-    failed = sum(1 for r in results.values() if r[2][5] == "failed")
+    failed = sum(1 for r in results.values() if r.status == "failed")
     click.echo(f"{len(files)} file(s): {len(files) - failed} read, {failed} failed")
+    skipped = sum(1 for r in results.values() if r.skipped)
+    if skipped:
+        click.echo(f"{skipped} of them skipped: finished in an earlier run ({manifest.path if manifest else ''})")
     if worst:
         sys.exit(worst)
 
@@ -356,6 +367,8 @@ def check(source: Path, expect_total: str | None) -> None:
     """
     expected = _decimal_option(expect_total, "--expect-total")
     if _is_json(str(source)):
+        from zhibiao.normalize.validate import check_articles, check_rubric
+
         cat = load_catalogue(str(source))
         findings = []
         for rubric in cat.rubrics:
@@ -363,6 +376,8 @@ def check(source: Path, expect_total: str | None) -> None:
         for reg in cat.regulations:
             findings += check_articles(reg.articles)
     else:
+        from zhibiao.pipeline import ingest as run_ingest
+
         cat = run_ingest(source, expect_total=expected, limit=_limit())
         findings = cat.all_findings()
     for f in findings:
@@ -384,6 +399,8 @@ def check(source: Path, expect_total: str | None) -> None:
               help="With --source: the notice file (default: the catalogue's source_file next to it or here).")
 def show(catalogue: Path, depth: int | None, source_id: str | None, notice: Path | None) -> None:
     """Print a catalogue JSON as an indented tree with points and flags, or one indicator's source."""
+    from zhibiao.model import LABEL_NOT_PRINTED, dec_str
+
     cat = load_catalogue(str(catalogue))
     if source_id is not None:
         from zhibiao.provenance import find_indicator, find_notice, snippet
@@ -415,6 +432,8 @@ def show(catalogue: Path, depth: int | None, source_id: str | None, notice: Path
 @click.option("--json", "as_json", is_flag=True, help="Print the document block as JSON.")
 def info(source: Path, as_json: bool) -> None:
     """Print a notice's document block: 文号, issuer, title, date, forwarded and cited 文号."""
+    from zhibiao.pipeline import info as read_info
+
     doc = read_info(source, limit=_limit())
     if as_json:
         click.echo(doc.model_dump_json(indent=1))
@@ -460,6 +479,8 @@ def schema(which: str) -> None:
 
 def catalogue_schema() -> dict:
     """The JSON Schema of what `zhibiao ingest` writes."""
+    from zhibiao.model import Catalogue
+
     return Catalogue.model_json_schema(mode="serialization")
 
 
@@ -474,6 +495,8 @@ def _catalogue_of(path: Path) -> Catalogue:
     """A catalogue from a catalogue JSON, or by ingesting a notice."""
     if _is_json(str(path)):
         return load_catalogue(str(path))
+    from zhibiao.pipeline import ingest as run_ingest
+
     return run_ingest(path, limit=_limit())
 
 
@@ -570,8 +593,13 @@ def _diff_chain(paths: list[Path], output: Path | None, html_out: Path | None, x
 @click.option("--tiers", "tiers_file", type=click.Path(path_type=Path), default=None, metavar="MAP.csv",
               help="Folder ASSESSMENT: each unit's tier (省级, 市县区, 乡镇 …) from a CSV with the header 单位,层级; "
                    "without it, from a 层级 column of the unit's own CSV.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Folder ASSESSMENT: Dask workers to score the units on (default: one per core for a cohort of "
+                   "5,000 units or more, else this process).")
+@click.option("--scheduler", envvar="ZHIBIAO_SCHEDULER", default=None, metavar="tcp://HOST:PORT",
+              help="Folder ASSESSMENT: score on the Dask cluster of this scheduler (or ZHIBIAO_SCHEDULER).")
 def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bool, output: Path | None,
-          tiers_file: Path | None) -> None:
+          tiers_file: Path | None, jobs: int | None, scheduler: str | None) -> None:
     """Score an assessment (CSV: id,awarded per leaf indicator, awarded a decimal or n/a) against a catalogue.
 
     Prints points awarded, points applicable and 完成度 (awarded / applicable) in total and per first- and
@@ -614,8 +642,15 @@ def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bo
     units = scoring.read_folder(assessment, leaves)
     mapping = tiers.read_tiers(tiers_file) if tiers_file is not None else None
     unit_tiers = tiers.tiers_of([(a.unit, a.path) for a in units], mapping)
-    stats = scoring.cohort(rubric, [scoring.score(rubric, a, verified=verified) for a in units], str(assessment),
-                           verified=verified)
+    from zhibiao import batch
+
+    if jobs is None:
+        jobs = batch.cores() if len(units) >= batch.LARGE_COHORT else 1
+    try:
+        scores = batch.map_chunks(batch.ScoreUnits(rubric, verified), units, workers=jobs, scheduler=scheduler)
+    except batch.SchedulerUnreachable as exc:
+        raise click.BadParameter(str(exc), param_hint="--scheduler / ZHIBIAO_SCHEDULER") from None
+    stats = scoring.cohort(rubric, scores, str(assessment), verified=verified)
     if output is not None:
         suffix = output.suffix.lower()
         if suffix == ".csv":

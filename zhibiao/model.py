@@ -195,7 +195,7 @@ Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]  # hex digest, lower c
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Region(_Model):
@@ -598,7 +598,10 @@ class Link(_Model):
     kind: LinkKind
     changes: list[ChangeKind] = []
     score: float = Field(ge=0, le=1)
-    evidence: Evidence = Evidence()
+    # a factory, not an Evidence() built when this module is imported (that would build the models' validators
+    # at import: start-up, issue 14); the published schema still shows the empty evidence as the default
+    evidence: Evidence = Field(default_factory=Evidence,
+                               json_schema_extra=lambda s: s.update(default=Evidence().model_dump(mode="json")))
 
 
 class AreaFlow(_Model):

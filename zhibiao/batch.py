@@ -1,0 +1,413 @@
+"""Folder batches (`zhibiao ingest DIR`): the files, a resumable manifest, and the engine that runs them.
+
+One file is one task (`ingest_file`): it reads the notice, writes its catalogue and returns what the
+command prints about it (an `Outcome`: the report, an error line, the row of the summary table, the
+exit code). The tasks run
+
+- in this process, one after the other, with one worker (`--jobs 1`): no Dask, nothing to start;
+- on Dask distributed otherwise: an embedded `LocalCluster` (one single-threaded worker process per
+  core, or `--jobs N`), or the cluster at `--scheduler tcp://host:port` / `ZHIBIAO_SCHEDULER` that
+  staff already run (its workers must have zhibiao installed and see the input and output folders
+  at the same paths).
+
+A worker that dies while reading a file (a crash in a PDF library, memory exhausted) is replaced by
+its nanny and the file is tried once more; if it kills that worker too, the file is reported failed
+and the batch goes on (the embedded cluster is started with `distributed.scheduler.allowed-failures`
+= 1; a cluster of one's own keeps its own setting).
+
+The manifest (`_manifest.jsonl` in the output folder) has one JSON line per finished file, appended
+as the file finishes (one write of a whole line, then fsync; a torn last line left by a kill is
+ignored on reading): its sha256 and relative name, the options that shape a catalogue
+(`expect_total`), its status and exit code, the catalogue written, and its row of the summary table.
+A re-run skips every file whose bytes, name and options match a line and whose catalogue is still
+there; a file whose worker died is not skipped, it is tried again.
+
+Nothing here imports Dask until a batch needs it (start-up, issue 14).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from zhibiao.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, NoRubric, ZhibiaoError, exit_code
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+__all__ = ["NOTICE_SUFFIXES", "MANIFEST", "SCHEDULER_ENV", "Job", "Outcome", "Manifest", "SchedulerUnreachable",
+           "notice_files", "output_name", "make_jobs", "skip_finished", "ingest_file", "run", "cores", "client_for",
+           "map_chunks", "ScoreUnits"]
+
+NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".csv"}
+MANIFEST = "_manifest.jsonl"
+SCHEDULER_ENV = "ZHIBIAO_SCHEDULER"
+CRASHED = "crashed"  # the manifest status of a file whose worker died twice: reported failed, tried again on a re-run
+CONNECT_TIMEOUT = "10s"  # how long to try reaching a --scheduler
+SMALL_BATCH = 16  # without --jobs, a batch of fewer files runs in this process: starting a cluster costs more
+LARGE_COHORT = 5000  # without --jobs, a cohort of fewer units is scored in this process (a unit takes ~1 ms)
+
+Row = tuple[str, int, int, str, int, str]  # file, rubrics, indicators, rows placed, findings, status
+
+
+class SchedulerUnreachable(Exception):
+    """The Dask scheduler given by --scheduler / ZHIBIAO_SCHEDULER cannot be reached."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file of a batch, as a task gets it (plain values: it is pickled to the workers)."""
+
+    index: int
+    path: str
+    name: str  # the path relative to the folder, as the report and the table print it
+    out: str | None  # the catalogue to write (None: no output folder)
+    sha256: str
+    expected: Decimal | None = None
+    limit: int | None = None
+    db: str | None = None  # the catalogue store to add the notice and its catalogue to (--store / --db)
+    by: str = "cli"  # who stores it
+    engine: str | None = None  # the PDF engine (--pdf-engine): it shapes a PDF's catalogue
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the batch prints about one file, and its exit code."""
+
+    report: str
+    error: str
+    row: Row
+    code: int
+    skipped: bool = False  # finished in an earlier run (the manifest says so): its report is not printed again
+    crashed: bool = False  # its worker died (twice): failed in this run, read again in the next
+
+    @property
+    def status(self) -> str:
+        return self.row[5]
+
+
+def notice_files(folder: Path) -> list[Path]:
+    """Every notice file under folder, its subfolders included (hidden ones skipped), in path order."""
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and p.suffix.lower() in NOTICE_SUFFIXES
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def output_name(relative: Path) -> Path:
+    """The catalogue path for a notice at relative: the same folders, the format in the name
+    (a.txt -> a.json, a.pdf -> a_pdf.json), so two renderings of one notice never collide."""
+    suffix = relative.suffix.lower()
+    tail = "" if suffix == ".txt" else suffix.replace(".", "_")
+    return relative.parent / f"{relative.stem}{tail}.json"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""  # unreadable: the task reports it as the reader would
+    return digest.hexdigest()
+
+
+def make_jobs(folder: Path, files: list[Path], outdir: Path | None, expected: Decimal | None = None,
+              limit: int | None = None, db: str | None = None, by: str = "cli",
+              engine: str | None = None) -> list[Job]:
+    """The jobs of a batch, in file order."""
+    jobs = []
+    for i, path in enumerate(files):
+        relative = path.relative_to(folder)
+        out = str(outdir / output_name(relative)) if outdir is not None else None
+        jobs.append(Job(i, str(path), str(relative), out, _sha256(path), expected, limit, db, by, engine))
+    return jobs
+
+
+def _where(db: str | None) -> str | None:
+    """A store URL as the manifest records it: without the user and password."""
+    if db is None:
+        return None
+    scheme, _, rest = db.partition("://")
+    return f"{scheme}://{rest.rsplit('@', 1)[-1]}"
+
+
+_STORES: dict[str, object] = {}  # a worker's open stores, by URL (one engine each, reused across its tasks)
+
+
+def _close_stores() -> None:
+    """Close the stores this process opened for a batch (a worker's stay open until it ends)."""
+    while _STORES:
+        _STORES.popitem()[1].engine.dispose()  # type: ignore[attr-defined]
+
+
+def _store(url: str):
+    from zhibiao.store import Store
+
+    if url not in _STORES:
+        _STORES[url] = Store(url)
+    return _STORES[url]
+
+
+def ingest_file(job: Job) -> Outcome:
+    """Ingest one file of a batch and write its catalogue. Runs in a worker (or in this process)."""
+    from zhibiao.cli import _has_errors, _ingest_one
+    from zhibiao.extract.pdf import set_engine
+
+    set_engine(job.engine)  # a worker process reads PDFs with the engine the command was given
+    name = job.name
+    lines: list[str] = []
+    try:
+        cat = _ingest_one(Path(job.path), Path(job.out) if job.out else None, lines.append, job.expected,
+                          job.limit, name)
+    except NoRubric:
+        return Outcome(f"{name}: no rubric (narrative notice); nothing written", "",
+                       (name, 0, 0, "-", 0, "no rubric"), EXIT_OK)
+    except ZhibiaoError as exc:
+        return Outcome("", f"zhibiao: error: {exc.message()}", (name, 0, 0, "-", 0, "failed"), exit_code(exc))
+    n = cat.size()
+    tables = [r for r in cat.rubrics if r.rows_total is not None]
+    rows = (f"{sum(r.rows_placed or 0 for r in tables)}/{sum(r.rows_total or 0 for r in tables)}" if tables else "-")
+    status = "errors" if _has_errors(cat) else "ok"
+    row = (name, len(cat.rubrics), n, rows, len(cat.all_findings()), status)
+    if job.db is not None:  # as `zhibiao store ingest` stores it: the bytes, under the file's own name
+        from zhibiao.inputs import file_name
+
+        try:
+            cat_id, created = _store(job.db).add(Path(job.path).read_bytes(), cat, by=job.by,
+                                                 filename=file_name(Path(job.path).name))
+        except (ZhibiaoError, OSError) as exc:
+            message = exc.message() if isinstance(exc, ZhibiaoError) else str(exc)
+            return Outcome("\n".join(lines), f"zhibiao: error: {name}: not stored: {message}",
+                           (name, len(cat.rubrics), n, rows, len(cat.all_findings()), "failed"),
+                           exit_code(exc) if isinstance(exc, ZhibiaoError) else EXIT_INTERNAL)
+        lines.append(f"  {'stored' if created else 'already stored'}: catalogue {cat_id}")
+    return Outcome("\n".join(lines), "", row, EXIT_FINDINGS if status == "errors" else EXIT_OK)
+
+
+def _failed(job: Job, why: str, crashed: bool = False) -> Outcome:
+    return Outcome("", f"zhibiao: error: {job.name}: {why}", (job.name, 0, 0, "-", 0, "failed"), EXIT_INTERNAL,
+                   crashed=crashed)
+
+
+def _guarded(task: Callable[[Job], Outcome], job: Job) -> Outcome:
+    """Run a task; a bug on one file is reported for that file and the batch goes on."""
+    try:
+        return task(job)
+    except Exception as exc:  # not the user's mistake: a bug in zhibiao, reported like the CLI reports one
+        return _failed(job, f"internal error ({type(exc).__name__}: {exc}); please report it with this file")
+
+
+# --- the manifest ------------------------------------------------------------------------------------------------
+
+
+class Manifest:
+    """The finished files of a batch (OUTDIR/_manifest.jsonl): read once, appended to as files finish."""
+
+    def __init__(self, outdir: Path):
+        self.path = outdir / MANIFEST
+        self.entries: dict[tuple[str, str], dict] = {}
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = ""
+        for line in text.splitlines():
+            try:
+                entry = json.loads(line)
+                self.entries[(entry["sha256"], entry["file"])] = entry
+            except (ValueError, KeyError, TypeError):
+                continue  # a line torn by a kill, or not ours
+        self._fd: int | None = None
+
+    def finished(self, job: Job) -> Outcome | None:
+        """The outcome recorded for this file in an earlier run, if its bytes, name and options are the same
+        and its catalogue is still there; None when it has to be read (again)."""
+        entry = self.entries.get((job.sha256, job.name))
+        if not job.sha256 or entry is None or entry.get("status") == CRASHED:
+            return None
+        if entry.get("expect_total") != (str(job.expected) if job.expected is not None else None):
+            return None
+        if entry.get("store") != _where(job.db):
+            return None
+        if entry.get("pdf_engine") != job.engine:
+            return None
+        if entry.get("output") is not None and (job.out is None or not Path(job.out).exists()):
+            return None
+        try:
+            row = tuple(entry["row"])
+            return Outcome("", "", (str(row[0]), int(row[1]), int(row[2]), str(row[3]), int(row[4]), str(row[5])),
+                           int(entry["code"]), skipped=True)
+        except (KeyError, ValueError, TypeError, IndexError):
+            return None
+
+    def record(self, job: Job, outcome: Outcome) -> None:
+        """Append the file's line: one write of the whole line, then fsync."""
+        # the catalogue relative to the output folder (the folder may be moved), None when none was written
+        written = str(output_name(Path(job.name))) if job.out and outcome.status in ("ok", "errors") else None
+        line = json.dumps({"sha256": job.sha256, "file": job.name,
+                           "expect_total": str(job.expected) if job.expected is not None else None,
+                           "status": CRASHED if outcome.crashed else outcome.status, "code": outcome.code,
+                           "output": written, "store": _where(job.db), "pdf_engine": job.engine,
+                           "row": list(outcome.row)}, ensure_ascii=False) + "\n"
+        if self._fd is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        os.write(self._fd, line.encode("utf-8"))
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+# --- the engines -------------------------------------------------------------------------------------------------
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def run(jobs: list[Job], *, workers: int = 1, scheduler: str | None = None,
+        task: Callable[[Job], Outcome] = ingest_file, done: Callable[[Job, Outcome], None] | None = None
+        ) -> dict[int, Outcome]:
+    """Run the jobs: in this process when workers == 1 and no scheduler is given, else on Dask.
+    `done(job, outcome)` is called in this process as each file finishes (in the order they finish)."""
+    results: dict[int, Outcome] = {}
+
+    def finish(job: Job, outcome: Outcome) -> None:
+        results[job.index] = outcome
+        if done is not None:
+            done(job, outcome)
+
+    if not jobs:
+        return results
+    if scheduler is None and workers <= 1:
+        try:
+            for job in jobs:
+                finish(job, _guarded(task, job))
+        finally:
+            _close_stores()
+        return results
+    _run_dask(jobs, workers, scheduler, task, finish)
+    return results
+
+
+# The embedded cluster's settings (the nannies hand them to their workers). A file may kill its worker once;
+# the second time it is reported (KilledWorker) and the batch goes on. The rest cut what Dask costs besides
+# the tasks on a CPU-bound batch (39 and 70 PDFs on a shared 2-core machine: 2 workers spent 1.4-1.8× the CPU
+# time of one process with the defaults, 1.0-1.3× with these): the statistical profiler samples the task's stack
+# every 10 ms, the event-loop tick and system monitors wake every 20 and 500 ms and take the GIL from the
+# task; stealing is not needed while the scheduler queues the tasks and hands them out as workers free up.
+CLUSTER_CONFIG = {
+    "distributed.scheduler.allowed-failures": 1,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing": False,
+}
+
+
+def _run_dask(jobs: list[Job], workers: int, scheduler: str | None, task: Callable[[Job], Outcome],
+              finish: Callable[[Job, Outcome], None]) -> None:
+    from distributed import as_completed
+    from distributed.client import FutureCancelledError
+    from distributed.scheduler import KilledWorker
+
+    def submit_all(client: Client) -> None:
+        futures = {client.submit(_guarded, task, job, key=f"zhibiao-ingest-{job.index}-{job.sha256[:16]}",
+                                 pure=False): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                outcome = future.result()
+            except KilledWorker:
+                outcome = _failed(job, "the worker reading it died, and again when it was tried once more "
+                                       "(a crash in a reader library, or memory exhausted); the batch went on",
+                                  crashed=True)
+            except FutureCancelledError:
+                outcome = _failed(job, "cancelled by the scheduler", crashed=True)
+            except Exception as exc:  # the task raised past _guarded: its result could not be sent back
+                outcome = _failed(job, f"internal error ({type(exc).__name__}: {exc})")
+            future.release()
+            finish(job, outcome)
+
+    with client_for(workers, scheduler) as client:
+        submit_all(client)
+
+
+@contextmanager
+def client_for(workers: int, scheduler: str | None) -> Iterator[Client]:
+    """A Dask client: of the scheduler at this address, or of an embedded LocalCluster of `workers` single-threaded
+    worker processes, closed (workers, scheduler, client) on leaving."""
+    import logging
+
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        with client:
+            yield client
+        return
+    with dask.config.set(CLUSTER_CONFIG):
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+            yield client
+
+
+def map_chunks(func: Callable[[list[T]], list[R]], items: list[T], *, workers: int = 1,
+               scheduler: str | None = None, chunk: int = 500) -> list[R]:
+    """func over items in chunks (of at most `chunk`, at least 4 per worker), in order: in this process with
+    one worker and no scheduler, else on Dask (an error in func is raised here, as it would be in this process)."""
+    if scheduler is None and workers <= 1:
+        return func(items)
+    chunk = max(1, min(chunk, -(-len(items) // (4 * max(workers, 1)))))
+    parts = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+    with client_for(workers, scheduler) as client:
+        futures = client.map(func, parts, pure=False)
+        results = client.gather(futures)
+    return [r for part in results for r in part]
+
+
+@dataclass(frozen=True)
+class ScoreUnits:
+    """The task of a cohort (`zhibiao score CATALOGUE DIR/`): score a chunk of units' assessments."""
+
+    rubric: object  # zhibiao.model.Rubric (not imported here: start-up)
+    verified: bool
+
+    def __call__(self, units: list) -> list:
+        from zhibiao.scoring import score
+
+        return [score(self.rubric, unit, verified=self.verified) for unit in units]  # type: ignore[arg-type]
+
+
+def skip_finished(jobs: Iterable[Job], manifest: Manifest | None) -> tuple[list[Job], dict[int, Outcome]]:
+    """The jobs still to do, and the outcomes of those an earlier run finished."""
+    todo, earlier = [], {}
+    for job in jobs:
+        outcome = manifest.finished(job) if manifest is not None else None
+        if outcome is None:
+            todo.append(job)
+        else:
+            earlier[job.index] = outcome
+    return todo, earlier
