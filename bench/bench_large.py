@@ -118,6 +118,14 @@ def catalogue(path: Path, rows: int) -> list[str]:
     """A catalogue JSON of ``rows`` leaves (sections of 100 groups of 30 items, 1 point each); its leaf ids."""
     group, groups = 30, 100
     ids: list[str] = []
+
+    def node(ident: str, level: int, marker: str, number: int, text: str, points: str, children: list) -> dict:
+        # every field, as `zhibiao ingest` writes a catalogue
+        return {"id": ident, "level": level, "marker": marker, "number": number, "text": text, "points": points,
+                "kind": "scored", "deduction": None, "criteria": None, "notes": [], "refs": [], "owner": None,
+                "source": {"file": "large.txt", "lines": [len(ids) + 1, len(ids) + 1], "pages": None,
+                           "regions": None, "locator": None}, "flags": [], "children": children}
+
     tops = []
     for s in range(1, max(1, rows // (group * groups)) + 1):
         kids = []
@@ -126,17 +134,17 @@ def catalogue(path: Path, rows: int) -> list[str]:
             for i in range(1, group + 1):
                 ident = f"{s}.{g}.{i}"
                 ids.append(ident)
-                leaves.append({"id": ident, "level": 3, "marker": f"{i}.", "number": i, "text": f"第{ident}项",
-                               "points": "1"})
-            kids.append({"id": f"{s}.{g}", "level": 2, "marker": f"（{g}）", "number": g, "text": f"第{s}.{g}组",
-                         "points": str(group), "children": leaves})
-        tops.append({"id": str(s), "level": 1, "marker": f"{s}、", "number": s, "text": f"第{s}部分",
-                     "points": str(group * groups), "children": kids})
+                leaves.append(node(ident, 3, f"{i}.", i, f"第{ident}项", "1", []))
+            kids.append(node(f"{s}.{g}", 2, f"（{g}）", g, f"第{s}.{g}组", str(group), leaves))
+        tops.append(node(str(s), 1, f"{s}、", s, f"第{s}部分", str(group * groups), kids))
     data = {"schema_version": "1.2",
-            "document": {"doc_number": None, "issuer": None, "title": None, "date": None, "source_file": "large.txt",
-                         "sha256": "0" * 64, "format": "txt"},
+            "document": {"doc_number": None, "issuer": None, "title": None, "date": None, "forwards": [],
+                         "implements": [], "cites": [], "source_file": "large.txt", "sha256": "0" * 64,
+                         "format": "txt"},
             "rubrics": [{"title": "考核指标", "level_names": ["一级指标", "二级指标", "三级指标"],
-                         "indicators": tops}]}
+                         "stated_total": None, "total": str(len(tops) * group * groups), "indicators": tops,
+                         "findings": [], "rows_total": len(ids), "rows_placed": len(ids)}],
+            "regulations": [], "findings": [], "verification": None}
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return ids
 
