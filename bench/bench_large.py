@@ -78,11 +78,12 @@ def _numbered(path: Path, head: str, para: str, size: int) -> Path:
     with path.open("w", encoding="utf-8") as fh:
         written = fh.write(head)
         k = 0
+        per = max(1, min(256, MIB // len(para.encode("utf-8"))))  # lines a block (about 1 MiB at most)
         while written < size:
-            block = "".join(f"{para}（第{k + j}段）\n" for j in range(256))
+            block = "".join(f"{para}（第{k + j}段）\n" for j in range(per))
             fh.write(block)
             written += len(block.encode("utf-8"))
-            k += 256
+            k += per
     return path
 
 
