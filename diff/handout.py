@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from zhibiao.model import Catalogue, Crosswalk, CrosswalkSide, Indicator, Link, NumberChange, dec_str
+from zhibiao.office import HEADER_FONT, TITLE_FONT, UNVERIFIED, east_asia, new_document, repeat_header, set_widths
 
 from .match import main_rubric
 
@@ -28,7 +29,6 @@ KIND_WORDS = {"modified": "修改", "unchanged": "未修改", "moved": "调整�
               "many_to_many": "拆分合并", "removed": "删除", "added": "新增"}
 NUMBER_NOUNS = {"percent": "比例要求", "time_limit": "时限要求", "deadline": "期限要求", "count": "数量要求",
                 "docnum": "引用文号", "number": "数值"}
-UNVERIFIED = "未核实"
 UNVERIFIED_NOTE = "未核实：本表由 zhibiao 自动比对生成，尚未经人工逐条核实，仅供参考。"
 
 
@@ -185,37 +185,6 @@ def item_text(ind: Indicator | None, ident: str) -> str:
 
 # --- DOCX ------------------------------------------------------------------------------------
 
-BODY_FONT, TITLE_FONT, HEADER_FONT = "仿宋", "宋体", "黑体"
-
-
-def _east_asia(run_or_style, name: str) -> None:
-    """Set a font for Latin and CJK text alike (python-docx sets only w:ascii/w:hAnsi)."""
-    from docx.oxml.ns import qn
-
-    run_or_style.font.name = name
-    rpr = run_or_style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
-
-
-def _field(paragraph, code: str) -> None:
-    """A simple field (PAGE, NUMPAGES) in a paragraph."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    fld = OxmlElement("w:fldSimple")
-    fld.set(qn("w:instr"), code)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    fld.append(run)
-    paragraph._p.append(fld)
-
 
 def docx_table(heading: str, lines: list[str], headers: list[str], widths_mm: list[float],
                rows: list[list[list[str]]], verified: bool) -> bytes:
@@ -223,42 +192,15 @@ def docx_table(heading: str, lines: list[str], headers: list[str], widths_mm: li
 
     ``rows``: per row, per column, the paragraphs of the cell. Unverified: 未核实 in the title line and in
     the page header (every page)."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
+    from docx.shared import Pt
 
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    section.left_margin = section.right_margin = Mm(20)
-    section.top_margin = section.bottom_margin = Mm(20)
-    normal = doc.styles["Normal"]
-    _east_asia(normal, BODY_FONT)
-    normal.font.size = Pt(10.5)  # 五号
-    doc.core_properties.title = heading
-    doc.core_properties.language = "zh-CN"
-
-    if not verified:
-        header = section.header.paragraphs[0]
-        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _east_asia(header.add_run(UNVERIFIED_NOTE), BODY_FONT)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("第 ")
-    _field(footer, "PAGE")
-    footer.add_run(" 页　共 ")
-    _field(footer, "NUMPAGES")
-    footer.add_run(" 页")
-
+    doc = new_document(heading, landscape=True, header_note=None if verified else UNVERIFIED_NOTE)
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = head.add_run(heading + ("" if verified else f"（{UNVERIFIED}）"))
-    _east_asia(run, TITLE_FONT)
+    east_asia(run, TITLE_FONT)
     run.font.size, run.font.bold = Pt(18), True  # 小二
     for line in lines:
         p = doc.add_paragraph(line)
@@ -278,26 +220,18 @@ def docx_table(heading: str, lines: list[str], headers: list[str], widths_mm: li
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             r = p.add_run(text)
             if bold_font:
-                _east_asia(r, bold_font)
+                east_asia(r, bold_font)
                 r.font.bold = True
 
     first = table.rows[0]
-    trpr = first._tr.get_or_add_trPr()
-    for tag in ("w:tblHeader", "w:cantSplit"):
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), "true")
-        trpr.append(el)
+    repeat_header(first)
     for cell, text in zip(first.cells, headers):
         fill(cell, [text], HEADER_FONT, center=True)
     for values in rows:
         cells = table.add_row().cells
         for k, (cell, paragraphs) in enumerate(zip(cells, values)):
             fill(cell, paragraphs, center=(k == 0))
-    for column, width in zip(table.columns, widths_mm):  # the grid, which LibreOffice and WPS follow
-        column.width = Mm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_mm):
-            cell.width = Mm(width)
+    set_widths(table, widths_mm)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -224,6 +224,51 @@ def _containment(part: Counter, whole: Counter, idf: dict[str, float]) -> float:
     return sum(idf.get(g, 1.0) for g in part if g in whole) / total
 
 
+SHARES_DENSE_LIMIT = 1_000_000  # old x new pairs up to which every containment is computed at once
+
+
+class _Shares:
+    """_containment of one requirement's bigrams in many requirements of the other side at once."""
+
+    def __init__(self, old: list[Item], new: list[Item], idf: dict[str, float]):
+        from scipy.sparse import csr_matrix
+
+        vocab = {g: k for k, g in enumerate(idf)}
+        self.weights = np.array([idf[g] for g in vocab])
+
+        def binary(items: list[Item]):
+            rr = [r for r, i in enumerate(items) for _ in i.grams]
+            cc = [vocab[g] for i in items for g in i.grams]
+            return csr_matrix((np.ones(len(cc)), (rr, cc)), shape=(len(items), len(vocab)))
+
+        self.sides = (binary(old), binary(new))
+        self.few = tuple(np.array([len(i.grams) < CONTAIN_MIN_GRAMS for i in items], dtype=bool)
+                         for items in (old, new))
+        # every pair at once while the inputs are small (two dense old x new tables)
+        self.dense = (self._all(0), self._all(1)) if len(old) * len(new) <= SHARES_DENSE_LIMIT else None
+
+    def of(self, side: int, index: int, others: list[int]) -> np.ndarray:
+        """The share of requirement index's (on side 0 old, 1 new) weighted bigrams found in each of others."""
+        if not others:
+            return np.zeros(0)
+        if self.dense is not None:
+            return self.dense[side][index, others]
+        part = self.sides[side][index]
+        total = float((part @ self.weights)[0])
+        if not total or self.few[side][index]:
+            return np.zeros(len(others))
+        weighted = part.multiply(self.weights[None, :]).tocsr()
+        return np.asarray((self.sides[1 - side][others] @ weighted.T).todense()).ravel() / total
+
+    def _all(self, side: int) -> np.ndarray:
+        weighted = self.sides[side].multiply(self.weights[None, :]).tocsr()
+        totals = np.asarray(weighted.sum(axis=1)).ravel()
+        common = (weighted @ self.sides[1 - side].T).toarray()
+        out = np.divide(common, totals[:, None], out=np.zeros_like(common), where=totals[:, None] > 0)
+        out[self.few[side], :] = 0.0
+        return out
+
+
 def _assign(score) -> list[tuple[int, int]]:
     """Globally optimal one-to-one pairs (dense scores), or greedy best-first pairs (sparse candidates)."""
     if isinstance(score, np.ndarray):
@@ -246,16 +291,19 @@ def _assign(score) -> list[tuple[int, int]]:
     return pairs
 
 
+TEXT_MIN = ASSIGN_MIN  # … of which the wording alone (before the structure bonus) must give this much
 AREA_SHARE = 0.2  # areas the first pass links this strongly are where a second partner may be found
 EXTRA_LINK = 0.4  # what a second partner of one requirement costs in the shared assignment
 
 
-def _assign_shared(score, old: list[Item], new: list[Item], areas: dict) -> list[tuple[int, int]]:
+def _assign_shared(score, old: list[Item], new: list[Item], areas: dict, text=None) -> list[tuple[int, int]]:
     """The globally best set of pairs where a requirement may take more than one partner (a split or a
     merge) at a cost of EXTRA_LINK per partner beyond the first: an integer programme solved by HiGHS
     (scipy milp). A pair is a candidate when it is the best of its row or column, or when it joins
     areas that the first pass found corresponding (AREA_SHARE): a second partner is looked for where
-    the requirement's area went. Falls back to one-to-one assignment when no solution comes back."""
+    the requirement's area went. With text (the scores before the structure bonus), a pair also needs
+    TEXT_MIN of those: structure ranks the candidates, it does not make one of a pair whose wording is
+    too far apart. Falls back to one-to-one assignment when no solution comes back."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix, hstack, identity, vstack
 
@@ -274,6 +322,10 @@ def _assign_shared(score, old: list[Item], new: list[Item], areas: dict) -> list
             if best_r[rows[j]] == cols[j] or best_c[cols[j]] == rows[j]
             or areas.get(old[rows[j]].area, {}).get(new[cols[j]].area, 0.0) >= AREA_SHARE]
     rows, cols, values = rows[keep], cols[keep], values[keep]
+    if text is not None and rows.size:
+        own = text[rows, cols] if isinstance(text, np.ndarray) else np.asarray(text[rows, cols]).ravel()
+        enough = own >= TEXT_MIN
+        rows, cols, values = rows[enough], cols[enough], values[enough]
     if rows.size == 0:
         return []
     gain = values - ASSIGN_MIN
@@ -381,6 +433,46 @@ def _join_siblings(pairs: list[tuple[int, int]], score, old: list[Item], new: li
     return out
 
 
+EXTRA_GAIN = 0.05  # a further partner must explain at least this share of the whole's wording its partner does not
+COVERED = 0.75  # … when that partner already explains this share of it (a restatement)
+
+
+def _adds(part: Counter, whole: Counter, others: list[Counter], idf: dict[str, float]) -> bool:
+    """Whether part may join whole beside its partners others: not when one of them restates whole
+    (explains COVERED of its wording) and part adds less than EXTRA_GAIN to what that one explains."""
+    for other in others:
+        before = _containment(whole, other, idf)
+        if before >= COVERED and _containment(whole, other + part, idf) - before < EXTRA_GAIN:
+            return False
+    return True
+
+
+FILL_MIN = 0.15  # a leftover old item joins its best partner when it explains this much of it that its partners do not
+LEFTOVER_ROUNDS = 3  # passes over the leftovers at most (two reach the fixed point on every corpus pair)
+FILL_SIDES = (0,)  # the old side only: a merged new item is the union of old wording (案卷管理规定 + 调阅监督规定 →
+# 案卷信息管理、调阅、监督规定); an old item's words are found by chance in the longer new items, and the new side
+# added false splits on two of the four corpus pairs
+
+
+def _fills(part: Counter, whole: Counter, others: list[Counter], idf: dict[str, float]) -> float:
+    """The share of whole's wording that part explains and the partners others of whole do not."""
+    have: Counter = Counter()
+    for other in others:
+        have.update(other)
+    return _containment(whole, have + part, idf) - _containment(whole, have, idf)
+
+
+def _best(score, index: int, axis: int) -> int | None:
+    if isinstance(score, np.ndarray):
+        line_scores = score[index] if axis == 0 else score[:, index]
+        k = int(np.argmax(line_scores)) if line_scores.size else 0
+        return k if line_scores.size and line_scores[k] > 0 else None
+    line = _neighbours(score, index, axis)
+    if not line:
+        return None
+    return max(line, key=lambda k: (_score_at(score, *((index, k) if axis == 0 else (k, index))), -k))
+
+
 def match(old: list[Item], new: list[Item]):
     """Pairs (old index, new index) of the link graph, and the similarity scores.
 
@@ -389,36 +481,80 @@ def match(old: list[Item], new: list[Item]):
     area and parent correspondence the first pass revealed (requirements move with their section).
     Each requirement left over then joins the partner that contains most of its wording: a split
     when a new item's words come from an old one already matched, a merge when an old item's words
-    went into a matched new one — with a lower bar when that partner sits where its siblings went.
+    went into a matched new one — with a lower bar when that partner is where one of its siblings went
+    (a sibling's partner: not merely somewhere under the parent its siblings went to).
     """
     base = similarity(old, new) if len(old) * len(new) <= EXACT_LIMIT else _candidate_scores(old, new)
     first = _assign(base)
     score = _with_structure(base, old, new, first)
-    pairs = _assign_shared(score, old, new, _correspondence(old, new, first, "area"))
-    pairs = _join_siblings(pairs, score, old, new)
-    parents = _correspondence(old, new, pairs, "parent")
+    shared = _assign_shared(score, old, new, _correspondence(old, new, first, "area"), base)
+    pairs = _join_siblings(shared, score, old, new)
+    left_old = {r for r, _ in shared} - {r for r, _ in pairs}  # what the tie-break left: it stays unpaired,
+    left_new = {c for _, c in shared} - {c for _, c in pairs}  # so the leftover pass does not link it back
+    idf = _idf(old, new)
+    shares = _Shares(old, new, idf)
+    for _ in range(LEFTOVER_ROUNDS):  # a leftover linked in one round is a sibling's partner in the next
+        extra = _leftovers(pairs, score, old, new, left_old, left_new, idf, shares)
+        if not extra:
+            break
+        pairs = pairs + extra
+    return pairs, score
+
+
+def _leftovers(pairs: list[tuple[int, int]], score, old: list[Item], new: list[Item], left_old: set[int],
+               left_new: set[int], idf: dict[str, float], shares: _Shares) -> list[tuple[int, int]]:
+    """The partners of the requirements no pair holds yet: the matched requirement that contains most of
+    its wording (a lower bar at a sibling's partner, none beside a partner that restates the other), or
+    its best partner when it fills in wording that partner's sources leave out."""
     matched_old = {r for r, _ in pairs}
     matched_new = {c for _, c in pairs}
+    went_old: dict[str, set[int]] = {}  # old parent -> the new items its requirements went to
+    went_new: dict[str, set[int]] = {}  # new parent -> the old items its requirements came from
+    for r, c in pairs:
+        went_old.setdefault(old[r].parent, set()).add(c)
+        went_new.setdefault(new[c].parent, set()).add(r)
 
-    def bar(r: int, c: int) -> float:
-        return PART_MIN_NEAR if parents.get(old[r].parent, {}).get(new[c].parent, 0.0) >= 0.5 else PART_MIN
+    def bar(r: int, c: int, side: int) -> float:
+        near = c in went_old.get(old[r].parent, ()) if side == 0 else r in went_new.get(new[c].parent, ())
+        return PART_MIN_NEAR if near else PART_MIN
 
-    idf = _idf(old, new)
+    partners_old: dict[int, list[Counter]] = {}  # old index -> the wording of its new partners
+    partners_new: dict[int, list[Counter]] = {}
+    for r, c in pairs:
+        partners_old.setdefault(r, []).append(new[c].grams)
+        partners_new.setdefault(c, []).append(old[r].grams)
+
+    def fills_in(r: int, c: int, side: int) -> bool:
+        """Whether the leftover (old r when side is 0, new c when 1) explains FILL_MIN of its matched best
+        partner's wording that the partner's partners do not."""
+        if old[r].cited != new[c].cited:
+            return False
+        if side == 0:
+            return c in matched_new and _fills(old[r].grams, new[c].grams, partners_new[c], idf) >= FILL_MIN
+        return r in matched_old and _fills(new[c].grams, old[r].grams, partners_old[r], idf) >= FILL_MIN
+
+    lowest = min(PART_MIN, PART_MIN_NEAR)
     extra: list[tuple[int, int]] = []
     for c in range(len(new)):
-        if c in matched_new:
+        if c in matched_new or c in left_new:
             continue
-        options = [(r, _containment(new[c].grams, old[r].grams, idf)) for r in _neighbours(score, c, 1)
-                   if old[r].cited == new[c].cited]
-        options = [(r, share) for r, share in options if r in matched_old and share >= bar(r, c)]
+        near = [r for r in _neighbours(score, c, 1) if old[r].cited == new[c].cited and r in matched_old]
+        options = [(r, share) for r, share in zip(near, shares.of(1, c, near).tolist())
+                   if share >= lowest and share >= bar(r, c, 1)
+                   and _adds(new[c].grams, old[r].grams, partners_old[r], idf)]
         if options:
             extra.append((max(options, key=lambda t: (t[1], -t[0]))[0], c))
+        elif 1 in FILL_SIDES and (best := _best(score, c, 1)) is not None and fills_in(best, c, 1):
+            extra.append((best, c))
     for r in range(len(old)):
-        if r in matched_old:
+        if r in matched_old or r in left_old:
             continue
-        options = [(c, _containment(old[r].grams, new[c].grams, idf)) for c in _neighbours(score, r, 0)
-                   if old[r].cited == new[c].cited]
-        options = [(c, share) for c, share in options if c in matched_new and share >= bar(r, c)]
+        near = [c for c in _neighbours(score, r, 0) if old[r].cited == new[c].cited and c in matched_new]
+        options = [(c, share) for c, share in zip(near, shares.of(0, r, near).tolist())
+                   if share >= lowest and share >= bar(r, c, 0)
+                   and _adds(old[r].grams, new[c].grams, partners_new[c], idf)]
         if options:
             extra.append((r, max(options, key=lambda t: (t[1], -t[0]))[0]))
-    return pairs + extra, score
+        elif 0 in FILL_SIDES and (best := _best(score, r, 0)) is not None and fills_in(r, best, 0):
+            extra.append((r, best))
+    return extra

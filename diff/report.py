@@ -9,6 +9,7 @@ from importlib import resources
 
 from zhibiao.cells import append_row
 from zhibiao.model import Catalogue, Crosswalk, Indicator, dec_str
+from zhibiao.office import header_row, print_setup, state_word
 
 from .handout import UNVERIFIED, change_word, comparison_rows, is_verified, title, to_docx
 from .match import main_rubric
@@ -115,7 +116,7 @@ def _chinese_sheets(wb, cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -
     ws.title = "新旧对照表"
     append_row(ws, [title(cw) + mark])
     ws["A1"].font = Font(bold=True, size=14)
-    append_row(ws, ["序号", "原编号", "原条目", "原分值", "现编号", "现条目", "现分值", "变化", "变化说明", "相似度"])
+    header_row(ws, ["序号", "原编号", "原条目", "原分值", "现编号", "现条目", "现分值", "变化", "变化说明", "相似度"])
 
     def text(ids, index):
         return "\n".join(index[i].text for i in ids if i in index)
@@ -135,10 +136,12 @@ def _chinese_sheets(wb, cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -
     for cells in ws.iter_rows(min_row=3):
         for cell in cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # 未核实 stands in the centre of every printed header (to_xlsx); a verified table says so on the right
+    print_setup(ws, title_rows=2, state=state_word(True) if is_verified(cw) else None)
     sheet = wb.create_sheet("一级指标分值变化")
     append_row(sheet, [f"一级指标分值变化{mark}"])
     sheet["A1"].font = Font(bold=True, size=14)
-    append_row(sheet, ["原编号", "原一级指标", "原分值", "现编号", "现一级指标", "现分值", "分值增减", "状态"])
+    header_row(sheet, ["原编号", "原一级指标", "原分值", "现编号", "现一级指标", "现分值", "分值增减", "状态"])
     for shift in weight_rows(cw):
         append_row(sheet, [shift["old_id"], shift["old_title"], _num(shift["old_points"]), shift["new_id"],
                       shift["new_title"], _num(shift["new_points"]),
@@ -146,6 +149,7 @@ def _chinese_sheets(wb, cw: Crosswalk, old_cat: Catalogue, new_cat: Catalogue) -
     sheet.freeze_panes = "A3"
     for col, width in zip("ABCDEFGH", (8, 36, 8, 8, 36, 8, 9, 8)):
         sheet.column_dimensions[col].width = width
+    print_setup(sheet, title_rows=2, state=state_word(True) if is_verified(cw) else None)
 
 
 def _num(p):

@@ -1,12 +1,23 @@
-"""PDF notices via pdfplumber: ruled and borderless tables as logical cells, paragraphs in reading order."""
+"""PDF notices: ruled and borderless tables as logical cells, paragraphs in reading order.
+
+A page is read by one of two engines into one form (``PageForm``: chars with their boxes, font size
+and font name; the edges of the ruling lines, boxes and curves), and everything after that is shared:
+``pdfium`` (the default, extract/pdfium.py: pdfium reads the page's content in C) or ``pdfplumber``
+(the reference: pdfminer's layout, read with pdfplumber's own arithmetic). ``tests/test_pdf_engines.py``
+holds both to the same layout on every PDF of the corpus and the tests. Each page is closed as soon as
+it is read, so memory stays flat with the page count.
+"""
 
 from __future__ import annotations
 
 import bisect
+import copy
+import dataclasses
 import io
 import logging
 import re
 import statistics
+import threading
 import zlib
 from dataclasses import dataclass, field
 
@@ -16,7 +27,9 @@ from zhibiao.model import Cell, Layout, Paragraph, Region, Source, Table
 
 from .bounds import bounded_inflate, budget, current
 
-__all__ = ["PdfSettings", "SETTINGS", "read_pdf", "text_in_region"]
+__all__ = ["ENGINES", "PageForm", "PdfSettings", "SETTINGS", "read_pdf", "set_engine", "text_in_region"]
+
+ENGINES = ("pdfium", "pdfplumber")  # the engines that read a page's chars and edges (the first the default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +42,8 @@ class PdfSettings:
     change of output.
     """
 
+    # --- the engine that reads a page: "pdfium" (fast, extract/pdfium.py) or "pdfplumber" (the reference)
+    engine: str = "pdfium"
     # --- characters and lines -----------------------------------------------------------------------
     snap: float = 2.0  # points: coordinates closer than this are the same grid line
     x_ratio: float = 0.3  # a gap between glyphs wider than this share of the font size is a space
@@ -93,6 +108,32 @@ class PdfSettings:
 
 
 SETTINGS = PdfSettings()  # the settings the reader uses
+
+
+def set_engine(engine: str | None) -> None:
+    """Read PDFs with ``engine`` from now on (one of ENGINES; None: the default, pdfium)."""
+    global SETTINGS
+    engine = engine or ENGINES[0]
+    if engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}: one of {', '.join(ENGINES)}")
+    SETTINGS = dataclasses.replace(SETTINGS, engine=engine)
+
+
+@dataclass(slots=True)
+class PageForm:
+    """One page as the reader reads it, whichever engine read it.
+
+    ``chars``: dicts with ``text``, ``x0``, ``x1``, ``top``, ``bottom`` (pdfplumber's coordinates: points
+    from the page's top left), ``size`` and ``fontname`` (without the subset tag). ``edges``: the edges of
+    the page's lines, rects and curves as pdfplumber's ``page.edges`` gives them (what its table finder
+    reads). ``bbox``: the page's box (pdfplumber's mediabox).
+    """
+
+    number: int
+    height: float
+    bbox: tuple[float, float, float, float]
+    chars: list[dict]
+    edges: list[dict]
 
 
 @dataclass(slots=True)
@@ -252,10 +293,19 @@ def _text(chars: _Chars, bbox) -> str:
     return _chars_text(chars.within(bbox))
 
 
-def _ruled_tables(page, number: int, chars: _Chars) -> list[_Grid]:
-    """The tables a page draws with ruling lines, as pdfplumber's find_tables sees them, cells by grid line."""
-    grids = []
-    for table in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
+def _ruled_tables(page: PageForm, number: int, chars: _Chars) -> list[_Grid]:
+    """The tables a page draws with ruling lines, as pdfplumber's find_tables sees them, cells by grid line.
+
+    pdfplumber's TableFinder reads no more of a page than its ``edges`` (and ``bbox``) for the "lines"
+    strategies, so it runs on the page form of either engine.
+    """
+    from pdfplumber.table import TableFinder, TableSettings
+
+    grids: list[_Grid] = []
+    if not page.edges:
+        return grids
+    settings = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+    for table in TableFinder(page, settings).tables:  # type: ignore[arg-type]
         boxes = [c for c in table.cells if c]
         if len(boxes) < SETTINGS.min_boxes:
             continue
@@ -263,14 +313,19 @@ def _ruled_tables(page, number: int, chars: _Chars) -> list[_Grid]:
         ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes])
         if len(xs) < SETTINGS.min_edges:
             continue
-        grid = _Grid(number, tuple(table.bbox), xs)
+        grid = _Grid(number, _box(table.bbox), xs)
         for b in sorted(boxes, key=lambda b: (round(b[1]), b[0])):
             r0, r1 = _index(ys, b[1]), _index(ys, b[3])
             c0, c1 = _index(xs, b[0]), _index(xs, b[2])
-            grid.cells.append(_GridCell(r0, c0, max(1, r1 - r0), max(1, c1 - c0), tuple(b), _text(chars, b)))
+            grid.cells.append(_GridCell(r0, c0, max(1, r1 - r0), max(1, c1 - c0), _box(b), _text(chars, b)))
         grid.rows = len(ys) - 1
         grids.append(grid)
     return grids
+
+
+def _box(b) -> tuple[float, float, float, float]:
+    """A bbox as four numbers."""
+    return (b[0], b[1], b[2], b[3])
 
 
 def _char_lines(chars: list[dict]) -> list[list[dict]]:
@@ -410,8 +465,15 @@ class _Block:
 
 
 def _font_name(ch: dict) -> str:
-    """The char's font without the subset tag (ABCDEF+) that splits one font into several in a PDF."""
-    name = ch.get("fontname", "")
+    """The char's font without the subset tag (ABCDEF+) that splits one font into several in a PDF (both
+    engines give it so: PageForm)."""
+    return ch.get("fontname", "")
+
+
+def untagged(name) -> str:
+    """A font name without the subset tag (ABCDEF+) that splits one font into several in a PDF."""
+    if not isinstance(name, str):
+        return ""
     tag, plus, rest = name.partition("+")
     return rest if plus and len(tag) == 6 and tag.isupper() else name
 
@@ -1333,7 +1395,8 @@ def _abutting(options: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
     return max(best.values(), key=lambda c: c[:2])[2]
 
 
-def _paragraphs(page, chars: _Chars, number: int, grids: list[_Grid], name: str) -> list[tuple[float, Paragraph]]:
+def _paragraphs(page: PageForm, chars: _Chars, number: int, grids: list[_Grid],
+                name: str) -> list[tuple[float, Paragraph]]:
     """Text lines outside the tables, joined into paragraphs; running headers and page numbers dropped."""
     out: list[tuple[float, Paragraph]] = []
     body = _body_lines(_lines_outside(chars, grids), page.height)
@@ -1404,14 +1467,72 @@ def _paragraph(lines: list[dict], number: int, name: str) -> tuple[float, Paragr
 
 
 def text_in_region(data: bytes, page: int, bbox: tuple[float, float, float, float]) -> str:
-    """The text printed inside bbox on a page (1-based) of a PDF."""
-    import pdfplumber
-
+    """The text printed inside bbox on a page (1-based) of a PDF, read by the engine in SETTINGS."""
     from . import max_bytes
 
-    _bound_pdfminer()
-    with budget(len(data), max_bytes()), pdfplumber.open(io.BytesIO(data)) as pdf:
-        return _text(_Chars(_page_chars(pdf.pages[page - 1])), bbox)
+    with budget(len(data), max_bytes()):
+        pdf = _open(data)
+        try:
+            with _Reader(pdf, data, SETTINGS.engine) as reader:
+                return _text(_Chars(reader.page(page).chars), bbox)
+        finally:
+            pdf.close()
+
+
+_PDFIUM_LOCK = threading.RLock()  # pdfium is not thread-safe: one call into it at a time in a process
+
+
+class _Reader:
+    """The pages of an opened PDF in the reader's page form, read by one engine, each closed once read."""
+
+    def __init__(self, pdf, data: bytes, engine: str) -> None:
+        self.pdf = pdf
+        self.engine = engine
+        self.doc = None
+        self.pdfium = None
+        if engine == "pdfium":
+            from .pdfium import PdfiumPages, open_document
+
+            with _PDFIUM_LOCK:
+                self.doc = open_document(data)
+            if self.doc is not None and len(self.doc) == len(pdf.pages):
+                self.pdfium = PdfiumPages(pdf, self.doc)
+            # else pdfium cannot read what pdfminer can: the reference engine reads the file
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.doc is not None:
+            with _PDFIUM_LOCK:
+                self.doc.close()
+            self.doc = None
+
+    def page(self, number: int) -> PageForm:
+        """Page ``number`` (1-based)."""
+        page = self.pdf.pages[number - 1]
+        if self.pdfium is not None:
+            _count_streams(page.page_obj.contents)
+            with _PDFIUM_LOCK:
+                chars, edges = self.pdfium.page(number - 1)
+        else:
+            chars = _page_chars(page)
+            edges = page.edges
+            page.close()
+            chars = [c if type(c.get("fontname")) is str and "+" not in c["fontname"]
+                     else {**c, "fontname": untagged(c.get("fontname"))} for c in chars]
+        return PageForm(number, page.height, tuple(page.bbox), chars, edges)
+
+
+def _count_streams(streams) -> None:
+    """Decode a page's content streams through the inflate budget (extract/bounds.py), as pdfminer reads
+    them in the reference engine, before pdfium decodes them on its own (the result is not kept)."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    for ref in streams or ():
+        stream = resolve1(ref)
+        if isinstance(stream, PDFStream) and stream.data is None:
+            copy.copy(stream).get_data()
 
 
 class _BoundedZlib:
@@ -1543,18 +1664,20 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
         try:
             pages = list(pdf.pages)
             open_xs = None  # the column edges of a borderless table that runs to the bottom of the page before
-            for number, page in enumerate(pages, start=1):
-                read = _read_page(page, number, name, open_xs)
-                if read is None:
-                    empty.append(number)
-                    open_xs = None
-                    continue
-                grids, paragraphs = read
-                for g in grids:
-                    placed.append((number, g.bbox[1], g))
-                for top, para in paragraphs:
-                    placed.append((number, top, para))
-                open_xs = _open_columns(grids, paragraphs)
+            reader = _Reader(pdf, data, SETTINGS.engine)
+            with reader:
+                for number in range(1, len(pages) + 1):
+                    read = _read_page(reader.page(number), number, name, open_xs)
+                    if read is None:
+                        empty.append(number)
+                        open_xs = None
+                        continue
+                    grids, paragraphs = read
+                    for g in grids:
+                        placed.append((number, g.bbox[1], g))
+                    for top, para in paragraphs:
+                        placed.append((number, top, para))
+                    open_xs = _open_columns(grids, paragraphs)
         except Exception as exc:
             own = _own_error(exc)
             if own is not None:
@@ -1570,10 +1693,10 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
         pdf.close()
 
 
-def _read_page(page, number: int, name: str,
+def _read_page(page: PageForm, number: int, name: str,
                open_xs: list[float] | None) -> tuple[list[_Grid], list[tuple[float, Paragraph]]] | None:
     """A page's tables (ruled, else borderless) and paragraphs; None for a page without a text layer."""
-    chars = _Chars(_page_chars(page))
+    chars = _Chars(page.chars)
     if not any(not c["text"].isspace() for c in chars.all):
         return None
     grids = _ruled_tables(page, number, chars)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import re
+from collections.abc import Iterator
 
-__all__ = ["strip_markup", "clean", "squash", "SHARE_LINE", "ATTACHMENT_HEADING", "NOTE_LINE"]
+__all__ = ["strip_markup", "clean", "clean_memo", "squash", "SHARE_LINE", "ATTACHMENT_HEADING", "NOTE_LINE"]
 
 _TAGS = re.compile(r"</?(?:p|br|span|div|strong|b|i|em|u|font)\b[^>]*>", re.I)
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -60,9 +63,42 @@ def _unwrap(m: re.Match) -> str:
     return "" if cjk and not latin else " "
 
 
-@functools.lru_cache(maxsize=4096)  # an entry's text is cleaned again each time it is read
+_MEMO: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("clean_memo", default=None)
+_MEMO_MAX = 1000  # characters: longer texts are few, and are not kept
+
+
+@contextlib.contextmanager
+def clean_memo() -> Iterator[None]:
+    """While open, clean keeps every text (up to _MEMO_MAX characters) it cleaned, for as long as the
+    block lasts: one ingest reads each paragraph in several passes (tables, regions, rubric, document,
+    regulations), each longer than the small cache below. Nested blocks share the outer memo."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def clean(text: str) -> str:
     """Strip markup, drop line-wrap whitespace next to CJK characters, collapse other whitespace."""
+    memo = _MEMO.get()
+    if memo is None or len(text) > _MEMO_MAX:
+        return _clean_cached(text)
+    out = memo.get(text)
+    if out is None:
+        out = memo[text] = _clean(text)
+    return out
+
+
+@functools.lru_cache(maxsize=4096)  # an entry's text is cleaned again each time it is read
+def _clean_cached(text: str) -> str:
+    return _clean(text)
+
+
+def _clean(text: str) -> str:
     text = strip_markup(text)
     if "\n" in text:
         text = _WRAP.sub(_unwrap, text)

@@ -84,6 +84,8 @@ def is_header_text(text: str) -> bool:
 def column_name(text: str) -> bool:
     """A column name printed a line (一级指标, 评分标准), not a short rubric title (某某县普法考核细则)."""
     t = clean(text)
+    if len(t) > 10:
+        return False  # longer than any column name (the last test below), whatever its role: the common case
     role = header_role(t)
     return is_header_text(t) and role is not None and len(t) <= (10 if role == "label" else 6)
 

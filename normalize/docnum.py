@@ -18,6 +18,8 @@ def canonical(text: str) -> str | None:
 
 def find_all(text: str) -> list[str]:
     """Every 文号 in text, canonical, unique, in order of first appearance."""
+    if "号" not in text:
+        return []  # every 文号 ends in 号: skip the pattern (hot: every indicator's text)
     seen: list[str] = []
     for m in docnums(text):
         if m.norm not in seen:

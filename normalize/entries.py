@@ -9,10 +9,10 @@ from decimal import Decimal
 from zhibiao.model import Deduction, Source
 
 from .cleanup import clean, squash, strip_markup
-from .numbering import Marker, parse_marker
+from .numbering import Marker, bare_number_at, parse_marker
 from .points import PointsBracket, bare_points_at_end, find_points, is_rule, words_points
 
-__all__ = ["Entry", "Piece", "parse_cell"]
+__all__ = ["Entry", "Piece", "parse_cell", "CellMemo"]
 
 _WS = " \t\n\r\u3000\xa0\u2002\u2003\u2009"  # nbsp and the typographic spaces a web page or Word leaves
 _SOFT_BEFORE = set(" \t\u3000。；;：:）)】］")
@@ -134,6 +134,12 @@ def _ends_with_rule(segment: str) -> bool:
 _POINTS_CHAR = re.compile(r"[分)）】］]")
 
 
+# where parse_cell looks for a marker: a character that is no space, right after a space, a newline or a
+# punctuation mark in _SOFT_BEFORE, or after a no-break space (which counts only after 。 or ；, see `gap`)
+_MAYBE_START = re.compile("(?<=[" + "".join(re.escape(c) for c in sorted(_SOFT_BEFORE | {"\n", "\xa0"})) + "])"
+                          "[^" + "".join(re.escape(c) for c in _WS) + "]")
+
+
 def _before_spaces(text: str, p: int) -> str:
     """The character before the run of spaces that ends at p ('' at the start): text[:p].rstrip(spaces)[-1:]."""
     i = p - 1
@@ -158,6 +164,13 @@ def parse_cell(text: str, expected: int | None = None) -> list[Piece]:
     a marker that continues it may be printed without its dot (``2各级…``) or be followed by digits
     (``11．12345政务服务便民热线``).
     """
+    return _read_cell(text, expected)[0]
+
+
+def _read_cell(text: str, expected: int | None) -> tuple[list[Piece], bool]:
+    """parse_cell, and whether ``expected`` could change the pieces: read with ``expected`` None, True
+    when a marker was looked for, before the text's own arabic number set the count, where a bare
+    number or a number with an ASCII dot before digits stands (the only places the count is used)."""
     text = strip_markup(text)
     n = len(text)
     bounds: list[tuple[int, Marker | None]] = []
@@ -165,14 +178,20 @@ def parse_cell(text: str, expected: int | None = None) -> list[Piece]:
     while pos < n and text[pos] in _WS:
         pos += 1
     if pos >= n:
-        return []
+        return [], False
     last_arabic = expected - 1 if expected else None
+    uses_count = False
 
     def marker_at(p: int, first: bool = False) -> Marker | None:
+        nonlocal uses_count
         want = last_arabic + 1 if last_arabic is not None else None
         # a number without its dot counts only where the text begins (a typo there, a quantity elsewhere)
         m = parse_marker(text, p, bare_expected=want if first else None)
         if m is None:
+            if want is None and not uses_count:
+                digits = _DIGITS_AFTER.match(text, p)
+                uses_count = (first and bare_number_at(text, p) is not None) or (
+                    digits is not None and digits.group(2) == ".")
             m = _marker_before_digits(text, p, want)
         if m is None or m.style == "article":
             return None
@@ -187,9 +206,13 @@ def parse_cell(text: str, expected: int | None = None) -> list[Piece]:
     # segment ending before it is closed, so a long text of markers without points is read in linear time
     hint_for, hint = -1, n
     while p < n:
-        ch = text[p]
+        # the next place a marker may start: not a space, after a soft break (or a no-break space)
+        found_at = _MAYBE_START.search(text, p)
+        if found_at is None:
+            break
+        p = found_at.start()
         gap = text[p - 1] in " \t\u3000\xa0" and _before_spaces(text, p) in ("。", "；", ";")
-        if ch in _WS or not (text[p - 1] in _SOFT_BEFORE or text[p - 1] == "\n" or gap):
+        if text[p - 1] == "\xa0" and not gap:
             p += 1
             continue
         m = marker_at(p)
@@ -217,7 +240,7 @@ def parse_cell(text: str, expected: int | None = None) -> list[Piece]:
         body_start = marker.end if marker else start
         body, pb, rule = _points_of(text[body_start:stop])
         pieces.append(Piece(marker, body, pb, rule, start))
-    return pieces
+    return pieces, uses_count
 
 
 _DIGITS_AFTER = re.compile(r"([0-9０-９]{1,3})\s*([.．、])(?=[0-9０-９])")
@@ -238,3 +261,30 @@ def _marker_before_digits(text: str, pos: int, want: int | None) -> Marker | Non
     if number <= 0:
         return None
     return Marker("arabic_dot", number, m.group(0).strip(), m.end())
+
+
+class CellMemo:
+    """parse_cell for the blocks of one layout, each text read once (finding the rubric regions reads
+    every paragraph, and reading the rubric reads them again). Held for one find_rubrics call.
+
+    A text is read with ``expected`` None and kept with whether the count could change its pieces
+    (_read_cell); a later call with a count gets the kept pieces when it could not.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[list[Piece], bool]] = {}
+
+    def parse(self, text: str, expected: int | None = None, *, last: bool = False) -> list[Piece]:
+        """The same as parse_cell(text, expected); the pieces are shared, and never changed by the reader.
+        ``last``: the text is not asked for again (the rubric reader's read), so it is no longer kept."""
+        kept = self._kept.pop(text, None) if last else self._kept.get(text)
+        if kept is None:
+            if expected is not None:
+                return parse_cell(text, expected)
+            kept = _read_cell(text, None)
+            if not last:
+                self._kept[text] = kept
+        pieces, uses_count = kept
+        if expected is None or not uses_count:
+            return pieces
+        return parse_cell(text, expected)

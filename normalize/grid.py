@@ -44,7 +44,10 @@ class GCell:
 
     @property
     def empty(self) -> bool:
-        return not strip_markup(self.text).strip()
+        text = self.text
+        if "<" not in text and "[" not in text and "打" not in text:
+            return not text.strip()  # nothing strip_markup could take out (hot: asked of every cell, often)
+        return not strip_markup(text).strip()
 
     @property
     def rows(self) -> range:

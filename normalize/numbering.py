@@ -10,6 +10,7 @@ __all__ = [
     "STYLES",
     "cn_to_int",
     "parse_marker",
+    "bare_number_at",
 ]
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -61,6 +62,8 @@ _PATTERNS = [
     ("circled", re.compile(r"([" + _CIRCLED + r"])")),
 ]
 # a number glued to the text it numbers (``2各级…``), not a quantity (``1分``, ``3个工作日``, ``2次``)
+# the characters a clause number can begin with (every pattern above and the bare number start with one)
+_FIRST = frozenset("第（(" + "0123456789０１２３４５６７８９" + _CN + _CIRCLED)
 _BARE_NUMBER = re.compile(r"([0-9０-９]{1,3})(?=[\u4e00-\u9fff])(?![分个项次年月日人件条倍元万天周篇期批家名处起例])")
 
 
@@ -79,6 +82,8 @@ def parse_marker(text: str, pos: int = 0, *, bare_expected: int | None = None) -
     A bare number with no punctuation (``2各级…``) counts only when it is the number the list
     expects next (``bare_expected``): a missing dot is a typo, a stray number is not a clause.
     """
+    if pos >= len(text) or text[pos] not in _FIRST:
+        return None  # no pattern can match here: skip the seven regexes (hot: every candidate position)
     for style, pattern in _PATTERNS:
         m = pattern.match(text, pos)
         if not m:
@@ -101,3 +106,10 @@ def parse_marker(text: str, pos: int = 0, *, bare_expected: int | None = None) -
         if m and int(m.group(1).translate(_FULLWIDTH)) == bare_expected:
             return Marker("arabic_dot", bare_expected, m.group(1), m.end())
     return None
+
+
+def bare_number_at(text: str, pos: int) -> int | None:
+    """The number a clause number printed without punctuation (``2各级…``) would have at text[pos:], or
+    None when none stands there: what parse_marker's ``bare_expected`` is compared with."""
+    m = _BARE_NUMBER.match(text, pos)
+    return int(m.group(1).translate(_FULLWIDTH)) if m else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -161,6 +162,7 @@ def words_points(text: str) -> PointsBracket | None:
 _COLUMN = re.compile(r"^[（(【\[]?\s*(" + _NUM + r")(?:\s*[-–—~～至到]\s*(" + _NUM + r"))?\s*(分)?\s*[)）】\]]?$")
 
 
+@functools.lru_cache(maxsize=4096)  # a grid asks again for each cell it places; its values repeat (1, 2, 0.5)
 def column_points(text: str) -> tuple[Decimal, Decimal | None] | None:
     """The value of a cell in a points column (分值 / 分数 / 标准分 / 权重): "3", "2.5", "2分", "1-3" -> (3, 1)."""
     m = _COLUMN.match(_SPACES.sub("", text).translate(_FULL))  # a narrow cell wraps 100 as 10 / 0

@@ -8,9 +8,9 @@ from decimal import Decimal
 from zhibiao.model import Finding, Layout, Paragraph, Rubric, Table
 
 from .cell_lines import tables_from_lines
-from .cleanup import ATTACHMENT_HEADING, NOTE_LINE, clean
+from .cleanup import ATTACHMENT_HEADING, NOTE_LINE, clean, clean_memo
 from .columns import column_name
-from .entries import parse_cell
+from .entries import CellMemo
 from .grid import split_at_headers
 from .numbering import parse_marker
 from .points import find_points, is_rule
@@ -83,18 +83,18 @@ def _table_run(blocks: list, i: int) -> tuple[int, int]:
     return start, stop
 
 
-def _entry_like(block) -> tuple[bool, bool]:
+def _entry_like(block, cells: CellMemo) -> tuple[bool, bool]:
     """(numbered, pointed) for a paragraph."""
-    pieces = parse_cell(block.text)
+    pieces = cells.parse(block.text)
     numbered = bool(pieces) and pieces[0].marker is not None
     pointed = any(p.points is not None for p in pieces)
     return numbered, pointed
 
 
-def _paragraph_run(blocks: list, i: int, j: int) -> tuple[int, int] | None:
+def _paragraph_run(blocks: list, i: int, j: int, cells: CellMemo) -> tuple[int, int] | None:
     """Where a rubric printed as paragraphs lies in blocks[i:j]: from its first numbered paragraph
     with points (and the numbered headings without points right above it) to its last entry."""
-    info = [_entry_like(blocks[k]) for k in range(i, j)]
+    info = [_entry_like(blocks[k], cells) for k in range(i, j)]
     start = None
     for k in range(i, j):
         numbered, pointed = info[k - i]
@@ -150,9 +150,11 @@ def _paragraph_run(blocks: list, i: int, j: int) -> tuple[int, int] | None:
     return start, stop
 
 
-def regions(layout: Layout) -> list[tuple[int, int]]:
-    """Where the rubric candidates are: (start, stop) block ranges, in document order."""
+def regions(layout: Layout, cells: CellMemo | None = None) -> list[tuple[int, int]]:
+    """Where the rubric candidates are: (start, stop) block ranges, in document order. ``cells`` keeps
+    the paragraphs as read, for reading the rubrics after."""
     blocks = layout.blocks
+    cells = cells if cells is not None else CellMemo()
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(blocks):
@@ -168,7 +170,7 @@ def regions(layout: Layout) -> list[tuple[int, int]]:
             j += 1
         k = i
         while k < j:
-            run = _paragraph_run(blocks, k, j)
+            run = _paragraph_run(blocks, k, j, cells)
             if run is None:
                 break
             out.append(run)
@@ -230,10 +232,16 @@ def _stated_total(stream: Stream, title: str | None) -> Decimal | None:
 
 def find_rubrics(layout: Layout, expect_total: Decimal | None = None) -> list[Rubric]:
     """Every rubric in the layout, its tree recovered and checked (against expect_total if given)."""
+    with clean_memo():  # the paragraphs are cleaned in several passes
+        return _find_rubrics(layout, expect_total)
+
+
+def _find_rubrics(layout: Layout, expect_total: Decimal | None) -> list[Rubric]:
     rubrics = []
     layout = layout.model_copy(update={"blocks": split_at_headers(tables_from_lines(layout.blocks))})
-    for start, stop in regions(layout):
-        stream = read_region(layout.blocks, start, stop, layout.file)
+    cells = CellMemo()
+    for start, stop in regions(layout, cells):
+        stream = read_region(layout.blocks, start, stop, layout.file, cells)
         if stream.pointed < MIN_POINTED and not (stream.pointed >= 2 and stream.stated_total is not None):
             continue
         entries, dup_findings = dedupe(stream.entries)

@@ -19,7 +19,7 @@ from zhibiao.model import Finding, Paragraph, Source, Table
 
 from .cleanup import clean, squash, strip_markup
 from .columns import bare_number
-from .entries import Entry, Piece, parse_cell
+from .entries import CellMemo, Entry, Piece, parse_cell
 from .grid import TOTAL_LABEL, GCell, Grid, build_grid, level_names
 from .numbering import parse_marker
 from .points import column_points, find_points, is_rule, parse_deduction
@@ -83,8 +83,9 @@ def _entry(piece: Piece, source: Source, cell: tuple[int, int, int], page_top: b
 class _Region:
     """Accumulates the entries of one rubric region across its tables and headings."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, cells: CellMemo | None = None):
         self.file = file
+        self.cells = cells if cells is not None else CellMemo()
         self.entries: list[Entry] = []
         self.findings: list[Finding] = []
         self.rows: list[Row] = []
@@ -546,7 +547,7 @@ class _StreamReader:
         if not strip_markup(text).strip():
             used.used = True
             return
-        pieces = parse_cell(text, self.region.expected() if self._any() else None)
+        pieces = self.region.cells.parse(text, self.region.expected() if self._any() else None, last=True)
         placed = True
         for p in pieces:
             if p.marker is not None:
@@ -688,9 +689,10 @@ def _table_items(table: Table, block: int) -> list[tuple[str, Source, tuple[int,
     return items
 
 
-def read_region(blocks: list, start: int, stop: int, file: str) -> Stream:
-    """Read blocks[start:stop] (tables with the headings between them, or a run of paragraphs)."""
-    region = _Region(file)
+def read_region(blocks: list, start: int, stop: int, file: str, cells: CellMemo | None = None) -> Stream:
+    """Read blocks[start:stop] (tables with the headings between them, or a run of paragraphs); ``cells``:
+    the texts already read (regions)."""
+    region = _Region(file, cells)
     paragraphs: list[tuple[str, Source, tuple[int, int, int], bool]] = []
     tables = any(isinstance(blocks[b], Table) for b in range(start, stop))
     for b in range(start, stop):

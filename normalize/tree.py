@@ -225,6 +225,8 @@ def _kind_of(n: Node) -> IndicatorKind | None:
     e = n.entry
     if e is None or e.placeholder:
         return None
+    if not n.children and e.points is not None:
+        return None  # an item with its points: its words give it no kind (both tests below need one or the other)
     text = squash(e.raw) + "".join(squash(t) for t in e.notes)
     if n.children or e.points is None:
         if _VETO.search(text) and (n.children or e.points is None):

@@ -165,7 +165,7 @@ def test_export_csv_and_xlsx(tmp_path, capsys):
     assert by_id["1.5.16"]["path"] == "一、行政执法办案 > (五)定案证据"
     code, _, _ = run(["export", out, "--format", "xlsx", "-o", tmp_path / "c.xlsx"], capsys)
     assert code == 0
-    ws = load_workbook(tmp_path / "c.xlsx").active
+    ws = load_workbook(tmp_path / "c.xlsx")["indicators"]
     header = [c.value for c in ws[1]]
     assert header[:4] == ["rubric", "id", "path", "level"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref

@@ -130,7 +130,9 @@ def test_xlsx_opens_with_the_table_in_chinese(seeds, tmp_path):
                                            "变化说明", "相似度"]
     assert table.max_row == 2 + len(cw.links) + len(cw.removed) + len(cw.added)
     assert {r[7] for r in table.iter_rows(min_row=3, values_only=True)} <= KIND_WORDS
-    assert table.freeze_panes == "A3"
+    assert table.freeze_panes == "A3" and all(c.font.bold for c in table[2])
+    assert table.page_setup.orientation == "landscape" and int(table.page_setup.paperSize) == 9
+    assert int(table.page_setup.fitToWidth) == 1 and table.print_title_rows == "$1:$2"
     weights = wb["一级指标分值变化"]
     assert [c.value for c in weights[2]][:3] == ["原编号", "原一级指标", "原分值"]
     assert all(ws.oddHeader.center.text == "未核实" for ws in wb.worksheets)

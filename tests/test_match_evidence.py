@@ -92,3 +92,127 @@ def test_the_wrong_sibling_joins_its_sibling_where_it_went():
     assert sorted(_join_siblings([(0, 0), (1, 1)], score, old, new)) == [(0, 1), (1, 1)]
     far = np.array([[0.80, 0.637], [0.2, 1.18]])  # not a tie: the one-to-one pair stands
     assert sorted(_join_siblings([(0, 0), (1, 1)], far, old, new)) == [(0, 0), (1, 1)]
+
+
+def test_the_partner_the_tie_break_leaves_stays_unpaired(monkeypatch):
+    """公开执法事项清单 lost 制定并公开随机抽查事项清单 to the sibling tie-break, then came back as a split of the
+    same old item through the containment pass (and took the merged sibling with it)."""
+    import numpy as np
+
+    from zhibiao.diff import match as match_module
+
+    old = [_item("1.1.2.9", "制定并公开随机抽查事项清单。", parent="1.1.2", order=0),
+           _item("1.1.2.10", "随机抽查事项清单包括抽查事项、抽查依据、抽查对象。", parent="1.1.2", order=1)]
+    new = [_item("3.1.39", "公开执法事项清单。", parent="3.1", order=0),
+           _item("3.1.46", "公开随机抽查事项清单，包括抽查事项、抽查依据、抽查对象等信息。", parent="3.1", order=1)]
+    score = np.array([[0.646, 0.637], [0.2, 1.18]])
+    monkeypatch.setattr(match_module, "similarity", lambda a, b: score.copy())
+    monkeypatch.setattr(match_module, "W_STRUCTURE", 0.0)
+    pairs, _ = match(old, new)
+    assert sorted(pairs) == [(0, 1), (1, 1)]
+
+
+def test_the_lower_merge_bar_holds_only_where_a_sibling_went(monkeypatch):
+    """自公开之日起10个工作日内向上级报送 shares 个工作日内 with a publication deadline under the same new parent,
+    but its sibling went elsewhere: it is not merged into the deadline item on that evidence alone."""
+    import numpy as np
+
+    from zhibiao.diff import match as match_module
+
+    old = [_item("1.3.1.36", "行政许可、处罚决定在决定作出之日起7个工作日内在网站向社会公开。", parent="1.3.1"),
+           _item("1.3.3.43", "按时、按规定内容公开上年度行政执法总体情况有关数据。", parent="1.3.3", order=1),
+           _item("1.3.3.44", "自公开之日起10个工作日内向上级报送。", parent="1.3.3", order=2)]
+    new = [_item("3.3.59", "行政许可、处罚决定依照法律、行政法规规定时限公开，没有规定的，在决定作出之日起7个工作日内"
+                 "在网站向社会公开。", parent="3.3", order=0),
+           _item("3.3.64", "每年1月31日前公开本单位上年度执法总体情况有关数据，并报本级政府和上级主管部门。",
+                 parent="3.3", order=1)]
+    score = np.array([[0.9, 0.2], [0.2, 0.6], [0.45, 0.28]])
+    monkeypatch.setattr(match_module, "similarity", lambda a, b: score.copy())
+    monkeypatch.setattr(match_module, "W_STRUCTURE", 0.0)
+    idf = match_module._idf(old, new)
+    share = match_module._containment(old[2].grams, new[0].grams, idf)
+    assert match_module.PART_MIN_NEAR <= share < match_module.PART_MIN  # enough only beside a sibling
+    assert sorted(match(old, new)[0]) == [(0, 0), (1, 1)]
+    # the sibling 按时…公开上年度…数据 goes to the deadline item instead: there the lower bar holds
+    monkeypatch.setattr(match_module, "similarity", lambda a, b: np.array([[0.2, 0.9], [0.6, 0.2], [0.28, 0.45]]))
+    assert sorted(match(old, new)[0]) == [(0, 1), (1, 0), (2, 0)]
+
+
+def test_a_further_partner_must_explain_what_the_first_leaves_out(monkeypatch):
+    """行政诉讼案件被撤销…的比例不超过10% shares most of its wording with the successor of its sibling, which that
+    sibling already explains in full: it is not merged in (it was removed)."""
+    import numpy as np
+
+    from zhibiao.diff import match as match_module
+
+    old = [_item("6.35", "行政复议案件被撤销、确认违法的比例不超过3%。", parent="6", order=0),
+           _item("6.36", "行政诉讼案件被撤销、确认违法的比例不超过10%。", parent="6", order=1)]
+    new = [_item("6.36", "行政复议案件被撤销、确认违法的比例不超过3%。", parent="6", order=0)]
+    monkeypatch.setattr(match_module, "similarity", lambda a, b: np.array([[0.9], [0.57]]))
+    monkeypatch.setattr(match_module, "W_STRUCTURE", 0.0)
+    idf = match_module._idf(old, new)
+    assert match_module._containment(old[1].grams, new[0].grams, idf) >= match_module.PART_MIN
+    assert match(old, new)[0] == [(0, 0)]
+    # when the successor says more than the sibling did (行政诉讼案件…), the second part is merged
+    new[0] = _item("6.36", "行政复议案件被撤销、确认违法的比例不超过3%，行政诉讼案件被撤销的比例不超过10%。")
+    assert match_module._containment(new[0].grams, old[0].grams, match_module._idf(old, new)) < match_module.COVERED
+    assert sorted(match(old, new)[0]) == [(0, 0), (1, 0)]
+
+
+def test_a_leftover_joins_its_best_partner_when_it_fills_in_what_the_partner_leaves_out(monkeypatch):
+    """制定…执法案卷管理规定 lost 制定执法案卷信息管理、调阅、监督规定 to the 调阅监督 item: its words are too few a
+    share of its own text to pass the containment bar, but they are the part of the new item the other leaves out."""
+    import numpy as np
+
+    from zhibiao.diff import match as match_module
+
+    old = [_item("2.3.1.66", "制定或执行上级机关制定的执法案卷管理规定。", parent="2.3.1", order=0),
+           _item("2.3.1.67", "依照规定将执法记录制成案卷。", parent="2.3.1", order=1),
+           _item("2.4.3.83", "制定或执行上级机关制定的执法记录信息调阅监督规定。", parent="2.4.3", order=2)]
+    new = [_item("4.3.80", "制定执法案卷信息管理、调阅、监督规定。", parent="4.3", order=0),
+           _item("4.3.81", "依照规定将执法记录制成案卷。", parent="4.3", order=1)]
+    score = np.array([[0.52, 0.40], [0.44, 1.2], [0.64, 0.41]])
+    monkeypatch.setattr(match_module, "similarity", lambda a, b: score.copy())
+    monkeypatch.setattr(match_module, "W_STRUCTURE", 0.0)
+    idf = match_module._idf(old, new)
+    assert match_module._containment(old[0].grams, new[0].grams, idf) < match_module.PART_MIN
+    assert sorted(match(old, new)[0]) == [(0, 0), (1, 1), (2, 0)]
+    # the same leftover whose words the partner's other source already brings stays removed
+    old[0] = _item("2.3.1.66", "制定或执行上级机关制定的执法记录信息调阅规定。", parent="2.3.1", order=0)
+    assert sorted(match(old, new)[0]) == [(1, 1), (2, 0)]
+
+
+def test_structure_ranks_pairs_but_does_not_make_one_of_distant_wording():
+    """配合建立…数据库 (removed) went to 执法人员力量与执法任务相适应 (added): its wording scored under the bar,
+    the bonus for following its section lifted it over."""
+    import numpy as np
+
+    old = [_item("5.6.2.164", "所有从事行政执法的人员都具有执法资格。"),
+           _item("5.6.2.165", "配合建立全国行政执法人员和法制审核人员数据库，完成工作任务。")]
+    new = [_item("8.5.178", "执法人员均具有执法资格。"), _item("8.5.179", "执法人员力量与执法任务相适应。")]
+    text = np.array([[0.8, 0.2], [0.2, 0.244]])
+    lifted = text + 0.118
+    areas = {"1": {"1": 1.0}}
+    assert sorted(_assign_shared(lifted, old, new, areas)) == [(0, 0), (1, 1)]
+    assert _assign_shared(lifted, old, new, areas, text) == [(0, 0)]
+
+
+def test_a_leftover_linked_in_one_round_is_a_siblings_partner_in_the_next(monkeypatch):
+    """制定行政执法事前公开规定 had no sibling linked when the leftovers were first looked at; once its sibling joined
+    制定执法信息公开规定…, it met the lower bar there."""
+    import numpy as np
+
+    from zhibiao.diff import match as match_module
+
+    old = [_item("1.1", "制定执法案卷信息管理规定。", parent="1"),
+           _item("2.1", "明确调阅监督要求。", parent="2", order=1),
+           _item("2.2", "定期开展执法案卷评查工作并通报结果。", parent="2", order=2)]
+    new = [_item("5.1", "制定执法案卷信息管理规定，明确调阅监督要求，并定期开展案卷评查。", parent="5")]
+    monkeypatch.setattr(match_module, "similarity", lambda a, b: np.array([[0.9], [0.5], [0.4]]))
+    monkeypatch.setattr(match_module, "W_STRUCTURE", 0.0)
+    monkeypatch.setattr(match_module, "FILL_MIN", 2.0)  # containment alone
+    share = match_module._containment(old[2].grams, new[0].grams, match_module._idf(old, new))
+    assert match_module.PART_MIN_NEAR <= share < match_module.PART_MIN
+    assert sorted(match(old, new)[0]) == [(0, 0), (1, 0), (2, 0)]
+    monkeypatch.setattr(match_module, "LEFTOVER_ROUNDS", 1)
+    assert sorted(match(old, new)[0]) == [(0, 0), (1, 0)]

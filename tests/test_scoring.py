@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from decimal import Decimal
 
@@ -344,7 +345,7 @@ def test_cohort_xlsx(verified, tmp_path, capsys):
     code, _, _ = run(["score", verified, COHORT, "-o", out], capsys)
     assert code == 0
     wb = load_workbook(out)
-    assert wb.sheetnames == ["ranking", "areas", "summary"]
+    assert wb.sheetnames == ["评估报告", "一级指标", "二级指标", "单位排名", "ranking", "areas", "summary"]
     ranking = [[c.value for c in row] for row in wb["ranking"].iter_rows(min_row=2)]
     assert [(r[0], r[1], Decimal(str(r[4]))) for r in ranking] == [
         (int(rank), unit, Decimal(pct.rstrip("%")) / 100) for rank, unit, pct in RANKING]
@@ -417,3 +418,130 @@ def test_exactly_90_percent_meets_target(catalogues, verified, tmp_path, capsys)
     assert code == 0
     bands = [line.split()[-2:] for line in _section(stdout, "summary") if line.split()[0] == "完成度"]
     assert bands == [["1", "50.00%"], ["1", "50.00%"], ["0", "0.00%"], ["0", "0.00%"]]
+
+
+# --- the cohort report to hand on (tiers, sentences, charts) ------------------------------------
+#
+# tiers.csv: 省级 县交通运输局 (85/100), 县卫生健康局 (75/100); 市县区 县市场监管局 (94.5/100), 县自然资源局 (81.6/96);
+# 乡镇 县应急管理局 (55/100). By hand:
+#   省级   0 of 2 达标; < 90% 2 (100%), < 80% 1 (50%), < 60% 0; overall 160 / 200 = 80%. Every second-level
+#          indicator either unit zeroed is at 50% (the other has it in full): the first in document order is 2.4
+#          (四)开展评议考核; first level likewise 50% where one unit zeroed it, first 四 (area 4).
+#   市县区 1 of 2 达标 (50%); overall 176.1 / 196 = 0.89846… → 89.85%; highest 94.5% 县市场监管局,
+#          lowest 85% 县自然资源局.
+#   乡镇   0 of 1; areas 3, 4, 5, 7 zero: the lowest first level is 三 (0%), the lowest second level 3.1 (0%).
+
+TIERS = {"县交通运输局": "省级", "县卫生健康局": "省级", "县市场监管局": "市县区", "县自然资源局": "市县区",
+         "县应急管理局": "乡镇"}
+
+
+@pytest.fixture
+def tiers_csv(tmp_path):
+    path = tmp_path / "tiers.csv"
+    path.write_text("单位,层级\n" + "".join(f"{u},{t}\n" for u, t in TIERS.items()), encoding="utf-8-sig")
+    return path
+
+
+def test_cohort_report_xlsx_tiers_charts_print(verified, tiers_csv, tmp_path, capsys):
+    from openpyxl import load_workbook
+    from openpyxl.chart import BarChart
+
+    out = tmp_path / "report.xlsx"
+    code, stdout, _ = run(["score", verified, COHORT, "-o", out, "--tiers", tiers_csv], capsys)
+    assert code == 0
+    wb = load_workbook(out)
+    ws = wb["评估报告"]
+    assert ws["A1"].value.endswith("完成度评估结果（已核实）") and ws["A2"].value.startswith("状态：已核实")
+    texts = [c.value for c in ws["A"] if isinstance(c.value, str)]
+    assert "抽评的2个省级单位中，没有单位达标（完成度达到90%）。" in texts
+    assert "抽评的2个市县区单位中，有1个单位达标，占50%。" in texts
+    assert "完成度90%以下的单位占比100%，完成度80%以下的单位占比50%，完成度60%以下的单位占比0%。" in texts
+    assert "二级指标中，“(四)开展评议考核”总体完成度最低，仅为50%。" in texts
+    assert "单位总体完成度最高为94.5%（县市场监管局），最低仅为85%（县自然资源局）。" in texts, texts
+    assert sum(1 for t in texts if t.startswith("一级指标中，“三、") and t.endswith("”总体完成度最低，仅为0%。")) == 1
+    head = next(c.row for c in ws["A"] if c.value == "层级")
+    assert all(c.font.bold for c in ws[head] if c.value)
+    rows = {r[0]: r for r in ws.iter_rows(min_row=head + 1, max_row=head + 3, values_only=True)}
+    assert list(rows) == ["省级", "市县区", "乡镇"]
+    assert rows["省级"][1:4] == (2, 0, 0) and Decimal(str(rows["省级"][7])) == Decimal("0.8")
+    assert Decimal(str(rows["市县区"][7])) == Decimal("0.8985") and rows["市县区"][12] == "县市场监管局"
+    assert rows["乡镇"][10].startswith("(一)") and Decimal(str(rows["乡镇"][11])) == 0
+    assert ws.cell(row=head + 1, column=4).number_format == "0.00%"
+    charts = ws._charts
+    assert len(charts) == 2 and all(isinstance(ch, BarChart) for ch in charts)
+    for name in ("一级指标", "二级指标", "单位排名"):
+        sheet = wb[name]
+        assert len(sheet._charts) == 1, name
+        assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9
+        assert int(sheet.page_setup.fitToWidth) == 1 and sheet.print_title_rows == "$1:$3"
+        assert sheet.oddHeader.right.text == "已核实"
+    assert ws.page_setup.paperSize is not None and int(ws.page_setup.fitToHeight) == 1
+    areas = {r[0]: r for r in wb["一级指标"].iter_rows(min_row=4, values_only=True)}
+    # area 7 (10 points): 省级 both full; 市县区 (6 + 0) / 20 (县市场监管局 zeroed 7.3's 4 points, 县自然资源局 all);
+    # 乡镇 zero
+    assert [Decimal(str(v)) for v in areas["7"][2:5]] == [Decimal(1), Decimal("0.3"), Decimal(0)]
+    ranking = [r[:3] for r in wb["单位排名"].iter_rows(min_row=4, values_only=True)]
+    assert ranking[0] == (1, "县市场监管局", "市县区") and ranking[-1] == (5, "县应急管理局", "乡镇")
+    assert "评估结论" in stdout and "【乡镇单位】抽评的1个乡镇单位中，没有单位达标" in stdout
+
+
+def test_cohort_report_without_tiers_is_one_group(verified, tmp_path, capsys):
+    code, stdout, _ = run(["score", verified, COHORT], capsys)
+    assert code == 0
+    conclusion = stdout.split("评估结论", 1)[1]
+    assert "【全部单位】抽评的5个单位中，仅有1个单位达标，占20%。" in conclusion
+    assert "一级指标中，“七、行政执法信息化建设”总体完成度最低，仅为52%。" in conclusion
+    assert "最高为94.5%（县市场监管局），最低仅为55%（县应急管理局）。" in conclusion
+
+
+def test_cohort_tier_from_a_column_of_the_assessment(verified, tmp_path, capsys):
+    folder = tmp_path / "units"
+    folder.mkdir()
+    for path in sorted(COHORT.glob("*.csv")):
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        tier = TIERS[path.stem]
+        (folder / path.name).write_text("\n".join([lines[0] + ",层级"] + [f"{line},{tier}" for line in lines[1:]]),
+                                        encoding="utf-8")
+    code, stdout, stderr = run(["score", verified, folder, "-o", tmp_path / "c.csv"], capsys)
+    assert code == 0, stderr
+    assert "【市县区单位】抽评的2个市县区单位中，有1个单位达标，占50%。" in stdout
+    raw = (tmp_path / "c.csv").read_bytes().decode("utf-8-sig")
+    section = raw.split("[tiers]\n", 1)[1].splitlines()
+    assert section[0].startswith("层级,单位数,达标单位数,达标率")
+    assert section[1].split(",")[:4] == ["省级", "2", "0", "0.0000"]
+    assert section[2].split(",")[7] == "0.8985"
+
+
+def test_cohort_report_html_charts_and_print(catalogues, tiers_csv, tmp_path, capsys):
+    out = tmp_path / "report.html"
+    code, _, _ = run(["score", catalogues["unverified"], COHORT, "--allow-unverified", "-o", out,
+                      "--tiers", tiers_csv], capsys)
+    assert code == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<svg") == 3 and "<script" not in page.lower()
+    assert not re.search(r"""(?:src|href)\s*=|@import|url\(""", page), "no external asset"
+    assert "@page { size: A4 portrait" in page and "@media print" in page and "print-color-adjust: exact" in page
+    assert "（未核实）" in page and "抽评的2个市县区单位中，有1个单位达标，占50%。" in page
+    leaders = page.split('<section class="leaders">', 1)[1].split("</section>", 1)[0]
+    assert "各层级达标率" in leaders and "一级指标总体完成度" in leaders and "二级指标总体完成度" not in leaders
+
+
+def test_svg_bars_escape_and_scale():
+    from zhibiao.scoring.cohort_report import svg_bars
+
+    svg = svg_bars("<t>", ["<script>x</script>", "b"], [("s&1", [Decimal("0.5"), None])], width=400)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "s&amp;1" not in svg  # one series: no legend
+    widths = [float(w) for w in re.findall(r'<rect x="190" y="\d+" width="([\d.]+)"', svg)]
+    assert widths == [(400 - 190 - 48) * 0.5, 0.0]
+
+
+def test_tier_mapping_problems(verified, tmp_path, capsys):
+    bad = tmp_path / "tiers.csv"
+    bad.write_text("名字,分类x\n县交通运输局,省级\n", encoding="utf-8")
+    code, _, stderr = run(["score", verified, COHORT, "--tiers", bad], capsys)
+    assert code == 6 and "单位,层级" in stderr
+    bad.write_text("单位,层级\n县交通运输局,省级\n县交通运输局,乡镇\n", encoding="utf-8")
+    code, _, stderr = run(["score", verified, COHORT, "--tiers", bad], capsys)
+    assert code == 6 and "two tiers" in stderr
+    code, _, stderr = run(["score", verified, DATA / "full.csv", "--tiers", bad], capsys)
+    assert code == 64

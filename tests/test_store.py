@@ -108,15 +108,33 @@ def test_fill_missing_label_and_verify(store):
     with pytest.raises(NotVerifiable, match="not verified yet"):
         store.verify_catalogue(cid, by="alice")
     revs = store.revisions(cid)
-    store.verify(cid, list(revs), by="alice", revisions_seen=revs)
+    with pytest.raises(InvalidEdit) as refused:
+        store.verify(cid, list(revs), by="alice", revisions_seen=revs)
+    assert refused.value.reason == "warnings_not_accepted"
+    warned = refused.value.params["ids"]
+    assert warned == ["7.3", "8.5.185", "8.5.186", "8.5.187"], "7.2's label is filled: its warning is gone"
+    assert store.get(cid)[1] == 2, "nothing was verified"
+    done = store.verify_subtree(cid, None, by="alice", revisions_seen=revs)
+    assert done.skipped == warned and len(done.verified) == len(revs) - len(warned)
+    with pytest.raises(NotVerifiable, match="not verified yet"):
+        store.verify_catalogue(cid, by="alice")
+    for ident in warned:  # one by one
+        store.accept_warnings(cid, ident, by="bob", revision=store.revisions(cid)[ident], reason="原文如此")
+    accepted = store.acceptances(cid)
+    assert set(accepted) == set(warned) and accepted["7.3"].codes == ["label_missing"] and accepted["7.3"].by == "bob"
+    assert [r.field for r in store.history(cid)[-2:]] == ["warning_accepted", "verified"]
     store.verify_catalogue(cid, by="alice")
     cat, _ = store.get(cid)
     assert cat.verification.verified and cat.verification.by == "alice"
+    summary = {r.by: r for r in store.verifiers(cid)}
+    assert len(summary["alice"].indicators) == len(revs) - len(warned)
+    assert summary["bob"].indicators == warned == summary["bob"].warnings_accepted
     assert store.list()[0].verified
     revs = store.revisions(cid)
     store.edit(cid, "7.3", "label", "强化智能应用", by="bob", revision=revs["7.3"])
     cat, _ = store.get(cid)
     assert not cat.verification.verified and "7.3" not in cat.verification.indicators, "an edit withdraws it"
+    assert "7.3" not in store.acceptances(cid), "and the warnings accepted on it"
 
 
 def test_errors_block_verification(store):
@@ -124,7 +142,7 @@ def test_errors_block_verification(store):
     revs = store.revisions(cid)
     store.edit(cid, "1.1.1.1", "points", "3", by="a", revision=revs["1.1.1.1"])
     revs = store.revisions(cid)
-    store.verify(cid, list(revs), by="a", revisions_seen=revs)
+    store.verify(cid, list(revs), by="a", revisions_seen=revs, accept=list(revs))
     with pytest.raises(NotVerifiable, match="error"):
         store.verify_catalogue(cid, by="a")
 
@@ -145,7 +163,7 @@ def test_move_under_another_parent(store):
 def test_a_move_withdraws_the_verification_of_the_moved_ids(store):
     cid, _ = store.ingest(PDF_2023)
     revs = store.revisions(cid)
-    store.verify(cid, ["7.2", "7.2.149", "7.3"], by="a", revisions_seen=revs)
+    store.verify(cid, ["7.2", "7.2.149", "7.3"], by="a", revisions_seen=revs, accept=["7.2", "7.3"])
     store.edit(cid, "7.2.149", "parent", "7.3", by="a", revision=store.revisions(cid)["7.2.149"])
     cat, _ = store.get(cid)
     assert cat.verification.indicators == ["7.2", "7.3"]
@@ -192,3 +210,68 @@ def test_a_failure_mid_edit_rolls_everything_back(store, monkeypatch):
     monkeypatch.undo()
     assert store.revisions(cid) == before
     assert store.get(cid)[1] == 1 and store.history(cid) == []
+
+
+def test_points_as_reviewers_type_them(store):
+    cid, _ = store.ingest(TXT_2019)
+    for typed in ("0.4分", "０.４", "0.4 分", "（0.4分）", " 0.40 "):
+        store.edit(cid, "1.1.1.1", "points", typed, by="a", revision=store.revisions(cid)["1.1.1.1"])
+        cat, _ = store.get(cid)
+        assert _ind(cat, "1.1.1.1").points == Decimal("0.4"), typed
+    for bad in ("1-3", "abc", "-1", "0.00001", "1234567", "", "NaN", "1E5"):
+        with pytest.raises(InvalidEdit) as refused:
+            store.edit(cid, "1.1.1.1", "points", bad, by="a", revision=store.revisions(cid)["1.1.1.1"])
+        assert refused.value.reason == "points_invalid", bad
+
+
+def test_several_fields_in_one_save_and_the_marker_in_its_own_field(store):
+    cid, _ = store.ingest(PDF_2023)
+    before = store.get(cid)[1]
+    rev = store.revisions(cid)["7.2"]
+    done = store.edit_many(cid, "7.2", {"text": "（二）推进数据共享", "points": "10分"}, by="a", revision=rev,
+                           reason="补填")
+    assert done.version == before + 1 and done.fields == ["text", "marker", "points"]
+    cat, _ = store.get(cid)
+    ind = _ind(cat, "7.2")
+    assert (ind.marker, ind.text, ind.points) == ("（二）", "推进数据共享", Decimal("10"))
+    assert [(r.field, r.version) for r in store.history(cid)] == [("text", done.version), ("marker", done.version),
+                                                                 ("points", done.version)]
+    assert store.revisions(cid)["7.2"] == rev + 1, "one save, one revision"
+    again = store.edit_many(cid, "7.2", {"text": "推进数据共享", "marker": "（二）"}, by="a", revision=rev + 1)
+    assert again.fields == [] and again.version == done.version, "nothing changed, nothing written"
+    with pytest.raises(InvalidEdit) as refused:
+        store.edit_many(cid, "7.2", {"text": "新文字", "points": "x"}, by="a", revision=rev + 1)
+    assert refused.value.reason == "points_invalid" and store.get(cid)[1] == done.version, "none of it is saved"
+    with pytest.raises(InvalidEdit) as refused:
+        store.edit_many(cid, "7.2", {"marker": "推进"}, by="a", revision=rev + 1)
+    assert refused.value.reason == "marker_invalid"
+    moved = store.edit_many(cid, "7.2.150", {"text": "新的要求", "parent": "7.3"}, by="a",
+                            revision=store.revisions(cid)["7.2.150"], reason="归入 7.3")
+    assert moved.indicator == "7.3.150" and moved.fields == ["text", "parent"]
+    assert _ind(store.get(cid)[0], "7.3.150").text == "新的要求"
+
+
+def test_restore_an_earlier_version_as_a_new_version(store):
+    cid, _ = store.ingest(TXT_2019)
+    revs = store.revisions(cid)
+    store.verify(cid, ["1.1", "1.2"], by="a", revisions_seen=revs, accept=["1.1", "1.2"])
+    v3 = store.edit(cid, "1.1", "text", "改错的文字", by="a", revision=store.revisions(cid)["1.1"])
+    v4 = store.edit(cid, "1.1.1.1", "points", "3", by="a", revision=store.revisions(cid)["1.1.1.1"])
+    original, _ = store.get(cid, 1)
+    rev_11 = store.revisions(cid)["1.1"]
+    v5 = store.restore(cid, 2, by="b", reason="误改", current_seen=v4)
+    assert v5 == v4 + 1
+    cat, version = store.get(cid)
+    assert version == v5 and _ind(cat, "1.1").text == _ind(original, "1.1").text
+    assert _ind(cat, "1.1.1.1").points == _ind(original, "1.1.1.1").points
+    assert cat.verification.indicators == ["1.2"], "unchanged and verified: kept; 1.1 differs: withdrawn"
+    assert store.revisions(cid)["1.1"] == rev_11 + 1, "an editor who saw the restored-over text conflicts"
+    assert store.get(cid, v3)[0].find("1.1").text == "改错的文字", "the versions in between stay"
+    rows = store.history(cid)
+    assert [r.field for r in rows if r.version == v5] == ["restored", "text", "points"]
+    assert rows[-3].new_value == "2" and rows[-3].by == "b" and rows[-3].reason == "误改"
+    with pytest.raises(EditConflict):
+        store.restore(cid, 1, by="b", current_seen=v4)
+    with pytest.raises(InvalidEdit) as refused:
+        store.restore(cid, v5, by="b")
+    assert refused.value.reason == "restore_current"

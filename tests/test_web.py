@@ -377,16 +377,15 @@ def test_verify_flow(client, clean):
     assert 'class="ind lvl-3 is-verified" data-id="1.1.1"' in r.text
     assert "已核实 <strong id=\"verified-count\">1</strong>" in r.text
 
-    section = re.search(r'<form method="post" action="/catalogues/\d+/verify" class="verify section">.*?</form>',
-                        r.text, re.S)[0]
+    section = re.search(r'<form method="post" action="/catalogues/\d+/verify-section" class="verify-section section">'
+                        r'.*?</form>', r.text, re.S)[0]
     assert "核实本部分（6 项）" in section and "1.1.1@" not in section
-    r = client.post(f"/catalogues/{clean}/verify",
-                    data={"csrf_token": token(client), "verify": hidden(section, "verify")})
+    r = _verify_section(client, clean, section)
     assert "已核实 <strong id=\"verified-count\">7</strong>" in r.text
 
-    rest = form_of(r.text, f"/catalogues/{clean}/verify")
+    rest = form_of(r.text, f"/catalogues/{clean}/verify-section")
     assert "核实其余全部指标（4 项）" in rest
-    r = client.post(f"/catalogues/{clean}/verify", data={"csrf_token": token(client), "verify": hidden(rest, "verify")})
+    r = _verify_section(client, clean, rest)
     assert "核实其余全部指标" not in r.text
     r = client.post(f"/catalogues/{clean}/verify-catalogue", data={"csrf_token": token(client)})
     assert r.status_code == 200 and "整个目录已标记为已核实" in r.text
@@ -404,11 +403,23 @@ def test_verify_flow(client, clean):
     assert "核实其余全部指标（1 项）" in r.text
 
 
+def _verify_section(client, cat: int, form: str):
+    """Post a section's (or "all the rest") form: the confirmation page first, then its confirmed form."""
+    data = {"csrf_token": token(client), "verify": hidden(form, "verify"), "root": hidden(form, "root")[0],
+            "next": hidden(form, "next")[0]}
+    asked = client.post(f"/catalogues/{cat}/verify-section", data=data)
+    assert asked.status_code == 200 and "确认批量核实" in asked.text
+    confirmed = form_of(asked.text, f"/catalogues/{cat}/verify-section")
+    assert hidden(confirmed, "confirm") == ["1"] and hidden(confirmed, "verify") == data["verify"]
+    return client.post(f"/catalogues/{cat}/verify-section", data={**data, "confirm": "1"})
+
+
 def test_verify_with_stale_revision_gets_409(client, clean):
     page = client.get(f"/catalogues/{clean}").text
-    rest = form_of(page, f"/catalogues/{clean}/verify")
+    rest = form_of(page, f"/catalogues/{clean}/verify-section")
     _edit(client, clean, "1.1.1", text="改过了", points="1", reason="甲")
-    r = client.post(f"/catalogues/{clean}/verify", data={"csrf_token": token(client), "verify": hidden(rest, "verify")})
+    r = client.post(f"/catalogues/{clean}/verify-section", data={"csrf_token": token(client), "confirm": "1",
+                                                                 "verify": hidden(rest, "verify")})
     assert r.status_code == 409 and "其他人修改了其中的指标" in r.text
 
 
@@ -416,8 +427,8 @@ def test_catalogue_with_errors_cannot_be_verified(client):
     sign_in(client)
     page = upload(client, "script.txt", SCRIPT_TXT.encode()).text
     cat = int(re.search(r"/catalogues/(\d+)/verify", page)[1])
-    rest = form_of(page, f"/catalogues/{cat}/verify")
-    client.post(f"/catalogues/{cat}/verify", data={"csrf_token": token(client), "verify": hidden(rest, "verify")})
+    rest = form_of(page, f"/catalogues/{cat}/verify-section")
+    _verify_section(client, cat, rest)
     r = client.post(f"/catalogues/{cat}/verify-catalogue", data={"csrf_token": token(client)})
     assert r.status_code == 422 and "检查发现 1 个错误" in r.text and "未核实的指标" not in r.text
     assert "下级分值合计不符" in r.text and f'href="/catalogues/{cat}#ind-1.1"' in r.text
@@ -445,9 +456,17 @@ def test_downloads(client, clean):
     assert "spreadsheetml" in r.headers["content-type"] and "clean_v2.xlsx" in r.headers["content-disposition"]
     from openpyxl import load_workbook
 
-    ws = load_workbook(io.BytesIO(r.content)).active
-    values = list(ws.iter_rows(values_only=True))
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["指标目录", "indicators"] and "未核实" in wb["指标目录"]["A1"].value
+    values = list(wb["indicators"].iter_rows(values_only=True))
     assert values[0][1] == "id" and len(values) == 12 and values[3][5] == "改过的文字"
+
+    r = client.get(f"/catalogues/{clean}/download/docx")
+    assert "wordprocessingml" in r.headers["content-type"] and "clean_v2.docx" in r.headers["content-disposition"]
+    from docx import Document
+
+    table = Document(io.BytesIO(r.content)).tables[0]
+    assert any("改过的文字" in cell.text for row in table.rows for cell in row.cells)
 
     doc = client.get(f"/catalogues/{clean}/document")
     assert doc.content == CLEAN_TXT.encode() and doc.headers["content-type"] == "application/octet-stream"
@@ -559,7 +578,12 @@ def test_openapi_lists_the_api_routes(client):
         # crosswalk review and sign-off, label suggestions
         "/api/crosswalks/{old}/{new}/review", "/api/crosswalks/{old}/{new}/decisions",
         "/api/crosswalks/{old}/{new}/history", "/api/crosswalks/{old}/{new}/export/{fmt}",
-        "/api/catalogues/{cat_id}/label-suggestions", "/api/catalogues/{cat_id}/label-suggestions/{ident}"}
+        "/api/catalogues/{cat_id}/label-suggestions", "/api/catalogues/{cat_id}/label-suggestions/{ident}",
+        # finding, verifying with intent, editing (issue 12)
+        "/api/catalogues/{cat_id}/search", "/api/catalogues/{cat_id}/verifiers",
+        "/api/catalogues/{cat_id}/indicators/{ident}/save",
+        "/api/catalogues/{cat_id}/indicators/{ident}/accept-warnings",
+        "/api/catalogues/{cat_id}/verify-subtree", "/api/catalogues/{cat_id}/restore"}
     assert set(paths["/api/catalogues"]) == {"get", "post"}
     edit = paths["/api/catalogues/{cat_id}/edits"]["post"]
     assert {"200", "403", "404", "409", "422"} <= set(edit["responses"])

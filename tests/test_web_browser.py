@@ -73,6 +73,165 @@ def browser():
             b.close()
 
 
+WIDTHS = (1366, 390)
+# the innermost elements that reach past the viewport (to say what makes a page too wide)
+_TOO_WIDE = """(width) => Array.from(document.querySelectorAll("body *"))
+  .filter(el => el.getBoundingClientRect().right > width + 1 &&
+                !Array.from(el.children).some(c => c.getBoundingClientRect().right > width + 1))
+  .slice(0, 5).map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+                   (el.className ? "." + String(el.className).split(" ").join(".") : "") +
+                   " " + Math.round(el.getBoundingClientRect().right))"""
+
+
+def english_messages(store, *cat_ids: int) -> set[str]:
+    """The English text of every finding of these catalogues: none of it may be shown (the app speaks Chinese)."""
+    out = set()
+    for cat_id in cat_ids:
+        cat, _ = store.get(cat_id)
+        out.update(f.message for f in cat.all_findings() if f.message)
+    return out
+
+
+def inspect_page(page, name: str, english: set[str]) -> None:
+    """Screenshot the page at every width in tests/artifacts, and fail if it is wider than its viewport there or
+    shows a finding's English text."""
+    height = page.viewport_size["height"] if page.viewport_size else 900
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(ARTIFACTS / f"web-{name}-{width}.png"))
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width:
+            culprits = page.evaluate(_TOO_WIDE, width)
+            pytest.fail(f"{name}: the page is {wide} px wide in a {width} px viewport: {culprits}")
+        shown = page.inner_text("body")
+        leaked = [m for m in english if m in shown]
+        assert not leaked, f"{name}: English finding text shown: {leaked[:3]}"
+    page.set_viewport_size({"width": WIDTHS[0], "height": height})
+
+
+def test_find_review_verify_and_restore_in_the_browser(server, browser):
+    """Search by a printed number, the review mode with the keyboard (no reload), accepting a warning, a section
+    verified after confirmation, an inline error, restoring a version; every page at 1366 and 390 px."""
+    from conftest import SEED_2023
+
+    base, store = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    cat, _ = store.ingest(SEED_2023)
+    english = english_messages(store, cat)
+    assert english, "the seed has findings whose English text must stay hidden"
+    context = browser.new_context(locale="zh-CN", viewport={"width": WIDTHS[0], "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(base + "/")
+    inspect_page(page, "r01-home", english)
+    page.fill("#reviewer-form input[name=name]", "王五")
+    page.click("#reviewer-form button")
+    page.wait_for_selector("#reviewer-name")
+
+    # finding: a printed number in the search box and in the address
+    page.goto(base + f"/catalogues/{cat}")
+    inspect_page(page, "r02-catalogue", english)
+    page.fill("#find-form input[name=q]", "44")
+    page.click("#find-form button")
+    page.wait_for_selector("#find-result")
+    assert [li.get_attribute("data-id") for li in page.locator("li.ind").all()] == ["3", "3.1", "3.1.44"]
+    assert "找到 1 项" in page.inner_text("#find-result")
+    inspect_page(page, "r03-search-44", english)
+    page.select_option("#find-form select[name=show]", "warnings")
+    page.fill("#find-form input[name=q]", "")
+    page.click("#find-form button")
+    page.wait_for_selector("#find-result")
+    assert [li.get_attribute("data-id") for li in page.locator("li.ind").all()] == [
+        "7", "7.2", "7.3", "8", "8.5", "8.5.185", "8.5.186", "8.5.187"]
+    inspect_page(page, "r04-filter-warnings", english)
+    page.goto(base + f"/catalogues/{cat}/indicators/44")
+    assert page.url.endswith(f"/catalogues/{cat}/indicators/3.1.44")
+    inspect_page(page, "r05-indicator-3.1.44", english)
+
+    # review mode: keyboard, saves without reloading
+    page.goto(base + f"/catalogues/{cat}/review")
+    page.wait_for_selector('#item[data-id="1"]')
+    inspect_page(page, "r06-review", english)
+    page.evaluate("window.__sameDocument = true")
+    page.keyboard.press("j")
+    page.wait_for_selector('#item[data-id="1.1"]')
+    assert page.url.endswith("at=1.1&show=unverified")
+    page.keyboard.press("k")
+    page.wait_for_selector('#item[data-id="1"]')
+    page.keyboard.press("v")
+    page.wait_for_selector('#item[data-id="1.1"]')
+    assert "已核实指标 1" in page.inner_text("#review-status")
+    page.keyboard.press("e")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("（一）基本认识与要求")
+    page.fill("#item form.edit input[name=points]", "x分")
+    page.fill("#item form.edit input[name=reason]", "核对原文")
+    page.focus("#item form.edit input[name=reason]")
+    page.keyboard.press("Control+Enter")
+    page.locator('#item .field-error[data-field="points"]').wait_for()
+    assert "x分" in page.inner_text('#item .field-error[data-field="points"]')
+    assert store.get(cat)[1] == 2, "nothing saved"
+    inspect_page(page, "r07-review-inline-error", english)
+    page.fill("#item form.edit input[name=points]", "３ 分")  # fullwidth, spaced, with 分: 3
+    page.focus("#item form.edit input[name=points]")
+    page.keyboard.press("Control+Enter")
+    page.locator("#review-status", has_text="已保存指标 1.1").wait_for()
+    assert page.locator("#item .field-error").count() == 0
+    edited = store.get(cat)[0].find("1.1")
+    assert (edited.marker, edited.text) == ("（一）", "基本认识与要求"), "the typed marker went to its own field"
+    assert page.evaluate("window.__sameDocument === true"), "no reload"
+    inspect_page(page, "r08-review-saved", english)
+
+    # a warning is accepted on purpose: V refuses, A accepts
+    page.fill("#review-mode input[name=at]", "7.3")
+    page.click("#review-mode form.find button")
+    page.wait_for_selector('#item[data-id="7.3"][data-pending="1"]')
+    page.evaluate("window.__sameDocument = true")
+    page.keyboard.press("v")
+    page.locator("#review-status", has_text="有警告").wait_for()
+    assert "7.3" not in (store.get(cat)[0].verification.indicators or [])
+    inspect_page(page, "r09-review-warning", english)
+    page.keyboard.press("a")
+    page.wait_for_selector('#item[data-id="7.3.149"], #item[data-id="7.3.150"], #item:not([data-id="7.3"])')
+    assert "已确认指标 7.3 的警告并核实" in page.inner_text("#review-status")
+    assert store.acceptances(cat)["7.3"].by == "王五" and page.evaluate("window.__sameDocument === true")
+
+    # a section verified in bulk, after confirmation; the summary says who verified what, when
+    page.goto(base + f"/catalogues/{cat}")
+    page.locator('[id="ind-2"] > .row form.verify-section.section button').click()
+    page.locator("#verify-confirm").wait_for()
+    inspect_page(page, "r10-confirm-section", english)
+    count = int(page.inner_text("#confirm-count"))
+    page.locator("form.verify-section.confirmed button").click()
+    page.locator(".flash").wait_for()
+    assert f"已核实“2”部分 {count} 项指标" in page.inner_text(".flash")
+    summary = page.inner_text("#verifiers")
+    assert "王五" in summary and f"{count + 2} 项" in summary and "7.3" in summary
+    inspect_page(page, "r11-verified-summary", english)
+
+    # undo: restore version 1 from the history, as a new version
+    page.click("nav.actions >> text=修改历史")
+    page.wait_for_url(re.compile(r"/history$"))
+    inspect_page(page, "r12-history", english)
+    page.click("#versions >> text=第 1 版")
+    page.wait_for_url(re.compile(r"\?version=1$"))
+    inspect_page(page, "r13-version-1", english)
+    before = store.get(cat)[1]
+    page.fill("form.restore input[name=reason]", "撤销对 1.1 的修改")
+    page.click("form.restore button")
+    page.wait_for_url(re.compile(r"/history$"))
+    assert f"已将第 1 版恢复为当前版本（目录第 {before + 1} 版）" in page.inner_text(".flash")
+    restored = store.get(cat)[0].find("1.1")
+    assert (restored.marker, restored.text) == ("（一）", "基本认识") and store.get(cat)[1] == before + 1
+    assert "恢复版本" in page.inner_text("#history")
+    inspect_page(page, "r14-restored", english)
+    assert not errors, errors
+    context.close()
+
+
 def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
     from openpyxl import load_workbook
 
@@ -84,8 +243,10 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
+    english: set[str] = set()
+
     def shot(name: str) -> None:
-        page.screenshot(path=str(ARTIFACTS / f"web-{name}.png"))
+        inspect_page(page, name, english)
 
     # 首页: the reviewer's name is asked once
     page.goto(base + "/")
@@ -102,6 +263,7 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
     page.click("#upload-form button")
     page.wait_for_url(re.compile(r"/catalogues/\d+$"))
     cat_id = int(re.search(r"/catalogues/(\d+)", page.url)[1])
+    english.update(english_messages(store, cat_id))
     assert "已上传" in page.inner_text(".flash")
     assert "末级 205 项" in page.inner_text(".rubric .totals")
     shot("03-catalogue")
@@ -117,7 +279,7 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
     assert "标签单元格为空" in panel.locator(".source").inner_text()
     assert "p.10" in panel.locator(".source").inner_text(), "the empty label cell's page"
     panel.locator("textarea[name=text]").fill(NEW_LABEL)
-    panel.locator("input[name=reason]").fill(REASON)
+    panel.locator("form.edit input[name=reason]").fill(REASON)
     item.scroll_into_view_if_needed()
     shot("04-edit-7.2")
     panel.locator("form.edit button[type=submit]").click()
@@ -138,15 +300,29 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
     first.scroll_into_view_if_needed()
     shot("06-source-1.1")
 
-    # verify section by section: 一、 first, then the rest at once
-    page.locator('[id="ind-1"] > .row form.verify.section button').click()
+    # verify section by section, each confirmed first: 一、 first, then the rest at once
+    page.locator('[id="ind-1"] > .row form.verify-section.section button').click()
+    page.locator("#verify-confirm").wait_for()
+    assert page.inner_text("#confirm-count") == "33"
+    page.locator("form.verify-section.confirmed button").click()
     page.wait_for_url(re.compile(r"#ind-1$"))
-    assert "已核实 33 项指标" in page.inner_text(".flash")
+    assert "已核实“1”部分 33 项指标" in page.inner_text(".flash")
     assert page.inner_text("#verified-count") == "33"
     shot("07-section-1-verified")
-    page.locator("#verify-box form.verify.all button").click()
+    page.locator("#verify-box form.verify-section.all button").click()
+    page.locator("#verify-confirm").wait_for()
+    assert page.inner_text("#confirm-count") == "212" and "另有 4 项指标有警告" in page.inner_text("#verify-confirm")
+    page.locator("form.verify-section.confirmed button").click()
     page.locator(".flash").wait_for()
-    assert "已核实 216 项指标" in page.inner_text(".flash")
+    assert "已核实目录 212 项指标" in page.inner_text(".flash") and "8.5.185" in page.inner_text(".flash")
+    assert page.inner_text("#verified-count") == "245"
+    # the warnings, one by one
+    for ident in ("7.3", "8.5.185", "8.5.186", "8.5.187"):
+        item = page.locator(f'[id="ind-{ident}"]')
+        item.locator(":scope > details > summary").click()
+        item.locator(":scope > details form.accept-warnings button").click()
+        page.locator(".flash").wait_for()
+        assert f"已确认指标 {ident} 的警告并核实" in page.inner_text(".flash")
     assert page.inner_text("#verified-count") == "249"
     shot("08-all-indicators-verified")
     page.locator("#verify-box form.verify-catalogue button").click()
@@ -205,8 +381,10 @@ def test_review_a_crosswalk_in_the_browser(server, browser, tmp_path):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
+    english = english_messages(store, old, new)
+
     def shot(name: str) -> None:
-        page.screenshot(path=str(ARTIFACTS / f"web-cw-{name}.png"))
+        inspect_page(page, f"cw-{name}", english)
 
     page.goto(base + "/")
     page.fill("#reviewer-form input[name=name]", "张三")

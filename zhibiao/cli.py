@@ -171,7 +171,10 @@ def _has_errors(cat: Catalogue) -> bool:
 @click.version_option(__version__, prog_name="zhibiao")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, metavar="N",
               help="Refuse input files larger than N bytes before parsing them (default 50 MiB, or ZHIBIAO_MAX_BYTES).")
-def cli(max_bytes: int | None) -> None:
+@click.option("--pdf-engine", type=click.Choice(["pdfium", "pdfplumber"]), default=None,
+              help="What reads a PDF's characters and ruling lines: pdfium (the default, fast) or pdfplumber "
+                   "(the reference engine).")
+def cli(max_bytes: int | None, pdf_engine: str | None) -> None:
     """zhibiao (指标): turn the rubric (指标体系) in a notice into a checked indicator catalogue.
 
     \b
@@ -189,6 +192,9 @@ def cli(max_bytes: int | None) -> None:
       64 usage error
       70 internal error
     """
+    from zhibiao.extract.pdf import set_engine
+
+    set_engine(pdf_engine)  # every invocation sets it (None: the default), so none leaks into the next
     click.get_current_context().obj = {"max_bytes": max_bytes}
 
 
@@ -313,7 +319,10 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int = 1)
                   transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("ingest", total=len(files))
         if jobs > 1:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            from zhibiao.extract import pdf as pdf_reader
+
+            with ProcessPoolExecutor(max_workers=jobs, initializer=pdf_reader.set_engine,
+                                     initargs=(pdf_reader.SETTINGS.engine,)) as pool:
                 futures = {pool.submit(_batch_one, p, str(p.relative_to(folder)), o, expected, limit): i
                            for i, (p, o) in enumerate(zip(files, outs))}
                 from concurrent.futures import as_completed
@@ -431,19 +440,22 @@ def info(source: Path, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("catalogue", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), required=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "docx"]), required=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (default: next to the catalogue, same name, new suffix). '-' for CSV on stdout.")
 def export(catalogue: Path, fmt: str, output: Path | None) -> None:
-    """Export a catalogue JSON as a flat table: id, path, level, marker, text, points, owner, refs, flags."""
-    from zhibiao.export import to_csv, to_xlsx
+    """Export a catalogue JSON: CSV (flat table: id, path, level, marker, text, points, owner, refs, flags), XLSX
+    (指标目录 to print and hand on, then the same flat table) or DOCX (the 附件 table offices issue, to re-issue).
+    Says 未核实 unless the catalogue is verified and its store signature shows it."""
+    from zhibiao.export import to_csv, to_docx, to_xlsx
 
     cat = load_catalogue(str(catalogue))
     if fmt == "csv" and output is not None and str(output) == "-":
         click.echo(to_csv(cat), nl=False)
         return
     out = output or catalogue.with_suffix(f".{fmt}")
-    _write_atomic(out, to_csv(cat).encode("utf-8-sig") if fmt == "csv" else to_xlsx(cat))
+    writers = {"csv": lambda c: to_csv(c).encode("utf-8-sig"), "xlsx": to_xlsx, "docx": to_docx}
+    _write_atomic(out, writers[fmt](cat))
     click.echo(f"wrote {out}")
 
 
@@ -562,8 +574,13 @@ def _diff_chain(paths: list[Path], output: Path | None, html_out: Path | None, x
 @click.option("--allow-unverified", is_flag=True,
               help="Score a catalogue that people have not verified; the output says it is provisional.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Folder ASSESSMENT: also write the cohort statistics to OUT.csv (sections) or OUT.xlsx (sheets).")
-def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bool, output: Path | None) -> None:
+              help="Folder ASSESSMENT: also write the cohort report to OUT.csv (sections), OUT.xlsx (report sheets "
+                   "with charts, then the data) or OUT.html (one page with charts; prints on one A4 sheet).")
+@click.option("--tiers", "tiers_file", type=click.Path(path_type=Path), default=None, metavar="MAP.csv",
+              help="Folder ASSESSMENT: each unit's tier (省级, 市县区, 乡镇 …) from a CSV with the header 单位,层级; "
+                   "without it, from a 层级 column of the unit's own CSV.")
+def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bool, output: Path | None,
+          tiers_file: Path | None) -> None:
     """Score an assessment (CSV: id,awarded per leaf indicator, awarded a decimal or n/a) against a catalogue.
 
     Prints points awarded, points applicable and 完成度 (awarded / applicable) in total and per first- and
@@ -577,8 +594,10 @@ def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bo
 
     if output is not None and not assessment.is_dir():
         raise click.BadParameter("is for a folder of assessments (cohort statistics)", param_hint="-o/--output")
-    if output is not None and output.suffix.lower() not in (".csv", ".xlsx"):
-        raise click.BadParameter(f"{output.name!r}: write OUT.csv or OUT.xlsx", param_hint="-o/--output")
+    if tiers_file is not None and not assessment.is_dir():
+        raise click.BadParameter("is for a folder of assessments (cohort statistics)", param_hint="--tiers")
+    if output is not None and output.suffix.lower() not in (".csv", ".xlsx", ".html", ".htm"):
+        raise click.BadParameter(f"{output.name!r}: write OUT.csv, OUT.xlsx or OUT.html", param_hint="-o/--output")
     if as_json and assessment.is_dir():
         raise click.BadParameter("is for a single assessment, not a folder", param_hint="--json")
     cat = _catalogue_of(catalogue)
@@ -599,14 +618,26 @@ def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bo
         else:
             click.echo(scoring.score_table(result, rubric.title, assessment.name))
         return
+    from zhibiao.scoring import cohort_report, tiers
+
     units = scoring.read_folder(assessment, leaves)
+    mapping = tiers.read_tiers(tiers_file) if tiers_file is not None else None
+    unit_tiers = tiers.tiers_of([(a.unit, a.path) for a in units], mapping)
     stats = scoring.cohort(rubric, [scoring.score(rubric, a, verified=verified) for a in units], str(assessment),
                            verified=verified)
     if output is not None:
-        data = (scoring.cohort_csv(stats).encode("utf-8-sig") if output.suffix.lower() == ".csv"
-                else scoring.cohort_xlsx(stats))
+        suffix = output.suffix.lower()
+        if suffix == ".csv":
+            data = (scoring.cohort_csv(stats) + cohort_report.tiers_csv(stats, rubric, unit_tiers)).encode("utf-8-sig")
+        elif suffix == ".xlsx":
+            data = cohort_report.cohort_report_xlsx(stats, rubric, unit_tiers)
+        else:
+            data = cohort_report.cohort_report_html(stats, rubric, unit_tiers).encode("utf-8")
         _write_atomic(output, data)
     click.echo(scoring.cohort_tables(stats))
+    click.echo("\n评估结论")
+    for group in tiers.tier_stats(stats, rubric, unit_tiers):
+        click.echo(f"  【{group.name}单位】" + "".join(cohort_report.sentences(group)))
     if output is not None:
         click.echo(f"wrote {output}")
 
@@ -654,13 +685,14 @@ def store_list() -> None:
 
 @store.command("export")
 @click.argument("catalogue_id", type=click.IntRange(0, DB_INT_MAX))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), required=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "docx"]), required=True,
+              help="Output format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write (default: catalogue-ID.FORMAT here; '-' for JSON/CSV on stdout).")
 def store_export(catalogue_id: int, fmt: str, output: Path | None) -> None:
-    """Export a stored catalogue's current version as JSON, CSV or XLSX."""
+    """Export a stored catalogue's current version as JSON, CSV, XLSX or the DOCX 附件."""
     data = _store().export(catalogue_id, fmt)
-    if output is not None and str(output) == "-" and fmt != "xlsx":
+    if output is not None and str(output) == "-" and fmt not in ("xlsx", "docx"):
         click.echo(data.decode("utf-8-sig"), nl=False)
         return
     out = output or Path(f"catalogue-{catalogue_id}.{fmt}")

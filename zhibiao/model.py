@@ -129,7 +129,18 @@ def json_nesting(text: str, limit: int = MAX_JSON_NESTING) -> int:
 
 
 def _bounded(result: Decimal, shown: object) -> Decimal:
-    """The decimal when it is finite, not negative and within the digit bounds; ValueError naming it otherwise."""
+    """The decimal when it is finite, not negative and within the digit bounds; ValueError naming it otherwise
+    (``shown``: the value as given; a Decimal is named by its string, written only for the message)."""
+    if result.is_finite():
+        sign, digits, exponent = result.as_tuple()
+        assert isinstance(exponent, int)  # finite
+        if (not sign and -POINTS_FRACTION_DIGITS <= exponent
+                and len(digits) + exponent <= POINTS_INTEGER_DIGITS and exponent <= POINTS_INTEGER_DIGITS):
+            # the common case (3, 0.5, 100) in one test: no more fraction digits than allowed, trailing
+            # zeros or not, and within the integer digits whether any digit is non-zero or none is
+            return result
+    if isinstance(shown, Decimal):
+        shown = str(shown)
     if not result.is_finite():
         raise ValueError(f"not a finite decimal: {shown!r}")
     _, digits, exponent = result.as_tuple()
@@ -150,6 +161,8 @@ def _bounded(result: Decimal, shown: object) -> Decimal:
 
 def _to_decimal(value: object) -> object:
     """Accept decimals, integers and decimal strings; refuse floats, which are not exact, and values out of bounds."""
+    if isinstance(value, Decimal):  # first: what the pipeline gives (the types tested here are disjoint)
+        return _bounded(value, value)
     if isinstance(value, bool):
         raise ValueError("points must be a decimal string, not a boolean")
     if isinstance(value, float):
@@ -167,8 +180,6 @@ def _to_decimal(value: object) -> object:
         except InvalidOperation:
             raise ValueError(f"not a decimal number: {value!r}") from None
         return _bounded(result, value)
-    if isinstance(value, Decimal):
-        return _bounded(value, str(value))
     return value
 
 

@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -52,11 +52,14 @@ __all__ = [
     "Store", "StoreError", "EditConflict", "NotFound", "NotVerifiable", "InvalidEdit", "default_url", "data_dir",
     "SCHEMA_VERSION", "EDITABLE", "CatalogueRow", "EditRow", "check_edit", "unverify", "unverified_reasons",
     "DECISIONS", "Decision", "DecisionRecord", "ReviewItem", "CrosswalkReview", "LabelSuggestion", "check_decision",
-    "review_items", "reviewed",
+    "review_items", "reviewed", "parse_points", "split_marker", "VerifyResult", "Acceptance", "VerifierRow",
+    "warnings_of", "RESTORE_FIELD", "EditResult",
 ]
 
-SCHEMA_VERSION = 2
-EDITABLE = ("text", "points", "label", "parent")
+SCHEMA_VERSION = 3
+EDITABLE = ("text", "points", "label", "marker", "parent")
+EDIT_ORDER = ("text", "label", "marker", "points", "parent")  # a save of several fields applies them in this order
+RESTORE_FIELD = "restored"
 CHECK_CODES = {"sum_mismatch", "total_mismatch", "numbering_gap", "numbering_duplicate", "points_missing",
                "leaf_without_points", "label_missing", "points_unit_missing"}
 
@@ -158,10 +161,21 @@ decision_history = Table("crosswalk_history", metadata,
                          Column("by", String(128), nullable=False),
                          Column("at", DateTime(timezone=True), nullable=False))
 V2_TABLES = [decisions, decision_history]
+# a warning a reviewer accepted on one indicator ("warning accepted" is a recorded state, withdrawn by an edit of
+# the indicator): the codes accepted, who, when, and the catalogue version that recorded it
+acceptances = Table("warning_acceptances", metadata,
+                    Column("catalogue_id", Integer, ForeignKey("catalogues.id"), primary_key=True),
+                    Column("indicator_id", String(128), primary_key=True),
+                    Column("codes", Text, nullable=False),  # JSON list of the warning codes accepted
+                    Column("version", Integer, nullable=False),
+                    Column("by", String(128), nullable=False),
+                    Column("at", DateTime(timezone=True), nullable=False))
+V3_TABLES = [acceptances]
 
 # version -> what it does; each version creates its own tables. Later versions append here.
 MIGRATIONS: dict[int, str] = {1: "create documents, catalogues, versions, edits, indicator revisions, crosswalks",
-                              2: "create crosswalk decisions (accept, reject, re-link, link by hand) and their history"}
+                              2: "create crosswalk decisions (accept, reject, re-link, link by hand) and their history",
+                              3: "create warning acceptances (a reviewer accepted an indicator's warnings: who, when)"}
 
 
 class CatalogueRow(BaseModel):
@@ -189,6 +203,52 @@ class EditRow(BaseModel):
     at: dt.datetime
 
 
+class EditResult(BaseModel):
+    """What a save of one indicator did: the catalogue version, the indicator's id now, the fields changed."""
+
+    version: int
+    indicator: str
+    fields: list[str]
+
+
+class VerifyResult(BaseModel):
+    """A bulk verification: the version it made, the indicators verified, those left for their warnings."""
+
+    version: int
+    verified: list[str]
+    skipped: list[str]
+
+
+class Acceptance(BaseModel):
+    """The warnings a reviewer accepted on one indicator."""
+
+    indicator: str
+    codes: list[str]
+    version: int
+    by: str
+    at: dt.datetime
+
+
+class VerifierRow(BaseModel):
+    """One reviewer in the catalogue's verification summary."""
+
+    by: str
+    indicators: list[str] = []
+    warnings_accepted: list[str] = []
+    first: dt.datetime
+    last: dt.datetime
+
+
+def _covers(acc: Acceptance | None, codes: list[str]) -> bool:
+    """Whether an acceptance covers the indicator's current warnings."""
+    return acc is not None and set(codes) <= set(acc.codes)
+
+
+def _content(ind: Indicator) -> str:
+    """An indicator without its children, as JSON: what a restore compares."""
+    return ind.model_copy(update={"children": []}).model_dump_json()
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -207,15 +267,47 @@ def _check_field(field: str) -> None:
                           field=field)
 
 
+def parse_points(value: str) -> Decimal:
+    """Points as a reviewer types them: ``0.4``, ``0.4分``, ``0.4 分``, ``０.４``, ``（0.4分）`` — read by the
+    normalizer's own points-cell reading (normalize/points.column_points: fullwidth digits, the 分 suffix,
+    spaces), bounded as the catalogue model bounds points. InvalidEdit (points_invalid) for anything else,
+    a range (1-3) included."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from zhibiao.model import Points
+    from zhibiao.normalize.points import column_points
+
+    read = column_points(value) if value else None
+    if read is None or read[1] is not None:
+        raise InvalidEdit(None, f"points must be a non-negative decimal number, not {value!r}",
+                          reason="points_invalid", value=value)
+    try:
+        return TypeAdapter(Points).validate_python(read[0])
+    except ValidationError:
+        raise InvalidEdit(None, f"points out of bounds: {value!r}", reason="points_invalid", value=value) from None
+
+
+def split_marker(text: str) -> tuple[str | None, str]:
+    """A clause number typed at the start of a text (``（二）推进数据共享``): (the marker, the text after it);
+    (None, text) when the text does not start with one or is nothing but one."""
+    from zhibiao.normalize.numbering import parse_marker
+
+    text = text.strip()
+    found = parse_marker(text)
+    if found is None or not text[found.end:].strip():
+        return None, text
+    return found.text, text[found.end:].strip()
+
+
 def check_edit(cat: Catalogue, indicator_id: str, field: str,
-               value: str) -> tuple[Place, str, str | Decimal | Indicator]:
+               value: str) -> tuple[Place, str, str | Decimal | Indicator | None]:
     """What an edit of one field may do, before anything changes: (where the indicator is, the field it
     writes, the new value). Raises NotFound or InvalidEdit (``reason``: field_not_editable, text_empty,
-    points_invalid, parent_invalid, parent_inside, parent_level; ``params``: the values it names).
+    points_invalid, marker_invalid, parent_invalid, parent_inside, parent_level; ``params``: the values it names).
 
-    text/label write the text (``label`` where the label was not printed); points must be a finite,
-    non-negative decimal; the new parent must be in the same rubric, one level up, and not the
-    indicator itself or below it.
+    text/label write the text (``label`` where the label was not printed); marker is the clause number as
+    printed (``（二）``; empty: none printed); points must be a non-negative decimal (parse_points); the new
+    parent must be in the same rubric, one level up, and not the indicator itself or below it.
     """
     _check_field(field)
     value = value.strip()
@@ -225,16 +317,17 @@ def check_edit(cat: Catalogue, indicator_id: str, field: str,
         if not value:
             raise InvalidEdit(None, "the text cannot be empty", reason="text_empty")
         return place, field, value
+    if field == "marker":
+        from zhibiao.normalize.numbering import parse_marker
+
+        if not value:
+            return place, field, None
+        found = parse_marker(value)
+        if found is None or value[found.end:].strip() or len(value) > 16:
+            raise InvalidEdit(None, f"not a clause number: {value!r}", reason="marker_invalid", value=value)
+        return place, field, found.text
     if field == "points":
-        try:
-            points = Decimal(value)
-        except InvalidOperation:
-            raise InvalidEdit(None, f"points must be a decimal number, not {value!r}", reason="points_invalid",
-                              value=value) from None
-        if not points.is_finite() or points < 0:
-            raise InvalidEdit(None, f"points must be a non-negative number, not {value!r}", reason="points_invalid",
-                              value=value)
-        return place, field, points
+        return place, field, parse_points(value)
     target = cat.place(value)
     if target is None or target.rubric is not rubric:
         raise InvalidEdit(None, f"{value} cannot be the parent of {indicator_id}: no such indicator in its rubric",
@@ -247,6 +340,15 @@ def check_edit(cat: Catalogue, indicator_id: str, field: str,
                                 f"level {ind.level - 1}", reason="parent_level", parent=value, indicator=indicator_id,
                           level=ind.level - 1, parent_level=target.indicator.level)
     return place, field, target.indicator
+
+
+def warnings_of(cat: Catalogue) -> dict[str, builtins.list[Finding]]:
+    """Indicator id -> its warning findings (what a reviewer must accept, one indicator at a time)."""
+    out: dict[str, list[Finding]] = {}
+    for f in cat.all_findings():
+        if f.severity == "warning" and f.indicator:
+            out.setdefault(f.indicator, []).append(f)
+    return out
 
 
 def _inserted_id(result: CursorResult) -> int:
@@ -303,6 +405,8 @@ class Store:
                     metadata.create_all(conn, tables=V1_TABLES)
                 elif version == 2:
                     metadata.create_all(conn, tables=V2_TABLES)
+                elif version == 3:
+                    metadata.create_all(conn, tables=V3_TABLES)
                 conn.execute(insert(schema_versions).values(version=version, applied_at=_now()))
             return SCHEMA_VERSION
 
@@ -398,12 +502,13 @@ class Store:
 
     # --- edits and verification -------------------------------------------------------------
 
-    def _commit(self, cat_id: int, change, *, by: str, touched: dict[str, int]) -> int:
+    def _commit(self, cat_id: int, change, *, by: str, touched: dict[str, int], after=None) -> int:
         """Apply change(cat) to the current version and save it as the next one, all in one transaction.
 
         change returns the history records and the indicator ids it renamed (old -> new, when a
         subtree moves). touched: indicator id -> the revision the editor saw; any other revision is
-        an EditConflict.
+        an EditConflict. after(conn, version, cat), if given, writes what else the change records, in the
+        same transaction.
         """
         for _attempt in range(5):
             cat, version = self.get(cat_id)
@@ -431,63 +536,295 @@ class Store:
                     conn.execute(update(revisions).where(revisions.c.catalogue_id == cat_id,
                                                          revisions.c.indicator_id == old_id)
                                  .values(indicator_id=new_id))
+                if after is not None:
+                    after(conn, version + 1, cat)
                 return version + 1
         raise EditConflict(None, "the catalogue kept changing; try again")
 
     def edit(self, cat_id: int, indicator_id: str, field: str, value: str, *, by: str, revision: int,
              reason: str | None = None) -> int:
-        """Change one field of an indicator (text, points, label, parent); return the new catalogue version.
+        """Change one field of an indicator (text, points, label, marker, parent); return the new catalogue version.
 
         The rules are check_edit's; the indicator's revision must be the one the editor saw
         (EditConflict otherwise); the edit withdraws the verification of what it touches.
         """
         _check_field(field)
-        value = value.strip()
+        return self.edit_many(cat_id, indicator_id, {field: value}, by=by, revision=revision, reason=reason,
+                              skip_unchanged=False).version
+
+    def edit_many(self, cat_id: int, indicator_id: str, changes: dict[str, str], *, by: str, revision: int,
+                  reason: str | None = None, skip_unchanged: bool = True) -> EditResult:
+        """Change several fields of one indicator in one save: one new catalogue version, one revision, one
+        history record per field (check_edit's rules for each, applied in EDIT_ORDER; nothing is saved when one
+        is refused). A text typed with its clause number in front (``（二）推进数据共享``) gives the marker its own
+        field unless the marker is sent too. Unchanged fields are left out (skip_unchanged); when nothing is
+        left, nothing is written and the current version is returned with no fields.
+
+        The edit withdraws the verification of what it touches, and the warnings accepted on it.
+        """
+        for fld in changes:
+            _check_field(fld)
+        wanted = {f: v.strip() for f, v in changes.items()}
+        for fld in ("text", "label"):
+            if fld in wanted and "marker" not in wanted:
+                marker, rest = split_marker(wanted[fld])
+                if marker is not None:
+                    wanted[fld], wanted["marker"] = rest, marker
+        order = [f for f in EDIT_ORDER if f in wanted]
+
+        def plan(cat: Catalogue) -> builtins.list[tuple[str, str]]:
+            """The fields that change, each checked against the catalogue as the earlier ones leave it."""
+            place = _find(cat, indicator_id)
+            ind, parent = place.indicator, place.parent
+            out = []
+            for fld in order:
+                value = wanted[fld]
+                _, _, new = check_edit(cat, indicator_id, fld, value)
+                if skip_unchanged:
+                    now: object = {"text": ind.text, "label": ind.text, "marker": ind.marker, "points": ind.points,
+                                   "parent": parent}.get(fld)
+                    if (new.id if isinstance(new, Indicator) else new) == (now.id if isinstance(now, Indicator)
+                                                                           else now):
+                        continue
+                out.append((fld, value))
+            return out
+
+        cat, version = self.get(cat_id)
+        if not plan(cat):
+            return EditResult(version=version, indicator=indicator_id, fields=[])
+        moved: dict[str, str] = {}
+        saved: builtins.list[str] = []
 
         def change(cat: Catalogue):
-            (ind, parent, rubric), _, new = check_edit(cat, indicator_id, field, value)
-            unverify(cat, [indicator_id])
+            todo = plan(cat)
+            saved[:] = [f for f, _ in todo]
             renamed: dict[str, str] = {}
-            old: str | None
-            if field in ("text", "label"):
-                assert isinstance(new, str)
-                old = ind.text
-                ind.text = new
-                if "label_missing" in ind.flags:
-                    ind.flags = [f for f in ind.flags if f != "label_missing"] + ["label_by_reviewer"]
-            elif field == "points":
-                assert isinstance(new, Decimal)
-                old = str(ind.points) if ind.points is not None else None
-                ind.points = new
-                ind.flags = [f for f in ind.flags if f not in ("inferred_from_sum", "points_from_deduction")]
-            else:  # parent
-                assert isinstance(new, Indicator)
-                target = new
-                old = parent.id if parent else None
-                (parent.children if parent else rubric.indicators).remove(ind)
-                target.children.append(ind)
-                target.children.sort(key=lambda c: c.number)
-                renamed = _reid(ind, target.id + ".", target.level + 1)
-                unverify(cat, list(renamed))  # the moved subtree needs checking again under its new parent
+            records = []
+            current = indicator_id
+            for fld, value in todo:
+                (ind, parent, rubric), _, new = check_edit(cat, current, fld, value)
+                old: str | None
+                if fld in ("text", "label"):
+                    assert isinstance(new, str)
+                    old = ind.text
+                    ind.text = new
+                    if "label_missing" in ind.flags:
+                        ind.flags = [f for f in ind.flags if f != "label_missing"] + ["label_by_reviewer"]
+                elif fld == "marker":
+                    assert new is None or isinstance(new, str)
+                    old, ind.marker = ind.marker, new
+                    value = new or ""
+                elif fld == "points":
+                    assert isinstance(new, Decimal)
+                    old = str(ind.points) if ind.points is not None else None
+                    ind.points = new
+                    value = str(new)
+                    ind.flags = [f for f in ind.flags if f not in ("inferred_from_sum", "points_from_deduction")]
+                else:  # parent
+                    assert isinstance(new, Indicator)
+                    old = parent.id if parent else None
+                    (parent.children if parent else rubric.indicators).remove(ind)
+                    new.children.append(ind)
+                    new.children.sort(key=lambda c: c.number)
+                    renamed = _reid(ind, new.id + ".", new.level + 1)
+                    current = ind.id
+                records.append({"indicator_id": indicator_id, "field": fld, "old_value": old, "new_value": value,
+                                "reason": reason})
+            # the edit (and a moved subtree under its new parent) needs checking again
+            unverify(cat, [indicator_id, *renamed])
             _recheck(cat)
-            return [{"indicator_id": indicator_id, "field": field, "old_value": old, "new_value": value,
-                     "reason": reason}], renamed
+            moved.clear()
+            moved.update(renamed)
+            return records, renamed
 
-        return self._commit(cat_id, change, by=by, touched={indicator_id: revision})
+        def after(conn, _version: int, _cat: Catalogue) -> None:
+            gone = {indicator_id, *moved, *moved.values()}
+            conn.execute(acceptances.delete().where(acceptances.c.catalogue_id == cat_id,
+                                                    acceptances.c.indicator_id.in_(gone)))
 
-    def verify(self, cat_id: int, indicator_ids: builtins.list[str], *, by: str, revisions_seen: dict[str, int]) -> int:
-        """Mark indicators verified by a person (their revisions must be the ones the person saw)."""
+        new_version = self._commit(cat_id, change, by=by, touched={indicator_id: revision}, after=after)
+        return EditResult(version=new_version, indicator=moved.get(indicator_id, indicator_id), fields=saved)
+
+    def acceptances(self, cat_id: int) -> dict[str, Acceptance]:
+        """The warnings reviewers accepted: indicator id -> the codes, who, when."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(acceptances).where(acceptances.c.catalogue_id == cat_id)).all()
+        return {r.indicator_id: Acceptance(indicator=r.indicator_id, codes=json.loads(r.codes), version=r.version,
+                                           by=r.by, at=r.at) for r in rows}
+
+    def verify(self, cat_id: int, indicator_ids: builtins.list[str], *, by: str, revisions_seen: dict[str, int],
+               accept: builtins.list[str] | tuple[str, ...] = (), reason: str | None = None) -> int:
+        """Mark indicators verified by a person (their revisions must be the ones the person saw).
+
+        An indicator with warnings is verified only when its warnings are accepted: already (Store.acceptances,
+        every current warning code among the accepted ones), or now, by naming it in ``accept`` — one indicator
+        at a time is what a reviewer does; the acceptance is recorded (who, when) with the verification. Else
+        InvalidEdit (reason warnings_not_accepted, ``ids``).
+        """
+        accepted = self.acceptances(cat_id)
+        accept_now = set(accept)
+        for ident in accept_now - set(indicator_ids):
+            raise InvalidEdit(None, f"{ident} is accepted but not verified", reason="invalid_edit", id=ident)
+        now_codes: dict[str, builtins.list[str]] = {}
+
         def change(cat: Catalogue):
-            v = cat.verification or Verification()
+            warned = warnings_of(cat)
+            blocked = []
             for ident in indicator_ids:
                 _find(cat, ident)
+                codes = sorted({f.code for f in warned.get(ident, [])})
+                if codes and ident not in accept_now and not _covers(accepted.get(ident), codes):
+                    blocked.append(ident)
+                if ident in accept_now and codes:
+                    now_codes[ident] = codes
+            if blocked:
+                raise InvalidEdit(None, f"warnings not accepted yet: {', '.join(blocked[:5])}",
+                                  reason="warnings_not_accepted", ids=blocked, count=len(blocked), first=blocked[0])
+            v = cat.verification or Verification()
+            for ident in indicator_ids:
                 if ident not in v.indicators:
                     v.indicators.append(ident)
             cat.verification = v
-            return [{"indicator_id": i, "field": "verified", "old_value": None, "new_value": "true", "reason": None}
-                    for i in indicator_ids], {}
+            records = [{"indicator_id": i, "field": "warning_accepted", "old_value": None,
+                        "new_value": ", ".join(now_codes[i]), "reason": reason}
+                       for i in indicator_ids if i in now_codes]
+            return records + [{"indicator_id": i, "field": "verified", "old_value": None, "new_value": "true",
+                               "reason": None} for i in indicator_ids], {}
 
-        return self._commit(cat_id, change, by=by, touched={i: revisions_seen[i] for i in indicator_ids})
+        def after(conn, version: int, _cat: Catalogue) -> None:
+            for ident, codes in now_codes.items():
+                conn.execute(acceptances.delete().where(acceptances.c.catalogue_id == cat_id,
+                                                        acceptances.c.indicator_id == ident))
+                conn.execute(insert(acceptances).values(catalogue_id=cat_id, indicator_id=ident,
+                                                        codes=json.dumps(codes), version=version, by=by, at=_now()))
+
+        return self._commit(cat_id, change, by=by, touched={i: revisions_seen[i] for i in indicator_ids}, after=after)
+
+    def accept_warnings(self, cat_id: int, indicator_id: str, *, by: str, revision: int,
+                        reason: str | None = None) -> int:
+        """Accept the warnings of one indicator and verify it, in one version (recorded: who, when, which)."""
+        return self.verify(cat_id, [indicator_id], by=by, revisions_seen={indicator_id: revision},
+                           accept=[indicator_id], reason=reason)
+
+    def subtree_plan(self, cat_id: int, root: str | None) -> tuple[builtins.list[str], builtins.list[str]]:
+        """What a bulk verification of the subtree under root (None: the whole catalogue) does: (the unverified
+        indicators it verifies, those it leaves because their warnings are not accepted — they are verified one
+        by one)."""
+        cat, _ = self.get(cat_id)
+        if root is None:
+            under = builtins.list(cat.walk())
+        else:
+            under = builtins.list(_find(cat, root).indicator.walk())
+        done = set(cat.verification.indicators) if cat.verification else set()
+        warned = warnings_of(cat)
+        accepted = self.acceptances(cat_id)
+        todo: builtins.list[str] = []
+        skipped: builtins.list[str] = []
+        for ind in under:
+            if ind.id in done:
+                continue
+            codes = sorted({f.code for f in warned.get(ind.id, [])})
+            (skipped if codes and not _covers(accepted.get(ind.id), codes) else todo).append(ind.id)
+        return todo, skipped
+
+    def verify_subtree(self, cat_id: int, root: str | None, *, by: str,
+                       revisions_seen: dict[str, int]) -> VerifyResult:
+        """Verify every unverified indicator under root (None: all) whose warnings are accepted or that has none,
+        in one version; those with warnings not accepted are left (``skipped``). Every indicator it verifies must
+        be in revisions_seen with the revision the reviewer saw (EditConflict otherwise: it changed, or it is
+        new under root)."""
+        todo, skipped = self.subtree_plan(cat_id, root)
+        missing = [i for i in todo if i not in revisions_seen]
+        if missing:
+            raise EditConflict(None, f"indicator {missing[0]}", indicator=missing[0])
+        if not todo:
+            return VerifyResult(version=self.get(cat_id)[1], verified=[], skipped=skipped)
+        version = self.verify(cat_id, todo, by=by, revisions_seen={i: revisions_seen[i] for i in todo})
+        return VerifyResult(version=version, verified=todo, skipped=skipped)
+
+    def restore(self, cat_id: int, version: int, *, by: str, reason: str | None = None,
+                current_seen: int | None = None) -> int:
+        """Restore an earlier version as a new version (nothing is lost: the versions in between stay). The
+        indicators that differ from the current version get a new revision and lose their verification and
+        accepted warnings; the others keep theirs. current_seen: the version the reviewer saw as current (an
+        EditConflict when the catalogue changed since). Returns the new version."""
+        old_cat, _ = self.get(cat_id, version)
+        changed: builtins.list[str] = []
+
+        def change(cat: Catalogue):
+            nonlocal changed
+            now = self.get(cat_id)[1]
+            if current_seen is not None and current_seen != now:
+                raise EditConflict(None, f"catalogue {cat_id}", indicator=None)
+            if version == now:
+                raise InvalidEdit(None, f"version {version} is the current version", reason="restore_current",
+                                  version=version)
+            restored = old_cat.model_copy(deep=True)
+            before = {i.id: i for i in cat.walk()}
+            changed = [i.id for i in restored.walk() if i.id not in before or _content(i) != _content(before[i.id])]
+            kept = [i for i in (cat.verification.indicators if cat.verification else [])
+                    if i not in changed and restored.find(i) is not None]
+            v = (cat.verification or Verification()).model_copy(deep=True)
+            v.indicators = kept
+            if changed or len(before) != restored.size():
+                v.verified, v.by, v.at = False, None, None
+            restored.verification = v if (kept or v.verified) else None
+            cat.__dict__.update(restored.__dict__)
+            records = [{"indicator_id": "", "field": RESTORE_FIELD, "old_value": str(now), "new_value": str(version),
+                        "reason": reason}]
+            for ident in changed:
+                ind, was = restored.find(ident), before.get(ident)
+                assert ind is not None
+                for fld, new_v, old_v in (("text", ind.text, was.text if was else None),
+                                          ("marker", ind.marker, was.marker if was else None),
+                                          ("points", ind.points, was.points if was else None)):
+                    if new_v != old_v:
+                        records.append({"indicator_id": ident, "field": fld,
+                                        "old_value": None if old_v is None else str(old_v),
+                                        "new_value": None if new_v is None else str(new_v), "reason": reason})
+            return records, {}
+
+        def after(conn, _version: int, _cat: Catalogue) -> None:
+            if not changed:
+                return
+            conn.execute(acceptances.delete().where(acceptances.c.catalogue_id == cat_id,
+                                                    acceptances.c.indicator_id.in_(changed)))
+            have = dict(conn.execute(select(revisions.c.indicator_id, revisions.c.revision)
+                                     .where(revisions.c.catalogue_id == cat_id)).all())
+            for ident in changed:
+                if ident in have:
+                    conn.execute(update(revisions).where(revisions.c.catalogue_id == cat_id,
+                                                         revisions.c.indicator_id == ident)
+                                 .values(revision=have[ident] + 1))
+                else:
+                    conn.execute(insert(revisions).values(catalogue_id=cat_id, indicator_id=ident, revision=1))
+
+        return self._commit(cat_id, change, by=by, touched={}, after=after)
+
+    def verifiers(self, cat_id: int) -> builtins.list[VerifierRow]:
+        """Who verified what, when: for each reviewer, the indicators verified now whose last verification is
+        theirs, the warnings they accepted (still in force), and their first and last time."""
+        cat, _ = self.get(cat_id)
+        done = set(cat.verification.indicators) if cat.verification else set()
+        last: dict[str, EditRow] = {}
+        for row in self.history(cat_id):
+            if row.field == "verified":
+                last[row.indicator_id] = row
+        rows: dict[str, VerifierRow] = {}
+        for ident, row in last.items():
+            if ident not in done:
+                continue
+            r = rows.setdefault(row.by, VerifierRow(by=row.by, first=row.at, last=row.at))
+            r.indicators.append(ident)
+            r.first, r.last = min(r.first, row.at), max(r.last, row.at)
+        for acc in self.acceptances(cat_id).values():
+            r = rows.setdefault(acc.by, VerifierRow(by=acc.by, first=acc.at, last=acc.at))
+            r.warnings_accepted.append(acc.indicator)
+        order = {i.id: n for n, i in enumerate(cat.walk())}
+        for r in rows.values():
+            r.indicators.sort(key=lambda i: order.get(i, len(order)))
+            r.warnings_accepted.sort(key=lambda i: order.get(i, len(order)))
+        return sorted(rows.values(), key=lambda r: r.first)
 
     def verify_catalogue(self, cat_id: int, *, by: str) -> int:
         """Mark the whole catalogue verified: every indicator verified and no error in the checks."""
@@ -661,17 +998,21 @@ class Store:
         return Crosswalk.model_validate_json(body) if body else None
 
     def export(self, cat_id: int, fmt: str) -> bytes:
-        """The current catalogue as JSON, CSV (UTF-8 with BOM) or XLSX bytes."""
-        from zhibiao.export import to_csv, to_xlsx
+        """The current catalogue as JSON, CSV (UTF-8 with BOM), XLSX or DOCX (the 附件) bytes."""
+        from zhibiao.export import to_csv, to_docx, to_xlsx
 
         cat, _ = self.get(cat_id)
         if fmt == "json":
             return (_signed(cat).model_dump_json(indent=1) + "\n").encode("utf-8")
         if fmt == "csv":
             return to_csv(cat).encode("utf-8-sig")
+        verified = cat.verification is not None and cat.verification.verified  # the store's own word
         if fmt == "xlsx":
-            return to_xlsx(cat)
-        raise InvalidEdit(None, f"format {fmt!r}: choose json, csv or xlsx", reason="format_unknown", format=fmt)
+            return to_xlsx(cat, verified)
+        if fmt == "docx":
+            return to_docx(cat, verified)
+        raise InvalidEdit(None, f"format {fmt!r}: choose json, csv, xlsx or docx", reason="format_unknown",
+                          format=fmt)
 
 
 # --- crosswalk review ---------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from zhibiao.model import dec_str
 from .assessment import _listing
 from .tally import TARGET, TARGET_SOURCE, Cohort, Score, _percent, _sum
 
-__all__ = ["UNVERIFIED_WARNING", "score_json", "score_table", "cohort_tables", "cohort_csv", "cohort_xlsx"]
+__all__ = ["UNVERIFIED_WARNING", "score_json", "score_table", "cohort_tables", "cohort_csv", "cohort_xlsx",
+           "data_sheets"]
 
 UNVERIFIED_WARNING = "WARNING: the catalogue is not verified; scored with --allow-unverified, results are provisional"
 
@@ -145,6 +146,14 @@ def cohort_xlsx(c: Cohort) -> bytes:
 
     wb = Workbook()
     wb.remove(wb.worksheets[0])  # the default sheet
+    data_sheets(wb, c)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def data_sheets(wb, c: Cohort) -> None:
+    """Add the sheets ranking, areas, summary (one header row each; the CSV's sections) to a workbook."""
     for name, header, rows in _sections(c):
         ws = wb.create_sheet(name)
         ws.append(header)
@@ -156,6 +165,3 @@ def cohort_xlsx(c: Cohort) -> bytes:
         ws.freeze_panes = "A2"
         for col, width in zip("ABCDEFG", (8 if name != "summary" else 48, 30, 10, 10, 12, 20, 8)):
             ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()

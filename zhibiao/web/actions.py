@@ -9,6 +9,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -23,7 +25,7 @@ from zhibiao.store import (
     NotFound,
     NotVerifiable,
     Store,
-    check_edit,
+    VerifyResult,
     unverified_reasons,
 )
 
@@ -42,7 +44,7 @@ from .snippets import SnippetCache, SnippetPart
 __all__ = ["WebError", "WebState", "IngestJob", "EditRequest", "upload", "edit", "edit_field", "verify",
            "verify_catalogue", "compare", "find", "indicator", "source", "export_response", "mib", "MEDIA_TYPES",
            "ACTION_LABELS", "parse_ids", "review", "decide", "decide_rest", "crosswalk_file", "label_suggestions",
-           "accept_label"]
+           "accept_label", "accept_warnings", "subtree_plan", "verify_subtree", "restore", "REFUSAL_FIELDS"]
 
 
 @dataclass
@@ -56,6 +58,38 @@ class WebState:
     snippets: SnippetCache = field(default_factory=SnippetCache)
     # uploads being read now (shown on the upload page and at GET /api/ingests): key -> IngestJob
     ingests: dict[str, IngestJob] = field(default_factory=dict)
+    # the stored notices last read (catalogue id -> name, bytes): a catalogue's notice never changes
+    documents: OrderedDict[int, tuple[str, bytes]] = field(default_factory=OrderedDict)
+    # one background worker that reads the next item's source while the reviewer reads this one
+    _prefetch: ThreadPoolExecutor | None = None
+
+    def document(self, cat_id: int) -> tuple[str, bytes]:
+        """The stored notice of a catalogue (Store.document), kept for the next request."""
+        with self.lock:
+            if cat_id in self.documents:
+                self.documents.move_to_end(cat_id)
+                return self.documents[cat_id]
+        found = self.store.document(cat_id)
+        with self.lock:
+            self.documents[cat_id] = found
+            while len(self.documents) > 4:
+                self.documents.popitem(last=False)
+        return found
+
+    def prefetch(self, job) -> None:
+        """Run job() in the background (at most one at a time queued behind the others); its failure is ignored:
+        a prefetch only warms the snippet cache."""
+        with self.lock:
+            if self._prefetch is None:
+                self._prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhibiao-prefetch")
+
+        def run():
+            try:
+                job()
+            except Exception:  # noqa: BLE001 - the request that needs it reads it again and says why
+                pass
+
+        self._prefetch.submit(run)
 
     def ingesting(self) -> list[IngestJob]:
         """The uploads being read now, oldest first."""
@@ -102,7 +136,7 @@ def indicator(cat: Catalogue, ident: str) -> Indicator:
 def source(state: WebState, cat_id: int, cat: Catalogue, ind: Indicator) -> tuple[str, list[SnippetPart]]:
     """The stored notice's name, and its text where the indicator was read (extract.source_text)."""
     try:
-        filename, data = state.store.document(cat_id)
+        filename, data = state.document(cat_id)
     except NotFound:
         raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
     doc = cat.document
@@ -189,31 +223,26 @@ class EditRequest:
     parent: str | None = None
     revision: int = 0
     reason: str = ""
+    marker: str | None = None
+
+
+# the field of the edit form a store refusal is about (shown next to it)
+REFUSAL_FIELDS = {"text_empty": "text", "points_invalid": "points", "marker_invalid": "marker",
+                  "parent_invalid": "parent", "parent_inside": "parent", "parent_level": "parent"}
 
 
 def _reason(reason: str | None, **extra) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise WebError(422, "请填写修改原因。", code="reason_required", **extra)
+        raise WebError(422, "请填写修改原因。", code="reason_required", field="reason", **extra)
     return reason
 
 
-def _checked(cat: Catalogue, ident: str, fld: str, value: str):
-    """The store's verdict on one change (Store.check_edit), as a page shows a refusal."""
-    try:
-        return check_edit(cat, ident, fld, value)
-    except InvalidEdit as exc:
-        raise refusal(exc, title="无法保存") from None
-    except NotFound as exc:
-        raise _not_found(exc, "指标") from None
-
-
 def edit(state: WebState, cat_id: int, ident: str, req: EditRequest, *, by: str) -> tuple[int, str, list[str]]:
-    """Apply the changed fields of one indicator; return (version, the indicator's id now, fields changed).
+    """Save the changed fields of one indicator in one catalogue version (Store.edit_many: every field checked
+    first, nothing saved when one is refused); return (version, the indicator's id now, fields changed).
 
-    Every change is checked by the store first (nothing is saved when one is refused); then the fields
-    are saved one by one (text/label, points, parent), each with the revision the editor saw plus the
-    edits already made here; under the write lock no other save of this app can come between.
+    A refusal names the form field it is about (``field`` in the WebError's extra), so the page shows it there.
     """
     reason = _reason(req.reason, title="无法保存")
     cat, _ = find(state, cat_id)
@@ -221,43 +250,32 @@ def edit(state: WebState, cat_id: int, ident: str, req: EditRequest, *, by: str)
     if place is None:
         raise _not_found(None, "指标")
     ind, parent = place.indicator, place.parent
-    changes: list[tuple[str, str]] = []
+    changes: dict[str, str] = {}
     if req.text is not None and req.text.strip() != ind.text:
-        fld = "label" if "label_missing" in ind.flags else "text"
-        _checked(cat, ident, fld, req.text)
-        changes.append((fld, req.text.strip()))
+        changes["label" if "label_missing" in ind.flags else "text"] = req.text
+    if req.marker is not None and req.marker.strip() != (ind.marker or ""):
+        changes["marker"] = req.marker
     if req.points is not None and req.points.strip() != "":
-        _, _, value = _checked(cat, ident, "points", req.points)
-        if value != ind.points:
-            changes.append(("points", req.points.strip()))
+        changes["points"] = req.points
     elif req.points is not None and ind.points is not None:
-        raise WebError(422, "分值不能清空。", code="invalid_edit", title="无法保存")
+        raise WebError(422, "分值不能清空。", code="invalid_edit", title="无法保存", field="points")
     if req.parent is not None and req.parent.strip() and req.parent.strip() != (parent.id if parent else ""):
-        _checked(cat, ident, "parent", req.parent)
-        changes.append(("parent", req.parent.strip()))
+        changes["parent"] = req.parent
     if not changes:
         return 0, ident, []
-    version, revision, current = 0, req.revision, ident
-    with state.lock:
-        for n, (fld, value) in enumerate(changes):
-            try:
-                version = state.store.edit(cat_id, current, fld, value, by=by, revision=revision, reason=reason)
-            except EditConflict as exc:
-                done = [f for f, _ in changes[:n]]
-                raise refusal(exc, f"保存失败：在您打开页面之后，其他人修改或核实了指标 {ident}。"
-                                   + ("您的修改没有保存。" if not done else
-                                      "已保存的部分：" + "、".join(done) + "；其余没有保存。")
-                                   + "请重新加载页面，查看最新内容后再修改。",
-                              title="指标已被他人修改", template="conflict.html", cat_id=cat_id, indicator=ident,
-                              attempted=[(f, v) for f, v in changes]) from None
-            except InvalidEdit as exc:
-                raise refusal(exc, title="无法保存") from None
-            except NotFound as exc:
-                raise _not_found(exc, "指标") from None
-            revision += 1
-            if fld == "parent":
-                current = f"{value}.{ind.number}"
-    return version, current, [f for f, _ in changes]
+    try:
+        with state.lock:
+            done = state.store.edit_many(cat_id, ident, changes, by=by, revision=req.revision, reason=reason)
+    except EditConflict as exc:
+        raise refusal(exc, f"保存失败：在您打开页面之后，其他人修改或核实了指标 {ident}。您的修改没有保存。"
+                           "请重新加载页面，查看最新内容后再修改。",
+                      title="指标已被他人修改", template="conflict.html", cat_id=cat_id, indicator=ident,
+                      attempted=list(changes.items())) from None
+    except InvalidEdit as exc:
+        raise refusal(exc, title="无法保存", field=REFUSAL_FIELDS.get(exc.reason or "")) from None
+    except NotFound as exc:
+        raise _not_found(exc, "指标") from None
+    return (done.version if done.fields else 0), done.indicator, done.fields
 
 
 def edit_field(state: WebState, cat_id: int, ident: str, fld: str, value: str, *, revision: int, reason: str,
@@ -283,19 +301,74 @@ def edit_field(state: WebState, cat_id: int, ident: str, fld: str, value: str, *
 # --- verification --------------------------------------------------------------------------
 
 
-def verify(state: WebState, cat_id: int, seen: dict[str, int], *, by: str) -> int:
-    """Mark indicators verified: id -> the revision the reviewer saw. Returns the new catalogue version."""
+def _verify_conflict(exc: EditConflict, cat_id: int) -> WebError:
+    return refusal(exc, "核实失败：在您打开页面之后，其他人修改了其中的指标。请重新加载页面，确认最新内容后再核实。",
+                   title="指标已被他人修改", template="conflict.html", cat_id=cat_id, indicator=None, attempted=[])
+
+
+def verify(state: WebState, cat_id: int, seen: dict[str, int], *, by: str, accept: list[str] | None = None) -> int:
+    """Mark indicators verified: id -> the revision the reviewer saw (those in ``accept``: their warnings are
+    accepted now). Returns the new catalogue version."""
     if not seen:
         raise WebError(422, "没有选择要核实的指标。", code="nothing_to_verify", title="无法核实")
     try:
         with state.lock:
-            return state.store.verify(cat_id, list(seen), by=by, revisions_seen=seen)
+            return state.store.verify(cat_id, list(seen), by=by, revisions_seen=seen, accept=accept or [])
     except EditConflict as exc:
-        raise refusal(exc, "核实失败：在您打开页面之后，其他人修改了其中的指标。请重新加载页面，确认最新内容后再核实。",
-                      title="指标已被他人修改", template="conflict.html", cat_id=cat_id, indicator=None,
-                      attempted=[]) from None
+        raise _verify_conflict(exc, cat_id) from None
+    except InvalidEdit as exc:
+        raise refusal(exc, title="无法核实") from None
     except NotFound as exc:
         raise _not_found(exc, "指标") from None
+
+
+def accept_warnings(state: WebState, cat_id: int, ident: str, *, revision: int, reason: str | None,
+                    by: str) -> int:
+    """Accept the warnings of one indicator and verify it (Store.accept_warnings); the new version."""
+    try:
+        with state.lock:
+            return state.store.accept_warnings(cat_id, ident, by=by, revision=revision,
+                                               reason=(reason or "").strip() or None)
+    except EditConflict as exc:
+        raise _verify_conflict(exc, cat_id) from None
+    except InvalidEdit as exc:
+        raise refusal(exc, title="无法核实") from None
+    except NotFound as exc:
+        raise _not_found(exc, "指标") from None
+
+
+def subtree_plan(state: WebState, cat_id: int, root: str | None) -> tuple[list[str], list[str]]:
+    """What verifying a section (root None: every indicator) would do: (to verify, left for their warnings)."""
+    try:
+        return state.store.subtree_plan(cat_id, root)
+    except NotFound as exc:
+        raise _not_found(exc, "指标") from None
+
+
+def verify_subtree(state: WebState, cat_id: int, root: str | None, seen: dict[str, int], *, by: str) -> VerifyResult:
+    """Verify a section (root None: all) in one version, leaving the indicators whose warnings are not accepted."""
+    try:
+        with state.lock:
+            return state.store.verify_subtree(cat_id, root, by=by, revisions_seen=seen)
+    except EditConflict as exc:
+        raise _verify_conflict(exc, cat_id) from None
+    except NotFound as exc:
+        raise _not_found(exc, "指标") from None
+
+
+def restore(state: WebState, cat_id: int, version: int, *, current: int | None, reason: str | None, by: str) -> int:
+    """Restore an earlier version as a new version (Store.restore); the new version."""
+    find(state, cat_id, version)
+    try:
+        with state.lock:
+            return state.store.restore(cat_id, version, by=by, reason=(reason or "").strip() or None,
+                                       current_seen=current)
+    except EditConflict as exc:
+        raise refusal(exc, "恢复失败：在您打开页面之后，目录又有了新的修改。请重新打开修改历史，确认后再恢复。",
+                      title="目录已被他人修改", template="conflict.html", cat_id=cat_id, indicator=None,
+                      attempted=[]) from None
+    except InvalidEdit as exc:
+        raise refusal(exc, title="无法恢复") from None
 
 
 def verify_catalogue(state: WebState, cat_id: int, *, by: str) -> int:

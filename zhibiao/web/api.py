@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Depends, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from zhibiao.model import Crosswalk
@@ -18,6 +18,7 @@ from .common import CSRF_HEADER, DbId, OptDbInt, check_csrf, csrf_token, reviewe
 from .errors import WebError
 from .files import MEDIA_TYPES
 from .schemas import (
+    AcceptWarningsIn,
     CatalogueOut,
     CatalogueSummary,
     ConflictOut,
@@ -31,18 +32,28 @@ from .schemas import (
     IngestOut,
     LabelAcceptIn,
     NotVerifiableOut,
+    RestoreIn,
+    RestoreOut,
     ReviewerIn,
     ReviewItemOut,
     ReviewOut,
+    SaveIn,
+    SaveOut,
+    SearchHit,
     SessionOut,
     SourceOut,
     SourcePart,
     UploadOut,
+    VerifierOut,
     VerifyCatalogueIn,
     VerifyCatalogueOut,
     VerifyIn,
     VerifyOut,
+    VerifySubtreeIn,
+    VerifySubtreeOut,
 )
+from .search import search
+from .views import FIELD_LABELS, local_time, pts
 
 
 async def api_csrf(request: Request) -> None:
@@ -139,11 +150,83 @@ def verify_indicators(request: Request, cat_id: DbId, body: VerifyIn):
     """Mark indicators verified: each with the revision the reviewer checked."""
     who = reviewer(request, body.by)
     web = state(request)
-    version = actions.verify(web, cat_id, body.revisions, by=who)
+    version = actions.verify(web, cat_id, body.revisions, by=who, accept=body.accept)
     cat, _ = web.store.get(cat_id)
     total = cat.size()
     return VerifyOut(version=version, verified_indicators=len(cat.verification.indicators) if cat.verification else 0,
                      total_indicators=total)
+
+
+@router.post("/catalogues/{cat_id}/indicators/{ident}/save", response_model=SaveOut, tags=["catalogues"], responses={
+    **_CSRF, **_NOT_FOUND, 409: {"model": ConflictOut, "description": "the indicator changed since that revision"},
+    422: {"model": ErrorOut, "description": "invalid value; `field` names the form field it is about"}})
+def save_indicator(request: Request, cat_id: DbId, ident: str, body: SaveIn):
+    """Save several fields of one indicator in one catalogue version (text, marker, points as typed, parent), with a
+    reason; the fields left out or unchanged stay. A text typed with its clause number gives the marker its own
+    field."""
+    who = reviewer(request, body.by)
+    web = state(request)
+    req = actions.EditRequest(text=body.text, marker=body.marker, points=body.points, parent=body.parent,
+                              revision=body.revision, reason=body.reason)
+    version, now_id, fields = actions.edit(web, cat_id, ident, req, by=who)
+    if not fields:
+        current = web.store.get(cat_id)[1]
+        return SaveOut(version=current, indicator=ident, revision=web.store.revisions(cat_id).get(ident, 0),
+                       fields=[], message=f"指标 {ident} 没有需要保存的修改。")
+    names = "、".join(FIELD_LABELS[f] for f in fields)
+    return SaveOut(version=version, indicator=now_id, revision=web.store.revisions(cat_id).get(now_id, 0),
+                   fields=fields, message=f"已保存指标 {now_id} 的修改（{names}），目录第 {version} 版。")
+
+
+@router.post("/catalogues/{cat_id}/indicators/{ident}/accept-warnings", response_model=VerifyOut,
+             tags=["catalogues"], responses={**_CSRF, **_NOT_FOUND, 409: {"model": ConflictOut}})
+def accept_indicator_warnings(request: Request, cat_id: DbId, ident: str, body: AcceptWarningsIn):
+    """Accept the warnings of one indicator and verify it (recorded: who, when, which warnings)."""
+    who = reviewer(request, body.by)
+    web = state(request)
+    version = actions.accept_warnings(web, cat_id, ident, revision=body.revision, reason=body.reason, by=who)
+    cat, _ = web.store.get(cat_id)
+    return VerifyOut(version=version, verified_indicators=len(cat.verification.indicators) if cat.verification else 0,
+                     total_indicators=cat.size())
+
+
+@router.post("/catalogues/{cat_id}/verify-subtree", response_model=VerifySubtreeOut, tags=["catalogues"],
+             responses={**_CSRF, **_NOT_FOUND, 409: {"model": ConflictOut}})
+def verify_subtree(request: Request, cat_id: DbId, body: VerifySubtreeIn):
+    """Verify every unverified indicator of a section (or of the catalogue) in one version; those whose warnings
+    are not accepted are left (`skipped`), to be accepted one by one."""
+    who = reviewer(request, body.by)
+    done = actions.verify_subtree(state(request), cat_id, body.root, body.revisions, by=who)
+    return VerifySubtreeOut(version=done.version, verified=done.verified, skipped=done.skipped)
+
+
+@router.post("/catalogues/{cat_id}/restore", response_model=RestoreOut, tags=["catalogues"],
+             responses={**_CSRF, **_NOT_FOUND, 409: {"model": ConflictOut}, 422: {"model": ErrorOut}})
+def restore_version(request: Request, cat_id: DbId, body: RestoreIn):
+    """Restore an earlier version as a new version (the versions in between stay)."""
+    who = reviewer(request, body.by)
+    version = actions.restore(state(request), cat_id, body.version, current=body.current, reason=body.reason,
+                              by=who)
+    return RestoreOut(version=version)
+
+
+@router.get("/catalogues/{cat_id}/search", response_model=list[SearchHit], tags=["catalogues"],
+            responses=_NOT_FOUND)
+def search_indicators(request: Request, cat_id: DbId, q: str = Query("", max_length=200)):
+    """The indicators a query names: a dotted id, a printed number (44, （三）) or words."""
+    cat, _ = actions.find(state(request), cat_id)
+    return [SearchHit(id=i.id, level=i.level, marker=i.marker, text=i.text, points=pts(i.points) or None,
+                      url=f"/catalogues/{cat_id}/indicators/{i.id}") for i in search(cat, q)]
+
+
+@router.get("/catalogues/{cat_id}/verifiers", response_model=list[VerifierOut], tags=["catalogues"],
+            responses=_NOT_FOUND)
+def catalogue_verifiers(request: Request, cat_id: DbId):
+    """Who verified what, when: per reviewer the indicators verified now and the warnings accepted."""
+    web = state(request)
+    actions.find(web, cat_id)
+    return [VerifierOut(by=r.by, indicators=r.indicators, warnings_accepted=r.warnings_accepted,
+                        first=local_time(r.first), last=local_time(r.last)) for r in web.store.verifiers(cat_id)]
 
 
 @router.post("/catalogues/{cat_id}/verify-catalogue", response_model=VerifyCatalogueOut, tags=["catalogues"],
@@ -168,8 +251,8 @@ def catalogue_history(request: Request, cat_id: DbId):
 @router.get("/catalogues/{cat_id}/export/{fmt}", tags=["catalogues"], response_class=Response, responses={
     200: {"description": "the current catalogue as a file",
           "content": {media: {} for media in MEDIA_TYPES.values()}}, **_NOT_FOUND})
-def export_catalogue(request: Request, cat_id: DbId, fmt: Literal["json", "csv", "xlsx"]):
-    """The current catalogue as JSON, CSV (UTF-8 with BOM) or XLSX, as an attachment."""
+def export_catalogue(request: Request, cat_id: DbId, fmt: Literal["json", "csv", "xlsx", "docx"]):
+    """The current catalogue as JSON, CSV (UTF-8 with BOM), XLSX or the DOCX 附件 table, as an attachment."""
     return actions.export_response(state(request), cat_id, fmt)
 
 

@@ -217,6 +217,8 @@ def _error_response(request: Request, err: WebError) -> JSONResponse | HTMLRespo
         body: dict[str, Any] = {"detail": err.message, "code": err.code, "technical": err.detail}
         if err.reason is not None:
             body["reason"] = err.reason
+        if err.extra.get("field"):  # the form field a refused save is about
+            body["field"] = err.extra["field"]
         if err.code == "not_verifiable":
             body["unverified"] = [i.id for i in err.extra.get("missing", [])]
             body["errors"] = [f.model_dump(mode="json") for f in err.extra.get("errors", [])]

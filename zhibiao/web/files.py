@@ -12,9 +12,9 @@ __all__ = ["MEDIA_TYPES", "CROSSWALK_MEDIA_TYPES", "safe_filename", "export_file
            "content_disposition", "mib", "NAME_MAX_BYTES"]
 
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
-               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-CROSSWALK_MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                         "xlsx": MEDIA_TYPES["xlsx"]}
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+CROSSWALK_MEDIA_TYPES = {"docx": MEDIA_TYPES["docx"], "xlsx": MEDIA_TYPES["xlsx"]}
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|]+')
 # bidirectional controls (U+202E shows "txt.exe" as "exe.txt"), zero-width and other invisible format characters

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from zhibiao.inputs import parse_count
-from zhibiao.store import NotFound
+from zhibiao.store import NotFound, warnings_of
 
 from . import actions
 from .actions import EditRequest
 from .common import DbId, OptDbInt, check_csrf, flash, render, reviewer, safe_next, set_reviewer, state
 from .errors import WebError
 from .files import content_disposition
+from .search import FILTERS, search, sequence, shown_nodes
 from .tree import build_rubrics, find_node
 from .views import FIELD_LABELS
 
@@ -73,7 +75,8 @@ async def upload(request: Request, file: UploadFile | None = File(None), csrf_to
 # --- 目录 -----------------------------------------------------------------------------------
 
 
-def _catalogue_context(request: Request, cat_id: DbId, version: int | None) -> dict:
+def _catalogue_context(request: Request, cat_id: DbId, version: int | None, *, show: str | None = None,
+                       q: str | None = None, summary: bool = True) -> dict:
     web = state(request)
     cat, shown = actions.find(web, cat_id, version)
     current = web.store.get(cat_id)[1] if version is not None else shown
@@ -82,28 +85,50 @@ def _catalogue_context(request: Request, cat_id: DbId, version: int | None) -> d
     findings = sorted(cat.all_findings(), key=lambda f: {"error": 0, "warning": 1, "info": 2}[f.severity])
     total = sum(rv.count for rv in rubrics)
     unverified = [pair for rv in rubrics for pair in rv.unverified]
-    suggestions = web.store.label_suggestions(cat_id) if shown == current else []
+    suggestions = web.store.label_suggestions(cat_id) if shown == current and summary else []
+    show = show if show in FILTERS else None
+    q = " ".join((q or "").split())[:200] or None
+    found = search(cat, q) if q else None
+    view = shown_nodes(rubrics, show=show, ids=[i.id for i in found] if found is not None else None) \
+        if show or q else None
+    accepted = web.store.acceptances(cat_id)
+    warned = {ident: sorted({f.code for f in fs}) for ident, fs in warnings_of(cat).items()}
+    pending = {ident for ident, codes in warned.items() if not (ident in accepted and
+                                                                set(codes) <= set(accepted[ident].codes))}
     return {"cat": cat, "cat_id": cat_id, "version": shown, "current_version": current, "suggestions": suggestions,
             "revisions": revisions,
             "readonly": shown != current, "rubrics": rubrics, "findings": findings, "total": total,
             "unverified": unverified, "verified_count": total - len(unverified),
             "errors": sum(1 for f in findings if f.severity == "error"),
-            "warnings": sum(1 for f in findings if f.severity == "warning")}
+            "warnings": sum(1 for f in findings if f.severity == "warning"),
+            "show": show, "q": q, "FILTERS": FILTERS, "view": view, "accepted": accepted, "pending": pending,
+            "verifiers": web.store.verifiers(cat_id) if shown == current and summary else []}
 
 
 @router.get("/catalogues/{cat_id}", response_class=HTMLResponse)
-def catalogue(request: Request, cat_id: DbId, version: OptDbInt = None):
-    return render(request, "catalogue.html", _catalogue_context(request, cat_id, version))
+def catalogue(request: Request, cat_id: DbId, version: OptDbInt = None, show: str | None = None,
+              q: str | None = None):
+    return render(request, "catalogue.html", _catalogue_context(request, cat_id, version, show=show, q=q))
 
 
-def _indicator_page(request: Request, cat_id: DbId, ident: str, version: int | None, template: str):
+def _indicator_page(request: Request, cat_id: DbId, ident: str, version: int | None, template: str,
+                    status: int = 200, **extra):
     ctx = _catalogue_context(request, cat_id, version)
     node = find_node(ctx["rubrics"], ident)
     if node is None:
-        actions.indicator(ctx["cat"], ident)  # the 404
-    assert node is not None  # the catalogue has the indicator, so its tree does
-    ctx.update(node=node, parts=actions.source(state(request), cat_id, ctx["cat"], node.ind)[1])
-    return render(request, template, ctx)
+        hits = search(ctx["cat"], ident)
+        if not hits:
+            actions.indicator(ctx["cat"], ident)  # the 404
+        suffix = f"?version={version}" if version is not None else ""
+        if len(hits) == 1:  # a printed number (44) or clause number names one indicator: its own address
+            return _see_other(f"/catalogues/{cat_id}/indicators/{hits[0].id}"
+                              + ("/source" if template == "_source.html" else "") + suffix)
+        sep = "&" if suffix else "?"
+        return _see_other(f"/catalogues/{cat_id}{suffix}{sep}q={quote(ident)}")
+    ctx.update(node=node, parts=actions.source(state(request), cat_id, ctx["cat"], node.ind)[1],
+               form_errors={}, form_values={})
+    ctx.update(extra)
+    return render(request, template, ctx, status=status)
 
 
 @router.get("/catalogues/{cat_id}/indicators/{ident}", response_class=HTMLResponse)
@@ -132,14 +157,23 @@ async def edit(request: Request, cat_id: DbId, ident: str):
     if revision is None:
         raise WebError(422, "表单缺少指标的修订号，请重新加载页面后再修改。", code="invalid_request", title="无法保存")
     req = EditRequest(text=field("text"), points=field("points"), parent=field("parent"), revision=revision,
-                      reason=field("reason") or "")
-    version, now_id, fields = await run_in_threadpool(actions.edit, state(request), cat_id, ident, req, by=who)
+                      reason=field("reason") or "", marker=field("marker"))
+    try:
+        version, now_id, fields = await run_in_threadpool(actions.edit, state(request), cat_id, ident, req, by=who)
+    except WebError as exc:
+        if exc.status != 422 or exc.template is not None:
+            raise
+        # the form again, as typed, with the message next to the field it is about
+        values = {k: field(k) for k in ("text", "marker", "points", "parent", "reason")}
+        return _indicator_page(request, cat_id, ident, None, "indicator.html", status=422,
+                               form_errors={exc.extra.get("field") or "form": exc.message}, form_values=values)
     if not fields:
         flash(request, f"指标 {ident} 没有需要保存的修改。", "warn")
     else:
         flash(request, f"已保存指标 {now_id} 的修改（{'、'.join(FIELD_LABELS[f] for f in fields)}），"
                        f"目录第 {version} 版。")
-    return _see_other(_catalogue_url(cat_id, now_id))
+    back = safe_next(field("next"), None)
+    return _see_other(back if back and now_id == ident else _catalogue_url(cat_id, now_id))
 
 
 def _seen(values: list[str]) -> dict[str, int]:
@@ -162,6 +196,111 @@ def verify(request: Request, cat_id: DbId, csrf_token: str = Form(""), verify: l
     actions.verify(state(request), cat_id, seen, by=who)
     flash(request, f"已核实 {len(seen)} 项指标。" if len(seen) > 1 else f"已核实指标 {next(iter(seen))}。")
     return _see_other(safe_next(next_url, _catalogue_url(cat_id)))
+
+
+@router.post("/catalogues/{cat_id}/indicators/{ident}/accept-warnings")
+def accept_warnings(request: Request, cat_id: DbId, ident: str, csrf_token: str = Form(""),
+                    revision: str = Form(""), reason: str = Form(""), next_url: str = Form("", alias="next")):
+    check_csrf(request, csrf_token)
+    who = reviewer(request)
+    seen = parse_count(revision)
+    if seen is None:
+        raise WebError(422, "表单缺少指标的修订号，请重新加载页面后再核实。", code="invalid_request", title="无法核实")
+    version = actions.accept_warnings(state(request), cat_id, ident, revision=seen, reason=reason, by=who)
+    flash(request, f"已确认指标 {ident} 的警告并核实（目录第 {version} 版）。")
+    return _see_other(safe_next(next_url, _catalogue_url(cat_id, ident)))
+
+
+@router.post("/catalogues/{cat_id}/verify-section", response_class=HTMLResponse)
+def verify_section(request: Request, cat_id: DbId, csrf_token: str = Form(""), root: str = Form(""),
+                   verify: list[str] = Form([]), confirm: str = Form(""), next_url: str = Form("", alias="next")):
+    """Verify a section (root) or every indicator (no root): first a page that says what it will do and asks to
+    confirm; then, confirmed, one version. Indicators with warnings not accepted are left, to be accepted one by
+    one."""
+    check_csrf(request, csrf_token)
+    who = reviewer(request)
+    seen = _seen(verify)
+    web = state(request)
+    target = root.strip() or None
+    if confirm != "1":
+        todo, skipped = actions.subtree_plan(web, cat_id, target)
+        cat, version = actions.find(web, cat_id)
+        node = cat.find(target) if target else None
+        return render(request, "verify_confirm.html", {
+            "cat": cat, "cat_id": cat_id, "version": version, "current_version": version, "readonly": False,
+            "root": target, "root_label": node.label() if node else None, "todo": todo, "skipped": skipped,
+            "verify": verify, "next": safe_next(next_url, _catalogue_url(cat_id, target)),
+            "labels": {i.id: i.label() for i in cat.walk()}})
+    done = actions.verify_subtree(web, cat_id, target, seen, by=who)
+    where = f"“{target}”部分" if target else "目录"
+    message = f"已核实{where} {len(done.verified)} 项指标。" if done.verified else f"{where}没有可批量核实的指标。"
+    if done.skipped:
+        message += (f"有 {len(done.skipped)} 项带警告的指标须逐项确认后核实："
+                    + "、".join(done.skipped[:10]) + ("等。" if len(done.skipped) > 10 else "。"))
+    flash(request, message, "warn" if done.skipped or not done.verified else "ok")
+    return _see_other(safe_next(next_url, _catalogue_url(cat_id, target)))
+
+
+@router.post("/catalogues/{cat_id}/restore")
+def restore(request: Request, cat_id: DbId, csrf_token: str = Form(""), version: str = Form(""),
+            current: str = Form(""), reason: str = Form("")):
+    check_csrf(request, csrf_token)
+    who = reviewer(request)
+    target, seen = parse_count(version), parse_count(current)
+    if target is None:
+        raise WebError(422, "请选择要恢复的版本。", code="invalid_request", title="无法恢复")
+    new = actions.restore(state(request), cat_id, target, current=seen, reason=reason, by=who)
+    flash(request, f"已将第 {target} 版恢复为当前版本（目录第 {new} 版）。")
+    return _see_other(f"/catalogues/{cat_id}/history")
+
+
+# --- 逐项审核 (review mode) ------------------------------------------------------------------------
+
+
+def _review_context(request: Request, cat_id: DbId, at: str | None, show: str | None) -> dict:
+    ctx = _catalogue_context(request, cat_id, None, summary=False)  # one item: no suggestions, no summary
+    show = show if show in FILTERS else None
+    order = sequence(ctx["rubrics"], None)
+    keep = {n.ind.id for n in sequence(ctx["rubrics"], show)}
+    index = next((k for k, n in enumerate(order) if n.ind.id == at), None)
+    if index is None:
+        if at:
+            hits = search(ctx["cat"], at)
+            index = next((k for k, n in enumerate(order) if hits and n.ind.id == hits[0].id), None)
+        if index is None:
+            index = next((k for k, n in enumerate(order) if n.ind.id in keep), None)
+    node = prev_id = next_id = None
+    parts: list = []
+    path: list = []
+    position = 0
+    if index is not None:
+        node = order[index]
+        prev_id = next((n.ind.id for n in reversed(order[:index]) if n.ind.id in keep), None)
+        next_id = next((n.ind.id for n in order[index + 1:] if n.ind.id in keep), None)
+        parts = actions.source(state(request), cat_id, ctx["cat"], node.ind)[1]
+        ident = node.ind.id
+        path = [p for p in (find_node(ctx["rubrics"], ident[:k]) for k in
+                            [i for i, ch in enumerate(ident) if ch == "."]) if p is not None]
+        position = sum(1 for n in order[:index] if n.ind.id in keep) + 1
+        following = find_node(ctx["rubrics"], next_id) if next_id else None
+        if following is not None:  # read the next item's source while the reviewer reads this one
+            web, cat = state(request), ctx["cat"]
+            web.prefetch(lambda: actions.source(web, cat_id, cat, following.ind))
+    ctx.update(node=node, parts=parts, prev_id=prev_id, next_id=next_id, show=show, path=path,
+               remaining=len(keep), position=position, form_errors={}, form_values={})
+    return ctx
+
+
+@router.get("/catalogues/{cat_id}/review", response_class=HTMLResponse)
+def review(request: Request, cat_id: DbId, at: str | None = None, show: str | None = "unverified"):
+    """One indicator beside its source, with next/previous, verify and edit (the keys in static/app.js)."""
+    return render(request, "review.html", _review_context(request, cat_id, at, show))
+
+
+@router.get("/catalogues/{cat_id}/review/item", response_class=HTMLResponse)
+def review_item(request: Request, cat_id: DbId, at: str | None = None, show: str | None = "unverified"):
+    """The review mode's item alone: what its script swaps in after a save, without reloading the page."""
+    return render(request, "_review_item.html", _review_context(request, cat_id, at, show))
 
 
 @router.post("/catalogues/{cat_id}/verify-catalogue")
@@ -198,7 +337,7 @@ def history(request: Request, cat_id: DbId, show: Literal["all", "edits"] = "all
 
 
 @router.get("/catalogues/{cat_id}/download/{fmt}")
-def download(request: Request, cat_id: DbId, fmt: Literal["json", "csv", "xlsx"]):
+def download(request: Request, cat_id: DbId, fmt: Literal["json", "csv", "xlsx", "docx"]):
     return actions.export_response(state(request), cat_id, fmt)
 
 

@@ -14,7 +14,8 @@ __all__ = [
     "ErrorOut", "SessionOut", "ReviewerIn", "CatalogueSummary", "UploadOut", "IngestOut", "CatalogueOut", "EditIn",
     "EditOut", "VerifyIn", "VerifyOut", "VerifyCatalogueIn", "VerifyCatalogueOut", "NotVerifiableOut", "EditRecord",
     "CrosswalkIn", "SourcePart", "SourceOut", "ReviewItemOut", "ReviewOut", "DecisionIn", "DecisionOut",
-    "LabelAcceptIn", "DbInt",
+    "LabelAcceptIn", "DbInt", "SaveIn", "SaveOut", "AcceptWarningsIn", "VerifySubtreeIn", "VerifySubtreeOut",
+    "RestoreIn", "RestoreOut", "SearchHit", "VerifierOut",
 ]
 
 
@@ -94,7 +95,7 @@ class CatalogueOut(BaseModel):
 
 class EditIn(_In):
     indicator: str = Field(description="indicator id, e.g. 7.2")
-    field: Literal["text", "label", "points", "parent"]
+    field: Literal["text", "label", "points", "marker", "parent"]
     value: str = Field(description="new text/label, points as a decimal string, or the new parent's id")
     revision: DbInt = Field(description="the indicator's revision the edit is based on")
     reason: str = Field(min_length=1, description="修改原因 (required)")
@@ -110,6 +111,8 @@ class EditOut(BaseModel):
 class VerifyIn(_In):
     revisions: dict[str, DbInt] = Field(min_length=1,
                                         description="indicator id -> the revision the reviewer checked")
+    accept: list[str] = Field([], description="ids among them whose warnings the reviewer accepts now (an "
+                                              "indicator with warnings is verified only so, or once accepted)")
     by: str | None = Field(None, max_length=64)
 
 
@@ -192,3 +195,72 @@ class DecisionOut(BaseModel):
 class LabelAcceptIn(_In):
     revision: DbInt = Field(description="the indicator's revision")
     by: str | None = Field(None, max_length=64)
+
+
+class SaveIn(_In):
+    """Several fields of one indicator in one save (one catalogue version); a field left out is unchanged."""
+
+    text: str | None = Field(None, max_length=20000, description="text (or the label the notice did not print)")
+    marker: str | None = Field(None, max_length=16, description="the clause number as printed, e.g. （二）; '' none")
+    points: str | None = Field(None, max_length=64, description="points as typed: 0.4, 0.4分, ０.４")
+    parent: str | None = Field(None, max_length=128, description="the new parent's id")
+    revision: DbInt = Field(description="the indicator's revision the save is based on")
+    reason: str = Field(min_length=1, max_length=500, description="修改原因 (required)")
+    by: str | None = Field(None, max_length=64)
+
+
+class SaveOut(BaseModel):
+    version: int = Field(description="the catalogue version the save created (unchanged when nothing changed)")
+    indicator: str = Field(description="the indicator's id after the save")
+    revision: int
+    fields: list[str] = Field(description="the fields that changed")
+    message: str = Field(description="中文说明")
+
+
+class AcceptWarningsIn(_In):
+    revision: DbInt = Field(description="the indicator's revision the reviewer checked")
+    reason: str | None = Field(None, max_length=500, description="why the warnings are acceptable (optional)")
+    by: str | None = Field(None, max_length=64)
+
+
+class VerifySubtreeIn(_In):
+    root: str | None = Field(None, max_length=128, description="the section's id; null: the whole catalogue")
+    revisions: dict[str, DbInt] = Field(description="indicator id -> revision, for every unverified indicator "
+                                                    "under root the reviewer saw")
+    by: str | None = Field(None, max_length=64)
+
+
+class VerifySubtreeOut(BaseModel):
+    version: int
+    verified: list[str]
+    skipped: list[str] = Field(description="left unverified: their warnings must be accepted one by one")
+
+
+class RestoreIn(_In):
+    version: DbInt = Field(description="the earlier version to restore")
+    current: DbInt | None = Field(None, description="the version the reviewer saw as current (409 if it changed)")
+    reason: str | None = Field(None, max_length=500)
+    by: str | None = Field(None, max_length=64)
+
+
+class RestoreOut(BaseModel):
+    version: int = Field(description="the new version, with the content of the restored one")
+
+
+class SearchHit(BaseModel):
+    id: str
+    level: int
+    marker: str | None
+    text: str
+    points: str | None
+    url: str
+
+
+class VerifierOut(BaseModel):
+    """Who verified what, when (the indicators verified now, the warnings accepted still in force)."""
+
+    by: str
+    indicators: list[str]
+    warnings_accepted: list[str]
+    first: str
+    last: str

@@ -30,10 +30,13 @@ SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 FIELD_LABELS = {
     "text": "文字",
     "label": "标签",
+    "marker": "序号",
     "points": "分值",
     "parent": "上级指标",
     "verified": "核实指标",
     "catalogue_verified": "核实目录",
+    "warning_accepted": "确认警告",
+    "restored": "恢复版本",
 }
 
 FORMAT_LABELS = {"txt": "TXT 文本", "pdf": "PDF", "docx": "Word (DOCX)", "html": "网页 (HTML)"}

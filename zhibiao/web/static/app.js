@@ -42,6 +42,157 @@
       .catch(function () { /* the list is a courtesy; the upload itself answers */ });
   }
 
+  // 逐项审核: one item beside its source; save, verify and accept warnings through the JSON API (with the
+  // CSRF token of the page), then swap in the next item's server-rendered HTML: no reload of the page
+  function reviewMode(review) {
+    var cat = review.dataset.catalogue;
+    var show = review.dataset.show || "";
+    var box = document.getElementById("review-item");
+    var status = document.getElementById("review-status");
+    var token = document.querySelector('meta[name="csrf-token"]').content;
+    var busy = false;
+
+    function say(message, kind) {
+      status.textContent = message;
+      status.className = "flash" + (kind ? " flash-" + kind : "");
+      status.hidden = !message;
+    }
+    function item() { return document.getElementById("item"); }
+    function url(at) {
+      return "/catalogues/" + cat + "/review" + "?at=" + encodeURIComponent(at) + "&show=" + encodeURIComponent(show);
+    }
+    function load(at, push) {
+      return fetch("/catalogues/" + cat + "/review/item?at=" + encodeURIComponent(at) + "&show=" +
+                   encodeURIComponent(show), { headers: { Accept: "text/html" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(new Error("读取失败（" + r.status + "）")); })
+        .then(function (html) {
+          box.innerHTML = html;  // server-rendered, every text escaped
+          var it = item();
+          var shown = document.getElementById("catalogue-version");
+          if (it && shown) { shown.textContent = "第 " + it.dataset.version + " 版"; }
+          if (it && push) { history.pushState({ at: it.dataset.id }, "", url(it.dataset.id)); }
+          if (it) { it.focus({ preventScroll: true }); }
+          window.scrollTo(0, review.offsetTop);
+        });
+    }
+    function post(path, body) {
+      return fetch(path, {
+        method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-Zhibiao-CSRF": token }
+      }).then(function (r) {
+        return r.json().then(function (data) {
+          if (!r.ok) { var err = new Error(data.detail || "操作失败"); err.data = data; throw err; }
+          return data;
+        });
+      });
+    }
+    function step(which) {
+      var it = item();
+      if (!it || busy) { return; }
+      var target = it.dataset[which];
+      if (!target) { say(which === "next" ? "已是最后一项。" : "已是第一项。", "warn"); return; }
+      say("");
+      load(target, true).catch(function (e) { say(e.message, "warn"); });
+    }
+    function advance(message) {
+      var it = item();
+      var target = it.dataset.next || it.dataset.id;
+      return load(target, true).then(function () { say(message); });
+    }
+    function verify() {
+      var it = item();
+      if (!it || busy) { return; }
+      if (it.dataset.verified === "1") { say("此项已核实。", "warn"); return; }
+      if (it.dataset.pending === "1") { say("此项有警告，不能直接核实：请确认警告后核实（A）。", "warn"); return; }
+      var revisions = {};
+      revisions[it.dataset.id] = Number(it.dataset.revision);
+      busy = true;
+      post("/api/catalogues/" + cat + "/verify", { revisions: revisions })
+        .then(function () { return advance("已核实指标 " + it.dataset.id + "。"); })
+        .catch(function (e) { say(e.message, "warn"); })
+        .then(function () { busy = false; });
+    }
+    function accept() {
+      var it = item();
+      if (!it || busy) { return; }
+      if (it.dataset.pending !== "1") { say("此项没有待确认的警告。", "warn"); return; }
+      var form = it.querySelector("form.accept-warnings");
+      busy = true;
+      post("/api/catalogues/" + cat + "/indicators/" + encodeURIComponent(it.dataset.id) + "/accept-warnings",
+           { revision: Number(it.dataset.revision), reason: form.reason.value || null })
+        .then(function () { return advance("已确认指标 " + it.dataset.id + " 的警告并核实。"); })
+        .catch(function (e) { say(e.message, "warn"); })
+        .then(function () { busy = false; });
+    }
+    function save(form) {
+      var it = item();
+      if (busy) { return; }
+      form.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+      var body = { revision: Number(form.revision.value), reason: form.reason.value };
+      ["text", "marker", "points", "parent"].forEach(function (name) {
+        if (form.elements[name]) { body[name] = form.elements[name].value; }
+      });
+      busy = true;
+      post("/api/catalogues/" + cat + "/indicators/" + encodeURIComponent(it.dataset.id) + "/save", body)
+        .then(function (data) {
+          return load(data.indicator, data.indicator !== it.dataset.id).then(function () { say(data.message); });
+        })
+        .catch(function (e) {
+          var name = (e.data && e.data.field) || "form";
+          var where = form.elements[name] || form.querySelector("button[type=submit]");
+          var span = document.createElement("span");
+          span.className = "field-error";
+          span.setAttribute("role", "alert");
+          span.dataset.field = name;
+          span.textContent = e.message;
+          where.insertAdjacentElement("afterend", span);
+        })
+        .then(function () { busy = false; });
+    }
+
+    box.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form.matches("form.edit")) { event.preventDefault(); save(form); }
+      else if (form.matches("form.verify")) { event.preventDefault(); verify(); }
+      else if (form.matches("form.accept-warnings")) { event.preventDefault(); accept(); }
+    });
+    box.addEventListener("click", function (event) {
+      var link = event.target.closest("a.prev, a.next");
+      if (link) { event.preventDefault(); step(link.classList.contains("next") ? "next" : "prev"); }
+    });
+    window.addEventListener("popstate", function (event) {
+      if (event.state && event.state.at) { load(event.state.at, false); }
+    });
+    document.addEventListener("keydown", function (event) {
+      var typing = event.target.closest && event.target.closest("input, textarea, select");
+      if (typing) {
+        if (event.key === "Escape") { event.target.blur(); }
+        else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+          var form = event.target.closest("form.edit");
+          if (form) { event.preventDefault(); save(form); }
+        }
+        return;
+      }
+      if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+      var key = event.key.toLowerCase();
+      if (key === "j" || key === "arrowright") { event.preventDefault(); step("next"); }
+      else if (key === "k" || key === "arrowleft") { event.preventDefault(); step("prev"); }
+      else if (key === "v") { event.preventDefault(); verify(); }
+      else if (key === "a") { event.preventDefault(); accept(); }
+      else if (key === "e") {
+        var panel = document.querySelector("#item details.edit-panel");
+        if (panel) {
+          event.preventDefault();
+          panel.open = true;
+          var field = panel.querySelector("textarea[name=text]");
+          field.focus();
+        }
+      }
+    });
+    var it = item();
+    if (it) { history.replaceState({ at: it.dataset.id }, "", url(it.dataset.id)); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("upload-form");
     var box = document.getElementById("ingests");
@@ -55,12 +206,8 @@
       });
     }
     document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
-    document.querySelectorAll(".js-problems").forEach(function (box) {
-      box.addEventListener("change", function () {
-        var tree = box.closest(".rubric").querySelector(".tree");
-        tree.classList.toggle("only-problems", box.checked);
-      });
-    });
+    var review = document.getElementById("review-mode");
+    if (review) { reviewMode(review); }
     // open the indicator named in the address (#ind-7.2), e.g. after a save
     var hash = decodeURIComponent(location.hash.slice(1));
     if (hash.indexOf("ind-") === 0) {
