@@ -130,7 +130,18 @@ def read(path: str | os.PathLike, display_name: str | None = None, *, limit: int
         with budget(len(data), limit) as spent:
             if kind in ("docx", "xlsx"):
                 check_zip(data, spent)
-            layout = _reader(kind)(data, name, sha)
+            if kind == "txt":
+                # the bytes, the decoded text and its lines are not all held at once (a 49 MiB notice)
+                from .text import decode, read_lines
+
+                text, encoding = decode(data)
+                del data
+                lines = text.splitlines()
+                del text
+                layout = read_lines(lines, encoding, name, sha)
+                del lines
+            else:
+                layout = _reader(kind)(data, name, sha)
         check_text_lengths(layout)
     except ZhibiaoError as exc:
         exc.path = str(path)

@@ -18,7 +18,8 @@ import zlib
 from zhibiao.errors import CorruptFile, InflatesTooLarge
 
 __all__ = ["INFLATE_RATIO", "INFLATE_FLOOR", "INFLATE_TIMES", "inflate_limit", "Budget", "budget", "current",
-           "check_zip", "bounded_inflate"]
+           "check_zip", "bounded_inflate",
+           "MAX_TEXT_CHARS", "check_text_lengths", "MAX_ROW_CELLS", "check_row_cells"]
 
 INFLATE_RATIO = 100
 INFLATE_FLOOR = 16 * 1024 * 1024
@@ -129,6 +130,19 @@ def bounded_inflate(data: bytes, what: str = "a PDF stream", *, corrupt_ok: bool
 # characters and a cell with a whole rubric's rules to a few ten thousand; a longer text is not a
 # notice (a 20 MB single line, a dump), and reading it would cost time that grows faster than its length.
 MAX_TEXT_CHARS = 200_000
+
+
+# The most cells one table row of a text notice may hold. A rubric table has a few columns (Word allows
+# 63); a line of a million tab-separated cells is no table, and every cell costs a record of its own.
+MAX_ROW_CELLS = 1_000
+
+
+def check_row_cells(count: int, line: int) -> None:
+    """Refuse a table row of more than MAX_ROW_CELLS cells (TableTooWide names its 1-based line)."""
+    if count > MAX_ROW_CELLS:
+        from zhibiao.errors import TableTooWide
+
+        raise TableTooWide(None, f"line {line} is a table row of {count:,} cells")
 
 
 def check_text_lengths(layout) -> None:

@@ -7,7 +7,9 @@ import re
 from zhibiao.errors import NotText, UndecodableText
 from zhibiao.model import Cell, Layout, Paragraph, Source, Table
 
-__all__ = ["decode", "read_text"]
+from .bounds import check_row_cells
+
+__all__ = ["decode", "read_text", "read_lines"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -51,20 +53,28 @@ _PARAGRAPH_SET = {"text", "source"}
 
 
 def read_text(data: bytes, name: str, sha256: str) -> Layout:
-    """Turn text into paragraphs and tables.
+    """Turn text into paragraphs and tables (``read_lines`` of the decoded text's lines)."""
+    text, encoding = decode(data)
+    return read_lines(text.splitlines(), encoding, name, sha256)
+
+
+def read_lines(lines: list[str], encoding: str, name: str, sha256: str) -> Layout:
+    """Turn the lines of a decoded text into paragraphs and tables.
 
     Tables come as tab-separated rows (one line a row, blank lines allowed between rows) or
     as pipe-terminated cells (one cell a line ending in '|', lines of only pipes closing a row).
+    A row of more than ``bounds.MAX_ROW_CELLS`` cells is refused (TableTooWide) before its cells are made.
+    ``extract.read`` passes the lines alone, having let go of the bytes and the decoded text.
     """
-    text, encoding = decode(data)
-    lines = text.splitlines()
     blocks: list[Paragraph | Table] = []
     i = 0
     n = len(lines)
 
     def src(a: int, b: int) -> Source:
-        # built without validation (the values are ours): a 50 MB notice holds ~400,000 of these
-        return Source.model_construct(_SOURCE_SET, file=name, lines=(a + 1, b + 1))
+        # built without validation (the values are ours): a 50 MB notice holds ~400,000 of these; one int
+        # object for a single line's first and last line
+        first = a + 1
+        return Source.model_construct(_SOURCE_SET, file=name, lines=(first, first if a == b else b + 1))
 
     while i < n:
         line = lines[i]
@@ -78,6 +88,7 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
                 if _is_tab_row(lines[i]):
                     if i > last + 1:
                         page += 1  # a blank line inside a converted table marks a page break
+                    check_row_cells(lines[i].count("\t") + 1, i + 1)
                     for col, part in enumerate(lines[i].split("\t")):
                         cells.append(Cell(text=part, row=row, col=col, page=page, source=src(i, i)))
                     row += 1
@@ -117,6 +128,7 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
                         pass  # a Markdown alignment row (|---|:---:|)
                     else:
                         body = stripped[1:] if stripped.startswith("|") else cur.rstrip()
+                        check_row_cells(body.count("|"), i + 1)
                         parts = body[:-1].split("|")
                         # a line of several cells is a row of its own (Markdown, or a web table copied a
                         # row a line); a line of one cell adds it to the row the next `||` line closes
@@ -124,6 +136,8 @@ def read_text(data: bytes, name: str, sha256: str) -> Layout:
                         if whole_row and col:
                             row += 1
                             col = 0
+                        if not whole_row:
+                            check_row_cells(col + 1, i + 1)  # one cell a line: the row the next `||` closes
                         first = True
                         for part in parts:
                             if first and pending:

@@ -43,10 +43,20 @@ def _implements(text: str) -> list[str]:
     pos = 0
     stop = -1  # the end of the sentence (next 。 or ；) around pos, once known
     n = len(text)
+    # the next 。 and the next ； at or after the last p (-1: none is left); p only grows, so each is searched
+    # for again only once passed (a text without any ； was searched to its end for every sentence)
+    ahead = {"。": -2, "；": -2}
+
+    def next_of(mark: str, p: int) -> int:
+        at = ahead[mark]
+        if at != -1 and at < p:
+            at = ahead[mark] = text.find(mark, p)
+        return at
+
     while (m := _IMPLEMENTS_HEAD.search(text, pos)) is not None:
         p = m.start()
         if p >= stop:
-            ends = [i for i in (text.find("。", p), text.find("；", p)) if i >= 0]
+            ends = [i for i in (next_of("。", p), next_of("；", p)) if i >= 0]
             stop = min(ends) if ends else n
         q = text.find("要求", m.end(), stop)
         if q < 0:

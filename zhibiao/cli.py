@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import traceback
 from collections import Counter
@@ -65,6 +66,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(str(path), exc.strerror or type(exc).__name__) from None
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def load_catalogue(path: str) -> Catalogue:
     """Read and validate a catalogue JSON file; InvalidCatalogue names what is wrong."""
     from pydantic import ValidationError
@@ -86,6 +90,7 @@ def load_catalogue(path: str) -> Catalogue:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidCatalogue(path, f"not JSON ({exc})") from None
+    del raw
     if json_nesting(text) > MAX_JSON_NESTING:
         raise InvalidCatalogue(path, f"arrays and objects nested more than {MAX_JSON_NESTING} deep (a catalogue has "
                                      f"at most {MAX_INDICATOR_DEPTH} levels of indicators)")
@@ -93,13 +98,17 @@ def load_catalogue(path: str) -> Catalogue:
         data = json.loads(text)
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:  # ValueError: an integer of 4,300+ digits
         raise InvalidCatalogue(path, f"not JSON ({exc})") from None
+    # a lone surrogate can only come from a \\uD800-\\uDFFF escape (UTF-8 cannot encode one): without such an
+    # escape in the text there is none to look for in the parsed values
+    escaped = _SURROGATE_ESCAPE.search(text) is not None
+    del text
     if not isinstance(data, dict):
         raise InvalidCatalogue(path, "the top level must be an object")
     version = data.get("schema_version")
     if version is not None and version not in READABLE_SCHEMA_VERSIONS:
         raise InvalidCatalogue(path, f"schema_version {version!r} is not supported (this zhibiao reads "
                                      f"{', '.join(READABLE_SCHEMA_VERSIONS)} and writes {SCHEMA_VERSION})")
-    where = find_surrogate(data)
+    where = find_surrogate(data) if escaped else None
     if where is not None:
         raise InvalidCatalogue(path, f"{where}: text holds a lone surrogate (invalid Unicode, e.g. \\ud800)")
     try:

@@ -8,7 +8,7 @@ there with ``exit_code(exc)``; a class's ``exit_code`` attribute is the same tab
     ├── NoRubric                    2  no rubric in the notice
     ├── BadInput                    3  the input file cannot be read as a notice
     │   ├── InputNotFound, EmptyInput, NotText, UndecodableText, UnsupportedFormat,
-    │   └── FileTooLarge, EncryptedPDF, NoTextLayer, CorruptFile, InflatesTooLarge, TextTooLong
+    │   └── FileTooLarge, EncryptedPDF, NoTextLayer, CorruptFile, InflatesTooLarge, TextTooLong, TableTooWide
     ├── InvalidCatalogue            4  not a valid catalogue JSON
     ├── OutputError                 5  the output cannot be written
     ├── InvalidAssessment           6  zhibiao score: invalid assessment CSV
@@ -59,6 +59,7 @@ __all__ = [
     "CorruptFile",
     "InflatesTooLarge",
     "TextTooLong",
+    "TableTooWide",
     "NoRubric",
     "InvalidCatalogue",
     "OutputError",
@@ -155,6 +156,10 @@ class InflatesTooLarge(BadInput):
 
 class TextTooLong(BadInput):
     """a paragraph or table cell is longer than the text-length limit (200,000 characters); refused"""
+
+
+class TableTooWide(BadInput):
+    """a table row has more cells than the table-width limit (1,000 cells); refused"""
 
 
 class NoRubric(ZhibiaoError):

@@ -233,11 +233,63 @@ def big_text(path: Path, size: int = 49 * _CHUNK) -> Path:
     return path
 
 
+def tab_line(path: Path, size: int = 20_000_000) -> Path:
+    """A text notice whose second line is ``size`` bytes of short tab-separated cells (one table row)."""
+    unit = "执法案卷\t1\t"
+    path.write_text("考核指标体系\n" + unit * (size // len(unit.encode())) + "\n", encoding="utf-8")
+    return path
+
+
+def catalogue(path: Path, sections: int, groups: int = 100, items: int = 30) -> list[str]:
+    """A catalogue JSON (every field, as `zhibiao ingest` writes it) of sections × groups × items leaves of
+    1 point, the points reconciling at every level; returns the leaf ids in document order."""
+    import json
+
+    ids: list[str] = []
+
+    def node(ident: str, level: int, number: int, points: int, children: list) -> dict:
+        return {"id": ident, "level": level, "marker": f"{number}.", "number": number, "text": f"第{ident}项",
+                "points": str(points), "kind": "scored", "deduction": None, "criteria": None, "notes": [],
+                "refs": [], "owner": None, "source": {"file": "large.txt", "lines": [len(ids) + 1, len(ids) + 1],
+                                                      "pages": None, "regions": None, "locator": None},
+                "flags": [], "children": children}
+
+    tops = []
+    for s in range(1, sections + 1):
+        kids = []
+        for g in range(1, groups + 1):
+            leaves = []
+            for i in range(1, items + 1):
+                ids.append(f"{s}.{g}.{i}")
+                leaves.append(node(ids[-1], 3, i, 1, []))
+            kids.append(node(f"{s}.{g}", 2, g, items, leaves))
+        tops.append(node(str(s), 1, s, groups * items, kids))
+    data = {"schema_version": "1.2",
+            "document": {"doc_number": None, "issuer": None, "title": None, "date": None, "forwards": [],
+                         "implements": [], "cites": [], "source_file": "large.txt", "sha256": "0" * 64,
+                         "format": "txt"},
+            "rubrics": [{"title": "考核指标", "level_names": ["一级指标", "二级指标", "三级指标"], "stated_total": None,
+                         "total": str(len(ids)), "indicators": tops, "findings": [], "rows_total": len(ids),
+                         "rows_placed": len(ids)}],
+            "regulations": [], "findings": [], "verification": None}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return ids
+
+
+def assessment(path: Path, ids: list[str]) -> Path:
+    """An assessment CSV of one row per id: every 7th n/a, every 3rd 0.5, else 1."""
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("id,awarded\n")
+        fh.writelines(f"{ident},{'n/a' if k % 7 == 0 else '0.5' if k % 3 == 0 else '1'}\n"
+                      for k, ident in enumerate(ids))
+    return path
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     for make, name in [(docx_bomb, "bomb.docx"), (xlsx_bomb, "bomb.xlsx"), (pdf_bomb, "bomb.pdf"),
                        (pdf_broken_xref, "broken_xref.pdf"), (pdf_no_catalog, "no_catalog.pdf"),
                        (docx_gridspan, "gridspan.docx"), (html_spans, "spans.html"),
-                       (long_line, "long_line.txt"), (big_text, "big.txt")]:
+                       (long_line, "long_line.txt"), (tab_line, "tab_line.txt"), (big_text, "big.txt")]:
         print(make(out / name))

@@ -10,6 +10,7 @@ import resource
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,69 @@ def test_a_large_text_notice_stays_within_memory(tmp_path):
     rc, err, seconds = ingest(path, tmp_path)
     assert rc in (0, 1), err
     assert (tmp_path / "out.json").exists()
+
+
+def test_a_20_mb_line_of_tab_separated_cells_is_refused_in_seconds(tmp_path):
+    # one table row of 2.7 million cells: each cell under the text-length limit, and the row was read in time
+    # that grows with the square of its cells (a 100 KB line took minutes); refused before its cells are made
+    path = make.tab_line(tmp_path / "tabs.txt")
+    rc, err, _ = ingest(path, tmp_path)
+    cells = 2 * (20_000_000 // len("执法案卷\t1\t".encode())) + 1  # two tabs a unit, the cell after the last
+    _refused(rc, err, "tabs.txt", "table-width limit", "line 2", f"{cells:,} cells")
+
+
+@pytest.mark.parametrize("row", ["| 执法案卷 | 1 " * 1001 + "|\n", "执法案卷|\n" * 1001 + "||\n"])
+def test_a_pipe_table_row_over_the_width_limit_is_refused(tmp_path, row):
+    # a row a line (Markdown), or one cell a line closed by `||` (a web table copied cell by cell)
+    path = tmp_path / "pipes.txt"
+    path.write_text("考核指标体系\n" + row, encoding="utf-8")
+    rc, err, _ = ingest(path, tmp_path)
+    _refused(rc, err, "pipes.txt", "table-width limit", "1,00")
+
+
+def test_a_table_row_at_the_width_limit_is_read(tmp_path):
+    path = tmp_path / "wide.txt"
+    path.write_text("考核指标体系\n序号\t考评内容\t分值\n" + "1\t执法人员持证上岗\t5" + "\t" * 997 + "\n",
+                    encoding="utf-8")
+    rc, err, _ = ingest(path, tmp_path)
+    assert rc in (0, 1, 2) and "Traceback" not in err and "internal error" not in err, err
+
+
+def score(catalogue: Path, csv: Path) -> tuple[int, str, str]:
+    """Run `zhibiao score catalogue csv --allow-unverified` bounded; return (exit code, stdout, stderr)."""
+    proc = subprocess.run([sys.executable, "-m", "zhibiao.cli", "score", str(catalogue), str(csv),
+                           "--allow-unverified"], capture_output=True, text=True, preexec_fn=_limits, timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_a_large_assessment_scores_within_the_limits(tmp_path):
+    # 60,000 leaves (a 21 MB catalogue JSON) and a row for each, within the 1 GiB address space and 30 s of
+    # CPU (300,000 rows: bench/bench_large.py)
+    ids = make.catalogue(tmp_path / "large.json", sections=20)
+    make.assessment(tmp_path / "unit.csv", ids)
+    rc, out, err = score(tmp_path / "large.json", tmp_path / "unit.csv")
+    assert rc == 0, err
+    # worked out from the generator: leaf k is n/a when k % 7 == 0, 0.5 when k % 3 == 0, else 1
+    na = sum(1 for k in range(len(ids)) if k % 7 == 0)
+    half = sum(1 for k in range(len(ids)) if k % 7 and k % 3 == 0)
+    assert f"not applicable (n/a): {na} item(s)" in out
+    applicable = len(ids) - na
+    awarded = Decimal(applicable) - Decimal(half) / 2
+    total = next(line for line in out.splitlines() if line.startswith("total"))
+    assert total.split()[1:3] == [str(awarded), str(applicable)], total
+
+
+def test_a_300k_row_assessment_of_unknown_ids_is_refused_within_the_limits(tmp_path):
+    # every row at fault: unknown ids, labels given instead of leaves, duplicates; each used to be checked
+    # against every leaf id
+    ids = make.catalogue(tmp_path / "small.json", sections=3, groups=10, items=10)
+    rows = ["1.1", "1.1"] + [f"9{k}.1.1" for k in range(150_000)] + [f"1.{k}" for k in range(150_000)]
+    make.assessment(tmp_path / "unit.csv", rows)
+    rc, out, err = score(tmp_path / "small.json", tmp_path / "unit.csv")
+    assert rc == 6, err
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert "line 2 (1.1): not a leaf indicator (score its items, not the label)" in err
+    assert "line 3 (1.1): duplicate id, already given on line 2" in err
+    assert "line 4 (90.1.1): unknown id, not an indicator of the rubric" in err
+    assert f"… and {len(rows) - 20} more row(s) at fault" in err
+    assert f"{len(ids)} leaf indicator(s) missing" in err

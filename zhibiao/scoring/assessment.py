@@ -100,6 +100,11 @@ def _decode(raw: bytes) -> str | None:
     return None
 
 
+def _where(line: int, ident: str) -> str:
+    """Where a row at fault is: its line and id (made only for a row at fault)."""
+    return f"line {line}" + (f" ({ident})" if ident else "")
+
+
 def _problems(path: Path, leaves: dict[str, Indicator]) -> tuple[dict[str, Decimal | None], list[str]]:
     """Parse one assessment CSV; return the awards and every problem found (empty when valid)."""
     try:
@@ -109,6 +114,7 @@ def _problems(path: Path, leaves: dict[str, Indicator]) -> tuple[dict[str, Decim
     if b"\x00" in raw:
         return {}, ["the file is binary (or UTF-16), not a CSV: save it from Excel as CSV (UTF-8 or GBK)"]
     text = _decode(raw)
+    del raw
     if text is None:
         return {}, ["the file is neither UTF-8 nor GBK/GB18030 text: save it from Excel as CSV"]
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -125,40 +131,46 @@ def _problems(path: Path, leaves: dict[str, Indicator]) -> tuple[dict[str, Decim
         awards: dict[str, Decimal | None] = {}
         seen: dict[str, int] = {}
         rows: list[str] = []
+        parsed: dict[str, Decimal | None] = {}  # each distinct awarded text parsed once (None: not a decimal)
+        labels: set[str] | None = None  # ids that are dotted prefixes of leaf ids, made at the first unknown id
         for row in reader:
             line = reader.line_num
-            if not any(c.strip() for c in row):
-                continue
             ident = row[col_id].strip() if col_id < len(row) else ""
             value = row[col_awarded].strip() if col_awarded < len(row) else ""
-            where = f"line {line}" + (f" ({ident})" if ident else "")
+            if not ident and not value and not any(c.strip() for c in row):
+                continue
             if not ident:
-                rows.append(f"{where}: the id is empty")
+                rows.append(f"{_where(line, ident)}: the id is empty")
                 continue
             if ident in seen:
-                rows.append(f"{where}: duplicate id, already given on line {seen[ident]}")
+                rows.append(f"{_where(line, ident)}: duplicate id, already given on line {seen[ident]}")
                 continue
             seen[ident] = line
             leaf = leaves.get(ident)
             if leaf is None:
-                rows.append(f"{where}: unknown id, not an indicator of the rubric"
-                            if not any(k.startswith(ident + ".") for k in leaves)
-                            else f"{where}: not a leaf indicator (score its items, not the label)")
+                if labels is None:
+                    labels = {k[:j] for k in leaves for j, ch in enumerate(k) if ch == "."}
+                rows.append(f"{_where(line, ident)}: unknown id, not an indicator of the rubric" if ident not in labels
+                            else f"{_where(line, ident)}: not a leaf indicator (score its items, not the label)")
                 continue
             if value.lower() in NOT_APPLICABLE:
                 awards[ident] = None
                 continue
             if not value:
-                rows.append(f"{where}: awarded is empty (a decimal number of points, or n/a)")
+                rows.append(f"{_where(line, ident)}: awarded is empty (a decimal number of points, or n/a)")
                 continue
-            if not _DECIMAL.fullmatch(value):
-                rows.append(f"{where}: awarded {value!r} is not a decimal number (or n/a)")
+            if value in parsed:
+                awarded = parsed[value]
+            else:
+                awarded = parsed[value] = Decimal(value) if _DECIMAL.fullmatch(value) else None
+            if awarded is None:
+                rows.append(f"{_where(line, ident)}: awarded {value!r} is not a decimal number (or n/a)")
                 continue
-            awarded = Decimal(value)
             if awarded < 0:
-                rows.append(f"{where}: awarded {value} is negative")
+                rows.append(f"{_where(line, ident)}: awarded {value} is negative")
             elif awarded > leaf_points(leaf):
-                rows.append(f"{where}: awarded {value} is more than the item's {dec_str(leaf_points(leaf))} points")
+                rows.append(f"{_where(line, ident)}: awarded {value} is more than the item's "
+                            f"{dec_str(leaf_points(leaf))} points")
             else:
                 awards[ident] = awarded
     except csv.Error as exc:

@@ -150,21 +150,45 @@ def _percent(value: Decimal | None, places: int = 2) -> str:
 # --- scoring -----------------------------------------------------------------------------------
 
 
-def _tally(ind: Indicator | None, leaves: list[Indicator], awards: dict[str, Decimal | None]) -> Tally:
-    applicable = [leaf for leaf in leaves if awards[leaf.id] is not None]
-    return Tally(id=ind.id if ind else None, level=ind.level if ind else 0,
-                 label=ind.label(LABEL_NOT_PRINTED) if ind else "total",
-                 awarded=_sum(awards[leaf.id] for leaf in applicable),
-                 applicable=_sum(leaf.points for leaf in applicable))
-
-
 def score(rubric: Rubric, assessment: Assessment, *, verified: bool = True) -> Score:
-    """Total, first- and second-level tallies of one valid assessment of the rubric."""
+    """Total, first- and second-level tallies of one valid assessment of the rubric.
+
+    One pass over the tree: each indicator's exact sums are its children's added up (exact addition
+    does not depend on the order, so they equal the sums over its leaves)."""
     awards = assessment.awards
-    levels = [_tally(ind, list(ind.leaves()), awards) for ind in rubric.walk() if ind.level <= 2]
-    leaves = list(rubric.leaves())
-    na = [(leaf.id, leaf_points(leaf)) for leaf in leaves if awards[leaf.id] is None]
-    return Score(unit=assessment.unit, total=_tally(None, leaves, awards), levels=levels, not_applicable=na,
+    levels: list[Tally | None] = []  # in walk order: a slot is taken before the children are visited
+    na: list[tuple[str, Decimal]] = []
+    add = _EXACT.add
+    zero = Decimal(0)
+
+    def visit(ind: Indicator) -> tuple[Decimal, Decimal]:
+        at = None
+        if ind.level <= 2:
+            at = len(levels)
+            levels.append(None)
+        if not ind.children:
+            value = awards[ind.id]
+            if value is None:
+                na.append((ind.id, leaf_points(ind)))
+                awarded, applicable = zero, zero
+            else:
+                awarded, applicable = add(zero, value), add(zero, leaf_points(ind))
+        else:
+            awarded = applicable = zero
+            for child in ind.children:
+                a, p = visit(child)
+                awarded, applicable = add(awarded, a), add(applicable, p)
+        if at is not None:
+            levels[at] = Tally(id=ind.id, level=ind.level, label=ind.label(LABEL_NOT_PRINTED), awarded=awarded,
+                               applicable=applicable)
+        return awarded, applicable
+
+    awarded = applicable = zero
+    for top in rubric.indicators:
+        a, p = visit(top)
+        awarded, applicable = add(awarded, a), add(applicable, p)
+    total = Tally(id=None, level=0, label="total", awarded=awarded, applicable=applicable)
+    return Score(unit=assessment.unit, total=total, levels=[t for t in levels if t is not None], not_applicable=na,
                  verified=verified)
 
 
@@ -192,8 +216,14 @@ def cohort(rubric: Rubric, scores: list[Score], folder: str, *, verified: bool =
         n = sum(1 for s in rated if (_completion(s) >= threshold if op == "≥" else _completion(s) < threshold))
         bands.append(Band(op, threshold, n, ratio(n, len(rated))))
     areas = []
+    by_id: list[dict[str | None, Tally]] = []  # per unit, the first tally of each id: one lookup per area
+    for s in scores:
+        first: dict[str | None, Tally] = {}
+        for t in s.levels:
+            first.setdefault(t.id, t)
+        by_id.append(first)
     for top in rubric.indicators:
-        tallies = [next(t for t in s.levels if t.id == top.id) for s in scores]
+        tallies = [levels[top.id] for levels in by_id]
         done = [t.completion for t in tallies if t.completion is not None]
         areas.append(Area(id=top.id, label=top.label(LABEL_NOT_PRINTED), awarded=_sum(t.awarded for t in tallies),
                           applicable=_sum(t.applicable for t in tallies),

@@ -1,0 +1,242 @@
+"""Benchmark: large text notices and large assessment CSVs (issue 11.12); prints, never asserts.
+
+Run: .venv/bin/python bench/bench_large.py [--runs N] [--cases narrative,long,items,line,score] [--mib 49]
+     [--items N] [--rows N]
+
+Every case is generated in a temporary folder and run as a subprocess (`zhibiao ingest FILE -o OUT.json`,
+`zhibiao score CAT.json A.csv --allow-unverified`); the wall time, the CPU time (user + system, steadier
+on a busy machine) and the peak RSS of that one child (``os.wait4``'s rusage ``ru_maxrss``) are the
+medians of ``--runs`` runs. The peer is measured in the same run on the same file: a plain Python child
+that reads the bytes, decodes them and splits the lines (``open().read().decode().splitlines()``) —
+the least a reader of the whole text holds — and ``wc -l``. Printed: input size, exit code, times,
+RSS, RSS / input size and time / peer.
+
+Cases:
+  narrative  ~49 MiB: a short rubric, then many one-line narrative paragraphs (the README's figure).
+  long       ~49 MiB: a short rubric, then paragraphs of 150,000 characters (under the 200,000 limit).
+  items      a rubric of ``--items`` items (一、 sections over （一） groups over numbered items, points
+             reconciling at every level).
+  line       a 20 MB single line of items with points (refused: text-length limit, exit 3).
+  tabline    a 20 MB single line of tab-separated short cells (one table row).
+  score      a catalogue of ``--rows`` leaves (built directly as JSON) and an assessment CSV of one row per
+             leaf (id,awarded; every 7th n/a); the peer reads the CSV with Python's csv module.
+
+Targets (issue 11.12): peak RSS of the 49 MiB text ≤ 4× the input; the 20 MB single line ends in
+seconds with exit 3 naming the file and the reason; a 300,000-row assessment scores in a few seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MIB = 1 << 20
+CASES = ("narrative", "long", "items", "line", "tabline", "score")
+_HEAD = ("示例县司法局关于印发行政执法考评指标体系的通知\n\n各镇、各部门：\n"
+         "现将考评指标印发给你们，请认真组织实施。\n\n考核指标\n一、组织领导（10分）\n1.成立领导小组（5分）\n2.制定工作方案（5分）\n"
+         "二、执法监督（10分）\n3.开展案卷评查（10分）\n")
+_PARA = "各单位要认真贯彻落实行政执法责任制，加强执法监督，规范执法行为，提高执法质量和水平。"
+_CN = "零一二三四五六七八九"
+
+
+def _cn(n: int) -> str:
+    """1 … 999 as a Chinese numeral."""
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    out = ""
+    if hundreds:
+        out += _CN[hundreds] + "百" + ("零" if rest and tens == 0 else "")
+    if tens:
+        out += ("" if tens == 1 and not hundreds else _CN[tens]) + "十"
+    return out + (_CN[ones] if ones else "")
+
+
+def _fill(path: Path, head: str, unit: str, size: int) -> Path:
+    """``head`` then ``unit`` repeated up to ``size`` bytes (written in blocks, never held whole)."""
+    raw = unit.encode("utf-8")
+    n = max(0, (size - len(head.encode("utf-8"))) // len(raw))
+    with path.open("wb") as fh:
+        fh.write(head.encode("utf-8"))
+        block = raw * max(1, MIB // len(raw))
+        per = MIB // len(raw) or 1
+        for _ in range(n // per):
+            fh.write(block)
+        fh.write(raw * (n % per))
+    return path
+
+
+def _numbered(path: Path, head: str, para: str, size: int) -> Path:
+    """``head`` then lines ``para`` + a running number up to ``size`` bytes: no two lines alike, so that
+    nothing memoised per text makes the run look faster than a real notice."""
+    with path.open("w", encoding="utf-8") as fh:
+        written = fh.write(head)
+        k = 0
+        per = max(1, min(256, MIB // len(para.encode("utf-8"))))  # lines a block (about 1 MiB at most)
+        while written < size:
+            block = "".join(f"{para}（第{k + j}段）\n" for j in range(per))
+            fh.write(block)
+            written += len(block.encode("utf-8"))
+            k += per
+    return path
+
+
+def narrative(path: Path, mib: int) -> Path:
+    return _numbered(path, _HEAD, _PARA, mib * MIB)
+
+
+def long_paragraphs(path: Path, mib: int) -> Path:
+    return _numbered(path, _HEAD, _PARA * (150_000 // len(_PARA)), mib * MIB)
+
+
+def items(path: Path, n: int) -> Path:
+    group, groups = 10, 10
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(_HEAD.split("考核指标")[0] + "考核指标\n")
+        for s in range(1, max(1, n // (group * groups)) + 1):
+            fh.write(f"{_cn(s % 1000 or 1)}、考评部分{s}（{group * groups}分）\n")
+            for g in range(1, groups + 1):
+                fh.write(f"（{_cn(g)}）第{s}部分第{g}组（{group}分）\n")
+                fh.writelines(f"{i}.执法人员持证上岗第{s}-{g}-{i}项（1分）\n" for i in range(1, group + 1))
+    return path
+
+
+def line(path: Path, size: int = 20_000_000) -> Path:
+    return _fill(path, "考核指标体系\n", "执法案卷评查得分，得1分。", size)
+
+
+def tab_line(path: Path, size: int = 20_000_000) -> Path:
+    return _fill(path, "考核指标体系\n", "执法案卷\t1\t", size)
+
+
+def catalogue(path: Path, rows: int) -> list[str]:
+    """A catalogue JSON of ``rows`` leaves (sections of 100 groups of 30 items, 1 point each); its leaf ids."""
+    group, groups = 30, 100
+    ids: list[str] = []
+
+    def node(ident: str, level: int, marker: str, number: int, text: str, points: str, children: list) -> dict:
+        # every field, as `zhibiao ingest` writes a catalogue
+        return {"id": ident, "level": level, "marker": marker, "number": number, "text": text, "points": points,
+                "kind": "scored", "deduction": None, "criteria": None, "notes": [], "refs": [], "owner": None,
+                "source": {"file": "large.txt", "lines": [len(ids) + 1, len(ids) + 1], "pages": None,
+                           "regions": None, "locator": None}, "flags": [], "children": children}
+
+    tops = []
+    for s in range(1, max(1, rows // (group * groups)) + 1):
+        kids = []
+        for g in range(1, groups + 1):
+            leaves = []
+            for i in range(1, group + 1):
+                ident = f"{s}.{g}.{i}"
+                ids.append(ident)
+                leaves.append(node(ident, 3, f"{i}.", i, f"第{ident}项", "1", []))
+            kids.append(node(f"{s}.{g}", 2, f"（{g}）", g, f"第{s}.{g}组", str(group), leaves))
+        tops.append(node(str(s), 1, f"{s}、", s, f"第{s}部分", str(group * groups), kids))
+    data = {"schema_version": "1.2",
+            "document": {"doc_number": None, "issuer": None, "title": None, "date": None, "forwards": [],
+                         "implements": [], "cites": [], "source_file": "large.txt", "sha256": "0" * 64,
+                         "format": "txt"},
+            "rubrics": [{"title": "考核指标", "level_names": ["一级指标", "二级指标", "三级指标"],
+                         "stated_total": None, "total": str(len(tops) * group * groups), "indicators": tops,
+                         "findings": [], "rows_total": len(ids), "rows_placed": len(ids)}],
+            "regulations": [], "findings": [], "verification": None}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return ids
+
+
+def assessment(path: Path, ids: list[str]) -> Path:
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("id,awarded\n")
+        fh.writelines(f"{ident},{'n/a' if k % 7 == 0 else '0.5' if k % 3 == 0 else '1'}\n"
+                      for k, ident in enumerate(ids))
+    return path
+
+
+def measure(argv: list[str], runs: int) -> tuple[int, float, float, float, str]:
+    """Median (exit code, wall s, CPU s, peak RSS MiB) of ``runs`` child processes, and the last stderr line."""
+    walls, cpus, rss = [], [], []
+    rc, err = 0, ""
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        assert proc.stderr is not None
+        errors = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        walls.append(time.perf_counter() - t0)
+        cpus.append(usage.ru_utime + usage.ru_stime)
+        rss.append(usage.ru_maxrss / 1024)  # KiB on Linux
+        rc = proc.returncode
+        text = errors.decode("utf-8", "replace").strip()
+        err = text.splitlines()[-1][:100] if text else ""
+    return rc, statistics.median(walls), statistics.median(cpus), statistics.median(rss), err
+
+
+_READ = "import sys; t = open(sys.argv[1], 'rb').read().decode('utf-8'); ls = t.splitlines(); print(len(ls))"
+_READ_CSV = "import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], encoding='utf-8', newline=''))))"
+
+
+def report(name: str, path: Path, argv: list[str], peer: str, runs: int, size_of: Path | None = None) -> None:
+    size = (size_of or path).stat().st_size / MIB
+    rc, wall, cpu, rss, err = measure(argv, runs)
+    _, pwall, pcpu, prss, _ = measure([sys.executable, "-c", peer, str(path)], runs)
+    _, wwall, _, _, _ = measure(["wc", "-l", str(path)], runs)
+    print(f"{name:<10} {size:>8.1f} {rc:>3} {wall:>8.2f} {cpu:>8.2f} {rss:>8.0f} {rss / size:>7.1f}x "
+          f"{pwall:>7.2f} {prss:>7.0f} {cpu / max(pcpu, 1e-3):>7.0f}x {wwall:>6.2f}  {err}", flush=True)
+
+
+def make(case: str, path: Path, args: argparse.Namespace) -> None:
+    """Write the input(s) of one case (run in a child: the measuring process stays small, since a child's
+    peak RSS counts the pages it shares with the process that forked it)."""
+    if case == "score":
+        assessment(path, catalogue(path.with_suffix(".json"), args.rows))
+        return
+    makers = {"narrative": lambda p: narrative(p, args.mib), "long": lambda p: long_paragraphs(p, args.mib),
+              "items": lambda p: items(p, args.items), "line": line, "tabline": tab_line}
+    makers[case](path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per case (medians are reported)")
+    parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--mib", type=int, default=49, help="size of the narrative and long-paragraph notices")
+    parser.add_argument("--items", type=int, default=20_000, help="items of the `items` rubric")
+    parser.add_argument("--rows", type=int, default=300_000, help="rows of the assessment CSV")
+    parser.add_argument("--make", nargs=2, metavar=("CASE", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.make:
+        make(args.make[0], Path(args.make[1]), args)
+        return 0
+    cases = [c for c in args.cases.split(",") if c]
+    zhibiao = [sys.executable, "-m", "zhibiao.cli"]
+    print(f"{'case':<10} {'MiB':>8} {'rc':>3} {'wall s':>8} {'cpu s':>8} {'RSS MiB':>8} {'RSS/in':>8} "
+          f"{'peer s':>7} {'peerRSS':>7} {'cpu/peer':>8} {'wc s':>6}  last stderr line")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        out = str(folder / "out.json")
+        for case in cases:
+            path = folder / (f"{case}.csv" if case == "score" else f"{case}.txt")
+            subprocess.run([sys.executable, __file__, "--make", case, str(path), "--mib", str(args.mib),
+                            "--items", str(args.items), "--rows", str(args.rows)], check=True)
+            if case == "score":
+                cat = path.with_suffix(".json")
+                report("score", path, [*zhibiao, "score", str(cat), str(path), "--allow-unverified"], _READ_CSV,
+                       args.runs)
+                print(f"{'':<10} (catalogue JSON {cat.stat().st_size / MIB:.1f} MiB, {args.rows:,} leaves; "
+                      "RSS/in is to the CSV)", flush=True)
+                cat.unlink()
+            else:
+                report(case, path, [*zhibiao, "ingest", str(path), "-o", out], _READ, args.runs)
+            path.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
