@@ -80,6 +80,7 @@ def load_catalogue(path: str) -> Catalogue:
         SCHEMA_VERSION,
         Catalogue,
         json_nesting,
+        no_cycle_collection,
     )
 
     try:
@@ -95,7 +96,8 @@ def load_catalogue(path: str) -> Catalogue:
         raise InvalidCatalogue(path, f"arrays and objects nested more than {MAX_JSON_NESTING} deep (a catalogue has "
                                      f"at most {MAX_INDICATOR_DEPTH} levels of indicators)")
     try:
-        data = json.loads(text)
+        with no_cycle_collection():
+            data = json.loads(text)
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:  # ValueError: an integer of 4,300+ digits
         raise InvalidCatalogue(path, f"not JSON ({exc})") from None
     # a lone surrogate can only come from a \\uD800-\\uDFFF escape (UTF-8 cannot encode one): without such an
@@ -112,7 +114,8 @@ def load_catalogue(path: str) -> Catalogue:
     if where is not None:
         raise InvalidCatalogue(path, f"{where}: text holds a lone surrogate (invalid Unicode, e.g. \\ud800)")
     try:
-        return Catalogue.model_validate(data, context={"loaded": True})
+        with no_cycle_collection():  # a large catalogue is records by the hundred thousand, none in a cycle
+            return Catalogue.model_validate(data, context={"loaded": True})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import gc
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from itertools import accumulate
 from typing import Annotated, Final, Literal, NamedTuple
 
 from pydantic import (
@@ -40,6 +43,7 @@ __all__ = [
     "MAX_INDICATOR_DEPTH",
     "MAX_JSON_NESTING",
     "json_nesting",
+    "no_cycle_collection",
     "dec_str",
     "Region",
     "Source",
@@ -107,25 +111,33 @@ MAX_JSON_NESTING: Final = 2 * MAX_INDICATOR_DEPTH + 24  # arrays/objects one ins
 _MAX_POINTS_TEXT = 64  # characters of a points string, before it is parsed
 
 
-_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)  # a string (skipped), or a bracket
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # a JSON string, escapes included
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def json_nesting(text: str, limit: int = MAX_JSON_NESTING) -> int:
     """How deep arrays and objects nest in a JSON text, counted on the raw text (strings skipped) without
-    parsing it, so that a hostile file cannot make a recursive parser overflow; the count stops just past
-    ``limit``. One scan, no copy of the text."""
-    depth = deepest = 0
-    for match in _JSON_TOKEN.finditer(text):
-        token = match.group()
-        if token in ("[", "{"):
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > limit:
-                    break
-        elif token in ("]", "}"):
-            depth -= 1
-    return deepest
+    parsing it, so that a hostile file cannot make a recursive parser overflow; at most ``limit`` + 1.
+    The strings and everything but the brackets are dropped by two regex passes, the depth is a running
+    sum over what is left (no Python loop per token: 100 MB in about a second)."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return min(max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0), limit + 1)
+
+
+@contextlib.contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused while records are made by the ten thousand (a rubric
+    normalized, a large catalogue validated): none of them is in a reference cycle, and each collection
+    would walk them all again — a third of the time of a large rubric. Reference counting frees
+    everything as usual. Left off if it was off; with threads, the first to finish turns it back on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _bounded(result: Decimal, shown: object) -> Decimal:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-from collections.abc import Iterator
 from decimal import Decimal
 
 from zhibiao import extract
 from zhibiao.errors import NoRubric
 from zhibiao.findings import input_warning
 from zhibiao.inputs import SURROGATE, file_name
-from zhibiao.model import Catalogue, DocumentInfo, Layout
+from zhibiao.model import Catalogue, DocumentInfo, Layout, no_cycle_collection
 from zhibiao.normalize.cleanup import clean_memo
 from zhibiao.normalize.document import document_info
 from zhibiao.normalize.regulations import find_regulations
@@ -39,21 +36,6 @@ def _read(path: str | os.PathLike, limit: int | None) -> Layout:
     return layout
 
 
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused while a layout is normalized: that makes objects by the ten
-    thousand (entries, nodes, indicators) and keeps them, none in a reference cycle, and each collection
-    would walk them all again — a third of the time of a large rubric. Reference counting frees
-    everything as usual. Left off if it was off; with threads, the first to finish turns it back on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def info(path: str | os.PathLike, *, limit: int | None = None) -> DocumentInfo:
     """The document block of a notice (文号, issuer, title, date, citations)."""
     return document_info(_read(path, limit))
@@ -63,7 +45,7 @@ def ingest(path: str | os.PathLike, *, require_rubric: bool = True, expect_total
            limit: int | None = None) -> Catalogue:
     """Read a notice and recover its rubrics; NoRubric when it has none. limit: refuse larger files."""
     layout = _read(path, limit)  # a reader's objects (pdfminer's) may hold cycles: collected as usual
-    with _no_cycle_collection(), clean_memo():  # rubrics, document and regulations clean the same paragraphs
+    with no_cycle_collection(), clean_memo():  # rubrics, document and regulations clean the same paragraphs
         return _catalogue(path, layout, require_rubric, expect_total)
 
 
