@@ -238,6 +238,25 @@ def test_upload_type_by_content(client, name, data):
     assert r.status_code == 415 and r.json()["code"] == "unsupported_type"
 
 
+def test_every_input_error_has_its_own_chinese_message():
+    """An upload refused for any reason a reader gives says that reason, not the generic 无法读取该文件."""
+    from zhibiao import errors as zerr
+    from zhibiao.web.errors import INPUT_MESSAGES
+
+    reasons = {cls for cls in vars(zerr).values()
+               if isinstance(cls, type) and issubclass(cls, zerr.BadInput) and cls not in (zerr.BadInput,
+                                                                                          zerr.InputNotFound)}
+    assert reasons - {cls for cls, _, _ in INPUT_MESSAGES} == set()
+
+
+def test_upload_of_a_table_row_too_wide(client):
+    sign_in(client)
+    row = "\t".join(f"格{k}" for k in range(1_200))
+    r = upload(client, "wide.txt", f"考核评分表\n{row}\n".encode())
+    assert r.status_code == 422 and "超过 1,000 个单元格" in r.text
+    assert client.get("/api/catalogues").json() == []
+
+
 def test_upload_that_is_not_a_rubric(client):
     sign_in(client)
     r = upload(client, NARRATIVE.name, NARRATIVE)

@@ -81,6 +81,9 @@ INPUT_MESSAGES: list[tuple[type, int, str]] = [
     (zerr.EncryptedPDF, 422, "PDF 已加密或设置了密码，请另存一份未加密的副本后再上传。"),
     (zerr.NoTextLayer, 422, "PDF 没有文字层（扫描件），需要先进行文字识别（OCR）。"),
     (zerr.CorruptFile, 422, "文件已损坏或不完整，无法读取。"),
+    (zerr.InflatesTooLarge, 413, "文件解压后超过了大小上限（可能是压缩炸弹），未予读取。"),
+    (zerr.TextTooLong, 422, "文件中有一段文字或一个单元格超过 200,000 字，超出了读取上限，未予读取。"),
+    (zerr.TableTooWide, 422, "文件中有一行表格超过 1,000 个单元格，超出了读取上限，未予读取。"),
     (zerr.NoRubric, 422, "通知中没有找到带分值的指标体系，未保存任何目录。"),
 ]
 
