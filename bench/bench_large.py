@@ -28,7 +28,6 @@ seconds with exit 3 naming the file and the reason; a 300,000-row assessment sco
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -36,6 +35,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "hostile"))
+from make import assessment, catalogue, tab_line  # noqa: E402  the generators the hostile tests use
 
 MIB = 1 << 20
 CASES = ("narrative", "long", "items", "line", "tabline", "score")
@@ -111,53 +113,6 @@ def line(path: Path, size: int = 20_000_000) -> Path:
     return _fill(path, "考核指标体系\n", "执法案卷评查得分，得1分。", size)
 
 
-def tab_line(path: Path, size: int = 20_000_000) -> Path:
-    return _fill(path, "考核指标体系\n", "执法案卷\t1\t", size)
-
-
-def catalogue(path: Path, rows: int) -> list[str]:
-    """A catalogue JSON of ``rows`` leaves (sections of 100 groups of 30 items, 1 point each); its leaf ids."""
-    group, groups = 30, 100
-    ids: list[str] = []
-
-    def node(ident: str, level: int, marker: str, number: int, text: str, points: str, children: list) -> dict:
-        # every field, as `zhibiao ingest` writes a catalogue
-        return {"id": ident, "level": level, "marker": marker, "number": number, "text": text, "points": points,
-                "kind": "scored", "deduction": None, "criteria": None, "notes": [], "refs": [], "owner": None,
-                "source": {"file": "large.txt", "lines": [len(ids) + 1, len(ids) + 1], "pages": None,
-                           "regions": None, "locator": None}, "flags": [], "children": children}
-
-    tops = []
-    for s in range(1, max(1, rows // (group * groups)) + 1):
-        kids = []
-        for g in range(1, groups + 1):
-            leaves = []
-            for i in range(1, group + 1):
-                ident = f"{s}.{g}.{i}"
-                ids.append(ident)
-                leaves.append(node(ident, 3, f"{i}.", i, f"第{ident}项", "1", []))
-            kids.append(node(f"{s}.{g}", 2, f"（{g}）", g, f"第{s}.{g}组", str(group), leaves))
-        tops.append(node(str(s), 1, f"{s}、", s, f"第{s}部分", str(group * groups), kids))
-    data = {"schema_version": "1.2",
-            "document": {"doc_number": None, "issuer": None, "title": None, "date": None, "forwards": [],
-                         "implements": [], "cites": [], "source_file": "large.txt", "sha256": "0" * 64,
-                         "format": "txt"},
-            "rubrics": [{"title": "考核指标", "level_names": ["一级指标", "二级指标", "三级指标"],
-                         "stated_total": None, "total": str(len(tops) * group * groups), "indicators": tops,
-                         "findings": [], "rows_total": len(ids), "rows_placed": len(ids)}],
-            "regulations": [], "findings": [], "verification": None}
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return ids
-
-
-def assessment(path: Path, ids: list[str]) -> Path:
-    with path.open("w", encoding="utf-8") as fh:
-        fh.write("id,awarded\n")
-        fh.writelines(f"{ident},{'n/a' if k % 7 == 0 else '0.5' if k % 3 == 0 else '1'}\n"
-                      for k, ident in enumerate(ids))
-    return path
-
-
 def measure(argv: list[str], runs: int) -> tuple[int, float, float, float, str]:
     """Median (exit code, wall s, CPU s, peak RSS MiB) of ``runs`` child processes, and the last stderr line."""
     walls, cpus, rss = [], [], []
@@ -194,8 +149,8 @@ def report(name: str, path: Path, argv: list[str], peer: str, runs: int, size_of
 def make(case: str, path: Path, args: argparse.Namespace) -> None:
     """Write the input(s) of one case (run in a child: the measuring process stays small, since a child's
     peak RSS counts the pages it shares with the process that forked it)."""
-    if case == "score":
-        assessment(path, catalogue(path.with_suffix(".json"), args.rows))
+    if case == "score":  # sections of 100 groups of 30 items, 1 point each
+        assessment(path, catalogue(path.with_suffix(".json"), max(1, args.rows // 3000)))
         return
     makers = {"narrative": lambda p: narrative(p, args.mib), "long": lambda p: long_paragraphs(p, args.mib),
               "items": lambda p: items(p, args.items), "line": line, "tabline": tab_line}
