@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from zhibiao.cli import main
 
 TESTS = Path(__file__).resolve().parent
@@ -56,3 +58,22 @@ def csrf_token(client) -> str:
     m = _CSRF.search(client.get("/").text)
     assert m is not None, "no csrf-token meta on the home page"
     return m[1]
+
+
+@pytest.fixture
+def store(tmp_path):
+    """The review app's store: SQLite in the test's folder (a test file may define its own)."""
+    from zhibiao.store import Store
+
+    return Store(f"sqlite:///{tmp_path / 'web.db'}")
+
+
+@pytest.fixture
+def client(store):
+    """A TestClient of the review app on that store, uploads limited to 2 MiB."""
+    from fastapi.testclient import TestClient
+
+    from zhibiao.web import create_app
+
+    with TestClient(create_app(store, max_upload_bytes=2 * 1024 * 1024, secret_key="test-secret")) as c:
+        yield c

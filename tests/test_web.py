@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from zhibiao.model import Catalogue, Crosswalk
-from zhibiao.store import Store
 from zhibiao.web import create_app
 
 from conftest import CORPUS, NARRATIVE, PDF_2023, ROOT, SEED_2019 as TXT_2019, SEED_2023 as TXT_2023, csrf_token
@@ -36,17 +35,6 @@ CLEAN_TXT = (HEAD + "一、执法办案（5分）\t（一）基本认识（3分�
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def store(tmp_path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'web.db'}")
-
-
-@pytest.fixture
-def client(store) -> TestClient:
-    with TestClient(create_app(store, max_upload_bytes=2 * 1024 * 1024, secret_key="test-secret")) as c:
-        yield c
 
 
 def token(client: TestClient) -> str:

@@ -10,9 +10,6 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from zhibiao.store import Store
-from zhibiao.web import create_app
-
 from conftest import csrf_token
 
 HEAD = "示例指标体系\n\n一级指标\t二级指标\t三级指标\n"
@@ -23,17 +20,6 @@ CLEAN_TXT = (HEAD + "一、执法办案（5分）\t（一）基本认识（3分�
              "5. 执法事项分解到人员。（2分） 6. 执法事项相互衔接。（3分）\n")
 BIG = 2**63  # beyond SQLite's INTEGER
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options")
-
-
-@pytest.fixture
-def store(tmp_path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'web.db'}")
-
-
-@pytest.fixture
-def client(store) -> TestClient:
-    with TestClient(create_app(store, max_upload_bytes=2 * 1024 * 1024, secret_key="test-secret")) as c:
-        yield c
 
 
 def token(client: TestClient) -> str:
