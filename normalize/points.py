@@ -10,13 +10,16 @@ from decimal import Decimal
 from zhibiao.model import Deduction
 
 from .docnum import DOCNUM, find_all
+from .numbering import cn_to_int
 
 __all__ = ["PointsBracket", "find_points", "bare_points_at_end", "words_points", "column_points",
            "parse_deduction", "is_rule", "single_rule"]
 
 _NUM = r"\d+(?:\.\d+)?"
 # the number may be cut by a line or page break after its decimal point: （1.\n5分）
-_CLOSE = re.compile(r"(\d+(?:\.\s*\d+)?)\s*(分)?\s*[)）】］]")
+# or written in Chinese numerals, then with 分: （二分） （两分） （贰分） （十二分）
+_CAPITAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰", "一二三四五六七八九十百")
+_CLOSE = re.compile(r"(\d+(?:\.\s*\d+)?|[〇零一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]+)\s*(分)?\s*[)）】］]")
 _OPEN = "(（【［"
 _SPACES = re.compile(r"\s+")
 _CLOSE_CH = ")）】］"
@@ -81,9 +84,17 @@ def find_points(text: str, start: int = 0, *, bare_ok_at_end: bool = True) -> Po
             continue
         inner = text[opening + 1 : m.start()]
         refs: list[str] = []
+        number = _SPACES.sub("", m.group(1))
+        if not number[0].isdigit():  # a numeral （二分） （贰分）: points only with 分, only alone
+            if not m.group(2) or inner.strip():
+                continue
+            try:
+                number = str(cn_to_int(number.translate(_CAPITAL)))
+            except ValueError:
+                continue
         low = _RANGE_LOW.fullmatch(inner)
         if low and m.group(2):  # （1-3分）: a range; the item is worth the upper end
-            return PointsBracket(opening, m.end(), Decimal(_SPACES.sub("", m.group(1))), True, [],
+            return PointsBracket(opening, m.end(), Decimal(number), True, [],
                                  low=Decimal(low.group(1)))
         if inner.strip():
             head = inner.rstrip()
@@ -93,7 +104,7 @@ def find_points(text: str, start: int = 0, *, bare_ok_at_end: bool = True) -> Po
             if not DOCNUM.fullmatch(cited) and not _all_docnums(cited):
                 continue
             refs = find_all(cited)
-        number, unit = _SPACES.sub("", m.group(1)), m.group(2)
+        unit = m.group(2)
         if not unit and "." not in number:
             if not (bare_ok_at_end and not text[m.end():].strip()):
                 continue
