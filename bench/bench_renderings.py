@@ -101,7 +101,12 @@ def main(argv: list[str] | None = None) -> int:
             for src in hostile.sources(args.id):
                 for name in args.variant or hostile.VARIANTS:
                     if hostile.applicable(src, name):
-                        fname, data = hostile.render_one(src, name)
+                        try:
+                            fname, data = hostile.render_one(src, name)
+                        except ImportError as exc:  # reportlab variants: not a project dependency
+                            print(f"{src.id}.{name}: not rendered ({exc})",
+                                  file=sys.stderr)
+                            continue
                         (folder / fname).write_bytes(data)
         rows = []
         for path in sorted(folder.iterdir()):
