@@ -52,7 +52,7 @@ def strip_markup(text: str) -> str:
 def _unwrap(m: re.Match) -> str:
     """A line break is a wrap artefact: no space at a wrap next to a CJK character (unless the other
     side is a Latin letter, as in 文件 and 基准) or inside a number (after a range's dash or a decimal
-    point, before a digit), one space between Latin words."""
+    point, between digits, before a percent sign), one space between Latin words."""
     text = m.string
     before = text[m.start() - 1] if m.start() > 0 else ""
     after = text[m.end()] if m.end() < len(text) else ""
@@ -60,6 +60,8 @@ def _unwrap(m: re.Match) -> str:
     latin = bool(_LATIN.match(before) or _LATIN.match(after))
     if _NUMBER_JOIN.match(before) and after.isdigit():
         return ""  # a number cut by the wrap: 扣1- / 2分, 0. / 5分
+    if before.isdigit() and (after.isdigit() or after in "%‰"):
+        return ""  # digits, or a number and its percent sign, cut by the wrap: （2 / 0分）, ×100 / %
     return "" if cjk and not latin else " "
 
 

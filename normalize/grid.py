@@ -622,6 +622,35 @@ def _mark_repeated_headers(grid: Grid) -> None:
                 c.used = True
 
 
+def _blank_redrawn_labels(grid: Grid, r: int) -> None:
+    """A merged label cut by a page break is printed again at the top of the next page (四、执法行为 beside
+    the rest of a row, or beside the next item): that copy, row r's, is the lower part of the cell
+    above, not a new label, so it is read as the empty cell a merged label leaves below its first row."""
+    labels = grid.label_columns()
+    for k in labels:
+        c = grid.at(r, k)
+        if c is None or c.row != r or c.empty:
+            continue
+        above = _label_above(grid, r, k, labels)
+        if above is None or squash(above.text) != squash(c.text):
+            return  # a new label here: the deeper ones are new too
+        c.text = ""
+
+
+def _label_above(grid: Grid, r: int, k: int, labels: list[int]) -> GCell | None:
+    """The label of column k in effect above row r: the last one printed, unless a label of a
+    shallower column was printed after it (a new group)."""
+    for rr in range(r - 1, grid.header_rows - 1, -1):
+        if rr in grid.repeated_headers:
+            continue
+        c = grid.at(rr, k)
+        if c is not None and not c.empty:
+            return c
+        if any((s := grid.at(rr, j)) is not None and s.row == rr and not s.empty for j in labels if j < k):
+            return None
+    return None
+
+
 def _page(grid: Grid, r: int) -> int | None:
     pages = [c.page for c in grid.starting(r) if c.page is not None]
     return min(pages) if pages else None
@@ -693,6 +722,8 @@ def _join_broken_rows(grid: Grid, table: Table) -> None:
             r += 1
             continue
         top = _page(grid, r) is not None and _page(grid, prev) is not None and _page(grid, r) != _page(grid, prev)
+        if top:
+            _blank_redrawn_labels(grid, r)
         if (top or not table.rows_known) and _continues(grid, prev, r, numbers, points, pointed, filled, closed):
             for h in range(r - 1, prev, -1):  # the header printed again between the two parts goes first
                 if h in grid.repeated_headers:
@@ -762,6 +793,9 @@ def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int
 
     if any(c.col in points and _has_value(c.text) for c in row):
         return False  # the row prints its own points (a bare 分 is the last line of the value above)
+    if any(grid.role(c.col) not in ("label", "number", "points") and _next_entry(over[c.col].text, c.text, True)
+           for c in row):
+        return True  # a 评分标准 list (1. … 2. … 3. …) goes on with 4. on this part: the cell was cut
     side_only = all(grid.role(c.col) not in ("label",) for c in row)
     if side_only:
         # side text under a row that has it goes on, unless it is a band across the table (二、…)
@@ -771,7 +805,13 @@ def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int
     if had_points or had_number:
         return True  # the row above printed its 序号/points; this part prints none: the same row goes on
     here = {c.col for c in row}
-    if any(k not in here and printed_above(k) for k in filled):
+    below = _next_body_row(grid, r)
+
+    def empty_below(k: int) -> bool:  # the next row leaves the column empty too: no sign of a cut
+        c = grid.at(below, k) if below is not None else None
+        return c is None or c.empty
+
+    if any(k not in here and printed_above(k) and not empty_below(k) for k in filled):
         return True  # a column printed on every row (评分标准) is empty on this part only: the row goes on
     if any(c.col in closed and not _closed(over[c.col].text) for c in row):
         return True  # side text whose cells end their sentences stops mid-sentence above this part
@@ -782,7 +822,31 @@ def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int
                                    and (over[c.col].row_span > 1 or over[c.col].row != above or c.row_span > 1))]
     if any(grid.role(c.col) == "criteria" and not _closed(over[c.col].text) for c in deep):
         return True  # a 评分标准 stopping mid-sentence (`…未公布裁量权` | `基准的扣1.5分`) goes on here
-    return any(_open_text(over[c.col].text, c.col in pointed) for c in deep)
+    # an entry without points above is open only if this part does not begin the entry after it
+    return any(_open_text(over[c.col].text, c.col in pointed and not _next_entry(over[c.col].text, c.text))
+               for c in deep)
+
+
+def _next_body_row(grid: Grid, r: int) -> int | None:
+    for n in range(r + 1, grid.n_rows):
+        if n not in grid.repeated_headers and any(not c.empty for c in grid.starting(n)):
+            return n
+    return None
+
+
+def _next_entry(above: str, text: str, own_list: bool = False) -> bool:
+    """Text begins the entry numbered after the last entry of the text above (3. … | 4. …); with
+    own_list, only where the text above is a list of its own (from 1., two entries at least), not one
+    entry of a numbering that runs through the rows."""
+    pieces = [p for p in parse_cell(above) if p.marker is not None]
+    m = parse_marker(strip_markup(text).lstrip(), 0)
+    if not pieces or m is None:
+        return False
+    first = pieces[0].marker
+    if own_list and (len(pieces) < 2 or first is None or first.number != 1):
+        return False
+    last = pieces[-1].marker
+    return last is not None and m.style == last.style and m.number == last.number + 1
 
 
 def _has_value(text: str) -> bool:

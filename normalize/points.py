@@ -16,10 +16,11 @@ __all__ = ["PointsBracket", "find_points", "bare_points_at_end", "words_points",
            "parse_deduction", "is_rule", "single_rule"]
 
 _NUM = r"\d+(?:\.\d+)?"
-# the number may be cut by a line or page break after its decimal point: （1.\n5分）
-# or written in Chinese numerals, then with 分: （二分） （两分） （贰分） （十二分）
+# the number may be cut by a line or page break between its digits or after its decimal point:
+# （2\n0分） （1.\n5分）; or written in Chinese numerals, then with 分: （二分） （两分） （贰分）
 _CAPITAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰", "一二三四五六七八九十百")
-_CLOSE = re.compile(r"(\d+(?:\.\s*\d+)?|[〇零一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]+)\s*(分)?\s*[)）】］]")
+_CLOSE = re.compile(r"(\d+(?:\n[ \t\u3000]*\d+)*(?:\.\s*\d+)?|[〇零一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]+)"
+                    r"\s*(分)?\s*[)）】］]")
 _OPEN = "(（【［"
 _SPACES = re.compile(r"\s+")
 _CLOSE_CH = ")）】］"

@@ -9,6 +9,19 @@ measures every variant of every family.
 - `words` (points in Chinese numerals, `（十五分）` `（两分）` `（贰分）`): the brackets were not read as
   points; a label kept `（十五分）` in its text and got its points from the sum of its items
   (`inferred_from_sum`, no error: the run exited 0 with wrong texts).
+- `tab-p30-w34-repeat` (yf01): a first-level label cut by the page break (坚持严格规范 | 公正文明执法)
+  and then printed whole at the top of later pages was read as new groups: 6 items of 4 lost.
+- `tab-p30-w34-repeat` (jt01): a row cut by the page break whose merged label is printed again
+  beside its second part was taken for a new row: the rest of its 评分标准 (`扣 | 完为止。`) was lost
+  (exit 0).
+- `tab-p24-w60` (jt01): the row at the top of a page that begins the next 减分项 (3. … | 4. …), entries
+  without points, was joined to the row above and took its 评分标准 (exit 0).
+- `tab-p38-w40-repeat-units` (jt01): a label's points bracket cut between its digits
+  (`（2` | `0分）`) was no bracket: the label kept `（2 0分）` in its text.
+- `tab-p24-w60` (fz02): a 评分标准 list cut by the page break (1. 2. 3. | 4.) was taken for the
+  next row's, which lost its rules (exit 0).
+- `tab-p24-w60` (jx01): a number and its percent sign cut by a wrap (`×100` | `%`) were joined with
+  a space.
 """
 
 from __future__ import annotations
@@ -17,6 +30,7 @@ from decimal import Decimal
 
 import pytest
 
+from normalize.cleanup import clean
 from normalize.points import find_points
 from zhibiao.pipeline import ingest
 
@@ -42,6 +56,20 @@ def test_points_in_chinese_numerals(text, points):
 def test_numerals_without_points_are_not_points(text):
     """A numbered marker （二）, a deduction （扣二分）: not points."""
     assert find_points(text) is None
+
+
+@pytest.mark.parametrize("text, joined", [
+    ("（2\n0分）", "（20分）"), ("×100\n%", "×100%"), ("共12\n3项", "共123项"), ("Word\n2023", "Word 2023"),
+])
+def test_wrapped_numbers_join_without_space(text, joined):
+    """Digits, or a number and its percent sign, cut by a line wrap are one number again."""
+    assert clean(text) == joined
+
+
+def test_points_bracket_cut_between_digits():
+    """（2\n0分）: the bracket's number cut by a wrap is still the bracket's points."""
+    pb = find_points("执法保障（2\n0分）")
+    assert pb is not None and pb.points == Decimal("20")
 
 
 @pytest.mark.parametrize("name", FILES)
