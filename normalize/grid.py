@@ -622,31 +622,48 @@ def _mark_repeated_headers(grid: Grid) -> None:
                 c.used = True
 
 
-def _blank_redrawn_labels(grid: Grid, r: int) -> None:
+def _blank_redrawn_labels(grid: Grid, r: int, prev: int) -> None:
     """A merged label cut by a page break is printed again at the top of the next page (四、执法行为 beside
     the rest of a row, or beside the next item): that copy, row r's, is the lower part of the cell
-    above, not a new label, so it is read as the empty cell a merged label leaves below its first row."""
+    above, not a new label, so it is read as the empty cell a merged label leaves below its first row.
+    So are its 序号 and points, where they too were merged over the rows above (printed once for
+    several rows, prev being the last of them)."""
     labels = grid.label_columns()
+    redrawn = -1  # the deepest label column drawn again
     for k in labels:
         c = grid.at(r, k)
         if c is None or c.row != r or c.empty:
             continue
-        above = _label_above(grid, r, k, labels)
+        above = _label_above(grid, r, k, [j for j in labels if j < k])
         if above is None or squash(above.text) != squash(c.text):
-            return  # a new label here: the deeper ones are new too
+            break  # a new label here: the deeper ones are new too
         c.text = ""
+        redrawn = k
+    if redrawn < 0:
+        return
+    for k in range(grid.n_cols):
+        if grid.role(k) not in ("number", "points"):
+            continue
+        c = grid.at(r, k)
+        if c is None or c.row != r or c.empty:
+            continue
+        # the cell goes with the label column on its left (分值 beside 一级指标), else with the labels drawn again
+        own = max((j for j in labels if j < k), default=redrawn)
+        above = _label_above(grid, r, k, [j for j in labels if j <= min(own, redrawn)])
+        if above is not None and squash(above.text) == squash(c.text) and above.row + above.row_span <= prev:
+            c.text = ""
 
 
-def _label_above(grid: Grid, r: int, k: int, labels: list[int]) -> GCell | None:
-    """The label of column k in effect above row r: the last one printed, unless a label of a
-    shallower column was printed after it (a new group)."""
+def _label_above(grid: Grid, r: int, k: int, guards: list[int]) -> GCell | None:
+    """The cell of column k in effect above row r: the last one printed, unless a label of one of the
+    guard columns was printed after it (a new group)."""
     for rr in range(r - 1, grid.header_rows - 1, -1):
         if rr in grid.repeated_headers:
             continue
         c = grid.at(rr, k)
         if c is not None and not c.empty:
             return c
-        if any((s := grid.at(rr, j)) is not None and s.row == rr and not s.empty for j in labels if j < k):
+        if any((s := grid.at(rr, j)) is not None and s.row == rr and not s.empty for j in guards):
             return None
     return None
 
@@ -658,7 +675,9 @@ def _page(grid: Grid, r: int) -> int | None:
 
 # a heading row across the table that names a part outside the scored items
 _BAND = re.compile(r"^.{0,6}(加分项|减分项|扣分项|加分|减分|一票否决|否决项|否决)[^。；;，,]{0,16}$")
-_DANGLING = set("扣减加得、，,：:（(【")  # a text cannot end here: the words after 扣 (its amount), a list going on
+# a text cannot end here: the words after 扣 (its amount), a list going on
+_DANGLING = set("扣减加得、，,：:（(【")
+_AMOUNT_CUT = re.compile(r"[扣减加得]\s*\d+(?:\.\d*)?$")  # an amount before its unit (分)
 
 
 def _pointed_columns(grid: Grid) -> set[int]:
@@ -691,6 +710,8 @@ def _open_text(text: str, pointed: bool) -> bool:
         return True
     if t[-1] in _DANGLING:
         return True  # 未及时查处并反馈的扣 | 0.06分: a sentence cannot end here
+    if _AMOUNT_CUT.search(t):
+        return True  # 每低1个百分点扣0.5 | 分。: an amount without its unit
     if not pointed:
         return False
     pieces = parse_cell(t)
@@ -713,17 +734,22 @@ def _join_broken_rows(grid: Grid, table: Table) -> None:
     closed = _closed_columns(grid)
     r = grid.header_rows
     prev = None
+    last_page: int | None = None
     while r < grid.n_rows:
         if r in grid.repeated_headers or not any(not c.empty for c in grid.starting(r)):
             r += 1
             continue
+        page = _page(grid, r)
         if prev is None:
-            prev = r
+            prev, last_page = r, page
             r += 1
             continue
-        top = _page(grid, r) is not None and _page(grid, prev) is not None and _page(grid, r) != _page(grid, prev)
+        # the first row of a new page (the page of the row read last: a row joined to the one above
+        # leaves that row on the new page, and the row after it is no page top)
+        top = page is not None and last_page is not None and page != last_page
+        last_page = page if page is not None else last_page
         if top:
-            _blank_redrawn_labels(grid, r)
+            _blank_redrawn_labels(grid, r, prev)
         if (top or not table.rows_known) and _continues(grid, prev, r, numbers, points, pointed, filled, closed):
             for h in range(r - 1, prev, -1):  # the header printed again between the two parts goes first
                 if h in grid.repeated_headers:
@@ -836,14 +862,14 @@ def _next_body_row(grid: Grid, r: int) -> int | None:
 
 def _next_entry(above: str, text: str, own_list: bool = False) -> bool:
     """Text begins the entry numbered after the last entry of the text above (3. … | 4. …); with
-    own_list, only where the text above is a list of its own (from 1., two entries at least), not one
-    entry of a numbering that runs through the rows."""
+    own_list, only where the text above is a list of its own (it starts at 1.), not one entry of a
+    numbering that runs through the rows."""
     pieces = [p for p in parse_cell(above) if p.marker is not None]
     m = parse_marker(strip_markup(text).lstrip(), 0)
     if not pieces or m is None:
         return False
     first = pieces[0].marker
-    if own_list and (len(pieces) < 2 or first is None or first.number != 1):
+    if own_list and (first is None or first.number != 1):
         return False
     last = pieces[-1].marker
     return last is not None and m.style == last.style and m.number == last.number + 1

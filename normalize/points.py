@@ -176,16 +176,25 @@ _COLUMN = re.compile(r"^[（(【\[]?\s*(" + _NUM + r")(?:\s*[-–—~～至到]\
 
 @functools.lru_cache(maxsize=4096)  # a grid asks again for each cell it places; its values repeat (1, 2, 0.5)
 def column_points(text: str) -> tuple[Decimal, Decimal | None] | None:
-    """The value of a cell in a points column (分值 / 分数 / 标准分 / 权重): "3", "2.5", "2分", "1-3" -> (3, 1)."""
-    m = _COLUMN.match(_SPACES.sub("", text).translate(_FULL))  # a narrow cell wraps 100 as 10 / 0
+    """The value of a cell in a points column (分值 / 分数 / 标准分 / 权重): "3", "2.5", "2分", "1-3" -> (3, 1),
+    "（二十分）" -> (20, None)."""
+    squashed = _SPACES.sub("", text)
+    m = _COLUMN.match(squashed.translate(_FULL))  # a narrow cell wraps 100 as 10 / 0
     if not m:
-        return None
+        w = _COLUMN_WORDS.match(squashed)  # （二十分） 贰分: in words, only with 分
+        if not w:
+            return None
+        try:
+            return Decimal(cn_to_int(w.group(1).translate(_CAPITAL))), None
+        except ValueError:
+            return None
     if m.group(2):
         return Decimal(m.group(2)), Decimal(m.group(1))
     return Decimal(m.group(1)), None
 
 
 _FULL = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_COLUMN_WORDS = re.compile(r"^[（(【\[]?([〇零一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]+)分[)）】\]]?$")
 # an amount a rule deducts, adds or (得N分，否则不得分) awards; a bare 得N分 states full marks and is none
 _AMOUNT = re.compile(r"(?:[扣减加]\s*(?:除)?\s*(" + _NUM + r")(?:\s*[-–—~～至到]\s*" + _NUM + r")?\s*(?:的扣)?\s*分"
                      r"|得\s*(" + _NUM + r")\s*分\s*[,，;；]?\s*否则\s*(?:得?\s*0\s*分|不得分))")

@@ -22,6 +22,13 @@ measures every variant of every family.
   next row's, which lost its rules (exit 0).
 - `tab-p24-w60` (jx01): a number and its percent sign cut by a wrap (`×100` | `%`) were joined with
   a space.
+- `tab-p24-w60` (aq01): a 分值 column in words (`（二十分）`) was no points: six unplaced-text errors.
+- `tab-p38-w40-repeat-units` (jt02, jx02): a merged label drawn again at a page top with its 序号 and
+  its merged 分值 (`（二） 装备配备 … 7分`) gave the next item the group's points; a 评分标准 list cut
+  after its first entry (1. | 2.) was read as a row of its own.
+- `tab-p38-w40-repeat-units` (pa01): after a row joined across the page break, the next row was still
+  taken for a page top and joined too (减分项 + 一票否决).
+- `tab-p30-w34-repeat` (pa01): an amount cut before its unit (`扣0.5` | `分。`) did not join the rows.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from decimal import Decimal
 import pytest
 
 from normalize.cleanup import clean
-from normalize.points import find_points
+from normalize.points import column_points, find_points
 from zhibiao.pipeline import ingest
 
 from conftest import DATA, GOLDEN_FAMILIES
@@ -64,6 +71,16 @@ def test_numerals_without_points_are_not_points(text):
 def test_wrapped_numbers_join_without_space(text, joined):
     """Digits, or a number and its percent sign, cut by a line wrap are one number again."""
     assert clean(text) == joined
+
+
+@pytest.mark.parametrize("text, points", [("（二十分）", "20"), ("贰分", "2"), ("(十五分)", "15"), ("3", "3")])
+def test_points_column_in_words(text, points):
+    """A 分值 cell in Chinese numerals with 分 is its value; a bare numeral is not (a 序号 out of place)."""
+    assert column_points(text) == (Decimal(points), None)
+
+
+def test_points_column_bare_numeral_is_not_points():
+    assert column_points("二十") is None
 
 
 def test_points_bracket_cut_between_digits():
