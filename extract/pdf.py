@@ -1512,16 +1512,26 @@ class _Reader:
         """Page ``number`` (1-based)."""
         page = self.pdf.pages[number - 1]
         if self.pdfium is not None:
+            from .pdfium import LostGlyphs
+
             _count_streams(page.page_obj.contents)
-            with _PDFIUM_LOCK:
-                chars, edges = self.pdfium.page(number - 1)
+            try:
+                with _PDFIUM_LOCK:
+                    chars, edges = self.pdfium.page(number - 1)
+            except LostGlyphs:
+                chars, edges = self._reference(page)
         else:
-            chars = _page_chars(page)
-            edges = page.edges
-            page.close()
-            chars = [c if type(c.get("fontname")) is str and "+" not in c["fontname"]
-                     else {**c, "fontname": untagged(c.get("fontname"))} for c in chars]
+            chars, edges = self._reference(page)
         return PageForm(number, page.height, tuple(page.bbox), chars, edges)
+
+    def _reference(self, page) -> tuple[list[dict], list[dict]]:
+        """The page's chars and edges as the reference engine (pdfplumber) reads them; the page closed."""
+        chars = _page_chars(page)
+        edges = page.edges
+        page.close()
+        chars = [c if type(c.get("fontname")) is str and "+" not in c["fontname"]
+                 else {**c, "fontname": untagged(c.get("fontname"))} for c in chars]
+        return chars, edges
 
 
 def _count_streams(streams) -> None:

@@ -45,9 +45,13 @@ from typing import Any
 
 from .pdf import untagged
 
-__all__ = ["PdfiumPages", "open_document"]
+__all__ = ["LostGlyphs", "PdfiumPages", "open_document"]
 
 _MAX_FORM_DEPTH = 16  # nested form XObjects followed this deep (pdfminer follows them without a bound)
+
+
+class LostGlyphs(Exception):
+    """pdfium leaves glyphs of this page out of its text page: the reference engine reads the page."""
 
 
 def open_document(data: bytes):
@@ -201,6 +205,7 @@ class _Api:
         self.object_size = fn("FPDFTextObj_GetFontSize", N, P, PF)
         self.glyph_width = fn("FPDFFont_GetGlyphWidth", N, P, ctypes.c_uint32, F, PF)
         self.font_name = fn("FPDFFont_GetBaseFontName", ctypes.c_size_t, P, ctypes.c_char_p, ctypes.c_size_t)
+        self.font_embedded = fn("FPDFFont_GetIsEmbedded", N, P)
         self.count_objects = fn("FPDFPage_CountObjects", N, P)
         self.get_object = fn("FPDFPage_GetObject", P, P, N)
         self.form_count = fn("FPDFFormObj_CountObjects", N, P)
@@ -368,12 +373,17 @@ class PdfiumPages:
             api.object_bounds(obj, *self._bounds_at)
             if abs(right.value - left.value) >= _SIZE_EPSILON:
                 return
+            font = api.object_font(obj)
+            if api.font_embedded(font) != 1:
+                # a font not embedded, drawn with a substitute that lacks the glyphs (no CJK font on
+                # the machine): its glyphs have no ink, and pdfium's text page drops an object of one
+                # glyph (序, （) as it drops objects of spaces, which cannot be told apart here
+                raise LostGlyphs
             m = api.Matrix()
             api.object_matrix(obj, m)
             tm = _mult((m.a, m.b, m.c, m.d, m.e, m.f), form)
             size, width = ctypes.c_float(), ctypes.c_float()
             api.object_size(obj, size)
-            font = api.object_font(obj)
             api.glyph_width(font, 0x20, size.value, width)
             run = _Run(obj, font, *self._font(font), size.value, tm[:4], {})
             blanks.append(_Glyph(run, 0x20, tm[4], tm[5], width.value))

@@ -29,6 +29,10 @@ measures every variant of every family.
 - `tab-p38-w40-repeat-units` (pa01): after a row joined across the page break, the next row was still
   taken for a page top and joined too (减分项 + 一票否决).
 - `tab-p30-w34-repeat` (pa01): an amount cut before its unit (`扣0.5` | `分。`) did not join the rows.
+- `pdf-rl-mixed` (pa02, a ReportLab PDF whose CJK font is not embedded): on a machine without a CJK
+  font pdfium's text page drops every text object of one glyph (序, 号, the `（` of `（二）`): the
+  group markers were lost, the groups read as items and the total came to 200 (the page is now read
+  by the reference engine).
 """
 
 from __future__ import annotations
@@ -100,3 +104,19 @@ def test_hostile_rendering_equals_golden(name):
     assert not problems, f"{name}: {len(problems)} differences:\n" + "\n".join(problems[:30])
     errors = [f for f in cat.all_findings() if f.severity == "error"]
     assert not errors, errors[:3]
+
+
+def test_pdfium_lost_glyphs_read_by_reference_engine():
+    """Both engines read the ReportLab PDF with a font not embedded to the same characters."""
+    import pdfplumber
+
+    from extract.pdf import _Reader
+
+    path = HOSTILE / "pa02_zongzhi_gongzuo.pdf-rl-mixed.pdf"
+    data = path.read_bytes()
+    texts = {}
+    for engine in ("pdfium", "pdfplumber"):
+        with pdfplumber.open(path) as pdf, _Reader(pdf, data, engine) as reader:
+            texts[engine] = ["".join(c["text"] for c in reader.page(n).chars) for n in range(1, len(pdf.pages) + 1)]
+    assert "序" in texts["pdfium"][1]
+    assert [sorted(t) for t in texts["pdfium"]] == [sorted(t) for t in texts["pdfplumber"]]
