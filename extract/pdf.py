@@ -319,8 +319,35 @@ def _ruled_tables(page: PageForm, number: int, chars: _Chars) -> list[_Grid]:
             c0, c1 = _index(xs, b[0]), _index(xs, b[2])
             grid.cells.append(_GridCell(r0, c0, max(1, r1 - r0), max(1, c1 - c0), _box(b), _text(chars, b)))
         grid.rows = len(ys) - 1
+        _unclosed_cells(grid, xs, ys, chars)
         grids.append(grid)
     return grids
+
+
+def _unclosed_cells(grid: _Grid, xs: list[float], ys: list[float], chars: _Chars) -> None:
+    """Grid positions no cell covers — a merged cell cut by the page break whose closing rule is not
+    drawn, which pdfplumber's finder does not count as a cell — that print text: each run of them
+    down a column is one cell (its text would otherwise be lost)."""
+    covered = {(r, k) for c in grid.cells for r in range(c.row, c.row + c.row_span)
+               for k in range(c.col, c.col + c.col_span)}
+    rows, cols = len(ys) - 1, len(xs) - 1
+    if len(covered) == rows * cols:
+        return
+    for k in range(cols):
+        r = 0
+        while r < rows:
+            if (r, k) in covered:
+                r += 1
+                continue
+            end = r
+            while end + 1 < rows and (end + 1, k) not in covered:
+                end += 1
+            box = (xs[k], ys[r], xs[k + 1], ys[end + 1])
+            text = _text(chars, box)
+            if text.strip():
+                grid.cells.append(_GridCell(r, k, end - r + 1, 1, box, text))
+            r = end + 1
+    grid.cells.sort(key=lambda c: (c.row, c.col))
 
 
 def _box(b) -> tuple[float, float, float, float]:
@@ -1420,10 +1447,16 @@ def _lines_outside(chars: _Chars, grids: list[_Grid]) -> list[dict]:
     slack = SETTINGS.table_slack
 
     def outside(c) -> bool:
+        """Not within a table's bbox, nor taken by one of its cells (whose centre lies in the cell:
+        a 。 that sticks out past the table's edge is the cell's, not a paragraph of its own)."""
+        cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
         for g in grids:
             x0, top, x1, bottom = g.bbox
             if c["x0"] >= x0 - slack and c["x1"] <= x1 + slack and c["top"] >= top - slack \
                     and c["bottom"] <= bottom + slack:
+                return False
+            if x0 <= cx <= x1 and top <= cy <= bottom and any(
+                    b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in (cell.bbox for cell in g.cells)):
                 return False
         return True
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from zhibiao.model import Paragraph, Source, Table
 
 from .cleanup import NOTE_LINE, clean, squash, strip_markup
-from .columns import Column, bare_number, content_role, header_role, is_header_text
+from .columns import Column, bare_number, column_name, content_role, header_role, is_header_text
 from .entries import parse_cell
 from .numbering import parse_marker
 from .points import column_points, find_points, is_rule
@@ -519,8 +519,12 @@ def _glued_heading(row: list[GCell]) -> tuple[tuple[str, Source, str] | None, li
     if first is not None:
         lines = [ln for ln in first.text.split("\n") if ln.strip()]
         if len(lines) >= 2 and is_header_text(lines[-1]) and not is_header_text(lines[0]):
-            texts[row.index(first)] = squash(lines[-1])
-            return ("\n".join(lines[:-1]), first.source, lines[-1]), texts
+            glued = list(texts)
+            glued[row.index(first)] = squash(lines[-1])
+            # a header row names its columns (序号, 分值 …) in two cells at least: not the last line 分
+            # of an item's `…减2 | 分` beside a rule that ends in 分 (经核实后减分)
+            if sum(1 for t in glued if t and column_name(t)) >= 2:
+                return ("\n".join(lines[:-1]), first.source, lines[-1]), glued
     return None, texts
 
 

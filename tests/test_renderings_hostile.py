@@ -33,6 +33,12 @@ measures every variant of every family.
   font pdfium's text page drops every text object of one glyph (序, 号, the `（` of `（二）`): the
   group markers were lost, the groups read as items and the total came to 200 (the page is now read
   by the reference engine).
+- `pdf-rl-mixed` (jx02): a merged label cell cut by the page break whose closing rule is not drawn
+  is no cell to pdfplumber's finder: its text (过程, 20分) was lost and its items went to the group
+  above (exit 1, sums).
+- `pdf-rl-mixed` (aj01): a 。 sticking out past a table's right edge was both its cell's and a
+  paragraph of its own, which ended the run of tables: 四、案卷程序标准 became a second rubric and
+  the first had 70 points (exit 0).
 """
 
 from __future__ import annotations
@@ -120,3 +126,19 @@ def test_pdfium_lost_glyphs_read_by_reference_engine():
             texts[engine] = ["".join(c["text"] for c in reader.page(n).chars) for n in range(1, len(pdf.pages) + 1)]
     assert "序" in texts["pdfium"][1]
     assert [sorted(t) for t in texts["pdfium"]] == [sorted(t) for t in texts["pdfplumber"]]
+
+
+def test_wrapped_unit_beside_rule_is_no_glued_header():
+    """An item's last line `分` beside a rule ending in 分 (经核实后减分) is no header row with a heading
+    glued above it (the ReportLab borderless jt01 lost 减分项 3–5 so, exit 0)."""
+    from normalize.grid import split_at_headers
+    from zhibiao.model import Cell, Source, Table
+
+    src = Source(file="t.txt")
+    cells = [Cell(row=0, col=0, text="考核内容", source=src), Cell(row=0, col=1, text="评分标准", source=src),
+             Cell(row=1, col=0, text="1.发生执法过错被追究的，每人次减2.5分", source=src),
+             Cell(row=1, col=1, text="以追究决定为准", source=src),
+             Cell(row=2, col=0, text="2.因执法不当引发群体性事件的，每起减\n分", source=src),
+             Cell(row=2, col=1, text="经核实后减分", source=src)]
+    out = split_at_headers([Table(cells=cells, source=src)])
+    assert len(out) == 1 and len(out[0].cells) == 6
