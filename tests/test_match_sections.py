@@ -107,3 +107,29 @@ def test_a_requirement_of_another_kind_of_list_is_not_taken_along():
     pairs, _ = match(old, new)
     assert all(r != 4 for r, _ in pairs)
     np.testing.assert_array_equal(np.array(sorted(pairs)), np.array([(0, 0), (1, 0), (2, 0), (3, 0), (5, 1)]))
+
+
+def test_supervising_words_read_alike():
+    """指导、督促 (2019) and 监督、指导 (2023) word the same duty of a higher unit."""
+    assert features("进行实地指导、督促") == features("进行实地指导、监督")
+
+
+def test_a_short_new_item_found_in_a_long_old_one_is_no_split_partner():
+    """有专门的法制审核意见书 was 'contained' in 所有重大执法决定都有法制审核意见… and made a spurious split; a
+    new item that states a requirement of its own (SPLIT_MIN_GRAMS bigrams) still joins as a split."""
+    long_old = ("所有重大执法决定都有法制审核意见书，无未经法制审核或者审核未通过而作出重大执法决定的情况，"
+                "审核意见合法明确")
+    successor = "无未经法制审核或者审核未通过而作出重大执法决定的情况"
+    short = "有法制审核意见书"
+    old = [_item("3.3.3.108", long_old, "3.3.3")]
+    new = [_item("5.3.120", successor, "5.3", order=0), _item("5.3.105", short, "5.3", order=1)]
+    assert len(new[1].grams) < match_module.SPLIT_MIN_GRAMS
+    idf = match_module._idf(old, new)
+    assert match_module._containment(new[1].grams, old[0].grams, idf) >= match_module.PART_MIN
+    pairs, _ = match(old, new)
+    assert sorted(pairs) == [(0, 0)]
+    longer = "所有重大执法决定都有法制审核意见书，审核意见合法明确"
+    new[1] = _item("5.3.105", longer, "5.3", order=1)
+    assert len(new[1].grams) >= match_module.SPLIT_MIN_GRAMS
+    pairs, _ = match(old, new)
+    assert sorted(pairs) == [(0, 0), (0, 1)]
