@@ -144,10 +144,12 @@ def similarity(old: list[Item], new: list[Item]) -> np.ndarray:
     return np.where(kinds, blended * OTHER_KIND, blended)
 
 
-def _label_contained(old: list[Item], new: list[Item]) -> np.ndarray:
-    """For each pair, the IDF-weighted share of one requirement's heading (the label right above it)
-    found in the other requirement's wording, the larger of the two directions: a heading restated as a
-    requirement of the other version (2019's 三级 heading wording becoming a 2023 requirement)."""
+def _label_contained(old: list[Item], new: list[Item], rows=None, cols=None) -> np.ndarray:
+    """For each pair (all of them, or the pairs rows[k], cols[k]), the IDF-weighted share of one
+    requirement's heading (the label right above it) found in the other requirement's wording, the
+    larger of the two directions: a heading restated as a requirement of the other version (2019's 三级
+    heading wording becoming a 2023 requirement). Headings with fewer than CONTAIN_MIN_GRAMS bigrams
+    give none."""
     from itertools import chain
 
     from scipy.sparse import csr_matrix
@@ -180,6 +182,19 @@ def _label_contained(old: list[Item], new: list[Item]) -> np.ndarray:
         out[few, :] = 0.0
         return out
 
+    if rows is not None:
+        def pairwise(labels: list[Counter], texts: list[Counter], a, b) -> np.ndarray:
+            lab = binary(labels).multiply(idf[None, :]).tocsr()
+            totals = np.asarray(lab.sum(axis=1)).ravel()[a]
+            common = np.asarray(lab[a].multiply(binary(texts)[b]).sum(axis=1)).ravel()
+            out = np.divide(common, totals, out=np.zeros_like(common), where=totals > 0)
+            out[np.array([len(labels[k]) < CONTAIN_MIN_GRAMS for k in a], dtype=bool)] = 0.0
+            return out
+
+        if len(rows) == 0:
+            return np.zeros(0)
+        return np.maximum(pairwise([i.label for i in old], [i.grams for i in new], rows, cols),
+                          pairwise([i.label for i in new], [i.grams for i in old], cols, rows))
     return np.maximum(share([i.label for i in old], [i.grams for i in new]),
                       share([i.label for i in new], [i.grams for i in old]).T)
 
@@ -247,6 +262,8 @@ def _candidate_scores(old: list[Item], new: list[Item]):
     token = np.array([fuzz.token_sort_ratio(" ".join(old[r].words), " ".join(new[c].words)) / 100.0
                       for r, c in ordered])
     vals = W_TEXT * text + W_WORDS * token + W_CONTEXT * context + W_CONTAIN * _contained(old, new, rows, cols)
+    if W_LABEL:
+        vals = vals + W_LABEL * _label_contained(old, new, rows, cols)
     if ordered:
         other = np.array([old[r].cited != new[c].cited for r, c in ordered])
         vals = np.where(other, vals * OTHER_KIND, vals)

@@ -133,3 +133,16 @@ def test_a_short_new_item_found_in_a_long_old_one_is_no_split_partner():
     assert len(new[1].grams) >= match_module.SPLIT_MIN_GRAMS
     pairs, _ = match(old, new)
     assert sorted(pairs) == [(0, 0), (0, 1)]
+
+
+def test_the_heading_term_is_the_same_for_candidate_pairs():
+    """Inputs too large for the dense table score candidate pairs only: the heading term per pair is the
+    dense table's entry."""
+    old = [_item("1", "制定审核规定", "1.1", HEADING),
+           _item("2", "开展案卷评查", "1.2", "明确第一责任人对本单位的执法决定负责")]
+    new = [_item("3", "制定并落实审核规定。" + HEADING, "2.1", "加强案卷管理"), _item("4", "每年开展案卷评查", "2.2")]
+    dense = _label_contained(old, new)
+    rows, cols = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    np.testing.assert_allclose(_label_contained(old, new, rows, cols), dense[rows, cols])
+    assert dense[0, 0] > 0.9
+    assert _label_contained(old, new, np.array([], dtype=np.int64), np.array([], dtype=np.int64)).size == 0
