@@ -22,6 +22,7 @@ W_STRUCTURE = 0.12  # bonus for a pair that follows the area and parent correspo
 EXACT_LIMIT = 4_000_000  # old x new pairs up to which the assignment is solved exactly (else greedily)
 W_TEXT, W_WORDS, W_CONTEXT = 0.55, 0.35, 0.10
 W_CONTAIN = 0.15  # weight of the shorter requirement's wording found in the longer one
+W_LABEL = 0.08  # weight of a heading's wording restated in a requirement of the other side (0.05-0.10 alike)
 CONTAIN_MIN_GRAMS = 4  # requirements with fewer distinct bigrams give no containment evidence
 OTHER_KIND = 0.5  # a pair across lists of different kinds keeps this share of its score
 
@@ -40,6 +41,7 @@ class Item:
     grams: Counter = field(default_factory=Counter)
     words: list[str] = field(default_factory=list)
     cited: bool = False  # in a list of another kind: an area whose items each cite a source document
+    label: Counter = field(default_factory=Counter)  # bigrams of the label right above it (its heading)
 
 
 def main_rubric(cat: Catalogue) -> Rubric:
@@ -60,7 +62,8 @@ def leaves(rubric: Rubric) -> list[Item]:
             context = " ".join(t.text for t in trail)
             seen = features(ind.text)
             out.append(Item(ind.id, ind.text, ind.points, parent, trail[0].id if trail else ind.id, context,
-                            len(out), bigrams(seen), words(seen)))
+                            len(out), bigrams(seen), words(seen),
+                            label=bigrams(features(trail[-1].text)) if trail else Counter()))
             return
         for child in ind.children:
             visit(child, trail + [ind])
@@ -135,8 +138,65 @@ def similarity(old: list[Item], new: list[Item]) -> np.ndarray:
     context = _cosine([bigrams(i.context) for i in old], [bigrams(i.context) for i in new])
     blended = W_TEXT * text + W_WORDS * token + W_CONTEXT * context
     blended = blended + W_CONTAIN * _contained(old, new)
+    if W_LABEL:
+        blended = blended + W_LABEL * _label_contained(old, new)
     kinds = np.array([i.cited for i in old])[:, None] != np.array([i.cited for i in new])[None, :]
     return np.where(kinds, blended * OTHER_KIND, blended)
+
+
+def _label_contained(old: list[Item], new: list[Item], rows=None, cols=None) -> np.ndarray:
+    """For each pair (all of them, or the pairs rows[k], cols[k]), the IDF-weighted share of one
+    requirement's heading (the label right above it) found in the other requirement's wording, the
+    larger of the two directions: a heading restated as a requirement of the other version (2019's 三级
+    heading wording becoming a 2023 requirement). Headings with fewer than CONTAIN_MIN_GRAMS bigrams
+    give none."""
+    from itertools import chain
+
+    from scipy.sparse import csr_matrix
+
+    items = old + new
+    df: Counter = Counter(chain.from_iterable(i.grams.keys() for i in items))
+    vocab = {g: k for k, g in enumerate(dict.fromkeys(chain(df, chain.from_iterable(i.label for i in items))))}
+    counts = np.fromiter((df.get(g, 0) for g in vocab), dtype=np.float64, count=len(vocab))
+    idf = np.log((1 + len(items)) / (1 + counts)) + 1
+
+    def binary(docs: list[Counter]):
+        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        indices = np.fromiter((vocab[g] for d in docs for g in d), dtype=np.int64, count=int(indptr[-1]))
+        return csr_matrix((np.ones(indices.size), indices, indptr), shape=(len(docs), len(vocab)))
+
+    def share(labels: list[Counter], texts: list[Counter]) -> np.ndarray:
+        """Rows per label; the siblings under one heading share it, so each distinct heading once."""
+        keys = [frozenset(d) for d in labels]
+        index = {k: n for n, k in enumerate(dict.fromkeys(keys))}
+        rows = np.fromiter((index[k] for k in keys), dtype=np.int64, count=len(keys))
+        return _share([Counter(k) for k in index], texts)[rows]
+
+    def _share(labels: list[Counter], texts: list[Counter]) -> np.ndarray:
+        lab = binary(labels).multiply(idf[None, :]).tocsr()
+        totals = np.asarray(lab.sum(axis=1)).ravel()
+        common = (lab @ binary(texts).T).toarray()
+        out = np.divide(common, totals[:, None], out=np.zeros_like(common), where=totals[:, None] > 0)
+        few = np.array([len(d) < CONTAIN_MIN_GRAMS for d in labels], dtype=bool)
+        out[few, :] = 0.0
+        return out
+
+    if rows is not None:
+        def pairwise(labels: list[Counter], texts: list[Counter], a, b) -> np.ndarray:
+            lab = binary(labels).multiply(idf[None, :]).tocsr()
+            totals = np.asarray(lab.sum(axis=1)).ravel()[a]
+            common = np.asarray(lab[a].multiply(binary(texts)[b]).sum(axis=1)).ravel()
+            out = np.divide(common, totals, out=np.zeros_like(common), where=totals > 0)
+            out[np.array([len(labels[k]) < CONTAIN_MIN_GRAMS for k in a], dtype=bool)] = 0.0
+            return out
+
+        if len(rows) == 0:
+            return np.zeros(0)
+        return np.maximum(pairwise([i.label for i in old], [i.grams for i in new], rows, cols),
+                          pairwise([i.label for i in new], [i.grams for i in old], cols, rows))
+    return np.maximum(share([i.label for i in old], [i.grams for i in new]),
+                      share([i.label for i in new], [i.grams for i in old]).T)
 
 
 def _contained(old: list[Item], new: list[Item], rows=None, cols=None) -> np.ndarray:
@@ -202,6 +262,8 @@ def _candidate_scores(old: list[Item], new: list[Item]):
     token = np.array([fuzz.token_sort_ratio(" ".join(old[r].words), " ".join(new[c].words)) / 100.0
                       for r, c in ordered])
     vals = W_TEXT * text + W_WORDS * token + W_CONTEXT * context + W_CONTAIN * _contained(old, new, rows, cols)
+    if W_LABEL:
+        vals = vals + W_LABEL * _label_contained(old, new, rows, cols)
     if ordered:
         other = np.array([old[r].cited != new[c].cited for r, c in ordered])
         vals = np.where(other, vals * OTHER_KIND, vals)
@@ -447,6 +509,10 @@ def _adds(part: Counter, whole: Counter, others: list[Counter], idf: dict[str, f
     return True
 
 
+SPLIT_MIN_GRAMS = 12  # a new item joins an old one as a further split partner only with this many distinct
+# bigrams: a short new item (有专门的法制审核意见书, 使用行政执法办案系统) is found by chance in a long old one;
+# the true split partners on the corpus pairs have 12-23, the two false ones 9 and 10. Merges keep short parts
+# (着装、标识规范 → 穿着制式服装、标识): the old side's fragments are what 2023 merged.
 FILL_MIN = 0.15  # a leftover old item joins its best partner when it explains this much of it that its partners do not
 LEFTOVER_ROUNDS = 3  # passes over the leftovers at most (two reach the fixed point on every corpus pair)
 FILL_SIDES = (0,)  # the old side only: a merged new item is the union of old wording (案卷管理规定 + 调阅监督规定 →
@@ -482,7 +548,10 @@ def match(old: list[Item], new: list[Item]):
     Each requirement left over then joins the partner that contains most of its wording: a split
     when a new item's words come from an old one already matched, a merge when an old item's words
     went into a matched new one — with a lower bar when that partner is where one of its siblings went
-    (a sibling's partner: not merely somewhere under the parent its siblings went to).
+    (a sibling's partner: not merely somewhere under the parent its siblings went to). Last, a
+    requirement still unpaired joins the new item into which its section clearly went
+    (_section_merges). The similarity counts a heading restated as a requirement of the other side
+    (_label_contained), which tells apart items worded alike under different headings.
     """
     base = similarity(old, new) if len(old) * len(new) <= EXACT_LIMIT else _candidate_scores(old, new)
     first = _assign(base)
@@ -498,7 +567,38 @@ def match(old: list[Item], new: list[Item]):
         if not extra:
             break
         pairs = pairs + extra
+    if MERGE_SIBLINGS:
+        pairs = pairs + _section_merges(pairs, old, new, left_old)
     return pairs, score
+
+
+MERGE_SIBLINGS = 3  # a section merged into one new item by at least this many of its requirements (2 made a
+# false link on the p1 pair) ...
+MERGE_SHARE = 0.5  # ... and at least this share of its linked requirements
+
+
+def _section_merges(pairs: list[tuple[int, int]], old: list[Item], new: list[Item],
+                    left_old: set[int]) -> list[tuple[int, int]]:
+    """A section merged: an old requirement no pair holds joins the new item into which at least
+    MERGE_SIBLINGS of its siblings (and MERGE_SHARE of its linked siblings) went. The new item rewrites
+    the whole section in its own words (服务指南 …、受理条件 …、办理时限 … → one 流程图 requirement), so
+    the leftover's own wording is no guide: this is a structural prior, taken only where the section
+    clearly went into one item (a requirement of another kind of list is never taken along)."""
+    matched_old = {r for r, _ in pairs}
+    into: dict[str, Counter] = {}  # old parent -> how many of its requirements went to each new item
+    linked: dict[str, set[int]] = {}
+    for r, c in pairs:
+        into.setdefault(old[r].parent, Counter())[c] += 1
+        linked.setdefault(old[r].parent, set()).add(r)
+    extra: list[tuple[int, int]] = []
+    for r, item in enumerate(old):
+        if r in matched_old or r in left_old or item.parent not in into:
+            continue
+        c, n = into[item.parent].most_common(1)[0]
+        if (n >= MERGE_SIBLINGS and n >= MERGE_SHARE * len(linked[item.parent])
+                and item.cited == new[c].cited):
+            extra.append((r, c))
+    return extra
 
 
 def _leftovers(pairs: list[tuple[int, int]], score, old: list[Item], new: list[Item], left_old: set[int],
@@ -536,7 +636,7 @@ def _leftovers(pairs: list[tuple[int, int]], score, old: list[Item], new: list[I
     lowest = min(PART_MIN, PART_MIN_NEAR)
     extra: list[tuple[int, int]] = []
     for c in range(len(new)):
-        if c in matched_new or c in left_new:
+        if c in matched_new or c in left_new or len(new[c].grams) < SPLIT_MIN_GRAMS:
             continue
         near = [r for r in _neighbours(score, c, 1) if old[r].cited == new[c].cited and r in matched_old]
         options = [(r, share) for r, share in zip(near, shares.of(1, c, near).tolist())
