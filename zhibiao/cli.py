@@ -688,13 +688,21 @@ def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bo
     if output is not None:
         suffix = output.suffix.lower()
         if suffix == ".csv":
-            data = (scoring.cohort_csv(stats) + cohort_report.tiers_csv(stats, rubric, unit_tiers)).encode("utf-8-sig")
+            data = (scoring.cohort_csv(stats) + cohort_report.tiers_csv(stats, rubric, unit_tiers)
+                    + cohort_report.sheets_csv(stats, rubric)).encode("utf-8-sig")
         elif suffix == ".xlsx":
             data = cohort_report.cohort_report_xlsx(stats, rubric, unit_tiers)
         else:
             data = cohort_report.cohort_report_html(stats, rubric, unit_tiers).encode("utf-8")
         _write_atomic(output, data)
     click.echo(scoring.cohort_tables(stats))
+    checks = cohort_report.check_rows(stats)
+    if checks:
+        click.echo("\nsheet checks (the units' own subtotals, points)")
+        for r in stats.ranking:
+            for f in r.score.findings:
+                if f.severity != "info":
+                    click.echo(f"  {r.score.unit}: {f.code}: {f.message}")
     click.echo("\n评估结论")
     for group in tiers.tier_stats(stats, rubric, unit_tiers):
         click.echo(f"  【{group.name}单位】" + "".join(cohort_report.sentences(group)))

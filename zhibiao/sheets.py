@@ -486,6 +486,9 @@ def is_id_csv(path: Path) -> bool:
             head = f.read(4096)
     except OSError:
         return False
+    if b"\x00" in head:
+        return True  # UTF-16 or binary: refused as the CSV it claims to be
+    head = head[: head.rfind(b"\n") + 1] or head  # whole lines only: a character cut in two does not decode
     for enc in ("utf-8-sig", "gb18030"):
         try:
             text = head.decode(enc)
@@ -528,7 +531,11 @@ def _sheet(path: Path, rubric: Rubric, leaves: dict[str, Indicator], limit: int 
         return {}, [f"cannot be read: {exc.message().removeprefix(str(path) + ': ')}"], None
     got = sheet_rows(layout)
     if not got.rows:
-        return {}, ["no table with a 得分 column (自评得分, 考核得分, 得分 …) found in the sheet"], None
+        if path.suffix.lower() == ".csv":  # no sheet: what is wrong with it as the hand-made id,awarded CSV
+            from zhibiao.scoring.assessment import _problems
+
+            return {}, _problems(path, leaves)[1] or ["the header must be id,awarded"], None
+        return {}, ["no table with a 得分 column (自评得分, 考核得分, 得分 …) and indicator rows in the sheet"], None
     matched, subtotals, problems = align(got.rows, rubric, name)
     awards: dict[str, Decimal | None] = {}
     remarks: dict[str, str] = {}
@@ -634,7 +641,8 @@ def read_mixed_folder(folder: str | Path, rubric: Rubric, leaves: dict[str, Indi
     folder = Path(folder)
     files = folder_files(folder)
     if not files:
-        raise InputNotFound(str(folder), "no assessments (.csv, .xlsx, .docx, .pdf, .html) in this folder")
+        raise InputNotFound(str(folder), "no assessment .csv files (nor score sheets: .xlsx, .docx, .pdf, "
+                                        ".html) in this folder")
     results: dict[str, tuple[Assessment | None, list[str]]] = {}
     sheets = []
     for path in files:
