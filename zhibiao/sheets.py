@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from zhibiao.errors import BadInput, InputNotFound, InvalidAssessment
+from zhibiao.errors import BadInput, InputNotFound, InvalidAssessment, InvalidSheet
 from zhibiao.findings import finding
 from zhibiao.model import Finding, Indicator, Rubric, Source, Table, dec_str
 from zhibiao.normalize.cleanup import clean, squash
@@ -513,7 +513,7 @@ def read_sheet(path: str | Path, rubric: Rubric, leaves: dict[str, Indicator], *
     """One filled-in sheet as an assessment of the rubric; InvalidAssessment lists every row at fault."""
     awards, problems, assessment = _sheet(Path(path), rubric, leaves, limit)
     if problems:
-        raise InvalidAssessment(str(path), f"{len(problems)} problem(s)\n" + "\n".join(f"  {p}" for p in problems))
+        raise InvalidSheet(str(path), f"{len(problems)} problem(s)\n" + "\n".join(f"  {p}" for p in problems))
     assert assessment is not None
     return assessment
 
