@@ -188,11 +188,27 @@ def docx(sheet: Sheet, path: Path) -> Path:
     n_rows = len(sheet.rows) + 1
     table = doc.add_table(rows=n_rows, cols=len(sheet.header))
     table.style = "Table Grid"
+    from docx.oxml.ns import qn
+
+    # table.cell() walks the whole table each call: hold each row's cells once (before any merge)
+    cells = [list(row.cells) for row in table.rows]
+    across = []
     for c in grid(sheet):
-        cell = table.cell(c.row, c.col)
-        if c.rows > 1 or c.cols > 1:
-            cell = cell.merge(table.cell(c.row + c.rows - 1, c.col + c.cols - 1))
-        cell.text = c.text
+        cells[c.row][c.col].text = c.text
+        if c.rows > 1:  # as Word writes it: <w:vMerge w:val="restart"/>, then bare <w:vMerge/> below
+            for k in range(c.rows):
+                for j in range(c.cols):
+                    vm = cells[c.row + k][c.col + j]._tc.get_or_add_tcPr()._add_vMerge()
+                    if k == 0:
+                        vm.set(qn("w:val"), "restart")
+        if c.cols > 1:
+            across.append(c)
+    for c in across:  # gridSpan: merged across once the texts are in
+        for k in range(c.rows):
+            row = table.rows[c.row + k]
+            row.cells[c.col].merge(row.cells[c.col + c.cols - 1])
+            if c.text and k == 0:
+                row.cells[c.col].text = c.text
     doc.save(path)
     return path
 
