@@ -26,8 +26,9 @@ class Row:
     points: str
     value: str
     remark: str = ""
-    kind: str = "item"  # item, subtotal (of parents[-1]... its area), total
+    kind: str = "item"  # item, subtotal (of its area), total, band (an area's label across the table)
     id: str = ""
+    number: str = ""  # the 序号 cell (sheets with a 序号 column)
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Sheet:
     header: list[str]
     depth: int  # label columns
     rows: list[Row] = field(default_factory=list)
+    numbered: bool = False  # a 序号 column first, the items' numbers in it
 
 
 def printed(ind: Indicator) -> str:
@@ -53,24 +55,30 @@ def leaf_label(ind: Indicator) -> str:
 
 def sheet_of(rubric: Rubric, values: dict[str, str], *, unit: str = "某县司法局", remarks: dict[str, str] | None = None,
              score_header: str = "自评得分", subtotals: bool = False, total: bool = True,
-             level_names: list[str] | None = None) -> Sheet:
-    """The rubric's table filled with values (leaf id -> the text put in the 得分 cell)."""
+             level_names: list[str] | None = None, bands: bool = False, numbered: bool = False) -> Sheet:
+    """The rubric's table filled with values (leaf id -> the text put in the 得分 cell). bands: each first-level
+    label a row across the table (一、组织领导（15分）) instead of a column; numbered: a 序号 column holding the items'
+    numbers, the item text without them."""
     remarks = remarks or {}
-    depth = max(leaf.level for leaf in rubric.leaves())
-    names = level_names or ["一级指标", "二级指标", "三级指标", "四级指标"][:depth]
+    depth = max(leaf.level for leaf in rubric.leaves()) - (1 if bands else 0)
+    names = level_names or ["一级指标", "二级指标", "三级指标", "四级指标"][1 if bands else 0:][:depth]
     sheet = Sheet(f"{unit}2024年度{rubric.title or '考核'}自评表", [f"填报单位：{unit}    填报日期：2025年1月10日"],
-                  names + ["分值", score_header, "扣分原因"], depth)
+                  (["序号"] if numbered else []) + names + ["分值", score_header, "扣分原因"], depth, numbered=numbered)
 
     def walk(ind: Indicator, parents: list[tuple[str, str]]):
         if not ind.children:
-            sheet.rows.append(Row(list(parents), leaf_label(ind), dec_str(ind.points) if ind.points is not None else "",
-                                  values[ind.id], remarks.get(ind.id, ""), id=ind.id))
+            label = ind.text if numbered else leaf_label(ind)
+            sheet.rows.append(Row(list(parents), label, dec_str(ind.points) if ind.points is not None else "",
+                                  values[ind.id], remarks.get(ind.id, ""), id=ind.id,
+                                  number=(ind.marker or "").strip(".、． ") if numbered else ""))
             return
+        if bands and ind.level == 1:
+            sheet.rows.append(Row([], printed(ind), "", "", kind="band", id=ind.id))
         for c in ind.children:
-            walk(c, parents + [(ind.id, printed(ind))])
+            walk(c, parents + ([] if bands and ind.level == 1 else [(ind.id, printed(ind))]))
         if subtotals and ind.level == 1:
             area = sum((Decimal(values[leaf.id]) for leaf in ind.leaves() if _number(values[leaf.id])), Decimal(0))
-            sheet.rows.append(Row(list(parents) + [(ind.id, printed(ind))], "小计",
+            sheet.rows.append(Row(list(parents) + ([] if bands else [(ind.id, printed(ind))]), "小计",
                                   dec_str(ind.points) if ind.points is not None else "", dec_str(area),
                                   kind="subtotal", id=ind.id))
 
@@ -129,11 +137,19 @@ class GridCell:
 
 def grid(sheet: Sheet) -> list[GridCell]:
     """The sheet's cells (row 0 the header): each ancestor label merged down over its consecutive rows, a leaf above
-    the deepest level spanning to the last label column, 小计/合计 spanning the label columns below their area."""
+    the deepest level spanning to the last label column, 小计/合计 spanning the label columns below their area, a band
+    row across the whole table."""
     cells = [GridCell(h, 0, k) for k, h in enumerate(sheet.header)]
+    off = 1 if sheet.numbered else 0
     d = sheet.depth
     open_: dict[int, GridCell] = {}  # label column -> the merged cell still open
     for n, row in enumerate(sheet.rows, start=1):
+        if row.kind == "band":
+            cells.append(GridCell(row.label, n, 0, cols=len(sheet.header)))
+            open_.clear()
+            continue
+        if off:
+            cells.append(GridCell(row.number, n, 0))
         for k in range(d):
             if k < len(row.parents):
                 ident, text = row.parents[k]
@@ -141,16 +157,17 @@ def grid(sheet: Sheet) -> list[GridCell]:
                 if cur is not None and getattr(cur, "ident", None) == ident and cur.row + cur.rows == n:
                     cur.rows += 1
                     continue
-                c = GridCell(text, n, k)
+                c = GridCell(text, n, k + off)
                 c.ident = ident  # type: ignore[attr-defined]
                 cells.append(c)
                 open_[k] = c
             else:
-                cells.append(GridCell(row.label, n, k, cols=d - k))
+                cells.append(GridCell(row.label, n, k + off, cols=d - k))
                 for j in range(k, d):
                     open_.pop(j, None)
                 break
-        cells += [GridCell(row.points, n, d), GridCell(row.value, n, d + 1), GridCell(row.remark, n, d + 2)]
+        cells += [GridCell(row.points, n, d + off), GridCell(row.value, n, d + off + 1),
+                  GridCell(row.remark, n, d + off + 2)]
     return cells
 
 
@@ -168,7 +185,7 @@ def xlsx(sheet: Sheet, path: Path) -> Path:
     for c in grid(sheet):
         cell = ws.cell(row=top + c.row, column=c.col + 1, value=c.text if c.text else None)
         cell.data_type = "s"
-        if c.text and _number(c.text) and c.col >= sheet.depth:
+        if c.text and _number(c.text) and c.col >= sheet.depth + (1 if sheet.numbered else 0):
             cell.value = float(c.text) if "." in c.text else int(c.text)  # as Excel keeps typed numbers
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         if c.rows > 1 or c.cols > 1:
@@ -228,7 +245,8 @@ def _wrap(text: str, width: float) -> list[str]:
 def pdf(sheet: Sheet, path: Path, widths: list[float] | None = None) -> Path:
     cells = grid(sheet)
     n = len(sheet.header)
-    widths = widths or ([120.0] * (sheet.depth - 1) + [230.0] + [40.0, 50.0, 0.0])[:n]
+    widths = widths or (([30.0] if sheet.numbered else []) + [120.0] * (sheet.depth - 1) + [230.0]
+                        + [40.0, 50.0, 0.0])[:n]
     widths[-1] = _W - 60 - sum(widths[:-1])
     x_at = [30.0]
     for w in widths:

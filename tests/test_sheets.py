@@ -287,3 +287,50 @@ def test_cli_cohort_names_every_bad_sheet_and_scores_nothing(verified, rubric, l
     assert "2 of 3 file(s) invalid, nothing scored" in err
     assert "b.xlsx" in err and "1.1.2" in err
     assert "c.xlsx: names the unit '县司法局', as" in err
+
+
+# --- other forms: band rows, a 序号 column, a rubric without clause numbers -------------------------
+
+JX01 = ROOT / "corpus" / "families" / "jx01_bumen_zhengti" / "jx01_bumen_zhengti.docx"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_band_rows_and_unnumbered_items_align_by_text(fmt, tmp_path):
+    """jx01 (部门整体支出绩效评价: 4 areas of 15, 35, 25, 25 points, 35 items, no clause numbers anywhere) with each
+    area a row across the table (决策（15分）). Fill: full points except 1.1.1 绩效目标合理性 2 of 3, 2.1.1 预算执行率
+    4.5 of 5, 2.1.4 资金支付进度 不适用 (2). applicable 98, awarded 98 - 1 - 0.5 = 96.5; 96.5 / 98 = 0.98469… →
+    0.9847. Areas: 决策 14 / 15 = 0.9333, 过程 32.5 / 33 = 0.98484… → 0.9848, 产出 25 / 25, 效益 25 / 25.
+    Edits: 1.1.1 and 1.1.2 swapped, 1.2.2 retyped 内部控制制度有效性."""
+    rubric = ingest(JX01).main_rubric()
+    leaves = scorable_leaves(rubric, "jx01")
+    values = fill(leaves, {"1.1.1": "2", "2.1.1": "4.5", "2.1.4": "不适用"})
+    sheet = sm.sheet_of(rubric, values, bands=True, subtotals=True, unit="某市财政局")
+    sm.swap(sheet, "1.1.1", "1.1.2")
+    sm.retype(sheet, "1.2.2", "内部控制制度有效性")
+    a = read_sheet(sm.WRITERS[fmt](sheet, tmp_path / f"jx01.{fmt}"), rubric, leaves)
+    assert a.awards["1.1.1"] == Decimal(2) and a.awards["1.1.2"] == Decimal(3)
+    assert {r.how for r in a.rows} == {"text"}
+    s = score(rubric, a)
+    assert (s.total.awarded, s.total.applicable, s.total.completion) == (Decimal("96.5"), Decimal(98),
+                                                                         Decimal("0.9847"))
+    assert [(dec_str(t.awarded), dec_str(t.applicable), str(t.completion)) for t in s.levels if t.level == 1] == [
+        ("14", "15", "0.9333"), ("32.5", "33", "0.9848"), ("25", "25", "1.0000"), ("25", "25", "1.0000")]
+    assert [f for f in a.findings if f.severity != "info"] == []  # every 小计 and the 合计 add up
+    assert {f.indicator for f in a.findings if f.code == "sheet_row_retyped"} == {"1.2.2"}
+
+
+def test_a_numbers_column_and_a_row_moved_to_another_area(rubric, leaves, tmp_path):
+    """pf02 with a 序号 column and band rows; item 8 (2.1.8, 3 points, given 2) moved up into area 1 under item 1,
+    inside the merged cell of 机构设置 (so the sheet puts it under the wrong label)."""
+    values = fill(leaves, {"2.1.8": "2"})
+    sheet = sm.sheet_of(rubric, values, bands=True, numbered=True)
+    moved = sheet.rows.pop(sm.find(sheet, "2.1.8"))
+    moved.parents = list(sheet.rows[sm.find(sheet, "1.1.1")].parents)
+    sheet.rows.insert(sm.find(sheet, "1.1.1") + 1, moved)
+    a = read_sheet(sm.pdf(sheet, tmp_path / "moved.pdf"), rubric, leaves)
+    how = {r.id: r.how for r in a.rows}
+    assert how["2.1.8"] == "elsewhere" and how["1.1.1"] == how["2.1.9"] == "number"
+    s = score(rubric, a)
+    assert (s.total.awarded, s.total.applicable) == (Decimal(99), Decimal(100))
+    assert {t.id: dec_str(t.awarded) for t in s.levels if t.level == 1} == {"1": "15", "2": "24", "3": "20", "4": "25",
+                                                                          "5": "15"}

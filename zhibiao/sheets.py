@@ -414,9 +414,15 @@ def align(rows: list[SheetRow], rubric: Rubric, sheet: str):
         lab = row.label
         state = _value(row.value)[0]
         if _TOTAL.match(lab.text) or (not lab.text and lab.key is None and state == "number"):
+            if len(row.path) == 1 and not lab.text.startswith("小计"):
+                at = root  # 合计, 总分 across the label columns: the whole sheet, whatever band came last
             subtotals.append((at.ind.id if at.ind is not None else None, row))
             continue
-        named = _step(at if at.children else root, lab) if lab.text else None
+        named = None
+        if lab.text:  # a label of the parent reached, else of any level (a band row across the table)
+            found = [n for n in ((_step(at, lab) if at is not root and at.children else None), _step(root, lab))
+                     if n is not None]
+            named = max(found, key=lambda n: similarity(lab.text, n.text), default=None)
         if named is not None and similarity(lab.text, named.text) >= LABEL_MIN:
             best_leaf = max((similarity(lab.text, by_id[leaf.id].text) for leaf in named.leaves), default=0)
             if best_leaf < similarity(lab.text, named.text):
