@@ -517,15 +517,17 @@ def _exact_sum(values) -> Decimal:
 def read_sheet(path: str | Path, rubric: Rubric, leaves: dict[str, Indicator], *,
                limit: int | None = None) -> Assessment:
     """One filled-in sheet as an assessment of the rubric; InvalidAssessment lists every row at fault."""
-    awards, problems, assessment = _sheet(Path(path), rubric, leaves, limit)
+    awards, problems, assessment = _sheet(Path(path), rubric, leaves, limit, unreadable="raise")
     if problems:
         raise InvalidSheet(str(path), f"{len(problems)} problem(s)\n" + "\n".join(f"  {p}" for p in problems))
     assert assessment is not None
     return assessment
 
 
-def _sheet(path: Path, rubric: Rubric, leaves: dict[str, Indicator], limit: int | None):
-    """(awards, problems, the assessment or None): what read_sheet and a folder batch share."""
+def _sheet(path: Path, rubric: Rubric, leaves: dict[str, Indicator], limit: int | None, unreadable: str = "report"):
+    """(awards, problems, the assessment or None): what read_sheet and a folder batch share. A file the readers
+    refuse (damaged, a scan without a text layer …) is raised as such (exit 3) with unreadable="raise", else one
+    problem of the folder's listing."""
     from zhibiao import extract
 
     if path.is_dir():
@@ -534,6 +536,8 @@ def _sheet(path: Path, rubric: Rubric, leaves: dict[str, Indicator], limit: int 
     try:
         layout = extract.read(path, limit=limit)
     except BadInput as exc:
+        if unreadable == "raise":
+            raise
         return {}, [f"cannot be read: {exc.message().removeprefix(str(path) + ': ')}"], None
     got = sheet_rows(layout)
     if not got.rows:
