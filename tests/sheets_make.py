@@ -351,4 +351,23 @@ def _write_pdf(pages: list[list[str]], path: Path) -> None:
     path.write_bytes(bytes(out))
 
 
-WRITERS = {"xlsx": xlsx, "docx": docx, "pdf": pdf}
+def html(sheet: Sheet, path: Path) -> Path:
+    """A web page as an office posts it: the title and 填报单位 line, the table with rowspan/colspan."""
+    from html import escape
+
+    by_row: dict[int, list[GridCell]] = {}
+    for c in grid(sheet):
+        by_row.setdefault(c.row, []).append(c)
+    out = ['<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>自评表</title></head><body>',
+           f"<h1>{escape(sheet.title)}</h1>"] + [f"<p>{escape(line)}</p>" for line in sheet.lines] + ["<table>"]
+    for r in sorted(by_row):
+        tag = "th" if r == 0 else "td"
+        out.append("<tr>" + "".join(
+            f'<{tag}{f" rowspan={c.rows}" if c.rows > 1 else ""}{f" colspan={c.cols}" if c.cols > 1 else ""}>'
+            f"{escape(c.text)}</{tag}>" for c in sorted(by_row[r], key=lambda c: c.col)) + "</tr>")
+    out.append("</table></body></html>")
+    path.write_text("\n".join(out), encoding="utf-8")
+    return path
+
+
+WRITERS = {"xlsx": xlsx, "docx": docx, "pdf": pdf, "html": html}

@@ -3,8 +3,8 @@
 The sheets are made by tests/sheets_make.py from the family rubric pf02 (普法责任制落实情况考核表: 5 areas of 15, 25,
 20, 25 and 15 points, 14 second-level labels without clause numbers, 42 items numbered 1.–42. across the areas,
 100 points) as a unit returns it: one column per level (labels merged down over their items), 分值, 自评得分,
-扣分原因, a 小计 row under each area and a 合计 row, as XLSX (merged ranges), DOCX (merged cells) and PDF (ruled,
-over two pages). Scans are not covered here: reading them needs OCR (the formats issue).
+扣分原因, a 小计 row under each area and a 合计 row, as XLSX (merged ranges), DOCX (merged cells), PDF (ruled,
+over two pages) and HTML (rowspan). Scans are not covered here: reading them needs OCR (the formats issue).
 
 The fill (FILL), worked out by hand: full points except
   1.1.1  1.5 of 2   (未明确第一责任人)          1.2.5  1.5 of 2   (逾期报送)
@@ -37,7 +37,7 @@ from zhibiao.signature import signed
 from conftest import ROOT, run_cli as run
 
 FAMILY = ROOT / "corpus" / "families" / "pf02_pufa_zerenzhi" / "pf02_pufa_zerenzhi.docx"
-FORMATS = ["xlsx", "docx", "pdf"]
+FORMATS = ["xlsx", "docx", "pdf", "html"]
 
 DEDUCTED = {"1.1.1": "1.5", "1.2.5": "1.5", "2.2.13": "1", "3.2.22": "3", "4.3.34": "1", "4.2.30": "不适用",
             "5.2.39": "—"}
