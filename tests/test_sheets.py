@@ -347,3 +347,18 @@ def test_a_scanned_sheet_is_refused_as_unreadable_and_named_in_a_folder(verified
     (folder / "b.pdf").write_bytes(scan.read_bytes())
     code, out, err = run(["score", verified, folder], capsys)
     assert code == 6 and "1 of 2 file(s) invalid" in err and "b.pdf" in err and "OCR needed" in err
+
+
+def test_tier_from_a_column_of_the_sheet(rubric, leaves, tmp_path):
+    from openpyxl import load_workbook
+
+    path = sm.xlsx(sm.sheet_of(rubric, fill(leaves, {}), unit="某镇人民政府"), tmp_path / "t.xlsx")
+    wb = load_workbook(path)
+    ws = wb.active
+    head = next(r for r in range(1, 6) if ws.cell(row=r, column=4).value == "分值")
+    ws.cell(row=head, column=7, value="层级")
+    ws.cell(row=head + 1, column=7, value="乡镇")
+    wb.save(path)
+    a = read_sheet(path, rubric, leaves)
+    assert (a.unit, a.tier) == ("某镇人民政府", "乡镇")
+    assert score(rubric, a).total.awarded == Decimal(100)
