@@ -340,7 +340,7 @@ def sheet_rows(layout) -> _Read:
 # --- alignment -------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: a node's fields hold whole indicator subtrees
 class _Node:
     ind: Indicator | None  # None: the rubric itself
     children: list[_Node]
@@ -381,7 +381,8 @@ def _step(at: _Node, lab: Label) -> _Node | None:
     best = max(inner, key=lambda c: similarity(lab.text, c.text), default=None)
     if best is not None and similarity(lab.text, best.text) >= TEXT_MIN:
         return best
-    deeper = [d for d in at.descendants() if d.children and d not in inner]
+    seen = {id(c) for c in inner}
+    deeper = [d for d in at.descendants() if d.children and id(d) not in seen]
     best = max(deeper, key=lambda c: similarity(lab.text, c.text), default=None)
     if best is not None and similarity(lab.text, best.text) >= ELSEWHERE_MIN:
         return best
@@ -396,9 +397,9 @@ def _row_similarity(row: SheetRow, leaf: Indicator, node: _Node) -> int:
     return s
 
 
-def align(rows: list[SheetRow], rubric: Rubric, sheet: str):
+def align(rows: list[SheetRow], rubric: Rubric, sheet: str, tree: tuple[_Node, dict[str, _Node]] | None = None):
     """Rows -> (leaf id -> (row, how, similarity), subtotal rows [(label id or None, row)], problems)."""
-    root, by_id = _tree(rubric)
+    root, by_id = tree or _tree(rubric)
     groups: dict[int, tuple[_Node, list[SheetRow]]] = {}
     subtotals: list[tuple[str | None, SheetRow]] = []
     context: _Node | None = None
@@ -444,7 +445,7 @@ def align(rows: list[SheetRow], rubric: Rubric, sheet: str):
                 sim = _row_similarity(row, best, by_id[best.id])
                 if sim >= NUMBER_MIN or not row.label.text:
                     matched[best.id] = (row, "number", sim)
-                    free.remove(best)
+                    free = [leaf for leaf in free if leaf is not best]
                     continue
             rest.append(row)
         left += _assign(rest, free, by_id, matched, "text", TEXT_MIN)
@@ -546,7 +547,8 @@ def _sheet(path: Path, rubric: Rubric, leaves: dict[str, Indicator], limit: int 
 
             return {}, _problems(path, leaves)[1] or ["the header must be id,awarded"], None
         return {}, ["no table with a 得分 column (自评得分, 考核得分, 得分 …) and indicator rows in the sheet"], None
-    matched, subtotals, problems = align(got.rows, rubric, name)
+    tree = _tree(rubric)
+    matched, subtotals, problems = align(got.rows, rubric, name, tree)
     awards: dict[str, Decimal | None] = {}
     remarks: dict[str, str] = {}
     findings: list[Finding] = []
@@ -590,7 +592,7 @@ def _sheet(path: Path, rubric: Rubric, leaves: dict[str, Indicator], limit: int 
         problems = problems[:_SHOWN] + [f"… and {len(problems) - _SHOWN} more"]
     if problems:
         return awards, problems, None
-    _, by_id = _tree(rubric)
+    by_id = tree[1]
     for ident, row in subtotals:
         state, stated = _value(row.value)
         if state != "number" or stated is None:
