@@ -640,21 +640,43 @@ def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bo
         click.echo(f"zhibiao: warning: {catalogue}: says it is verified, but that cannot be shown: "
                    f"{signature_problem(cat)}; scored as unverified", err=True)
     leaves = scoring.scorable_leaves(rubric, str(catalogue))
+    from zhibiao import sheets
+
     if not assessment.is_dir():
-        result = scoring.score(rubric, scoring.read_assessment(assessment, leaves), verified=verified)
+        if assessment.is_file() and not sheets.is_id_csv(assessment):
+            unit = sheets.read_sheet(assessment, rubric, leaves, limit=_limit())
+        else:
+            unit = scoring.read_assessment(assessment, leaves)
+        result = scoring.score(rubric, unit, verified=verified)
         if as_json:
             if not verified:
                 click.echo(scoring.UNVERIFIED_WARNING, err=True)
-            click.echo(json.dumps(scoring.score_json(result), ensure_ascii=False, indent=1))
+            obj = scoring.score_json(result)
+            if unit.rows:
+                obj["sheet"] = sheets.sheet_json(unit)
+            click.echo(json.dumps(obj, ensure_ascii=False, indent=1))
         else:
             click.echo(scoring.score_table(result, rubric.title, assessment.name))
+            if unit.rows:
+                click.echo(sheets.sheet_report(unit))
         return
+    from zhibiao import batch
     from zhibiao.scoring import cohort_report, tiers
 
-    units = scoring.read_folder(assessment, leaves)
+    files = sheets.folder_files(assessment) if assessment.is_dir() else []
+    if files and all(sheets.is_id_csv(p) for p in files):
+        units = scoring.read_folder(assessment, leaves)
+    else:
+        n_sheets = sum(1 for p in files if not sheets.is_id_csv(p))
+        readers = jobs if jobs is not None else (batch.cores() if n_sheets >= batch.SMALL_BATCH else 1)
+        try:
+            units = sheets.read_mixed_folder(assessment, rubric, leaves, workers=readers, scheduler=scheduler,
+                                             limit=_limit())
+        except batch.SchedulerUnreachable as exc:
+            raise click.BadParameter(str(exc), param_hint="--scheduler / ZHIBIAO_SCHEDULER") from None
     mapping = tiers.read_tiers(tiers_file) if tiers_file is not None else None
-    unit_tiers = tiers.tiers_of([(a.unit, a.path) for a in units], mapping)
-    from zhibiao import batch
+    unit_tiers = tiers.tiers_of([(a.unit, a.path) for a in units], mapping,
+                                {a.unit: a.tier for a in units if a.rows})
 
     if jobs is None:
         jobs = batch.cores() if len(units) >= batch.LARGE_COHORT else 1
@@ -666,13 +688,21 @@ def score(catalogue: Path, assessment: Path, as_json: bool, allow_unverified: bo
     if output is not None:
         suffix = output.suffix.lower()
         if suffix == ".csv":
-            data = (scoring.cohort_csv(stats) + cohort_report.tiers_csv(stats, rubric, unit_tiers)).encode("utf-8-sig")
+            data = (scoring.cohort_csv(stats) + cohort_report.tiers_csv(stats, rubric, unit_tiers)
+                    + cohort_report.sheets_csv(stats, rubric)).encode("utf-8-sig")
         elif suffix == ".xlsx":
             data = cohort_report.cohort_report_xlsx(stats, rubric, unit_tiers)
         else:
             data = cohort_report.cohort_report_html(stats, rubric, unit_tiers).encode("utf-8")
         _write_atomic(output, data)
     click.echo(scoring.cohort_tables(stats))
+    checks = cohort_report.check_rows(stats)
+    if checks:
+        click.echo("\nsheet checks (the units' own subtotals, points)")
+        for r in stats.ranking:
+            for f in r.score.findings:
+                if f.severity != "info":
+                    click.echo(f"  {r.score.unit}: {f.code}: {f.message}")
     click.echo("\n评估结论")
     for group in tiers.tier_stats(stats, rubric, unit_tiers):
         click.echo(f"  【{group.name}单位】" + "".join(cohort_report.sentences(group)))

@@ -12,6 +12,7 @@ there with ``exit_code(exc)``; a class's ``exit_code`` attribute is the same tab
     ├── InvalidCatalogue            4  not a valid catalogue JSON
     ├── OutputError                 5  the output cannot be written
     ├── InvalidAssessment           6  zhibiao score: invalid assessment CSV
+    │   └── InvalidSheet                  a filled-in score sheet that cannot be scored against the catalogue
     ├── UnverifiedCatalogue         7  zhibiao score: the catalogue is not verified
     ├── StoreError                  8  the catalogue store refused (cannot open the database)
     │   ├── NotFound                   no such catalogue or indicator
@@ -64,6 +65,7 @@ __all__ = [
     "InvalidCatalogue",
     "OutputError",
     "InvalidAssessment",
+    "InvalidSheet",
     "UnverifiedCatalogue",
     "UnprovenVerification",
     "StoreError",
@@ -179,6 +181,11 @@ class OutputError(ZhibiaoError):
 
 class InvalidAssessment(ZhibiaoError):
     """not a valid assessment (a CSV with header id,awarded and one row per leaf indicator of the rubric)"""
+
+
+class InvalidSheet(InvalidAssessment):
+    """not a valid score sheet of this catalogue (each leaf indicator's row once, its 得分 a number of points up to the
+    item's, or 不适用)"""
 
 
 class UnverifiedCatalogue(ZhibiaoError):

@@ -119,6 +119,19 @@ _CODES = [
     # --- reading the file (zhibiao/pipeline.py) ---
     _code("input_warning", "warning", "文件提示",
           ("{file}: {detail}", "读取文件“{file}”时的提示：{detail}")),
+    # --- filled-in score sheets (zhibiao/sheets.py) ---
+    _code("sheet_subtotal_mismatch", "warning", "表内小计与明细不符",
+          ("{sheet} row {row}: the sheet's subtotal of {id} {label} is {stated}, its items add up to {items}",
+           "表中“{label}”的小计为 {stated} 分，其下各项得分合计为 {items} 分，两者不符（表中第 {row} 行）。")),
+    _code("sheet_total_mismatch", "warning", "表内合计与明细不符",
+          ("{sheet} row {row}: the sheet's total is {stated}, its items add up to {items}",
+           "表中合计得分为 {stated} 分，各项得分合计为 {items} 分，两者不符（表中第 {row} 行）。")),
+    _code("sheet_points_differ", "warning", "表中分值与目录不符",
+          ("{sheet} row {row}: the sheet gives {id} {points_sheet} points, the catalogue {points}",
+           "表中该项分值为 {points_sheet} 分，目录为 {points} 分（表中第 {row} 行）。")),
+    _code("sheet_row_retyped", "info", "表中条目文字有改动",
+          ("{sheet} row {row}: {id} matched by its text (similarity {similarity}%): {text!r}",
+           "表中该行文字与目录不完全一致，按文字相似度（{similarity}%）对应到本项：“{text}”（表中第 {row} 行）。")),
     # --- retired codes that 1.0 catalogues may still hold ---
     _code("orphan", "error", "缺少上级指标",
           ("{label} has no parent at level {level}", "该指标找不到上一级指标。"), retired=True),

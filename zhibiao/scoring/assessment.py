@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from zhibiao.errors import (
     UnprovenVerification,
     UnverifiedCatalogue,
 )
-from zhibiao.model import Catalogue, Indicator, Rubric, dec_str
+from zhibiao.model import Catalogue, Finding, Indicator, Rubric, dec_str
 
 __all__ = ["NOT_APPLICABLE", "Assessment", "main_rubric", "scorable_leaves", "require_verified", "read_assessment",
            "read_folder"]
@@ -34,7 +34,11 @@ class Assessment:
     unit: str
     path: str
     awards: dict[str, Decimal | None]
-
+    # a filled-in score sheet (zhibiao/sheets.py) also gives these; an id,awarded CSV none of them
+    remarks: dict[str, str] = field(default_factory=dict)  # leaf id -> its 扣分原因 / 说明 as the sheet gives it
+    findings: tuple[Finding, ...] = ()  # what the sheet itself gets wrong (subtotals that do not add up …)
+    tier: str | None = None  # the tier the sheet names (层级：…), before any mapping file
+    rows: tuple = ()  # zhibiao.sheets.AlignedRow: each leaf and the sheet row it was aligned to
 
 
 # --- catalogue ---------------------------------------------------------------------------------

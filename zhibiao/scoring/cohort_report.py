@@ -22,7 +22,7 @@ from .tally import TARGET, TARGET_SOURCE, Cohort
 from .tiers import ALL_UNITS, UNTIERED, Tier, tier_stats
 
 __all__ = ["pct", "sentences", "tier_rows", "tiers_csv", "TIER_HEADERS", "cohort_report_xlsx", "cohort_report_html",
-           "svg_bars"]
+           "svg_bars", "REMARK_HEADERS", "CHECK_HEADERS", "remark_rows", "check_rows", "sheets_csv"]
 
 TIER_HEADERS = ["层级", "单位数", "达标单位数", "达标率", "完成度90%以下占比", "完成度80%以下占比",
                 "完成度60%以下占比", "总体完成度", "完成度最低的一级指标", "其完成度", "完成度最低的二级指标",
@@ -116,6 +116,52 @@ def _ranking_rows(c: Cohort, tiers: dict[str, str] | None) -> list[list]:
         rows.append([r.rank, r.score.unit, (tiers or {}).get(r.score.unit, ALL_UNITS), t.awarded, t.applicable,
                      t.completion, None if t.meets_target is None else ("达标" if t.meets_target else "未达标")])
     return rows
+
+
+REMARK_HEADERS = ["单位", "编号", "指标", "分值", "得分", "扣分原因及说明"]
+CHECK_HEADERS = ["单位", "问题", "说明"]
+
+
+def remark_rows(c: Cohort, rubric: Rubric) -> list[list]:
+    """The remarks the units' score sheets give (扣分原因, 说明), unit by unit in ranking order, items in document
+    order: unit, id, indicator, points, awarded (不适用 for n/a), remark."""
+    from zhibiao.model import LABEL_NOT_PRINTED
+
+    order = {ind.id: (k, ind) for k, ind in enumerate(rubric.leaves())}
+    rows = []
+    for r in c.ranking:
+        for ident in sorted(r.score.remarks, key=lambda i: order[i][0] if i in order else len(order)):
+            awarded, remark = r.score.remarks[ident]
+            ind = order[ident][1] if ident in order else None
+            rows.append([r.score.unit, ident, ind.label(LABEL_NOT_PRINTED) if ind is not None else "",
+                         ind.points if ind is not None else None, "不适用" if awarded is None else awarded, remark])
+    return rows
+
+
+def check_rows(c: Cohort) -> list[list]:
+    """What the units' sheets get wrong by themselves (subtotals that do not add up, points that differ from the
+    catalogue), in Chinese: unit, title, text. Rows matched by their text are not listed (the app shows them)."""
+    from zhibiao.findings import REGISTRY, render_zh
+
+    return [[r.score.unit, REGISTRY[f.code].title_zh, render_zh(f)] for r in c.ranking for f in r.score.findings
+            if f.severity != "info"]
+
+
+def sheets_csv(c: Cohort, rubric: Rubric) -> str:
+    """The CSV sections [remarks] and [sheet_checks] (after the others); empty when no unit's sheet gives any."""
+    import csv
+
+    from zhibiao.cells import safe_row
+
+    remarks, checks = remark_rows(c, rubric), check_rows(c)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for name, header, rows in (("remarks", REMARK_HEADERS, remarks), ("sheet_checks", CHECK_HEADERS, checks)):
+        if rows:
+            writer.writerows([[], [f"[{name}]"], header])
+            writer.writerows(safe_row("" if v is None else dec_str(v) if isinstance(v, Decimal) else str(v)
+                                      for v in row) for row in rows)
+    return buf.getvalue()
 
 
 def tiers_csv(c: Cohort, rubric: Rubric, tiers: dict[str, str] | None) -> str:
@@ -237,6 +283,13 @@ def cohort_report_xlsx(c: Cohort, rubric: Rubric, tiers: dict[str, str] | None =
                             ["名次", "单位", "层级", "得分", "应得分", "完成度", "是否达标"], ranking, {6}, state)
     _bar_chart(sheet, "各单位完成度", h, sheet.max_row, range(6, 7), 2, f"I{h}", horizontal=True,
                height=max(7.5, 0.5 * len(ranking) + 2))
+    remarks, checks = remark_rows(c, rubric), check_rows(c)
+    if remarks:
+        _table_sheet(wb, "扣分说明", f"各单位扣分原因及说明（{state}）", [_state_line(c)], REMARK_HEADERS, remarks,
+                     set(), state)
+    if checks:
+        _table_sheet(wb, "表内核对", f"自评表内合计核对（{state}）", [_state_line(c)], CHECK_HEADERS, checks, set(),
+                     state)
 
     data_sheets(wb, c)
     buf = io.BytesIO()
@@ -319,6 +372,10 @@ def _cell(value) -> str:
     return escape(str(value))
 
 
+def _text(value) -> str:
+    return dec_str(value) if isinstance(value, Decimal) else "" if value is None else str(value)
+
+
 def cohort_report_html(c: Cohort, rubric: Rubric, tiers: dict[str, str] | None = None) -> str:
     """The cohort report as one self-contained HTML page: the leaders' page (sentences, the tier table, the share
     达标 per tier and the first-level completion per tier as SVG charts) printed on one A4 sheet, then the
@@ -365,5 +422,13 @@ def cohort_report_html(c: Cohort, rubric: Rubric, tiers: dict[str, str] | None =
                    f"<td>{escape(tier)}</td><td class=\"num\">{dec_str(awarded)}</td>"
                    f'<td class="num">{dec_str(applicable)}</td><td class="num">{pct(completion)}</td>'
                    f"<td>{escape(meets or '—')}</td></tr>")
-    out.append("</tbody></table></section></body></html>")
+    out.append("</tbody></table>")
+    for title, header, rows in (("扣分原因及说明", REMARK_HEADERS, remark_rows(c, rubric)),
+                                ("自评表内合计核对", CHECK_HEADERS, check_rows(c))):
+        if rows:
+            out.append(f"<h2>{title}</h2><table><thead><tr>" + "".join(f"<th>{h}</th>" for h in header)
+                       + "</tr></thead><tbody>")
+            out += ["<tr>" + "".join(f"<td>{escape(_text(v))}</td>" for v in row) + "</tr>" for row in rows]
+            out.append("</tbody></table>")
+    out.append("</section></body></html>")
     return "\n".join(out)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact
 from fractions import Fraction
 
-from zhibiao.model import LABEL_NOT_PRINTED, Indicator, Rubric
+from zhibiao.model import LABEL_NOT_PRINTED, Finding, Indicator, Rubric
 
 from .assessment import Assessment, leaf_points
 
@@ -52,6 +52,9 @@ class Score:
     levels: list[Tally]
     not_applicable: list[tuple[str, Decimal]]
     verified: bool
+    # leaf id -> (points awarded, None for n/a; the sheet's 扣分原因 / 说明) of each item with a remark (sheets only)
+    remarks: dict[str, tuple[Decimal | None, str]] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()  # what the unit's sheet gets wrong by itself (sheets only)
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,8 @@ def score(rubric: Rubric, assessment: Assessment, *, verified: bool = True) -> S
         awarded, applicable = add(awarded, a), add(applicable, p)
     total = Tally(id=None, level=0, label="total", awarded=awarded, applicable=applicable)
     return Score(unit=assessment.unit, total=total, levels=[t for t in levels if t is not None], not_applicable=na,
-                 verified=verified)
+                 verified=verified, remarks={i: (awards.get(i), r) for i, r in assessment.remarks.items()},
+                 findings=assessment.findings)
 
 
 def _completion(s: Score) -> Decimal:

@@ -89,12 +89,15 @@ def tier_column(path: str | Path) -> str | None:
     return next((row[col].strip() for row in rows if col < len(row) and row[col].strip()), None)
 
 
-def tiers_of(units: Iterable[tuple[str, str]], mapping: dict[str, str] | None) -> dict[str, str] | None:
-    """unit -> tier for (unit, assessment path) pairs: the mapping first, then the CSV's own column; None when no
-    unit has a tier (the cohort is one group)."""
+def tiers_of(units: Iterable[tuple[str, str]], mapping: dict[str, str] | None,
+             own: dict[str, str | None] | None = None) -> dict[str, str] | None:
+    """unit -> tier for (unit, assessment path) pairs: the mapping first, then the unit's own: what its score sheet
+    names (``own``, for the units read from sheets), else its CSV's column; None when no unit has a tier (the cohort
+    is one group)."""
     out = {}
+    own = own or {}
     for unit, path in units:
-        out[unit] = (mapping or {}).get(unit) or tier_column(path) or UNTIERED
+        out[unit] = (mapping or {}).get(unit) or (own[unit] if unit in own else tier_column(path)) or UNTIERED
     return out if any(t != UNTIERED for t in out.values()) else None
 
 
