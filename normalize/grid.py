@@ -641,7 +641,7 @@ def _blank_redrawn_labels(grid: Grid, r: int, prev: int) -> None:
         above = _label_above(grid, r, k, [j for j in labels if j < k])
         if above is None or squash(above.text) != squash(c.text):
             break  # a new label here: the deeper ones are new too
-        c.text = ""
+        _redrawn(grid, above, c)
         redrawn = k
     if redrawn < 0:
         return
@@ -655,7 +655,20 @@ def _blank_redrawn_labels(grid: Grid, r: int, prev: int) -> None:
         own = max((j for j in labels if j < k), default=redrawn)
         above = _label_above(grid, r, k, [j for j in labels if j <= min(own, redrawn)])
         if above is not None and squash(above.text) == squash(c.text) and above.row + above.row_span <= prev:
-            c.text = ""
+            _redrawn(grid, above, c)
+
+
+def _redrawn(grid: Grid, above: GCell, c: GCell) -> None:
+    """c draws the cell above again: where the file shows merged cells and the two meet, one cell
+    spans both parts; else c is the empty lower part of the cell above."""
+    if grid.spans_known and above.row + above.row_span == c.row and above.col == c.col \
+            and above.col_span == c.col_span:
+        above.row_span += c.row_span
+        above.source = above.source.span(c.source)
+        grid.cells.remove(c)
+        grid.index()
+    else:
+        c.text = ""
 
 
 def _label_above(grid: Grid, r: int, k: int, guards: list[int]) -> GCell | None:

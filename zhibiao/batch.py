@@ -369,7 +369,7 @@ def client_for(workers: int, scheduler: str | None) -> Iterator[Client]:
             yield client
         return
     with dask.config.set(CLUSTER_CONFIG):
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                           silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
             yield client
 
