@@ -127,7 +127,8 @@ def test_source_snippets_by_format(client):
     sign_in(client)
     txt = cat_id_of(upload(client, TXT_2023.name, TXT_2023))
     frag = client.get(f"/catalogues/{txt}/indicators/1.5.16/source").text
-    assert "第 85 行" in frag and "&lt;p&gt;16. 所办案件定案证据合法。" in frag and "<p>16." not in frag
+    assert "第 85 行" in frag and "<mark>16. 所办案件定案证据合法。(0.5分)</mark>" in frag
+    assert "&lt;p&gt;" not in frag and "<p>16." not in frag, "the line's markup is stripped"
     pdf = cat_id_of(upload(client, PDF_2023.name, PDF_2023))
     frag = client.get(f"/catalogues/{pdf}/indicators/1.1/source").text
     assert "第 4 页" in frag and "基本认识" in frag
@@ -136,7 +137,7 @@ def test_source_snippets_by_format(client):
     assert "表 1 第 2 行 第 1 格" in frag
     html = cat_id_of(upload(client, HTML_2020.name, HTML_2020))
     frag = client.get(f"/catalogues/{html}/indicators/1.1/source").text
-    assert "元素 /html/body/" in frag and "<td" not in frag
+    assert "网页元素（第 190 行）" in frag and "/html/body" not in frag and "<td" not in frag
 
 
 # --- CSRF, reviewer, uploads -----------------------------------------------------------------

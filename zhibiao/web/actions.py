@@ -44,7 +44,8 @@ from .snippets import SnippetCache, SnippetPart
 __all__ = ["WebError", "WebState", "IngestJob", "EditRequest", "upload", "edit", "edit_field", "verify",
            "verify_catalogue", "compare", "find", "indicator", "source", "export_response", "mib", "MEDIA_TYPES",
            "ACTION_LABELS", "parse_ids", "review", "decide", "decide_rest", "crosswalk_file", "label_suggestions",
-           "accept_label", "accept_warnings", "subtree_plan", "verify_subtree", "restore", "REFUSAL_FIELDS"]
+           "accept_label", "accept_warnings", "subtree_plan", "page_image", "verify_subtree", "restore",
+           "REFUSAL_FIELDS"]
 
 
 @dataclass
@@ -60,6 +61,8 @@ class WebState:
     ingests: dict[str, IngestJob] = field(default_factory=dict)
     # the stored notices last read (catalogue id -> name, bytes): a catalogue's notice never changes
     documents: OrderedDict[int, tuple[str, bytes]] = field(default_factory=OrderedDict)
+    # PDF pages rendered for the source view: (sha256, page) -> PNG
+    pages: OrderedDict[tuple[str, int], bytes] = field(default_factory=OrderedDict)
     # one background worker that reads the next item's source while the reviewer reads this one
     _prefetch: ThreadPoolExecutor | None = None
 
@@ -141,10 +144,41 @@ def source(state: WebState, cat_id: int, cat: Catalogue, ind: Indicator) -> tupl
         raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
     doc = cat.document
     try:
-        return filename, state.snippets.parts(filename, data, doc.sha256, doc.format, ind.source)
+        return filename, state.snippets.parts(filename, data, doc.sha256, doc.format, ind.source, text=ind.text,
+                                              marker=ind.marker)
     except Exception as exc:  # a damaged stored file must not break the page
         raise WebError(500, "无法从原始文件中读取该指标的原文。", code="source_unreadable",
                        detail=f"{type(exc).__name__}: {exc}") from None
+
+
+def page_image(state: WebState, cat_id: int, page: int) -> bytes:
+    """Page ``page`` of a catalogue's PDF notice as a PNG (cached), or a 404."""
+    from zhibiao.extract import sniff
+    from zhibiao.extract.render import render_page
+
+    try:
+        _, data = state.document(cat_id)
+    except NotFound:
+        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
+    if sniff(data) != "pdf":
+        raise WebError(404, "原始文件不是 PDF，没有页面图像。", code="not_found", title="未找到")
+    key = (hashlib.sha256(data).hexdigest(), page)
+    with state.lock:
+        if key in state.pages:
+            state.pages.move_to_end(key)
+            return state.pages[key]
+    try:
+        png = render_page(data, page).png
+    except IndexError:
+        raise WebError(404, f"原始文件没有第 {page} 页。", code="not_found", title="未找到") from None
+    except zerr.ZhibiaoError as exc:
+        raise WebError(422, "无法显示原始文件的这一页。", code="page_unreadable", title="无法显示",
+                       detail=exc.message()) from None
+    with state.lock:
+        state.pages[key] = png
+        while len(state.pages) > 24:
+            state.pages.popitem(last=False)
+    return png
 
 
 # --- upload --------------------------------------------------------------------------------

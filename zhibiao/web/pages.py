@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path as PathParam, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -350,6 +350,68 @@ def document(request: Request, cat_id: DbId):
         raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
     return Response(data, media_type="application/octet-stream",
                     headers={"Content-Disposition": content_disposition(filename)})
+
+
+@router.get("/catalogues/{cat_id}/pages/{page}")
+def page_png(request: Request, cat_id: DbId, page: Annotated[int, PathParam(ge=1, le=100_000)]):
+    """Page ``page`` of the catalogue's PDF notice as an image (the source view highlights a region on it)."""
+    png = actions.page_image(state(request), cat_id, page)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+
+@router.get("/catalogues/{cat_id}/document/pdf")
+def document_pdf(request: Request, cat_id: DbId):
+    """The original PDF shown in the browser (a link adds #page=N); any other format: 404 (never rendered)."""
+    from zhibiao.extract import sniff
+
+    try:
+        filename, data = state(request).document(cat_id)
+    except NotFound:
+        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
+    if sniff(data) != "pdf":
+        raise WebError(404, "原始文件不是 PDF。", code="not_found", title="未找到")
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": content_disposition(filename, "inline"),
+        "Content-Security-Policy": "default-src 'none'; object-src 'self'; frame-ancestors 'self'"})
+
+
+@router.get("/catalogues/{cat_id}/document/view", response_class=HTMLResponse)
+def document_view(request: Request, cat_id: DbId, at: str | None = None, version: OptDbInt = None):
+    """The original notice as text, markup stripped, with the indicator ``at`` marked where it was read and the
+    page scrolled to it (#src-current); a PDF opens as itself at the indicator's page."""
+    from zhibiao.extract import decode_text, sniff
+
+    from .context import element_rows, layout_rows, needles, text_rows
+
+    web = state(request)
+    cat, shown = actions.find(web, cat_id, version)
+    ind = cat.find(at) if at else None
+    if at and ind is None:
+        hits = search(cat, at)
+        ind = hits[0] if hits else None
+    try:
+        filename, data = web.document(cat_id)
+    except NotFound:
+        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
+    kind = sniff(data)
+    src = ind.source if ind is not None else None
+    if kind == "pdf":
+        pages = (src.pages or [r.page for r in src.regions or []]) if src else []
+        return _see_other(f"/catalogues/{cat_id}/document/pdf" + (f"#page={pages[0]}" if pages else ""))
+    patterns = needles(ind.text, ind.marker) if ind is not None else []
+    rows: list = []
+    try:
+        if kind in ("docx", "html") and src is not None and src.locator:
+            rows = element_rows(web.snippets.layout(filename, data, cat.document.sha256), src, patterns, around=None)
+        if not rows and kind == "txt":
+            rows = text_rows(decode_text(data)[0], src.lines if src else None, patterns, around=None)
+        if not rows:
+            rows = layout_rows(web.snippets.layout(filename, data, cat.document.sha256))
+    except Exception as exc:  # a damaged stored file must not break the page
+        raise WebError(500, "无法读取原始文件。", code="source_unreadable", detail=f"{type(exc).__name__}: {exc}") \
+            from None
+    return render(request, "document_view.html", {"cat": cat, "cat_id": cat_id, "version": shown, "ind": ind,
+                                                  "rows": rows, "filename": filename, "kind": kind})
 
 
 # --- 对比 -----------------------------------------------------------------------------------
