@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -112,7 +113,8 @@ def test_every_page_renders(client):
 
     r = client.post("/compare", data={"csrf_token": token(client), "old": str(old), "new": str(new)})
     assert r.status_code == 200 and str(r.url).endswith(f"/compare/{old}/{new}")
-    assert "对应关系" in r.text and f'src="/compare/{old}/{new}/report"' in r.text
+    assert "对应关系" in r.text and "<iframe" not in r.text, "the report is part of the page, not a frame"
+    assert 'id="cw-report"' in r.text and "一级指标分值变化" in r.text and "<style>" not in r.text
     report = client.get(f"/compare/{old}/{new}/report")
     assert report.status_code == 200 and "指标对照（旧 → 新）" in report.text
     assert "sandbox" in report.headers["content-security-policy"]
@@ -449,19 +451,22 @@ def test_downloads(client, clean):
     _edit(client, clean, "1.1.1", text="改过的文字", points="1", reason="核对")
     r = client.get(f"/catalogues/{clean}/download/json")
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
-    assert r.headers["content-disposition"] == ('attachment; filename="clean_v2.json"; '
-                                                "filename*=UTF-8''clean_v2.json")
+    # named by the catalogue's title (it has no 文号) and version, an ASCII fallback beside the UTF-8 name
+    assert re.fullmatch(r'attachment; filename="[\x20-\x7e]+_v2\.json"; ' + re.escape(
+        f"filename*=UTF-8''{quote('示例指标体系_指标目录_v2.json')}"), r.headers["content-disposition"])
     cat = Catalogue.model_validate_json(r.content)
     assert next(i for i in cat.rubrics[0].walk() if i.id == "1.1.1").text == "改过的文字"
 
     r = client.get(f"/catalogues/{clean}/download/csv")
-    assert r.headers["content-type"].startswith("text/csv") and "clean_v2.csv" in r.headers["content-disposition"]
+    assert r.headers["content-type"].startswith("text/csv")
+    assert quote("示例指标体系_指标目录_v2.csv") in r.headers["content-disposition"]
     assert r.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["rubric", "id", "path"] and len(rows) == 12 and rows[3][5] == "改过的文字"
 
     r = client.get(f"/catalogues/{clean}/download/xlsx")
-    assert "spreadsheetml" in r.headers["content-type"] and "clean_v2.xlsx" in r.headers["content-disposition"]
+    assert "spreadsheetml" in r.headers["content-type"]
+    assert quote("示例指标体系_指标目录_v2.xlsx") in r.headers["content-disposition"]
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(r.content))
@@ -470,7 +475,8 @@ def test_downloads(client, clean):
     assert values[0][1] == "id" and len(values) == 12 and values[3][5] == "改过的文字"
 
     r = client.get(f"/catalogues/{clean}/download/docx")
-    assert "wordprocessingml" in r.headers["content-type"] and "clean_v2.docx" in r.headers["content-disposition"]
+    assert "wordprocessingml" in r.headers["content-type"]
+    assert quote("示例指标体系_指标目录_v2.docx") in r.headers["content-disposition"]
     from docx import Document
 
     table = Document(io.BytesIO(r.content)).tables[0]
@@ -483,10 +489,14 @@ def test_downloads(client, clean):
 
 def test_chinese_file_names_in_downloads(client):
     sign_in(client)
-    cat = cat_id_of(upload(client, "考评指标.txt", CLEAN_TXT.encode()))
+    numbered = CLEAN_TXT.replace("示例指标体系", "陕司通〔2019〕164号\n\n示例指标体系", 1)
+    cat = cat_id_of(upload(client, "考评指标.txt", numbered.encode()))
     r = client.get(f"/catalogues/{cat}/download/xlsx")
-    assert r.headers["content-disposition"] == (
-        "attachment; filename=\"_____v1.xlsx\"; filename*=UTF-8''%E8%80%83%E8%AF%84%E6%8C%87%E6%A0%87_v1.xlsx")
+    assert re.fullmatch(r'attachment; filename="_+2019_164_+v1\.xlsx"; ' + re.escape(
+        f"filename*=UTF-8''{quote('陕司通〔2019〕164号_指标目录_v1.xlsx')}"), r.headers["content-disposition"])
+    untitled = cat_id_of(upload(client, "考评指标.txt", CLEAN_TXT.replace("示例指标体系", "").encode()))
+    name = client.get(f"/catalogues/{untitled}/download/csv").headers["content-disposition"]
+    assert name.endswith(quote("考评指标_指标目录_v1.csv")), "no 文号 and no title: the file's name"
 
 
 # --- JSON API ------------------------------------------------------------------------------------

@@ -345,7 +345,7 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
     with page.expect_download() as info:
         page.click("nav.actions >> text=XLSX")
     download = info.value
-    assert re.fullmatch(r"000_1c204f1614fc8d36_v\d+\.xlsx", download.suggested_filename)
+    assert re.fullmatch(r"靖政司函〔2023〕59号_指标目录_v\d+\.xlsx", download.suggested_filename), "named by 文号"
     target = tmp_path / download.suggested_filename
     download.save_as(str(target))
     workbook = load_workbook(target)

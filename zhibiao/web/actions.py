@@ -428,6 +428,17 @@ def verify_catalogue(state: WebState, cat_id: int, *, by: str) -> int:
 # --- downloads and crosswalks --------------------------------------------------------------
 
 
+def _names(cat: Catalogue) -> dict[str, str | None]:
+    """What names a catalogue's downloads: its 文号 and title (the rubric's, else the notice's)."""
+    doc = cat.document
+    return {"doc_number": doc.doc_number, "title": (cat.rubrics[0].title if cat.rubrics else None) or doc.title}
+
+
+def _pair(cat: Catalogue) -> tuple[str | None, str | None]:
+    names = _names(cat)
+    return names["doc_number"], names["title"]
+
+
 def export_response(state: WebState, cat_id: int, fmt: str):
     """The current catalogue as a download: JSON, CSV or XLSX, named after the notice and version."""
     from fastapi import Response
@@ -437,7 +448,7 @@ def export_response(state: WebState, cat_id: int, fmt: str):
         data = state.store.export(cat_id, fmt)
     except InvalidEdit as exc:
         raise refusal(exc) from None
-    name = export_filename(cat.document.source_file, version, fmt)
+    name = export_filename(cat.document.source_file, version, fmt, **_names(cat))
     return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": content_disposition(name)})
 
 
@@ -517,7 +528,8 @@ def crosswalk_file(state: WebState, old_id: int, new_id: int, fmt: str):
         data = to_xlsx(rv.reviewed, old_cat, new_cat)
     else:
         raise WebError(404, f"不支持下载格式“{fmt}”：请选择 DOCX 或 XLSX。", code="not_found", title="未找到")
-    name = crosswalk_filename(old_cat.document.source_file, new_cat.document.source_file, rv.verified, fmt)
+    name = crosswalk_filename(old_cat.document.source_file, new_cat.document.source_file, rv.verified, fmt,
+                              old_names=_pair(old_cat), new_names=_pair(new_cat))
     return Response(data, media_type=CROSSWALK_MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": content_disposition(name)})
 

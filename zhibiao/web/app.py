@@ -14,8 +14,10 @@ Security model (a tool for a trusted office network; there are no accounts):
   is refused with 400 (JsonTextCheck).
 - Request bodies are capped at the upload limit plus 1 MiB before they are parsed; uploaded files above the
   limit get 413, files that are not PDF, DOCX, XLSX, HTML or text (CSV) by their content 415.
-- All text from notices is escaped by Jinja2's autoescape; the original notice is only ever served as a
-  download; the crosswalk report is served in a sandboxed frame with a CSP that forbids scripts.
+- All text from notices is escaped by Jinja2's autoescape; the original notice is served as a download, and
+  a PDF (checked by its content) also inline as application/pdf with CSP default-src 'none' (never an HTML
+  notice: that one is shown as text on the 原文 page); the crosswalk report is part of the compare page (its
+  escaped body, styled by app.css), and alone at /compare/OLD/NEW/report with a sandbox CSP that forbids scripts.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Path as PathParam, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from zhibiao.inputs import parse_count
@@ -17,6 +18,7 @@ from .actions import EditRequest
 from .common import DbId, OptDbInt, check_csrf, flash, render, reviewer, safe_next, set_reviewer, state
 from .errors import WebError
 from .files import content_disposition
+from .listing import SORTS, listed, predecessor, row_label
 from .search import FILTERS, search, sequence, shown_nodes
 from .tree import build_rubrics, find_node
 from .views import FIELD_LABELS
@@ -37,9 +39,34 @@ def _catalogue_url(cat_id: DbId, ident: str | None = None) -> str:
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request):
+def index(request: Request, q: str | None = None, sort: str | None = None, archived: bool = False):
+    """首页: upload, and the catalogues by 文号, year, issuer and title: found, sorted, archived ones apart."""
     rows = state(request).store.list()
-    return render(request, "index.html", {"rows": rows, "ingesting": state(request).ingesting()})
+    q = " ".join((q or "").split())[:200] or None
+    sort = sort if sort in SORTS else "year"
+    return render(request, "index.html", {
+        "rows": rows, "shown": listed(rows, q=q, sort=sort, archived=archived), "q": q, "sort": sort,
+        "archived": archived, "archived_count": sum(1 for r in rows if r.archived), "SORTS": SORTS,
+        "ingesting": state(request).ingesting()})
+
+
+@router.post("/catalogues/{cat_id}/archive")
+def archive(request: Request, cat_id: DbId, csrf_token: str = Form(""), archived: str = Form("1"),
+            next_url: str = Form("/", alias="next")):
+    """归档 a catalogue (off the home page's list; kept, found by search, still compared) or bring it back."""
+    check_csrf(request, csrf_token)
+    who = reviewer(request)
+    web = state(request)
+    cat, _ = actions.find(web, cat_id)
+    on = archived != "0"
+    try:
+        with web.lock:
+            web.store.archive(cat_id, on, by=who)
+    except NotFound:
+        raise WebError(404, "没有找到该目录。", code="not_found", title="未找到") from None
+    name = cat.document.doc_number or (cat.rubrics[0].title if cat.rubrics else None) or cat.document.source_file
+    flash(request, f"已将“{name}”归档。" if on else f"已将“{name}”移回当前目录。")
+    return _see_other(safe_next(next_url))
 
 
 @router.get("/reviewer", response_class=HTMLResponse)
@@ -418,13 +445,19 @@ def document_view(request: Request, cat_id: DbId, at: str | None = None, version
 
 
 @router.get("/compare", response_class=HTMLResponse)
-def compare_form(request: Request, old: DbId | None = None, new: DbId | None = None):
-    rows = state(request).store.list()
-    if new is None and rows:
+def compare_form(request: Request, old: OptDbInt = None, new: OptDbInt = None):
+    """Choose two catalogues by 文号, year and title; the old one proposed is the new one's likely predecessor
+    (same title family, earlier year), not merely the upload before it."""
+    rows = listed(state(request).store.list(), sort="year")
+    rows = [r for r in rows if not r.archived] + [r for r in rows if r.archived]
+    by_id = {r.id: r for r in rows}
+    if new not in by_id and rows:
         new = rows[0].id
-    if old is None and len(rows) > 1:
-        old = rows[1].id
-    return render(request, "compare.html", {"rows": rows, "old": old, "new": new})
+    proposal = predecessor(rows, by_id[new]) if new in by_id else None
+    if old not in by_id:
+        old = proposal.row.id if proposal else next((r.id for r in rows if r.id != new), None)
+    return render(request, "compare.html", {"rows": rows, "old": old, "new": new, "proposal": proposal,
+                                            "row_label": row_label})
 
 
 @router.post("/compare")
@@ -459,7 +492,19 @@ def compare_result(request: Request, old: DbId, new: DbId):
     return render(request, "compare_result.html", {"cw": cw, "old": old, "new": new, "old_cat": old_cat,
                                                    "new_cat": new_cat, "kinds": kinds, "rv": rv,
                                                    "old_text": old_text, "new_text": new_text,
+                                                   "report": _report_body(rv.reviewed, old_cat, new_cat),
                                                    "ACTION_LABELS": actions.ACTION_LABELS})
+
+
+def _report_body(cw, old_cat, new_cat) -> Markup:
+    """The crosswalk report (zhibiao.diff.report.to_html, every text escaped by its template) as a part of the
+    page rather than a frame: its body, the page's stylesheet styling it (.cw-report in app.css)."""
+    from zhibiao.diff.report import to_html
+
+    page = to_html(cw, old_cat, new_cat)
+    start, end = page.find("<body>"), page.rfind("</body>")
+    body = page[start + len("<body>"):end] if start >= 0 and end > start else ""
+    return Markup(body.replace("<h1>", '<h2 class="report-title">', 1).replace("</h1>", "</h2>", 1))
 
 
 @router.post("/compare/{old}/{new}/decide")

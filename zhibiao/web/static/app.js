@@ -206,6 +206,13 @@
       });
     }
     document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+    // 对比: choosing the new catalogue asks the server for its likely predecessor
+    var newer = document.getElementById("compare-new");
+    if (newer && newer.dataset.propose) {
+      newer.addEventListener("change", function () {
+        location.assign(newer.dataset.propose + encodeURIComponent(newer.value));
+      });
+    }
     var review = document.getElementById("review-mode");
     if (review) { reviewMode(review); }
     // open the indicator named in the address (#ind-7.2), e.g. after a save
