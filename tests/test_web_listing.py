@@ -36,7 +36,8 @@ def _listed(html: str) -> list[int]:
 def test_the_store_keeps_what_a_catalogue_is_listed_by(store, shelf):
     rows = {r.id: r for r in store.list()}
     old = rows[shelf["p1_old"]]
-    assert (old.doc_number, old.year, old.issuer) == ("滨委法办〔2019〕11号", 2019, "中共滨江省委全面依法治省委员会办公室")
+    assert (old.doc_number, old.year) == ("滨委法办〔2019〕11号", 2019)
+    assert old.issuer == "中共滨江省委全面依法治省委员会办公室"
     assert old.notice_title == "关于印发《滨江省市县法治政府建设示范指标体系（2019年版）》的通知"
     seed = rows[shelf["s2023"]]
     assert (seed.doc_number, seed.year) == ("靖政司函〔2023〕59号", 2023)
