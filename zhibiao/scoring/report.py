@@ -16,7 +16,7 @@ from .tally import TARGET, TARGET_SOURCE, Cohort, Score, _percent, _sum
 __all__ = ["UNVERIFIED_WARNING", "score_json", "score_table", "cohort_tables", "cohort_csv", "cohort_xlsx",
            "data_sheets"]
 
-UNVERIFIED_WARNING = "WARNING: the catalogue is not verified; scored with --allow-unverified, results are provisional"
+UNVERIFIED_WARNING = "警告：指标目录未核实（以 --allow-unverified 评分），结果仅供参考"
 
 
 def _fixed(value: Decimal | None) -> str | None:
@@ -49,25 +49,25 @@ def _status(meets: bool | None) -> str:
 
 def score_table(result: Score, title: str | None, source: str) -> str:
     """The human report of one assessment: a table of levels 1 and 2, the total and the 90% target."""
-    lines = [f"{title or '(untitled rubric)'} · {source}"]
+    lines = [f"{title or '（无标题）'} · {source}"]
     if not result.verified:
         lines.append(UNVERIFIED_WARNING)
-    lines.append(f"{'id':<8} {'awarded':>8} {'applicable':>10} {'完成度':>6}  {_ljust('90%', 7)} indicator")
+    lines.append(f"{_ljust('编号', 8)} {'得分':>6} {'应得分':>7} {'完成度':>6}  {_ljust('90%', 7)} 指标")
     for t in [*result.levels, result.total]:
-        ident = "total" if t.id is None else ("  " * (t.level - 1) + t.id)
+        ident = "合计" if t.id is None else ("  " * (t.level - 1) + t.id)
         label = "" if t.id is None else "  " * (t.level - 1) + t.label
-        lines.append(f"{ident:<8} {dec_str(t.awarded):>8} {dec_str(t.applicable):>10} {_percent(t.completion):>9}  "
-                     f"{_status(t.meets_target)} {label}".rstrip())
+        lines.append(f"{_ljust(ident, 8)} {dec_str(t.awarded):>8} {dec_str(t.applicable):>10} "
+                     f"{_percent(t.completion):>9}  {_status(t.meets_target)} {label}".rstrip())
     t = result.total
     if t.completion is None:
-        lines.append(f"target 90% ({TARGET_SOURCE}): no item applies, no 完成度")
+        lines.append(f"目标 90%（{TARGET_SOURCE}）：没有适用的指标，无完成度")
     else:
         verdict = "≥ 90% → 达标" if t.meets_target else "< 90% → 未达标"
-        lines.append(f"target 90% ({TARGET_SOURCE}): 完成度 {_percent(t.completion)} {verdict}")
+        lines.append(f"目标 90%（{TARGET_SOURCE}）：完成度 {_percent(t.completion)} {verdict}")
     if result.not_applicable:
         ids = [i for i, _ in result.not_applicable]
-        lines.append(f"not applicable (n/a): {len(ids)} item(s), {dec_str(_sum(p for _, p in result.not_applicable))} "
-                     f"point(s) left out: {_listing(ids)}")
+        lines.append(f"不适用：{len(ids)} 项，共 {dec_str(_sum(p for _, p in result.not_applicable))} 分未计入："
+                     f"{_listing(ids)}")
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,10 +40,12 @@ from .files import (
     mib,
     safe_filename,
 )
+from .jobs import Jobs
 from .snippets import SnippetCache, SnippetPart
 
 __all__ = ["WebError", "WebState", "IngestJob", "EditRequest", "upload", "edit", "edit_field", "verify",
-           "verify_catalogue", "compare", "find", "indicator", "source", "export_response", "mib", "MEDIA_TYPES",
+           "verify_catalogue", "compare", "check_upload", "find", "indicator", "source", "export_response", "mib",
+           "MEDIA_TYPES",
            "ACTION_LABELS", "parse_ids", "review", "decide", "decide_rest", "crosswalk_file", "label_suggestions",
            "accept_label", "accept_warnings", "subtree_plan", "page_image", "verify_subtree", "restore",
            "REFUSAL_FIELDS"]
@@ -63,6 +66,8 @@ class WebState:
     documents: OrderedDict[int, tuple[str, bytes]] = field(default_factory=OrderedDict)
     # PDF pages rendered for the source view: (sha256, page) -> PNG
     pages: OrderedDict[tuple[str, int], bytes] = field(default_factory=OrderedDict)
+    # uploads and compares running off the request path (zhibiao/web/jobs.py)
+    jobs: Jobs = field(default_factory=Jobs)
     # one background worker that reads the next item's source while the reviewer reads this one
     _prefetch: ThreadPoolExecutor | None = None
 
@@ -209,8 +214,9 @@ def _sniff_upload(data: bytes) -> str:
     return kind
 
 
-def upload(state: WebState, filename: str | None, data: bytes, *, by: str) -> tuple[int, bool]:
-    """Check an uploaded notice (size, type by content) and store it with its catalogue: (id, created)."""
+def check_upload(state: WebState, filename: str | None, data: bytes) -> str:
+    """Refuse at once what cannot be a notice (too large, empty, not a notice format by content); the safe name
+    it is stored under."""
     limit = state.max_upload_bytes
     if len(data) > limit:
         raise WebError(413, f"文件太大（{mib(len(data))}），上传上限为 {mib(limit)}。", code="too_large",
@@ -218,7 +224,15 @@ def upload(state: WebState, filename: str | None, data: bytes, *, by: str) -> tu
     if not data.strip():
         raise WebError(422, "文件是空的。", code="empty", title="无法读取文件")
     kind = _sniff_upload(data)
-    name = safe_filename(filename, f"notice.{kind}")
+    return safe_filename(filename, f"notice.{kind}")
+
+
+def upload(state: WebState, filename: str | None, data: bytes, *, by: str,
+           progress: Callable[[str], None] | None = None) -> tuple[int, bool]:
+    """Check an uploaded notice (size, type by content) and store it with its catalogue: (id, created);
+    ``progress`` hears the stages ('parsing', 'saving')."""
+    limit = state.max_upload_bytes
+    name = check_upload(state, filename, data)
     existing = state.store.find_document(hashlib.sha256(data).hexdigest())
     if existing is not None:
         return existing, False
@@ -226,6 +240,8 @@ def upload(state: WebState, filename: str | None, data: bytes, *, by: str) -> tu
 
     key = uuid.uuid4().hex
     job = state.ingests[key] = IngestJob(filename=name, by=by, size=len(data))
+    if progress is not None:
+        progress("parsing")
     try:
         with tempfile.TemporaryDirectory(prefix="zhibiao-upload-") as tmp:
             path = Path(tmp) / name
@@ -239,6 +255,8 @@ def upload(state: WebState, filename: str | None, data: bytes, *, by: str) -> tu
                 raise input_error(exc, exc.message().replace(str(path), name)) from None
         cat.document.source_file = name
         job.stage = "saving"
+        if progress is not None:
+            progress("saving")
         with state.lock:  # only the one short transaction
             return state.store.add(data, cat, by=by, filename=name)
     finally:

@@ -235,7 +235,8 @@ def _error_response(request: Request, err: WebError) -> JSONResponse | HTMLRespo
             back = safe_next(parts.path + (f"?{parts.query}" if parts.query else ""), None)
     here = request.url.path if request.method == "GET" else (back or "/")
     context = {"title": err.title or _STATUS_TITLES.get(err.status, "出错了"), "message": err.message,
-               "technical": err.detail, "status": err.status, "next": here, "back": back}
+               "technical": err.detail, "status": err.status, "next": here, "back": back,
+               "code": err.code}
     context.update(err.extra)
     return render(request, err.template or "message.html", context, status=err.status)
 

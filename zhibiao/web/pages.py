@@ -18,6 +18,7 @@ from .actions import EditRequest
 from .common import DbId, OptDbInt, check_csrf, flash, render, reviewer, safe_next, set_reviewer, state
 from .errors import WebError
 from .files import content_disposition
+from .jobs import STAGE_LABELS
 from .listing import SORTS, listed, predecessor, row_label
 from .search import FILTERS, search, sequence, shown_nodes
 from .tree import build_rubrics, find_node
@@ -97,6 +98,25 @@ async def upload(request: Request, file: UploadFile | None = File(None), csrf_to
     else:
         flash(request, f"“{file.filename}”此前已上传过（内容相同），已打开已有的目录。", "warn")
     return _see_other(_catalogue_url(cat_id))
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, job_id: str):
+    """A background job (upload, compare): while it runs, its stage and time (the page polls, or refreshes
+    itself without scripts); once done, its result (the message shown once); failed, why."""
+    job = state(request).jobs.get(job_id)
+    if job is None:
+        raise WebError(404, "没有找到该任务（可能已过期）。请重新上传或对比。", code="not_found", title="未找到")
+    if job.state == "done" and job.result_url:
+        if not job.flashed and job.message:
+            job.flashed = True
+            flash(request, job.message, job.message_kind)
+        return _see_other(job.result_url)
+    if job.error is not None:
+        err = job.error  # a job that broke is said so (422), never a 500 page
+        raise WebError(err.status if err.status < 500 else 422, err.message, code=err.code,
+                       title=err.title or "未能完成", detail=err.detail)
+    return render(request, "job.html", {"job": job, "STAGE_LABELS": STAGE_LABELS})
 
 
 # --- 目录 -----------------------------------------------------------------------------------
