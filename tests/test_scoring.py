@@ -294,19 +294,19 @@ def _section(stdout: str, title: str) -> list[str]:
 def test_cohort_tables(verified, capsys):
     code, stdout, _ = run(["score", verified, COHORT], capsys)
     assert code == 0
-    assert "5 unit(s)" in stdout.splitlines()[0]
+    assert "中 5 个单位" in stdout.splitlines()[0]
     summary = {line.split()[0] + " " + line.split()[1] + " " + line.split()[2]: line.split()[-2:]
-               for line in _section(stdout, "summary") if line.split()[0] == "完成度"}
+               for line in _section(stdout, "概况") if line.split()[0] == "完成度"}
     assert summary == {"完成度 ≥ 90%": ["1", "20.00%"], "完成度 < 90%": ["4", "80.00%"],
                        "完成度 < 80%": ["2", "40.00%"], "完成度 < 60%": ["1", "20.00%"]}
     assert "78.85%" in stdout, "overall: 391.1 / 496"
     assert "78.90%" in stdout, "mean of the five unit completions: 3.945 / 5"
-    area_lines = _section(stdout, "areas (first-level indicators, all units)")[1:]
+    area_lines = _section(stdout, "一级指标（全部单位）")[1:]
     areas = {line.split()[0]: line.split()[1:5] for line in area_lines}
     assert areas["1"] == ["74.5", "75", "99.33%", "99.33%"]
     assert areas["7"] == ["26", "50", "52.00%", "52.00%"]
     assert areas["9"] == ["55.6", "71", "78.31%", "79.27%"], "aggregate and mean differ where 9.2 is n/a"
-    ranking = [(line.split()[0], line.split()[-1], line.split()[1]) for line in _section(stdout, "ranking")[1:]]
+    ranking = [(line.split()[0], line.split()[-1], line.split()[1]) for line in _section(stdout, "排名")[1:]]
     assert ranking == RANKING
 
 
@@ -417,7 +417,7 @@ def test_exactly_90_percent_meets_target(catalogues, verified, tmp_path, capsys)
     assert result["total"]["completion"] == "0.8999" and result["total"]["meets_target"] is False
     code, stdout, _ = run(["score", verified, folder], capsys)
     assert code == 0
-    bands = [line.split()[-2:] for line in _section(stdout, "summary") if line.split()[0] == "完成度"]
+    bands = [line.split()[-2:] for line in _section(stdout, "概况") if line.split()[0] == "完成度"]
     assert bands == [["1", "50.00%"], ["1", "50.00%"], ["0", "0.00%"], ["0", "0.00%"]]
 
 

@@ -146,7 +146,7 @@ def test_source_snippets_by_format(client):
 
 
 def test_csrf_rejected_without_token(client, clean):
-    form = form_of(client.get(f"/catalogues/{clean}").text, f"/catalogues/{clean}/verify")
+    form = form_of(client.get(f"/catalogues/{clean}/indicators/1.1.1/panel").text, f"/catalogues/{clean}/verify")
     data = {"verify": hidden(form, "verify"), "next": "/"}
     r = client.post(f"/catalogues/{clean}/verify", data=data)
     assert r.status_code == 403 and "CSRF" in r.text and "请求被拒绝" in r.text
@@ -292,7 +292,8 @@ def test_document_text_is_escaped(client):
         assert "<script>alert" not in text and "&lt;script&gt;" in text
     # reviewer names and reasons are escaped too
     client.post("/reviewer", data={"name": "<i>审核</i>", "csrf_token": token(client)})
-    edit_form = form_of(client.get(f"/catalogues/{cat}").text, f"/catalogues/{cat}/indicators/1.2.3/edit")
+    edit_form = form_of(client.get(f"/catalogues/{cat}/indicators/1.2.3/panel").text,
+                        f"/catalogues/{cat}/indicators/1.2.3/edit")
     client.post(f"/catalogues/{cat}/indicators/1.2.3/edit", data={
         "csrf_token": token(client), "revision": hidden(edit_form, "revision")[0], "text": "案源<b>均有</b>记录。",
         "points": "1", "parent": "1.2", "reason": "<img src=x onerror=alert(1)>"})
@@ -315,7 +316,9 @@ def test_sum_mismatch_is_highlighted(client):
 
 
 def _edit(client, cat, ident, **fields):
-    form = form_of(client.get(f"/catalogues/{cat}").text, f"/catalogues/{cat}/indicators/{ident}/edit")
+    # an indicator's forms come with its panel, loaded when it is opened on the catalogue page
+    form = form_of(client.get(f"/catalogues/{cat}/indicators/{ident}/panel").text,
+                   f"/catalogues/{cat}/indicators/{ident}/edit")
     data = {"csrf_token": token(client), "revision": hidden(form, "revision")[0]}
     data.update(fields)
     return client.post(f"/catalogues/{cat}/indicators/{ident}/edit", data=data)
@@ -357,7 +360,8 @@ def test_edit_validation_messages(client, clean):
 
 
 def test_stale_revision_gets_409(client, clean):
-    form = form_of(client.get(f"/catalogues/{clean}").text, f"/catalogues/{clean}/indicators/1.1.1/edit")
+    form = form_of(client.get(f"/catalogues/{clean}/indicators/1.1.1/panel").text,
+                   f"/catalogues/{clean}/indicators/1.1.1/edit")
     stale = {"csrf_token": token(client), "revision": hidden(form, "revision")[0], "text": "第一次修改",
              "points": "1", "reason": "甲"}
     assert client.post(f"/catalogues/{clean}/indicators/1.1.1/edit", data=stale).status_code == 200
@@ -378,9 +382,9 @@ def test_verify_flow(client, clean):
     assert f'href="/catalogues/{clean}#ind-1.1.1"' in r.text
 
     page = client.get(f"/catalogues/{clean}").text
-    one = form_of(page, f"/catalogues/{clean}/verify")  # the first: "verify all"; pick 1.1.1's own form
-    one = re.search(r'<form method="post" action="/catalogues/\d+/verify" class="verify one">(?:(?!</form>).)*'
-                    r'value="1\.1\.1@\d+".*?</form>', page, re.S)[0]
+    assert 'class="verify one"' not in page, "an indicator's own forms come with its panel, not in the page"
+    one = form_of(client.get(f"/catalogues/{clean}/indicators/1.1.1/panel").text, f"/catalogues/{clean}/verify")
+    assert hidden(one, "verify")[0].startswith("1.1.1@")
     r = client.post(f"/catalogues/{clean}/verify", data={"csrf_token": token(client), "verify": hidden(one, "verify"),
                                                          "next": hidden(one, "next")[0]})
     assert r.status_code == 200 and "已核实指标 1.1.1" in r.text

@@ -72,23 +72,23 @@ def score_table(result: Score, title: str | None, source: str) -> str:
 
 
 def cohort_tables(c: Cohort) -> str:
-    """The human report of a cohort: summary bands, first-level areas, and the ranking."""
-    lines = [f"{c.rubric_title or '(untitled rubric)'} · {c.units} unit(s) in {c.folder}"]
+    """The human report of a cohort: summary bands, first-level areas, and the ranking (the app's terms)."""
+    lines = [f"{c.rubric_title or '（无标题）'} · {c.folder} 中 {c.units} 个单位"]
     if not c.verified:
         lines.append(UNVERIFIED_WARNING)
-    lines += ["", "summary", f"  {'units':<40} {c.units:>5}"]
+    lines += ["", "概况", f"  {_ljust('单位数', 40)} {c.units:>5}"]
     if c.rated != c.units:
-        lines.append(f"  {_ljust('units with a 完成度', 40)} {c.rated:>5}   (nothing applies to the others)")
+        lines.append(f"  {_ljust('有完成度的单位', 40)} {c.rated:>5}   （其余单位没有适用的指标）")
     for b in c.bands:
         lines.append(f"  {_ljust(b.label, 40)} {b.count:>5} {_percent(b.share):>9}")
-    lines.append(f"  {_ljust('overall 完成度 (Σawarded / Σapplicable)', 40)} {'':>5} {_percent(c.total.completion):>9}")
-    lines.append(f"  {_ljust('mean of unit 完成度', 40)} {'':>5} {_percent(c.mean):>9}")
-    lines += ["", "areas (first-level indicators, all units)",
-              f"  {'id':<4} {'awarded':>8} {'applicable':>10} {'完成度':>6} {'mean':>9}  indicator"]
+    lines.append(f"  {_ljust('总完成度（Σ得分 / Σ应得分）', 40)} {'':>5} {_percent(c.total.completion):>9}")
+    lines.append(f"  {_ljust('各单位完成度的平均', 40)} {'':>5} {_percent(c.mean):>9}")
+    lines += ["", "一级指标（全部单位）",
+              f"  {_ljust('编号', 4)} {'得分':>6} {'应得分':>7} {'完成度':>6} {'平均':>7}  指标"]
     for a in c.areas:
         lines.append(f"  {a.id:<4} {dec_str(a.awarded):>8} {dec_str(a.applicable):>10} {_percent(a.completion):>9} "
                      f"{_percent(a.mean):>9}  {a.label}")
-    lines += ["", "ranking", f"  {'rank':>4} {'完成度':>6}  {_ljust('90%', 7)} {'awarded':>8} {'applicable':>10}  unit"]
+    lines += ["", "排名", f"  {'名次':>2} {'完成度':>6}  {_ljust('90%', 7)} {'得分':>6} {'应得分':>7}  单位"]
     for r in c.ranking:
         t = r.score.total
         rank = "—" if r.rank is None else str(r.rank)

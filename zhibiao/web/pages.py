@@ -169,7 +169,7 @@ def _indicator_page(request: Request, cat_id: DbId, ident: str, version: int | N
         suffix = f"?version={version}" if version is not None else ""
         if len(hits) == 1:  # a printed number (44) or clause number names one indicator: its own address
             return _see_other(f"/catalogues/{cat_id}/indicators/{hits[0].id}"
-                              + ("/source" if template == "_source.html" else "") + suffix)
+                              + {"_source.html": "/source", "_panel.html": "/panel"}.get(template, "") + suffix)
         sep = "&" if suffix else "?"
         return _see_other(f"/catalogues/{cat_id}{suffix}{sep}q={quote(ident)}")
     ctx.update(node=node, parts=actions.source(state(request), cat_id, ctx["cat"], node.ind)[1],
@@ -187,6 +187,13 @@ def indicator(request: Request, cat_id: DbId, ident: str, version: OptDbInt = No
 def indicator_source(request: Request, cat_id: DbId, ident: str, version: OptDbInt = None):
     """The source snippet alone, loaded into the catalogue page when an indicator is expanded."""
     return _indicator_page(request, cat_id, ident, version, "_source.html")
+
+
+@router.get("/catalogues/{cat_id}/indicators/{ident}/panel", response_class=HTMLResponse)
+def indicator_panel(request: Request, cat_id: DbId, ident: str, version: OptDbInt = None):
+    """An indicator opened on the catalogue page: its source, the edit form and its verify or accept form,
+    loaded when it is opened (the catalogue page carries none of them: 249 forms were most of its weight)."""
+    return _indicator_page(request, cat_id, ident, version, "_panel.html")
 
 
 @router.post("/catalogues/{cat_id}/indicators/{ident}/edit")
@@ -225,7 +232,7 @@ async def edit(request: Request, cat_id: DbId, ident: str):
 
 def _seen(values: list[str]) -> dict[str, int]:
     seen: dict[str, int] = {}
-    for value in values:
+    for value in (part for v in values for part in v.split()):  # one value may carry many: "1.1@0 1.2@3"
         ident, _, rev = value.rpartition("@")
         revision = parse_count(rev)
         if not ident or revision is None:

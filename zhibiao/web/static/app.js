@@ -3,13 +3,16 @@
   "use strict";
   document.addEventListener("toggle", function (event) {
     var panel = event.target;
-    if (!(panel instanceof HTMLDetailsElement) || !panel.open || !panel.dataset.source || panel.dataset.loaded) {
-      return;
-    }
+    if (!(panel instanceof HTMLDetailsElement) || !panel.open || panel.dataset.loaded) { return; }
+    var source = panel.dataset.source;
+    var tree = panel.closest("ul.tree[data-panel]");
+    var li = panel.closest("li[data-id]");
+    if (!source && tree && li) { source = tree.dataset.panel.replace("{id}", encodeURIComponent(li.dataset.id)); }
+    if (!source) { return; }
     panel.dataset.loaded = "1";
     var box = panel.querySelector(".source");
     box.textContent = "正在读取原文……";
-    fetch(panel.dataset.source, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+    fetch(source, { headers: { Accept: "text/html" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) { box.innerHTML = html; })  // server-rendered, every text escaped
       .catch(function () {
