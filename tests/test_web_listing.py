@@ -109,6 +109,11 @@ def test_compare_proposes_the_predecessor(client, shelf):
     # none of its family is earlier: said so, nothing claimed
     page = client.get(f"/compare?new={shelf['p1_old']}").text
     assert "没有找到与新版标题相近、年份较早的目录" in page and "（建议）" not in page
+    # an archived predecessor is still proposed (and marked)
+    _sign_in(client)
+    client.post(f"/catalogues/{shelf['p1_old']}/archive", data={"csrf_token": csrf_token(client), "archived": "1"})
+    page = client.get(f"/compare?new={shelf['p1_new']}").text
+    assert re.search(rf'<option value="{shelf["p1_old"]}" selected>[^<]*（已归档）（建议）', page)
     # both given: as given
     page = client.get(f"/compare?old={shelf['s2019']}&new={shelf['s2023']}").text
     assert re.search(rf'<option value="{shelf["s2019"]}" selected>', page)

@@ -873,10 +873,11 @@ class Store:
 
         return self._commit(cat_id, change, by=by, touched={}, after=after)
 
-    def verifiers(self, cat_id: int) -> builtins.list[VerifierRow]:
+    def verifiers(self, cat_id: int, current: Catalogue | None = None) -> builtins.list[VerifierRow]:
         """Who verified what, when: for each reviewer, the indicators verified now whose last verification is
-        theirs, the warnings they accepted (still in force), and their first and last time."""
-        cat, _ = self.get(cat_id)
+        theirs, the warnings they accepted (still in force), and their first and last time. ``current``: the
+        catalogue's current version when the caller has it read already (not read again)."""
+        cat = current if current is not None else self.get(cat_id)[0]
         done = set(cat.verification.indicators) if cat.verification else set()
         last: dict[str, EditRow] = {}
         for row in self.history(cat_id):
@@ -1034,10 +1035,11 @@ class Store:
                                after=json.loads(r.after) if r.after else None, reason=r.reason, by=r.by, at=r.at)
                 for r in rows]
 
-    def label_suggestions(self, cat_id: int) -> builtins.list[LabelSuggestion]:
+    def label_suggestions(self, cat_id: int, current: Catalogue | None = None) -> builtins.list[LabelSuggestion]:
         """For each indicator whose label was not printed (flag label_missing), its counterpart's label in a
-        stored crosswalk with another catalogue (the area flows), as a suggestion a reviewer may accept."""
-        cat, _ = self.get(cat_id)
+        stored crosswalk with another catalogue (the area flows), as a suggestion a reviewer may accept;
+        ``current``: the catalogue's current version when the caller has it read already."""
+        cat = current if current is not None else self.get(cat_id)[0]
         missing = {i.id: i for i in cat.walk() if "label_missing" in i.flags}
         if not missing:
             return []

@@ -132,7 +132,8 @@ def _catalogue_context(request: Request, cat_id: DbId, version: int | None, *, s
     findings = sorted(cat.all_findings(), key=lambda f: {"error": 0, "warning": 1, "info": 2}[f.severity])
     total = sum(rv.count for rv in rubrics)
     unverified = [pair for rv in rubrics for pair in rv.unverified]
-    suggestions = web.store.label_suggestions(cat_id) if shown == current and summary else []
+    # the current version is read once: the suggestions and the verifiers are given it
+    suggestions = web.store.label_suggestions(cat_id, cat) if shown == current and summary else []
     show = show if show in FILTERS else None
     q = " ".join((q or "").split())[:200] or None
     found = search(cat, q) if q else None
@@ -149,7 +150,7 @@ def _catalogue_context(request: Request, cat_id: DbId, version: int | None, *, s
             "errors": sum(1 for f in findings if f.severity == "error"),
             "warnings": sum(1 for f in findings if f.severity == "warning"),
             "show": show, "q": q, "FILTERS": FILTERS, "view": view, "accepted": accepted, "pending": pending,
-            "verifiers": web.store.verifiers(cat_id) if shown == current and summary else []}
+            "verifiers": web.store.verifiers(cat_id, cat) if shown == current and summary else []}
 
 
 @router.get("/catalogues/{cat_id}", response_class=HTMLResponse)
@@ -475,8 +476,8 @@ def document_view(request: Request, cat_id: DbId, at: str | None = None, version
 def compare_form(request: Request, old: OptDbInt = None, new: OptDbInt = None):
     """Choose two catalogues by 文号, year and title; the old one proposed is the new one's likely predecessor
     (same title family, earlier year), not merely the upload before it."""
-    rows = listed(state(request).store.list(), sort="year")
-    rows = [r for r in rows if not r.archived] + [r for r in rows if r.archived]
+    every = state(request).store.list()
+    rows = listed(every, sort="year") + listed(every, sort="year", archived=True)  # archived ones last
     by_id = {r.id: r for r in rows}
     if new not in by_id and rows:
         new = rows[0].id
