@@ -263,7 +263,8 @@ def test_bidi_controls_are_dropped_from_names(client):
     from zhibiao.web.files import export_filename
 
     assert export_filename("x.txt", 1, "csv", title="示例\u202e体系") == "示例体系_指标目录_v1.csv"
-    assert export_filename("x.txt", 1, "csv", doc_number="\u2067陕司通〔2019〕164号") == "陕司通〔2019〕164号_指标目录_v1.csv"
+    named = export_filename("x.txt", 1, "csv", doc_number="\u2067陕司通〔2019〕164号")
+    assert named == "陕司通〔2019〕164号_指标目录_v1.csv"
 
 
 def test_outputs_honour_the_umask(tmp_path):
