@@ -136,6 +136,7 @@ def browser_run(runs: int) -> None:
                 page.goto(base + f"/catalogues/{cat}")
                 item = page.locator(f'[id="ind-{ident}"]')
                 item.locator(":scope > details > summary").click()
+                item.locator(":scope > details form.verify.one button").wait_for()  # the panel loads when opened
                 wall = time.perf_counter()
                 item.locator(":scope > details form.verify.one button").click()
                 page.wait_for_url(f"**/catalogues/{cat}#ind-{ident}")

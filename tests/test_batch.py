@@ -193,7 +193,7 @@ def test_a_cohort_scored_on_a_cluster_is_the_cohort_scored_here(tmp_path, capsys
     here = run(["score", catalogue, cohort, "--allow-unverified", "-o", tmp_path / "one.csv"], capsys)
     there = run(["score", catalogue, cohort, "--allow-unverified", "--jobs", "2", "-o", tmp_path / "two.csv"], capsys)
     assert here[0] == there[0] == 0
-    assert there[1].replace("two.csv", "one.csv") == here[1] and "5 unit(s)" in here[1]
+    assert there[1].replace("two.csv", "one.csv") == here[1] and "中 5 个单位" in here[1]
     assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
 
 

@@ -129,15 +129,16 @@ def test_full_assessment_table(verified, capsys):
     assert code == 0 and stderr == ""
     lines = stdout.splitlines()
     assert "陕西省行政执法质量考评指标体系（2023年版）" in lines[0] and "full.csv" in lines[0]
-    assert "WARNING" not in stdout
-    total = next(line for line in lines if line.startswith("total"))
-    assert total.split() == ["total", "87.35", "92.5", "94.43%", "达标"]
+    assert "警告" not in stdout
+    assert lines[1].split() == ["编号", "得分", "应得分", "完成度", "90%", "指标"], "the app's terms"
+    total = next(line for line in lines if line.startswith("合计"))
+    assert total.split() == ["合计", "87.35", "92.5", "94.43%", "达标"]
     row = {line.split()[0]: line.split() for line in lines if line.strip()[:1].isdigit()}
     assert row["7.3"][1:5] == ["0", "4", "0.00%", "未达标"]
     assert row["1.2"][1:5] == ["1.75", "2", "87.50%", "未达标"]
     assert row["9.2"][1:5] == ["0", "0", "—", "—"]
     assert "完成度 94.43% ≥ 90% → 达标" in stdout and "陕司通〔2023〕31号" in stdout
-    assert "9 item(s), 7.5 point(s)" in stdout and "9.1.10" in stdout
+    assert "不适用：9 项，共 7.5 分未计入" in stdout and "9.1.10" in stdout
 
 
 def test_excel_utf8_bom_and_crlf_read_like_plain_utf8(verified, capsys):
@@ -268,13 +269,13 @@ def test_unverified_catalogue_is_refused(catalogues, tmp_path, capsys):
 def test_allow_unverified_says_so(catalogues, capsys):
     code, stdout, _ = run(["score", catalogues["unverified"], DATA / "full.csv", "--allow-unverified"], capsys)
     assert code == 0
-    assert stdout.splitlines()[1].startswith("WARNING: the catalogue is not verified")
+    assert stdout.splitlines()[1].startswith("警告：指标目录未核实")
     result = score_json(SEED_2023, DATA / "full.csv", capsys, "--allow-unverified")
     assert result["verified"] is False
     assert result["total"]["completion"] == "0.9443", "the notice ingested on the fly scores like its JSON"
     code, stdout, stderr = run(["score", catalogues["unverified"], DATA / "full.csv", "--json",
                                 "--allow-unverified"], capsys)
-    assert json.loads(stdout)["verified"] is False and "not verified" in stderr
+    assert json.loads(stdout)["verified"] is False and "指标目录未核实" in stderr
 
 
 # --- cohort ------------------------------------------------------------------------------------
@@ -293,19 +294,19 @@ def _section(stdout: str, title: str) -> list[str]:
 def test_cohort_tables(verified, capsys):
     code, stdout, _ = run(["score", verified, COHORT], capsys)
     assert code == 0
-    assert "5 unit(s)" in stdout.splitlines()[0]
+    assert "中 5 个单位" in stdout.splitlines()[0]
     summary = {line.split()[0] + " " + line.split()[1] + " " + line.split()[2]: line.split()[-2:]
-               for line in _section(stdout, "summary") if line.split()[0] == "完成度"}
+               for line in _section(stdout, "概况") if line.split()[0] == "完成度"}
     assert summary == {"完成度 ≥ 90%": ["1", "20.00%"], "完成度 < 90%": ["4", "80.00%"],
                        "完成度 < 80%": ["2", "40.00%"], "完成度 < 60%": ["1", "20.00%"]}
     assert "78.85%" in stdout, "overall: 391.1 / 496"
     assert "78.90%" in stdout, "mean of the five unit completions: 3.945 / 5"
-    area_lines = _section(stdout, "areas (first-level indicators, all units)")[1:]
+    area_lines = _section(stdout, "一级指标（全部单位）")[1:]
     areas = {line.split()[0]: line.split()[1:5] for line in area_lines}
     assert areas["1"] == ["74.5", "75", "99.33%", "99.33%"]
     assert areas["7"] == ["26", "50", "52.00%", "52.00%"]
     assert areas["9"] == ["55.6", "71", "78.31%", "79.27%"], "aggregate and mean differ where 9.2 is n/a"
-    ranking = [(line.split()[0], line.split()[-1], line.split()[1]) for line in _section(stdout, "ranking")[1:]]
+    ranking = [(line.split()[0], line.split()[-1], line.split()[1]) for line in _section(stdout, "排名")[1:]]
     assert ranking == RANKING
 
 
@@ -375,7 +376,7 @@ def test_cohort_refuses_unverified_and_marks_allowed(catalogues, capsys):
     code, _, stderr = run(["score", catalogues["unverified"], COHORT], capsys)
     assert code == 7 and "--allow-unverified" in stderr
     code, stdout, _ = run(["score", catalogues["unverified"], COHORT, "--allow-unverified"], capsys)
-    assert code == 0 and "WARNING: the catalogue is not verified" in stdout
+    assert code == 0 and "警告：指标目录未核实" in stdout
 
 
 def test_empty_folder_and_usage_errors(verified, tmp_path, capsys):
@@ -416,7 +417,7 @@ def test_exactly_90_percent_meets_target(catalogues, verified, tmp_path, capsys)
     assert result["total"]["completion"] == "0.8999" and result["total"]["meets_target"] is False
     code, stdout, _ = run(["score", verified, folder], capsys)
     assert code == 0
-    bands = [line.split()[-2:] for line in _section(stdout, "summary") if line.split()[0] == "完成度"]
+    bands = [line.split()[-2:] for line in _section(stdout, "概况") if line.split()[0] == "完成度"]
     assert bands == [["1", "50.00%"], ["1", "50.00%"], ["0", "0.00%"], ["0", "0.00%"]]
 
 

@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -112,7 +113,8 @@ def test_every_page_renders(client):
 
     r = client.post("/compare", data={"csrf_token": token(client), "old": str(old), "new": str(new)})
     assert r.status_code == 200 and str(r.url).endswith(f"/compare/{old}/{new}")
-    assert "对应关系" in r.text and f'src="/compare/{old}/{new}/report"' in r.text
+    assert "对应关系" in r.text and "<iframe" not in r.text, "the report is part of the page, not a frame"
+    assert 'id="cw-report"' in r.text and "一级指标分值变化" in r.text and "<style>" not in r.text
     report = client.get(f"/compare/{old}/{new}/report")
     assert report.status_code == 200 and "指标对照（旧 → 新）" in report.text
     assert "sandbox" in report.headers["content-security-policy"]
@@ -127,7 +129,8 @@ def test_source_snippets_by_format(client):
     sign_in(client)
     txt = cat_id_of(upload(client, TXT_2023.name, TXT_2023))
     frag = client.get(f"/catalogues/{txt}/indicators/1.5.16/source").text
-    assert "第 85 行" in frag and "&lt;p&gt;16. 所办案件定案证据合法。" in frag and "<p>16." not in frag
+    assert "第 85 行" in frag and "<mark>16. 所办案件定案证据合法。(0.5分)</mark>" in frag
+    assert "&lt;p&gt;" not in frag and "<p>16." not in frag, "the line's markup is stripped"
     pdf = cat_id_of(upload(client, PDF_2023.name, PDF_2023))
     frag = client.get(f"/catalogues/{pdf}/indicators/1.1/source").text
     assert "第 4 页" in frag and "基本认识" in frag
@@ -136,14 +139,14 @@ def test_source_snippets_by_format(client):
     assert "表 1 第 2 行 第 1 格" in frag
     html = cat_id_of(upload(client, HTML_2020.name, HTML_2020))
     frag = client.get(f"/catalogues/{html}/indicators/1.1/source").text
-    assert "元素 /html/body/" in frag and "<td" not in frag
+    assert "网页元素（第 190 行）" in frag and "/html/body" not in frag and "<td" not in frag
 
 
 # --- CSRF, reviewer, uploads -----------------------------------------------------------------
 
 
 def test_csrf_rejected_without_token(client, clean):
-    form = form_of(client.get(f"/catalogues/{clean}").text, f"/catalogues/{clean}/verify")
+    form = form_of(client.get(f"/catalogues/{clean}/indicators/1.1.1/panel").text, f"/catalogues/{clean}/verify")
     data = {"verify": hidden(form, "verify"), "next": "/"}
     r = client.post(f"/catalogues/{clean}/verify", data=data)
     assert r.status_code == 403 and "CSRF" in r.text and "请求被拒绝" in r.text
@@ -289,7 +292,8 @@ def test_document_text_is_escaped(client):
         assert "<script>alert" not in text and "&lt;script&gt;" in text
     # reviewer names and reasons are escaped too
     client.post("/reviewer", data={"name": "<i>审核</i>", "csrf_token": token(client)})
-    edit_form = form_of(client.get(f"/catalogues/{cat}").text, f"/catalogues/{cat}/indicators/1.2.3/edit")
+    edit_form = form_of(client.get(f"/catalogues/{cat}/indicators/1.2.3/panel").text,
+                        f"/catalogues/{cat}/indicators/1.2.3/edit")
     client.post(f"/catalogues/{cat}/indicators/1.2.3/edit", data={
         "csrf_token": token(client), "revision": hidden(edit_form, "revision")[0], "text": "案源<b>均有</b>记录。",
         "points": "1", "parent": "1.2", "reason": "<img src=x onerror=alert(1)>"})
@@ -312,7 +316,9 @@ def test_sum_mismatch_is_highlighted(client):
 
 
 def _edit(client, cat, ident, **fields):
-    form = form_of(client.get(f"/catalogues/{cat}").text, f"/catalogues/{cat}/indicators/{ident}/edit")
+    # an indicator's forms come with its panel, loaded when it is opened on the catalogue page
+    form = form_of(client.get(f"/catalogues/{cat}/indicators/{ident}/panel").text,
+                   f"/catalogues/{cat}/indicators/{ident}/edit")
     data = {"csrf_token": token(client), "revision": hidden(form, "revision")[0]}
     data.update(fields)
     return client.post(f"/catalogues/{cat}/indicators/{ident}/edit", data=data)
@@ -354,7 +360,8 @@ def test_edit_validation_messages(client, clean):
 
 
 def test_stale_revision_gets_409(client, clean):
-    form = form_of(client.get(f"/catalogues/{clean}").text, f"/catalogues/{clean}/indicators/1.1.1/edit")
+    form = form_of(client.get(f"/catalogues/{clean}/indicators/1.1.1/panel").text,
+                   f"/catalogues/{clean}/indicators/1.1.1/edit")
     stale = {"csrf_token": token(client), "revision": hidden(form, "revision")[0], "text": "第一次修改",
              "points": "1", "reason": "甲"}
     assert client.post(f"/catalogues/{clean}/indicators/1.1.1/edit", data=stale).status_code == 200
@@ -375,9 +382,9 @@ def test_verify_flow(client, clean):
     assert f'href="/catalogues/{clean}#ind-1.1.1"' in r.text
 
     page = client.get(f"/catalogues/{clean}").text
-    one = form_of(page, f"/catalogues/{clean}/verify")  # the first: "verify all"; pick 1.1.1's own form
-    one = re.search(r'<form method="post" action="/catalogues/\d+/verify" class="verify one">(?:(?!</form>).)*'
-                    r'value="1\.1\.1@\d+".*?</form>', page, re.S)[0]
+    assert 'class="verify one"' not in page, "an indicator's own forms come with its panel, not in the page"
+    one = form_of(client.get(f"/catalogues/{clean}/indicators/1.1.1/panel").text, f"/catalogues/{clean}/verify")
+    assert hidden(one, "verify")[0].startswith("1.1.1@")
     r = client.post(f"/catalogues/{clean}/verify", data={"csrf_token": token(client), "verify": hidden(one, "verify"),
                                                          "next": hidden(one, "next")[0]})
     assert r.status_code == 200 and "已核实指标 1.1.1" in r.text
@@ -448,19 +455,22 @@ def test_downloads(client, clean):
     _edit(client, clean, "1.1.1", text="改过的文字", points="1", reason="核对")
     r = client.get(f"/catalogues/{clean}/download/json")
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
-    assert r.headers["content-disposition"] == ('attachment; filename="clean_v2.json"; '
-                                                "filename*=UTF-8''clean_v2.json")
+    # named by the catalogue's title (it has no 文号) and version, an ASCII fallback beside the UTF-8 name
+    assert re.fullmatch(r'attachment; filename="[\x20-\x7e]+_v2\.json"; ' + re.escape(
+        f"filename*=UTF-8''{quote('示例指标体系_指标目录_v2.json')}"), r.headers["content-disposition"])
     cat = Catalogue.model_validate_json(r.content)
     assert next(i for i in cat.rubrics[0].walk() if i.id == "1.1.1").text == "改过的文字"
 
     r = client.get(f"/catalogues/{clean}/download/csv")
-    assert r.headers["content-type"].startswith("text/csv") and "clean_v2.csv" in r.headers["content-disposition"]
+    assert r.headers["content-type"].startswith("text/csv")
+    assert quote("示例指标体系_指标目录_v2.csv") in r.headers["content-disposition"]
     assert r.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["rubric", "id", "path"] and len(rows) == 12 and rows[3][5] == "改过的文字"
 
     r = client.get(f"/catalogues/{clean}/download/xlsx")
-    assert "spreadsheetml" in r.headers["content-type"] and "clean_v2.xlsx" in r.headers["content-disposition"]
+    assert "spreadsheetml" in r.headers["content-type"]
+    assert quote("示例指标体系_指标目录_v2.xlsx") in r.headers["content-disposition"]
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(r.content))
@@ -469,7 +479,8 @@ def test_downloads(client, clean):
     assert values[0][1] == "id" and len(values) == 12 and values[3][5] == "改过的文字"
 
     r = client.get(f"/catalogues/{clean}/download/docx")
-    assert "wordprocessingml" in r.headers["content-type"] and "clean_v2.docx" in r.headers["content-disposition"]
+    assert "wordprocessingml" in r.headers["content-type"]
+    assert quote("示例指标体系_指标目录_v2.docx") in r.headers["content-disposition"]
     from docx import Document
 
     table = Document(io.BytesIO(r.content)).tables[0]
@@ -482,10 +493,14 @@ def test_downloads(client, clean):
 
 def test_chinese_file_names_in_downloads(client):
     sign_in(client)
-    cat = cat_id_of(upload(client, "考评指标.txt", CLEAN_TXT.encode()))
+    numbered = CLEAN_TXT.replace("示例指标体系", "陕司通〔2019〕164号\n\n示例指标体系", 1)
+    cat = cat_id_of(upload(client, "考评指标.txt", numbered.encode()))
     r = client.get(f"/catalogues/{cat}/download/xlsx")
-    assert r.headers["content-disposition"] == (
-        "attachment; filename=\"_____v1.xlsx\"; filename*=UTF-8''%E8%80%83%E8%AF%84%E6%8C%87%E6%A0%87_v1.xlsx")
+    assert re.fullmatch(r'attachment; filename="_+2019_164_+v1\.xlsx"; ' + re.escape(
+        f"filename*=UTF-8''{quote('陕司通〔2019〕164号_指标目录_v1.xlsx')}"), r.headers["content-disposition"])
+    untitled = cat_id_of(upload(client, "考评指标.txt", CLEAN_TXT.replace("示例指标体系", "").encode()))
+    name = client.get(f"/catalogues/{untitled}/download/csv").headers["content-disposition"]
+    assert name.endswith(quote("考评指标_指标目录_v1.csv")), "no 文号 and no title: the file's name"
 
 
 # --- JSON API ------------------------------------------------------------------------------------

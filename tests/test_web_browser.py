@@ -260,8 +260,13 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
 
     # upload the PDF through the form
     page.set_input_files("#upload-form input[type=file]", str(PDF))
+    page.evaluate("window.__sameDocument = true")
     page.click("#upload-form button")
-    page.wait_for_url(re.compile(r"/catalogues/\d+$"))
+    # read in the background: the page stays, says what is being done and for how long
+    page.locator("#upload-status .job-line", has_text="000_1c204f1614fc8d36.pdf").wait_for()
+    assert page.evaluate("window.__sameDocument === true"), "the upload did not leave the page while it is read"
+    assert page.locator("#upload-form button").is_disabled()
+    page.wait_for_url(re.compile(r"/catalogues/\d+$"), timeout=180_000)
     cat_id = int(re.search(r"/catalogues/(\d+)", page.url)[1])
     english.update(english_messages(store, cat_id))
     assert "已上传" in page.inner_text(".flash")
@@ -345,7 +350,7 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
     with page.expect_download() as info:
         page.click("nav.actions >> text=XLSX")
     download = info.value
-    assert re.fullmatch(r"000_1c204f1614fc8d36_v\d+\.xlsx", download.suggested_filename)
+    assert re.fullmatch(r"靖政司函〔2023〕59号_指标目录_v\d+\.xlsx", download.suggested_filename), "named by 文号"
     target = tmp_path / download.suggested_filename
     download.save_as(str(target))
     workbook = load_workbook(target)
@@ -394,7 +399,11 @@ def test_review_a_crosswalk_in_the_browser(server, browser, tmp_path):
     page.wait_for_selector("#reviewer-name")
     page.goto(base + f"/compare?old={old}&new={new}")
     page.click("form[action='/compare'] button[type=submit]")
-    page.wait_for_url(re.compile(rf"/compare/{old}/{new}$"))
+    page.locator("#compare-progress .job-line").wait_for()
+    shot("00-comparing")
+    page.wait_for_url(re.compile(rf"/compare/{old}/{new}$"), timeout=180_000)
+    assert "对比已完成并保存" in page.inner_text(".flash")
+    assert page.locator("iframe").count() == 0 and "一级指标分值变化" in page.inner_text("#cw-report")
     assert page.inner_text("#cw-state").startswith("未核实")
     shot("01-compare")
 
@@ -455,5 +464,84 @@ def test_review_a_crosswalk_in_the_browser(server, browser, tmp_path):
     assert any(c.startswith("合并") for c in changes), "link-2 re-linked onto link-3's item: a merge"
     rv = store.review(old, new)
     assert rv.verified and len(rows) - 1 >= len(rv.reviewed.links)
+    assert not errors, errors
+    context.close()
+
+
+def test_choose_catalogues_and_see_sources_in_the_browser(server, browser):
+    """The home list by 文号/year/title at both widths, search, archive; the compare page proposes the
+    predecessor of the catalogue chosen as new; a PDF indicator's page image with its region, a TXT one's lines
+    in context and the 原文 page scrolled to it."""
+    from conftest import CORPUS, SEED_2023
+
+    base, store = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    p1_old, _ = store.ingest(CORPUS / "pairs" / "p1_fazhi_shifan" / "old.txt")
+    p2_new, _ = store.ingest(CORPUS / "pairs" / "p2_zhifa_kaohe" / "new.txt")
+    p1_new, _ = store.ingest(CORPUS / "pairs" / "p1_fazhi_shifan" / "new.txt")
+    pdf, _ = store.ingest(PDF)
+    txt, _ = store.ingest(SEED_2023)
+    english = english_messages(store, pdf, txt)
+    context = browser.new_context(locale="zh-CN", viewport={"width": WIDTHS[0], "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(base + "/")
+    page.fill("#reviewer-form input[name=name]", "李四")
+    page.click("#reviewer-form button")
+    page.wait_for_selector("#reviewer-name")
+    assert "滨委法办〔2021〕8号" in page.inner_text("#catalogue-list")
+    inspect_page(page, "n01-home-list", english)
+    page.fill("#list-form input[name=q]", "滨委法办")
+    page.click("#list-form button")
+    page.wait_for_url(re.compile(r"q="))
+    assert [r.get_attribute("data-id") for r in page.locator("#catalogue-list tr[data-id]").all()] == [
+        str(p1_new), str(p1_old)]
+    inspect_page(page, "n02-home-search", english)
+    page.locator(f'#catalogue-list tr[data-id="{p1_old}"] form.archive button').click()
+    page.locator(".flash", has_text="归档").wait_for()
+    page.goto(base + "/")
+    assert page.locator(f'#catalogue-list tr[data-id="{p1_old}"]').count() == 0
+    page.click("#show-archived")
+    page.locator(f'#catalogue-list tr[data-id="{p1_old}"]').wait_for()
+    inspect_page(page, "n03-home-archived", english)
+
+    # compare: choosing the new catalogue proposes its predecessor, archived or not
+    page.goto(base + "/compare")
+    page.select_option("#compare-new", str(p1_new))
+    page.wait_for_url(re.compile(rf"/compare\?new={p1_new}$"))
+    assert page.eval_on_selector("#compare-old", "s => s.value") == str(p1_old)
+    assert "建议的旧版：滨委法办〔2019〕11号" in page.inner_text("#proposal")
+    inspect_page(page, "n04-compare-proposed", english)
+    page.select_option("#compare-new", str(p2_new))
+    page.wait_for_url(re.compile(rf"/compare\?new={p2_new}$"))
+    assert "没有找到与新版标题相近" in page.inner_text("#proposal")
+
+    # a PDF indicator: its page as an image, the region drawn on it
+    page.goto(base + f"/catalogues/{pdf}/indicators/1.1.1")
+    figure = page.locator(".source figure.snippet").first
+    figure.locator("svg.page rect.hl").wait_for()
+    href = figure.locator("svg.page image").get_attribute("href")
+    loaded = page.evaluate("""async (u) => { const r = await fetch(u); const b = await r.blob();
+        const img = await createImageBitmap(b); return [r.status, b.type, img.width]; }""", href)
+    assert loaded[0] == 200 and loaded[1] == "image/png" and loaded[2] > 500
+    box = figure.locator("svg.page").bounding_box()
+    assert box and 0 < box["width"] <= WIDTHS[0]
+    assert "打开原文第 4 页" in figure.inner_text()
+    inspect_page(page, "n05-source-pdf-page", english)
+
+    # a TXT indicator: its lines in context, its words marked, the markup gone; the 原文 page at it
+    page.goto(base + f"/catalogues/{txt}/indicators/1.5.16")
+    mark = page.locator(".source .context p.cur mark")
+    assert mark.inner_text() == "16. 所办案件定案证据合法。(0.5分)" and "<p>" not in page.inner_text(".source")
+    inspect_page(page, "n06-source-txt-lines", english)
+    page.goto(base + f"/catalogues/{txt}/document/view?at=1.5.16#src-current")
+    current = page.locator("#src-current")
+    current.wait_for()
+    top = current.bounding_box()["y"]
+    assert 0 <= top < 900, "scrolled to the indicator"
+    inspect_page(page, "n07-document-view", english)
     assert not errors, errors
     context.close()

@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -56,7 +57,7 @@ __all__ = [
     "warnings_of", "RESTORE_FIELD", "EditResult",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 EDITABLE = ("text", "points", "label", "marker", "parent")
 EDIT_ORDER = ("text", "label", "marker", "points", "parent")  # a save of several fields applies them in this order
 RESTORE_FIELD = "restored"
@@ -172,10 +173,24 @@ acceptances = Table("warning_acceptances", metadata,
                     Column("at", DateTime(timezone=True), nullable=False))
 V3_TABLES = [acceptances]
 
+# what a catalogue is listed and chosen by (the notice's 文号, issuer, title and year, read from its current
+# version), and whether it is archived (归档: off the home page's list, kept and still found by search)
+facts = Table("catalogue_facts", metadata,
+              Column("catalogue_id", Integer, ForeignKey("catalogues.id"), primary_key=True),
+              Column("doc_number", Text),
+              Column("issuer", Text),
+              Column("notice_title", Text),
+              Column("year", Integer),
+              Column("archived_at", DateTime(timezone=True)),
+              Column("archived_by", String(128)))
+V4_TABLES = [facts]
+
 # version -> what it does; each version creates its own tables. Later versions append here.
 MIGRATIONS: dict[int, str] = {1: "create documents, catalogues, versions, edits, indicator revisions, crosswalks",
                               2: "create crosswalk decisions (accept, reject, re-link, link by hand) and their history",
-                              3: "create warning acceptances (a reviewer accepted an indicator's warnings: who, when)"}
+                              3: "create warning acceptances (a reviewer accepted an indicator's warnings: who, when)",
+                              4: "create catalogue facts (文号, issuer, title, year as listed; archived), filled from "
+                                 "each catalogue's current version"}
 
 
 class CatalogueRow(BaseModel):
@@ -188,6 +203,34 @@ class CatalogueRow(BaseModel):
     version: int
     verified: bool
     created_at: dt.datetime
+    doc_number: str | None = None
+    issuer: str | None = None
+    notice_title: str | None = None
+    year: int | None = None
+    archived_at: dt.datetime | None = None
+    archived_by: str | None = None
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+
+def _facts(cat: Catalogue) -> dict:
+    """What a catalogue is listed by: the notice's 文号, issuer, title and year (a year printed in the rubric's
+    title, as in （2023年版）, else the notice's date's, else the 文号's 〔year〕, else one in the notice's title)."""
+    doc = cat.document
+    rubric_title = cat.rubrics[0].title if cat.rubrics else None
+    years = [_year(rubric_title), doc.date.year if doc.date else None, _year(doc.doc_number), _year(doc.title)]
+    return {"doc_number": doc.doc_number, "issuer": doc.issuer, "notice_title": doc.title or rubric_title,
+            "year": next((y for y in years if y is not None), None)}
+
+
+def _year(text: str | None) -> int | None:
+    m = _YEAR.search(text or "")
+    return int(m[1]) if m else None
+
+
+_YEAR = re.compile(r"((?:19|20)\d\d)(?=\s*[〕\]）)年]|\s*$)")
 
 
 class EditRow(BaseModel):
@@ -407,6 +450,14 @@ class Store:
                     metadata.create_all(conn, tables=V2_TABLES)
                 elif version == 3:
                     metadata.create_all(conn, tables=V3_TABLES)
+                elif version == 4:
+                    metadata.create_all(conn, tables=V4_TABLES)
+                    for cat_id, body in conn.execute(
+                            select(catalogues.c.id, versions.c.body).join(
+                                versions, (versions.c.catalogue_id == catalogues.c.id)
+                                & (versions.c.version == catalogues.c.version))).all():
+                        conn.execute(insert(facts).values(catalogue_id=cat_id,
+                                                          **_facts(Catalogue.model_validate_json(body))))
                 conn.execute(insert(schema_versions).values(version=version, applied_at=_now()))
             return SCHEMA_VERSION
 
@@ -450,6 +501,7 @@ class Store:
                 document_id=doc_id, title=title, version=1, verified=False, created_at=now)))
             conn.execute(insert(versions).values(catalogue_id=cat_id, version=1, body=cat.model_dump_json(),
                                                  created_at=now, created_by=by))
+            conn.execute(insert(facts).values(catalogue_id=cat_id, **_facts(cat)))
             ids = [ind.id for ind in cat.walk()]
             if ids:
                 conn.execute(insert(revisions),
@@ -457,12 +509,32 @@ class Store:
         return cat_id, True
 
     def list(self) -> list[CatalogueRow]:
-        """Every stored catalogue, newest first."""
+        """Every stored catalogue, newest first, with what it is listed by (文号, issuer, title, year, archived)."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(catalogues.c.id, catalogues.c.title, documents.c.filename, documents.c.sha256,
-                                       catalogues.c.version, catalogues.c.verified, catalogues.c.created_at)
-                                .join(documents).order_by(catalogues.c.id.desc())).all()
+                                       catalogues.c.version, catalogues.c.verified, catalogues.c.created_at,
+                                       facts.c.doc_number, facts.c.issuer, facts.c.notice_title, facts.c.year,
+                                       facts.c.archived_at, facts.c.archived_by)
+                                .join(documents).outerjoin(facts, facts.c.catalogue_id == catalogues.c.id)
+                                .order_by(catalogues.c.id.desc())).all()
         return [CatalogueRow(**r._mapping) for r in rows]
+
+    def archive(self, cat_id: int, archived: bool, *, by: str) -> None:
+        """Archive a catalogue (off the list of current catalogues, kept, still found by search), or bring it
+        back; NotFound for no such catalogue."""
+        with self.engine.begin() as conn:
+            if conn.execute(select(catalogues.c.id).where(catalogues.c.id == cat_id)).scalar() is None:
+                raise NotFound(None, f"catalogue {cat_id}", catalogue=cat_id)
+            values = {"archived_at": _now() if archived else None, "archived_by": by if archived else None}
+            done = conn.execute(update(facts).where(facts.c.catalogue_id == cat_id).values(**values))
+            if not done.rowcount:
+                body = conn.execute(select(versions.c.body).join(
+                    catalogues, (versions.c.catalogue_id == catalogues.c.id)
+                    & (versions.c.version == catalogues.c.version)).where(catalogues.c.id == cat_id)).scalar()
+                if body is None:
+                    raise NotFound(None, f"catalogue {cat_id}", catalogue=cat_id)
+                conn.execute(insert(facts).values(catalogue_id=cat_id, **values,
+                                                  **_facts(Catalogue.model_validate_json(body))))
 
     def get(self, cat_id: int, version: int | None = None) -> tuple[Catalogue, int]:
         """The catalogue (its current version, or the one asked for) and that version number."""
@@ -801,10 +873,11 @@ class Store:
 
         return self._commit(cat_id, change, by=by, touched={}, after=after)
 
-    def verifiers(self, cat_id: int) -> builtins.list[VerifierRow]:
+    def verifiers(self, cat_id: int, current: Catalogue | None = None) -> builtins.list[VerifierRow]:
         """Who verified what, when: for each reviewer, the indicators verified now whose last verification is
-        theirs, the warnings they accepted (still in force), and their first and last time."""
-        cat, _ = self.get(cat_id)
+        theirs, the warnings they accepted (still in force), and their first and last time. ``current``: the
+        catalogue's current version when the caller has it read already (not read again)."""
+        cat = current if current is not None else self.get(cat_id)[0]
         done = set(cat.verification.indicators) if cat.verification else set()
         last: dict[str, EditRow] = {}
         for row in self.history(cat_id):
@@ -962,10 +1035,11 @@ class Store:
                                after=json.loads(r.after) if r.after else None, reason=r.reason, by=r.by, at=r.at)
                 for r in rows]
 
-    def label_suggestions(self, cat_id: int) -> builtins.list[LabelSuggestion]:
+    def label_suggestions(self, cat_id: int, current: Catalogue | None = None) -> builtins.list[LabelSuggestion]:
         """For each indicator whose label was not printed (flag label_missing), its counterpart's label in a
-        stored crosswalk with another catalogue (the area flows), as a suggestion a reviewer may accept."""
-        cat, _ = self.get(cat_id)
+        stored crosswalk with another catalogue (the area flows), as a suggestion a reviewer may accept;
+        ``current``: the catalogue's current version when the caller has it read already."""
+        cat = current if current is not None else self.get(cat_id)[0]
         missing = {i.id: i for i in cat.walk() if "label_missing" in i.flags}
         if not missing:
             return []

@@ -192,10 +192,10 @@ def test_a_large_assessment_scores_within_the_limits(tmp_path):
     # worked out from the generator: leaf k is n/a when k % 7 == 0, 0.5 when k % 3 == 0, else 1
     na = sum(1 for k in range(len(ids)) if k % 7 == 0)
     half = sum(1 for k in range(len(ids)) if k % 7 and k % 3 == 0)
-    assert f"not applicable (n/a): {na} item(s)" in out
+    assert f"不适用：{na} 项" in out
     applicable = len(ids) - na
     awarded = Decimal(applicable) - Decimal(half) / 2
-    total = next(line for line in out.splitlines() if line.startswith("total"))
+    total = next(line for line in out.splitlines() if line.startswith("合计"))
     assert total.split()[1:3] == [str(awarded), str(applicable)], total
 
 

@@ -254,10 +254,17 @@ def test_bidi_controls_are_dropped_from_names(client):
     assert safe_filename("通知\u202etxt.exe", "x") == "通知txt.exe"
     assert safe_filename("\u2067\u200f", "notice.txt") == "notice.txt"
     h = api_headers(client)
-    r = client.post("/api/catalogues", files={"file": ("考核\u202egpj.txt", CLEAN_TXT.encode())}, headers=h)
+    # a catalogue without a title is named by its file (else by its 文号 or title, made safe the same way)
+    untitled = CLEAN_TXT.replace("示例指标体系", "", 1)
+    r = client.post("/api/catalogues", files={"file": ("考核\u202egpj.txt", untitled.encode())}, headers=h)
     assert r.status_code == 201
     cd = client.get(f"/api/catalogues/{r.json()['id']}/export/csv").headers["content-disposition"]
-    assert "\u202e" not in unquote(cd) and "%E2%80%AE" not in cd and "考核gpj_v1.csv" in unquote(cd)
+    assert "\u202e" not in unquote(cd) and "%E2%80%AE" not in cd and "考核gpj_指标目录_v1.csv" in unquote(cd)
+    from zhibiao.web.files import export_filename
+
+    assert export_filename("x.txt", 1, "csv", title="示例\u202e体系") == "示例体系_指标目录_v1.csv"
+    named = export_filename("x.txt", 1, "csv", doc_number="\u2067陕司通〔2019〕164号")
+    assert named == "陕司通〔2019〕164号_指标目录_v1.csv"
 
 
 def test_outputs_honour_the_umask(tmp_path):

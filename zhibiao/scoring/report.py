@@ -16,7 +16,7 @@ from .tally import TARGET, TARGET_SOURCE, Cohort, Score, _percent, _sum
 __all__ = ["UNVERIFIED_WARNING", "score_json", "score_table", "cohort_tables", "cohort_csv", "cohort_xlsx",
            "data_sheets"]
 
-UNVERIFIED_WARNING = "WARNING: the catalogue is not verified; scored with --allow-unverified, results are provisional"
+UNVERIFIED_WARNING = "警告：指标目录未核实（以 --allow-unverified 评分），结果仅供参考"
 
 
 def _fixed(value: Decimal | None) -> str | None:
@@ -49,46 +49,46 @@ def _status(meets: bool | None) -> str:
 
 def score_table(result: Score, title: str | None, source: str) -> str:
     """The human report of one assessment: a table of levels 1 and 2, the total and the 90% target."""
-    lines = [f"{title or '(untitled rubric)'} · {source}"]
+    lines = [f"{title or '（无标题）'} · {source}"]
     if not result.verified:
         lines.append(UNVERIFIED_WARNING)
-    lines.append(f"{'id':<8} {'awarded':>8} {'applicable':>10} {'完成度':>6}  {_ljust('90%', 7)} indicator")
+    lines.append(f"{_ljust('编号', 8)} {'得分':>6} {'应得分':>7} {'完成度':>6}  {_ljust('90%', 7)} 指标")
     for t in [*result.levels, result.total]:
-        ident = "total" if t.id is None else ("  " * (t.level - 1) + t.id)
+        ident = "合计" if t.id is None else ("  " * (t.level - 1) + t.id)
         label = "" if t.id is None else "  " * (t.level - 1) + t.label
-        lines.append(f"{ident:<8} {dec_str(t.awarded):>8} {dec_str(t.applicable):>10} {_percent(t.completion):>9}  "
-                     f"{_status(t.meets_target)} {label}".rstrip())
+        lines.append(f"{_ljust(ident, 8)} {dec_str(t.awarded):>8} {dec_str(t.applicable):>10} "
+                     f"{_percent(t.completion):>9}  {_status(t.meets_target)} {label}".rstrip())
     t = result.total
     if t.completion is None:
-        lines.append(f"target 90% ({TARGET_SOURCE}): no item applies, no 完成度")
+        lines.append(f"目标 90%（{TARGET_SOURCE}）：没有适用的指标，无完成度")
     else:
         verdict = "≥ 90% → 达标" if t.meets_target else "< 90% → 未达标"
-        lines.append(f"target 90% ({TARGET_SOURCE}): 完成度 {_percent(t.completion)} {verdict}")
+        lines.append(f"目标 90%（{TARGET_SOURCE}）：完成度 {_percent(t.completion)} {verdict}")
     if result.not_applicable:
         ids = [i for i, _ in result.not_applicable]
-        lines.append(f"not applicable (n/a): {len(ids)} item(s), {dec_str(_sum(p for _, p in result.not_applicable))} "
-                     f"point(s) left out: {_listing(ids)}")
+        lines.append(f"不适用：{len(ids)} 项，共 {dec_str(_sum(p for _, p in result.not_applicable))} 分未计入："
+                     f"{_listing(ids)}")
     return "\n".join(lines)
 
 
 def cohort_tables(c: Cohort) -> str:
-    """The human report of a cohort: summary bands, first-level areas, and the ranking."""
-    lines = [f"{c.rubric_title or '(untitled rubric)'} · {c.units} unit(s) in {c.folder}"]
+    """The human report of a cohort: summary bands, first-level areas, and the ranking (the app's terms)."""
+    lines = [f"{c.rubric_title or '（无标题）'} · {c.folder} 中 {c.units} 个单位"]
     if not c.verified:
         lines.append(UNVERIFIED_WARNING)
-    lines += ["", "summary", f"  {'units':<40} {c.units:>5}"]
+    lines += ["", "概况", f"  {_ljust('单位数', 40)} {c.units:>5}"]
     if c.rated != c.units:
-        lines.append(f"  {_ljust('units with a 完成度', 40)} {c.rated:>5}   (nothing applies to the others)")
+        lines.append(f"  {_ljust('有完成度的单位', 40)} {c.rated:>5}   （其余单位没有适用的指标）")
     for b in c.bands:
         lines.append(f"  {_ljust(b.label, 40)} {b.count:>5} {_percent(b.share):>9}")
-    lines.append(f"  {_ljust('overall 完成度 (Σawarded / Σapplicable)', 40)} {'':>5} {_percent(c.total.completion):>9}")
-    lines.append(f"  {_ljust('mean of unit 完成度', 40)} {'':>5} {_percent(c.mean):>9}")
-    lines += ["", "areas (first-level indicators, all units)",
-              f"  {'id':<4} {'awarded':>8} {'applicable':>10} {'完成度':>6} {'mean':>9}  indicator"]
+    lines.append(f"  {_ljust('总完成度（Σ得分 / Σ应得分）', 40)} {'':>5} {_percent(c.total.completion):>9}")
+    lines.append(f"  {_ljust('各单位完成度的平均', 40)} {'':>5} {_percent(c.mean):>9}")
+    lines += ["", "一级指标（全部单位）",
+              f"  {_ljust('编号', 4)} {'得分':>6} {'应得分':>7} {'完成度':>6} {'平均':>7}  指标"]
     for a in c.areas:
         lines.append(f"  {a.id:<4} {dec_str(a.awarded):>8} {dec_str(a.applicable):>10} {_percent(a.completion):>9} "
                      f"{_percent(a.mean):>9}  {a.label}")
-    lines += ["", "ranking", f"  {'rank':>4} {'完成度':>6}  {_ljust('90%', 7)} {'awarded':>8} {'applicable':>10}  unit"]
+    lines += ["", "排名", f"  {'名次':>2} {'完成度':>6}  {_ljust('90%', 7)} {'得分':>6} {'应得分':>7}  单位"]
     for r in c.ranking:
         t = r.score.total
         rank = "—" if r.rank is None else str(r.rank)

@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,12 +40,15 @@ from .files import (
     mib,
     safe_filename,
 )
+from .jobs import Jobs
 from .snippets import SnippetCache, SnippetPart
 
 __all__ = ["WebError", "WebState", "IngestJob", "EditRequest", "upload", "edit", "edit_field", "verify",
-           "verify_catalogue", "compare", "find", "indicator", "source", "export_response", "mib", "MEDIA_TYPES",
+           "verify_catalogue", "compare", "check_upload", "find", "indicator", "source", "export_response", "mib",
+           "MEDIA_TYPES",
            "ACTION_LABELS", "parse_ids", "review", "decide", "decide_rest", "crosswalk_file", "label_suggestions",
-           "accept_label", "accept_warnings", "subtree_plan", "verify_subtree", "restore", "REFUSAL_FIELDS"]
+           "accept_label", "accept_warnings", "subtree_plan", "page_image", "verify_subtree", "restore",
+           "REFUSAL_FIELDS"]
 
 
 @dataclass
@@ -60,6 +64,10 @@ class WebState:
     ingests: dict[str, IngestJob] = field(default_factory=dict)
     # the stored notices last read (catalogue id -> name, bytes): a catalogue's notice never changes
     documents: OrderedDict[int, tuple[str, bytes]] = field(default_factory=OrderedDict)
+    # PDF pages rendered for the source view: (sha256, page) -> PNG
+    pages: OrderedDict[tuple[str, int], bytes] = field(default_factory=OrderedDict)
+    # uploads and compares running off the request path (zhibiao/web/jobs.py)
+    jobs: Jobs = field(default_factory=Jobs)
     # one background worker that reads the next item's source while the reviewer reads this one
     _prefetch: ThreadPoolExecutor | None = None
 
@@ -141,10 +149,41 @@ def source(state: WebState, cat_id: int, cat: Catalogue, ind: Indicator) -> tupl
         raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
     doc = cat.document
     try:
-        return filename, state.snippets.parts(filename, data, doc.sha256, doc.format, ind.source)
+        return filename, state.snippets.parts(filename, data, doc.sha256, doc.format, ind.source, text=ind.text,
+                                              marker=ind.marker)
     except Exception as exc:  # a damaged stored file must not break the page
         raise WebError(500, "无法从原始文件中读取该指标的原文。", code="source_unreadable",
                        detail=f"{type(exc).__name__}: {exc}") from None
+
+
+def page_image(state: WebState, cat_id: int, page: int) -> bytes:
+    """Page ``page`` of a catalogue's PDF notice as a PNG (cached), or a 404."""
+    from zhibiao.extract import sniff
+    from zhibiao.extract.render import render_page
+
+    try:
+        _, data = state.document(cat_id)
+    except NotFound:
+        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
+    if sniff(data) != "pdf":
+        raise WebError(404, "原始文件不是 PDF，没有页面图像。", code="not_found", title="未找到")
+    key = (hashlib.sha256(data).hexdigest(), page)
+    with state.lock:
+        if key in state.pages:
+            state.pages.move_to_end(key)
+            return state.pages[key]
+    try:
+        png = render_page(data, page).png
+    except IndexError:
+        raise WebError(404, f"原始文件没有第 {page} 页。", code="not_found", title="未找到") from None
+    except zerr.ZhibiaoError as exc:
+        raise WebError(422, "无法显示原始文件的这一页。", code="page_unreadable", title="无法显示",
+                       detail=exc.message()) from None
+    with state.lock:
+        state.pages[key] = png
+        while len(state.pages) > 24:
+            state.pages.popitem(last=False)
+    return png
 
 
 # --- upload --------------------------------------------------------------------------------
@@ -175,8 +214,9 @@ def _sniff_upload(data: bytes) -> str:
     return kind
 
 
-def upload(state: WebState, filename: str | None, data: bytes, *, by: str) -> tuple[int, bool]:
-    """Check an uploaded notice (size, type by content) and store it with its catalogue: (id, created)."""
+def check_upload(state: WebState, filename: str | None, data: bytes) -> str:
+    """Refuse at once what cannot be a notice (too large, empty, not a notice format by content); the safe name
+    it is stored under."""
     limit = state.max_upload_bytes
     if len(data) > limit:
         raise WebError(413, f"文件太大（{mib(len(data))}），上传上限为 {mib(limit)}。", code="too_large",
@@ -184,7 +224,15 @@ def upload(state: WebState, filename: str | None, data: bytes, *, by: str) -> tu
     if not data.strip():
         raise WebError(422, "文件是空的。", code="empty", title="无法读取文件")
     kind = _sniff_upload(data)
-    name = safe_filename(filename, f"notice.{kind}")
+    return safe_filename(filename, f"notice.{kind}")
+
+
+def upload(state: WebState, filename: str | None, data: bytes, *, by: str,
+           progress: Callable[[str], None] | None = None) -> tuple[int, bool]:
+    """Check an uploaded notice (size, type by content) and store it with its catalogue: (id, created);
+    ``progress`` hears the stages ('parsing', 'saving')."""
+    limit = state.max_upload_bytes
+    name = check_upload(state, filename, data)
     existing = state.store.find_document(hashlib.sha256(data).hexdigest())
     if existing is not None:
         return existing, False
@@ -192,6 +240,8 @@ def upload(state: WebState, filename: str | None, data: bytes, *, by: str) -> tu
 
     key = uuid.uuid4().hex
     job = state.ingests[key] = IngestJob(filename=name, by=by, size=len(data))
+    if progress is not None:
+        progress("parsing")
     try:
         with tempfile.TemporaryDirectory(prefix="zhibiao-upload-") as tmp:
             path = Path(tmp) / name
@@ -205,6 +255,8 @@ def upload(state: WebState, filename: str | None, data: bytes, *, by: str) -> tu
                 raise input_error(exc, exc.message().replace(str(path), name)) from None
         cat.document.source_file = name
         job.stage = "saving"
+        if progress is not None:
+            progress("saving")
         with state.lock:  # only the one short transaction
             return state.store.add(data, cat, by=by, filename=name)
     finally:
@@ -394,6 +446,17 @@ def verify_catalogue(state: WebState, cat_id: int, *, by: str) -> int:
 # --- downloads and crosswalks --------------------------------------------------------------
 
 
+def _names(cat: Catalogue) -> dict[str, str | None]:
+    """What names a catalogue's downloads: its 文号 and title (the rubric's, else the notice's)."""
+    doc = cat.document
+    return {"doc_number": doc.doc_number, "title": (cat.rubrics[0].title if cat.rubrics else None) or doc.title}
+
+
+def _pair(cat: Catalogue) -> tuple[str | None, str | None]:
+    names = _names(cat)
+    return names["doc_number"], names["title"]
+
+
 def export_response(state: WebState, cat_id: int, fmt: str):
     """The current catalogue as a download: JSON, CSV or XLSX, named after the notice and version."""
     from fastapi import Response
@@ -403,7 +466,7 @@ def export_response(state: WebState, cat_id: int, fmt: str):
         data = state.store.export(cat_id, fmt)
     except InvalidEdit as exc:
         raise refusal(exc) from None
-    name = export_filename(cat.document.source_file, version, fmt)
+    name = export_filename(cat.document.source_file, version, fmt, **_names(cat))
     return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": content_disposition(name)})
 
 
@@ -483,7 +546,8 @@ def crosswalk_file(state: WebState, old_id: int, new_id: int, fmt: str):
         data = to_xlsx(rv.reviewed, old_cat, new_cat)
     else:
         raise WebError(404, f"不支持下载格式“{fmt}”：请选择 DOCX 或 XLSX。", code="not_found", title="未找到")
-    name = crosswalk_filename(old_cat.document.source_file, new_cat.document.source_file, rv.verified, fmt)
+    name = crosswalk_filename(old_cat.document.source_file, new_cat.document.source_file, rv.verified, fmt,
+                              old_names=_pair(old_cat), new_names=_pair(new_cat))
     return Response(data, media_type=CROSSWALK_MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": content_disposition(name)})
 

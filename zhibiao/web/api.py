@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from zhibiao.model import Crosswalk
 from zhibiao.store import DecisionRecord, LabelSuggestion
 
-from . import actions
+from . import actions, jobs
 from .common import CSRF_HEADER, DbId, OptDbInt, check_csrf, csrf_token, reviewer, set_reviewer, state
 from .errors import WebError
 from .files import MEDIA_TYPES
@@ -119,6 +119,36 @@ def list_ingests(request: Request):
     when its catalogue is stored)."""
     return [IngestOut(filename=j.filename, by=j.by, size=j.size, seconds=j.seconds, stage=j.stage)
             for j in state(request).ingesting()]
+
+
+# --- background jobs (zhibiao/web/jobs.py): what the upload and compare pages start and poll ------------
+
+
+@router.post("/jobs/upload", status_code=202, include_in_schema=False)
+async def start_upload(request: Request, file: UploadFile | None = File(None)):
+    """Upload a notice and read it in the background: the job's status at once (poll ``status_url``)."""
+    who = reviewer(request)
+    if file is None or not file.filename:
+        raise WebError(422, "请选择要上传的通知文件。", code="no_file", title="没有文件")
+    web = state(request)
+    data = await file.read(web.max_upload_bytes + 1)
+    return jobs.start_upload(web, file.filename, data, who).as_json()
+
+
+@router.post("/jobs/compare", status_code=202, include_in_schema=False)
+def start_compare(request: Request, body: CrosswalkIn):
+    """Compare two stored catalogues in the background: the job's status at once."""
+    who = reviewer(request, required=False) or ""
+    return jobs.start_compare(state(request), body.old, body.new, who).as_json()
+
+
+@router.get("/jobs/{job_id}", include_in_schema=False)
+def job_status(request: Request, job_id: str):
+    """A background job: its state (running, done, failed), stage, seconds, and result or error."""
+    job = state(request).jobs.get(job_id)
+    if job is None:
+        raise WebError(404, "没有找到该任务（可能已过期）。", code="not_found", title="未找到")
+    return job.as_json()
 
 
 @router.get("/catalogues/{cat_id}", response_model=CatalogueOut, tags=["catalogues"], responses=_NOT_FOUND)

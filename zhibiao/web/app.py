@@ -14,8 +14,10 @@ Security model (a tool for a trusted office network; there are no accounts):
   is refused with 400 (JsonTextCheck).
 - Request bodies are capped at the upload limit plus 1 MiB before they are parsed; uploaded files above the
   limit get 413, files that are not PDF, DOCX, XLSX, HTML or text (CSV) by their content 415.
-- All text from notices is escaped by Jinja2's autoescape; the original notice is only ever served as a
-  download; the crosswalk report is served in a sandboxed frame with a CSP that forbids scripts.
+- All text from notices is escaped by Jinja2's autoescape; the original notice is served as a download, and
+  a PDF (checked by its content) also inline as application/pdf with CSP default-src 'none' (never an HTML
+  notice: that one is shown as text on the 原文 page); the crosswalk report is part of the compare page (its
+  escaped body, styled by app.css), and alone at /compare/OLD/NEW/report with a sandbox CSP that forbids scripts.
 """
 
 from __future__ import annotations
@@ -233,7 +235,8 @@ def _error_response(request: Request, err: WebError) -> JSONResponse | HTMLRespo
             back = safe_next(parts.path + (f"?{parts.query}" if parts.query else ""), None)
     here = request.url.path if request.method == "GET" else (back or "/")
     context = {"title": err.title or _STATUS_TITLES.get(err.status, "出错了"), "message": err.message,
-               "technical": err.detail, "status": err.status, "next": here, "back": back}
+               "technical": err.detail, "status": err.status, "next": here, "back": back,
+               "code": err.code}
     context.update(err.extra)
     return render(request, err.template or "message.html", context, status=err.status)
 

@@ -19,6 +19,7 @@ from .files import mib
 from .views import (
     FIELD_LABELS,
     FINDING_LABELS,
+    FLAG_HINTS,
     FLAG_LABELS,
     FORMAT_LABELS,
     SEVERITY_LABELS,
@@ -121,8 +122,8 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(folder)), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined)
     env.globals.update(pts=pts, local_time=local_time, finding_text=finding_text, mib=mib, FLAG_LABELS=FLAG_LABELS,
-                       FINDING_LABELS=FINDING_LABELS, SEVERITY_LABELS=SEVERITY_LABELS, FIELD_LABELS=FIELD_LABELS,
-                       FORMAT_LABELS=FORMAT_LABELS, CSRF_FIELD=CSRF_FIELD)
+                       FLAG_HINTS=FLAG_HINTS, FINDING_LABELS=FINDING_LABELS, SEVERITY_LABELS=SEVERITY_LABELS,
+                       FIELD_LABELS=FIELD_LABELS, FORMAT_LABELS=FORMAT_LABELS, CSRF_FIELD=CSRF_FIELD)
     return env
 
 

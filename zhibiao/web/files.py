@@ -44,18 +44,37 @@ def safe_filename(name: str | None, fallback: str) -> str:
     return base or fallback
 
 
-def export_filename(document_file: str, version: int, ext: str) -> str:
-    """'000_1c204f1614fc8d36.pdf', version 3, 'xlsx' -> '000_1c204f1614fc8d36_v3.xlsx'."""
+def _name_stem(doc_number: str | None, title: str | None, document_file: str, limit: int = 60) -> str:
+    """What a catalogue is called in a file name: its 文号, else its title (at most ``limit`` characters), else
+    the uploaded file's name without its extension; made safe (safe_filename)."""
+    for text in (doc_number, title):
+        text = " ".join((text or "").replace("/", "_").replace("\\", "_").split())
+        if text:
+            stem = safe_filename(text[:limit], "")
+            if stem:
+                return stem
     stem = safe_filename(document_file, "catalogue")
     if "." in stem:
         stem = stem.rsplit(".", 1)[0] or stem
-    return f"{stem}_v{version}.{ext}"
+    return stem
 
 
-def crosswalk_filename(old_file: str, new_file: str, verified: bool, ext: str) -> str:
-    """'001_x.txt', '000_y.pdf' -> '新旧对照表_001_x_000_y_未核实.docx' (未核实 until the crosswalk is verified)."""
-    stems = [_cut_bytes(safe_filename(f, "catalogue").rsplit(".", 1)[0], 80) or "catalogue"
-             for f in (old_file, new_file)]  # two long names still make one name of at most 255 bytes
+def export_filename(document_file: str, version: int, ext: str, *, doc_number: str | None = None,
+                    title: str | None = None) -> str:
+    """'陕司通〔2019〕164号', version 3, 'xlsx' -> '陕司通〔2019〕164号_指标目录_v3.xlsx'; without a 文号 the title
+    names it, without either the uploaded file ('000_1c2.pdf' -> '000_1c2_指标目录_v3.xlsx')."""
+    stem = _cut_bytes(_name_stem(doc_number, title, document_file), NAME_MAX_BYTES - 40)
+    return f"{stem}_指标目录_v{version}.{ext}"
+
+
+def crosswalk_filename(old_file: str, new_file: str, verified: bool, ext: str, *,
+                       old_names: tuple[str | None, str | None] = (None, None),
+                       new_names: tuple[str | None, str | None] = (None, None)) -> str:
+    """Old 陕司通〔2019〕164号, new 靖政司函〔2023〕59号 ->
+    '新旧对照表_陕司通〔2019〕164号_靖政司函〔2023〕59号_未核实.docx' (未核实 until the crosswalk is verified);
+    ``*_names``: (文号, title) of each side, else the files name them."""
+    stems = [_cut_bytes(_name_stem(*names, f), 80) or "catalogue"
+             for f, names in ((old_file, old_names), (new_file, new_names))]  # two long names: at most 255 bytes
     return f"新旧对照表_{stems[0]}_{stems[1]}" + ("" if verified else "_未核实") + f".{ext}"
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path as PathParam, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from zhibiao.inputs import parse_count
@@ -17,6 +18,8 @@ from .actions import EditRequest
 from .common import DbId, OptDbInt, check_csrf, flash, render, reviewer, safe_next, set_reviewer, state
 from .errors import WebError
 from .files import content_disposition
+from .jobs import STAGE_LABELS
+from .listing import SORTS, listed, predecessor, row_label
 from .search import FILTERS, search, sequence, shown_nodes
 from .tree import build_rubrics, find_node
 from .views import FIELD_LABELS
@@ -37,9 +40,34 @@ def _catalogue_url(cat_id: DbId, ident: str | None = None) -> str:
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request):
+def index(request: Request, q: str | None = None, sort: str | None = None, archived: bool = False):
+    """首页: upload, and the catalogues by 文号, year, issuer and title: found, sorted, archived ones apart."""
     rows = state(request).store.list()
-    return render(request, "index.html", {"rows": rows, "ingesting": state(request).ingesting()})
+    q = " ".join((q or "").split())[:200] or None
+    sort = sort if sort in SORTS else "year"
+    return render(request, "index.html", {
+        "rows": rows, "shown": listed(rows, q=q, sort=sort, archived=archived), "q": q, "sort": sort,
+        "archived": archived, "archived_count": sum(1 for r in rows if r.archived), "SORTS": SORTS,
+        "ingesting": state(request).ingesting()})
+
+
+@router.post("/catalogues/{cat_id}/archive")
+def archive(request: Request, cat_id: DbId, csrf_token: str = Form(""), archived: str = Form("1"),
+            next_url: str = Form("/", alias="next")):
+    """归档 a catalogue (off the home page's list; kept, found by search, still compared) or bring it back."""
+    check_csrf(request, csrf_token)
+    who = reviewer(request)
+    web = state(request)
+    cat, _ = actions.find(web, cat_id)
+    on = archived != "0"
+    try:
+        with web.lock:
+            web.store.archive(cat_id, on, by=who)
+    except NotFound:
+        raise WebError(404, "没有找到该目录。", code="not_found", title="未找到") from None
+    name = cat.document.doc_number or (cat.rubrics[0].title if cat.rubrics else None) or cat.document.source_file
+    flash(request, f"已将“{name}”归档。" if on else f"已将“{name}”移回当前目录。")
+    return _see_other(safe_next(next_url))
 
 
 @router.get("/reviewer", response_class=HTMLResponse)
@@ -72,6 +100,25 @@ async def upload(request: Request, file: UploadFile | None = File(None), csrf_to
     return _see_other(_catalogue_url(cat_id))
 
 
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, job_id: str):
+    """A background job (upload, compare): while it runs, its stage and time (the page polls, or refreshes
+    itself without scripts); once done, its result (the message shown once); failed, why."""
+    job = state(request).jobs.get(job_id)
+    if job is None:
+        raise WebError(404, "没有找到该任务（可能已过期）。请重新上传或对比。", code="not_found", title="未找到")
+    if job.state == "done" and job.result_url:
+        if not job.flashed and job.message:
+            job.flashed = True
+            flash(request, job.message, job.message_kind)
+        return _see_other(job.result_url)
+    if job.error is not None:
+        err = job.error  # a job that broke is said so (422), never a 500 page
+        raise WebError(err.status if err.status < 500 else 422, err.message, code=err.code,
+                       title=err.title or "未能完成", detail=err.detail)
+    return render(request, "job.html", {"job": job, "STAGE_LABELS": STAGE_LABELS})
+
+
 # --- 目录 -----------------------------------------------------------------------------------
 
 
@@ -85,7 +132,8 @@ def _catalogue_context(request: Request, cat_id: DbId, version: int | None, *, s
     findings = sorted(cat.all_findings(), key=lambda f: {"error": 0, "warning": 1, "info": 2}[f.severity])
     total = sum(rv.count for rv in rubrics)
     unverified = [pair for rv in rubrics for pair in rv.unverified]
-    suggestions = web.store.label_suggestions(cat_id) if shown == current and summary else []
+    # the current version is read once: the suggestions and the verifiers are given it
+    suggestions = web.store.label_suggestions(cat_id, cat) if shown == current and summary else []
     show = show if show in FILTERS else None
     q = " ".join((q or "").split())[:200] or None
     found = search(cat, q) if q else None
@@ -102,7 +150,7 @@ def _catalogue_context(request: Request, cat_id: DbId, version: int | None, *, s
             "errors": sum(1 for f in findings if f.severity == "error"),
             "warnings": sum(1 for f in findings if f.severity == "warning"),
             "show": show, "q": q, "FILTERS": FILTERS, "view": view, "accepted": accepted, "pending": pending,
-            "verifiers": web.store.verifiers(cat_id) if shown == current and summary else []}
+            "verifiers": web.store.verifiers(cat_id, cat) if shown == current and summary else []}
 
 
 @router.get("/catalogues/{cat_id}", response_class=HTMLResponse)
@@ -122,7 +170,7 @@ def _indicator_page(request: Request, cat_id: DbId, ident: str, version: int | N
         suffix = f"?version={version}" if version is not None else ""
         if len(hits) == 1:  # a printed number (44) or clause number names one indicator: its own address
             return _see_other(f"/catalogues/{cat_id}/indicators/{hits[0].id}"
-                              + ("/source" if template == "_source.html" else "") + suffix)
+                              + {"_source.html": "/source", "_panel.html": "/panel"}.get(template, "") + suffix)
         sep = "&" if suffix else "?"
         return _see_other(f"/catalogues/{cat_id}{suffix}{sep}q={quote(ident)}")
     ctx.update(node=node, parts=actions.source(state(request), cat_id, ctx["cat"], node.ind)[1],
@@ -140,6 +188,13 @@ def indicator(request: Request, cat_id: DbId, ident: str, version: OptDbInt = No
 def indicator_source(request: Request, cat_id: DbId, ident: str, version: OptDbInt = None):
     """The source snippet alone, loaded into the catalogue page when an indicator is expanded."""
     return _indicator_page(request, cat_id, ident, version, "_source.html")
+
+
+@router.get("/catalogues/{cat_id}/indicators/{ident}/panel", response_class=HTMLResponse)
+def indicator_panel(request: Request, cat_id: DbId, ident: str, version: OptDbInt = None):
+    """An indicator opened on the catalogue page: its source, the edit form and its verify or accept form,
+    loaded when it is opened (the catalogue page carries none of them: 249 forms were most of its weight)."""
+    return _indicator_page(request, cat_id, ident, version, "_panel.html")
 
 
 @router.post("/catalogues/{cat_id}/indicators/{ident}/edit")
@@ -178,7 +233,7 @@ async def edit(request: Request, cat_id: DbId, ident: str):
 
 def _seen(values: list[str]) -> dict[str, int]:
     seen: dict[str, int] = {}
-    for value in values:
+    for value in (part for v in values for part in v.split()):  # one value may carry many: "1.1@0 1.2@3"
         ident, _, rev = value.rpartition("@")
         revision = parse_count(rev)
         if not ident or revision is None:
@@ -352,17 +407,85 @@ def document(request: Request, cat_id: DbId):
                     headers={"Content-Disposition": content_disposition(filename)})
 
 
+@router.get("/catalogues/{cat_id}/pages/{page}")
+def page_png(request: Request, cat_id: DbId, page: Annotated[int, PathParam(ge=1, le=100_000)]):
+    """Page ``page`` of the catalogue's PDF notice as an image (the source view highlights a region on it)."""
+    png = actions.page_image(state(request), cat_id, page)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+
+@router.get("/catalogues/{cat_id}/document/pdf")
+def document_pdf(request: Request, cat_id: DbId):
+    """The original PDF shown in the browser (a link adds #page=N); any other format: 404 (never rendered)."""
+    from zhibiao.extract import sniff
+
+    try:
+        filename, data = state(request).document(cat_id)
+    except NotFound:
+        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
+    if sniff(data) != "pdf":
+        raise WebError(404, "原始文件不是 PDF。", code="not_found", title="未找到")
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": content_disposition(filename, "inline"),
+        "Content-Security-Policy": "default-src 'none'; object-src 'self'; frame-ancestors 'self'"})
+
+
+@router.get("/catalogues/{cat_id}/document/view", response_class=HTMLResponse)
+def document_view(request: Request, cat_id: DbId, at: str | None = None, version: OptDbInt = None):
+    """The original notice as text, markup stripped, with the indicator ``at`` marked where it was read and the
+    page scrolled to it (#src-current); a PDF opens as itself at the indicator's page."""
+    from zhibiao.extract import decode_text, sniff
+
+    from .context import element_rows, layout_rows, needles, text_rows
+
+    web = state(request)
+    cat, shown = actions.find(web, cat_id, version)
+    ind = cat.find(at) if at else None
+    if at and ind is None:
+        hits = search(cat, at)
+        ind = hits[0] if hits else None
+    try:
+        filename, data = web.document(cat_id)
+    except NotFound:
+        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
+    kind = sniff(data)
+    src = ind.source if ind is not None else None
+    if kind == "pdf":
+        pages = (src.pages or [r.page for r in src.regions or []]) if src else []
+        return _see_other(f"/catalogues/{cat_id}/document/pdf" + (f"#page={pages[0]}" if pages else ""))
+    patterns = needles(ind.text, ind.marker) if ind is not None else []
+    rows: list = []
+    try:
+        if kind in ("docx", "html") and src is not None and src.locator:
+            rows = element_rows(web.snippets.layout(filename, data, cat.document.sha256), src, patterns, around=None)
+        if not rows and kind == "txt":
+            rows = text_rows(decode_text(data)[0], src.lines if src else None, patterns, around=None)
+        if not rows:
+            rows = layout_rows(web.snippets.layout(filename, data, cat.document.sha256))
+    except Exception as exc:  # a damaged stored file must not break the page
+        raise WebError(500, "无法读取原始文件。", code="source_unreadable", detail=f"{type(exc).__name__}: {exc}") \
+            from None
+    return render(request, "document_view.html", {"cat": cat, "cat_id": cat_id, "version": shown, "ind": ind,
+                                                  "rows": rows, "filename": filename, "kind": kind})
+
+
 # --- 对比 -----------------------------------------------------------------------------------
 
 
 @router.get("/compare", response_class=HTMLResponse)
-def compare_form(request: Request, old: DbId | None = None, new: DbId | None = None):
-    rows = state(request).store.list()
-    if new is None and rows:
+def compare_form(request: Request, old: OptDbInt = None, new: OptDbInt = None):
+    """Choose two catalogues by 文号, year and title; the old one proposed is the new one's likely predecessor
+    (same title family, earlier year), not merely the upload before it."""
+    every = state(request).store.list()
+    rows = listed(every, sort="year") + listed(every, sort="year", archived=True)  # archived ones last
+    by_id = {r.id: r for r in rows}
+    if new not in by_id and rows:
         new = rows[0].id
-    if old is None and len(rows) > 1:
-        old = rows[1].id
-    return render(request, "compare.html", {"rows": rows, "old": old, "new": new})
+    proposal = predecessor(rows, by_id[new]) if new in by_id else None
+    if old not in by_id:
+        old = proposal.row.id if proposal else next((r.id for r in rows if r.id != new), None)
+    return render(request, "compare.html", {"rows": rows, "old": old, "new": new, "proposal": proposal,
+                                            "row_label": row_label})
 
 
 @router.post("/compare")
@@ -397,7 +520,19 @@ def compare_result(request: Request, old: DbId, new: DbId):
     return render(request, "compare_result.html", {"cw": cw, "old": old, "new": new, "old_cat": old_cat,
                                                    "new_cat": new_cat, "kinds": kinds, "rv": rv,
                                                    "old_text": old_text, "new_text": new_text,
+                                                   "report": _report_body(rv.reviewed, old_cat, new_cat),
                                                    "ACTION_LABELS": actions.ACTION_LABELS})
+
+
+def _report_body(cw, old_cat, new_cat) -> Markup:
+    """The crosswalk report (zhibiao.diff.report.to_html, every text escaped by its template) as a part of the
+    page rather than a frame: its body, the page's stylesheet styling it (.cw-report in app.css)."""
+    from zhibiao.diff.report import to_html
+
+    page = to_html(cw, old_cat, new_cat)
+    start, end = page.find("<body>"), page.rfind("</body>")
+    body = page[start + len("<body>"):end] if start >= 0 and end > start else ""
+    return Markup(body.replace("<h1>", '<h2 class="report-title">', 1).replace("</h1>", "</h2>", 1))
 
 
 @router.post("/compare/{old}/{new}/decide")

@@ -9,9 +9,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhibiao import extract
+from zhibiao import errors as zerr, extract
 from zhibiao.model import Layout, Source
 
+from .context import Row, element_rows, needles, text_rows
 from .files import safe_filename
 
 __all__ = ["SnippetPart", "SnippetCache"]
@@ -24,16 +25,47 @@ class SnippetPart:
     heading: str
     text: str
     numbered: list[tuple[int, str]] | None = None  # text lines with their line numbers
+    # a PDF region: its page, box (x0, top, x1, bottom) and the page's size in points, for the page image
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    page_size: tuple[float, float] | None = None
+    # TXT lines, DOCX/HTML elements: the rows around the source, markup stripped, the indicator's words marked
+    rows: list[Row] | None = None
+
+    def view_box(self, margin: float = 120) -> tuple[float, float, float, float] | None:
+        """The part of the page shown (x, y, width, height in points): the page's width, the region and
+        ``margin`` points above and below it."""
+        if self.bbox is None or self.page_size is None:
+            return None
+        width, height = self.page_size
+        top = max(0.0, self.bbox[1] - margin)
+        bottom = min(height, self.bbox[3] + margin)
+        return 0.0, round(top, 1), round(width, 1), round(max(bottom - top, 1.0), 1)
 
 
 _DOCX_LOCATOR = re.compile(r"table (\d+) row (\d+) cell (\d+)")
+_PARAGRAPH = re.compile(r"paragraph (\d+)")
+_PDF_CELL = re.compile(r"page (\d+) table row (\d+) col (\d+)")
+_SHEET_CELL = re.compile(r"sheet (.+) ([A-Z]+\d+)")
 
 
 def _locator_label(locator: str) -> str:
+    """A reader's locator in words: 表 1 第 2 行 第 1 格, 第 3 段, 网页元素 (an XPath is not for people)."""
     m = _DOCX_LOCATOR.fullmatch(locator)
     if m:
         return f"表 {m[1]} 第 {m[2]} 行 第 {m[3]} 格"
-    return f"元素 {locator}"
+    m = _PARAGRAPH.fullmatch(locator)
+    if m:
+        return f"第 {m[1]} 段"
+    m = _PDF_CELL.fullmatch(locator)
+    if m:
+        return f"第 {m[1]} 页表格 第 {m[2]} 行 第 {m[3]} 列"
+    m = _SHEET_CELL.fullmatch(locator)
+    if m:
+        return f"工作表“{m[1]}” {m[2]} 单元格"
+    if locator.startswith("/"):
+        return "网页元素"
+    return "原文位置"
 
 
 class SnippetCache:
@@ -43,7 +75,30 @@ class SnippetCache:
         self._lock = threading.Lock()
         self._layouts: OrderedDict[str, Layout] = OrderedDict()
         self._texts: OrderedDict[tuple, list[extract.SourceText]] = OrderedDict()
+        self._sizes: OrderedDict[tuple[str, int], tuple[float, float] | None] = OrderedDict()
         self._size = size
+
+    def layout(self, filename: str, data: bytes, sha: str) -> Layout:
+        """The notice's layout (read once, then cached)."""
+        return self._layout(filename, data, sha)
+
+    def page_size(self, data: bytes, sha: str, page: int) -> tuple[float, float] | None:
+        """A PDF page's size in points (cached); None where it cannot be read."""
+        from zhibiao.extract.render import page_size
+
+        key = (sha, page)
+        with self._lock:
+            if key in self._sizes:
+                return self._sizes[key]
+        try:
+            found: tuple[float, float] | None = page_size(data, page)
+        except (IndexError, zerr.ZhibiaoError):
+            found = None
+        with self._lock:
+            self._sizes[key] = found
+            while len(self._sizes) > 1024:
+                self._sizes.popitem(last=False)
+        return found
 
     def _layout(self, filename: str, data: bytes, sha: str) -> Layout:
         with self._lock:
@@ -72,29 +127,34 @@ class SnippetCache:
                 self._texts.popitem(last=False)
         return texts
 
-    def parts(self, filename: str, data: bytes, sha: str, fmt: str, source: Source | None) -> list[SnippetPart]:
-        """The text at the source: PDF page regions, the DOCX/HTML element (HTML lines as fallback), or TXT lines."""
+    def parts(self, filename: str, data: bytes, sha: str, fmt: str, source: Source | None, *,
+              text: str | None = None, marker: str | None = None) -> list[SnippetPart]:
+        """The text at the source: PDF page regions (with the page's size, for its image), the DOCX/HTML element
+        in context (HTML lines as fallback), or TXT lines in context; ``text`` and ``marker`` (the indicator's)
+        are highlighted where they are found."""
         if source is None:
             return []
+        patterns = needles(text, marker)
         out = []
         for part in self._source_text(filename, data, sha, source):
             if part.kind == "region":
-                assert part.bbox is not None  # a region part has its page and bbox
-                x0, top, x1, bottom = part.bbox
-                heading = f"第 {part.page} 页（区域 {x0:.0f}, {top:.0f} – {x1:.0f}, {bottom:.0f}）"
-                out.append(SnippetPart(heading=heading, text=part.text))
+                assert part.bbox is not None and part.page is not None  # a region part has its page and bbox
+                out.append(SnippetPart(heading=f"第 {part.page} 页", text=part.text, page=part.page,
+                                       bbox=part.bbox, page_size=self.page_size(data, sha, part.page)))
             elif part.kind == "element":
                 assert part.locator is not None  # an element part has its locator
                 heading = _locator_label(part.locator)
                 if part.lines:
                     a, b = part.lines
                     heading += f"（第 {a} 行）" if a == b else f"（第 {a}–{b} 行）"
-                out.append(SnippetPart(heading=heading, text=part.text))
+                rows = element_rows(self._layout(filename, data, sha), source, patterns)
+                out.append(SnippetPart(heading=heading, text=part.text, rows=rows or None))
             elif part.kind == "lines":
                 assert part.lines is not None and part.numbered is not None  # a lines part has both
                 a, b = part.lines
                 heading = f"第 {a} 行" if a == b else f"第 {a}–{b} 行"
-                out.append(SnippetPart(heading=heading, text=part.text, numbered=list(part.numbered)))
+                rows = text_rows(extract.decode_text(data)[0], part.lines, patterns)
+                out.append(SnippetPart(heading=heading, text=part.text, numbered=list(part.numbered), rows=rows))
             else:
                 assert part.pages is not None  # a pages part has its pages
                 out.append(SnippetPart(heading="第 " + "、".join(str(p) for p in part.pages) + " 页", text=""))

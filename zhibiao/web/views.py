@@ -9,7 +9,7 @@ from zhibiao.findings import render_zh, titles_zh
 from zhibiao.model import Finding, dec_str
 
 __all__ = [
-    "FLAG_LABELS", "FINDING_LABELS", "SEVERITY_LABELS", "SEVERITY_RANK", "FIELD_LABELS", "FORMAT_LABELS",
+    "FLAG_LABELS", "FLAG_HINTS", "FINDING_LABELS", "SEVERITY_LABELS", "SEVERITY_RANK", "FIELD_LABELS", "FORMAT_LABELS",
     "finding_text", "pts", "local_time",
 ]
 
@@ -20,6 +20,16 @@ FLAG_LABELS = {
     "points_unbracketed": "分值未加括号",
     "points_from_deduction": "分值取自评分标准",
     "label_by_reviewer": "标签由审核人补填",
+}
+
+# what each flag means, for its tooltip
+FLAG_HINTS = {
+    "label_missing": "原文此处未印出标签，需审核人对照原文补填",
+    "inferred_from_sum": "原文未印出本项分值，系由下级指标分值相加推算",
+    "points_unit_missing": "原文分值后没有“分”字，请核对是否确为分值",
+    "points_unbracketed": "原文分值未加括号，请核对是否确为分值",
+    "points_from_deduction": "分值取自评分标准（扣分办法）中的数字，请核对",
+    "label_by_reviewer": "原文未印出标签，现标签由审核人补填",
 }
 
 FINDING_LABELS = titles_zh()  # code -> its short Chinese name, from the registry (zhibiao/findings.py)

@@ -3,13 +3,16 @@
   "use strict";
   document.addEventListener("toggle", function (event) {
     var panel = event.target;
-    if (!(panel instanceof HTMLDetailsElement) || !panel.open || !panel.dataset.source || panel.dataset.loaded) {
-      return;
-    }
+    if (!(panel instanceof HTMLDetailsElement) || !panel.open || panel.dataset.loaded) { return; }
+    var source = panel.dataset.source;
+    var tree = panel.closest("ul.tree[data-panel]");
+    var li = panel.closest("li[data-id]");
+    if (!source && tree && li) { source = tree.dataset.panel.replace("{id}", encodeURIComponent(li.dataset.id)); }
+    if (!source) { return; }
     panel.dataset.loaded = "1";
     var box = panel.querySelector(".source");
     box.textContent = "正在读取原文……";
-    fetch(panel.dataset.source, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+    fetch(source, { headers: { Accept: "text/html" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) { box.innerHTML = html; })  // server-rendered, every text escaped
       .catch(function () {
@@ -193,7 +196,115 @@
     if (it) { history.replaceState({ at: it.dataset.id }, "", url(it.dataset.id)); }
   }
 
+  // long work (an upload, a compare) runs as a background job: start it, show its stage and time, open the
+  // result when it is done; the page never waits on a request that long
+  function csrf() { return document.querySelector('meta[name="csrf-token"]').content; }
+  function track(job, box) {
+    var bar = box.querySelector(".bar");
+    var line = box.querySelector(".job-line");
+    function show(j) {
+      if (bar) { bar.className = "bar stage-" + j.stage; }
+      line.textContent = j.label + "：" + j.stage_label + "……已用 " + Math.round(j.seconds) + " 秒";
+    }
+    function poll() {
+      fetch(job.status_url || ("/api/jobs/" + job.id), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (j) {
+          show(j);
+          if (j.state === "done") { location.assign(j.page); return; }
+          if (j.state === "failed") { fail(box, j.error ? j.error.detail : "未能完成。", j.error && j.error.technical); return; }
+          setTimeout(poll, 700);
+        })
+        .catch(function () { setTimeout(poll, 2000); });
+    }
+    show(job);
+    poll();
+  }
+  function progressBox(box) {
+    box.hidden = false;
+    box.className = "job-progress";
+    box.textContent = "";
+    var line = document.createElement("p");
+    line.className = "job-line";
+    line.textContent = "正在提交……";
+    var outer = document.createElement("div");
+    outer.className = "progress";
+    outer.setAttribute("role", "progressbar");
+    var bar = document.createElement("div");
+    bar.className = "bar stage-queued";
+    outer.appendChild(bar);
+    box.appendChild(line);
+    box.appendChild(outer);
+    return box;
+  }
+  function fail(box, message, technical) {
+    box.textContent = "";
+    box.className = "job-progress failed";
+    var p = document.createElement("p");
+    p.className = "job-error";
+    p.setAttribute("role", "alert");
+    p.textContent = message;
+    box.appendChild(p);
+    if (technical) {
+      var d = document.createElement("details");
+      var s = document.createElement("summary");
+      s.textContent = "技术信息";
+      var pre = document.createElement("pre");
+      pre.textContent = technical;
+      d.appendChild(s);
+      d.appendChild(pre);
+      box.appendChild(d);
+    }
+    document.querySelectorAll("form[data-busy]").forEach(function (f) {
+      delete f.dataset.busy;
+      f.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+    });
+  }
+  function startJob(form, box, url, options) {
+    if (form.dataset.busy) { return; }
+    form.dataset.busy = "1";
+    form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    progressBox(box);
+    options.method = "POST";
+    options.credentials = "same-origin";
+    options.headers = options.headers || {};
+    options.headers.Accept = "application/json";
+    options.headers["X-Zhibiao-CSRF"] = csrf();
+    fetch(url, options)
+      .then(function (r) {
+        return r.json().then(function (data) {
+          if (!r.ok) { fail(box, data.detail || "未能提交。", data.technical); return; }
+          track(data, box);
+        });
+      })
+      .catch(function () { fail(box, "网络连接失败，请稍后重试。"); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var uploadForm = document.getElementById("upload-form");
+    var uploadBox = document.getElementById("upload-status");
+    if (uploadForm && uploadBox && window.fetch && window.FormData) {
+      uploadForm.addEventListener("submit", function (event) {
+        event.preventDefault();
+        startJob(uploadForm, uploadBox, "/api/jobs/upload", { body: new FormData(uploadForm) });
+      });
+    }
+    var compareForm = document.getElementById("compare-form");
+    var compareBox = document.getElementById("compare-progress");
+    if (compareForm && compareBox && window.fetch) {
+      compareForm.addEventListener("submit", function (event) {
+        event.preventDefault();
+        startJob(compareForm, compareBox, "/api/jobs/compare", {
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ old: Number(compareForm.old.value), new: Number(compareForm.new.value) })
+        });
+      });
+    }
+    var jobBox = document.getElementById("job");
+    if (jobBox) {
+      track({ id: jobBox.dataset.status.split("/").pop(), status_url: jobBox.dataset.status, label: "", stage_label: "", seconds: 0, stage: "queued" },
+            (function () { var b = document.getElementById("job"); var l = b.querySelector("#job-status"); l.classList.add("job-line"); return b; })());
+    }
     var form = document.getElementById("upload-form");
     var box = document.getElementById("ingests");
     if (form && box) {
@@ -206,6 +317,13 @@
       });
     }
     document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+    // 对比: choosing the new catalogue asks the server for its likely predecessor
+    var newer = document.getElementById("compare-new");
+    if (newer && newer.dataset.propose) {
+      newer.addEventListener("change", function () {
+        location.assign(newer.dataset.propose + encodeURIComponent(newer.value));
+      });
+    }
     var review = document.getElementById("review-mode");
     if (review) { reviewMode(review); }
     // open the indicator named in the address (#ind-7.2), e.g. after a save
