@@ -346,7 +346,7 @@ def test_edit_then_history_shows_who_and_reason(client, clean):
 def test_edit_validation_messages(client, clean):
     r = _edit(client, clean, "1.1.1", text="新文字", points="1", reason="")
     assert r.status_code == 422 and "请填写修改原因" in r.text
-    r = _edit(client, clean, "1.1.1", text="执法人员清楚基本要求。", points="一分", reason="x")
+    r = _edit(client, clean, "1.1.1", text="执法人员清楚基本要求。", points="若干分", reason="x")
     assert r.status_code == 422 and "分值必须是不小于 0 的数字" in r.text
     r = _edit(client, clean, "1.1.1", text="", points="1", reason="x")
     assert r.status_code == 422 and "不能为空" in r.text
