@@ -38,7 +38,7 @@ from .bounds import Budget, check_zip
 
 __all__ = ["CONVERT_TIMEOUT", "INSTALL", "soffice", "convert", "read_legacy", "source_format"]
 
-CONVERT_TIMEOUT = 120.0  # seconds one conversion may take (a cold LibreOffice start is 2-5 s here)
+CONVERT_TIMEOUT = 120.0  # seconds one conversion may take (a cold start in a fresh profile: 10-18 s on 2 shared cores)
 INSTALL = "apt install libreoffice-writer-nogui libreoffice-calc-nogui"
 _TARGET = {"ole": "docx", "ole-xls": "xlsx", "rtf": "docx"}
 _AS = {"ole": "doc", "ole-xls": "xls", "rtf": "rtf"}  # the name LibreOffice is given: the format the bytes are
