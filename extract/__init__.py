@@ -22,12 +22,15 @@ from zhibiao.model import Layout, Paragraph, Source, Table
 
 from .bounds import budget, check_text_lengths, check_zip
 
-__all__ = ["read", "sniff", "decode_text", "source_text", "SourceText", "max_bytes", "MAX_BYTES_DEFAULT", "FORMATS"]
+__all__ = ["read", "sniff", "decode_text", "source_text", "SourceText", "max_bytes", "MAX_BYTES_DEFAULT", "FORMATS",
+           "LEGACY", "reading_path"]
 
 MAX_BYTES_DEFAULT = 50 * 1024 * 1024
-FORMATS = ("txt", "pdf", "docx", "html", "xlsx", "csv")
+FORMATS = ("txt", "pdf", "docx", "html", "xlsx", "csv", "ofd", "doc", "wps", "xls", "et", "rtf")
 _EXTENSIONS = {".txt": "txt", ".text": "txt", ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html",
-               ".xlsx": "xlsx", ".csv": "csv"}
+               ".xlsx": "xlsx", ".csv": "csv", ".ofd": "ofd", ".doc": "doc", ".wps": "wps", ".xls": "xls",
+               ".et": "et", ".rtf": "rtf"}
+LEGACY = ("ole", "ole-xls", "rtf")  # the kinds sniff gives legacy files, converted by LibreOffice (extract/legacy.py)
 _OLE_WORKBOOK = "Workbook".encode("utf-16-le")
 
 
@@ -45,8 +48,9 @@ def max_bytes() -> int:
 def sniff(data: bytes) -> str:
     """Name the format from the content's magic bytes, whatever the extension says.
 
-    Returns one of FORMATS (CSV is text: the reader decides it by the extension), or 'ole' (legacy
-    .doc/.wps), 'ole-xls' (legacy .xls/.et), 'zip' (a zip that is neither DOCX nor XLSX).
+    Returns one of txt, pdf, docx, html, xlsx, ofd (CSV is text: the reader decides it by the extension),
+    or 'ole' (an OLE2 compound file, legacy .doc/.wps), 'ole-xls' (one holding a workbook stream, legacy
+    .xls/.et), 'rtf' (``{\\rtf``), 'zip' (a zip that is none of DOCX, XLSX, OFD).
     """
     if data.lstrip()[:5] == b"%PDF-":
         return "pdf"
@@ -58,13 +62,37 @@ def sniff(data: bytes) -> str:
             return "zip"
         if "word/document.xml" in names:
             return "docx"
-        return "xlsx" if "xl/workbook.xml" in names else "zip"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        from .ofd import is_ofd
+
+        return "ofd" if is_ofd(names) else "zip"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole-xls" if _OLE_WORKBOOK in data[:1 << 20] else "ole"
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     if head.startswith((b"<!doctype html", b"<html")) or (head.startswith(b"<") and b"<html" in head):
         return "html"
     return "txt"
+
+
+_READING = {
+    "pdf": "PDF text layer (chars and ruling lines)",
+    "ofd": "OFD text and path objects (chars and ruling lines, read as a PDF page)",
+    "docx": "DOCX (Word XML)", "html": "HTML", "xlsx": "XLSX (workbook XML)", "csv": "CSV", "txt": "plain text",
+}
+
+
+def reading_path(fmt: str, conversion=None) -> str:
+    """How a notice was read, in words (``zhibiao info``): its format's reader, or its conversion first.
+
+    ``fmt`` and ``conversion``: a Layout's or DocumentInfo's ``format`` and ``conversion``.
+    """
+    if conversion is not None:
+        return (f"converted from .{conversion.source_format} to {conversion.target_format.upper()} by"
+                f" {conversion.tool} (headless), then read as {_READING[conversion.target_format]}")
+    return _READING.get(fmt, fmt)
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -93,6 +121,9 @@ def _reader(kind: str):
     if kind == "csv":
         from .xlsx import read_csv
         return read_csv
+    if kind == "ofd":
+        from .ofd import read_ofd
+        return read_ofd
     raise AssertionError(kind)
 
 
@@ -115,22 +146,23 @@ def read(path: str | os.PathLike, display_name: str | None = None, *, limit: int
     if not data.strip():
         raise EmptyInput(str(path))
     kind = sniff(data)
-    if kind == "ole":
-        raise UnsupportedFormat(str(path), "legacy Word/WPS file (.doc/.wps): convert it to DOCX or PDF first")
-    if kind == "ole-xls":
-        raise UnsupportedFormat(str(path), "legacy Excel/WPS spreadsheet (.xls/.et): save it as XLSX first")
     if kind == "zip":
-        if p.suffix.lower() in (".docx", ".xlsx"):
+        if p.suffix.lower() in (".docx", ".xlsx", ".ofd"):
             raise CorruptFile(str(path), f"not a valid {p.suffix[1:].upper()} package")
-        raise UnsupportedFormat(str(path), "a zip archive that is neither a Word document (DOCX) nor a workbook (XLSX)")
+        raise UnsupportedFormat(str(path), "a zip archive that is none of a Word document (DOCX), a workbook (XLSX)"
+                                           " and an OFD document")
     if kind == "txt" and p.suffix.lower() == ".csv":
         kind = "csv"
     sha = hashlib.sha256(data).hexdigest()
     try:
         with budget(len(data), limit) as spent:
-            if kind in ("docx", "xlsx"):
+            if kind in ("docx", "xlsx", "ofd"):
                 check_zip(data, spent)
-            if kind == "txt":
+            if kind in LEGACY:
+                from .legacy import read_legacy
+
+                layout = read_legacy(data, kind, p.suffix, name, sha, spent)
+            elif kind == "txt":
                 # the bytes, the decoded text and its lines are not all held at once (a 49 MiB notice)
                 from .text import decode, read_lines
 
@@ -147,8 +179,9 @@ def read(path: str | os.PathLike, display_name: str | None = None, *, limit: int
         exc.path = str(path)
         raise type(exc)(str(path), exc.detail) from None
     claimed = _EXTENSIONS.get(p.suffix.lower())
-    if claimed and claimed != kind:
-        layout.notes.append(reader_note("extension_mismatch", claimed=claimed.upper(), content=kind.upper()))
+    if claimed and claimed != layout.format and {claimed, layout.format} not in ({"doc", "wps"}, {"xls", "et"}):
+        content = layout.format if layout.conversion else kind
+        layout.notes.append(reader_note("extension_mismatch", claimed=claimed.upper(), content=content.upper()))
     return layout
 
 
@@ -156,7 +189,7 @@ def read(path: str | os.PathLike, display_name: str | None = None, *, limit: int
 class SourceText:
     """The text printed at one part of an indicator's source.
 
-    ``kind``: ``region`` (a PDF page region: ``page``, ``bbox``), ``element`` (the DOCX/HTML element at
+    ``kind``: ``region`` (a PDF or OFD page region: ``page``, ``bbox``), ``element`` (the DOCX/HTML element at
     ``locator``; ``lines`` where the HTML source lines are known), ``lines`` (text lines ``lines``, each in
     ``numbered`` with its line number), or ``pages`` (only the ``pages`` are known; no text).
     """
@@ -171,11 +204,18 @@ class SourceText:
     pages: tuple[int, ...] | None = None
 
 
+_ELEMENTS = ("docx", "html", *LEGACY)  # the kinds whose layouts name elements (a legacy file: its conversion's)
+
+
 def _element_layout(data: bytes) -> Layout | None:
     kind = sniff(data)
-    if kind not in ("docx", "html"):
+    if kind not in _ELEMENTS:
         return None
     with budget(len(data), max_bytes()) as spent:
+        if kind in LEGACY:
+            from .legacy import read_legacy
+
+            return read_legacy(data, kind, "", "notice", hashlib.sha256(data).hexdigest(), spent)
         if kind == "docx":
             check_zip(data, spent)
         return _reader(kind)(data, "notice." + kind, hashlib.sha256(data).hexdigest())
@@ -184,18 +224,20 @@ def _element_layout(data: bytes) -> Layout | None:
 def source_text(source: Source, data: bytes, *, layout: Callable[[], Layout | None] | None = None) -> list[SourceText]:
     """The text of the notice ``data`` where ``source`` says something was printed.
 
-    PDF page regions first (one part per region), else the DOCX/HTML element at the locator, else the
+    PDF and OFD page regions first (one part per region), else the DOCX/HTML element at the locator (of a
+    legacy file: of its DOCX/XLSX conversion, converted again unless ``layout`` has it), else the
     text lines, else the pages alone. ``layout``: a way to get the notice's layout (a cache); by
     default the bytes are read again when an element is looked up.
     """
     if source.regions:
-        from .pdf import text_in_region
+        from . import ofd, pdf
 
-        return [SourceText("region", text_in_region(data, r.page, r.bbox), page=r.page, bbox=r.bbox)
+        region = ofd.text_in_region if sniff(data) == "ofd" else pdf.text_in_region
+        return [SourceText("region", region(data, r.page, r.bbox), page=r.page, bbox=r.bbox)
                 for r in source.regions]
     if source.locator:
         read_layout = layout or (lambda: _element_layout(data))
-        found = read_layout() if sniff(data) in ("docx", "html") else None
+        found = read_layout() if sniff(data) in _ELEMENTS else None
         texts: list[str] = []
         for block in found.blocks if found else []:
             if isinstance(block, Paragraph) and block.source.locator == source.locator:

@@ -15,16 +15,22 @@ import io
 import zipfile
 import zlib
 
-from zhibiao.errors import CorruptFile, InflatesTooLarge
+from zhibiao.errors import CorruptFile, InflatesTooLarge, ZhibiaoError
 
 __all__ = ["INFLATE_RATIO", "INFLATE_FLOOR", "INFLATE_TIMES", "inflate_limit", "Budget", "budget", "current",
-           "check_zip", "bounded_inflate",
+           "check_zip", "bounded_inflate", "MAX_ZIP_MEMBERS", "MAX_PAGES", "check_pages",
            "MAX_TEXT_CHARS", "check_text_lengths", "MAX_ROW_CELLS", "check_row_cells"]
 
 INFLATE_RATIO = 100
 INFLATE_FLOOR = 16 * 1024 * 1024
 INFLATE_TIMES = 20
 _CHUNK = 1 << 20
+
+# The most members a zip package (DOCX, XLSX, OFD) may hold, and the most pages a paged package (OFD) may
+# declare. A DOCX holds a few dozen members, an OFD about three per page plus its resources; a package of
+# a hundred thousand empty members costs a record each before any text is read.
+MAX_ZIP_MEMBERS = 20_000
+MAX_PAGES = 5_000
 
 
 def inflate_limit(size: int, limit: int) -> int:
@@ -78,6 +84,11 @@ def check_zip(data: bytes, spent: Budget) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS:
+                from zhibiao.errors import TooManyParts
+
+                raise TooManyParts(None, f"its zip container holds {len(infos):,} members, more than"
+                                         f" {MAX_ZIP_MEMBERS:,}")
             declared = sum(max(0, i.file_size) for i in infos)
             if declared > spent.limit:
                 big = max(infos, key=lambda i: i.file_size)
@@ -89,10 +100,18 @@ def check_zip(data: bytes, spent: Budget) -> None:
                 with zf.open(info) as member:
                     while chunk := member.read(_CHUNK):
                         counted.take(len(chunk), f"zip member {info.filename}")
-    except InflatesTooLarge:
+    except (InflatesTooLarge, ZhibiaoError):
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError) as exc:
         raise CorruptFile(None, f"the zip container is damaged ({exc})") from None
+
+
+def check_pages(count: int) -> None:
+    """Refuse a document that declares more than MAX_PAGES pages (TooManyParts), before any page is read."""
+    if count > MAX_PAGES:
+        from zhibiao.errors import TooManyParts
+
+        raise TooManyParts(None, f"it declares {count:,} pages, more than {MAX_PAGES:,}")
 
 
 def bounded_inflate(data: bytes, what: str = "a PDF stream", *, corrupt_ok: bool = False) -> bytes:

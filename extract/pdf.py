@@ -19,6 +19,7 @@ import re
 import statistics
 import threading
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from zhibiao.errors import CorruptFile, EncryptedPDF, NoTextLayer, ZhibiaoError
@@ -27,7 +28,8 @@ from zhibiao.model import Cell, Layout, Paragraph, Region, Source, Table
 
 from .bounds import bounded_inflate, budget, current
 
-__all__ = ["ENGINES", "PageForm", "PdfSettings", "SETTINGS", "read_pdf", "set_engine", "text_in_region"]
+__all__ = ["ENGINES", "PageForm", "PdfSettings", "SETTINGS", "page_blocks", "read_pdf", "set_engine", "text_in_region",
+           "region_text"]
 
 ENGINES = ("pdfium", "pdfplumber")  # the engines that read a page's chars and edges (the first the default)
 
@@ -1512,6 +1514,11 @@ def text_in_region(data: bytes, page: int, bbox: tuple[float, float, float, floa
             pdf.close()
 
 
+def region_text(chars: list[dict], bbox: tuple[float, float, float, float]) -> str:
+    """The text of a page's chars (another reader's page form) inside bbox, as text_in_region reads a PDF's."""
+    return _text(_Chars(chars), bbox)
+
+
 _PDFIUM_LOCK = threading.RLock()  # pdfium is not thread-safe: one call into it at a time in a process
 
 
@@ -1701,39 +1708,60 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
     """Read a PDF: tables (joined across pages, repeated header rows dropped) and paragraphs, in order."""
     pdf = _open(data)
     try:
-        placed: list[tuple[int, float, object]] = []
-        empty: list[int] = []
-        number = 0
         try:
-            pages = list(pdf.pages)
-            open_xs = None  # the column edges of a borderless table that runs to the bottom of the page before
-            reader = _Reader(pdf, data, SETTINGS.engine)
-            with reader:
-                for number in range(1, len(pages) + 1):
-                    read = _read_page(reader.page(number), number, name, open_xs)
-                    if read is None:
-                        empty.append(number)
-                        open_xs = None
-                        continue
-                    grids, paragraphs = read
-                    for g in grids:
-                        placed.append((number, g.bbox[1], g))
-                    for top, para in paragraphs:
-                        placed.append((number, top, para))
-                    open_xs = _open_columns(grids, paragraphs)
+            count = len(pdf.pages)
+            with _Reader(pdf, data, SETTINGS.engine) as reader:
+                blocks, empty = page_blocks(reader.page, count, name, _page_error)
+        except ZhibiaoError:
+            raise
         except Exception as exc:
-            own = _own_error(exc)
-            if own is not None:
-                raise own from None
-            raise CorruptFile(None, f"page {number}: its content cannot be read: {_reason(exc)}") from None
-        if len(empty) == len(pages):
+            raise _page_error(0, exc) from None
+        if len(empty) == count:
             raise NoTextLayer(None, f"page(s) {_page_ranges(empty)} are images; OCR needed")
-        placed.sort(key=lambda t: (t[0], t[1]))
-        blocks = _join_tables([item for _, _, item in placed], name)
         notes = [reader_note("pdf_no_text_layer", pages=_page_ranges(empty))] if empty else []
-        return Layout(file=name, sha256=sha256, format="pdf", pages=len(pages), notes=notes, blocks=blocks)
+        return Layout(file=name, sha256=sha256, format="pdf", pages=count, notes=notes, blocks=blocks)
     finally:
         pdf.close()
+
+
+def _page_error(number: int, exc: Exception) -> ZhibiaoError:
+    """What a failure while page ``number`` of a PDF was read is, in zhibiao's words."""
+    own = _own_error(exc)
+    if own is not None:
+        return own
+    return CorruptFile(None, f"page {number}: its content cannot be read: {_reason(exc)}")
+
+
+def page_blocks(page: Callable[[int], PageForm], count: int, name: str,
+                on_error: Callable[[int, Exception], ZhibiaoError]) -> tuple[list, list[int]]:
+    """The blocks of pages 1..count in reading order (tables joined across pages), and the pages without text.
+
+    ``page(number)`` gives a page's form (a PDF engine's, or another reader's with the same coordinates:
+    extract/ofd.py); a failure on a page is raised as ``on_error(number, exc)``. This is the one path from
+    chars and ruling lines to a layout, whatever format printed them.
+    """
+    placed: list[tuple[int, float, object]] = []
+    empty: list[int] = []
+    open_xs = None  # the column edges of a borderless table that runs to the bottom of the page before
+    for number in range(1, count + 1):
+        try:
+            read = _read_page(page(number), number, name, open_xs)
+        except ZhibiaoError:
+            raise
+        except Exception as exc:
+            raise on_error(number, exc) from None
+        if read is None:
+            empty.append(number)
+            open_xs = None
+            continue
+        grids, paragraphs = read
+        for g in grids:
+            placed.append((number, g.bbox[1], g))
+        for top, para in paragraphs:
+            placed.append((number, top, para))
+        open_xs = _open_columns(grids, paragraphs)
+    placed.sort(key=lambda t: (t[0], t[1]))
+    return _join_tables([item for _, _, item in placed], name), empty
 
 
 def _read_page(page: PageForm, number: int, name: str,

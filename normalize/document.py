@@ -142,7 +142,7 @@ def document_info(layout: Layout) -> DocumentInfo:
     return DocumentInfo(
         doc_number=doc_number, issuer=issuer, title=title, date=date, forwards=forwards,
         implements=implements, cites=find_all(text), source_file=layout.file, sha256=layout.sha256,
-        format=layout.format)
+        format=layout.format, conversion=layout.conversion)
 
 
 def _title(lines: list[str], own_at: int | None) -> str | None:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages and services the full test suite uses, on a Debian machine where we may use apt:
-# Chromium (the report and the review app are tested in a real browser) and a local PostgreSQL
-# (the store is tested on PostgreSQL as well as SQLite). Prints the PostgreSQL URL for the tests.
+# Chromium (the report and the review app are tested in a real browser), a local PostgreSQL
+# (the store is tested on PostgreSQL as well as SQLite) and LibreOffice Writer/Calc (legacy files are
+# converted with it). Prints the PostgreSQL URL for the tests.
 # Without root (or sudo) it installs nothing and says what is missing.
 set -euo pipefail
 SUDO=""
@@ -11,6 +12,12 @@ fi
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+# LibreOffice converts legacy .doc/.wps/.xls/.et/.rtf notices (extract/legacy.py): Writer and Calc, without the GUI
+for part in writer calc; do
+  dpkg-query -W -f='${Status}' "libreoffice-$part-nogui" 2>/dev/null | grep -q "ok installed" \
+    || dpkg-query -W -f='${Status}' "libreoffice-$part" 2>/dev/null | grep -q "ok installed" \
+    || need+=("libreoffice-$part-nogui")
+done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$SUDO" = none ] || ! command -v apt-get >/dev/null 2>&1; then
     echo "system.sh: cannot install ${need[*]} here (no root/apt); the tests that need them will say so" >&2

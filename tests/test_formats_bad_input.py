@@ -16,8 +16,6 @@ from conftest import BAD_INPUT, CORPUS
     ("image_only.pdf", "no text layer (scanned image), OCR needed: page(s) 1-2"),
     ("truncated.pdf", "damaged or truncated"),
     ("truncated.docx", "damaged or truncated"),
-    ("legacy.doc", "convert it to DOCX or PDF first"),
-    ("legacy.wps", "convert it to DOCX or PDF first"),
 ])
 def test_refused_with_reason(tmp_path, capsys, name, reason):
     out = tmp_path / "out.json"

@@ -214,7 +214,6 @@ def test_upload_size_limit(store):
     ("notice.txt", b"\x00\x01\x02binary\x00" * 20),
     ("notice.docx", b"PK\x03\x04" + b"\x00" * 40),
     ("archive.zip", None),
-    ("legacy.doc", (ROOT / "tests" / "data" / "bad_input" / "legacy.doc").read_bytes()),
 ])
 def test_upload_type_by_content(client, name, data):
     if data is None:

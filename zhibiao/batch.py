@@ -49,7 +49,8 @@ __all__ = ["NOTICE_SUFFIXES", "MANIFEST", "SCHEDULER_ENV", "Job", "Outcome", "Ma
            "notice_files", "output_name", "make_jobs", "skip_finished", "ingest_file", "run", "cores", "client_for",
            "map_chunks", "ScoreUnits"]
 
-NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".csv"}
+NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".csv", ".ofd", ".doc", ".wps", ".xls",
+                   ".et", ".rtf"}
 MANIFEST = "_manifest.jsonl"
 SCHEDULER_ENV = "ZHIBIAO_SCHEDULER"
 CRASHED = "crashed"  # the manifest status of a file whose worker died twice: reported failed, tried again on a re-run

@@ -444,12 +444,14 @@ def show(catalogue: Path, depth: int | None, source_id: str | None, notice: Path
 @click.option("--json", "as_json", is_flag=True, help="Print the document block as JSON.")
 def info(source: Path, as_json: bool) -> None:
     """Print a notice's document block: 文号, issuer, title, date, forwarded and cited 文号."""
+    from zhibiao.extract import reading_path
     from zhibiao.pipeline import info as read_info
 
     doc = read_info(source, limit=_limit())
     if as_json:
         click.echo(doc.model_dump_json(indent=1))
         return
+    click.echo(f"read:       {reading_path(doc.format, doc.conversion)}")
     click.echo(f"文号:       {doc.doc_number or '-'}")
     click.echo(f"issuer:     {doc.issuer or '-'}")
     click.echo(f"title:      {doc.title or '-'}")

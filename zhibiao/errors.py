@@ -8,7 +8,8 @@ there with ``exit_code(exc)``; a class's ``exit_code`` attribute is the same tab
     ├── NoRubric                    2  no rubric in the notice
     ├── BadInput                    3  the input file cannot be read as a notice
     │   ├── InputNotFound, EmptyInput, NotText, UndecodableText, UnsupportedFormat,
-    │   └── FileTooLarge, EncryptedPDF, NoTextLayer, CorruptFile, InflatesTooLarge, TextTooLong, TableTooWide
+    │   ├── FileTooLarge, EncryptedPDF, NoTextLayer, CorruptFile, InflatesTooLarge, TextTooLong, TableTooWide,
+    │   └── TooManyParts, ConverterMissing, ConversionFailed
     ├── InvalidCatalogue            4  not a valid catalogue JSON
     ├── OutputError                 5  the output cannot be written
     ├── InvalidAssessment           6  zhibiao score: invalid assessment CSV
@@ -61,6 +62,9 @@ __all__ = [
     "InflatesTooLarge",
     "TextTooLong",
     "TableTooWide",
+    "TooManyParts",
+    "ConverterMissing",
+    "ConversionFailed",
     "NoRubric",
     "InvalidCatalogue",
     "OutputError",
@@ -101,7 +105,7 @@ class ZhibiaoError(Exception):
 
     def message(self) -> str:
         """The message shown to the user: file, reason, detail."""
-        text = (self.__doc__ or "").strip().rstrip(".")
+        text = " ".join((self.__doc__ or "").split()).rstrip(".")  # a docstring may wrap
         if self.path:
             text = f"{self.path}: {text}"
         if self.detail:
@@ -162,6 +166,20 @@ class TextTooLong(BadInput):
 
 class TableTooWide(BadInput):
     """a table row has more cells than the table-width limit (1,000 cells); refused"""
+
+
+class TooManyParts(BadInput):
+    """file has more pages or package parts than the reading limit; refused"""
+
+
+class ConverterMissing(BadInput):
+    """legacy .doc/.wps/.xls/.et/.rtf files are converted with LibreOffice, which is not installed here:
+    install it with `apt install libreoffice-writer-nogui libreoffice-calc-nogui` (or set ZHIBIAO_SOFFICE to its
+    soffice)"""
+
+
+class ConversionFailed(BadInput):
+    """LibreOffice could not convert this legacy file"""
 
 
 class NoRubric(ZhibiaoError):

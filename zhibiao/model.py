@@ -52,6 +52,7 @@ __all__ = [
     "Paragraph",
     "Block",
     "Layout",
+    "Conversion",
     "ReaderNote",
     "Deduction",
     "Indicator",
@@ -74,7 +75,7 @@ __all__ = [
     "Chain",
 ]
 
-SCHEMA_VERSION: Final = "1.2"
+SCHEMA_VERSION: Final = "1.3"
 
 # the closed vocabularies of the model's fields, named so code that computes a value can say which it is
 IndicatorKind = Literal["scored", "deduction", "bonus", "veto"]
@@ -90,7 +91,9 @@ AreaStatus = Literal["continued", "renamed", "new", "dropped"]
 # reads as if they had their defaults (every indicator scored, no criteria, no notes).
 # 1.2 added Finding.params (the numbers and ids of the message, zhibiao/findings.py); a finding of an
 # older catalogue has params None and is shown with its message.
-READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
+# 1.3 added DocumentInfo.conversion (a legacy .doc/.wps/.xls/.et/.rtf converted by LibreOffice before it
+# was read) and the formats ofd, doc, wps, xls, et, rtf; an older catalogue has conversion None.
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
 KINDS = ("scored", "deduction", "bonus", "veto")
 LABEL_NOT_PRINTED = "(label not printed)"  # what the command line and scoring show for a label not printed
 
@@ -310,12 +313,25 @@ class ReaderNote(_Model):
     message: str
 
 
+class Conversion(_Model):
+    """How a legacy file was converted before it was read: its own format, what it was converted to, by what."""
+
+    source_format: Literal["doc", "wps", "xls", "et", "rtf"]
+    target_format: Literal["docx", "xlsx"]
+    tool: str  # the converter and its version, e.g. "LibreOffice 7.4.7.2"
+
+
 class Layout(_Model):
-    """What a reader makes of a file: paragraphs and tables in reading order, with provenance."""
+    """What a reader makes of a file: paragraphs and tables in reading order, with provenance.
+
+    ``format`` is the file's own format; a legacy file converted first says so in ``conversion`` (its
+    layout is the converted DOCX's or XLSX's, with locators of that file).
+    """
 
     file: str
     sha256: str  # the readers' own output, never read from a user's file: not pattern-checked (tests pass "abc")
-    format: Literal["txt", "pdf", "docx", "html", "xlsx", "csv"]
+    format: Literal["txt", "pdf", "docx", "html", "xlsx", "csv", "ofd", "doc", "wps", "xls", "et", "rtf"]
+    conversion: Conversion | None = None
     encoding: str | None = None
     pages: int | None = None
     notes: list[ReaderNote] = []
@@ -484,6 +500,7 @@ class DocumentInfo(_Model):
     source_file: str
     sha256: Sha256
     format: str
+    conversion: Conversion | None = None  # a legacy file converted (by LibreOffice) before it was read
 
 
 class Verification(_Model):
@@ -505,7 +522,7 @@ class Verification(_Model):
 class Catalogue(_Model):
     """The JSON contract written by `zhibiao ingest` and read by `check`, `show`, `export`, `score`."""
 
-    schema_version: Literal["1.0", "1.1", "1.2"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1", "1.2", "1.3"] = SCHEMA_VERSION
     document: DocumentInfo
     rubrics: list[Rubric]
     regulations: list[Regulation] = []

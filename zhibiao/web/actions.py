@@ -189,21 +189,21 @@ def page_image(state: WebState, cat_id: int, page: int) -> bytes:
 # --- upload --------------------------------------------------------------------------------
 
 
+# the extension an upload without a usable name is stored under, by the kind its content sniffs as
+_LEGACY_NAMES = {"ole": "doc", "ole-xls": "xls", "rtf": "rtf"}
+
+
 def _sniff_upload(data: bytes) -> str:
-    """The format by content (zhibiao.extract.sniff); 415 for anything but PDF, DOCX, XLSX, HTML and text."""
+    """The format by content (zhibiao.extract.sniff; a legacy file's as its extension); 415 for anything but
+    PDF, OFD, DOCX, XLSX, HTML, text and the legacy .doc/.wps/.xls/.et/.rtf."""
     from zhibiao.extract import decode_text, sniff
 
     kind = sniff(data)
-    if kind == "ole":
-        raise WebError(415, "这是旧版 Word/WPS 文件（.doc/.wps），请先另存为 DOCX 或 PDF 再上传。",
-                       code="unsupported_type", title="文件类型不支持")
-    if kind == "ole-xls":
-        raise WebError(415, "这是旧版 Excel/WPS 表格（.xls/.et），请先另存为 XLSX 再上传。",
-                       code="unsupported_type", title="文件类型不支持")
     if kind == "zip":
-        raise WebError(415, "这是一个压缩包，不是 Word (DOCX) 文档或 Excel (XLSX) 工作簿。"
-                            "请上传 PDF、DOCX、XLSX、HTML、CSV 或 TXT 文件。",
+        raise WebError(415, "这是一个压缩包，不是 Word (DOCX) 文档、Excel (XLSX) 工作簿或 OFD 版式文件。"
+                            "请上传 PDF、OFD、DOCX、XLSX、DOC、WPS、XLS、ET、RTF、HTML、CSV 或 TXT 文件。",
                        code="unsupported_type", title="文件类型不支持")
+    kind = _LEGACY_NAMES.get(kind, kind)
     if kind == "txt":
         try:
             decode_text(data)

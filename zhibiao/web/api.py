@@ -99,8 +99,11 @@ def list_catalogues(request: Request):
 @router.post("/catalogues", response_model=UploadOut, status_code=201, tags=["catalogues"], responses={
     200: {"model": UploadOut, "description": "the same file was stored before: its catalogue"}, **_CSRF,
     413: {"model": ErrorOut, "description": "larger than the upload limit"},
-    415: {"model": ErrorOut, "description": "not a PDF, DOCX, XLSX, HTML, CSV or text notice (by content)"},
-    422: {"model": ErrorOut, "description": "no rubric, empty, damaged, encrypted or scanned file; no reviewer"}})
+    415: {"model": ErrorOut, "description": "not a PDF, OFD, DOCX, XLSX, DOC/WPS, XLS/ET, RTF, HTML, CSV or text"
+                                            " notice (by content)"},
+    422: {"model": ErrorOut, "description": "no rubric, empty, damaged, encrypted or scanned file; a legacy file"
+                                            " LibreOffice cannot convert; no reviewer"},
+    503: {"model": ErrorOut, "description": "a legacy file, and LibreOffice is not installed on the server"}})
 async def upload_catalogue(request: Request, response: Response, file: UploadFile = File(..., description="the notice"),
                            by: str | None = Form(None, max_length=64, description="reviewer (default: session's)")):
     """Upload a notice (PDF, DOCX, XLSX, HTML, CSV or TXT) and store its catalogue."""

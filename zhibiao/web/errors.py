@@ -73,9 +73,10 @@ def refusal(exc: StoreError, message: str | None = None, **extra) -> WebError:
 # input error -> HTTP status and the Chinese message of an upload that cannot be read
 INPUT_MESSAGES: list[tuple[type, int, str]] = [
     (zerr.FileTooLarge, 413, "文件太大，超过了上传上限。"),
-    (zerr.UnsupportedFormat, 415, "不支持此文件类型：请上传 PDF、Word (DOCX)、Excel (XLSX)、网页 (HTML)、"
-                                  "CSV 或 TXT 文本。旧版 .doc/.wps/.xls/.et 文件请先另存为 DOCX、XLSX 或 PDF。"),
-    (zerr.NotText, 415, "文件不是文本通知（内容是二进制数据）。请上传 PDF、DOCX、XLSX、HTML、CSV 或 TXT 文件。"),
+    (zerr.UnsupportedFormat, 415, "不支持此文件类型：请上传 PDF、OFD、Word (DOCX/DOC)、WPS、Excel (XLSX/XLS)、ET、"
+                                  "RTF、网页 (HTML)、CSV 或 TXT 文本。"),
+    (zerr.NotText, 415, "文件不是文本通知（内容是二进制数据）。请上传 PDF、OFD、DOCX、DOC、WPS、XLSX、XLS、ET、RTF、"
+                        "HTML、CSV 或 TXT 文件。"),
     (zerr.UndecodableText, 415, "文本既不是 UTF-8 也不是 GBK/GB18030 编码，请另存为 UTF-8 后再上传。"),
     (zerr.EmptyInput, 422, "文件是空的。"),
     (zerr.EncryptedPDF, 422, "PDF 已加密或设置了密码，请另存一份未加密的副本后再上传。"),
@@ -84,6 +85,11 @@ INPUT_MESSAGES: list[tuple[type, int, str]] = [
     (zerr.InflatesTooLarge, 413, "文件解压后超过了大小上限（可能是压缩炸弹），未予读取。"),
     (zerr.TextTooLong, 422, "文件中有一段文字或一个单元格超过 200,000 字，超出了读取上限，未予读取。"),
     (zerr.TableTooWide, 422, "文件中有一行表格超过 1,000 个单元格，超出了读取上限，未予读取。"),
+    (zerr.TooManyParts, 413, "文件的页数或压缩包内的部件数超过了读取上限，未予读取。"),
+    (zerr.ConverterMissing, 503, "服务器未安装 LibreOffice，暂时无法读取旧版 .doc/.wps/.xls/.et/.rtf 文件。"
+                                 "请管理员安装 libreoffice-writer-nogui 和 libreoffice-calc-nogui，"
+                                 "或将文件另存为 DOCX、XLSX 或 PDF 后上传。"),
+    (zerr.ConversionFailed, 422, "LibreOffice 无法转换此旧版文件（文件可能已损坏或设置了密码），未予读取。"),
     (zerr.NoRubric, 422, "通知中没有找到带分值的指标体系，未保存任何目录。"),
 ]
 

@@ -49,7 +49,13 @@ FIELD_LABELS = {
     "restored": "恢复版本",
 }
 
-FORMAT_LABELS = {"txt": "TXT 文本", "pdf": "PDF", "docx": "Word (DOCX)", "html": "网页 (HTML)"}
+FORMAT_LABELS = {"txt": "TXT 文本", "pdf": "PDF", "docx": "Word (DOCX)", "html": "网页 (HTML)",
+                 "xlsx": "Excel (XLSX)", "csv": "CSV", "ofd": "OFD 版式文件",
+                 "doc": "旧版 Word (DOC)，经 LibreOffice 转换后读取",
+                 "wps": "WPS 文字 (WPS)，经 LibreOffice 转换后读取",
+                 "xls": "旧版 Excel (XLS)，经 LibreOffice 转换后读取",
+                 "et": "WPS 表格 (ET)，经 LibreOffice 转换后读取",
+                 "rtf": "RTF，经 LibreOffice 转换后读取"}
 
 _BEIJING = dt.timezone(dt.timedelta(hours=8))
 
