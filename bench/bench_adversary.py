@@ -63,6 +63,15 @@ def _strip_marker(cell: str, adv) -> str:
     return cell[m.end():] if m else cell
 
 
+def _best(inds: list[dict], cell: str, used: set[int], marker=None) -> int | None:
+    """The unused indicator whose text the cell starts with, the longest such text first (a parent
+    label such as 决策 is a prefix of its child's 决策程序规范性), then the first in order."""
+    cands = [(len(squash(i["text"])), -k) for k, i in enumerate(inds)
+             if k not in used and i["text"] and cell.startswith(squash(i["text"]))
+             and (marker is None or i["marker"] == marker)]
+    return -max(cands)[1] if cands else None
+
+
 def expected(golden: dict, edits: list[dict], adv) -> tuple[dict, list[dict]]:
     """The golden with the variant's edits applied; and the edits that found no indicator."""
     want = copy.deepcopy(golden)
@@ -70,10 +79,10 @@ def expected(golden: dict, edits: list[dict], adv) -> tuple[dict, list[dict]]:
     inds = [i for r in want["rubrics"] for i in r["indicators"]]
     used_u: set[int] = set()
     used_n: set[int] = set()
+    used_s: set[int] = set()
     for e in edits:
         if e["op"] == "unnumber":
-            hit = next((k for k, i in enumerate(inds) if k not in used_u and i["marker"] == e["marker"]
-                        and i["text"] and e["cell"].startswith(squash(i["text"]))), None)
+            hit = _best(inds, e["cell"], used_u, e["marker"])
             if hit is None:
                 unplaced.append(e)
                 continue
@@ -81,15 +90,21 @@ def expected(golden: dict, edits: list[dict], adv) -> tuple[dict, list[dict]]:
             inds[hit]["marker"] = None
             inds[hit]["flags"] = [f for f in FLAG_ORDER if f in inds[hit]["flags"] or f == "number_from_position"]
         elif e["op"] == "note":
-            cell = _strip_marker(e["cell"], adv)
-            cands = [(len(squash(i["text"])), -k) for k, i in enumerate(inds)
-                     if k not in used_n and i["text"] and cell.startswith(squash(i["text"]))]
-            if not cands:
+            hit = _best(inds, _strip_marker(e["cell"], adv), used_n)
+            if hit is None:
                 unplaced.append(e)
                 continue
-            hit = -max(cands)[1]
             used_n.add(hit)
             inds[hit]["notes"] = inds[hit]["notes"] + [e["note"]]
+        elif e["op"] == "seqnum":
+            hit = _best(inds, e["cell"], used_s)
+            if hit is None:
+                unplaced.append(e)
+                continue
+            used_s.add(hit)
+            inds[hit]["marker"] = e["marker"]
+            inds[hit]["number"] = int(e["marker"])
+            inds[hit]["flags"] = [f for f in inds[hit]["flags"] if f != "number_from_position"]
         elif e["op"] == "rules":
             hits = [i for i in inds if i["criteria"] and squash(i["criteria"]) == e["old"]]
             if not hits:
@@ -98,7 +113,7 @@ def expected(golden: dict, edits: list[dict], adv) -> tuple[dict, list[dict]]:
                 sep = "" if RE_CJK.match(i["criteria"][-1]) else " "
                 i["criteria"] = "1." + i["criteria"] + sep + e["add"]
                 i["deduction"] = None
-    if used_u:                                   # numbers from position, ids from the new numbers
+    if used_u or used_s:                         # numbers from position, ids from the new numbers
         for r in want["rubrics"]:
             items = r["indicators"]
             by_parent: dict[str, list[dict]] = {}
@@ -106,7 +121,7 @@ def expected(golden: dict, edits: list[dict], adv) -> tuple[dict, list[dict]]:
                 by_parent.setdefault(i["id"].rpartition(".")[0], []).append(i)
             for sibs in by_parent.values():
                 for pos, i in enumerate(sibs, 1):
-                    if i["marker"] is None:
+                    if i["marker"] is None and "number_from_position" in i["flags"]:
                         i["number"] = pos
             new_id: dict[str, str] = {}
             for i in items:
@@ -177,15 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.dir and (folder / "_expect.json").exists():
             expect = json.loads((folder / "_expect.json").read_text(encoding="utf-8"))
         if not args.dir:
-            for src in adv.sources(args.id):
-                for name in args.variant or adv.VARIANTS:
-                    try:
-                        fname, data, edits = adv.render_one(src, name)
-                    except RuntimeError as exc:          # no LibreOffice: the PDFs are left out
-                        print(f"{src.id}.{name}: not rendered ({exc})", file=sys.stderr)
-                        continue
-                    (folder / fname).write_bytes(data)
-                    expect[fname] = edits
+            for fname, data, edits in adv.render_all(adv.sources(args.id), args.variant or list(adv.VARIANTS)):
+                (folder / fname).write_bytes(data)
+                expect[fname] = edits
         rows = []
         for path in sorted(folder.iterdir()):
             family = path.name.split(".")[0]

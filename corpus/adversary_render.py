@@ -208,6 +208,11 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def one_item(text: str) -> bool:
+    """A cell that prints at most one points bracket: one item (cells listing several are left alone)."""
+    return len(re.findall(r"分\s*[）)]", text)) <= 1
+
+
 def body_cells(t: XTable):
     return [x for x in t.cells if x.r >= t.header_rows]
 
@@ -225,7 +230,7 @@ def t_seq(doc: Doc) -> None:
 
         def fn(x: XCell, leaf: int = leaf) -> str:
             paras = x.text.split("\n")
-            if x.c != leaf + 1 or x.cs != 1:       # ref index shifted by the insertion at 0
+            if x.c != leaf + 1 or x.cs != 1 or not one_item(x.text):   # ref index shifted by the insertion at 0
                 return ""
             m = RE_MARKER.match(paras[0])
             if not m or any(RE_MARKER.match(p) for p in paras[1:]) or not paras[0][m.end():].strip():
@@ -306,7 +311,7 @@ def t_unnumbered(doc: Doc) -> None:
     for t in doc.tables:
         labels = set(label_columns(t))
         for x in body_cells(t):
-            if x.c not in labels or RE_TOTAL.match(x.text):
+            if x.c not in labels or RE_TOTAL.match(x.text) or not one_item(x.text):
                 continue
             paras = x.text.split("\n")
             m = RE_MARKER.match(paras[0])
@@ -331,7 +336,7 @@ def t_remarks(doc: Doc) -> None:
         def fn(x: XCell, leaf: int = leaf) -> str:
             nonlocal k
             if (x.c != leaf or x.cs != 1 or "\n" in x.text or RE_TOTAL.match(x.text) or not x.text.strip()
-                    or len(re.findall(r"分\s*[）)]", x.text)) > 1):        # one item per cell
+                    or not one_item(x.text)):
                 return ""
             k += 1
             if k % 3 != 1:
@@ -353,6 +358,87 @@ def t_multirule(doc: Doc) -> None:
                 continue
             doc.edits.append({"op": "rules", "old": squash(x.text), "add": RULE2})
             x.text = "1." + x.text.lstrip() + "\n" + RULE2
+
+
+def t_seqnum(doc: Doc) -> None:
+    """A 序号 column with its own running numbers 1, 2, 3 … for tables whose items carry no marker
+    (and that have no 序号 column). Expected: the number is the item's marker (FORMAT: a 序号 cell
+    is the marker of the indicator printed in that row), ids renumbered."""
+    for t in doc.tables:
+        leaf = _leaf_col(t)
+        if leaf is None or any(t.header(c) == "序号" for c in range(t.ncols)):
+            continue
+        if any(RE_MARKER.match(x.text) for x in body_cells(t) if x.c == leaf):
+            continue
+        n = 0
+
+        def fn(x: XCell, leaf: int = leaf) -> str:
+            nonlocal n
+            if x.c != leaf + 1 or x.cs != 1 or not x.text.strip() or RE_TOTAL.match(x.text) or not one_item(x.text):
+                return ""
+            n += 1
+            doc.edits.append({"op": "seqnum", "cell": squash(x.text), "marker": str(n)})
+            return str(n)
+        insert_column(t, 0, "序号", leaf, fn, width=5)
+
+
+def _split_rows(t: XTable, at: int, rows: list[list[XCell]], repeat_label: bool) -> None:
+    """Insert rows (cells with r relative to 0) before body row `at`; a cell spanning across `at`
+    is cut there: its rest below the inserted rows is a new cell, empty or repeating its text."""
+    h = len(rows)
+    for x in list(t.cells):
+        if x.r >= at:
+            x.r += h
+        elif x.r + x.rs > at:
+            rest = x.r + x.rs - at
+            x.rs = at - x.r
+            t.cells.append(XCell(x.text if repeat_label else "", at + h, x.c, rest, x.cs))
+    for k, row in enumerate(rows):
+        for x in row:
+            t.cells.append(XCell(x.text, at + k, x.c, x.rs, x.cs))
+    t.nrows += h
+    t.cells.sort(key=lambda x: (x.r, x.c))
+
+
+def _rephead(doc: Doc, repeat_label: bool, every: int = 12) -> None:
+    for t in doc.tables:
+        if not t.header_rows:
+            continue
+        head = [[XCell(x.text, x.r, x.c, x.rs, x.cs) for x in t.cells if x.r == r] for r in range(t.header_rows)]
+        at = t.header_rows + every
+        while at < t.nrows - 2:
+            _split_rows(t, at, copy.deepcopy(head), repeat_label)
+            at += every + t.header_rows
+
+
+def t_rephead(doc: Doc) -> None:
+    """The header printed again as ordinary rows every 12 body rows (a PDF turned back into Word,
+    or pages pasted together); merged label cells cut there, their rest left empty."""
+    _rephead(doc, repeat_label=False)
+
+
+def t_rephead_label(doc: Doc) -> None:
+    """As rephead, the cut label cells printing their label again below the repeated header."""
+    _rephead(doc, repeat_label=True)
+
+
+def t_titlerow(doc: Doc) -> None:
+    """The rubric's title moved from the paragraph above the first table into that table's first
+    row, merged across all columns (as web pages and sheets often print it)."""
+    idx = [i for i, b in enumerate(doc.blocks) if b[0] == "table"]
+    if not idx or idx[0] == 0:
+        return
+    k = idx[0] - 1
+    b = doc.blocks[k]
+    if b[0] != "p" or b[2] != "table_title":
+        return
+    t = doc.blocks[idx[0]][1]
+    for x in t.cells:
+        x.r += 1
+    t.cells.insert(0, XCell(b[1], 0, 0, 1, t.ncols))
+    t.nrows += 1
+    t.header_rows += 1           # the layouts print it in bold, centred, like a header
+    del doc.blocks[k]
 
 
 def t_hiddencol(doc: Doc) -> None:
@@ -378,6 +464,10 @@ TRANSFORMS = {
     "remarks": t_remarks,
     "multirule": t_multirule,
     "hiddencol": t_hiddencol,
+    "seqnum": t_seqnum,
+    "rephead": t_rephead,
+    "rephead_label": t_rephead_label,
+    "titlerow": t_titlerow,
 }
 
 # ============================================================================ DOCX (raw WordprocessingML)
@@ -525,18 +615,27 @@ def soffice() -> str:
     return exe
 
 
-def docx_to_pdf(data: bytes) -> bytes:
+def docx_to_pdf(docs: dict[str, bytes]) -> dict[str, bytes]:
+    """Convert DOCX files (name -> bytes) to PDF with one LibreOffice run (a throw-away profile)."""
+    if not docs:
+        return {}
     with tempfile.TemporaryDirectory(prefix="zhibiao-adv-") as tmp:
-        src = Path(tmp) / "in.docx"
-        src.write_bytes(data)
+        paths = []
+        for n, (name, data) in enumerate(sorted(docs.items())):
+            path = Path(tmp) / f"d{n:04d}.docx"
+            path.write_bytes(data)
+            paths.append((name, path))
         profile = Path(tmp) / "profile"
         cmd = [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", tmp, str(src)]
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        out = Path(tmp) / "in.pdf"
-        if res.returncode != 0 or not out.exists():
-            raise RuntimeError(f"soffice failed ({res.returncode}): {res.stderr.strip()}")
-        return out.read_bytes()
+               "--convert-to", "pdf", "--outdir", tmp, *(str(p) for _, p in paths)]
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+        out = {}
+        for name, path in paths:
+            pdf = path.with_suffix(".pdf")
+            if res.returncode != 0 or not pdf.exists():
+                raise RuntimeError(f"soffice failed ({res.returncode}) on {name}: {res.stderr.strip()}")
+            out[name] = pdf.read_bytes()
+        return out
 
 
 # ============================================================================ XLSX
@@ -717,6 +816,12 @@ VARIANTS: dict[str, tuple[tuple[str, ...], str, dict]] = {
     "xlsx-unnumbered": (("unnumbered",), "xlsx", {}),
     "html-rowspan": (("halfwidth", "fwdigits"), "html", {}),
     "html-seq-remarks": (("seq", "remarks", "multirule"), "html", {}),
+    "docx-seqnum": (("seqnum",), "docx", {}),
+    "docx-rephead": (("rephead",), "docx", {}),
+    "html-rephead-label": (("rephead_label",), "html", {}),
+    "html-titlerow": (("titlerow",), "html", {}),
+    "xlsx-titlerow-seqnum": (("titlerow", "seqnum"), "xlsx", {}),
+    "pdf-rephead-borderless": (("rephead",), "pdf", {"page": "a5", "margin_mm": 12, "borderless": True}),
 }
 EXT = {"docx": "docx", "pdf": "pdf", "xlsx": "xlsx", "html": "html"}
 
@@ -733,21 +838,34 @@ def sources(ids: list[str] | None = None):
     return out
 
 
-def render_one(src, name: str) -> tuple[str, bytes, list[dict]]:
-    """(file name, bytes, edits): the edits say how the expected catalogue differs from the golden."""
+def _render(src, name: str) -> tuple[str, bytes, list[dict]]:
+    """(file name, bytes, edits); for a PDF variant the bytes are the DOCX to convert."""
     transforms, kind, opts = VARIANTS[name]
     doc = to_doc(copy.deepcopy(src))
     for tr in transforms:
         TRANSFORMS[tr](doc)
-    if kind == "docx":
+    if kind in ("docx", "pdf"):
         data = build_docx(doc, **opts)
-    elif kind == "pdf":
-        data = docx_to_pdf(build_docx(doc, **opts))
     elif kind == "xlsx":
         data = build_xlsx(doc, **opts)
     else:
         data = build_html(doc).encode("utf-8")
     return f"{src.id}.{name}.{EXT[kind]}", data, doc.edits
+
+
+def render_all(srcs, names) -> list[tuple[str, bytes, list[dict]]]:
+    """Every variant of every source: (file name, bytes, edits: how the expected catalogue differs
+    from the golden). The PDFs are converted in one LibreOffice run; without LibreOffice they are
+    left out with a message on stderr."""
+    out = [_render(src, name) for src in srcs for name in names]
+    docs = {f: d for f, d, _ in out if f.endswith(".pdf")}
+    try:
+        pdfs = docx_to_pdf(docs)
+    except RuntimeError as exc:
+        print(f"PDF variants not rendered: {exc}", file=sys.stderr)
+        pdfs = {}
+    return [(f, pdfs[f] if f.endswith(".pdf") else d, e) for f, d, e in out
+            if not f.endswith(".pdf") or f in pdfs]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -759,12 +877,10 @@ def main(argv: list[str] | None = None) -> int:
     args.outdir.mkdir(parents=True, exist_ok=True)
     expect_path = args.outdir / "_expect.json"
     expect = json.loads(expect_path.read_text(encoding="utf-8")) if expect_path.exists() else {}
-    for src in sources(args.id):
-        for name in args.variant or VARIANTS:
-            fname, data, edits = render_one(src, name)
-            (args.outdir / fname).write_bytes(data)
-            expect[fname] = edits
-            print(f"  {fname}  {len(data):>9,d} bytes  {len(edits)} expected edits")
+    for fname, data, edits in render_all(sources(args.id), args.variant or list(VARIANTS)):
+        (args.outdir / fname).write_bytes(data)
+        expect[fname] = edits
+        print(f"  {fname}  {len(data):>9,d} bytes  {len(edits)} expected edits")
     expect_path.write_text(json.dumps(expect, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return 0
 
