@@ -505,7 +505,7 @@ def _borders(none: bool) -> str:
                                       for e in edges) + "</w:tblBorders>"
 
 
-def _table(t: XTable, text_w: int, size: float, borderless: bool) -> str:
+def _table(t: XTable, text_w: int, size: float, borderless: bool, valign: str = "center") -> str:
     total = sum(t.widths)
     cols = [int(text_w * w / total) for w in t.widths]
     out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(cols)}" w:type="dxa"/><w:jc w:val="center"/>{_borders(borderless)}'
@@ -528,7 +528,7 @@ def _table(t: XTable, text_w: int, size: float, borderless: bool) -> str:
                 vm = '<w:vMerge w:val="restart"/>' if x.rs > 1 else ""
                 paras = "".join(_para(p, size, jc="center" if head else None, bold=head,
                                       font=FONT_HEI if head else FONT) for p in x.text.split("\n"))
-                out.append(f'<w:tc><w:tcPr>{width}{span}{vm}{nob}<w:vAlign w:val="center"/></w:tcPr>{paras}</w:tc>')
+                out.append(f'<w:tc><w:tcPr>{width}{span}{vm}{nob}<w:vAlign w:val="{valign}"/></w:tcPr>{paras}</w:tc>')
             else:
                 out.append(f"<w:tc><w:tcPr>{width}{span}<w:vMerge/>{nob}</w:tcPr><w:p/></w:tc>")
             c += x.cs
@@ -538,7 +538,7 @@ def _table(t: XTable, text_w: int, size: float, borderless: bool) -> str:
 
 
 def build_docx(doc: Doc, *, page: str = "a4", landscape: bool = False, borderless: bool = False,
-               size: float = 10.5, margin_mm: float = 20) -> bytes:
+               size: float = 10.5, margin_mm: float = 20, valign: str = "center") -> bytes:
     w, h = PAGES[page]
     if landscape:
         w, h = h, w
@@ -546,7 +546,7 @@ def build_docx(doc: Doc, *, page: str = "a4", landscape: bool = False, borderles
     body = []
     for i, b in enumerate(doc.blocks):
         if b[0] == "table":
-            body.append(_table(b[1], w - 2 * mar, size, borderless))
+            body.append(_table(b[1], w - 2 * mar, size, borderless, valign))
             body.append(_para("", size))
             continue
         _, text, style = b
@@ -806,6 +806,8 @@ VARIANTS: dict[str, tuple[tuple[str, ...], str, dict]] = {
     "docx-remarks-rules": (("remarks", "multirule"), "docx", {}),
     "pdf-a5": ((), "pdf", {"page": "a5", "margin_mm": 12}),
     "pdf-a5-borderless": ((), "pdf", {"page": "a5", "margin_mm": 12, "borderless": True}),
+    "pdf-a4-borderless": ((), "pdf", {"page": "a4", "margin_mm": 20, "borderless": True}),
+    "pdf-a4-borderless-top": ((), "pdf", {"page": "a4", "margin_mm": 20, "borderless": True, "valign": "top"}),
     "pdf-seq-fw": (("seq", "fwdigits", "halfwidth"), "pdf", {"page": "a5", "margin_mm": 12}),
     "pdf-colwords-borderless": (("colwords",), "pdf", {"page": "a5", "margin_mm": 12, "borderless": True}),
     "pdf-unnumbered": (("unnumbered",), "pdf", {"page": "a5", "margin_mm": 12}),
