@@ -107,3 +107,35 @@ def test_several_paragraph_rubrics_in_one_run_are_each_found(tmp_path):
     assert len(found) == 2
     assert [layout.blocks[a].text for a, _ in found] == ["一、组织领导（10分）"] * 2
     assert [len(r.indicators) for r in ingest(path).rubrics] == [2, 2]
+
+
+@pytest.mark.parametrize("name", ["001_5886f06ed561739e.txt",
+                                  "families/jt02_jiaotong_zhifa/jt02_jiaotong_zhifa.tab.txt"])
+def test_a_catalogue_loads_as_the_json_parsed_and_validated(tmp_path, name):
+    """load_catalogue lets pydantic parse the JSON itself: the same catalogue as json.loads and validation."""
+    import json
+
+    from zhibiao.cli import load_catalogue
+    from zhibiao.model import Catalogue
+
+    path = tmp_path / "cat.json"
+    path.write_text(ingest(CORPUS / name).model_dump_json(indent=2), encoding="utf-8")
+    slow = Catalogue.model_validate(json.loads(path.read_text(encoding="utf-8")), context={"loaded": True})
+    fast = load_catalogue(str(path))
+    assert fast == slow and fast.model_dump_json() == slow.model_dump_json()
+
+
+@pytest.mark.parametrize("text", ['{"a": "[[[[\\"[[", "b": [[1], [2]]}', '{"a":"x\\\\","b":[[[]]]}', '["]", "{", [[]]]',
+                                  '{"a": "[[[[', '"只有字符串"', '[{"文": "【】[]{}"}, {}]'])
+def test_nesting_is_the_same_on_the_text_and_on_its_bytes(text):
+    from zhibiao.model import json_nesting
+
+    assert json_nesting(text) == json_nesting(text.encode("utf-8"))
+
+
+@pytest.mark.parametrize(("text", "depth"), [('["]", "{", [[]]]', 3), ('[{"文": "【】[]{}"}, {}]', 2),
+                                             ('"只有字符串"', 0), ('{"a":"x\\\\","b":[[[]]]}', 4)])
+def test_nesting_skips_brackets_in_strings(text, depth):
+    from zhibiao.model import json_nesting
+
+    assert json_nesting(text) == depth
