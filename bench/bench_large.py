@@ -1,7 +1,7 @@
 """Benchmark: large text notices and large assessment CSVs (issue 11.12); prints, never asserts.
 
-Run: .venv/bin/python bench/bench_large.py [--runs N] [--cases narrative,long,items,line,score] [--mib 49]
-     [--items N] [--rows N]
+Run: .venv/bin/python bench/bench_large.py [--runs N] [--cases narrative,long,items,line,tabline,score,load,row]
+     [--mib 49] [--items N] [--rows N] [--cells N]
 
 Every case is generated in a temporary folder and run as a subprocess (`zhibiao ingest FILE -o OUT.json`,
 `zhibiao score CAT.json A.csv --allow-unverified`); the wall time, the CPU time (user + system, steadier
@@ -20,9 +20,15 @@ Cases:
   tabline    a 20 MB single line of tab-separated short cells (one table row).
   score      a catalogue of ``--rows`` leaves (built directly as JSON) and an assessment CSV of one row per
              leaf (id,awarded; every 7th n/a); the peer reads the CSV with Python's csv module.
+  load       the catalogue of ``--rows`` leaves read and validated (``zhibiao.cli.load_catalogue``, what
+             check/show/export/score do first); the peer parses the same JSON with Python's json module.
+  row        a text table of two rows of ``--cells`` cells (label, points, label, points …), ingested; the
+             peer is the same table with a tenth of the cells a row: linear in the cells of a row, the CPU
+             ratio is at most 10 (less the start-up both pay); quadratic, it nears 100.
 
 Targets (issue 11.12): peak RSS of the 49 MiB text ≤ 4× the input; the 20 MB single line ends in
-seconds with exit 3 naming the file and the reason; a 300,000-row assessment scores in a few seconds.
+seconds with exit 3 naming the file and the reason; a 300,000-row assessment scores in a few seconds; a
+300,000-leaf catalogue loads in seconds; a 1,000-cell row costs about what as many cells in short rows cost.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "hosti
 from make import assessment, catalogue, tab_line  # noqa: E402  the generators the hostile tests use
 
 MIB = 1 << 20
-CASES = ("narrative", "long", "items", "line", "tabline", "score")
+CASES = ("narrative", "long", "items", "line", "tabline", "score", "load", "row")
 _HEAD = ("示例县司法局关于印发行政执法考评指标体系的通知\n\n各镇、各部门：\n"
          "现将考评指标印发给你们，请认真组织实施。\n\n考核指标\n一、组织领导（10分）\n1.成立领导小组（5分）\n2.制定工作方案（5分）\n"
          "二、执法监督（10分）\n3.开展案卷评查（10分）\n")
@@ -113,6 +119,13 @@ def line(path: Path, size: int = 20_000_000) -> Path:
     return _fill(path, "考核指标体系\n", "执法案卷评查得分，得1分。", size)
 
 
+def row(path: Path, cells: int) -> Path:
+    """A rubric table of two rows of ``cells`` cells each (label, points, label, points …)."""
+    wide_row = "\t".join(["执法案卷", "1"] * max(1, cells // 2))
+    path.write_text("考核指标体系\n" + wide_row + "\n" + wide_row + "\n", encoding="utf-8")
+    return path
+
+
 def measure(argv: list[str], runs: int) -> tuple[int, float, float, float, str]:
     """Median (exit code, wall s, CPU s, peak RSS MiB) of ``runs`` child processes, and the last stderr line."""
     walls, cpus, rss = [], [], []
@@ -134,13 +147,18 @@ def measure(argv: list[str], runs: int) -> tuple[int, float, float, float, str]:
 
 
 _READ = "import sys; t = open(sys.argv[1], 'rb').read().decode('utf-8'); ls = t.splitlines(); print(len(ls))"
+_READ_JSON = "import json, sys; print(len(json.load(open(sys.argv[1], encoding='utf-8'))))"
+_LOAD = "import sys; from zhibiao.cli import load_catalogue; print(load_catalogue(sys.argv[1]).size())"
 _READ_CSV = "import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], encoding='utf-8', newline=''))))"
 
 
-def report(name: str, path: Path, argv: list[str], peer: str, runs: int, size_of: Path | None = None) -> None:
+def report(name: str, path: Path, argv: list[str], peer: str | list[str], runs: int,
+           size_of: Path | None = None) -> None:
+    """One case and its peer (Python code run on ``path``, or a command of its own)."""
     size = (size_of or path).stat().st_size / MIB
     rc, wall, cpu, rss, err = measure(argv, runs)
-    _, pwall, pcpu, prss, _ = measure([sys.executable, "-c", peer, str(path)], runs)
+    peer_argv = [sys.executable, "-c", peer, str(path)] if isinstance(peer, str) else peer
+    _, pwall, pcpu, prss, _ = measure(peer_argv, runs)
     _, wwall, _, _, _ = measure(["wc", "-l", str(path)], runs)
     print(f"{name:<10} {size:>8.1f} {rc:>3} {wall:>8.2f} {cpu:>8.2f} {rss:>8.0f} {rss / size:>7.1f}x "
           f"{pwall:>7.2f} {prss:>7.0f} {cpu / max(pcpu, 1e-3):>7.0f}x {wwall:>6.2f}  {err}", flush=True)
@@ -151,6 +169,13 @@ def make(case: str, path: Path, args: argparse.Namespace) -> None:
     peak RSS counts the pages it shares with the process that forked it)."""
     if case == "score":  # sections of 100 groups of 30 items, 1 point each
         assessment(path, catalogue(path.with_suffix(".json"), max(1, args.rows // 3000)))
+        return
+    if case == "load":
+        catalogue(path, max(1, args.rows // 3000))
+        return
+    if case == "row":
+        row(path, args.cells)
+        row(path.with_name("row_peer.txt"), max(2, args.cells // 10))
         return
     makers = {"narrative": lambda p: narrative(p, args.mib), "long": lambda p: long_paragraphs(p, args.mib),
               "items": lambda p: items(p, args.items), "line": line, "tabline": tab_line}
@@ -163,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--mib", type=int, default=49, help="size of the narrative and long-paragraph notices")
     parser.add_argument("--items", type=int, default=20_000, help="items of the `items` rubric")
-    parser.add_argument("--rows", type=int, default=300_000, help="rows of the assessment CSV")
+    parser.add_argument("--rows", type=int, default=300_000, help="rows of the assessment CSV, leaves of the catalogue")
+    parser.add_argument("--cells", type=int, default=1000, help="cells of the long row (`row`)")
     parser.add_argument("--make", nargs=2, metavar=("CASE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.make:
@@ -177,9 +203,10 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         out = str(folder / "out.json")
         for case in cases:
-            path = folder / (f"{case}.csv" if case == "score" else f"{case}.txt")
+            path = folder / {"score": "score.csv", "load": "load.json"}.get(case, f"{case}.txt")
             subprocess.run([sys.executable, __file__, "--make", case, str(path), "--mib", str(args.mib),
-                            "--items", str(args.items), "--rows", str(args.rows)], check=True)
+                            "--items", str(args.items), "--rows", str(args.rows), "--cells", str(args.cells)],
+                           check=True)
             if case == "score":
                 cat = path.with_suffix(".json")
                 report("score", path, [*zhibiao, "score", str(cat), str(path), "--allow-unverified"], _READ_CSV,
@@ -187,6 +214,16 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{'':<10} (catalogue JSON {cat.stat().st_size / MIB:.1f} MiB, {args.rows:,} leaves; "
                       "RSS/in is to the CSV)", flush=True)
                 cat.unlink()
+            elif case == "load":
+                report("load", path, [sys.executable, "-c", _LOAD, str(path)], _READ_JSON, args.runs)
+                print(f"{'':<10} ({args.rows:,} leaves; the peer is json.load of the same file)", flush=True)
+            elif case == "row":
+                peer = path.with_name("row_peer.txt")
+                report("row", path, [*zhibiao, "ingest", str(path), "-o", out],
+                       [*zhibiao, "ingest", str(peer), "-o", out], args.runs)
+                print(f"{'':<10} ({args.cells:,} cells a row; the peer has {max(2, args.cells // 10):,}: linear is "
+                      "≤ 10x)", flush=True)
+                peer.unlink()
             else:
                 report(case, path, [*zhibiao, "ingest", str(path), "-o", out], _READ, args.runs)
             path.unlink()

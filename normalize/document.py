@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
+from collections.abc import Iterable, Iterator
 
 from zhibiao.model import DocumentInfo, Layout, Paragraph, Table
 
@@ -27,13 +29,45 @@ _REDHEAD_TAIL = 6  # characters: the wrapped end of a redhead line (办公室文
 
 def layout_text(layout: Layout) -> str:
     """All text of the layout, paragraphs and cells, one per line (for citation search)."""
+    return "\n".join(_texts(layout))
+
+
+def _texts(layout: Layout) -> list[str]:
+    """The cleaned texts of the layout's paragraphs and cells, in order."""
     parts = []
     for block in layout.blocks:
         if isinstance(block, Paragraph):
             parts.append(clean(block.text))
         elif isinstance(block, Table):
             parts.extend(clean(c.text) for c in block.cells)
-    return "\n".join(parts)
+    return parts
+
+
+_PIECE = 1 << 20  # characters: about what _sentences joins before it looks for a 。 to cut at
+
+
+def _sentences(parts: Iterable[str], sep: str) -> Iterator[str]:
+    """``sep.join(parts)`` in consecutive pieces, each but the last ending with a 。. What is searched in
+    the joined text (a 文号, 按照…要求) never spans a 。, nor looks past one, so searching the pieces one
+    after another finds what searching the whole text finds, in the same order, without holding a text
+    as long as the notice (a 49 MiB notice joins to 35 MiB)."""
+    held: list[str] = []
+    size = 0
+    first = True
+    for part in parts:
+        if not first:
+            held.append(sep)
+        first = False
+        held.append(part)
+        size += len(part) + len(sep)
+        if size >= _PIECE and "。" in part:
+            text = "".join(held)
+            cut = text.rfind("。") + 1
+            yield text[:cut]
+            held = [text[cut:]]
+            size = len(held[0])
+    if held:
+        yield "".join(held)
 
 
 def _implements(text: str) -> list[str]:
@@ -67,10 +101,11 @@ def _implements(text: str) -> list[str]:
     return out
 
 
-def _lines(layout: Layout) -> tuple[list[str], list[int]]:
+def _lines(layout: Layout) -> tuple[list[str], array[int]]:
     """Every printed line outside tables (a PDF paragraph may hold a signature line and a date line),
     with the index of the paragraph each comes from."""
-    lines, where = [], []
+    lines: list[str] = []
+    where = array("q")  # not an int object a line (a large text notice has some 350,000 lines)
     for n, b in enumerate(layout.blocks):
         if isinstance(b, Paragraph):
             for line in b.text.split("\n"):
@@ -80,7 +115,7 @@ def _lines(layout: Layout) -> tuple[list[str], list[int]]:
     return lines, where
 
 
-def _issuer_line(lines: list[str], where: list[int], at: int) -> str:
+def _issuer_line(lines: list[str], where: array[int], at: int) -> str:
     """The redhead line at `at`, with the lines of its paragraph before it, and with the line before
     it when it is only the wrapped end of the redhead (`公室文件`, `文件`: large type wraps)."""
     start = at
@@ -133,15 +168,22 @@ def document_info(layout: Layout) -> DocumentInfo:
         for value in find_all(title):
             if value not in forwards:
                 forwards.append(value)
-    text = layout_text(layout)
+    del lines, where
+    # the texts joined without line breaks (for 按照…要求 across lines), and a line each (for the cited 文号),
+    # each read in pieces that end at a 。 (_sentences): neither joined text is held whole
+    parts = _texts(layout)
     implements: list[str] = []
-    for phrase in _implements(text.replace("\n", "")):
-        for value in find_all(phrase):
-            if value not in implements and value not in forwards and value != doc_number:
-                implements.append(value)
+    for piece in _sentences((part.replace("\n", "") for part in parts), ""):
+        for phrase in _implements(piece):
+            for value in find_all(phrase):
+                if value not in implements and value not in forwards and value != doc_number:
+                    implements.append(value)
+    cites: list[str] = []
+    for piece in _sentences(parts, "\n"):
+        cites.extend(value for value in find_all(piece) if value not in cites)
     return DocumentInfo(
         doc_number=doc_number, issuer=issuer, title=title, date=date, forwards=forwards,
-        implements=implements, cites=find_all(text), source_file=layout.file, sha256=layout.sha256,
+        implements=implements, cites=cites, source_file=layout.file, sha256=layout.sha256,
         format=layout.format, conversion=layout.conversion)
 
 

@@ -263,6 +263,13 @@ def _marker_before_digits(text: str, pos: int, want: int | None) -> Marker | Non
     return Marker("arabic_dot", number, m.group(0).strip(), m.end())
 
 
+def _worth_keeping(pieces: list[Piece]) -> bool:
+    """Whether pieces are kept for the rubric reader: a text with a clause number, points or a rule may be
+    part of a rubric; plain running text (most paragraphs of a long notice) is read again if it is, which
+    keeps the memo small (a 49 MiB narrative notice has some 350,000 paragraphs)."""
+    return any(p.marker is not None or p.points is not None or p.rule is not None for p in pieces)
+
+
 class CellMemo:
     """parse_cell for the blocks of one layout, each text read once (finding the rubric regions reads
     every paragraph, and reading the rubric reads them again). Held for one find_rubrics call.
@@ -282,7 +289,7 @@ class CellMemo:
             if expected is not None:
                 return parse_cell(text, expected)
             kept = _read_cell(text, None)
-            if not last:
+            if not last and _worth_keeping(kept[0]):
                 self._kept[text] = kept
         pieces, uses_count = kept
         if expected is None or not uses_count:

@@ -83,23 +83,33 @@ def _table_run(blocks: list, i: int) -> tuple[int, int]:
     return start, stop
 
 
+# (numbered, pointed): the four answers as shared tuples, not one tuple a paragraph (350,000 in a large text)
+_ENTRY_LIKE = (((False, False), (False, True)), ((True, False), (True, True)))
+
+
 def _entry_like(block, cells: CellMemo) -> tuple[bool, bool]:
     """(numbered, pointed) for a paragraph."""
     pieces = cells.parse(block.text)
     numbered = bool(pieces) and pieces[0].marker is not None
     pointed = any(p.points is not None for p in pieces)
-    return numbered, pointed
+    return _ENTRY_LIKE[numbered][pointed]
 
 
-def _paragraph_run(blocks: list, i: int, j: int, cells: CellMemo) -> tuple[int, int] | None:
+def _paragraph_run(blocks: list, i: int, j: int, cells: CellMemo,
+                   facts: list[tuple[bool, bool]] | None = None, base: int | None = None) -> tuple[int, int] | None:
     """Where a rubric printed as paragraphs lies in blocks[i:j]: from its first numbered paragraph
-    with points (and the numbered headings without points right above it) to its last entry."""
-    info = [_entry_like(blocks[k], cells) for k in range(i, j)]
+    with points (and the numbered headings without points right above it) to its last entry.
+    ``facts``: _entry_like of blocks[base:j] when the caller has them (one pass over a run of paragraphs
+    that holds several rubrics)."""
+    if facts is None or base is None:
+        info, origin = [_entry_like(blocks[k], cells) for k in range(i, j)], i
+    else:
+        info, origin = facts, base  # info[k - origin] is blocks[k]'s
     start = None
     for k in range(i, j):
-        numbered, pointed = info[k - i]
+        numbered, pointed = info[k - origin]
         if numbered and pointed:
-            ahead = sum(1 for n, p in info[k - i + 1: k - i + 9] if p)
+            ahead = sum(1 for n, p in info[k - origin + 1: k - origin + 9] if p)
             if ahead >= 2:
                 start = k
                 break
@@ -112,7 +122,7 @@ def _paragraph_run(blocks: list, i: int, j: int, cells: CellMemo) -> tuple[int, 
     b = start - 1
     while b >= i:
         m = parse_marker(clean(blocks[b].text), 0)
-        numbered, pointed = info[b - i]
+        numbered, pointed = info[b - origin]
         if m is None or m.style == "article" or pointed or STYLES.index(m.style) >= rank:
             break
         if len(clean(blocks[b].text)) > _HEADING_MAX:
@@ -128,13 +138,13 @@ def _paragraph_run(blocks: list, i: int, j: int, cells: CellMemo) -> tuple[int, 
     k = start + 1
     while k < j:
         text = clean(blocks[k].text)
-        numbered, pointed = info[k - i]
+        numbered, pointed = info[k - origin]
         if NOTE_LINE.match(text) or _DATE_LINE.match(text) or ATTACHMENT_HEADING.match(text):
             break
         if numbered:
             m = parse_marker(text, 0)
             if m is not None and m.style == top and not pointed and not _KIND_HEADING.search(text):
-                later = [p for _, p in info[k - i + 1: k - i + 6]]
+                later = [p for _, p in info[k - origin + 1: k - origin + 6]]
                 if not any(later):
                     break
             plain = 0
@@ -169,8 +179,9 @@ def regions(layout: Layout, cells: CellMemo | None = None) -> list[tuple[int, in
         while j < len(blocks) and isinstance(blocks[j], Paragraph):
             j += 1
         k = i
+        facts = [_entry_like(blocks[b], cells) for b in range(i, j)]  # once for the whole run of paragraphs
         while k < j:
-            run = _paragraph_run(blocks, k, j, cells)
+            run = _paragraph_run(blocks, k, j, cells, facts, i)
             if run is None:
                 break
             out.append(run)

@@ -370,6 +370,7 @@ def client_for(workers: int, scheduler: str | None) -> Iterator[Client]:
             yield client
         return
     with dask.config.set(CLUSTER_CONFIG):
+        # the dashboard on a free port (None means 8787: a second batch on the machine warned that it is taken)
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                           silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
             yield client
