@@ -15,6 +15,7 @@ import copy
 import dataclasses
 import io
 import logging
+import operator
 import re
 import statistics
 import threading
@@ -1127,19 +1128,19 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     restarts = tuple(sorted(ln.top for lines in columns for ln in lines if ln.restarts))
     # the blocks whose reading deciding a slot may change: those whose blank surroundings reach it
     touched = [[i for i, blk in enumerate(blocks) if blk.floor - tol <= y <= blk.ceiling + tol] for y in slot_t]
-    cost_of, undecided = _block_costs(blocks, slot_t, top, tol, mid_tol)
+    cost_of, undecided, tables = _block_costs(blocks, slot_t, top, tol, mid_tol)
     # a layout: (cost, mask, the costs of the blocks the last slot touched with the slots after it to
     # decide, in the order of those blocks): the costs a slot needs of the blocks the slot before it
     # touched too are taken from there, those of a block whose undecided slots do not include it go on
     # unchanged past it when it is not a break
     everyone = list(range(len(blocks)))
     first = [cost_of(i, 0, 0) for i in everyone]
-    states = [(sum(first), 0, first)]
+    states = [(sum(first), 0, first, sum(first))]  # cost, mask, the costs of the blocks touched, their sum
     previous = everyone
     for k, y in enumerate(slot_t):
         after = k + 1 < n
         break_cost = _break_cost(y, after, bottoms, restarts, columns, tol)
-        states = _extend(states, k, touched[k], previous, after, break_cost, cost_of, undecided)
+        states = _extend(states, k, touched[k], previous, after, break_cost, cost_of, undecided, tables)
         previous = touched[k]
     mask = states[0][1]
     return [top] + [slot_t[j] for j in range(n) if mask >> j & 1]
@@ -1158,7 +1159,9 @@ def _slots(columns: list[list[_Line]], top: float, end: float, tol: float) -> tu
 
 def _block_costs(blocks: list[_Block], slot_t: tuple[float, ...], top: float, tol: float, mid_tol: float):
     """cost_of(i, mask, s): block i's cost under a layout, memoised on the slots it depends on; and for
-    each block the slots whose being still to decide may change its cost."""
+    each block the slots whose being still to decide may change its cost; and tables(mine, s): for each
+    block of mine, its memo with the slots from s on to decide (a dict by the masked layout), the mask
+    of the slots it depends on and its evaluator (for _extend, which looks the costs up inline)."""
     n = len(slot_t)
     evaluators = [_SlotCost(blk, slot_t, top, tol, mid_tol) for blk in blocks]
     # what each block's cost depends on: the slots decided as tops in the blank around it, and those
@@ -1170,16 +1173,27 @@ def _block_costs(blocks: list[_Block], slot_t: tuple[float, ...], top: float, to
         b = bisect.bisect_right(slot_t, max(blk.ceiling, blk.bottom) + tol + mid_tol + slack)
         decided.append((1 << b) - (1 << a) if b > a else 0)
     undecided = [ev.undecided for ev in evaluators]
-    memo: dict[tuple[int, int, int], float] = {}
+    memo: dict[tuple[int, int], dict[int, float]] = {}
+
+    def table(i: int, s: int) -> dict[int, float]:
+        key = (i, (undecided[i] >> s << s) << 1 | (s < n))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = {}
+        return found
 
     def cost_of(i: int, mask: int, s: int) -> float:
-        key = (i, mask & decided[i], (undecided[i] >> s << s) << 1 | (s < n))
-        value = memo.get(key)
+        values = table(i, s)
+        key = mask & decided[i]
+        value = values.get(key)
         if value is None:
-            value = memo[key] = evaluators[i].cost(mask, s)
+            value = values[key] = evaluators[i].cost(mask, s)
         return value
 
-    return cost_of, undecided
+    def tables(mine: list[int], s: int) -> list[tuple[dict[int, float], int, _SlotCost]]:
+        return [(table(i, s), decided[i], evaluators[i]) for i in mine]
+
+    return cost_of, undecided, tables
 
 
 def _break_cost(y: float, after: bool, bottoms: tuple[float, ...], restarts: tuple[float, ...],
@@ -1196,30 +1210,64 @@ def _break_cost(y: float, after: bool, bottoms: tuple[float, ...], restarts: tup
 
 
 def _extend(states: list, k: int, mine: list[int], previous: list[int], after: bool, break_cost: float,
-            cost_of, undecided: list[int]) -> list:
-    """The layouts after deciding slot k (a break or not) for each layout kept, the cheapest SETTINGS.beam kept."""
+            cost_of, undecided: list[int], tables) -> list:
+    """The layouts after deciding slot k (a break or not) for each layout kept, the cheapest SETTINGS.beam kept.
+
+    The costs are cost_of's, looked up in its memo inline (the hot loop of a borderless page); the costs
+    of mine after a break depend only on the slots those blocks depend on, so layouts that agree there
+    share them."""
     where = {i: p for p, i in enumerate(previous)}
     carried = [where.get(i, -1) for i in mine]
     all_carried = -1 not in carried
     bit = 1 << k
     moved = [p for p, i in enumerate(mine) if undecided[i] >> k & 1] if after else []
+    nxt = tables(mine, k + 1)
+    shifted = [(p, *nxt[p]) for p in moved]
+    reach = 0
+    for _, d, _ in nxt:
+        reach |= d
+    broken: dict[int, tuple[list[float], float]] = {}  # the costs of mine after a break, by the layout's reach
+    same = carried == list(range(len(previous)))  # mine are the blocks the slot before touched, in order
     grown = []
-    for cost, mask, vals in states:
-        if all_carried:
-            olds = [vals[q] for q in carried]
+    for cost, mask, vals, total in states:
+        if same:
+            olds, old = vals, total
         else:
-            olds = [vals[q] if q >= 0 else cost_of(i, mask, k) for i, q in zip(mine, carried)]
-        old = sum(olds)
+            if all_carried:
+                olds = [vals[q] for q in carried]
+            else:
+                olds = [vals[q] if q >= 0 else cost_of(i, mask, k) for i, q in zip(mine, carried)]
+            old = sum(olds)
         if after:
-            news = olds[:]
-            for p in moved:
-                news[p] = cost_of(mine[p], mask, k + 1)
-            grown.append((cost + sum(news) - old + 0.0, mask, news))
+            if shifted:
+                news = olds[:]
+                for p, values, d, ev in shifted:
+                    key = mask & d
+                    value = values.get(key)
+                    if value is None:
+                        value = values[key] = ev.cost(mask, k + 1)
+                    news[p] = value
+                now = sum(news)
+            else:  # no cost of mine changes (the list is shared: no layout changes one in place)
+                news, now = olds, old
+            grown.append((cost + now - old + 0.0, mask, news, now))
         child = mask | bit
-        news = [cost_of(i, child, k + 1) for i in mine]
-        grown.append((cost + sum(news) - old + break_cost, child, news))
-    grown.sort(key=lambda s: s[0])
+        found = broken.get(child & reach)
+        if found is None:
+            news = []
+            for values, d, ev in nxt:
+                key = child & d
+                value = values.get(key)
+                if value is None:
+                    value = values[key] = ev.cost(child, k + 1)
+                news.append(value)
+            found = broken[child & reach] = (news, sum(news))
+        grown.append((cost + found[1] - old + break_cost, child, found[0], found[1]))
+    grown.sort(key=_first)
     return grown[:SETTINGS.beam]
+
+
+_first = operator.itemgetter(0)
 
 
 def _clean_break(y: float, columns: list[list[_Line]], pitch: float, tol: float) -> bool:
