@@ -11,6 +11,7 @@ it is read, so memory stays flat with the page count.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import copy
 import dataclasses
 import io
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 
 from zhibiao.errors import CorruptFile, EncryptedPDF, NoTextLayer, ZhibiaoError
 from zhibiao.findings import reader_note
-from zhibiao.model import Cell, Layout, Paragraph, Region, Source, Table
+from zhibiao.model import Cell, Layout, Paragraph, Region, Source, Table, no_cycle_collection
 
 from .bounds import bounded_inflate, budget, current
 
@@ -1715,7 +1716,11 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
             reader = _Reader(pdf, data, SETTINGS.engine)
             with reader:
                 for number in range(1, len(pages) + 1):
-                    read = _read_page(reader.page(number), number, name, open_xs)
+                    # the fast engine's page makes records by the thousand and no reference cycle: the cyclic
+                    # collector is paused while it is read and laid out (pdfminer's objects of the reference
+                    # engine may hold cycles: collected as usual)
+                    with no_cycle_collection() if reader.pdfium is not None else contextlib.nullcontext():
+                        read = _read_page(reader.page(number), number, name, open_xs)
                     if read is None:
                         empty.append(number)
                         open_xs = None
