@@ -174,8 +174,14 @@ def _snap(values: list[float]) -> list[float]:
 
 
 def _index(edges: list[float], v: float) -> int:
-    """The index of the edge nearest v."""
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+    """The index of the edge nearest v (edges: ascending, as _snap gives them, at least one; of two as
+    near, the first)."""
+    i = bisect.bisect_left(edges, v)
+    if i == 0:
+        return 0
+    if i == len(edges):
+        return i - 1
+    return i - 1 if abs(edges[i - 1] - v) <= abs(edges[i] - v) else i
 
 
 def _mixed(a: dict | None, b: dict) -> bool:
@@ -191,19 +197,27 @@ def _cjk(ch: dict | None) -> bool:
 
 
 def _chars_text(chars: list[dict]) -> str:
-    """Text of chars as lines: printed spaces kept (also at a line end), a wide gap becomes a space."""
+    """Text of chars as lines: printed spaces kept (also at a line end), a wide gap becomes a space.
+
+    Between two glyphs neither of which is a space, a gap wider than SETTINGS.x_ratio of the size is a
+    space, SETTINGS.x_ratio_mixed where a CJK glyph stands beside a Latin one (``_mixed``); each char's
+    kind is worked out once (hot: the text of every cell and line)."""
     out = []
     mixed_ratio, ratio_plain = SETTINGS.x_ratio_mixed, SETTINGS.x_ratio
     for line in _char_lines(chars):
         text = []
         prev = None
+        prev_cjk = prev_space = False
         for ch in line:
-            ratio = mixed_ratio if _mixed(prev, ch) else ratio_plain
-            if prev is not None and ch["x0"] - prev["x1"] > ratio * ch["size"] \
-                    and not prev["text"].isspace() and not ch["text"].isspace():
-                text.append(" ")
-            text.append(ch["text"])
-            prev = ch
+            t = ch["text"]
+            cjk = bool(t) and ord(t[0]) >= 0x2E80  # _cjk
+            space = t.isspace()
+            if prev is not None and not prev_space and not space:
+                ratio = mixed_ratio if cjk != prev_cjk else ratio_plain
+                if ch["x0"] - prev["x1"] > ratio * ch["size"]:
+                    text.append(" ")
+            text.append(t)
+            prev, prev_cjk, prev_space = ch, cjk, space
         out.append("".join(text))
     return "\n".join(out).lstrip()
 
@@ -299,15 +313,18 @@ def _ruled_tables(page: PageForm, number: int, chars: _Chars) -> list[_Grid]:
     """The tables a page draws with ruling lines, as pdfplumber's find_tables sees them, cells by grid line.
 
     pdfplumber's TableFinder reads no more of a page than its ``edges`` (and ``bbox``) for the "lines"
-    strategies, so it runs on the page form of either engine.
+    strategies, so it runs on the page form of either engine (extract/ruled.py: its steps, the cell search
+    made fast).
     """
-    from pdfplumber.table import TableFinder, TableSettings
+    from pdfplumber.table import TableSettings
+
+    from .ruled import find_tables
 
     grids: list[_Grid] = []
     if not page.edges:
         return grids
     settings = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
-    for table in TableFinder(page, settings).tables:  # type: ignore[arg-type]
+    for table in find_tables(page, settings):
         boxes = [c for c in table.cells if c]
         if len(boxes) < SETTINGS.min_boxes:
             continue
