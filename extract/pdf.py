@@ -11,10 +11,12 @@ it is read, so memory stays flat with the page count.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import copy
 import dataclasses
 import io
 import logging
+import operator
 import re
 import statistics
 import threading
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 
 from zhibiao.errors import CorruptFile, EncryptedPDF, NoTextLayer, ZhibiaoError
 from zhibiao.findings import reader_note
-from zhibiao.model import Cell, Layout, Paragraph, Region, Source, Table
+from zhibiao.model import Cell, Layout, Paragraph, Region, Source, Table, no_cycle_collection
 
 from .bounds import bounded_inflate, budget, current
 
@@ -174,8 +176,14 @@ def _snap(values: list[float]) -> list[float]:
 
 
 def _index(edges: list[float], v: float) -> int:
-    """The index of the edge nearest v."""
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+    """The index of the edge nearest v (edges: ascending, as _snap gives them, at least one; of two as
+    near, the first)."""
+    i = bisect.bisect_left(edges, v)
+    if i == 0:
+        return 0
+    if i == len(edges):
+        return i - 1
+    return i - 1 if abs(edges[i - 1] - v) <= abs(edges[i] - v) else i
 
 
 def _mixed(a: dict | None, b: dict) -> bool:
@@ -191,19 +199,27 @@ def _cjk(ch: dict | None) -> bool:
 
 
 def _chars_text(chars: list[dict]) -> str:
-    """Text of chars as lines: printed spaces kept (also at a line end), a wide gap becomes a space."""
+    """Text of chars as lines: printed spaces kept (also at a line end), a wide gap becomes a space.
+
+    Between two glyphs neither of which is a space, a gap wider than SETTINGS.x_ratio of the size is a
+    space, SETTINGS.x_ratio_mixed where a CJK glyph stands beside a Latin one (``_mixed``); each char's
+    kind is worked out once (hot: the text of every cell and line)."""
     out = []
     mixed_ratio, ratio_plain = SETTINGS.x_ratio_mixed, SETTINGS.x_ratio
     for line in _char_lines(chars):
         text = []
         prev = None
+        prev_cjk = prev_space = False
         for ch in line:
-            ratio = mixed_ratio if _mixed(prev, ch) else ratio_plain
-            if prev is not None and ch["x0"] - prev["x1"] > ratio * ch["size"] \
-                    and not prev["text"].isspace() and not ch["text"].isspace():
-                text.append(" ")
-            text.append(ch["text"])
-            prev = ch
+            t = ch["text"]
+            cjk = bool(t) and ord(t[0]) >= 0x2E80  # _cjk
+            space = t.isspace()
+            if prev is not None and not prev_space and not space:
+                ratio = mixed_ratio if cjk != prev_cjk else ratio_plain
+                if ch["x0"] - prev["x1"] > ratio * ch["size"]:
+                    text.append(" ")
+            text.append(t)
+            prev, prev_cjk, prev_space = ch, cjk, space
         out.append("".join(text))
     return "\n".join(out).lstrip()
 
@@ -299,15 +315,18 @@ def _ruled_tables(page: PageForm, number: int, chars: _Chars) -> list[_Grid]:
     """The tables a page draws with ruling lines, as pdfplumber's find_tables sees them, cells by grid line.
 
     pdfplumber's TableFinder reads no more of a page than its ``edges`` (and ``bbox``) for the "lines"
-    strategies, so it runs on the page form of either engine.
+    strategies, so it runs on the page form of either engine (extract/ruled.py: its steps, the cell search
+    made fast).
     """
-    from pdfplumber.table import TableFinder, TableSettings
+    from pdfplumber.table import TableSettings
+
+    from .ruled import find_tables
 
     grids: list[_Grid] = []
     if not page.edges:
         return grids
     settings = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
-    for table in TableFinder(page, settings).tables:  # type: ignore[arg-type]
+    for table in find_tables(page, settings):
         boxes = [c for c in table.cells if c]
         if len(boxes) < SETTINGS.min_boxes:
             continue
@@ -1156,19 +1175,19 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     restarts = tuple(sorted(ln.top for lines in columns for ln in lines if ln.restarts))
     # the blocks whose reading deciding a slot may change: those whose blank surroundings reach it
     touched = [[i for i, blk in enumerate(blocks) if blk.floor - tol <= y <= blk.ceiling + tol] for y in slot_t]
-    cost_of, undecided = _block_costs(blocks, slot_t, top, tol, mid_tol)
+    cost_of, undecided, tables = _block_costs(blocks, slot_t, top, tol, mid_tol)
     # a layout: (cost, mask, the costs of the blocks the last slot touched with the slots after it to
     # decide, in the order of those blocks): the costs a slot needs of the blocks the slot before it
     # touched too are taken from there, those of a block whose undecided slots do not include it go on
     # unchanged past it when it is not a break
     everyone = list(range(len(blocks)))
     first = [cost_of(i, 0, 0) for i in everyone]
-    states = [(sum(first), 0, first)]
+    states = [(sum(first), 0, first, sum(first))]  # cost, mask, the costs of the blocks touched, their sum
     previous = everyone
     for k, y in enumerate(slot_t):
         after = k + 1 < n
         break_cost = _break_cost(y, after, bottoms, restarts, columns, tol)
-        states = _extend(states, k, touched[k], previous, after, break_cost, cost_of, undecided)
+        states = _extend(states, k, touched[k], previous, after, break_cost, cost_of, undecided, tables)
         previous = touched[k]
     mask = states[0][1]
     return [top] + [slot_t[j] for j in range(n) if mask >> j & 1]
@@ -1187,7 +1206,9 @@ def _slots(columns: list[list[_Line]], top: float, end: float, tol: float) -> tu
 
 def _block_costs(blocks: list[_Block], slot_t: tuple[float, ...], top: float, tol: float, mid_tol: float):
     """cost_of(i, mask, s): block i's cost under a layout, memoised on the slots it depends on; and for
-    each block the slots whose being still to decide may change its cost."""
+    each block the slots whose being still to decide may change its cost; and tables(mine, s): for each
+    block of mine, its memo with the slots from s on to decide (a dict by the masked layout), the mask
+    of the slots it depends on and its evaluator (for _extend, which looks the costs up inline)."""
     n = len(slot_t)
     evaluators = [_SlotCost(blk, slot_t, top, tol, mid_tol) for blk in blocks]
     # what each block's cost depends on: the slots decided as tops in the blank around it, and those
@@ -1199,16 +1220,27 @@ def _block_costs(blocks: list[_Block], slot_t: tuple[float, ...], top: float, to
         b = bisect.bisect_right(slot_t, max(blk.ceiling, blk.bottom) + tol + mid_tol + slack)
         decided.append((1 << b) - (1 << a) if b > a else 0)
     undecided = [ev.undecided for ev in evaluators]
-    memo: dict[tuple[int, int, int], float] = {}
+    memo: dict[tuple[int, int], dict[int, float]] = {}
+
+    def table(i: int, s: int) -> dict[int, float]:
+        key = (i, (undecided[i] >> s << s) << 1 | (s < n))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = {}
+        return found
 
     def cost_of(i: int, mask: int, s: int) -> float:
-        key = (i, mask & decided[i], (undecided[i] >> s << s) << 1 | (s < n))
-        value = memo.get(key)
+        values = table(i, s)
+        key = mask & decided[i]
+        value = values.get(key)
         if value is None:
-            value = memo[key] = evaluators[i].cost(mask, s)
+            value = values[key] = evaluators[i].cost(mask, s)
         return value
 
-    return cost_of, undecided
+    def tables(mine: list[int], s: int) -> list[tuple[dict[int, float], int, _SlotCost]]:
+        return [(table(i, s), decided[i], evaluators[i]) for i in mine]
+
+    return cost_of, undecided, tables
 
 
 def _break_cost(y: float, after: bool, bottoms: tuple[float, ...], restarts: tuple[float, ...],
@@ -1225,30 +1257,64 @@ def _break_cost(y: float, after: bool, bottoms: tuple[float, ...], restarts: tup
 
 
 def _extend(states: list, k: int, mine: list[int], previous: list[int], after: bool, break_cost: float,
-            cost_of, undecided: list[int]) -> list:
-    """The layouts after deciding slot k (a break or not) for each layout kept, the cheapest SETTINGS.beam kept."""
+            cost_of, undecided: list[int], tables) -> list:
+    """The layouts after deciding slot k (a break or not) for each layout kept, the cheapest SETTINGS.beam kept.
+
+    The costs are cost_of's, looked up in its memo inline (the hot loop of a borderless page); the costs
+    of mine after a break depend only on the slots those blocks depend on, so layouts that agree there
+    share them."""
     where = {i: p for p, i in enumerate(previous)}
     carried = [where.get(i, -1) for i in mine]
     all_carried = -1 not in carried
     bit = 1 << k
     moved = [p for p, i in enumerate(mine) if undecided[i] >> k & 1] if after else []
+    nxt = tables(mine, k + 1)
+    shifted = [(p, *nxt[p]) for p in moved]
+    reach = 0
+    for _, d, _ in nxt:
+        reach |= d
+    broken: dict[int, tuple[list[float], float]] = {}  # the costs of mine after a break, by the layout's reach
+    same = carried == list(range(len(previous)))  # mine are the blocks the slot before touched, in order
     grown = []
-    for cost, mask, vals in states:
-        if all_carried:
-            olds = [vals[q] for q in carried]
+    for cost, mask, vals, total in states:
+        if same:
+            olds, old = vals, total
         else:
-            olds = [vals[q] if q >= 0 else cost_of(i, mask, k) for i, q in zip(mine, carried)]
-        old = sum(olds)
+            if all_carried:
+                olds = [vals[q] for q in carried]
+            else:
+                olds = [vals[q] if q >= 0 else cost_of(i, mask, k) for i, q in zip(mine, carried)]
+            old = sum(olds)
         if after:
-            news = olds[:]
-            for p in moved:
-                news[p] = cost_of(mine[p], mask, k + 1)
-            grown.append((cost + sum(news) - old + 0.0, mask, news))
+            if shifted:
+                news = olds[:]
+                for p, values, d, ev in shifted:
+                    key = mask & d
+                    value = values.get(key)
+                    if value is None:
+                        value = values[key] = ev.cost(mask, k + 1)
+                    news[p] = value
+                now = sum(news)
+            else:  # no cost of mine changes (the list is shared: no layout changes one in place)
+                news, now = olds, old
+            grown.append((cost + now - old + 0.0, mask, news, now))
         child = mask | bit
-        news = [cost_of(i, child, k + 1) for i in mine]
-        grown.append((cost + sum(news) - old + break_cost, child, news))
-    grown.sort(key=lambda s: s[0])
+        found = broken.get(child & reach)
+        if found is None:
+            news = []
+            for values, d, ev in nxt:
+                key = child & d
+                value = values.get(key)
+                if value is None:
+                    value = values[key] = ev.cost(child, k + 1)
+                news.append(value)
+            found = broken[child & reach] = (news, sum(news))
+        grown.append((cost + found[1] - old + break_cost, child, found[0], found[1]))
+    grown.sort(key=_first)
     return grown[:SETTINGS.beam]
+
+
+_first = operator.itemgetter(0)
 
 
 def _clean_break(y: float, columns: list[list[_Line]], pitch: float, tol: float) -> bool:
@@ -1711,7 +1777,11 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
         try:
             count = len(pdf.pages)
             with _Reader(pdf, data, SETTINGS.engine) as reader:
-                blocks, empty = page_blocks(reader.page, count, name, _page_error)
+                # the fast engine's pages make records by the thousand and no reference cycle: the cyclic
+                # collector is paused while they are read and laid out (the reference engine's pdfminer
+                # objects may hold cycles: collected as usual)
+                with no_cycle_collection() if reader.pdfium is not None else contextlib.nullcontext():
+                    blocks, empty = page_blocks(reader.page, count, name, _page_error)
         except ZhibiaoError:
             raise
         except Exception as exc:

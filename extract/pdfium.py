@@ -201,6 +201,7 @@ class _Api:
         self.char_size = fn("FPDFText_GetFontSize", D, P, N)
         self.char_matrix = fn("FPDFText_GetMatrix", N, P, N, PM)
         self.loose_box = fn("FPDFText_GetLooseCharBox", N, P, N, ctypes.POINTER(raw.FS_RECTF))
+        self.loose_box_at = fn("FPDFText_GetLooseCharBox", N, P, N, P)  # the box passed by address
         self.object_font = fn("FPDFTextObj_GetFont", P, P)
         self.object_size = fn("FPDFTextObj_GetFontSize", N, P, PF)
         self.glyph_width = fn("FPDFFont_GetGlyphWidth", N, P, ctypes.c_uint32, F, PF)
@@ -302,16 +303,25 @@ class PdfiumPages:
         """
         api = self.api
         unicode, generated, text_object, origin = api.unicode, api.generated, api.text_object, api.origin
+        loose_box = api.loose_box_at
         ox, oy = ctypes.c_double(), ctypes.c_double()
         rox, roy = ctypes.addressof(ox), ctypes.addressof(oy)
         m = api.Matrix()
-        box = api.Rect()
+        box = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+        rbox = ctypes.addressof(box)
         width = ctypes.c_float()
         runs: dict[int, _Run] = {}
         widths: dict[tuple, dict[int, float]] = {}
         glyphs: list[_Glyph] = []
+        append = glyphs.append
         last: _Glyph | None = None
         maybe_generated = _MAYBE_GENERATED
+        # the run of the char before, and what the loop asks of it (chars of one text object follow each other)
+        run_obj: int | None = None
+        run: _Run | None = None
+        run_widths: dict[int, float] = {}
+        a = 0.0
+        upright = False
         for i in range(api.count_chars(tp)):
             code = unicode(tp, i)
             if code in maybe_generated and generated(tp, i) == 1:
@@ -319,42 +329,46 @@ class PdfiumPages:
             obj = text_object(tp, i)
             if not obj:
                 continue
-            run = runs.get(obj)
-            if run is None:
-                font = api.object_font(obj)
-                api.char_matrix(tp, i, m)
-                size = api.char_size(tp, i)
-                run = runs[obj] = _Run(obj, font, *self._font(font), size, (m.a, m.b, m.c, m.d),
-                                       widths.setdefault((font, size), {}))
+            if obj != run_obj:
+                run = runs.get(obj)
+                if run is None:
+                    font = api.object_font(obj)
+                    api.char_matrix(tp, i, m)
+                    size = api.char_size(tp, i)
+                    run = runs[obj] = _Run(obj, font, *self._font(font), size, (m.a, m.b, m.c, m.d),
+                                           widths.setdefault((font, size), {}))
+                run_obj, run_widths = obj, run.widths
+                a = run.m[0]
+                upright = a > 0 and run.m[1] == 0 and run.m[2] == 0
+            assert run is not None
             origin(tp, i, rox, roy)
             x, y = ox.value, oy.value
             if last is not None and last.run is run and last.x == x and last.y == y:
                 # a piece of the same glyph (a ligature, a surrogate pair)
                 last.units = [*last.units, code] if isinstance(last.units, list) else [last.units, code]
-                if not 0xDC00 <= code < 0xE000 and run.m[0] > 0:
-                    api.loose_box(tp, i, box)
-                    last.adv = -(box.right - box.left) / run.m[0]
+                if not 0xDC00 <= code < 0xE000 and a > 0:
+                    loose_box(tp, i, rbox)
+                    last.adv = -(box[2] - box[0]) / a
                 continue
             if code == 2 and api.hyphen(tp, i) == 1:
                 code = 0x2D
-            adv = run.widths.get(code)
+            adv = run_widths.get(code)
             if adv is None:
                 api.glyph_width(run.font, code, run.size, width)
-                adv = run.widths[code] = width.value
-            a = run.m[0]
-            if a > 0 and run.m[1] == 0 and run.m[2] == 0:
+                adv = run_widths[code] = width.value
+            if upright:
                 # pdfium's loose box is as wide as the width of the char's own code, but for some fonts
                 # pdfium's widths are wider than the PDF's /Widths; the glyph width is the /Widths entry
                 # of the first code that maps to the char's text, which need not be this char's code:
                 # the smaller of the two is pdfminer's advance (for every char of the corpus)
-                api.loose_box(tp, i, box)
-                loose = (box.right - box.left) / a
+                loose_box(tp, i, rbox)
+                loose = (box[2] - box[0]) / a
                 if adv <= 0 and code != 0x20:  # no code of the font maps to the text alone
                     adv = -loose  # negative: a guess, refined below
                 elif 0 < loose < adv:
                     adv = loose
             last = _Glyph(run, code, x, y, adv)
-            glyphs.append(last)
+            append(last)
         _refine_advances(glyphs)
         return glyphs
 

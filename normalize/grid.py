@@ -76,13 +76,18 @@ class Grid:
     def index(self) -> None:
         """Index the cells by position and by the row they start in. Every change of the cells
         (added, removed, moved to another row) is followed by index() before those rows are asked for."""
-        self._at = {}
-        self._starts = {}
+        at: dict[tuple[int, int], GCell] = {}
+        starts: dict[int, list[GCell]] = {}
+        self._at, self._starts = at, starts
         for c in self.cells:
-            self._starts.setdefault(c.row, []).append(c)
-            for r in c.rows:
-                for k in range(c.col, c.col + c.col_span):
-                    self._at[(r, k)] = c
+            row, col = c.row, c.col
+            starts.setdefault(row, []).append(c)
+            if c.row_span == 1 and c.col_span == 1:  # most cells (hot: asked after every change)
+                at[(row, col)] = c
+                continue
+            for r in range(row, row + c.row_span):
+                for k in range(col, col + c.col_span):
+                    at[(r, k)] = c
 
     def at(self, row: int, col: int) -> GCell | None:
         """The cell covering (row, col), or None."""

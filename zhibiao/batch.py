@@ -370,8 +370,10 @@ def client_for(workers: int, scheduler: str | None) -> Iterator[Client]:
             yield client
         return
     with dask.config.set(CLUSTER_CONFIG):
-        # the dashboard on a free port (None means 8787: a second batch on the machine warned that it is taken)
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+        # no dashboard; the scheduler's own HTTP routes (health, metrics) on a free local port, not on 8787,
+        # which another cluster or dashboard on the machine may hold
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                          scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                           silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
             yield client
 
