@@ -631,12 +631,11 @@ def _mark_repeated_headers(grid: Grid) -> None:
                 c.used = True
 
 
-def _blank_redrawn_labels(grid: Grid, r: int, prev: int) -> None:
+def _join_redrawn_cells(grid: Grid, r: int, prev: int) -> None:
     """A merged label cut by a page break is printed again at the top of the next page (四、执法行为 beside
     the rest of a row, or beside the next item): that copy, row r's, is the lower part of the cell
-    above, not a new label, so it is read as the empty cell a merged label leaves below its first row.
-    So are its 序号 and points, where they too were merged over the rows above (printed once for
-    several rows, prev being the last of them)."""
+    above, not a new label: it joins that cell (``_redrawn``). So do its 序号 and points, where they
+    too were merged over the rows above (printed once for several rows, prev being the last of them)."""
     labels = grid.label_columns()
     redrawn = -1  # the deepest label column drawn again
     for k in labels:
@@ -771,7 +770,7 @@ def _join_broken_rows(grid: Grid, table: Table) -> None:
         top = page is not None and last_page is not None and page != last_page
         last_page = page if page is not None else last_page
         if top:
-            _blank_redrawn_labels(grid, r, prev)
+            _join_redrawn_cells(grid, r, prev)
         if (top or not table.rows_known) and _continues(grid, prev, r, numbers, points, pointed, filled, closed):
             for h in range(r - 1, prev, -1):  # the header printed again between the two parts goes first
                 if h in grid.repeated_headers:
