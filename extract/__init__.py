@@ -26,10 +26,12 @@ __all__ = ["read", "sniff", "decode_text", "source_text", "SourceText", "max_byt
            "LEGACY", "reading_path"]
 
 MAX_BYTES_DEFAULT = 50 * 1024 * 1024
-FORMATS = ("txt", "pdf", "docx", "html", "xlsx", "csv", "ofd", "doc", "wps", "xls", "et", "rtf")
+FORMATS = ("txt", "pdf", "docx", "html", "xlsx", "csv", "ofd", "doc", "wps", "xls", "et", "rtf", "png", "jpeg",
+           "tiff")
 _EXTENSIONS = {".txt": "txt", ".text": "txt", ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html",
                ".xlsx": "xlsx", ".csv": "csv", ".ofd": "ofd", ".doc": "doc", ".wps": "wps", ".xls": "xls",
-               ".et": "et", ".rtf": "rtf"}
+               ".et": "et", ".rtf": "rtf", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff",
+               ".tiff": "tiff"}
 LEGACY = ("ole", "ole-xls", "rtf")  # the kinds sniff gives legacy files, converted by LibreOffice (extract/legacy.py)
 _OLE_WORKBOOK = "Workbook".encode("utf-16-le")
 
@@ -48,7 +50,8 @@ def max_bytes() -> int:
 def sniff(data: bytes) -> str:
     """Name the format from the content's magic bytes, whatever the extension says.
 
-    Returns one of txt, pdf, docx, html, xlsx, ofd (CSV is text: the reader decides it by the extension),
+    Returns one of txt, pdf, docx, html, xlsx, ofd, png, jpeg, tiff (CSV is text: the reader decides it by the
+    extension),
     or 'ole' (an OLE2 compound file, legacy .doc/.wps), 'ole-xls' (one holding a workbook stream, legacy
     .xls/.et), 'rtf' (``{\\rtf``), 'zip' (a zip that is none of DOCX, XLSX, OFD).
     """
@@ -67,6 +70,11 @@ def sniff(data: bytes) -> str:
         from .ofd import is_ofd
 
         return "ofd" if is_ofd(names) else "zip"
+    from .ocr import image_kind
+
+    image = image_kind(data)
+    if image is not None:
+        return image
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole-xls" if _OLE_WORKBOOK in data[:1 << 20] else "ole"
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -81,14 +89,22 @@ _READING = {
     "pdf": "PDF text layer (chars and ruling lines)",
     "ofd": "OFD text and path objects (chars and ruling lines, read as a PDF page)",
     "docx": "DOCX (Word XML)", "html": "HTML", "xlsx": "XLSX (workbook XML)", "csv": "CSV", "txt": "plain text",
+    "png": "PNG image by OCR", "jpeg": "JPEG image by OCR", "tiff": "TIFF image by OCR (each page)",
 }
 
 
-def reading_path(fmt: str, conversion=None) -> str:
+def reading_path(fmt: str, conversion=None, ocr_pages: list[int] | None = None) -> str:
     """How a notice was read, in words (``zhibiao info``): its format's reader, or its conversion first.
 
-    ``fmt`` and ``conversion``: a Layout's or DocumentInfo's ``format`` and ``conversion``.
+    ``fmt``, ``conversion``, ``ocr_pages``: a Layout's or DocumentInfo's ``format``, ``conversion`` and
+    ``ocr_pages`` (a PDF's pages read by OCR are named).
     """
+    if fmt in ("pdf", "ofd") and ocr_pages:
+        from .ocr import SETTINGS, engine
+        from .pdf import _page_ranges
+
+        return (f"{_READING[fmt]}; page(s) {_page_ranges(ocr_pages)} by OCR ({engine().name}, rendered at"
+                f" {SETTINGS.dpi} dpi)")
     if conversion is not None:
         return (f"converted from .{conversion.source_format} to {conversion.target_format.upper()} by"
                 f" {conversion.tool} (headless), then read as {_READING[conversion.target_format]}")
@@ -124,6 +140,9 @@ def _reader(kind: str):
     if kind == "ofd":
         from .ofd import read_ofd
         return read_ofd
+    if kind in ("png", "jpeg", "tiff"):
+        from .ocr import read_image
+        return read_image
     raise AssertionError(kind)
 
 
@@ -231,8 +250,12 @@ def source_text(source: Source, data: bytes, *, layout: Callable[[], Layout | No
     """
     if source.regions:
         from . import ofd, pdf
+        from .ocr import IMAGE_KINDS
 
-        region = ofd.text_in_region if sniff(data) == "ofd" else pdf.text_in_region
+        kind = sniff(data)
+        if kind in IMAGE_KINDS:  # an image's text is its OCR's: not read again for a snippet
+            return [SourceText("region", "", page=r.page, bbox=r.bbox) for r in source.regions]
+        region = ofd.text_in_region if kind == "ofd" else pdf.text_in_region
         return [SourceText("region", region(data, r.page, r.bbox), page=r.page, bbox=r.bbox)
                 for r in source.regions]
     if source.locator:

@@ -1776,20 +1776,30 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
     try:
         try:
             count = len(pdf.pages)
+            from .ocr import PdfPages, annotate
+
             with _Reader(pdf, data, SETTINGS.engine) as reader:
-                # the fast engine's pages make records by the thousand and no reference cycle: the cyclic
-                # collector is paused while they are read and laid out (the reference engine's pdfminer
-                # objects may hold cycles: collected as usual)
-                with no_cycle_collection() if reader.pdfium is not None else contextlib.nullcontext():
-                    blocks, empty = page_blocks(reader.page, count, name, _page_error)
+                # pages without a text layer, or with a garbled one, are read by OCR (extract/ocr.py)
+                pages = PdfPages(data, count, name, reader.page)
+                try:
+                    # the fast engine's pages make records by the thousand and no reference cycle: the cyclic
+                    # collector is paused while they are read and laid out (the reference engine's pdfminer
+                    # objects may hold cycles: collected as usual)
+                    with no_cycle_collection() if reader.pdfium is not None else contextlib.nullcontext():
+                        blocks, empty = page_blocks(pages.page, count, name, _page_error)
+                finally:
+                    pages.close()
         except ZhibiaoError:
             raise
         except Exception as exc:
             raise _page_error(0, exc) from None
         if len(empty) == count:
-            raise NoTextLayer(None, f"page(s) {_page_ranges(empty)} are images; OCR needed")
+            raise NoTextLayer(None, f"page(s) {_page_ranges(empty)} carry neither text nor any text OCR can read")
+        annotate(blocks, pages.chars)
         notes = [reader_note("pdf_no_text_layer", pages=_page_ranges(empty))] if empty else []
-        return Layout(file=name, sha256=sha256, format="pdf", pages=count, notes=notes, blocks=blocks)
+        notes += pages.notes()
+        return Layout(file=name, sha256=sha256, format="pdf", pages=count, notes=notes, blocks=blocks,
+                      ocr_pages=sorted(pages.scanned + pages.garbled))
     finally:
         pdf.close()
 

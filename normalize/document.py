@@ -184,7 +184,7 @@ def document_info(layout: Layout) -> DocumentInfo:
     return DocumentInfo(
         doc_number=doc_number, issuer=issuer, title=title, date=date, forwards=forwards,
         implements=implements, cites=cites, source_file=layout.file, sha256=layout.sha256,
-        format=layout.format, conversion=layout.conversion)
+        format=layout.format, conversion=layout.conversion, ocr_pages=layout.ocr_pages)
 
 
 def _title(lines: list[str], own_at: int | None) -> str | None:

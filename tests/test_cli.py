@@ -42,7 +42,7 @@ def test_ingest_writes_catalogue_and_prints_summary(tmp_path, capsys):
     assert "一级指标 5 · 二级指标 20 · 三级指标 59 · 工作要求及分值构成 170" in stdout
     assert "sum check: every level reconciles" in stdout
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     assert data["document"]["doc_number"] == "陕司通〔2019〕164号"
 
 

@@ -148,7 +148,7 @@ def test_decimals_are_strings_in_params():
 
 def test_a_1_0_catalogue_still_loads():
     cat = load_catalogue(str(DATA / "catalogue_1_0.json"))
-    assert cat.schema_version == SCHEMA_VERSION == "1.3" and cat.document.conversion is None
+    assert cat.schema_version == SCHEMA_VERSION == "1.4" and cat.document.conversion is None
     rubric = cat.rubrics[0]
     assert [i.kind for i in rubric.walk()] == ["scored"] * 4 and rubric.rows_total is None
     old = rubric.findings
@@ -158,7 +158,7 @@ def test_a_1_0_catalogue_still_loads():
     assert render_zh(old[1]) == "该指标找不到上一级指标。"
     assert render_zh(old[2]).startswith("按原文排列顺序分值对不上")
     again = Catalogue.model_validate_json(cat.model_dump_json())
-    assert again.schema_version == "1.3" and again.rubrics[0].findings[0].params is None
+    assert again.schema_version == "1.4" and again.rubrics[0].findings[0].params is None
 
 
 # --- the review app ---------------------------------------------------------------------------

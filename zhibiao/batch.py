@@ -50,7 +50,7 @@ __all__ = ["NOTICE_SUFFIXES", "MANIFEST", "SCHEDULER_ENV", "Job", "Outcome", "Ma
            "map_chunks", "ScoreUnits"]
 
 NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".csv", ".ofd", ".doc", ".wps", ".xls",
-                   ".et", ".rtf"}
+                   ".et", ".rtf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 MANIFEST = "_manifest.jsonl"
 SCHEDULER_ENV = "ZHIBIAO_SCHEDULER"
 CRASHED = "crashed"  # the manifest status of a file whose worker died twice: reported failed, tried again on a re-run

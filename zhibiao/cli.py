@@ -472,7 +472,7 @@ def info(source: Path, as_json: bool) -> None:
     if as_json:
         click.echo(doc.model_dump_json(indent=1))
         return
-    click.echo(f"read:       {reading_path(doc.format, doc.conversion)}")
+    click.echo(f"read:       {reading_path(doc.format, doc.conversion, doc.ocr_pages)}")
     click.echo(f"文号:       {doc.doc_number or '-'}")
     click.echo(f"issuer:     {doc.issuer or '-'}")
     click.echo(f"title:      {doc.title or '-'}")

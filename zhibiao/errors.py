@@ -9,7 +9,7 @@ there with ``exit_code(exc)``; a class's ``exit_code`` attribute is the same tab
     ├── BadInput                    3  the input file cannot be read as a notice
     │   ├── InputNotFound, EmptyInput, NotText, UndecodableText, UnsupportedFormat,
     │   ├── FileTooLarge, EncryptedPDF, NoTextLayer, CorruptFile, InflatesTooLarge, TextTooLong, TableTooWide,
-    │   └── TooManyParts, ConverterMissing, ConversionFailed
+    │   └── TooManyParts, ConverterMissing, ConversionFailed, ImageTooLarge
     ├── InvalidCatalogue            4  not a valid catalogue JSON
     ├── OutputError                 5  the output cannot be written
     ├── InvalidAssessment           6  zhibiao score: invalid assessment CSV
@@ -65,6 +65,7 @@ __all__ = [
     "TooManyParts",
     "ConverterMissing",
     "ConversionFailed",
+    "ImageTooLarge",
     "NoRubric",
     "InvalidCatalogue",
     "OutputError",
@@ -180,6 +181,10 @@ class ConverterMissing(BadInput):
 
 class ConversionFailed(BadInput):
     """LibreOffice could not convert this legacy file"""
+
+
+class ImageTooLarge(BadInput):
+    """image (or a page to be rendered for OCR) has more pixels than the reading limit; refused before decoding"""
 
 
 class NoRubric(ZhibiaoError):

@@ -76,7 +76,7 @@ __all__ = [
     "Chain",
 ]
 
-SCHEMA_VERSION: Final = "1.3"
+SCHEMA_VERSION: Final = "1.4"
 
 # the closed vocabularies of the model's fields, named so code that computes a value can say which it is
 IndicatorKind = Literal["scored", "deduction", "bonus", "veto"]
@@ -94,7 +94,9 @@ AreaStatus = Literal["continued", "renamed", "new", "dropped"]
 # older catalogue has params None and is shown with its message.
 # 1.3 added DocumentInfo.conversion (a legacy .doc/.wps/.xls/.et/.rtf converted by LibreOffice before it
 # was read) and the formats ofd, doc, wps, xls, et, rtf; an older catalogue has conversion None.
-READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
+# 1.4 added Source.confidence (text read by OCR: the lowest recognition confidence of its glyphs) and the
+# formats png, jpeg, tiff; an older catalogue's sources have confidence None (read from a text layer).
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4")
 KINDS = ("scored", "deduction", "bonus", "veto")
 LABEL_NOT_PRINTED = "(label not printed)"  # what the command line and scoring show for a label not printed
 
@@ -246,6 +248,8 @@ class Source(_Model):
     pages: list[Annotated[int, Field(strict=True, ge=1)]] | None = None
     regions: list[Region] | None = None
     locator: str | None = None
+    # text read by OCR (a scan, a photo, a garbled text layer): the lowest confidence (0-1) of its glyphs
+    confidence: float | None = Field(default=None, ge=0, le=1)
 
     def span(self, other: Source) -> Source:
         """Return the smallest source covering both (regions on the same page are united)."""
@@ -264,8 +268,9 @@ class Source(_Model):
                     break
             else:
                 regions.append(region)
+        known = [c for c in (self.confidence, other.confidence) if c is not None]
         return Source(file=self.file, lines=lines, pages=pages, regions=regions or None,
-                      locator=self.locator or other.locator)
+                      locator=self.locator or other.locator, confidence=min(known) if known else None)
 
     def label(self) -> str:
         """Human-readable location, e.g. 'notice.txt:12-14' or 'notice.pdf p.3,4'."""
@@ -423,8 +428,10 @@ class Layout(_Model):
 
     file: str
     sha256: str  # the readers' own output, never read from a user's file: not pattern-checked (tests pass "abc")
-    format: Literal["txt", "pdf", "docx", "html", "xlsx", "csv", "ofd", "doc", "wps", "xls", "et", "rtf"]
+    format: Literal["txt", "pdf", "docx", "html", "xlsx", "csv", "ofd", "doc", "wps", "xls", "et", "rtf", "png",
+                    "jpeg", "tiff"]
     conversion: Conversion | None = None
+    ocr_pages: list[int] = []  # the pages read by OCR (a scan, a photo, a garbled text layer)
     encoding: str | None = None
     pages: int | None = None
     notes: list[ReaderNote] = []
@@ -594,6 +601,7 @@ class DocumentInfo(_Model):
     sha256: Sha256
     format: str
     conversion: Conversion | None = None  # a legacy file converted (by LibreOffice) before it was read
+    ocr_pages: list[Annotated[int, Field(strict=True, ge=1)]] = []  # pages read by OCR (scans, garbled text layers)
 
 
 class Verification(_Model):
@@ -615,7 +623,7 @@ class Verification(_Model):
 class Catalogue(_Model):
     """The JSON contract written by `zhibiao ingest` and read by `check`, `show`, `export`, `score`."""
 
-    schema_version: Literal["1.0", "1.1", "1.2", "1.3"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1", "1.2", "1.3", "1.4"] = SCHEMA_VERSION
     document: DocumentInfo
     rubrics: list[Rubric]
     regulations: list[Regulation] = []

@@ -1,6 +1,6 @@
 """Finding indicators on the catalogue page: what a reviewer types (a dotted id, a printed number such as ``44`` or
-``（三）``, or words), and the filters (errors, warnings, missing labels, unverified) that keep the parent rows of
-what they show."""
+``（三）``, or words), and the filters (errors, warnings, missing labels, text OCR read with low confidence,
+unverified) that keep the parent rows of what they show."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .tree import Node, RubricView
 __all__ = ["FILTERS", "search", "Shown", "shown_nodes", "sequence"]
 
 # filter key -> its Chinese name (the catalogue page and the review mode)
-FILTERS = {"errors": "有错误", "warnings": "有警告", "labels": "标签缺失", "unverified": "未核实"}
+FILTERS = {"errors": "有错误", "warnings": "有警告", "labels": "标签缺失", "ocr": "识别置信度低", "unverified": "未核实"}
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
@@ -67,6 +67,8 @@ def _matches(node: Node, key: str) -> bool:
         return any(f.severity == "warning" for f in node.findings)
     if key == "labels":
         return "label_missing" in node.ind.flags
+    if key == "ocr":
+        return "ocr_low_confidence" in node.ind.flags
     return not node.verified
 
 

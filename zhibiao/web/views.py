@@ -20,6 +20,7 @@ FLAG_LABELS = {
     "points_unbracketed": "分值未加括号",
     "points_from_deduction": "分值取自评分标准",
     "label_by_reviewer": "标签由审核人补填",
+    "ocr_low_confidence": "识别置信度低",
 }
 
 # what each flag means, for its tooltip
@@ -30,6 +31,7 @@ FLAG_HINTS = {
     "points_unbracketed": "原文分值未加括号，请核对是否确为分值",
     "points_from_deduction": "分值取自评分标准（扣分办法）中的数字，请核对",
     "label_by_reviewer": "原文未印出标签，现标签由审核人补填",
+    "ocr_low_confidence": "本项文字由扫描件识别（OCR）读出，识别把握不大，请对照原件核对文字和分值",
 }
 
 FINDING_LABELS = titles_zh()  # code -> its short Chinese name, from the registry (zhibiao/findings.py)
@@ -55,7 +57,9 @@ FORMAT_LABELS = {"txt": "TXT 文本", "pdf": "PDF", "docx": "Word (DOCX)", "html
                  "wps": "WPS 文字 (WPS)，经 LibreOffice 转换后读取",
                  "xls": "旧版 Excel (XLS)，经 LibreOffice 转换后读取",
                  "et": "WPS 表格 (ET)，经 LibreOffice 转换后读取",
-                 "rtf": "RTF，经 LibreOffice 转换后读取"}
+                 "rtf": "RTF，经 LibreOffice 转换后读取",
+                 "png": "PNG 图片，经文字识别（OCR）读取", "jpeg": "JPEG 图片，经文字识别（OCR）读取",
+                 "tiff": "TIFF 图片，经文字识别（OCR）读取"}
 
 _BEIJING = dt.timezone(dt.timedelta(hours=8))
 

@@ -1,0 +1,616 @@
+"""Scanned pages and images read by OCR into the PDF reader's page form, so that tables and paragraphs come the same way.
+
+A page image (a PDF page with no text layer, or a garbled one, rendered by pdfium at ``OcrSettings.dpi``; or a
+JPEG/PNG/TIFF notice) is cleaned and measured here, read by an OCR engine (``OcrEngine``: image -> text boxes; the
+default ``RapidOcrEngine``, RapidOCR's PP-OCRv4 Chinese models shipped in its wheel, nothing downloaded), and
+turned into a ``PageForm`` (extract/pdf.py): every recognised glyph a char with its box in points and its
+confidence, every ruling line found in the raster an edge. The PDF reader's one path (``page_blocks``) then makes
+ruled tables from the lines, borderless tables from the box positions, and paragraphs.
+
+The raster, before OCR:
+
+- colour dropped by keeping each pixel's brightest channel: black print stays black, a red (or blue) seal over
+  the table turns light and neither hides text nor draws lines;
+- skew measured by the projection profile (the angle within ``max_skew`` degrees at which rows of ink are
+  sharpest) and undone;
+- ruling lines found by morphology (opening the inked pixels with a long thin kernel, ``line_min`` inches along
+  and one pixel across), each connected run a line edge; they are erased before the text is recognised.
+
+Positions are in points (72 a inch) from the page's top left, as a PDF page's: a PDF page's own size; an image's
+from its resolution (its header's dots per inch where they are plausible, else its short side taken as A4's
+210 mm). Bounds: an image's pixels are counted from its header alone (PNG ``IHDR``, JPEG ``SOFn``, TIFF's first
+IFD) and an image over ``max_pixels`` is refused before it is decoded (``ImageTooLarge``), as is a rendering of a
+PDF page that would be; a TIFF's pages are bounded as any document's (``bounds.MAX_PAGES``).
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import sys
+import threading
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Protocol
+
+import numpy as np
+
+from zhibiao.errors import CorruptFile, ImageTooLarge, NoTextLayer
+from zhibiao.findings import reader_note
+from zhibiao.model import Layout, Source
+
+from . import bounds
+from .pdf import PageForm, page_blocks
+
+__all__ = ["OcrSettings", "SETTINGS", "TextBox", "OcrEngine", "RapidOcrEngine", "engine", "set_engine", "IMAGE_KINDS",
+           "image_kind", "image_header", "read_image", "ocr_page", "garbled", "confidence_in", "annotate",
+           "ImageHeader"]
+
+IMAGE_KINDS = ("png", "jpeg", "tiff")
+
+
+@dataclass(frozen=True, slots=True)
+class OcrSettings:
+    """Every number the OCR path uses, in one place.
+
+    ``dpi``: PDF pages are rendered at 200 dots per inch (12 pt type is then 33 px high, what the recogniser reads
+    best; 300 dpi reads no better and takes 2.2x as long). ``low_confidence``: text the engine is less sure of than
+    this (0-1) gets flag ``ocr_low_confidence``; its points a finding. ``keep_score``: boxes scored below this are
+    noise and dropped. ``max_pixels``: an image or a page rendering of more pixels is refused (A3 at 600 dpi is
+    70 million). ``line_min``: inches a ruling line runs at least. ``max_skew``: degrees of skew looked for.
+    """
+
+    dpi: int = 200
+    low_confidence: float = 0.9
+    keep_score: float = 0.3
+    max_pixels: int = 80_000_000
+    line_min: float = 0.3
+    max_skew: float = 3.0
+    ink: int = 160  # a pixel darker than this (0-255, after colour is dropped) is ink
+    min_ink: float = 0.0005  # a page with a smaller share of ink pixels is blank: not read
+    garbled_share: float = 0.2  # a text layer with this share of unreadable glyphs is garbled
+    common_share: float = 0.6  # ...or whose Chinese characters are less often than this among the 3,755 common ones
+
+
+SETTINGS = OcrSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class TextBox:
+    """One line of text an engine found: its corners (pixels, clockwise from top left), text and confidence (0-1).
+
+    ``glyphs``: each glyph's text, its box (x0, top, x1, bottom in pixels) and confidence, where the engine gives
+    them (None: spread over the box by the glyphs' natural widths). A glyph's char takes its line's confidence (a
+    recogniser's probability per glyph is low on many a glyph it reads right).
+    """
+
+    quad: tuple[tuple[float, float], ...]
+    text: str
+    confidence: float
+    glyphs: tuple[tuple[str, tuple[float, float, float, float], float], ...] | None = None
+
+
+class OcrEngine(Protocol):
+    """What reads text from a page image: a grayscale image (2-D uint8 array) -> its text boxes."""
+
+    name: str
+
+    def read(self, image: np.ndarray) -> list[TextBox]: ...
+
+
+class RapidOcrEngine:
+    """RapidOCR (rapidocr-onnxruntime): PP-OCRv4 Chinese detection and recognition on onnxruntime, models in the wheel."""
+
+    name = "RapidOCR"
+
+    def __init__(self, keep_score: float = SETTINGS.keep_score) -> None:
+        self._keep = keep_score
+        self._ocr = None
+        self._lock = threading.Lock()
+
+    def read(self, image: np.ndarray) -> list[TextBox]:
+        import cv2
+
+        with self._lock:  # one onnxruntime session per engine, used by one thread at a time
+            if self._ocr is None:
+                from rapidocr_onnxruntime import RapidOCR
+
+                self._ocr = RapidOCR(text_score=self._keep, print_verbose=False)
+            result, _ = self._ocr(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), return_word_box=True,
+                                  text_score=self._keep)
+        boxes = []
+        for item in result or []:
+            quad = tuple((float(x), float(y)) for x, y in item[0])
+            text, score = str(item[1]), float(item[2])
+            glyphs = None
+            if len(item) >= 6:
+                corners, contents, scores = item[3], item[4], item[5]
+                if len(corners) == len(contents) and "".join(contents) == text.replace(" ", ""):
+                    conf = list(scores) if len(scores) == len(contents) else [score] * len(contents)
+                    glyphs = tuple((ch, _bbox(c), float(s)) for ch, c, s in zip(contents, corners, conf))
+            boxes.append(TextBox(quad, text, score, glyphs))
+        return boxes
+
+
+def _bbox(corners) -> tuple[float, float, float, float]:
+    xs = [float(p[0]) for p in corners]
+    ys = [float(p[1]) for p in corners]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+_ENGINE: OcrEngine | None = None
+
+
+def engine() -> OcrEngine:
+    """The engine pages are read with (RapidOCR unless ``set_engine`` chose another)."""
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = RapidOcrEngine()
+    return _ENGINE
+
+
+def set_engine(new: OcrEngine | None) -> None:
+    """Read pages with ``new`` from now on (None: the default RapidOCR)."""
+    global _ENGINE
+    _ENGINE = new
+
+
+# --- image headers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImageHeader:
+    """What an image's header says: its kind, size in pixels and resolution (dots per inch; None if not given)."""
+
+    kind: str
+    width: int
+    height: int
+    dpi: float | None
+
+
+def image_kind(data: bytes) -> str | None:
+    """png, jpeg or tiff from the magic bytes; None for anything else."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    return None
+
+
+def image_header(data: bytes) -> ImageHeader:
+    """The header of a PNG, JPEG or TIFF, read without decoding a pixel; CorruptFile where it cannot be read."""
+    kind = image_kind(data)
+    try:
+        if kind == "png":
+            return _png_header(data)
+        if kind == "jpeg":
+            return _jpeg_header(data)
+        if kind == "tiff":
+            return _tiff_header(data)
+    except (struct.error, IndexError, ValueError):
+        pass
+    raise CorruptFile(None, f"its {kind.upper() if kind else 'image'} header cannot be read")
+
+
+def _png_header(data: bytes) -> ImageHeader:
+    if data[12:16] != b"IHDR":
+        raise ValueError("no IHDR")
+    width, height = struct.unpack(">II", data[16:24])
+    dpi = None
+    at = data.find(b"pHYs", 33, 1 << 20)
+    if at > 0:
+        ppx, _ppy, unit = struct.unpack(">IIB", data[at + 4:at + 13])
+        dpi = ppx * 0.0254 if unit == 1 else None
+    return ImageHeader("png", width, height, dpi)
+
+
+def _jpeg_header(data: bytes) -> ImageHeader:
+    dpi = None
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            raise ValueError("not a marker")
+        marker = data[at + 1]
+        if marker == 0xFF:
+            at += 1
+            continue
+        length = struct.unpack(">H", data[at + 2:at + 4])[0]
+        if marker == 0xE0 and data[at + 4:at + 9] == b"JFIF\x00":
+            unit, xd = data[at + 11], struct.unpack(">H", data[at + 12:at + 14])[0]
+            dpi = float(xd) if unit == 1 else xd * 2.54 if unit == 2 else None
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[at + 5:at + 9])
+            return ImageHeader("jpeg", width, height, dpi)
+        at += 2 + length
+    raise ValueError("no frame header")
+
+
+def _tiff_header(data: bytes) -> ImageHeader:
+    order = "<" if data[:2] == b"II" else ">"
+    ifd = struct.unpack(order + "I", data[4:8])[0]
+    count = struct.unpack(order + "H", data[ifd:ifd + 2])[0]
+    values: dict[int, float] = {}
+    for k in range(count):
+        entry = data[ifd + 2 + 12 * k: ifd + 14 + 12 * k]
+        tag, kind, _n = struct.unpack(order + "HHI", entry[:8])
+        if kind == 3:
+            values[tag] = struct.unpack(order + "H", entry[8:10])[0]
+        elif kind == 4:
+            values[tag] = struct.unpack(order + "I", entry[8:12])[0]
+        elif kind == 5 and tag == 282:
+            off = struct.unpack(order + "I", entry[8:12])[0]
+            num, den = struct.unpack(order + "II", data[off:off + 8])
+            values[tag] = num / den if den else 0.0
+    if 256 not in values or 257 not in values:
+        raise ValueError("no size")
+    unit = values.get(296, 2)
+    res = values.get(282)
+    dpi = res if res and unit == 2 else res * 2.54 if res and unit == 3 else None
+    return ImageHeader("tiff", int(values[256]), int(values[257]), dpi)
+
+
+def _check_pixels(width: int, height: int, what: str) -> None:
+    if width <= 0 or height <= 0:
+        raise CorruptFile(None, f"{what} has no size ({width} x {height} pixels)")
+    if width * height > SETTINGS.max_pixels:
+        raise ImageTooLarge(None, f"{what} is {width:,} x {height:,} pixels, limit {SETTINGS.max_pixels:,} pixels;"
+                                  " refused before decoding")
+
+
+# --- the raster --------------------------------------------------------------------------------------
+
+
+def _gray(rgb: np.ndarray) -> np.ndarray:
+    """One channel: each pixel's brightest (a red or blue seal turns light, black print stays black)."""
+    if rgb.ndim == 2:
+        return rgb
+    return rgb[:, :, :3].max(axis=2)
+
+
+def _skew(ink: np.ndarray) -> float:
+    """The angle (degrees) the page is turned by: where its rows of ink are sharpest (projection profile)."""
+    import cv2
+
+    h, w = ink.shape
+    scale = min(1.0, 800 / max(w, 1))
+    small = cv2.resize(ink, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+    centre = (small.shape[1] / 2, small.shape[0] / 2)
+
+    def sharpness(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        turned = cv2.warpAffine(small, m, (small.shape[1], small.shape[0]), flags=cv2.INTER_NEAREST)
+        rows = turned.sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(rows)).sum())
+
+    limit = SETTINGS.max_skew
+    best = max(np.arange(-limit, limit + 1e-9, 0.25), key=sharpness)
+    best = max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05), key=sharpness)
+    return float(best)
+
+
+def _lines(ink: np.ndarray, dpi: float) -> tuple[list[tuple[int, int, int, int]], np.ndarray]:
+    """The ruling lines in the ink mask, as (x0, y0, x1, y1) pixel segments, and the mask of their pixels."""
+    import cv2
+
+    length = max(8, int(SETTINGS.line_min * dpi))
+    found: list[tuple[int, int, int, int]] = []
+    mask = np.zeros_like(ink)
+    for kernel, bridge, horizontal in (((length, 1), (max(3, length // 8), 1), True),
+                                       ((1, length), (1, max(3, length // 8)), False)):
+        # runs of ink this long only (a glyph's stroke is shorter), then gaps of noise along them bridged
+        opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        opened = cv2.morphologyEx(opened, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, bridge))
+        n, _labels, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+        for k in range(1, n):
+            x, y, w, h, _area = stats[k]
+            thick = h if horizontal else w
+            if thick > max(6, dpi / 25):  # a filled block (a black bar, a photo), not a line
+                continue
+            if horizontal:
+                found.append((x, y + h // 2, x + w, y + h // 2))
+            else:
+                found.append((x + w // 2, y, x + w // 2, y + h))
+        mask |= opened
+    return found, mask
+
+
+def _points(px: float, dpi: float) -> float:
+    return round(px * 72.0 / dpi, 3)
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F", "A")
+
+
+def _glyphs(box: TextBox) -> list[tuple[str, tuple[float, float, float, float], float]]:
+    """The glyphs of a box with their pixel boxes: the engine's, else spread over the box by natural width."""
+    x0, top, x1, bottom = _bbox(box.quad)
+    if box.glyphs:
+        # a line's glyphs abut, as a text layer's do (the recogniser's glyph boxes are only their centres'
+        # columns): each reaches the next one's start, unless the recogniser read a space between them
+        spaced = [False] * len(box.glyphs)
+        k = 0
+        for ch in box.text:
+            if ch.isspace():
+                if k:
+                    spaced[k - 1] = True
+            else:
+                k += 1
+        out = []
+        for i, (ch, b, c) in enumerate(box.glyphs):
+            end = b[2] if i + 1 == len(box.glyphs) or spaced[i] else max(b[2], box.glyphs[i + 1][1][0])
+            out.append((ch, (b[0], top, end, bottom), box.confidence))
+        return out
+    chars = [ch for ch in box.text if not ch.isspace()]
+    widths = [1.0 if _wide(ch) else 0.5 for ch in chars]
+    unit = (x1 - x0) / (sum(widths) or 1.0)
+    out, x = [], x0
+    for ch, w in zip(chars, widths):
+        out.append((ch, (x, top, x + w * unit, bottom), box.confidence))
+        x += w * unit
+    return out
+
+
+def ocr_page(rgb: np.ndarray, number: int, dpi: float, width_pt: float | None = None,
+             height_pt: float | None = None) -> PageForm:
+    """A page image (H x W, gray or RGB) as the PDF reader's page form: recognised glyphs as chars, lines as edges.
+
+    ``dpi``: the image's resolution (its pixels to points); ``width_pt``/``height_pt``: the page's size where it
+    is known (a PDF page), else the image's. Chars carry ``confidence`` (0-1) besides pdfplumber's keys.
+    """
+    import cv2
+
+    gray = _gray(rgb)
+    ink = np.where(gray < SETTINGS.ink, 255, 0).astype(np.uint8)
+    h, w = gray.shape
+    height_pt = height_pt if height_pt is not None else _points(h, dpi)
+    width_pt = width_pt if width_pt is not None else _points(w, dpi)
+    if ink.mean() / 255 < SETTINGS.min_ink:
+        return PageForm(number, height_pt, (0.0, 0.0, width_pt, height_pt), [], [])
+    angle = _skew(ink)
+    if abs(angle) >= 0.05:
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        gray = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+        ink = np.where(gray < SETTINGS.ink, 255, 0).astype(np.uint8)
+    segments, mask = _lines(ink, dpi)
+    clean = gray.copy()
+    clean[cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0] = 255
+    chars: list[dict] = []
+    for box in engine().read(clean):
+        for ch, (x0, top, x1, bottom), conf in _glyphs(box):
+            t, b = _points(top, dpi), _points(bottom, dpi)
+            chars.append({"text": ch, "x0": _points(x0, dpi), "x1": _points(x1, dpi), "top": t, "bottom": b,
+                          "size": round(b - t, 3), "fontname": "OCR", "confidence": round(conf, 3)})
+    shapes = [{"kind": "line", "pts": [(_points(x0, dpi), height_pt - _points(y0, dpi)),
+                                       (_points(x1, dpi), height_pt - _points(y1, dpi))]}
+              for x0, y0, x1, y1 in segments]
+    from .pdfium import _to_edges
+
+    page = SimpleNamespace(height=height_pt, mediabox=(0.0, 0.0, width_pt, height_pt))
+    return PageForm(number, height_pt, (0.0, 0.0, width_pt, height_pt), chars, _to_edges(page, shapes))
+
+
+# --- garbled text layers -----------------------------------------------------------------------------
+
+_COMMON: frozenset[str] | None = None
+
+
+def _common() -> frozenset[str]:
+    """The 3,755 most common Chinese characters (GB 2312 level 1, rows 16-55)."""
+    global _COMMON
+    if _COMMON is None:
+        _COMMON = frozenset(bytes((hi, lo)).decode("gb2312", "ignore") for hi in range(0xB0, 0xD8)
+                            for lo in range(0xA1, 0xFF)) - {""}
+    return _COMMON
+
+
+def _unreadable(ch: str) -> bool:
+    if ch.startswith("(cid:"):
+        return True
+    if len(ch) != 1:
+        return False
+    o = ord(ch)
+    return (0xE000 <= o <= 0xF8FF or o >= 0xF0000 or o == 0xFFFD or 0x80 <= o <= 0x2FF
+            or unicodedata.category(ch) == "Cc" and ch not in "\t\n\r")
+
+
+def garbled(chars: list[dict]) -> str | None:
+    """Why a page's text layer is garbage (fonts without ToUnicode, wrong mappings), or None when it reads.
+
+    Garbled: at least ``garbled_share`` of its glyphs unreadable ((cid:N), private use, U+FFFD, controls, or
+    Latin-1/Latin Extended letters: CIDs read as codes), or its Chinese characters rarely the common ones.
+    """
+    texts = [c["text"] for c in chars if c["text"] and not c["text"].isspace()]
+    if len(texts) < 20:
+        return None
+    bad = sum(map(_unreadable, texts))
+    if bad >= SETTINGS.garbled_share * len(texts):
+        return f"{bad} of {len(texts)} glyphs unreadable"
+    han = [t for t in texts if len(t) == 1 and "\u4e00" <= t <= "\u9fff"]
+    if len(han) >= 20:
+        common = _common()
+        share = sum(t in common for t in han) / len(han)
+        if share < SETTINGS.common_share:
+            return f"only {share:.0%} of its {len(han)} Chinese characters are common ones"
+    return None
+
+
+# --- confidence on the layout ------------------------------------------------------------------------
+
+
+def confidence_in(chars: list[dict], bbox: tuple[float, float, float, float]) -> float | None:
+    """The lowest confidence of the OCR'd chars whose centre lies in bbox (None: no OCR'd char there)."""
+    x0, top, x1, bottom = bbox
+    found = [c["confidence"] for c in chars if "confidence" in c
+             and x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1 and top - 1 <= (c["top"] + c["bottom"]) / 2 <= bottom + 1]
+    return min(found) if found else None
+
+
+def annotate(blocks: list, pages: dict[int, list[dict]]) -> None:
+    """Give every source of the blocks that lies on an OCR'd page the lowest confidence of its chars."""
+    def source(src: Source) -> None:
+        values = [confidence_in(pages[r.page], r.bbox) for r in src.regions or () if r.page in pages]
+        found = [v for v in values if v is not None]
+        if found:
+            src.confidence = min(found)
+
+    for block in blocks:
+        if block.kind == "table":
+            for cell in block.cells:
+                source(cell.source)
+        else:
+            source(block.source)
+
+
+# --- images -----------------------------------------------------------------------------------------
+
+
+def _progress(done: int, count: int, name: str) -> None:
+    """A progress bar per OCR'd page on stderr, where stderr is a terminal (or ZHIBIAO_PROGRESS=1)."""
+    import os
+
+    if not (sys.stderr.isatty() or os.environ.get("ZHIBIAO_PROGRESS") == "1"):
+        return
+    bar = "#" * (20 * done // max(count, 1))
+    sys.stderr.write(f"\rOCR {name}: [{bar:<20}] page {done}/{count}")
+    if done == count:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _image_dpi(header: ImageHeader) -> float:
+    """Dots per inch: the header's where plausible (the page then between A6 and A2), else A4's short side."""
+    short = min(header.width, header.height)
+    if header.dpi and 50 <= header.dpi <= 1200 and 3.5 <= short / header.dpi <= 17:
+        return header.dpi
+    return short / (210 / 25.4)
+
+
+def _frames(data: bytes, header: ImageHeader) -> list[np.ndarray]:
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = SETTINGS.max_pixels
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            frames = []
+            for n, frame in enumerate(ImageSequence.Iterator(im), start=1):
+                if n > bounds.MAX_PAGES:
+                    bounds.check_pages(n)
+                _check_pixels(frame.width, frame.height, f"page {n}")
+                frames.append(np.asarray(frame.convert("RGB")))
+            return frames
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise CorruptFile(None, f"the {header.kind.upper()} image cannot be decoded ({type(exc).__name__})") from None
+
+
+def read_image(data: bytes, name: str, sha256: str,
+               progress: Callable[[int, int, str], None] = _progress) -> Layout:
+    """Read a JPEG/PNG/TIFF notice by OCR (each TIFF page a page), refusing one of too many pixels before decoding."""
+    header = image_header(data)
+    _check_pixels(header.width, header.height, f"the {header.kind.upper()} image")
+    dpi = _image_dpi(header)
+    frames = _frames(data, header)
+    forms: dict[int, PageForm] = {}
+    for n, frame in enumerate(frames, start=1):
+        forms[n] = ocr_page(frame, n, dpi)
+        progress(n, len(frames), name)
+    blocks, empty = page_blocks(forms.__getitem__, len(frames), name, _page_error)
+    if len(empty) == len(frames):
+        raise NoTextLayer(None, "OCR found no text in the image")
+    annotate(blocks, {n: f.chars for n, f in forms.items()})
+    notes = [reader_note("ocr_read", pages=_ranges(list(forms)), engine=engine().name, dpi=round(dpi))]
+    return Layout(file=name, sha256=sha256, format=header.kind, pages=len(frames), notes=notes, blocks=blocks,
+                  ocr_pages=[n for n, f in forms.items() if f.chars])
+
+
+def _ranges(numbers: list[int]) -> str:
+    from .pdf import _page_ranges
+
+    return _page_ranges(numbers)
+
+
+def _page_error(number: int, exc: Exception):
+    return CorruptFile(None, f"page {number}: it cannot be read by OCR ({type(exc).__name__})")
+
+
+# --- PDF pages ---------------------------------------------------------------------------------------
+
+
+class PdfPages:
+    """A PDF's page forms with OCR where the text layer fails: a page of images only, or a garbled layer.
+
+    ``page(number)`` wraps a PDF engine's page reader; the pages OCR read (``scanned``, ``garbled``) and their
+    chars (for ``annotate``) are kept, the page images are not.
+    """
+
+    def __init__(self, data: bytes, count: int, name: str, read: Callable[[int], PageForm],
+                 progress: Callable[[int, int, str], None] = _progress) -> None:
+        self.data = data
+        self.count = count
+        self.name = name
+        self.read = read
+        self.progress = progress
+        self.scanned: list[int] = []
+        self.garbled: list[int] = []
+        self.chars: dict[int, list[dict]] = {}
+        self._doc = None
+
+    def page(self, number: int) -> PageForm:
+        form = self.read(number)
+        if not any(not c["text"].isspace() for c in form.chars):
+            done = self._ocr(form)
+            if done.chars:
+                self.scanned.append(number)
+            return done
+        if garbled(form.chars) is not None:
+            self.garbled.append(number)
+            return self._ocr(form)
+        return form
+
+    def _ocr(self, form: PageForm) -> PageForm:
+        from .pdf import _PDFIUM_LOCK
+
+        width, height = form.bbox[2] - form.bbox[0], form.bbox[3] - form.bbox[1]
+        scale = SETTINGS.dpi / 72
+        _check_pixels(round(width * scale), round(height * scale), f"page {form.number} rendered for OCR")
+        with _PDFIUM_LOCK:
+            if self._doc is None:
+                from .pdfium import open_document
+
+                self._doc = open_document(self.data)
+                if self._doc is None:
+                    raise CorruptFile(None, "pdfium cannot open the PDF to render its pages for OCR")
+            page = self._doc[form.number - 1]
+            try:
+                bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True)
+                rgb = bitmap.to_numpy().copy()
+                bitmap.close()
+            finally:
+                page.close()
+        done = ocr_page(rgb, form.number, SETTINGS.dpi, width, form.height)
+        if done.chars:
+            self.chars[form.number] = done.chars
+        self.progress(form.number, self.count, self.name)
+        return done
+
+    def close(self) -> None:
+        from .pdf import _PDFIUM_LOCK
+
+        if self._doc is not None:
+            with _PDFIUM_LOCK:
+                self._doc.close()
+            self._doc = None
+
+    def notes(self) -> list:
+        """The reader notes of the pages OCR read."""
+        out = []
+        if self.garbled:
+            out.append(reader_note("pdf_garbled_text", pages=_ranges(self.garbled)))
+        read = sorted(self.scanned + self.garbled)
+        if read:
+            out.append(reader_note("ocr_read", pages=_ranges(read), engine=engine().name, dpi=SETTINGS.dpi))
+        return out
