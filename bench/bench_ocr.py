@@ -37,6 +37,7 @@ def _scans():
     spec = importlib.util.spec_from_file_location("scans", ROOT / "corpus" / "scans.py")
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
+    sys.modules["scans"] = mod  # its dataclasses look their module up
     spec.loader.exec_module(mod)
     return mod
 

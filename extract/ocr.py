@@ -60,6 +60,7 @@ class OcrSettings:
     this (0-1) gets flag ``ocr_low_confidence``; its points a finding. ``keep_score``: boxes scored below this are
     noise and dropped. ``max_pixels``: an image or a page rendering of more pixels is refused (A3 at 600 dpi is
     70 million). ``line_min``: inches a ruling line runs at least. ``max_skew``: degrees of skew looked for.
+    ``min_dpi``: below 100 dots per inch 12 pt type is under 17 px high and OCR reads it wrong more often than right.
     """
 
     dpi: int = 200
@@ -70,6 +71,7 @@ class OcrSettings:
     max_skew: float = 3.0
     ink: int = 160  # a pixel darker than this (0-255, after colour is dropped) is ink
     min_ink: float = 0.0005  # a page with a smaller share of ink pixels is blank: not read
+    min_dpi: int = 100  # a page image coarser than this (a PDF page's images, an image's resolution) is not read
     garbled_share: float = 0.2  # a text layer with this share of unreadable glyphs is garbled
     common_share: float = 0.6  # ...or whose Chinese characters are less often than this among the 3,755 common ones
 
@@ -513,6 +515,8 @@ def read_image(data: bytes, name: str, sha256: str,
     header = image_header(data)
     _check_pixels(header.width, header.height, f"the {header.kind.upper()} image")
     dpi = _image_dpi(header)
+    if dpi < SETTINGS.min_dpi:
+        raise NoTextLayer(None, f"the image is {dpi:.0f} dpi, too coarse for OCR (at least {SETTINGS.min_dpi} dpi)")
     frames = _frames(data, header)
     forms: dict[int, PageForm] = {}
     for n, frame in enumerate(frames, start=1):
@@ -540,6 +544,20 @@ def _page_error(number: int, exc: Exception):
 # --- PDF pages ---------------------------------------------------------------------------------------
 
 
+def _images_dpi(page) -> float | None:
+    """The finest resolution of a PDF page's images (pixels per inch as placed), None for a page without images."""
+    import pypdfium2.raw as pdfium_c
+
+    best = None
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        px_w, px_h = obj.get_px_size()
+        x0, y0, x1, y1 = obj.get_bounds()
+        if x1 - x0 > 1 and y1 - y0 > 1:
+            dpi = min(px_w / ((x1 - x0) / 72), px_h / ((y1 - y0) / 72))
+            best = dpi if best is None else max(best, dpi)
+    return best
+
+
 class PdfPages:
     """A PDF's page forms with OCR where the text layer fails: a page of images only, or a garbled layer.
 
@@ -557,6 +575,7 @@ class PdfPages:
         self.scanned: list[int] = []
         self.garbled: list[int] = []
         self.chars: dict[int, list[dict]] = {}
+        self.coarse: dict[int, int] = {}  # pages whose images are too coarse to read, and their resolution
         self._doc = None
 
     def page(self, number: int) -> PageForm:
@@ -586,6 +605,10 @@ class PdfPages:
                     raise CorruptFile(None, "pdfium cannot open the PDF to render its pages for OCR")
             page = self._doc[form.number - 1]
             try:
+                dpi = _images_dpi(page)
+                if dpi is not None and dpi < SETTINGS.min_dpi:
+                    self.coarse[form.number] = round(dpi)
+                    return form
                 bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True)
                 rgb = bitmap.to_numpy().copy()
                 bitmap.close()
@@ -596,6 +619,16 @@ class PdfPages:
             self.chars[form.number] = done.chars
         self.progress(form.number, self.count, self.name)
         return done
+
+    def refusal(self, empty: list[int]) -> NoTextLayer:
+        """Why no page could be read: no text layer, and the images too coarse or without text OCR can read."""
+        coarse = [n for n in empty if n in self.coarse]
+        if coarse:
+            low, high = min(self.coarse[n] for n in coarse), max(self.coarse[n] for n in coarse)
+            dpi = str(low) if low == high else f"{low}-{high}"
+            return NoTextLayer(None, f"page(s) {_ranges(coarse)} are images of {dpi} dpi, too coarse for OCR (at"
+                                     f" least {SETTINGS.min_dpi} dpi)")
+        return NoTextLayer(None, f"page(s) {_ranges(empty)}: OCR found no text")
 
     def close(self) -> None:
         from .pdf import _PDFIUM_LOCK

@@ -1794,7 +1794,7 @@ def read_pdf(data: bytes, name: str, sha256: str) -> Layout:
         except Exception as exc:
             raise _page_error(0, exc) from None
         if len(empty) == count:
-            raise NoTextLayer(None, f"page(s) {_page_ranges(empty)} carry neither text nor any text OCR can read")
+            raise pages.refusal(empty)
         annotate(blocks, pages.chars)
         notes = [reader_note("pdf_no_text_layer", pages=_page_ranges(empty))] if empty else []
         notes += pages.notes()

@@ -13,7 +13,7 @@ from conftest import BAD_INPUT, CORPUS
 
 @pytest.mark.parametrize("name, reason", [
     ("encrypted.pdf", "PDF is encrypted or password-protected"),
-    ("image_only.pdf", "no text layer (scanned image), OCR needed: page(s) 1-2"),
+    ("image_only.pdf", "no text layer, and OCR cannot read its pages: page(s) 1-2 are images of 40 dpi, too coarse"),
     ("truncated.pdf", "damaged or truncated"),
     ("truncated.docx", "damaged or truncated"),
 ])

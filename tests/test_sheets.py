@@ -337,16 +337,16 @@ def test_a_numbers_column_and_a_row_moved_to_another_area(rubric, leaves, tmp_pa
 
 
 def test_a_scanned_sheet_is_refused_as_unreadable_and_named_in_a_folder(verified, rubric, leaves, tmp_path, capsys):
-    """Scans need OCR, which the readers do not do: a single one is unreadable input (3), in a folder one bad file."""
+    """A scan too coarse for OCR (40 dpi images) is unreadable input (3) alone, and in a folder one bad file."""
     scan = ROOT / "tests" / "data" / "bad_input" / "image_only.pdf"
     code, out, err = run(["score", verified, scan], capsys)
-    assert code == 3 and out == "" and "OCR needed" in err
+    assert code == 3 and out == "" and "too coarse for OCR" in err
     folder = tmp_path / "units"
     folder.mkdir()
     sm.xlsx(sm.sheet_of(rubric, fill(leaves, {}), unit="县司法局"), folder / "a.xlsx")
     (folder / "b.pdf").write_bytes(scan.read_bytes())
     code, out, err = run(["score", verified, folder], capsys)
-    assert code == 6 and "1 of 2 file(s) invalid" in err and "b.pdf" in err and "OCR needed" in err
+    assert code == 6 and "1 of 2 file(s) invalid" in err and "b.pdf" in err and "too coarse for OCR" in err
 
 
 def test_tier_from_a_column_of_the_sheet(rubric, leaves, tmp_path):

@@ -150,7 +150,7 @@ class EncryptedPDF(BadInput):
 
 
 class NoTextLayer(BadInput):
-    """PDF has no text layer (scanned image), OCR needed"""
+    """no text can be read: the file has no text layer, and OCR cannot read its pages"""
 
 
 class CorruptFile(BadInput):

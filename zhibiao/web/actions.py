@@ -190,18 +190,19 @@ def page_image(state: WebState, cat_id: int, page: int) -> bytes:
 
 
 # the extension an upload without a usable name is stored under, by the kind its content sniffs as
-_LEGACY_NAMES = {"ole": "doc", "ole-xls": "xls", "rtf": "rtf"}
+_LEGACY_NAMES = {"ole": "doc", "ole-xls": "xls", "rtf": "rtf", "jpeg": "jpg", "tiff": "tif"}
 
 
 def _sniff_upload(data: bytes) -> str:
     """The format by content (zhibiao.extract.sniff; a legacy file's as its extension); 415 for anything but
-    PDF, OFD, DOCX, XLSX, HTML, text and the legacy .doc/.wps/.xls/.et/.rtf."""
+    PDF, OFD, DOCX, XLSX, HTML, text, the legacy .doc/.wps/.xls/.et/.rtf and scanned images (JPG, PNG, TIFF)."""
     from zhibiao.extract import decode_text, sniff
 
     kind = sniff(data)
     if kind == "zip":
         raise WebError(415, "这是一个压缩包，不是 Word (DOCX) 文档、Excel (XLSX) 工作簿或 OFD 版式文件。"
-                            "请上传 PDF、OFD、DOCX、XLSX、DOC、WPS、XLS、ET、RTF、HTML、CSV 或 TXT 文件。",
+                            "请上传 PDF、OFD、DOCX、XLSX、DOC、WPS、XLS、ET、RTF、HTML、CSV、TXT 文件或扫描图片"
+                            "（JPG、PNG、TIFF）。",
                        code="unsupported_type", title="文件类型不支持")
     kind = _LEGACY_NAMES.get(kind, kind)
     if kind == "txt":

@@ -74,13 +74,14 @@ def refusal(exc: StoreError, message: str | None = None, **extra) -> WebError:
 INPUT_MESSAGES: list[tuple[type, int, str]] = [
     (zerr.FileTooLarge, 413, "文件太大，超过了上传上限。"),
     (zerr.UnsupportedFormat, 415, "不支持此文件类型：请上传 PDF、OFD、Word (DOCX/DOC)、WPS、Excel (XLSX/XLS)、ET、"
-                                  "RTF、网页 (HTML)、CSV 或 TXT 文本。"),
+                                  "RTF、网页 (HTML)、CSV、TXT 文本或扫描图片（JPG、PNG、TIFF）。"),
     (zerr.NotText, 415, "文件不是文本通知（内容是二进制数据）。请上传 PDF、OFD、DOCX、DOC、WPS、XLSX、XLS、ET、RTF、"
-                        "HTML、CSV 或 TXT 文件。"),
+                        "HTML、CSV、TXT 文件或扫描图片（JPG、PNG、TIFF）。"),
     (zerr.UndecodableText, 415, "文本既不是 UTF-8 也不是 GBK/GB18030 编码，请另存为 UTF-8 后再上传。"),
     (zerr.EmptyInput, 422, "文件是空的。"),
     (zerr.EncryptedPDF, 422, "PDF 已加密或设置了密码，请另存一份未加密的副本后再上传。"),
-    (zerr.NoTextLayer, 422, "PDF 没有文字层（扫描件），需要先进行文字识别（OCR）。"),
+    (zerr.NoTextLayer, 422, "文件中没有文字层，文字识别（OCR）也没有识别出文字（可能是空白页），未予读取。"),
+    (zerr.ImageTooLarge, 413, "图片（或需识别的页面）像素过多，超过了读取上限，未予解码。"),
     (zerr.CorruptFile, 422, "文件已损坏或不完整，无法读取。"),
     (zerr.InflatesTooLarge, 413, "文件解压后超过了大小上限（可能是压缩炸弹），未予读取。"),
     (zerr.TextTooLong, 422, "文件中有一段文字或一个单元格超过 200,000 字，超出了读取上限，未予读取。"),

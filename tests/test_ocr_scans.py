@@ -1,0 +1,226 @@
+"""Scanned notices read by OCR (extract/ocr.py): scans of a small rubric give its golden, garbled text layers are
+OCR'd instead, images too large are refused before decoding, and text read with low confidence is flagged.
+
+The scans are made here by corpus/scans.py from the family rubric jt01 (4 pages: notice text, then a ruled table
+of 43 leaves across two pages with merged label cells): an image-only PDF at 200 dpi, a degraded one (150-300 dpi,
+skew up to 2 degrees, noise, JPEG artefacts, a red seal over the table), and the PDF with its fonts' ToUnicode maps
+renamed away; a black-and-white Group 4 TIFF of it is committed (tests/data/ocr/). Their golden is the PDF's:
+golden/families/jt01_jiaotong_pingyi.json. OCR is not perfect (a full-width ``．`` after a number reads as ``.``),
+so a scan is held to: the same tree (every id, in order), every leaf's points exact, and a share of leaves exact
+(id, text and points); bench/bench_ocr.py prints the figures.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import struct
+import sys
+import zlib
+from decimal import Decimal
+
+import pytest
+
+from zhibiao import extract
+from zhibiao.cli import main
+from zhibiao.extract import ocr
+from zhibiao.pipeline import ingest
+
+from conftest import CORPUS, DATA, FAMILIES, GOLDEN_FAMILIES, run_cli
+from golden_compare import flat, load_golden
+
+PDF = FAMILIES / "jt01_jiaotong_pingyi" / "jt01_jiaotong_pingyi.pdf"
+GOLDEN = GOLDEN_FAMILIES / "jt01_jiaotong_pingyi.json"
+TIFF = DATA / "ocr" / "jt01_fax.tif"
+
+
+def _scans():
+    spec = importlib.util.spec_from_file_location("scans", CORPUS / "scans.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["scans"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scans")
+    scans = _scans()
+    data = PDF.read_bytes()
+    out = {"clean": folder / "jt01.clean200.pdf", "degraded": folder / "jt01.degraded.pdf",
+           "garbled": folder / "jt01.no-tounicode.pdf"}
+    out["clean"].write_bytes(scans.clean_scan(data))
+    out["degraded"].write_bytes(scans.degraded_scan(data, seed=13))
+    out["garbled"].write_bytes(scans.no_tounicode(data))
+    return out
+
+
+def _held_to_golden(cat, share: float) -> None:
+    """The golden's tree, every leaf's points, and at least ``share`` of the leaves exact (id, text, points)."""
+    golden = load_golden(GOLDEN)
+    want = [i for r in golden["rubrics"] for i in flat(r["indicators"])]
+    got = {i.id: i for i in cat.walk()}
+    assert [i.id for i in cat.walk()] == [i["id"] for i in want], "the tree differs from the golden's"
+    leaves = [i for i in want if not i.get("children")]
+    wrong = [i["id"] for i in leaves if got[i["id"]].points != (Decimal(i["points"]) if i["points"] else None)]
+    assert not wrong, f"points read wrong: {wrong}"
+    exact = [i["id"] for i in leaves if got[i["id"]].text == i["text"]]
+    assert len(exact) >= share * len(leaves), f"{len(exact)}/{len(leaves)} leaves exact"
+
+
+def test_a_clean_scan_reads_as_its_golden(scanned):
+    cat = ingest(scanned["clean"])
+    _held_to_golden(cat, 0.97)
+    assert cat.document.format == "pdf" and cat.document.ocr_pages == [1, 2, 3, 4]
+    assert cat.document.doc_number == "某交法〔2023〕18号"
+    notes = [f.params["warning"] for f in cat.findings if f.code == "input_warning"]
+    assert "ocr_read" in notes and "pdf_no_text_layer" not in notes
+    # every OCR'd indicator carries its confidence
+    assert all(i.source is not None and i.source.confidence is not None for i in cat.walk())
+
+
+def test_a_degraded_scan_with_a_seal_reads_its_points_exactly(scanned):
+    """150-300 dpi, skewed, noisy, JPEG artefacts, a red seal over the table: the tree and every point still exact."""
+    cat = ingest(scanned["degraded"])
+    _held_to_golden(cat, 0.9)
+
+
+def test_a_group4_tiff_reads_as_its_golden():
+    cat = ingest(TIFF)
+    assert cat.document.format == "tiff" and cat.document.ocr_pages == [1, 2, 3, 4]
+    _held_to_golden(cat, 0.95)
+
+
+def test_a_text_layer_without_tounicode_is_ocrd_instead(scanned):
+    """Fonts without ToUnicode: pdfium reads CIDs as Latin-1 letters, pdfminer as (cid:N); the pages are OCR'd."""
+    cat = ingest(scanned["garbled"])
+    notes = {f.params["warning"]: f for f in cat.findings if f.code == "input_warning"}
+    assert "pdf_garbled_text" in notes and notes["pdf_garbled_text"].params["pages"] == "1-4"
+    assert cat.document.ocr_pages == [1, 2, 3, 4]
+    _held_to_golden(cat, 0.97)
+
+
+def test_garbled_layers_are_told_from_chinese_text():
+    def chars(text):
+        return [{"text": t} for t in text]
+
+    plain = "为深入推进交通运输法治政府部门建设，规范和监督交通运输行政执法行为，根据有关规定制定本办法。"
+    assert ocr.garbled(chars(plain)) is None
+    assert ocr.garbled(chars("4567=fjÐÑ_ÒÓ_>Ô_°>ÔÕ~|Öj×ØÐÑj×Ø°ÙjÒÓÚj×Ø°Ù")) is not None  # CIDs as Latin-1
+    assert ocr.garbled([{"text": f"(cid:{n})"} for n in range(30)]) is not None
+    assert ocr.garbled(chars("\ue000\ue001\ue002" * 10)) is not None  # private use
+    rare = "".join(chr(0x9F00 + k) for k in range(40))  # real code points, none of them common characters
+    assert ocr.garbled(chars(rare)) is not None
+    assert ocr.garbled(chars("2023年8月21日 第3页")) is None  # too little to judge
+
+
+# --- bounds -------------------------------------------------------------------------------------
+
+
+def _png_header(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+def _jpeg_header(width: int, height: int) -> bytes:
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x01\x00\xc8\x00\xc8\x00\x00" + sof
+
+
+def _tiff_header(width: int, height: int) -> bytes:
+    entries = [(256, 4, 1, width), (257, 4, 1, height), (258, 3, 1, 8), (259, 3, 1, 1)]
+    ifd = struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHII", *e) for e in entries) + b"\0\0\0\0"
+    return b"II*\x00" + struct.pack("<I", 8) + ifd
+
+
+@pytest.mark.parametrize("suffix, make", [(".png", _png_header), (".jpg", _jpeg_header), (".tif", _tiff_header)])
+def test_an_image_of_400_million_pixels_is_refused_before_decoding(tmp_path, capsys, monkeypatch, suffix, make):
+    """A 20,000 x 20,000 image (a decompression bomb) is refused from its header: nothing is decoded."""
+    from PIL import Image
+
+    def never(*_a, **_k):
+        raise AssertionError("the image was opened for decoding")
+
+    monkeypatch.setattr(Image, "open", never)
+    path = tmp_path / f"bomb{suffix}"
+    path.write_bytes(make(20_000, 20_000))
+    out = tmp_path / "out.json"
+    code, _, err = run_cli(["ingest", path, "-o", out], capsys)
+    assert code == 3, err
+    assert f"bomb{suffix}" in err and "20,000 x 20,000 pixels, limit 80,000,000 pixels; refused before decoding" in err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_headers_give_size_and_resolution():
+    assert ocr.image_header(_png_header(1654, 2339)) == ocr.ImageHeader("png", 1654, 2339, None)
+    assert ocr.image_header(_jpeg_header(1240, 1754)) == ocr.ImageHeader("jpeg", 1240, 1754, 200.0)
+    assert ocr.image_header(_tiff_header(2480, 3508)) == ocr.ImageHeader("tiff", 2480, 3508, None)
+    assert extract.sniff(_png_header(10, 10)) == "png" and extract.sniff(_jpeg_header(10, 10)) == "jpeg"
+
+
+def test_a_truncated_image_header_is_a_damaged_file(tmp_path, capsys):
+    path = tmp_path / "cut.png"
+    path.write_bytes(_png_header(100, 100)[:14])
+    code, _, err = run_cli(["ingest", path], capsys)
+    assert code == 3 and "cut.png" in err and "PNG header cannot be read" in err
+
+
+def test_a_pdf_page_too_large_to_render_is_refused(tmp_path, capsys):
+    """A poster page of 200 x 200 inches with no text layer would render to 1.6 billion pixels: refused."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument.new()
+    doc.new_page(14400, 14400)
+    path = tmp_path / "poster.pdf"
+    doc.save(str(path))
+    doc.close()
+    code, _, err = run_cli(["ingest", path], capsys)
+    assert code == 3 and "poster.pdf" in err and "page 1 rendered for OCR is 40,000 x 40,000 pixels" in err
+
+
+# --- confidence -------------------------------------------------------------------------------------
+
+
+class _DoubtfulDigits:
+    """RapidOCR, but unsure of every box that is a number alone (the points column): confidence 0.5."""
+
+    name = "RapidOCR"
+
+    def __init__(self) -> None:
+        self.inner = ocr.RapidOcrEngine()
+
+    def read(self, image):
+        boxes = self.inner.read(image)
+        return [ocr.TextBox(b.quad, b.text, 0.5, b.glyphs) if b.text.strip().isdigit() else b for b in boxes]
+
+
+def test_points_read_with_low_confidence_are_flagged_and_named(scanned, monkeypatch, store, client):
+    monkeypatch.setattr(ocr, "_ENGINE", _DoubtfulDigits())
+    cat = ingest(scanned["clean"])
+    flagged = [i for i in cat.walk() if "ocr_low_confidence" in i.flags]
+    # 2.5-2.10 print their points in the 分值 column alone; items printing "(3分)" in their text are not doubted
+    doubted = {"2.5", "2.6", "2.7", "2.8", "2.9", "2.10"}
+    assert doubted <= {i.id for i in flagged}
+    assert all(i.source.confidence == 0.5 for i in flagged if i.id in doubted)
+    found = {f.indicator: f for r in cat.rubrics for f in r.findings if f.code == "ocr_points_low_confidence"}
+    f = found["2.5"]
+    assert f.severity == "warning" and f.params["page"] == 3 and f.params["points"] == "3"
+    assert "page 3 region" in f.message and f.params["region"].endswith(" pt")
+    unflagged = next(i for i in cat.walk() if i.id == "1.1")
+    assert "ocr_low_confidence" not in unflagged.flags
+    # the review app's problem filter
+    cat_id, _ = store.add(scanned["clean"].read_bytes(), cat, filename="jt01.pdf")
+    page = client.get(f"/catalogues/{cat_id}?show=ocr").text
+    assert 'id="ind-2.5" class="ind lvl-2' in page and "识别置信度低" in page
+    assert 'data-id="2.5"' in page and "is-match" in page.split('id="ind-2.5"')[1].split(">")[0]
+    assert 'id="ind-1.1"' not in page  # a leaf read with confidence is not shown under the filter
+
+
+def test_a_clean_scans_progress_is_shown_per_page(scanned, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("ZHIBIAO_PROGRESS", "1")
+    assert main(["ingest", str(scanned["clean"]), "-o", str(tmp_path / "c.json")]) == 0
+    err = capsys.readouterr().err
+    assert "OCR jt01.clean200.pdf: [" in err and "page 4/4" in err
