@@ -82,7 +82,8 @@ def main() -> None:
             pages = ingest(pdf).document  # the peer: the same PDF read from its text layer
             peer = time.perf_counter() - t
             data = pdf.read_bytes()
-            for kind, scan in (("clean200", scans.clean_scan(data)), ("degraded", scans.degraded_scan(data, args.seed))):
+            made = (("clean200", scans.clean_scan(data)), ("degraded", scans.degraded_scan(data, args.seed)))
+            for kind, scan in made:
                 path = Path(tmp) / f"{ident}.{kind}.pdf"
                 path.write_bytes(scan)
                 t = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Scanned pages and images read by OCR into the PDF reader's page form, so that tables and paragraphs come the same way.
+"""Scanned pages and images read by OCR into the PDF reader's page form: tables and paragraphs come the same way.
 
 A page image (a PDF page with no text layer, or a garbled one, rendered by pdfium at ``OcrSettings.dpi``; or a
 JPEG/PNG/TIFF notice) is cleaned and measured here, read by an OCR engine (``OcrEngine``: image -> text boxes; the
@@ -33,7 +33,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -103,13 +103,13 @@ class OcrEngine(Protocol):
 
 
 class RapidOcrEngine:
-    """RapidOCR (rapidocr-onnxruntime): PP-OCRv4 Chinese detection and recognition on onnxruntime, models in the wheel."""
+    """RapidOCR (rapidocr-onnxruntime): PP-OCRv4 Chinese detection and recognition, its models in the wheel."""
 
     name = "RapidOCR"
 
     def __init__(self, keep_score: float = SETTINGS.keep_score) -> None:
         self._keep = keep_score
-        self._ocr = None
+        self._ocr: Callable | None = None
         self._lock = threading.Lock()
 
     def read(self, image: np.ndarray) -> list[TextBox]:
@@ -117,10 +117,12 @@ class RapidOcrEngine:
 
         with self._lock:  # one onnxruntime session per engine, used by one thread at a time
             if self._ocr is None:
-                from rapidocr_onnxruntime import RapidOCR
+                from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-untyped]
 
                 self._ocr = RapidOCR(text_score=self._keep, print_verbose=False)
-            result, _ = self._ocr(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), return_word_box=True,
+            ocr = self._ocr
+            assert ocr is not None
+            result, _ = ocr(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), return_word_box=True,
                                   text_score=self._keep)
         boxes = []
         for item in result or []:
@@ -343,7 +345,7 @@ def _glyphs(box: TextBox) -> list[tuple[str, tuple[float, float, float, float], 
             else:
                 k += 1
         out = []
-        for i, (ch, b, c) in enumerate(box.glyphs):
+        for i, (ch, b, _) in enumerate(box.glyphs):
             end = b[2] if i + 1 == len(box.glyphs) or spaced[i] else max(b[2], box.glyphs[i + 1][1][0])
             out.append((ch, (b[0], top, end, bottom), box.confidence))
         return out
@@ -527,7 +529,9 @@ def read_image(data: bytes, name: str, sha256: str,
         raise NoTextLayer(None, "OCR found no text in the image")
     annotate(blocks, {n: f.chars for n, f in forms.items()})
     notes = [reader_note("ocr_read", pages=_ranges(list(forms)), engine=engine().name, dpi=round(dpi))]
-    return Layout(file=name, sha256=sha256, format=header.kind, pages=len(frames), notes=notes, blocks=blocks,
+    kinds: dict[str, Literal["png", "jpeg", "tiff"]] = {"png": "png", "jpeg": "jpeg", "tiff": "tiff"}
+    kind = kinds[header.kind]
+    return Layout(file=name, sha256=sha256, format=kind, pages=len(frames), notes=notes, blocks=blocks,
                   ocr_pages=[n for n, f in forms.items() if f.chars])
 
 
@@ -546,7 +550,7 @@ def _page_error(number: int, exc: Exception):
 
 def _images_dpi(page) -> float | None:
     """The finest resolution of a PDF page's images (pixels per inch as placed), None for a page without images."""
-    import pypdfium2.raw as pdfium_c
+    import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
     best = None
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):

@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from zhibiao.errors import CorruptFile, EncryptedPDF, NoTextLayer, ZhibiaoError
+from zhibiao.errors import CorruptFile, EncryptedPDF, ZhibiaoError
 from zhibiao.findings import reader_note
 from zhibiao.model import Cell, Layout, Paragraph, Region, Source, Table, no_cycle_collection
 

@@ -123,8 +123,8 @@ _CODES = [
     _code("ocr_points_low_confidence", "warning", "识别的分值把握不大",
           ("{id}: its points {points} were read by OCR with confidence {confidence} (below {threshold}), page "
            "{page} region {region}",
-           "本项分值 {points} 分由文字识别（OCR）读出，识别置信度 {confidence}，低于 {threshold}（第 {page} 页，区域 {region}），"
-           "请对照原件核对分值。")),
+           "本项分值 {points} 分由文字识别（OCR）读出，识别置信度 {confidence}，低于 {threshold}"
+           "（第 {page} 页，区域 {region}），请对照原件核对分值。")),
     _code("ocr_points_break_sums", "error", "识别的分值与合计不符",
           ("{id}: points {points} read by OCR do not reconcile with the sums (page {page} region {region}); OCR may "
            "have misread them",
@@ -175,10 +175,12 @@ READER_WARNINGS: dict[str, Form] = {
     "pdf_no_text_layer": Form("page(s) {pages} have no text layer (images?); OCR needed for them",
                               "第 {pages} 页没有文字层（可能是扫描图片），需要 OCR 识别后才能读取。"),
     "ocr_read": Form("page(s) {pages} were read by OCR ({engine}, {dpi} dpi): check the text and points against the"
-                     " original", "第 {pages} 页系扫描图片，已用文字识别（{engine}，{dpi} dpi）读取，请对照原件核对文字和分值。"),
+                     " original",
+                     "第 {pages} 页系扫描图片，已用文字识别（{engine}，{dpi} dpi）读取，请对照原件核对文字和分值。"),
     "pdf_garbled_text": Form("page(s) {pages} have a garbled text layer (glyphs without Unicode, or implausible"
                              " Chinese characters); read by OCR instead",
-                             "第 {pages} 页的文字层是乱码（字形没有对应的文字，或汉字组成不合常理），已改用文字识别（OCR）读取。"),
+                             "第 {pages} 页的文字层是乱码（字形没有对应的文字，或汉字组成不合常理），"
+                             "已改用文字识别（OCR）读取。"),
 }
 
 _FORMATTER = string.Formatter()

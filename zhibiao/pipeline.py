@@ -66,9 +66,9 @@ def _catalogue(path: str | os.PathLike, layout: Layout, require_rubric: bool,
 
 def _where(source: Source) -> tuple[int | str, str]:
     """The page and the region (points) of a source, as an OCR finding names them."""
-    region = (source.regions or [None])[0]
-    if region is None:
-        return (source.pages or ["?"])[0], "?"
+    if not source.regions:
+        return (source.pages[0] if source.pages else "?"), "?"
+    region = source.regions[0]
     x0, top, x1, bottom = region.bbox
     return region.page, f"{x0:.0f},{top:.0f},{x1:.0f},{bottom:.0f} pt"
 
@@ -94,10 +94,10 @@ def ocr_checks(rubric: Rubric) -> None:
     for f in list(rubric.findings):
         if f.code != "sum_mismatch" or f.indicator is None:
             continue
-        ind = rubric.find(f.indicator)
-        if ind is None or ind.source is None or ind.source.confidence is None or ind.points is None:
+        found = rubric.find(f.indicator)
+        if found is None or found.source is None or found.source.confidence is None or found.points is None:
             continue
-        page, region = _where(ind.source)
-        added.append(finding("ocr_points_break_sums", indicator=ind.id, source=ind.source, id=ind.id,
-                             points=dec_str(ind.points), page=page, region=region))
+        page, region = _where(found.source)
+        added.append(finding("ocr_points_break_sums", indicator=found.id, source=found.source, id=found.id,
+                             points=dec_str(found.points), page=page, region=region))
     rubric.findings.extend(added)

@@ -15,7 +15,8 @@ from .tree import Node, RubricView
 __all__ = ["FILTERS", "search", "Shown", "shown_nodes", "sequence"]
 
 # filter key -> its Chinese name (the catalogue page and the review mode)
-FILTERS = {"errors": "有错误", "warnings": "有警告", "labels": "标签缺失", "ocr": "识别置信度低", "unverified": "未核实"}
+FILTERS = {"errors": "有错误", "warnings": "有警告", "labels": "标签缺失", "ocr": "识别置信度低",
+           "unverified": "未核实"}
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
