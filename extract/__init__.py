@@ -34,6 +34,8 @@ _EXTENSIONS = {".txt": "txt", ".text": "txt", ".pdf": "pdf", ".docx": "docx", ".
                ".tiff": "tiff"}
 LEGACY = ("ole", "ole-xls", "rtf")  # the kinds sniff gives legacy files, converted by LibreOffice (extract/legacy.py)
 _OLE_WORKBOOK = "Workbook".encode("utf-16-le")
+# images, read by OCR (extract/ocr.py; its image_kind says the same)
+_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"))
 
 
 def max_bytes() -> int:
@@ -70,11 +72,9 @@ def sniff(data: bytes) -> str:
         from .ofd import is_ofd
 
         return "ofd" if is_ofd(names) else "zip"
-    from .ocr import image_kind
-
-    image = image_kind(data)
-    if image is not None:
-        return image
+    for magic, image in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return image
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole-xls" if _OLE_WORKBOOK in data[:1 << 20] else "ole"
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
