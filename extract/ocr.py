@@ -45,7 +45,7 @@ from . import bounds
 from .pdf import PageForm, page_blocks
 
 __all__ = ["OcrSettings", "SETTINGS", "TextBox", "OcrEngine", "RapidOcrEngine", "engine", "set_engine", "IMAGE_KINDS",
-           "image_kind", "image_header", "read_image", "ocr_page", "garbled", "confidence_in", "annotate",
+           "image_kind", "image_header", "check_header", "read_image", "ocr_page", "garbled", "confidence_in", "annotate",
            "ImageHeader"]
 
 IMAGE_KINDS = ("png", "jpeg", "tiff")
@@ -255,6 +255,13 @@ def _tiff_header(data: bytes) -> ImageHeader:
     res = values.get(282)
     dpi = res if res and unit == 2 else res * 2.54 if res and unit == 3 else None
     return ImageHeader("tiff", int(values[256]), int(values[257]), dpi)
+
+
+def check_header(data: bytes) -> ImageHeader:
+    """An image's header, refused when it cannot be read (CorruptFile) or names too many pixels (ImageTooLarge)."""
+    header = image_header(data)
+    _check_pixels(header.width, header.height, f"the {header.kind.upper()} image")
+    return header
 
 
 def _check_pixels(width: int, height: int, what: str) -> None:
@@ -514,8 +521,7 @@ def _frames(data: bytes, header: ImageHeader) -> list[np.ndarray]:
 def read_image(data: bytes, name: str, sha256: str,
                progress: Callable[[int, int, str], None] = _progress) -> Layout:
     """Read a JPEG/PNG/TIFF notice by OCR (each TIFF page a page), refusing one of too many pixels before decoding."""
-    header = image_header(data)
-    _check_pixels(header.width, header.height, f"the {header.kind.upper()} image")
+    header = check_header(data)
     dpi = _image_dpi(header)
     if dpi < SETTINGS.min_dpi:
         raise NoTextLayer(None, f"the image is {dpi:.0f} dpi, too coarse for OCR (at least {SETTINGS.min_dpi} dpi)")

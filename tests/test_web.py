@@ -210,7 +210,6 @@ def test_upload_size_limit(store):
 
 
 @pytest.mark.parametrize("name, data", [
-    ("image.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64 + b"IHDR"),
     ("notice.txt", b"\x00\x01\x02binary\x00" * 20),
     ("notice.docx", b"PK\x03\x04" + b"\x00" * 40),
     ("archive.zip", None),
@@ -226,6 +225,20 @@ def test_upload_type_by_content(client, name, data):
     assert r.status_code == 415 and "文件类型不支持" in r.text
     r = client.post("/api/catalogues", files={"file": (name, data)}, headers=api_headers(client))
     assert r.status_code == 415 and r.json()["code"] == "unsupported_type"
+
+
+@pytest.mark.parametrize("data, status, words", [
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64 + b"IHDR", 422, "文件已损坏"),  # no IHDR where it belongs
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (20_000).to_bytes(4, "big") * 2 + b"\x08\x00\x00\x00\x00", 413,
+     "像素过多"),
+])
+def test_an_image_upload_is_judged_by_its_header_at_once(client, data, status, words):
+    """Images are accepted (read by OCR); one whose header is damaged, or names 400 million pixels, is refused
+    before it is stored or decoded."""
+    sign_in(client)
+    r = client.post("/api/catalogues", files={"file": ("scan.png", data)}, headers=api_headers(client))
+    assert r.status_code == status and words in r.json()["detail"], r.json()
+    assert client.get("/api/catalogues").json() == []
 
 
 def test_every_input_error_has_its_own_chinese_message():

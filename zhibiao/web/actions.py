@@ -204,6 +204,13 @@ def _sniff_upload(data: bytes) -> str:
                             "请上传 PDF、OFD、DOCX、XLSX、DOC、WPS、XLS、ET、RTF、HTML、CSV、TXT 文件或扫描图片"
                             "（JPG、PNG、TIFF）。",
                        code="unsupported_type", title="文件类型不支持")
+    if kind in ("png", "jpeg", "tiff"):  # an image's header says at once whether it can be read (pixels, damage)
+        from zhibiao.extract.ocr import check_header
+
+        try:
+            check_header(data)
+        except zerr.ZhibiaoError as exc:
+            raise input_error(exc, exc.detail) from None
     kind = _LEGACY_NAMES.get(kind, kind)
     if kind == "txt":
         try:
