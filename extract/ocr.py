@@ -45,8 +45,8 @@ from . import bounds
 from .pdf import PageForm, page_blocks
 
 __all__ = ["OcrSettings", "SETTINGS", "TextBox", "OcrEngine", "RapidOcrEngine", "engine", "set_engine", "IMAGE_KINDS",
-           "image_kind", "image_header", "check_header", "read_image", "ocr_page", "garbled", "confidence_in", "annotate",
-           "ImageHeader"]
+           "image_kind", "image_header", "check_header", "read_image", "ocr_page", "garbled", "confidence_in",
+           "annotate", "ImageHeader", "PdfPages"]
 
 IMAGE_KINDS = ("png", "jpeg", "tiff")
 
@@ -122,20 +122,45 @@ class RapidOcrEngine:
                 self._ocr = RapidOCR(text_score=self._keep, print_verbose=False)
             ocr = self._ocr
             assert ocr is not None
-            result, _ = ocr(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), return_word_box=True,
-                                  text_score=self._keep)
+            # no angle classifier: pages come upright (skew undone), and it turns a clean line upside down now
+            # and then (the line is then read as nothing and lost)
+            result, _ = ocr(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), use_cls=False, return_word_box=True,
+                            text_score=self._keep)
         boxes = []
         for item in result or []:
             quad = tuple((float(x), float(y)) for x, y in item[0])
-            text, score = str(item[1]), float(item[2])
+            raw, score = str(item[1]), float(item[2])
+            text = _balanced(raw)
             glyphs = None
             if len(item) >= 6:
                 corners, contents, scores = item[3], item[4], item[5]
-                if len(corners) == len(contents) and "".join(contents) == text.replace(" ", ""):
+                if len(corners) == len(contents) and "".join(contents) == raw.replace(" ", ""):
                     conf = list(scores) if len(scores) == len(contents) else [score] * len(contents)
-                    glyphs = tuple((ch, _bbox(c), float(s)) for ch, c, s in zip(contents, corners, conf))
+                    fixed = text.replace(" ", "")  # the same glyphs, brackets balanced
+                    glyphs = tuple((ch, _bbox(c), float(s)) for ch, c, s in zip(fixed, corners, conf))
             boxes.append(TextBox(quad, text, score, glyphs))
         return boxes
+
+
+_PAIRS = {"(": ("（", ")", "）"), "（": ("（", ")", "）"), "[": ("〔", "]", "〕"), "〔": ("〔", "]", "〕")}
+
+
+def _balanced(text: str) -> str:
+    """A bracket pair printed in one width: the recogniser reads the full-width （ or 〔 of a pair as the
+    half-width one now and then ((二）, 〔2023]); a pair with one full-width side is made full-width."""
+    out = list(text)
+    opened: list[int] = []
+    for i, ch in enumerate(out):
+        if ch in "(（[〔":
+            opened.append(i)
+        elif ch in ")）]〕" and opened:
+            j = opened.pop()
+            full, half_close, full_close = _PAIRS[out[j]]
+            if ch not in (half_close, full_close):
+                continue
+            if out[j] == full or ch == full_close:
+                out[j], out[i] = full, full_close
+    return "".join(out)
 
 
 def _bbox(corners) -> tuple[float, float, float, float]:

@@ -224,3 +224,29 @@ def test_a_clean_scans_progress_is_shown_per_page(scanned, capsys, monkeypatch, 
     assert main(["ingest", str(scanned["clean"]), "-o", str(tmp_path / "c.json")]) == 0
     err = capsys.readouterr().err
     assert "OCR jt01.clean200.pdf: [" in err and "page 4/4" in err
+
+
+# --- regressions ------------------------------------------------------------------------------------
+
+
+def test_a_clean_line_is_not_turned_upside_down():
+    """Page 4 of pf01 turned by 0.05 degrees (a deskewed scan): RapidOCR's angle classifier took its first line
+    (2.组织开展“12·4”国家宪法日…) for upside down, read it as nothing, and item 3.2 was lost; no classifier now."""
+    import cv2
+
+    rgb = _scans().render((FAMILIES / "pf01_bawu_pufa" / "pf01_bawu_pufa.pdf").read_bytes(), 200)[3]
+    gray = ocr._gray(rgb)
+    h, w = gray.shape
+    turned = cv2.warpAffine(gray, cv2.getRotationMatrix2D((w / 2, h / 2), -0.05, 1.0), (w, h),
+                            flags=cv2.INTER_LINEAR, borderValue=255)
+    texts = [b.text for b in ocr.RapidOcrEngine().read(turned)]
+    assert any(t.startswith("2.组织开展“12·4”国家宪法日") for t in texts), texts[:3]
+
+
+@pytest.mark.parametrize("read, printed", [("(二）国家工作人员学法", "（二）国家工作人员学法"),
+                                           ("某交法〔2023]18号", "某交法〔2023〕18号"),
+                                           ("法治乡村(社区）建设", "法治乡村（社区）建设"),
+                                           ("(3分)", "(3分)"), ("（一）", "（一）"), ("[1] (a", "[1] (a")])
+def test_a_bracket_pair_is_one_width(read, printed):
+    """The recogniser read the full-width （ of （二） as ( now and then: (二）; pf01's markers missed the golden."""
+    assert ocr._balanced(read) == printed
