@@ -14,7 +14,8 @@ The raster, before OCR:
 - skew measured by the projection profile (the angle within ``max_skew`` degrees at which rows of ink are
   sharpest) and undone;
 - ruling lines found by morphology (opening the inked pixels with a long thin kernel, ``line_min`` inches along
-  and one pixel across), each connected run a line edge; they are erased before the text is recognised.
+  and one pixel across), each connected run a line edge; they stay in the image the text is read from (a
+  column line keeps the texts of two cells apart).
 
 Positions are in points (72 a inch) from the page's top left, as a PDF page's: a PDF page's own size; an image's
 from its resolution (its header's dots per inch where they are plausible, else its short side taken as A4's
@@ -328,13 +329,12 @@ def _skew(ink: np.ndarray) -> float:
     return float(best)
 
 
-def _lines(ink: np.ndarray, dpi: float) -> tuple[list[tuple[int, int, int, int]], np.ndarray]:
-    """The ruling lines in the ink mask, as (x0, y0, x1, y1) pixel segments, and the mask of their pixels."""
+def _lines(ink: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
+    """The ruling lines in the ink mask, as (x0, y0, x1, y1) pixel segments."""
     import cv2
 
     length = max(8, int(SETTINGS.line_min * dpi))
     found: list[tuple[int, int, int, int]] = []
-    mask = np.zeros_like(ink)
     for kernel, bridge, horizontal in (((length, 1), (max(3, length // 8), 1), True),
                                        ((1, length), (1, max(3, length // 8)), False)):
         # runs of ink this long only (a glyph's stroke is shorter), then gaps of noise along them bridged
@@ -350,8 +350,7 @@ def _lines(ink: np.ndarray, dpi: float) -> tuple[list[tuple[int, int, int, int]]
                 found.append((x, y + h // 2, x + w, y + h // 2))
             else:
                 found.append((x + w // 2, y, x + w // 2, y + h))
-        mask |= opened
-    return found, mask
+    return found
 
 
 def _points(px: float, dpi: float) -> float:
@@ -412,11 +411,11 @@ def ocr_page(rgb: np.ndarray, number: int, dpi: float, width_pt: float | None = 
         m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
         gray = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
         ink = np.where(gray < SETTINGS.ink, 255, 0).astype(np.uint8)
-    segments, mask = _lines(ink, dpi)
-    clean = gray.copy()
-    clean[cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0] = 255
+    # the lines stay in the image the engine reads: erased, the texts of neighbouring cells run together into
+    # one line of text (jt01's 六、减分项 and the cell beside it, read with a 页 between them)
+    segments = _lines(ink, dpi)
     chars: list[dict] = []
-    for box in engine().read(clean):
+    for box in engine().read(gray):
         for ch, (x0, top, x1, bottom), conf in _glyphs(box):
             t, b = _points(top, dpi), _points(bottom, dpi)
             chars.append({"text": ch, "x0": _points(x0, dpi), "x1": _points(x1, dpi), "top": t, "bottom": b,

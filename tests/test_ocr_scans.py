@@ -69,8 +69,10 @@ def _held_to_golden(cat, share: float) -> None:
 
 
 def test_a_clean_scan_reads_as_its_golden(scanned):
+    """With the ruling lines erased before OCR, 六、减分项 and the cell beside it were read as one line: 减分项页."""
     cat = ingest(scanned["clean"])
     _held_to_golden(cat, 0.97)
+    assert next(i for i in cat.walk() if i.id == "6").text == "减分项"
     assert cat.document.format == "pdf" and cat.document.ocr_pages == [1, 2, 3, 4]
     assert cat.document.doc_number == "某交法〔2023〕18号"
     notes = [f.params["warning"] for f in cat.findings if f.code == "input_warning"]
