@@ -1,13 +1,14 @@
 """Measure OCR of scans (corpus/scans.py) against the PDFs' goldens; prints, never asserts.
 
-Run: .venv/bin/python bench/bench_ocr.py [--id FAMILY_ID ...] [--seed N]
+Run: .venv/bin/python bench/bench_ocr.py [--id FAMILY_ID ...] [--borderless] [--seed N]
 
 For each family rubric (default: jt01, a ruled table across pages, and pf01, a narrative-numbered rubric) its PDF
 is scanned as an office would (an image-only PDF at 200 dpi, and a degraded one: 150-300 dpi, skew up to 2
 degrees, noise, JPEG artefacts, a red seal over the table), each scan ingested (every page by OCR) and compared
 with ``golden/families/<id>.json``. Prints per scan the golden leaves that came out exact (id, text and points
 equal), the leaves whose points are wrong, seconds per page, and for the text layer the same PDF's ingest time
-(the peer, measured in this run); then the totals against the targets (99% clean, 97% degraded).
+(the peer, measured in this run); then the totals against the targets (99% clean, 97% degraded). With
+``--borderless`` the borderless renderings (``<id>.borderless.pdf``, no ruling lines) are scanned too.
 """
 
 from __future__ import annotations
@@ -68,14 +69,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--id", action="append", help="family rubric id (default: jt01 and pf01)")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--borderless", action="store_true", help="scan the borderless renderings too")
     args = ap.parse_args()
     scans = _scans()
     totals = {"clean200": [0, 0], "degraded": [0, 0]}
     per_page: dict[str, list[float]] = {"clean200": [], "degraded": []}
     print(f"{'scan':48} {'leaves exact':>14} {'points wrong':>13} {'s/page':>7} {'text layer s':>13} {'ratio':>7}")
     with tempfile.TemporaryDirectory() as tmp:
-        for ident in args.id or DEFAULT_IDS:
-            pdf = ROOT / "corpus" / "families" / ident / f"{ident}.pdf"
+        sources = [(ident, ROOT / "corpus" / "families" / ident / f"{ident}.pdf") for ident in args.id or DEFAULT_IDS]
+        if args.borderless:
+            sources += [(ident, pdf.with_name(f"{ident}.borderless.pdf")) for ident, pdf in list(sources)
+                        if pdf.with_name(f"{ident}.borderless.pdf").exists()]
+        for ident, pdf in sources:
             golden = load_golden(ROOT / "golden" / "families" / f"{ident}.json")
             want = leaves(golden)
             t = time.perf_counter()
@@ -84,7 +89,7 @@ def main() -> None:
             data = pdf.read_bytes()
             made = (("clean200", scans.clean_scan(data)), ("degraded", scans.degraded_scan(data, args.seed)))
             for kind, scan in made:
-                path = Path(tmp) / f"{ident}.{kind}.pdf"
+                path = Path(tmp) / f"{pdf.stem}.{kind}.pdf"
                 path.write_bytes(scan)
                 t = time.perf_counter()
                 try:

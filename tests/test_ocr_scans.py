@@ -21,7 +21,6 @@ from decimal import Decimal
 import pytest
 
 from zhibiao import extract
-from zhibiao.cli import main
 from zhibiao.extract import ocr
 from zhibiao.pipeline import ingest
 
@@ -187,19 +186,31 @@ def test_a_pdf_page_too_large_to_render_is_refused(tmp_path, capsys):
 
 
 class _DoubtfulDigits:
-    """RapidOCR, but unsure of every box that is a number alone (the points column): confidence 0.5."""
+    """RapidOCR, but unsure of every box that is a number alone (the points column): confidence 0.5; and the
+    first such box it reads as 3 it misreads as 8."""
 
     name = "RapidOCR"
 
     def __init__(self) -> None:
         self.inner = ocr.RapidOcrEngine()
+        self.misread = False
 
     def read(self, image):
-        boxes = self.inner.read(image)
-        return [ocr.TextBox(b.quad, b.text, 0.5, b.glyphs) if b.text.strip().isdigit() else b for b in boxes]
+        out = []
+        for b in self.inner.read(image):
+            if b.text.strip().isdigit():
+                text, glyphs = b.text, b.glyphs
+                if text == "3" and not self.misread and glyphs:
+                    self.misread = True
+                    text, glyphs = "8", (("8", *glyphs[0][1:]),)
+                b = ocr.TextBox(b.quad, text, 0.5, glyphs)
+            out.append(b)
+        return out
 
 
 def test_points_read_with_low_confidence_are_flagged_and_named(scanned, monkeypatch, store, client):
+    """Text read with low confidence is flagged, its points a finding naming page and region; a misread point
+    that breaks a sum is an error naming where the sum was read; the review app's filter shows them."""
     monkeypatch.setattr(ocr, "_ENGINE", _DoubtfulDigits())
     cat = ingest(scanned["clean"])
     flagged = [i for i in cat.walk() if "ocr_low_confidence" in i.flags]
@@ -209,8 +220,13 @@ def test_points_read_with_low_confidence_are_flagged_and_named(scanned, monkeypa
     assert all(i.source.confidence == 0.5 for i in flagged if i.id in doubted)
     found = {f.indicator: f for r in cat.rubrics for f in r.findings if f.code == "ocr_points_low_confidence"}
     f = found["2.5"]
-    assert f.severity == "warning" and f.params["page"] == 3 and f.params["points"] == "3"
+    assert f.severity == "warning" and f.params["page"] == 3 and f.params["points"] == "8"
     assert "page 3 region" in f.message and f.params["region"].endswith(" pt")
+    # 8 + 3 + 3 + 2 + 2 + 2 is not the 15 of 二、执法制度建设
+    broken = [f for r in cat.rubrics for f in r.findings if f.code == "ocr_points_break_sums"]
+    assert [(f.indicator, f.severity, f.params["points"], f.params["page"]) for f in broken] == \
+        [("2", "error", "15", 3)]
+    assert any(f.code == "sum_mismatch" and f.indicator == "2" for r in cat.rubrics for f in r.findings)
     unflagged = next(i for i in cat.walk() if i.id == "1.1")
     assert "ocr_low_confidence" not in unflagged.flags
     # the review app's problem filter
@@ -221,11 +237,13 @@ def test_points_read_with_low_confidence_are_flagged_and_named(scanned, monkeypa
     assert 'id="ind-1.1"' not in page  # a leaf read with confidence is not shown under the filter
 
 
-def test_a_clean_scans_progress_is_shown_per_page(scanned, capsys, monkeypatch, tmp_path):
+def test_info_names_the_pages_read_by_ocr_with_a_progress_bar(scanned, capsys, monkeypatch):
     monkeypatch.setenv("ZHIBIAO_PROGRESS", "1")
-    assert main(["ingest", str(scanned["clean"]), "-o", str(tmp_path / "c.json")]) == 0
-    err = capsys.readouterr().err
-    assert "OCR jt01.clean200.pdf: [" in err and "page 4/4" in err
+    code, out, err = run_cli(["info", scanned["garbled"]], capsys)
+    assert code == 0 and "OCR jt01.no-tounicode.pdf: [" in err and "page 4/4" in err
+    assert "read:       PDF text layer (chars and ruling lines); page(s) 1-4 by OCR (RapidOCR, rendered at 200 dpi)" \
+        in out
+    assert "文号:       某交法〔2023〕18号" in out
 
 
 # --- regressions ------------------------------------------------------------------------------------
