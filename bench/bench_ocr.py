@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/bench_ocr.py [--id FAMILY_ID ...] [--borderless] [--seed N]
 
-For each family rubric (default: jt01, a ruled table across pages, and pf01, a narrative-numbered rubric) its PDF
+For each family rubric (default: jt01, a ruled table across pages; pf01, a narrative-numbered rubric; aq02) its PDF
 is scanned as an office would (an image-only PDF at 200 dpi, and a degraded one: 150-300 dpi, skew up to 2
 degrees, noise, JPEG artefacts, a red seal over the table), each scan ingested (every page by OCR) and compared
 with ``golden/families/<id>.json``. Prints per scan the golden leaves that came out exact (id, text and points
@@ -31,7 +31,7 @@ from zhibiao.pipeline import ingest  # noqa: E402
 
 from golden_compare import flat, load_golden  # noqa: E402
 
-DEFAULT_IDS = ["jt01_jiaotong_pingyi", "pf01_bawu_pufa"]
+DEFAULT_IDS = ["jt01_jiaotong_pingyi", "pf01_bawu_pufa", "aq02_xiangzhen_anquan"]
 
 
 def _scans():
@@ -67,7 +67,7 @@ def score(cat, want: list[dict]) -> tuple[int, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--id", action="append", help="family rubric id (default: jt01 and pf01)")
+    ap.add_argument("--id", action="append", help="family rubric id (default: jt01, pf01, aq02)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--borderless", action="store_true", help="scan the borderless renderings too")
     args = ap.parse_args()

@@ -72,6 +72,7 @@ class OcrSettings:
     max_skew: float = 3.0
     ink: int = 160  # a pixel darker than this (0-255, after colour is dropped) is ink
     min_ink: float = 0.0005  # a page with a smaller share of ink pixels is blank: not read
+    gap: float = 0.6  # line heights: a blank this wide between two glyphs of a line is kept (a column gap)
     min_dpi: int = 100  # a page image coarser than this (a PDF page's images, an image's resolution) is not read
     garbled_share: float = 0.2  # a text layer with this share of unreadable glyphs is garbled
     common_share: float = 0.6  # ...or whose Chinese characters are less often than this among the 3,755 common ones
@@ -361,12 +362,20 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F", "A")
 
 
-def _glyphs(box: TextBox) -> list[tuple[str, tuple[float, float, float, float], float]]:
-    """The glyphs of a box with their pixel boxes: the engine's, else spread over the box by natural width."""
+def _glyphs(box: TextBox, ink: np.ndarray | None = None) -> list[tuple[str, tuple[float, float, float, float], float]]:
+    """The glyphs of a box with their pixel boxes: the engine's, else spread over the box by natural width; their
+    top and bottom the line's inked rows within the box (``ink``: the page's ink mask), as a text layer's glyphs
+    stand on their line (an engine's boxes reach beyond the ink by a margin of their own)."""
     x0, top, x1, bottom = _bbox(box.quad)
+    if ink is not None:
+        a, b = max(0, int(top)), min(ink.shape[0], int(bottom) + 1)
+        rows = np.flatnonzero(ink[a:b, max(0, int(x0)):max(0, int(x1)) + 1].any(axis=1))
+        if len(rows):
+            top, bottom = float(a + rows[0]), float(a + rows[-1] + 1)
     if box.glyphs:
         # a line's glyphs abut, as a text layer's do (the recogniser's glyph boxes are only their centres'
-        # columns): each reaches the next one's start, unless the recogniser read a space between them
+        # columns): each reaches the next one's start, unless the recogniser read a space between them or a gap
+        # of ``gap`` line heights stands between them (two columns of a table without lines, read as one line)
         spaced = [False] * len(box.glyphs)
         k = 0
         for ch in box.text:
@@ -377,7 +386,9 @@ def _glyphs(box: TextBox) -> list[tuple[str, tuple[float, float, float, float], 
                 k += 1
         out = []
         for i, (ch, b, _) in enumerate(box.glyphs):
-            end = b[2] if i + 1 == len(box.glyphs) or spaced[i] else max(b[2], box.glyphs[i + 1][1][0])
+            follows = box.glyphs[i + 1][1][0] if i + 1 < len(box.glyphs) else b[2]
+            apart = i + 1 == len(box.glyphs) or spaced[i] or follows - b[2] >= SETTINGS.gap * (bottom - top)
+            end = b[2] if apart else max(b[2], follows)
             out.append((ch, (b[0], top, end, bottom), box.confidence))
         return out
     chars = [ch for ch in box.text if not ch.isspace()]
@@ -416,7 +427,7 @@ def ocr_page(rgb: np.ndarray, number: int, dpi: float, width_pt: float | None = 
     segments = _lines(ink, dpi)
     chars: list[dict] = []
     for box in engine().read(gray):
-        for ch, (x0, top, x1, bottom), conf in _glyphs(box):
+        for ch, (x0, top, x1, bottom), conf in _glyphs(box, ink):
             t, b = _points(top, dpi), _points(bottom, dpi)
             chars.append({"text": ch, "x0": _points(x0, dpi), "x1": _points(x1, dpi), "top": t, "bottom": b,
                           "size": round(b - t, 3), "fontname": "OCR", "confidence": round(conf, 3)})
