@@ -64,7 +64,9 @@ class PdfSettings:
     # --- paragraphs outside tables ------------------------------------------------------------------
     table_slack: float = 1.0  # points: a char this far outside a table's bbox still belongs to it
     margin_text: int = 12  # characters: a line in the margin this short is a running header/page number
-    para_gap: float = 0.8  # line heights: a blank this tall between two lines begins a paragraph
+    para_gap: float = 0.8  # line heights: a blank this tall between two lines begins a paragraph, or
+    para_spacing: float = 1.35  # times the page's usual blank between lines, where it is set wider (1.5 lines)
+    para_spacing_max: float = 1.2  # line heights: a usual blank wider than this is blank lines, not spacing
     para_indent: float = 1.5  # line heights: a line starting this far right of the text's left begins one
     para_short: float = 2.0  # line heights: a line ending this far before the text's right ends one
     centred_inset: float = 2.0  # line heights: a centred line stands at least this far from both edges
@@ -87,6 +89,8 @@ class PdfSettings:
     same_middle: float = 0.25  # pitches: a centred cell's middle and the middle of its rows agree within this
     short_line: float = 0.5  # font sizes: a line ending this far before its column's right edge ends its paragraph
     short_stop: float = 0.2  # font sizes: the same for a line that ends a sentence
+    stacked_starts: int = 2  # breaks: a block cut at this many paragraph starts by row breaks may be cells
+    stacked_ratio: float = 2.0  # and at this many times as many starts as breaks between a paragraph's lines
     indent: float = 1.5  # font sizes: a line starting this far right of its column's left edge begins a paragraph
     near_line: float = 1.6  # pitches: a line further below the one above it is no longer part of the same table
     # pitches: a line this far below the one above begins a spaced paragraph (lines of a table follow
@@ -547,8 +551,9 @@ def _header(lines: list[list[dict]], start: int, size: float, pitch: float, body
         font = _font(lines[i])
         j = i + 1
         while j < len(lines) and _font(lines[j]) == font and \
+                abs(lines[j][0]["size"] - lines[j - 1][0]["size"]) <= SETTINGS.head_size and \
                 lines[j][0]["top"] - lines[j - 1][0]["top"] <= pitch * SETTINGS.near_line:
-            j += 1
+            j += 1  # a title above in the header's font but larger type is not of the band
         below = {_font_name(c) for line in lines[j:j + SETTINGS.lookahead] for c in line}
         if font != body_font and font not in below and abs(lines[i][0]["size"] - size) <= SETTINGS.head_size \
                 and len(_cores(lines[i:j], size)) >= 2:
@@ -897,6 +902,7 @@ def _column_lines(body: list[list[dict]], xs: list[float], size: float) -> list[
             columns[col].append(_Line(min(c["top"] for c in chars), chars[0]["x0"], chars[-1]["x1"], chars))
     for lines in columns:
         lines.sort(key=lambda ln: ln.top)
+    for lines in columns:
         if lines:
             _mark_starts(lines, size)
     return columns
@@ -1158,7 +1164,7 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
               end: float) -> list[float]:
     """The tops of the rows, and the bottom of the last one.
 
-    The candidate breaks are the tops of lines that begin a paragraph. The page is read top-down,
+    The candidate breaks are the tops of the lines (_slots). The page is read top-down,
     keeping the SETTINGS.beam cheapest partial layouts, where a break costs SETTINGS.row_cost (less
     where a numbered list begins again, nothing or less where every column begins a paragraph on its
     line), a row whose bottom no line reaches SETTINGS.unfilled, and each block the least _block_cost
@@ -1194,10 +1200,11 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
 
 
 def _slots(columns: list[list[_Line]], top: float, end: float, tol: float) -> tuple[float, ...]:
-    """The candidate row breaks: the tops of lines that begin a paragraph (one per line position),
-    and the table's bottom."""
+    """The candidate row breaks: the tops of the lines (one per line position), and the table's bottom.
+    A row may begin at a line that shows no sign of a new paragraph: where cells are centred in their
+    rows, the tallest cell of a row may follow one that ended on a full line."""
     slots: list[float] = []
-    for y in sorted(ln.top for lines in columns for ln in lines if ln.starts):
+    for y in sorted(ln.top for lines in columns for ln in lines):
         if top + tol < y < end - tol and (not slots or y - slots[-1] > tol):
             slots.append(y)
     slots.append(end)
@@ -1384,8 +1391,10 @@ def _place_column(mine: list[_Block], blocks: list[_Block], bounds: tuple[float,
     # read at the tops of rows: a block whose breaks fall between paragraphs, and the last block of
     # the column when it starts at a row's top (a merged cell the page break cut is printed at the
     # top of its part, its text running on across the rows below)
-    at_top = [_top_cost(blk, bounds, tol) == 0 or blk is mine[-1] and _near(bounds, blk.top, tol)
-              and abs(blk.ceiling - bounds[-1]) <= tol for blk in mine]
+    stacked = [_stacked(blk, bounds, tol) for blk in mine]
+    at_top = [_top_cost(blk, bounds, tol) == 0 or stacked[k]
+              or blk is mine[-1] and _near(bounds, blk.top, tol) and abs(blk.ceiling - bounds[-1]) <= tol
+              for k, blk in enumerate(mine)]
     spans = [_centred_spans(blk, bounds, tol, mid_tol) for blk in mine]
     # a column of merged cells: more of its blocks stand in the middle of several rows than at a
     # row's top
@@ -1398,10 +1407,26 @@ def _place_column(mine: list[_Block], blocks: list[_Block], bounds: tuple[float,
         if span != own[k] if at_top[k] else bool(spans[k]):
             out.append((mine[k].col, span[0], span[1] - span[0], mine[k].lines))
         else:
-            out.extend(_cells_of(mine[k], pieces[k]))
+            out.extend(_cells_of(mine[k], pieces[k], cut=stacked[k]))
         if centred and k and chosen[k - 1][1] < span[0]:
             out.append((mine[k].col, chosen[k - 1][1], span[0] - chosen[k - 1][1], []))
     return out
+
+
+def _stacked(blk: _Block, bounds: tuple[float, ...], tol: float) -> bool:
+    """The block is cells of several rows printed one under the other: it starts at a row's top, every
+    row break inside it falls at the top of one of its lines, and most of them (SETTINGS.stacked_ratio
+    times the others, SETTINGS.stacked_starts at least) where a paragraph begins: the other cells of a
+    row may end on a full line, with no sign of a new paragraph (a label merged over two rows, with the
+    next label printed on under it, has one break of each kind)."""
+    if not _near(bounds, blk.top, tol):
+        return False
+    lo, hi = bisect.bisect_right(bounds, blk.top + tol), bisect.bisect_left(bounds, blk.bottom - tol)
+    inside = bounds[lo:hi]
+    if not all(any(abs(r - ln.top) <= tol for ln in blk.lines) for r in inside):
+        return False
+    starts = sum(1 for r in inside if any(abs(r - k) <= tol for k in blk.breaks))
+    return starts >= SETTINGS.stacked_starts and starts >= SETTINGS.stacked_ratio * (len(inside) - starts)
 
 
 def _span_options(mine: list[_Block], blocks: list[_Block], bounds: tuple[float, ...], pitch: float,
@@ -1432,14 +1457,14 @@ def _pieces(blk: _Block, tops: tuple[float, ...], tol: float) -> dict[int, list[
     return rows
 
 
-def _cells_of(blk: _Block, rows: dict[int, list[_Line]]) -> list[tuple[int, int, int, list[_Line]]]:
+def _cells_of(blk: _Block, rows: dict[int, list[_Line]], cut: bool = False) -> list[tuple[int, int, int, list[_Line]]]:
     """The cells of a block read at the tops of rows: one a row, except that a paragraph running on
     across a row break keeps its lines in one cell spanning those rows (a merged cell printed at its
-    top, such as a label the page break cut)."""
+    top, such as a label the page break cut), unless cut (the block is _stacked cells)."""
     out: list[tuple[int, int, int, list[_Line]]] = []
     for r in sorted(rows):
         lines = rows[r]
-        if out and not lines[0].starts:
+        if out and not lines[0].starts and not cut:
             _, first, _, upper = out[-1]
             out[-1] = (blk.col, first, r - first + 1, upper + lines)
         else:
@@ -1499,9 +1524,10 @@ def _paragraphs(page: PageForm, chars: _Chars, number: int, grids: list[_Grid],
         return out
     left = min(ln["x0"] for ln in body)
     right = max(ln["x1"] for ln in body)
+    gap = _paragraph_gap(body)
     current: list[dict] = []
     for ln in body:
-        if current and _begins_paragraph(current[-1], ln, left, right):
+        if current and _begins_paragraph(current[-1], ln, left, right, gap):
             out.append(_paragraph(current, number, name))
             current = []
         current.append(ln)
@@ -1543,18 +1569,32 @@ def _body_lines(lines: list[dict], height: float) -> list[dict]:
             and not ((ln["top"] < margin or ln["bottom"] > height - margin) and len(ln["text"].strip()) <= short)]
 
 
-def _begins_paragraph(prev: dict, ln: dict, left: float, right: float) -> bool:
-    """Line ln begins a new paragraph after prev: a blank above it, an indent, or prev ending short."""
+def _paragraph_gap(lines: list[dict]) -> float:
+    """The blank (in line heights) above which a line begins a paragraph on this page: SETTINGS.para_gap,
+    or more where the page sets its lines wider apart (the median blank between consecutive lines, as a
+    share of their height, times SETTINGS.para_spacing): at 1.8 lines a line's blank is 0.8 of its height."""
+    st = SETTINGS
+    ratios = sorted((b["top"] - a["bottom"]) / h for a, b in zip(lines, lines[1:])
+                    if (h := a["bottom"] - a["top"]) > 0 and b["top"] > a["bottom"])
+    if not ratios:
+        return st.para_gap
+    usual = ratios[len(ratios) // 2]
+    return max(st.para_gap, min(usual, st.para_spacing_max) * st.para_spacing)
+
+
+def _begins_paragraph(prev: dict, ln: dict, left: float, right: float, gap: float) -> bool:
+    """Line ln begins a new paragraph after prev: a blank above it (over gap line heights), an indent, or
+    prev ending short."""
     st = SETTINGS
     height = prev["bottom"] - prev["top"]
-    new = (ln["top"] - prev["bottom"] > height * st.para_gap or ln["x0"] > left + height * st.para_indent
+    new = (ln["top"] - prev["bottom"] > height * gap or ln["x0"] > left + height * st.para_indent
            or prev["x1"] < right - height * st.para_short)
     middle = (left + right) / 2
     centred = (abs((ln["x0"] + ln["x1"]) / 2 - middle) < height and ln["x0"] > left + height * st.centred_inset
                and ln["x1"] < right - height * st.centred_inset
                and abs((prev["x0"] + prev["x1"]) / 2 - middle) < height
                and abs((ln["bottom"] - ln["top"]) - height) < st.same_height)
-    if new and centred and ln["top"] - prev["bottom"] <= height * st.para_gap:
+    if new and centred and ln["top"] - prev["bottom"] <= height * gap:
         new = False  # a centred heading in large type wraps onto a second, shorter centred line
     return new
 
