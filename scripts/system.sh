@@ -2,7 +2,7 @@
 # System packages and services the full test suite uses, on a Debian machine where we may use apt:
 # Chromium (the report and the review app are tested in a real browser), a local PostgreSQL
 # (the store is tested on PostgreSQL as well as SQLite) and LibreOffice Writer/Calc (legacy files are
-# converted with it). Prints the PostgreSQL URL for the tests.
+# converted with it), with the Noto CJK fonts. Prints the PostgreSQL URL for the tests.
 # Without root (or sudo) it installs nothing and says what is missing.
 set -euo pipefail
 SUDO=""
@@ -18,6 +18,9 @@ for part in writer calc; do
     || dpkg-query -W -f='${Status}' "libreoffice-$part" 2>/dev/null | grep -q "ok installed" \
     || need+=("libreoffice-$part-nogui")
 done
+# CJK fonts: LibreOffice (legacy conversions, bench/bench_adversary.py's PDFs) and the browser screenshots
+# print Chinese with them instead of empty boxes
+dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$SUDO" = none ] || ! command -v apt-get >/dev/null 2>&1; then
     echo "system.sh: cannot install ${need[*]} here (no root/apt); the tests that need them will say so" >&2
