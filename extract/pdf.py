@@ -739,13 +739,17 @@ def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Gri
             segment.append(line)
             k += 1
             continue
+        side: list[list[dict]] = []
+        if line is not None:
+            side = _band_side(segment, body, k, region.bands, xs, size)
+            segment = segment[:len(segment) - len(side)]
         if segment:
-            row = _read_rows(index, grid, segment, size, row, region.fresh or k > len(segment))
+            row = _read_rows(index, grid, segment, size, row, region.fresh or k > len(segment) + len(side))
             segment = []
         if line is None:
             break
-        own = _band_lines(body, k, region.bands, xs, size)
-        grid.cells.extend(_band_cells(index, own, xs, row))
+        own = _band_lines(body, k, region.bands, xs, size, frozenset({_column_of(side[0][0], xs)} if side else ()))
+        grid.cells.extend(_band_cells(index, own + side, xs, row))
         row += 1
         k += len(own)
     _close_grid(grid, row)
@@ -772,10 +776,11 @@ def _band_cells(index: _Chars, own: list[list[dict]], xs: list[float], row: int)
     first = max(0, bisect.bisect_right(xs, line[0]["x0"]) - 1)
     last = max(first, min(ncols - 1, bisect.bisect_right(xs, line[-1]["x1"] - 1) - 1))
     bottom = max(c["bottom"] for ln in own for c in ln) + SETTINGS.cell_pad
+    top = min(ln[0]["top"] for ln in own) - SETTINGS.cell_pad  # a side column's cell may begin above the band
     bbox = (xs[first], line[0]["top"] - SETTINGS.cell_pad, xs[last + 1], bottom)
     cells = [_GridCell(row, first, 1, last - first + 1, bbox, _text(index, bbox))]
     for col in sorted({_column_of(c, xs) for ln in own[1:] for c in ln} - set(range(first, last + 1))):
-        side = (xs[col], line[0]["top"] - SETTINGS.cell_pad, xs[col + 1], bottom)
+        side = (xs[col], top, xs[col + 1], bottom)
         cells.append(_GridCell(row, col, 1, 1, side, _text(index, side)))
     return cells
 
@@ -792,12 +797,50 @@ def _column_of(ch: dict, xs: list[float]) -> int:
     return max(0, min(len(xs) - 2, bisect.bisect_right(xs, (ch["x0"] + ch["x1"]) / 2) - 1))
 
 
-def _band_lines(body: list[list[dict]], k: int, bands: set[int], xs: list[float], size: float) -> list[list[dict]]:
+def _band_side(segment: list[list[dict]], body: list[list[dict]], k: int, bands: set[int], xs: list[float],
+               size: float) -> list[list[dict]]:
+    """The last lines of segment that belong to the band row of body line k: a column beside the band
+    whose cell is centred on it, begun above it and going on below it (`（` `20` | band | `分` `）` of a
+    分值 column in a table that centres its cells in their rows)."""
+    band = body[k]
+    first, last = _column_of(band[0], xs), _column_of(band[-1], xs)
+    reach = SETTINGS.blank_line * size * SETTINGS.pitch_max
+    above: list[list[dict]] = []
+    col = None
+    prev_top = band[0]["top"]
+    for line in reversed(segment):
+        cols = {_column_of(c, xs) for c in line}
+        if len(cols) != 1 or first <= min(cols) <= last or (col is not None and cols != {col}) \
+                or prev_top - line[0]["top"] > reach:
+            break
+        col = min(cols)
+        above.append(line)
+        prev_top = line[0]["top"]
+    if col is None:
+        return []
+    below = []
+    prev_top = band[0]["top"]
+    for j in range(k + 1, len(body)):
+        line = body[j]
+        if j in bands or {_column_of(c, xs) for c in line} != {col} or line[0]["top"] - prev_top > reach:
+            break
+        below.append(line)
+        prev_top = line[0]["top"]
+    if not below:
+        return []
+    top, bottom = above[-1][0]["top"], max(c["bottom"] for c in below[-1])
+    middle = (band[0]["top"] + max(c["bottom"] for c in band)) / 2
+    return above[::-1] if abs((top + bottom) / 2 - middle) <= SETTINGS.same_middle * size * 2 else []
+
+
+def _band_lines(body: list[list[dict]], k: int, bands: set[int], xs: list[float], size: float,
+                side: frozenset[int] = frozenset()) -> list[list[dict]]:
     """The lines of the band row that body line k begins: the line itself, and the lines below it that
     go on with a piece of it kept within one column (`（` of `（20分）` wrapped in a narrow 分值 column),
-    with the 序号 centred beside them (三, printed halfway down the row)."""
+    or in a side column whose cell began above it (_band_side), with the 序号 centred beside them (三,
+    printed halfway down the row)."""
     own = [body[k]]
-    live = _band_pieces(body[k], xs, size)
+    live = _band_pieces(body[k], xs, size) | dict.fromkeys(side, body[k][0]["top"])
     if not live:
         return own
     pitch_max = SETTINGS.band_reach * size * SETTINGS.blank_line
@@ -1882,10 +1925,25 @@ def _read_page(page: PageForm, number: int, name: str,
         return None
     grids = _ruled_tables(page, number, chars)
     if not grids:
-        margin = SETTINGS.margin
-        body = [c for c in chars.all if margin <= c["top"] and c["bottom"] <= page.height - margin]
-        grids = _borderless_tables(chars, number, body, open_xs)
+        grids = _borderless_tables(chars, number, _within_margins(chars.all, page.height), open_xs)
     return grids, _paragraphs(page, chars, number, grids, name)
+
+
+def _within_margins(chars: list[dict], height: float) -> list[dict]:
+    """The chars a borderless table may be read from: all but the lines in the top and bottom margins
+    (SETTINGS.margin) that print fewer than SETTINGS.head_runs runs (running headers, page numbers); a
+    table's line there, its header repeated at a page's top or a row at its foot, keeps its columns'
+    runs apart."""
+    margin = SETTINGS.margin
+    inner = [c for c in chars if margin <= c["top"] and c["bottom"] <= height - margin]
+    if len(inner) == len(chars):
+        return inner
+    outer = [c for c in chars if not (margin <= c["top"] and c["bottom"] <= height - margin)]
+    for line in _char_lines(outer):
+        size = statistics.median(c["size"] for c in line)
+        if len(_clusters(line, size * SETTINGS.head_gap)) >= SETTINGS.head_runs:
+            inner.extend(line)
+    return inner
 
 
 def _open_columns(grids: list[_Grid], paragraphs: list[tuple[float, Paragraph]]) -> list[float] | None:

@@ -54,6 +54,9 @@ pages before the 附件 left out):
 - `pdf-a4-borderless` (pa02): rows centred in their height, a 评查要点 cell ending on a full line
   above the next row's: the next row could not begin there (row breaks were only sought where a
   paragraph begins), and the column's cells of six rows were read as one merged cell (30 of 37).
+- `pdf-a5-borderless` (jt02): on A5 pages with 12 mm margins the header repeated at a page's top and
+  a row at its foot stand in the band kept for running headers and page numbers, where the borderless
+  reader never looked: the header's first line was lost and the row became a paragraph (7 of 43).
 """
 
 from __future__ import annotations
