@@ -749,7 +749,7 @@ def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Gri
         if line is None:
             break
         own = _band_lines(body, k, region.bands, xs, size, frozenset({_column_of(side[0][0], xs)} if side else ()))
-        grid.cells.extend(_band_cells(index, own + side, xs, row))
+        grid.cells.extend(_band_cells(index, own + side, xs, row, size))
         row += 1
         k += len(own)
     _close_grid(grid, row)
@@ -768,21 +768,41 @@ def _header_cells(index: _Chars, head: list[list[dict]], xs: list[float]) -> lis
     return cells
 
 
-def _band_cells(index: _Chars, own: list[list[dict]], xs: list[float], row: int) -> list[_GridCell]:
-    """A band row's cells: one across the columns its first line covers, one for each other column
-    that the lines going on with it print in."""
+def _band_cells(index: _Chars, own: list[list[dict]], xs: list[float], row: int, size: float) -> list[_GridCell]:
+    """A band row's cells: one across the columns each piece of its first line covers (_band_split), one
+    for each other column that the lines going on with it print in."""
     line = own[0]
     ncols = len(xs) - 1
-    first = max(0, bisect.bisect_right(xs, line[0]["x0"]) - 1)
-    last = max(first, min(ncols - 1, bisect.bisect_right(xs, line[-1]["x1"] - 1) - 1))
     bottom = max(c["bottom"] for ln in own for c in ln) + SETTINGS.cell_pad
     top = min(ln[0]["top"] for ln in own) - SETTINGS.cell_pad  # a side column's cell may begin above the band
-    bbox = (xs[first], line[0]["top"] - SETTINGS.cell_pad, xs[last + 1], bottom)
-    cells = [_GridCell(row, first, 1, last - first + 1, bbox, _text(index, bbox))]
-    for col in sorted({_column_of(c, xs) for ln in own[1:] for c in ln} - set(range(first, last + 1))):
+    cells = []
+    taken: set[int] = set()
+    for piece in _band_split(line, xs, size):
+        first = max(0, bisect.bisect_right(xs, piece[0]["x0"]) - 1)
+        last = max(first, min(ncols - 1, bisect.bisect_right(xs, piece[-1]["x1"] - 1) - 1))
+        bbox = (xs[first], line[0]["top"] - SETTINGS.cell_pad, xs[last + 1], bottom)
+        cells.append(_GridCell(row, first, 1, last - first + 1, bbox, _text(index, bbox)))
+        taken.update(range(first, last + 1))
+    for col in sorted({_column_of(c, xs) for ln in own[1:] for c in ln} - taken):
         side = (xs[col], top, xs[col + 1], bottom)
         cells.append(_GridCell(row, col, 1, 1, side, _text(index, side)))
     return cells
+
+
+def _band_split(line: list[dict], xs: list[float], size: float) -> list[list[dict]]:
+    """The band row's first line in the cells it prints: its runs, a new cell where the blank between two
+    runs holds a column edge and the run before it keeps within one column (the 序号 一 beside a label
+    merged over the next columns)."""
+    pieces: list[list[dict]] = []
+    for run in _runs(line, size * SETTINGS.run_gap):
+        if pieces:
+            prev = pieces[-1]
+            edge = any(prev[-1]["x1"] <= x <= run[0]["x0"] for x in xs[1:-1])
+            if not (edge and _column_of(prev[0], xs) == _column_of(prev[-1], xs)):
+                prev.extend(run)
+                continue
+        pieces.append(list(run))
+    return pieces
 
 
 def _close_grid(grid: _Grid, rows: int) -> None:
