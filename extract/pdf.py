@@ -89,6 +89,7 @@ class PdfSettings:
     same_middle: float = 0.25  # pitches: a centred cell's middle and the middle of its rows agree within this
     short_line: float = 0.5  # font sizes: a line ending this far before its column's right edge ends its paragraph
     short_stop: float = 0.2  # font sizes: the same for a line that ends a sentence
+    wrap_fit: float = 0.25  # font sizes: a shortfall this much over what the next line carried would have held it
     stacked_starts: int = 2  # breaks: a block cut at this many paragraph starts by row breaks may be cells
     stacked_ratio: float = 2.0  # and at this many times as many starts as breaks between a paragraph's lines
     indent: float = 1.5  # font sizes: a line starting this far right of its column's left edge begins a paragraph
@@ -653,14 +654,29 @@ def _region(lines: list[list[dict]], start: int, size: float, pitch: float, body
 def _region_body(lines: list[list[dict]], i: int, stop: int, gutters: list[_Gutter], size: float,
                  pitch: float) -> tuple[list[list[dict]], set[int], int]:
     """The body lines of a table from line i on (band rows among them by index), and the line after
-    them: lines that keep to the gutters, or cross them as a band row that lines of the table follow."""
+    them: lines that keep to the gutters, or cross them as a band row that lines of the table follow.
+    Where the gutters settle otherwise once the lines are laid (_settle_gutter), the lines are read again
+    with the band rows so found."""
+    body, bands, end = _body_pass(lines, i, stop, gutters, size, pitch, set())
+    if not any([_settle_gutter(g, [h for h in gutters if h is not g], body, bands, size) for g in gutters]):
+        return body, bands, end
+    for g in gutters:
+        g.covered = []
+    return _body_pass(lines, i, stop, gutters, size, pitch, {i + k for k in bands})
+
+
+def _body_pass(lines: list[list[dict]], i: int, stop: int, gutters: list[_Gutter], size: float,
+               pitch: float, known: set[int]) -> tuple[list[list[dict]], set[int], int]:
+    """One reading of _region_body, the lines in known (by line index) taken for band rows."""
     body: list[list[dict]] = []
     bands: set[int] = set()
     while i < stop:
         step = lines[i][0]["top"] - lines[i - 1][0]["top"] if i else 0.0
         if step > pitch * SETTINGS.near_line:
             break
-        if _crosses(lines[i], gutters, size):
+        if i in known:
+            bands.add(len(body))
+        elif _crosses(lines[i], gutters, size):
             ahead = lines[i + 1:min(i + 1 + SETTINGS.lookahead, stop)]
             if step > pitch * SETTINGS.spaced_line or all(_crosses(ln, gutters, size) for ln in ahead):
                 break
@@ -670,6 +686,37 @@ def _region_body(lines: list[list[dict]], i: int, stop: int, gutters: list[_Gutt
         body.append(lines[i])
         i += 1
     return body, bands, i
+
+
+def _settle_gutter(g: _Gutter, others: list[_Gutter], body: list[list[dict]], bands: set[int], size: float) -> bool:
+    """Where the lines laid first into a gutter leave the lines after them no blank there (a band row
+    reaching into the blank beside an empty column, then a column's text that starts left of its name),
+    the blank most lines leave free is the gutter, and the fewer lines across it are the band rows;
+    whether the band rows changed."""
+    runs = {k: [(a, b) for a, b in _line_runs(ln, size) if a < g.hi and b > g.lo] for k, ln in enumerate(body)}
+    # band rows only for the runs laid into this gutter before them: alone they leave it a blank, and
+    # they keep to the other gutters
+    forced = [k for k in bands if runs[k] and _Gutter(g.lo, g.hi, runs[k]).free(size)
+              and not _crosses(body[k], others, size)]
+    if not forced:
+        return False
+    width = size * SETTINGS.river
+    best: tuple[int, float] | None = None
+    x = g.lo
+    while x + width <= g.hi:
+        over = {k for k, rs in runs.items() if any(a < x + width and b > x for a, b in rs)}
+        if best is None or len(over) < best[0]:
+            best = (len(over), x)
+        x += width / 4
+    if best is None:
+        return False
+    across = {k for k, rs in runs.items() if any(a < best[1] + width and b > best[1] for a, b in rs)}
+    now = {k for k in bands if k not in forced}
+    if len(across - now) >= len(forced):
+        return False  # the lines laid first keep the gutter
+    bands.difference_update(forced)
+    bands.update(across)
+    return True
 
 
 def _region_edges(table: list[list[dict]], gutters: list[_Gutter], size: float,
@@ -982,7 +1029,7 @@ def _mark_starts(lines: list[_Line], size: float) -> None:
         indented = (ln.x0 > left + SETTINGS.indent * size
                     and abs((ln.x0 - left) - (right - ln.x1)) > SETTINGS.short_line * size)
         item = _list_item(ln.text)
-        ln.starts = (prev is None or _ends_short(prev, left, right, size) or indented or item is not None
+        ln.starts = (prev is None or _ends_short(prev, left, right, size, ln) or indented or item is not None
                      or bool(_BARE_NUMBER.fullmatch(ln.text)))
         if item is not None:
             ln.restarts = item[1] and item[0] in styles
@@ -1002,15 +1049,32 @@ def _list_item(text: str) -> tuple[str, bool] | None:
     return style, number.group() in _FIRST
 
 
-def _ends_short(line: _Line, left: float, right: float, size: float) -> bool:
+def _ends_short(line: _Line, left: float, right: float, size: float, after: _Line | None = None) -> bool:
     """The line stops short of its column's right edge, or of both edges alike where the column centres
     its text: the last line of a paragraph (a sentence's end counts from a smaller shortfall, as a line
-    of Latin letters or digits may not be stretched full)."""
+    of Latin letters or digits may not be stretched full). Not where the next line (after) begins with a
+    character and a mark no line may begin with, that together would not have fitted (kinsoku: 的， was
+    carried over whole)."""
     short = SETTINGS.short_stop if line.text.endswith(_STOPS) else SETTINGS.short_line
     slack_left, slack_right = line.x0 - left, right - line.x1
     if abs(slack_left - slack_right) <= SETTINGS.same_middle * size:
         return slack_left + slack_right > short * size
-    return slack_right > short * size
+    if slack_right <= short * size:
+        return False
+    carried = _carried(after.chars) if after is not None else None
+    return carried is None or slack_right > carried + SETTINGS.wrap_fit * size
+
+
+_NO_LINE_START = frozenset("，。、；：？！）》」』”’,.;:?!)")  # marks a typesetter never begins a line with
+
+
+def _carried(chars: list[dict]) -> float | None:
+    """The width of a line's first character and the marks after it that may not begin a line, where
+    there are such marks (what a typesetter carries over together); None where there are none."""
+    k = 1
+    while k < len(chars) and chars[k]["text"] in _NO_LINE_START:
+        k += 1
+    return chars[k - 1]["x1"] - chars[0]["x0"] if k > 1 and chars[0]["text"] not in _NO_LINE_START else None
 
 
 def _column_blocks(columns: list[list[_Line]], pitch: float, top: float, end: float) -> list[_Block]:

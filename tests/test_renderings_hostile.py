@@ -57,6 +57,10 @@ pages before the 附件 left out):
 - `pdf-a5-borderless` (jt02): on A5 pages with 12 mm margins the header repeated at a page's top and
   a row at its foot stand in the band kept for running headers and page numbers, where the borderless
   reader never looked: the header's first line was lost and the row became a paragraph (7 of 43).
+- `pdf-a4-borderless` (aq01): a band row (一 | 安全生产责任落实) reaching into the blank left of the
+  empty 考核项目 column's name, laid first, left the 考核内容 lines below it no gutter: every one of
+  them became a band row, and the table ended mid-page (0 of 41); a 评分标准 line carried over with
+  its mark (的，扣2分) ended the paragraph above it.
 """
 
 from __future__ import annotations
