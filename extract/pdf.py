@@ -1543,9 +1543,10 @@ def _place_column(mine: list[_Block], blocks: list[_Block], bounds: tuple[float,
 def _stacked(blk: _Block, bounds: tuple[float, ...], tol: float) -> bool:
     """The block is cells of several rows printed one under the other: it starts at a row's top, every
     row break inside it falls at the top of one of its lines, and most of them (SETTINGS.stacked_ratio
-    times the others, SETTINGS.stacked_starts at least) where a paragraph begins: the other cells of a
-    row may end on a full line, with no sign of a new paragraph (a label merged over two rows, with the
-    next label printed on under it, has one break of each kind)."""
+    times the others, SETTINGS.stacked_starts at least) where a paragraph begins, or each where a
+    paragraph begins or after a sentence's end: the other cells of a row may end on a full line, with no
+    sign of a new paragraph (a label merged over two rows, with the next label printed on under it, has
+    one break of each kind)."""
     if not _near(bounds, blk.top, tol):
         return False
     lo, hi = bisect.bisect_right(bounds, blk.top + tol), bisect.bisect_left(bounds, blk.bottom - tol)
@@ -1553,7 +1554,11 @@ def _stacked(blk: _Block, bounds: tuple[float, ...], tol: float) -> bool:
     if not all(any(abs(r - ln.top) <= tol for ln in blk.lines) for r in inside):
         return False
     starts = sum(1 for r in inside if any(abs(r - k) <= tol for k in blk.breaks))
-    return starts >= SETTINGS.stacked_starts and starts >= SETTINGS.stacked_ratio * (len(inside) - starts)
+    if starts >= SETTINGS.stacked_starts and starts >= SETTINGS.stacked_ratio * (len(inside) - starts):
+        return True
+    # or every row break inside it begins a paragraph or follows a sentence's end (。 at a line's end)
+    ends = [ln.top for prev, ln in zip(blk.lines, blk.lines[1:]) if prev.text.endswith(_STOPS)]
+    return all(any(abs(r - k) <= tol for k in [*blk.breaks, *ends]) for r in inside)
 
 
 def _span_options(mine: list[_Block], blocks: list[_Block], bounds: tuple[float, ...], pitch: float,

@@ -61,6 +61,9 @@ pages before the 附件 left out):
   empty 考核项目 column's name, laid first, left the 考核内容 lines below it no gutter: every one of
   them became a band row, and the table ended mid-page (0 of 41); a 评分标准 line carried over with
   its mark (的，扣2分) ended the paragraph above it.
+- `pdf-a4-borderless` (yf01): two rows' 考核内容 cells one under the other, the first ending in a
+  sentence (…审议。) on a full line: one cell over both rows; the second row lost its text and the
+  label of the next group became an item (6 of 40).
 """
 
 from __future__ import annotations
