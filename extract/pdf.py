@@ -2020,19 +2020,29 @@ def _read_page(page: PageForm, number: int, name: str,
 
 def _within_margins(chars: list[dict], height: float) -> list[dict]:
     """The chars a borderless table may be read from: all but the lines in the top and bottom margins
-    (SETTINGS.margin) that print fewer than SETTINGS.head_runs runs (running headers, page numbers); a
-    table's line there, its header repeated at a page's top or a row at its foot, keeps its columns'
-    runs apart."""
+    (SETTINGS.margin) that are running headers or page numbers. A table's line there keeps its columns'
+    runs apart (SETTINGS.head_runs of them: its header repeated at a page's top, a row at its foot), or
+    stands next to such a line, or to the page's body, in the same font (一 of a header's 一/级/指/标)."""
     margin = SETTINGS.margin
     inner = [c for c in chars if margin <= c["top"] and c["bottom"] <= height - margin]
     if len(inner) == len(chars):
         return inner
-    outer = [c for c in chars if not (margin <= c["top"] and c["bottom"] <= height - margin)]
-    for line in _char_lines(outer):
-        size = statistics.median(c["size"] for c in line)
-        if len(_clusters(line, size * SETTINGS.head_gap)) >= SETTINGS.head_runs:
-            inner.extend(line)
-    return inner
+    lines = _char_lines(inner)
+    kept = list(inner)
+    for side in ("top", "bottom"):
+        outer = _char_lines([c for c in chars if (c["top"] < margin if side == "top" else
+                                                    margin <= c["top"] and c["bottom"] > height - margin)])
+        near = (lines[0] if side == "top" else lines[-1]) if lines else None
+        for line in (reversed(outer) if side == "top" else outer):
+            size = statistics.median(c["size"] for c in line)
+            wide = len(_clusters(line, size * SETTINGS.head_gap)) >= SETTINGS.head_runs
+            beside = near is not None and abs(line[0]["top"] - near[0]["top"]) <= size * SETTINGS.pitch_max \
+                and _font(line) == _font(near)
+            if not (wide or beside):
+                break
+            kept.extend(line)
+            near = line
+    return kept
 
 
 def _open_columns(grids: list[_Grid], paragraphs: list[tuple[float, Paragraph]]) -> list[float] | None:

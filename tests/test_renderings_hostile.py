@@ -64,6 +64,9 @@ pages before the 附件 left out):
 - `pdf-a4-borderless` (yf01): two rows' 考核内容 cells one under the other, the first ending in a
   sentence (…审议。) on a full line: one cell over both rows; the second row lost its text and the
   label of the next group became an item (6 of 40).
+- `pdf-a5-borderless` (jx01): the header repeated at each page's top prints 一 of 一/级/指/标 alone in
+  the top margin, read as a running header and dropped: the rest of the header was no header, and
+  the rows cut by the page breaks (决策 | 过程) were not joined (0 of 35).
 """
 
 from __future__ import annotations
