@@ -104,6 +104,8 @@ class PdfSettings:
     # --- borderless tables: the row search (costs) --------------------------------------------------
     row_cost: float = 1.0  # every row break must pay for itself by the text it explains
     restart: float = 0.5  # what a break is spared where a numbered list begins again in some column
+    top_share: float = 0.85  # blocks: a table with this share of them at the tops of rows prints its cells there
+    top_blocks: int = 8  # blocks: and has at least this many
     aligned_row: float = -0.5  # a break where every column begins a paragraph on the same line pays for itself
     unexplained: float = 3.0  # a block neither at the top of a row nor centred over rows
     unfilled: float = 2.0  # a row whose bottom no printed line reaches (a row is as tall as its tallest cell)
@@ -965,6 +967,8 @@ def _read_rows(index: _Chars, grid: _Grid, body: list[list[dict]], size: float, 
     end = max(ln.top for col in columns for ln in col) + pitch
     blocks = _column_blocks(columns, pitch, top, end)
     tops = _tiling_breaks(blocks, _row_tops(blocks, columns, pitch, top, end), columns, pitch)
+    if _top_aligned(blocks, tops, pitch):
+        tops = _row_tops(blocks, columns, pitch, top, end, centring=False)  # no cell is centred in its row
     tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
     grid.blocks += len(blocks)
     grid.unread += sum(1 for blk in blocks
@@ -1183,10 +1187,12 @@ class _SlotCost:
     Everything that does not depend on the layout is worked out once, with the very comparisons of
     _block_cost, so that the costs come out the same to the last bit."""
 
-    def __init__(self, blk: _Block, slots: tuple[float, ...], first: float, tol: float, mid_tol: float):
+    def __init__(self, blk: _Block, slots: tuple[float, ...], first: float, tol: float, mid_tol: float,
+                 centring: bool = True):
         top, floor = blk.top, blk.floor
         self.n = len(slots)
-        self.centred = SETTINGS.centred * len(blk.lines)
+        # without centring (a table that prints its cells at the tops of rows) no centred reading is cheaper
+        self.centred = SETTINGS.centred * len(blk.lines) if centring else SETTINGS.unexplained
         self._init_top(blk, slots, first, tol)
         # the tops of the runs of rows the block may be centred over: the table's top or a slot
         uppers = [(-1, first)] if floor - tol <= first <= top + tol else []
@@ -1288,7 +1294,7 @@ class _SlotCost:
 
 
 def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, top: float,
-              end: float) -> list[float]:
+              end: float, centring: bool = True) -> list[float]:
     """The tops of the rows, and the bottom of the last one.
 
     The candidate breaks are the tops of the lines (_slots). The page is read top-down,
@@ -1308,7 +1314,7 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     restarts = tuple(sorted(ln.top for lines in columns for ln in lines if ln.restarts))
     # the blocks whose reading deciding a slot may change: those whose blank surroundings reach it
     touched = [[i for i, blk in enumerate(blocks) if blk.floor - tol <= y <= blk.ceiling + tol] for y in slot_t]
-    cost_of, undecided, tables = _block_costs(blocks, slot_t, top, tol, mid_tol)
+    cost_of, undecided, tables = _block_costs(blocks, slot_t, top, tol, mid_tol, centring)
     # a layout: (cost, mask, the costs of the blocks the last slot touched with the slots after it to
     # decide, in the order of those blocks): the costs a slot needs of the blocks the slot before it
     # touched too are taken from there, those of a block whose undecided slots do not include it go on
@@ -1338,13 +1344,14 @@ def _slots(columns: list[list[_Line]], top: float, end: float, tol: float) -> tu
     return tuple(slots)
 
 
-def _block_costs(blocks: list[_Block], slot_t: tuple[float, ...], top: float, tol: float, mid_tol: float):
+def _block_costs(blocks: list[_Block], slot_t: tuple[float, ...], top: float, tol: float, mid_tol: float,
+                 centring: bool = True):
     """cost_of(i, mask, s): block i's cost under a layout, memoised on the slots it depends on; and for
     each block the slots whose being still to decide may change its cost; and tables(mine, s): for each
     block of mine, its memo with the slots from s on to decide (a dict by the masked layout), the mask
     of the slots it depends on and its evaluator (for _extend, which looks the costs up inline)."""
     n = len(slot_t)
-    evaluators = [_SlotCost(blk, slot_t, top, tol, mid_tol) for blk in blocks]
+    evaluators = [_SlotCost(blk, slot_t, top, tol, mid_tol, centring) for blk in blocks]
     # what each block's cost depends on: the slots decided as tops in the blank around it, and those
     # still to decide where it may begin or be centred
     slack = SETTINGS.reach_slack
@@ -1504,8 +1511,46 @@ def _place(blocks: list[_Block], tops: list[float], pitch: float,
     by_col: dict[int, list[_Block]] = {}
     for blk in blocks:
         by_col.setdefault(blk.col, []).append(blk)
+    tol = pitch * SETTINGS.same_place
+    top_aligned = _top_aligned(blocks, tops, pitch)
     for mine in by_col.values():
-        out.extend(_place_column(mine, blocks, bounds, pitch, fresh))
+        merged = _top_merged(mine, bounds, tol) if top_aligned else None
+        out.extend(merged if merged is not None else _place_column(mine, blocks, bounds, pitch, fresh))
+    return out
+
+
+def _top_aligned(blocks: list[_Block], tops: list[float], pitch: float) -> bool:
+    """The table prints its cells at the tops of their rows: SETTINGS.top_share of its blocks (and
+    SETTINGS.top_blocks at least) begin at a row's top."""
+    tol = pitch * SETTINGS.same_place
+    bounds = tuple(tops)
+    at_tops = sum(1 for blk in blocks if _near(bounds, blk.top, tol))
+    return len(blocks) >= SETTINGS.top_blocks and at_tops >= SETTINGS.top_share * len(blocks)
+
+
+def _top_merged(mine: list[_Block], bounds: tuple[float, ...],
+                tol: float) -> list[tuple[int, int, int, list[_Line]]] | None:
+    """In a table whose cells are printed at the tops of their rows (SETTINGS.top_share of its blocks begin
+    at a row's top), a column of merged cells: its cells begin where a paragraph begins (or a sentence
+    has ended) at a row's top, and
+    each spans the rows down to the next (a label printed at the top of its merged cell, the rows below
+    it blank in its column). None where the column keeps a cell a row, or a cell begins off a row's top."""
+    starts: list[tuple[int, list[_Line]]] = []
+    for blk in mine:
+        for k, ln in enumerate(blk.lines):
+            near = _near(bounds, ln.top, tol)
+            if k == 0 and not near:
+                return None
+            if k == 0 or near and (ln.starts or blk.lines[k - 1].text.endswith(_STOPS)):
+                starts.append((bisect.bisect_left(bounds, ln.top - tol), [ln]))
+            else:
+                starts[-1][1].append(ln)
+    rows = len(bounds) - 1
+    if not starts or rows - len(starts) < len(starts):
+        return None  # most rows begin a cell of their own: no column of merged cells
+    out = []
+    for (r, lines), nxt in zip(starts, [s[0] for s in starts[1:]] + [rows]):
+        out.append((mine[0].col, r, max(1, nxt - r), lines))
     return out
 
 
