@@ -178,3 +178,13 @@ def test_candidate_mode_agrees_with_exact_mode(cats, monkeypatch):
     b = {(o, n) for x in sparse.links for o in x.old for n in x.new}
     assert len(a & b) / len(a | b) >= 0.95
     assert len(sparse.removed) + sum(len(x.old) for x in sparse.links) == 170
+
+
+def test_rewritten_links_take_the_leftover_their_sibling_left(cw):
+    """2023 rewrote sections: 47 (执法手册) beside 48 (流程图) for (11)-(18), 181 beside 182 for (150), 53 for
+    (25)(26). 47 and 181 were added and (26) removed, their wording alone under the assignment bar."""
+    groups = {(tuple(link.old), tuple(link.new)) for link in cw.links}
+    linked = {(o, n) for old_ids, new_ids in groups for o in old_ids for n in new_ids}
+    assert {("1.1.3.18", "3.1.47"), ("1.1.3.11", "3.1.48"), ("5.3.1.150", "8.5.181"), ("5.3.1.150", "8.5.182"),
+            ("1.2.2.25", "3.2.53"), ("1.2.2.26", "3.2.53")} <= linked
+    assert "3.1.47" not in cw.added and "8.5.181" not in cw.added and "1.2.2.26" not in cw.removed

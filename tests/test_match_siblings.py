@@ -1,0 +1,101 @@
+"""A leftover whose best partner is where its sibling went joins that partner when their link is a rewrite:
+2023 rewrote (150) 全员培训 as 181 + 182 and (25)(26) 执法文书 as 53, and the rewritten partner was left added
+or removed because its wording alone is under the assignment bar."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from zhibiao.diff import match as match_module
+from zhibiao.diff.match import Item, _link_groups, match, similarity
+from zhibiao.diff.text import bigrams, features, words
+
+
+def _item(ident: str, text: str, parent: str, label: str = "", area: str = "1", order: int = 0) -> Item:
+    seen = features(text)
+    return Item(ident, text, Decimal("1"), parent, area, label, order, bigrams(seen), words(seen),
+                label=bigrams(features(label)))
+
+
+TRAINING = "开展有效的“三项制度”全员实务业务培训（尤其是本指标体系）。"
+
+
+def _training(partner: str) -> tuple[list[Item], list[Item]]:
+    old = [_item("5.3.1.150", TRAINING, "5.3.1", area="5"),
+           _item("5.3.1.151", "建立健全行政执法案卷评查制度。", "5.3.1", area="5", order=1)]
+    new = [_item("8.5.182", partner, "8.5", area="8"),
+           _item("8.5.181", "本单位每年至少开展一次或者参加一次不低于三天的执法业务全员集中线下实训。", "8.5", area="8",
+                 order=1),
+           _item("8.5.183", "定期开展行政执法案卷评查。", "8.5", area="8", order=2)]
+    return old, new
+
+
+def test_a_new_item_joins_the_rewritten_link_of_its_sibling():
+    """(150) → 182 is a rewrite; 181, whose best 2019 partner is (150), was left added: it joins as a split."""
+    old, new = _training("将本指标体系列入每年执法业务全员集中线下实训内容。")
+    base = similarity(old, new)
+    assert base[0, 1] < match_module.ASSIGN_MIN  # its wording alone is under the bar
+    assert int(base[:, 1].argmax()) == 0
+    pairs, _ = match(old, new)
+    assert sorted(pairs) == [(0, 0), (0, 1), (1, 2)]
+
+
+def test_without_the_rule_the_new_item_stays_added(monkeypatch):
+    monkeypatch.setattr(match_module, "REWRITTEN", 0.0)
+    old, new = _training("将本指标体系列入每年执法业务全员集中线下实训内容。")
+    pairs, _ = match(old, new)
+    assert sorted(pairs) == [(0, 0), (1, 2)]
+
+
+def test_a_new_item_beside_a_verbatim_successor_stays_added():
+    """When the sibling's link restates the old item, the old wording is all accounted for: 181 is new."""
+    old, new = _training(TRAINING)
+    pairs, _ = match(old, new)
+    assert sorted(pairs) == [(0, 0), (1, 2)]
+
+
+DOCS = "执法文书规范"
+
+
+def _documents(partner: str) -> tuple[list[Item], list[Item]]:
+    old = [_item("1.2.2.25", "按照规定时点出具行政执法文书。", "1.2.2", DOCS),
+           _item("1.2.2.26", "执法文书形式、内容符合法律规定。", "1.2.2", DOCS, order=1),
+           _item("1.2.3.27", "执法人员出示执法证件。", "1.2.3", order=2)]
+    new = [_item("3.2.53", partner, "3.2", DOCS, area="3"),
+           _item("3.2.54", "执法人员主动出示执法证件并表明身份。", "3.2", area="3", order=1)]
+    return old, new
+
+
+def test_an_old_item_joins_the_rewritten_successor_of_its_sibling():
+    """(25) → 53 rewords the duty; (26)'s best partner is 53 too: a merge (25)(26) → 53."""
+    old, new = _documents("在法定环节，依照法定时限、内容要素向相对人出具执法文书。")
+    pairs, _ = match(old, new)
+    assert sorted(pairs) == [(0, 0), (1, 0), (2, 1)]
+
+
+def test_an_old_item_beside_a_verbatim_successor_is_removed():
+    old, new = _documents("按照规定时点出具行政执法文书。")
+    base = similarity(old, new)
+    assert int(base[1].argmax()) == 0 and base[1, 0] > match_module.ASSIGN_MIN
+    pairs, _ = match(old, new)
+    assert sorted(pairs) == [(0, 0), (2, 1)]
+
+
+def test_the_best_partner_must_be_where_a_sibling_went():
+    """(26) under another parent than (25): no sibling went to 53, so it stays removed."""
+    old, new = _documents("在法定环节，依照法定时限、内容要素向相对人出具执法文书。")
+    old[1] = _item("1.2.4.26", "执法文书形式、内容符合法律规定。", "1.2.4", DOCS, order=1)
+    pairs, _ = match(old, new)
+    assert (1, 0) not in pairs
+
+
+@pytest.mark.parametrize("pairs, node, group", [
+    ([(0, 0), (1, 0), (2, 1)], ("o", 1), ([0, 1], [0])),
+    ([(0, 0), (0, 1), (1, 2)], ("n", 1), ([0], [0, 1])),
+    ([(0, 0), (1, 1), (1, 0)], ("n", 1), ([0, 1], [0, 1])),
+])
+def test_link_groups_are_the_connected_components(pairs, node, group):
+    groups = _link_groups(pairs)
+    assert tuple(sorted(x) for x in groups[node]) == group
