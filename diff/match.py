@@ -514,9 +514,10 @@ SPLIT_MIN_GRAMS = 12  # a new item joins an old one as a further split partner o
 # the true split partners on the corpus pairs have 12-23, the two false ones 9 and 10. Merges keep short parts
 # (着装、标识规范 → 穿着制式服装、标识): the old side's fragments are what 2023 merged.
 SIBLING_MIN = ASSIGN_MIN  # a leftover joins its best partner where a sibling went when they score this much …
-REWRITTEN = 0.45  # … and that partner's link is a rewrite: its far side has less than this share of its wording
-# in its near side. The middle of the range that scores best on all four corpus pairs (0.30-0.60: 2019 → 2023 loses
-# a true join below it, p1 gains a false one above it); only 2019 → 2023 has true joins of this kind
+REWRITTEN = 0.50  # … and that partner's link is a rewrite: its far side has less than this share of its wording
+# in its near side (also the bar of _rewrite). The middle of the range that scores best on all four corpus pairs
+# (0.42-0.60: 2019 → 2023 loses true links below it, p1 gains a false one above it); only 2019 → 2023 has true
+# links of these kinds
 FILL_MIN = 0.15  # a leftover old item joins its best partner when it explains this much of it that its partners do not
 LEFTOVER_ROUNDS = 3  # passes over the leftovers at most (two reach the fixed point on every corpus pair)
 FILL_SIDES = (0,)  # the old side only: a merged new item is the union of old wording (案卷管理规定 + 调阅监督规定 →
@@ -575,7 +576,37 @@ def match(old: list[Item], new: list[Item]):
         pairs = pairs + extra
     if MERGE_SIBLINGS:
         pairs = pairs + _section_merges(pairs, old, new, left_old)
+    pairs = pairs + _crossed_rewrites(pairs, score, old, new, idf)
     return pairs, score
+
+
+def _rewrite(a: Counter, b: Counter, idf: dict[str, float]) -> bool:
+    """Whether two requirements are a rewrite of each other: each has less than REWRITTEN of its wording in
+    the other (and both are long enough to tell, CONTAIN_MIN_GRAMS bigrams)."""
+    if min(len(a), len(b)) < CONTAIN_MIN_GRAMS:
+        return False
+    return max(_containment(a, b, idf), _containment(b, a, idf)) < REWRITTEN
+
+
+def _crossed_rewrites(pairs: list[tuple[int, int]], score, old: list[Item], new: list[Item],
+                      idf: dict[str, float]) -> list[tuple[int, int]]:
+    """Two one-to-one links between the same two parents that are both rewrites, whose crossed pairs score
+    SIBLING_MIN with the structure bonus as well, are one many-to-many link: the section was rewritten as
+    a whole, and which old requirement went to which new one is not in the wording ((110)(111) → 121 122:
+    审核规定 and its scope rewritten as 责任 and 流程、协调). One crossed pair joins the two links."""
+    groups = _link_groups(pairs)
+    single = [(r, c) for r, c in pairs if groups[("o", r)] == ([r], [c])
+              and _rewrite(old[r].grams, new[c].grams, idf)]
+    extra: list[tuple[int, int]] = []
+    joined: set[int] = set()
+    for k, (r, c) in enumerate(single):
+        for r2, c2 in single[k + 1:]:
+            if r in joined or r2 in joined or old[r].parent != old[r2].parent or new[c].parent != new[c2].parent:
+                continue
+            if old[r].cited == new[c2].cited and min(_score_at(score, r, c2), _score_at(score, r2, c)) >= SIBLING_MIN:
+                extra.append((r, c2))
+                joined.update((r, r2))
+    return extra
 
 
 MERGE_SIBLINGS = 3  # a section merged into one new item by at least this many of its requirements (2 made a

@@ -188,3 +188,10 @@ def test_rewritten_links_take_the_leftover_their_sibling_left(cw):
     assert {("1.1.3.18", "3.1.47"), ("1.1.3.11", "3.1.48"), ("5.3.1.150", "8.5.181"), ("5.3.1.150", "8.5.182"),
             ("1.2.2.25", "3.2.53"), ("1.2.2.26", "3.2.53")} <= linked
     assert "3.1.47" not in cw.added and "8.5.181" not in cw.added and "1.2.2.26" not in cw.removed
+
+
+def test_a_section_rewritten_as_a_whole_is_one_many_to_many_link(cw):
+    """(110) 审核规定 and (111) its scope became 121 (责任) and 122 (流程、协调): two one-to-one links before,
+    though neither 2023 item is the rewrite of one 2019 item alone."""
+    link = next(link for link in cw.links if "3.4.2.110" in link.old)
+    assert (link.old, link.new, link.kind) == (["3.4.2.110", "3.4.2.111"], ["5.4.121", "5.4.122"], "many_to_many")

@@ -99,3 +99,51 @@ def test_the_best_partner_must_be_where_a_sibling_went():
 def test_link_groups_are_the_connected_components(pairs, node, group):
     groups = _link_groups(pairs)
     assert tuple(sorted(x) for x in groups[node]) == group
+
+
+REVIEW = "明确审核责任"
+
+
+def _review(first: str) -> tuple[list[Item], list[Item]]:
+    old = [_item("3.4.2.110", first, "3.4.2", REVIEW, area="3"),
+           _item("3.4.2.111", "规定涵盖法制审核机构、范围、内容、责任、流程、协调等各类要求,符合工作实际。", "3.4.2",
+                 REVIEW, area="3", order=1),
+           _item("3.4.3.112", "建立行政执法案卷评查制度。", "3.4.3", area="3", order=2)]
+    new = [_item("5.4.121", "制定并落实重大执法决定法制审核规定。明确承办机构对送审材料的真实性、准确性、完整性负责;"
+                 "法制审核机构对法制审核意见负责。", "5.4", REVIEW, area="5"),
+           _item("5.4.122", "制定并落实法制审核流程,明确送审材料报送要求和审核的方式、时限、责任,建立法制审核机构与执法"
+                 "承办机构对审核意见不一致时的协调机制。", "5.4", REVIEW, area="5", order=1),
+           _item("5.5.123", "定期开展行政执法案卷评查。", "5.5", area="5", order=2)]
+    return old, new
+
+
+def _crossed(old: list[Item], new: list[Item]) -> list[tuple[int, int]]:
+    one_to_one = [(0, 0), (1, 1), (2, 2)]
+    score = match_module._with_structure(similarity(old, new), old, new, one_to_one)
+    return match_module._crossed_rewrites(one_to_one, score, old, new, match_module._idf(old, new))
+
+
+def test_two_rewritten_links_between_the_same_parents_are_one_link():
+    """(110) → 121 and (111) → 122 both rewrite their partner and each scores with the other's partner too:
+    one crossed pair joins them into (110)(111) → 121 122."""
+    old, new = _review("制定或执行上级机关制定的重大行政执法决定法制审核规定。")
+    assert _crossed(old, new) == [(0, 1)]
+
+
+def test_a_restated_link_is_not_crossed():
+    """When (110) is restated by 121, which old item went where is in the wording: the links stay apart."""
+    old, new = _review("制定并落实重大执法决定法制审核规定。明确承办机构对送审材料的真实性、准确性、完整性负责;"
+                       "法制审核机构对法制审核意见负责。")
+    assert _crossed(old, new) == []
+
+
+def test_links_under_different_parents_are_not_crossed():
+    old, new = _review("制定或执行上级机关制定的重大行政执法决定法制审核规定。")
+    new[1] = _item("5.4.122", new[1].text, "5.6", REVIEW, area="5", order=1)
+    assert _crossed(old, new) == []
+
+
+def test_short_requirements_are_no_rewrite():
+    """Fewer than CONTAIN_MIN_GRAMS bigrams: containment says nothing, so no rewrite is claimed."""
+    idf = {"执法": 1.0, "法公": 1.0, "公示": 1.0}
+    assert not match_module._rewrite(bigrams("执法公示"), bigrams("公示执法"), idf)
