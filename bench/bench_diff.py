@@ -1,6 +1,6 @@
 """Benchmark the crosswalk: accuracy against the hand-made golden, time, and how cost grows; prints, never asserts.
 
-Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000]
+Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000] [--calibrate [NAME ...]]
 
 - Link precision, recall and F1 against golden/crosswalk-2019-2023.json on (old id, new id) pairs:
   all links, certain links only, and the split/merge links alone. Targets: >= 0.95 on all links,
@@ -11,6 +11,8 @@ Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000]
 - Synthetic scale runs: N x N requirements made by perturbing the real ones (each old copy perturbed
   on its own — characters dropped or repeated, numbers changed, a group label per copy — and each new
   one perturbed again from its old copy), with time, peak memory and the share of true pairs recovered.
+- --calibrate: leave-one-pair-out figures for the tuned constants of diff.match (CALIBRATED): each pair's
+  F1 at the value chosen on the other pairs, beside its F1 at the shipped value.
 """
 
 from __future__ import annotations
@@ -99,6 +101,70 @@ def pairs_accuracy() -> None:
         p, r, f = _prf(_pairs([link.model_dump() for link in cw.links]), _pairs(golden["links"]))
         verdict = "met" if f >= PAIR_TARGET else "MISSED"
         print(f"pair {pair:<20} precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  (target F1 >= {PAIR_TARGET}: {verdict})")
+
+
+def _all_pairs() -> dict[str, tuple[Path, Path, Path]]:
+    """Every version pair with a golden: (old file, new file, golden crosswalk)."""
+    out = {"2019-2023": (CORPUS / "001_5886f06ed561739e.txt", CORPUS / "000_1c204f1614fc8d36.txt", GOLDEN)}
+    for pair in PAIRS:
+        out[pair] = (CORPUS / "pairs" / pair / "old.txt", CORPUS / "pairs" / pair / "new.txt",
+                     ROOT / "golden" / f"crosswalk-{pair}.json")
+    out["2019-2020"] = (CORPUS / "001_5886f06ed561739e.txt", CORPUS / "003_fbbff5f31bb9ffc0.txt",
+                        ROOT / "golden" / "crosswalk-2019-2020.json")
+    return {k: v for k, v in out.items() if v[2].exists()}
+
+
+CALIBRATED = {"REWRITTEN": [round(0.05 * k, 2) for k in range(0, 17)]}  # diff.match constants and their grids
+
+
+def calibrate(names: list[str]) -> None:
+    """Leave one pair out: for each tuned constant and each pair, the grid value that maximises the mean F1 on
+    the other pairs (the middle of the best run of the grid on a tie), and the held-out pair's F1 there, beside
+    its F1 at the shipped value."""
+    from zhibiao.diff import match as match_module
+
+    sources = _all_pairs()
+    cats = {k: (ingest(o), ingest(n)) for k, (o, n, _) in sources.items()}
+    golden = {k: _pairs(json.loads(g.read_text(encoding="utf-8"))["links"]) for k, (_, _, g) in sources.items()}
+    for name in names:
+        shipped = getattr(match_module, name)
+        grid = CALIBRATED[name]
+        table: dict[float, dict[str, float]] = {}
+        try:
+            for value in grid:
+                setattr(match_module, name, value)
+                table[value] = {k: _prf(_pairs([link.model_dump() for link in crosswalk(o, n).links]), golden[k])[2]
+                                for k, (o, n) in cats.items()}
+            setattr(match_module, name, shipped)
+            at_shipped = {k: _prf(_pairs([link.model_dump() for link in crosswalk(o, n).links]), golden[k])[2]
+                          for k, (o, n) in cats.items()}
+        finally:
+            setattr(match_module, name, shipped)
+        print(f"calibration of {name} (shipped {shipped}) over {grid[0]}..{grid[-1]}, leave one pair out:")
+        for held in [None, *cats]:
+            rest = [k for k in cats if k != held]
+            means = [sum(table[v][k] for k in rest) / len(rest) for v in grid]
+            top = max(means)
+            best = [k for k, m in enumerate(means) if m >= top - 1e-12]
+            run = max(_runs(best), key=len)
+            chosen = grid[run[len(run) // 2]]
+            if held is None:
+                print(f"  all pairs: best {grid[run[0]]}-{grid[run[-1]]} (mean F1 {top:.3f}), middle {chosen}; "
+                      + ", ".join(f"{v}: {sum(table[v].values()) / len(cats):.3f}" for v in grid))
+                continue
+            print(f"  held out {held:<16} chosen {chosen:<5} (best on the rest {grid[run[0]]}-{grid[run[-1]]}) "
+                  f"held-out F1 {table[chosen][held]:.3f}; at shipped {at_shipped[held]:.3f}")
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    """Consecutive runs in a sorted list of grid indices."""
+    runs: list[list[int]] = []
+    for k in indices:
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
 
 
 def _clear_span_caches() -> None:
@@ -192,8 +258,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--scale", type=int, nargs="*", default=[2000, 10000])
+    parser.add_argument("--calibrate", nargs="*", choices=sorted(CALIBRATED), default=None,
+                        help="leave-one-pair-out calibration of these diff.match constants (all when none named)")
     args = parser.parse_args(argv)
     load()
+    if args.calibrate is not None:
+        calibrate(args.calibrate or sorted(CALIBRATED))
+        return 0
     accuracy()
     pairs_accuracy()
     timing(args.runs)
