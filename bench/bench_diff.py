@@ -1,6 +1,6 @@
 """Benchmark the crosswalk: accuracy against the hand-made golden, time, and how cost grows; prints, never asserts.
 
-Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000] [--calibrate [NAME ...]]
+Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000] [--calibrate [NAME ...]] [--decoys]
 
 - Link precision, recall and F1 against golden/crosswalk-2019-2023.json on (old id, new id) pairs:
   all links, certain links only, and the split/merge links alone. Targets: >= 0.95 on all links,
@@ -13,6 +13,7 @@ Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000] [--cal
   one perturbed again from its old copy), with time, peak memory and the share of true pairs recovered.
 - --calibrate: leave-one-pair-out figures for the tuned constants of diff.match (CALIBRATED): each pair's
   F1 at the value chosen on the other pairs, beside its F1 at the shipped value.
+- --decoys: linked pairs between rubrics of different families (all false) with the rewrite rules on and off.
 """
 
 from __future__ import annotations
@@ -156,6 +157,31 @@ def calibrate(names: list[str]) -> None:
                   f"held-out F1 {table[chosen][held]:.3f}; at shipped {at_shipped[held]:.3f}")
 
 
+def decoys() -> None:
+    """Links between rubrics of different families (corpus/families/*/*.tab.txt), where every link is a false
+    one, with the rewrite rules of diff.match (REWRITTEN) on and off: what those rules add where nothing
+    corresponds."""
+    from itertools import permutations
+
+    from zhibiao.diff import match as match_module
+
+    folders = sorted(p for p in (CORPUS / "families").iterdir() if (p / f"{p.name}.tab.txt").exists())
+    cats = {p.name: ingest(p / f"{p.name}.tab.txt") for p in folders}
+    shipped = match_module.REWRITTEN
+    counts = {"on": 0, "off": 0}
+    pairs = [(a, b) for a, b in permutations(cats, 2) if a[:2] != b[:2]]
+    try:
+        for a, b in pairs:
+            for label, value in (("on", shipped), ("off", 0.0)):
+                match_module.REWRITTEN = value
+                counts[label] += len(_pairs([link.model_dump() for link in crosswalk(cats[a], cats[b]).links]))
+    finally:
+        match_module.REWRITTEN = shipped
+    added = counts["on"] - counts["off"]
+    print(f"decoys: {len(pairs)} ordered pairs of rubrics of different families: {counts['off']} linked pairs "
+          f"without the rewrite rules, {counts['on']} with them (+{added}, {added / max(counts['off'], 1):.1%})")
+
+
 def _runs(indices: list[int]) -> list[list[int]]:
     """Consecutive runs in a sorted list of grid indices."""
     runs: list[list[int]] = []
@@ -260,10 +286,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, nargs="*", default=[2000, 10000])
     parser.add_argument("--calibrate", nargs="*", choices=sorted(CALIBRATED), default=None,
                         help="leave-one-pair-out calibration of these diff.match constants (all when none named)")
+    parser.add_argument("--decoys", action="store_true",
+                        help="only the links the rewrite rules add between rubrics of different families")
     args = parser.parse_args(argv)
     load()
-    if args.calibrate is not None:
-        calibrate(args.calibrate or sorted(CALIBRATED))
+    if args.calibrate is not None or args.decoys:
+        if args.calibrate is not None:
+            calibrate(args.calibrate or sorted(CALIBRATED))
+        if args.decoys:
+            decoys()
         return 0
     accuracy()
     pairs_accuracy()

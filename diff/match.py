@@ -516,8 +516,9 @@ SPLIT_MIN_GRAMS = 12  # a new item joins an old one as a further split partner o
 SIBLING_MIN = ASSIGN_MIN  # a leftover joins its best partner where a sibling went when they score this much …
 REWRITTEN = 0.55  # … and that partner's link is a rewrite: its far side has less than this share of its wording
 # in its near side (also the bar of _rewrite). The middle of the grid run that scores best on all four corpus pairs
-# (0.50-0.60: 2019 → 2023 loses true links below it, p1 gains a false one above it); only 2019 → 2023 has true
-# links of these kinds. Leave-one-pair-out figures: bench/bench_diff.py --calibrate
+# (0.45-0.60: 2019 → 2023 loses true links below it, p1 gains a false one above it); only 2019 → 2023 has true
+# links of these kinds. Leave-one-pair-out figures: bench/bench_diff.py --calibrate; links between different
+# rubrics the rules make: --decoys
 FILL_MIN = 0.15  # a leftover old item joins its best partner when it explains this much of it that its partners do not
 LEFTOVER_ROUNDS = 3  # passes over the leftovers at most (two reach the fixed point on every corpus pair)
 FILL_SIDES = (0,)  # the old side only: a merged new item is the union of old wording (案卷管理规定 + 调阅监督规定 →
@@ -590,12 +591,14 @@ def _rewrite(a: Counter, b: Counter, idf: dict[str, float]) -> bool:
 
 def _crossed_rewrites(pairs: list[tuple[int, int]], score, old: list[Item], new: list[Item],
                       idf: dict[str, float]) -> list[tuple[int, int]]:
-    """Two one-to-one links between the same two parents that are both rewrites, whose crossed pairs score
-    SIBLING_MIN with the structure bonus as well, are one many-to-many link: the section was rewritten as
+    """Two one-to-one links between the same two parents (in areas that hold a restated requirement) that are
+    both rewrites, whose crossed pairs score SIBLING_MIN with the structure bonus as well, are one many-to-many
+    link: the section was rewritten as
     a whole, and which old requirement went to which new one is not in the wording ((110)(111) → 121 122:
     审核规定 and its scope rewritten as 责任 and 流程、协调). One crossed pair joins the two links."""
     groups = _link_groups(pairs)
-    single = [(r, c) for r, c in pairs if groups[("o", r)] == ([r], [c])
+    anchored = _anchored(pairs, old, new, idf)
+    single = [(r, c) for r, c in pairs if groups[("o", r)] == ([r], [c]) and (old[r].area, new[c].area) in anchored
               and _rewrite(old[r].grams, new[c].grams, idf)]
     extra: list[tuple[int, int]] = []
     joined: set[int] = set()
@@ -636,6 +639,21 @@ def _section_merges(pairs: list[tuple[int, int]], old: list[Item], new: list[Ite
                 and item.cited == new[c].cited):
             extra.append((r, c))
     return extra
+
+
+def _anchored(pairs: list[tuple[int, int]], old: list[Item], new: list[Item],
+              idf: dict[str, float]) -> set[tuple[str, str]]:
+    """The (old area, new area) pairs that hold a restated requirement: a pair each of whose sides has COVERED
+    of its wording in the other. Only there do the rewrite rules link weak pairs (unrelated rubrics, whose
+    every pair is weak, hold none: on the family rubrics this cuts the rules' links between different
+    rubrics by about nine tenths)."""
+    out: set[tuple[str, str]] = set()
+    for r, c in pairs:
+        key = (old[r].area, new[c].area)
+        if key not in out and min(_containment(old[r].grams, new[c].grams, idf),
+                                  _containment(new[c].grams, old[r].grams, idf)) >= COVERED:
+            out.add(key)
+    return out
 
 
 def _link_groups(pairs: list[tuple[int, int]]) -> dict[tuple[str, int], tuple[list[int], list[int]]]:
@@ -690,13 +708,17 @@ def _leftovers(pairs: list[tuple[int, int]], score, old: list[Item], new: list[I
         return r in matched_old and _fills(new[c].grams, old[r].grams, partners_old[r], idf) >= FILL_MIN
 
     groups = _link_groups(pairs)
+    anchored = _anchored(pairs, old, new, idf)
 
     def sibling_best(r: int, c: int, side: int) -> bool:
         """Whether the leftover (old r when side is 0, new c when 1), whose best partner by wording is the
         other, may join it: the partner is where one of the leftover's siblings went, the pair scores
-        SIBLING_MIN with the structure bonus, and the partner's link is a rewrite, its far side (the side
-        opposite the leftover) explained by less than REWRITTEN of its wording by its near side."""
+        SIBLING_MIN with the structure bonus, their two areas hold a restated requirement (_anchored), and
+        the partner's link is a rewrite, its far side (the side opposite the leftover) explained by less
+        than REWRITTEN of its wording by its near side."""
         if old[r].cited != new[c].cited or _score_at(score, r, c) < SIBLING_MIN:
+            return False
+        if (old[r].area, new[c].area) not in anchored:
             return False
         if side == 0 and c not in went_old.get(old[r].parent, ()):
             return False
