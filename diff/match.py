@@ -593,9 +593,9 @@ def _crossed_rewrites(pairs: list[tuple[int, int]], score, old: list[Item], new:
                       idf: dict[str, float]) -> list[tuple[int, int]]:
     """Two one-to-one links between the same two parents (in areas that hold a restated requirement) that are
     both rewrites, whose crossed pairs score SIBLING_MIN with the structure bonus as well, are one many-to-many
-    link: the section was rewritten as
-    a whole, and which old requirement went to which new one is not in the wording ((110)(111) → 121 122:
-    审核规定 and its scope rewritten as 责任 and 流程、协调). One crossed pair joins the two links."""
+    link: the section was rewritten as a whole, and which old requirement went to which new one is not in the
+    wording ((110)(111) → 121 122: 审核规定 and its scope rewritten as 责任 and 流程、协调). One crossed pair
+    joins the two links."""
     groups = _link_groups(pairs)
     anchored = _anchored(pairs, old, new, idf)
     single = [(r, c) for r, c in pairs if groups[("o", r)] == ([r], [c]) and (old[r].area, new[c].area) in anchored
