@@ -808,6 +808,9 @@ def store_compare(old_id: int, new_id: int) -> None:
     if old_id == new_id:
         raise click.UsageError("give two different catalogues")
     old_cat, new_cat = st.get(old_id)[0], st.get(new_id)[0]
+    for cat_id, cat in ((old_id, old_cat), (new_id, new_cat)):
+        if not cat.rubrics:
+            raise NoRubric(f"catalogue {cat_id}", "nothing to compare")
     cw = crosswalk(old_cat, new_cat)
     st.save_crosswalk(old_id, new_id, cw)
     click.echo(f"crosswalk {old_id} -> {new_id}: {cw.summary[0] if cw.summary else ''}")
