@@ -600,15 +600,19 @@ def _crossed_rewrites(pairs: list[tuple[int, int]], score, old: list[Item], new:
     anchored = _anchored(pairs, old, new, idf)
     single = [(r, c) for r, c in pairs if groups[("o", r)] == ([r], [c]) and (old[r].area, new[c].area) in anchored
               and _rewrite(old[r].grams, new[c].grams, idf)]
+    by_parents: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for r, c in single:
+        by_parents.setdefault((old[r].parent, new[c].parent), []).append((r, c))
     extra: list[tuple[int, int]] = []
     joined: set[int] = set()
-    for k, (r, c) in enumerate(single):
-        for r2, c2 in single[k + 1:]:
-            if r in joined or r2 in joined or old[r].parent != old[r2].parent or new[c].parent != new[c2].parent:
-                continue
-            if old[r].cited == new[c2].cited and min(_score_at(score, r, c2), _score_at(score, r2, c)) >= SIBLING_MIN:
-                extra.append((r, c2))
-                joined.update((r, r2))
+    for links in by_parents.values():
+        for k, (r, c) in enumerate(links):
+            for r2, c2 in links[k + 1:]:
+                if r in joined or r2 in joined or old[r].cited != new[c2].cited:
+                    continue
+                if min(_score_at(score, r, c2), _score_at(score, r2, c)) >= SIBLING_MIN:
+                    extra.append((r, c2))
+                    joined.update((r, r2))
     return extra
 
 
