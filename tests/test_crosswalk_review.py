@@ -294,3 +294,17 @@ def test_review_table_shows_only_undecided_items_on_request(client, pair):
     client.post(f"/compare/{old}/{new}/decide-rest", data={"csrf_token": tok, "reason": "逐条核对无误"})
     done = client.get(f"/compare/{old}/{new}?show=todo")
     assert 'id="review-none-left"' in done.text and '<tr id="item-' not in done.text
+
+
+def test_review_api_lists_only_undecided_items_on_request(client, pair):
+    _, old, new = pair
+    h = {"X-Zhibiao-CSRF": client.get("/api/session").json()["csrf_token"]}
+    everything = client.get(f"/api/crosswalks/{old}/{new}/review").json()
+    r = client.post(f"/api/crosswalks/{old}/{new}/decisions", json={"item": "link-0", "action": "accept",
+                                                                    "by": "王五"}, headers=h)
+    assert r.status_code == 200
+    todo = client.get(f"/api/crosswalks/{old}/{new}/review?undecided=true").json()
+    keys = [i["key"] for i in todo["items"]]
+    assert "link-0" not in keys and len(keys) == len(everything["items"]) - 1
+    assert not any(i["decided"] for i in todo["items"]) and todo["decided"] == 1
+    assert len(client.get(f"/api/crosswalks/{old}/{new}/review").json()["items"]) == len(everything["items"])
