@@ -115,7 +115,12 @@ def _all_pairs() -> dict[str, tuple[Path, Path, Path]]:
     return {k: v for k, v in out.items() if v[2].exists()}
 
 
-CALIBRATED = {"REWRITTEN": [round(0.05 * k, 2) for k in range(0, 17)]}  # diff.match constants and their grids
+CALIBRATED = {  # diff.match constants and their grids (each varied alone, the others as shipped)
+    "REWRITTEN": [round(0.05 * k, 2) for k in range(0, 17)],
+    "EXTRA_LINK": [round(0.05 * k, 2) for k in range(2, 13)],
+    "PART_MIN_NEAR": [round(0.05 * k, 2) for k in range(2, 13)],
+    "W_STRUCTURE": [round(0.02 * k, 2) for k in range(0, 11)],
+}
 
 
 def calibrate(names: list[str]) -> None:
