@@ -1,6 +1,7 @@
 """Benchmark the crosswalk: accuracy against the hand-made golden, time, and how cost grows; prints, never asserts.
 
-Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000] [--calibrate [NAME ...]] [--decoys]
+Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000]
+     [--calibrate [NAME ...]] [--decoys] [--peer REV]
 
 - Link precision, recall and F1 against golden/crosswalk-2019-2023.json on (old id, new id) pairs:
   all links, certain links only, and the split/merge links alone. Targets: >= 0.95 on all links,
@@ -14,6 +15,7 @@ Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000] [--cal
 - --calibrate: leave-one-pair-out figures for the tuned constants of diff.match (CALIBRATED): each pair's
   F1 at the value chosen on the other pairs, beside its F1 at the shipped value.
 - --decoys: linked pairs between rubrics of different families (all false) with the rewrite rules on and off.
+- --peer REV: the 170 x 205 time against diff/match.py at git revision REV, runs interleaved in one process.
 """
 
 from __future__ import annotations
@@ -240,6 +242,42 @@ def timing(runs: int) -> None:
             print(f"crosswalk {n_old} x {n_new}, span caches cold: median {statistics.median(cold):.1f} ms")
 
 
+def peer(revision: str, runs: int) -> None:
+    """The 170 x 205 crosswalk with diff/match.py as it is and as it was at a git revision, runs interleaved in
+    this process (the same load on both): medians and their ratio."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:diff/match.py"], check=True,
+                            capture_output=True, text=True).stdout
+    cw_module = sys.modules["zhibiao.diff.crosswalk"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "match_peer.py"
+        path.write_text(source, encoding="utf-8")
+        spec = importlib.util.spec_from_file_location("zhibiao.diff.match_peer", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    old, new = ingest(CORPUS / "001_5886f06ed561739e.txt"), ingest(CORPUS / "000_1c204f1614fc8d36.txt")
+    current = cw_module.match
+    times: dict[str, list[float]] = {"current": [], revision: []}
+    try:
+        crosswalk(old, new)
+        for _ in range(runs):
+            for name, fn in (("current", current), (revision, module.match)):
+                cw_module.match = fn
+                t0 = time.perf_counter()
+                crosswalk(old, new)
+                times[name].append((time.perf_counter() - t0) * 1000)
+    finally:
+        cw_module.match = current
+    mine, theirs = statistics.median(times["current"]), statistics.median(times[revision])
+    print(f"crosswalk 170 x 205, match.py now {mine:.1f} ms, at {revision} {theirs:.1f} ms: "
+          f"ratio {mine / theirs:.2f} ({runs} interleaved runs each)")
+
+
 def _perturb(text: str, rng: random.Random) -> str:
     chars = list(text)
     for _ in range(max(1, len(chars) // 12)):
@@ -291,10 +329,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, nargs="*", default=[2000, 10000])
     parser.add_argument("--calibrate", nargs="*", choices=sorted(CALIBRATED), default=None,
                         help="leave-one-pair-out calibration of these diff.match constants (all when none named)")
+    parser.add_argument("--peer", metavar="REV", default=None,
+                        help="only the 170 x 205 time against diff/match.py at this git revision, interleaved")
     parser.add_argument("--decoys", action="store_true",
                         help="only the links the rewrite rules add between rubrics of different families")
     args = parser.parse_args(argv)
     load()
+    if args.peer:
+        peer(args.peer, args.runs)
+        return 0
     if args.calibrate is not None or args.decoys:
         if args.calibrate is not None:
             calibrate(args.calibrate or sorted(CALIBRATED))
