@@ -263,3 +263,47 @@ def test_store_commands(tmp_path, capsys):
     assert code == 8 and "catalogue 7" in stderr
     code, _, stderr = run(["store", "--db", "nosuchdriver://x", "list"], capsys)
     assert code == 8 and "Traceback" not in stderr
+
+
+def test_crosswalk_review_on_the_command_line(tmp_path, capsys):
+    """A crosswalk reviewed without the app: compare, list what is undecided, decide (refusals exit 8 with the
+    rule), accept the rest, and the 新旧对照表 says 未核实 until every item is decided."""
+    from docx import Document
+
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    for seed in (SEED_2019, SEED_2023):
+        assert run(["store", "--db", db, "ingest", seed], capsys)[0] == 0
+    code, stdout, _ = run(["store", "--db", db, "compare", "1", "2"], capsys)
+    assert code == 0 and "crosswalk 1 -> 2:" in stdout and "one-to-one" in stdout
+    code, stdout, _ = run(["store", "--db", db, "review", "1", "2", "--todo", "--texts", "20"], capsys)
+    total = int(stdout.rsplit(" of ", 1)[1].split()[0])
+    assert code == 0 and total > 200 and "link-0 " in stdout and "undecided" in stdout and "not verified" in stdout
+    assert "        old 1.1.1.1 制定行政执法事前公开规定" in stdout
+    removed = next(line.split()[0] for line in stdout.splitlines() if line.startswith("removed-"))
+    code, stdout, _ = run(["store", "--db", db, "decide", "1", "2", "link-0", "accept", "--by", "张三"], capsys)
+    assert code == 0 and f"1 of {total} items decided" in stdout
+    code, _, stderr = run(["store", "--db", db, "decide", "1", "2", "link-1", "reject"], capsys)
+    assert code == 8 and "reject needs a reason" in stderr and "Traceback" not in stderr
+    code, _, stderr = run(["store", "--db", db, "decide", "1", "2", "link-0", "accept", "--revision", "0"], capsys)
+    assert code == 8 and "link-0" in stderr
+    code, _, stderr = run(["store", "--db", db, "decide", "1", "2", removed, "link", "--new", "9.9",
+                           "--reason", "手工"], capsys)
+    assert code == 8 and "9.9" in stderr
+    code, stdout, _ = run(["store", "--db", db, "review", "1", "2", "--todo"], capsys)
+    assert "link-0 " not in stdout and f"{total - 1} undecided shown" in stdout
+    code, stdout, _ = run(["store", "--db", db, "review", "1", "2"], capsys)
+    assert "accept by 张三" in stdout
+    draft = tmp_path / "draft.docx"
+    code, stdout, _ = run(["store", "--db", db, "handout", "1", "2", "-o", draft], capsys)
+    assert code == 0 and "未核实" in stdout
+    assert "未核实" in "\n".join(p.text for s in Document(str(draft)).sections for p in s.header.paragraphs)
+    code, stdout, _ = run(["store", "--db", db, "decide-rest", "1", "2", "--reason", "逐条核对无误"], capsys)
+    assert code == 0 and f"{total - 1} item(s) decided" in stdout and "verified" in stdout
+    final = tmp_path / "final.docx"
+    code, stdout, _ = run(["store", "--db", db, "handout", "1", "2", "-o", final], capsys)
+    assert code == 0 and "未核实" not in stdout
+    doc = Document(str(final))
+    assert "未核实" not in "\n".join(p.text for s in doc.sections for p in s.header.paragraphs)
+    assert [c.text for c in doc.tables[0].rows[0].cells] == ["序号", "原条目", "现条目", "变化"]
+    assert run(["store", "--db", db, "review", "1", "9"], capsys)[0] == 8
+    assert run(["store", "--db", db, "compare", "1", "1"], capsys)[0] == 64

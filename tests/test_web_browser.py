@@ -430,6 +430,17 @@ def test_review_a_crosswalk_in_the_browser(server, browser, tmp_path):
     shot("02-decided")
     assert "已核定 3 /" in page.inner_text("#cw-state")
 
+    page.click("#show-todo")  # 仅看待核定: the decided links leave the table, a decision there returns to it
+    page.wait_for_url(re.compile(r"\?show=todo#review-box$"))
+    assert page.locator('[id="item-link-0"]').count() == 0 and page.locator('[id="item-link-3"]').count() == 1
+    decide("link-3", "accept")
+    assert "已确认条目 link-3" in page.inner_text(".flash") and "show=todo" in page.url
+    assert page.locator('[id="item-link-3"]').count() == 0 and "仅显示待核定条目" in page.inner_text("#review-filter")
+    shot("02b-todo")
+    page.click("#show-all")
+    page.wait_for_selector('[id="item-link-0"]')
+    assert "已核定 4 /" in page.inner_text("#cw-state")
+
     with page.expect_download() as info:
         page.click("#download-docx")
     assert "未核实" in info.value.suggested_filename

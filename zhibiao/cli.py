@@ -791,6 +791,156 @@ def store_export(catalogue_id: int, fmt: str, output: Path | None) -> None:
     click.echo(f"wrote {out}")
 
 
+_CATALOGUE_ID = click.IntRange(0, DB_INT_MAX)
+_BY = click.option("--by", default=None, callback=lambda ctx, param, value: _text_option(value, "--by"),
+                   help="Who decides (default: the login name).")
+
+
+@store.command("compare")
+@click.argument("old_id", type=_CATALOGUE_ID)
+@click.argument("new_id", type=_CATALOGUE_ID)
+def store_compare(old_id: int, new_id: int) -> None:
+    """Compute the crosswalk OLD_ID -> NEW_ID of two stored catalogues and keep it for review (decisions on
+    items with the same ids are kept)."""
+    from zhibiao.diff import crosswalk
+
+    st = _store()
+    if old_id == new_id:
+        raise click.UsageError("give two different catalogues")
+    old_cat, new_cat = st.get(old_id)[0], st.get(new_id)[0]
+    for cat_id, cat in ((old_id, old_cat), (new_id, new_cat)):
+        if not cat.rubrics:
+            raise NoRubric(f"catalogue {cat_id}", "nothing to compare")
+    cw = crosswalk(old_cat, new_cat)
+    st.save_crosswalk(old_id, new_id, cw)
+    click.echo(f"crosswalk {old_id} -> {new_id}: {cw.summary[0] if cw.summary else ''}")
+    click.echo(f"review it: zhibiao store review {old_id} {new_id} --todo")
+
+
+def _review_line(item, old_text: dict[str, str], new_text: dict[str, str], width: int) -> str:
+    """One item of a crosswalk review: key, old ids -> new ids, its decision, and (width > 0) its texts cut to
+    width."""
+    d = item.decision
+    if d is not None:
+        status = d.action + (f" {' '.join(d.old)} -> {' '.join(d.new)}" if d.action in ("relink", "link") else "")
+        status += f" by {d.by}" + (f" ({d.reason})" if d.reason else "")
+    elif item.covered_by:
+        status = f"taken in by {item.covered_by}"
+    else:
+        status = "undecided"
+    ids = f"{' '.join(item.old) or '-'} -> {' '.join(item.new) or '-'}"
+    line = f"{item.key:<16} {ids:<40} {status}"
+    if not width:
+        return line
+    texts = [f"{'':<17}{side} {i} {table[i][:width]}" for side, ids, table in (("old", item.old, old_text),
+                                                                                ("new", item.new, new_text))
+             for i in ids if i in table]
+    return "\n".join([line, *texts])
+
+
+@store.command("review")
+@click.argument("old_id", type=_CATALOGUE_ID)
+@click.argument("new_id", type=_CATALOGUE_ID)
+@click.option("--todo", is_flag=True, help="Only the items nobody has decided yet (待核定).")
+@click.option("--texts", type=click.IntRange(0, 10_000), default=0, show_default=True,
+              help="Also print each item's texts (old, then new), cut to this many characters.")
+def store_review(old_id: int, new_id: int, todo: bool, texts: int) -> None:
+    """List the items of a stored crosswalk to decide (link-N, removed-ID, added-ID) with their decisions, and
+    whether the crosswalk is verified (every item decided)."""
+    st = _store()
+    rv = st.review(old_id, new_id)
+    old_text: dict[str, str] = {}
+    new_text: dict[str, str] = {}
+    if texts:
+        old_text = {i.id: i.text for i in st.get(old_id)[0].walk()}
+        new_text = {i.id: i.text for i in st.get(new_id)[0].walk()}
+    shown = [i for i in rv.items if not (todo and i.decided)]
+    for item in shown:
+        click.echo(_review_line(item, old_text, new_text, texts))
+    state = "verified" if rv.reviewed.verified else "not verified (未核实)"
+    click.echo(f"crosswalk {old_id} -> {new_id}: {rv.reviewed.decided} of {rv.reviewed.to_decide} items decided; "
+               f"{state}" + (f"; {len(shown)} undecided shown" if todo else ""))
+    for pair in rv.reviewed.stale:
+        click.echo(f"stale decision (an id the catalogue no longer has): {pair}")
+
+
+@store.command("decide")
+@click.argument("old_id", type=_CATALOGUE_ID)
+@click.argument("new_id", type=_CATALOGUE_ID)
+@click.argument("item")
+@click.argument("action", type=click.Choice(["accept", "reject", "relink", "confirm", "link"]))
+@click.option("--old", "old_ids", default="", help="Old leaf ids for relink/link, separated by spaces or commas.")
+@click.option("--new", "new_ids", default="", help="New leaf ids for relink/link, separated by spaces or commas.")
+@click.option("--reason", default=None, callback=lambda ctx, param, value: _text_option(value, "--reason"),
+              help="Why (needed to reject, relink or link).")
+@click.option("--revision", type=click.IntRange(0, DB_INT_MAX), default=None,
+              help="The item's revision you saw (0: undecided); refused if someone decided it since.")
+@_BY
+def store_decide(old_id: int, new_id: int, item: str, action: str, old_ids: str, new_ids: str, reason: str | None,
+                 revision: int | None, by: str | None) -> None:
+    """Decide one item of a stored crosswalk: accept, reject or relink a link (link-N); confirm or link a removed
+    (removed-ID) or added (added-ID) item. Every decision goes into the crosswalk's history."""
+    import getpass
+    import re
+
+    def parse_ids(text: str) -> list[str]:
+        return [i for i in re.split(r"[\s,，、;；]+", text) if i]
+
+    st = _store()
+    rev = st.decide(old_id, new_id, item, action, by=by or getpass.getuser(), old_ids=parse_ids(old_ids),
+                    new_ids=parse_ids(new_ids), reason=reason, revision=revision)
+    rv = st.review(old_id, new_id).reviewed
+    click.echo(f"{item}: {action} (revision {rev}); {rv.decided} of {rv.to_decide} items decided"
+               + ("; the crosswalk is verified" if rv.verified else ""))
+
+
+@store.command("decide-rest")
+@click.argument("old_id", type=_CATALOGUE_ID)
+@click.argument("new_id", type=_CATALOGUE_ID)
+@click.option("--reason", default=None, callback=lambda ctx, param, value: _text_option(value, "--reason"),
+              help="Why (kept with each decision).")
+@_BY
+def store_decide_rest(old_id: int, new_id: int, reason: str | None, by: str | None) -> None:
+    """Accept every link and confirm every removed/added item of a stored crosswalk nobody has decided yet."""
+    import getpass
+
+    st = _store()
+    n = st.decide_rest(old_id, new_id, by=by or getpass.getuser(), reason=reason)
+    rv = st.review(old_id, new_id).reviewed
+    click.echo(f"{n} item(s) decided; {rv.decided} of {rv.to_decide} items decided"
+               + ("; the crosswalk is verified" if rv.verified else ""))
+
+
+def _download_names(cat: Catalogue) -> tuple[str | None, str | None]:
+    """What names a catalogue's downloads (as the app names them): its 文号 and title (the rubric's, else the
+    notice's)."""
+    return cat.document.doc_number, (cat.rubrics[0].title if cat.rubrics else None) or cat.document.title
+
+
+@store.command("handout")
+@click.argument("old_id", type=_CATALOGUE_ID)
+@click.argument("new_id", type=_CATALOGUE_ID)
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx"]), default="docx", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: 新旧对照表_… named as the app names it, here).")
+def store_handout(old_id: int, new_id: int, fmt: str, output: Path | None) -> None:
+    """Write the 新旧对照表 of a stored crosswalk as decided (DOCX or XLSX); 未核实 on every page and sheet
+    until every item is decided."""
+    from zhibiao.diff.report import to_docx, to_xlsx
+    from zhibiao.web.files import crosswalk_filename
+
+    st = _store()
+    rv = st.review(old_id, new_id)
+    old_cat, new_cat = st.get(old_id)[0], st.get(new_id)[0]
+    data = (to_docx if fmt == "docx" else to_xlsx)(rv.reviewed, old_cat, new_cat)
+    out = output or Path(crosswalk_filename(old_cat.document.source_file, new_cat.document.source_file,
+                                            rv.reviewed.verified, fmt,
+                                            old_names=_download_names(old_cat), new_names=_download_names(new_cat)))
+    _write_atomic(out, data)
+    click.echo(f"wrote {out}" + ("" if rv.reviewed.verified else " (未核实: not every item is decided)"))
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep 127.0.0.1 unless "
               "a reverse proxy with authentication sits in front).")
