@@ -1333,11 +1333,19 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
 
 
 def _slots(columns: list[list[_Line]], top: float, end: float, tol: float) -> tuple[float, ...]:
-    """The candidate row breaks: the tops of the lines (one per line position), and the table's bottom.
-    A row may begin at a line that shows no sign of a new paragraph: where cells are centred in their
-    rows, the tallest cell of a row may follow one that ended on a full line."""
+    """The candidate row breaks: the tops of the lines that begin a paragraph (one per line position),
+    and the table's bottom. A row may also begin at a line that shows no sign of a new paragraph, where
+    cells are centred in their rows and the tallest cell of a row follows one that ended on a full line:
+    the top of such a line is a candidate too where no other column prints a line going on there."""
+    starts = sorted(ln.top for lines in columns for ln in lines if ln.starts)
+    going_on = sorted((ln.top, col) for col, lines in enumerate(columns) for ln in lines if not ln.starts)
+    tops = list(starts)
+    for y, col in going_on:
+        lo = bisect.bisect_left(going_on, (y - tol, -1))
+        if all(c == col for t, c in going_on[lo:] if t <= y + tol):
+            tops.append(y)
     slots: list[float] = []
-    for y in sorted(ln.top for lines in columns for ln in lines):
+    for y in sorted(tops):
         if top + tol < y < end - tol and (not slots or y - slots[-1] > tol):
             slots.append(y)
     slots.append(end)
