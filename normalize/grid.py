@@ -421,19 +421,77 @@ def split_at_headers(blocks: list) -> list:
             out.append(block)
             continue
         block, notes = _notes_below(block)
+        lines, block = _lines_above_header(block)
+        out.extend(lines)
         out.extend(_split_table(block))
         out.extend(notes)
     return out
 
 
+# a field of a form printed above or under a table, to fill in (填报单位（盖章）：, 填报日期：  年  月  日,
+# 联系人：, 审核人：): a short name and a colon, at most a short value after it
+_FORM_FIELD = re.compile(r"^[\u4e00-\u9fff（）()〔〕]{2,12}[：:]")
+_FORM_FIELD_LEN = 24
+
+
+def _form_field(text: str) -> bool:
+    return bool(_FORM_FIELD.match(squash(text))) and len(squash(text)) <= _FORM_FIELD_LEN
+# rows above a table's first header that may be its title and form lines
+_MAX_LINES_ABOVE = 4
+
+
+def _lines_above_header(table: Table) -> tuple[list[Paragraph], Table]:
+    """The rows above a table's first header row — its title merged across the table (XX年度考核指标),
+    lines of a form (填报单位：… 填报日期：…) — as the paragraphs they are, the table starting at its
+    header: the header is the first row whose cells name columns, and each row above it prints one
+    text, or only form fields. A header cell merged down from such a row (序号 beside the title) stays
+    in the header."""
+    rows = _rows(_positions(table))
+    order = sorted(rows)
+    head = next((r for r in order[:_MAX_LINES_ABOVE + 1] if _header_like_texts(_glued_heading(rows[r])[1])), None)
+    if head is None or head == order[0]:
+        return [], table
+    kept: list[GCell] = []  # header cells that start above the header row and reach into it
+    lines: list[GCell] = []
+    for r in order:
+        if r >= head:
+            break
+        own = []
+        for c in rows[r]:
+            if c.empty:
+                continue
+            if c.row + c.row_span > head:
+                if not is_header_text(c.text):
+                    return [], table  # a label merged down into the header: no line above the table
+                kept.append(c)
+            else:
+                own.append(c)
+        if len(own) > 1 and not all(_form_field(c.text) for c in own):
+            return [], table
+        lines.extend(own)
+    kept_ids = {(c.row, c.col) for c in kept}
+    cells = []
+    for cell in table.cells:
+        if cell.row >= head:
+            cells.append(cell.model_copy(update={"row": cell.row - head}))
+        elif (cell.row, cell.col) in kept_ids:
+            cells.append(cell.model_copy(update={"row": 0, "row_span": cell.row + cell.row_span - head}))
+    paragraphs = [Paragraph(text=c.text, source=c.source) for c in lines]
+    return paragraphs, table.model_copy(update={"cells": cells})
+
+
 def _notes_below(table: Table) -> tuple[Table, list[Paragraph]]:
-    """The rows that close a table with a note (注：… / 说明：…, each row one cell, to the table's end) —
-    a borderless reading keeps them in the table where they keep to its columns — as paragraphs."""
+    """The rows that close a table with a note (注：… / 说明：…, each row one cell, to the table's end) or
+    a form's lines (填表人：  审核人：) — a borderless reading keeps them in the table where they keep to
+    its columns, a sheet prints them in its cells — as paragraphs."""
     rows = _rows(_positions(table))
     order = sorted(rows)
     cut = None
     for r in reversed(order):
         filled = [c for c in rows[r] if not c.empty]
+        if filled and all(_form_field(c.text) for c in filled):
+            cut = r  # a form's lines under the table (填表人： 审核人：)
+            continue
         if len(filled) > 1:
             break
         if filled and NOTE_LINE.match(clean(filled[0].text)):

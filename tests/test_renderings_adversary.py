@@ -7,6 +7,14 @@ generator states for it, applied to `golden/families/<id>.json` by `bench/bench_
 
 - `xlsx-hidden-col` (jt01): a hidden helper column (内部编码 ZB001 …) after the first column was read
   as printed content, a label column of its own: every leaf's id and text went wrong (0 of 37, exit 0).
+- `xlsx-form-rows` (jx01): a form line above the header (填报单位（盖章）： … 填报日期：  年  月  日) was
+  taken for the table's header, the real header read as a body row: "no rubric" (exit 2).
+- `xlsx-form-rows` (jt01): the same form line above, and 填表人： | 审核人： under the 注 rows, read as a
+  first-level indicator of its own (32 of 37, numbering and points errors).
+- `html-titlerow` (pa01): the rubric's title printed as the table's first row, merged across it, was
+  taken for the header: no column had a role from its name, every leaf wrong (0 of 59, exit 0).
+- `xlsx-titlerow-seqnum` (jx02): the title row beside a 序号 header cell merged down into the header
+  row: neither row read as the header, "no rubric" (exit 2).
 """
 
 from __future__ import annotations
@@ -134,3 +142,65 @@ def test_locators_are_the_sheets_addresses_across_empty_rows():
     table = _table(read_xlsx(_sheet(build), "t.xlsx", "0"))
     cell = next(c for c in table.cells if c.text == "组织领导")
     assert cell.row == 1 and cell.source.locator.endswith(" B5")
+
+
+def _cells(rows):
+    from zhibiao.model import Cell, Source
+
+    src = Source(file="t.docx")
+    return [Cell(row=r, col=c, text=text, row_span=rs, col_span=cs, source=src)
+            for r, row in enumerate(rows) for c, rs, cs, text in row]
+
+
+def test_title_and_form_lines_above_the_header_are_paragraphs():
+    """A title merged across the table and a form line above the header row become paragraphs; the table
+    starts at its header, and a 序号 cell merged down from the title's row stays in it."""
+    from normalize.grid import split_at_headers
+    from zhibiao.model import Paragraph, Source, Table
+
+    cells = _cells([
+        [(0, 2, 1, "序号"), (1, 1, 3, "2023年度法治建设考核指标")],
+        [(1, 1, 1, "考核内容"), (2, 1, 1, "分值"), (3, 1, 1, "评分标准")],
+        [(0, 1, 1, "1"), (1, 1, 1, "组织领导"), (2, 1, 1, "10"), (3, 1, 1, "未成立的扣2分")],
+    ])
+    form = _cells([[(0, 1, 1, "填报单位（盖章）："), (2, 1, 1, "填报日期：  年  月  日")]])
+    out = split_at_headers([Table(cells=cells, source=Source(file="t.docx"))])
+    assert isinstance(out[0], Paragraph) and out[0].text == "2023年度法治建设考核指标"
+    table = out[1]
+    assert isinstance(table, Table)
+    seq = next(c for c in table.cells if c.text == "序号")
+    assert (seq.row, seq.row_span) == (0, 1)
+    assert {c.text for c in table.cells if c.row == 0} == {"序号", "考核内容", "分值", "评分标准"}
+    shifted = [c.model_copy(update={"row": c.row + 1}) for c in cells if c.row >= 1]
+    out = split_at_headers([Table(cells=form + shifted, source=Source(file="t.docx"))])
+    assert [b.text for b in out if isinstance(b, Paragraph)] == ["填报单位（盖章）：", "填报日期：  年  月  日"]
+
+
+def test_body_rows_above_a_header_stay_in_the_table():
+    """Rows of two items above a header row (a table continued from the page before) are no title or form."""
+    from normalize.grid import split_at_headers
+    from zhibiao.model import Source, Table
+
+    cells = _cells([
+        [(0, 1, 1, "组织领导"), (1, 1, 1, "未成立领导小组的扣2分")],
+        [(0, 1, 1, "考核内容"), (1, 1, 1, "评分标准")],
+        [(0, 1, 1, "制度建设"), (1, 1, 1, "未建立制度的扣2分")],
+    ])
+    out = split_at_headers([Table(cells=cells, source=Source(file="t.docx"))])
+    assert any(c.text == "组织领导" for b in out if isinstance(b, Table) for c in b.cells)
+
+
+def test_form_lines_under_the_table_are_paragraphs():
+    """填表人： | 审核人： under a table's 注 line close the table as paragraphs, not an indicator row."""
+    from normalize.grid import split_at_headers
+    from zhibiao.model import Paragraph, Source, Table
+
+    cells = _cells([
+        [(0, 1, 1, "考核内容"), (1, 1, 1, "分值")],
+        [(0, 1, 1, "组织领导"), (1, 1, 1, "10")],
+        [(0, 1, 2, "注：本表由各单位自评。")],
+        [(0, 1, 1, "填表人："), (1, 1, 1, "审核人：")],
+    ])
+    out = split_at_headers([Table(cells=cells, source=Source(file="t.docx"))])
+    assert [b.text for b in out if isinstance(b, Paragraph)] == ["注：本表由各单位自评。", "填表人：", "审核人："]
+    assert max(c.row for b in out if isinstance(b, Table) for c in b.cells) == 1
