@@ -399,6 +399,7 @@ def build_grid(table: Table, block: int) -> Grid | None:
         _fill_gaps(grid)
     grid.index()
     _mark_repeated_headers(grid)
+    _join_across_repeated_headers(grid)
     if table.rows_known:
         _join_broken_rows(grid, table)
     else:
@@ -687,6 +688,61 @@ def _mark_repeated_headers(grid: Grid) -> None:
             grid.repeated_headers.add(r)
             for c in row:
                 c.used = True
+
+
+def _join_across_repeated_headers(grid: Grid) -> None:
+    """A header printed again as body rows where no page break is known (a PDF turned back into Word,
+    pages pasted together) is dropped, and a merged cell it cut is one cell again: the part above ends
+    where the header begins, the part below starts where it ends, in the same columns, empty or printing
+    the same text (the label drawn again). In a label column that is the same indicator (and in the
+    label columns left of it); in another column it is so where the cell is merged over the same rows
+    as such a label, above and below (a 序号 or 分值 of the group)."""
+    if not grid.spans_known:
+        return
+    for first in sorted(grid.repeated_headers, reverse=True):
+        if first not in grid.repeated_headers or first - 1 in grid.repeated_headers:
+            continue  # not the first row of a run of header rows (or dropped already)
+        last = first
+        while last + 1 in grid.repeated_headers:
+            last += 1
+        run = [c for r in range(first, last + 1) for c in grid.starting(r)]
+        if last + 1 >= grid.n_rows or any(c.page is not None for c in run):
+            continue  # the pages are known: a header at a page's top is read with the page break
+        above = {(c.col, c.col_span): c for c in grid.cells if c.row < first and c.row + c.row_span == first}
+        below = list(grid.starting(last + 1))
+        if any(c.row < first and c.row + c.row_span > first for c in grid.cells):
+            continue  # a cell spans the header rows: they are no header printed between rows
+        for r in range(last, first - 1, -1):
+            _drop_row(grid, r)
+        parts = []  # (the part above, the part below)
+        for c in below:
+            a = above.get((c.col, c.col_span))
+            if a is not None and (c.empty or squash(c.text) == squash(a.text)):
+                parts.append((a, c))
+        joined = -1  # the deepest label column whose cell goes on below the header (all to its left do)
+        for k in grid.label_columns():
+            if not any(c.col == k and grid.role(c.col) == "label" for _a, c in parts):
+                break  # a new label here: the deeper ones are new too
+            joined = k
+        if joined < 0:
+            continue
+        labels = [(a, c) for a, c in parts if grid.role(c.col) == "label" and c.col <= joined]
+        # the cells of the deeper label columns on both sides of the header: their own rows, no cut
+        deeper = [(a, c) for a in above.values() for c in below if a.col == c.col and a.col_span == c.col_span
+                  and grid.role(c.col) == "label" and c.col > joined]
+
+        def beside(a: GCell, c: GCell, pairs) -> bool:
+            return any(a.row == pa.row and a.row_span == pa.row_span and c.row_span == pc.row_span
+                       for pa, pc in pairs)
+        # a label joined, and a 序号, 分值 or 评分标准 cell merged over the same rows as such a label, not as
+        # an item's own cells: cut with that label
+        join = [(a, c) for a, c in parts if (c.col <= joined if grid.role(c.col) == "label"
+                                             else beside(a, c, labels) and not beside(a, c, deeper))]
+        for a, c in join:
+            a.row_span += c.row_span
+            a.source = a.source.span(c.source)
+            grid.cells.remove(c)
+        grid.index()
 
 
 def _join_redrawn_cells(grid: Grid, r: int, prev: int) -> None:

@@ -15,6 +15,14 @@ generator states for it, applied to `golden/families/<id>.json` by `bench/bench_
   taken for the header: no column had a role from its name, every leaf wrong (0 of 59, exit 0).
 - `xlsx-titlerow-seqnum` (jx02): the title row beside a 序号 header cell merged down into the header
   row: neither row read as the header, "no rubric" (exit 2).
+- `html-rephead-label` (jx01): the header printed again as body rows every 12 rows, the merged label
+  cells it cut printing their label again below it: each cut parent (过程, 产出) became two indicators of
+  the same name, both reconciling (12 of 35, exit 0).
+- `docx-rephead` (pf02): the same with the cut cells' lower parts left empty: the items below the
+  header went to parents without a label (12 of 42).
+- `docx-rephead` (jt02), `html-rephead-label` (fz01): guards of the join: a merged 分值 cut with its
+  group's label goes on below the header; a 分值 printed over an item's own rows, or a new group's
+  分值 equal to the one above, does not.
 """
 
 from __future__ import annotations
@@ -204,3 +212,29 @@ def test_form_lines_under_the_table_are_paragraphs():
     out = split_at_headers([Table(cells=cells, source=Source(file="t.docx"))])
     assert [b.text for b in out if isinstance(b, Paragraph)] == ["注：本表由各单位自评。", "填表人：", "审核人："]
     assert max(c.row for b in out if isinstance(b, Table) for c in b.cells) == 1
+
+
+def test_label_cut_by_a_repeated_header_is_one_cell():
+    """A label merged over rows that a header printed again cuts (its lower part empty) is one cell over
+    the rows of both parts, with the group's 分值 merged alongside it; the header rows are dropped."""
+    from normalize.grid import build_grid
+    from zhibiao.model import Source, Table
+
+    header = [(0, 1, 1, "评议项目"), (1, 1, 1, "评议内容"), (2, 1, 1, "分值")]
+    cells = _cells([
+        header,
+        [(0, 1, 1, "教育培训"), (1, 1, 1, "1.制定培训计划"), (2, 1, 1, "10分")],
+        header,
+        [(0, 2, 1, ""), (1, 1, 1, "2.组织业务练兵"), (2, 2, 1, "")],
+        [(1, 1, 1, "3.参加法律考试")],
+        header,
+        [(0, 1, 1, "着装风纪"), (1, 1, 1, "1.统一着装"), (2, 1, 1, "10分")],
+    ])
+    grid = build_grid(Table(cells=cells, source=Source(file="t.docx")), 0)
+    assert grid is not None and not grid.repeated_headers and grid.n_rows == 5
+    label = grid.at(1, 0)
+    assert label is not None and label.text == "教育培训" and label.row_span == 3
+    points = grid.at(1, 2)
+    assert points is not None and points.text == "10分" and points.row_span == 3
+    new = grid.at(4, 0)
+    assert new is not None and new.text == "着装风纪" and new.row == 4
