@@ -3,8 +3,10 @@
 The layout gives logical cells with spans. Here they become a grid whose columns have roles
 (序号, indicator labels, points, 得分, 评分标准, 备注, 责任单位) taken from the header words and from what
 each column holds. Rows of a text conversion that lack the cells a merged cell covered are aligned
-to the columns by what their cells hold; header rows printed again on every page are set aside; a
-row that a page break cut in two is joined again. A table whose cells do not line up in columns at
+to the columns by what their cells hold; header rows printed again on every page are set aside (where
+no page break is known, dropped, and the merged cells they cut joined); a row that a page break cut in
+two is joined again. Rows above the first header (a title merged across, form lines) and form lines
+under the table are paragraphs. A table whose cells do not line up in columns at
 all (a web page copied one cell a line with its row breaks lost) gives no grid: its cells are then
 read as a stream.
 """
