@@ -438,7 +438,10 @@ _FORM_FIELD_LEN = 24
 
 
 def _form_field(text: str) -> bool:
+    """A cell that is a field of a form to fill in, not text of the rubric."""
     return bool(_FORM_FIELD.match(squash(text))) and len(squash(text)) <= _FORM_FIELD_LEN
+
+
 # rows above a table's first header that may be its title and form lines
 _MAX_LINES_ABOVE = 4
 
