@@ -106,6 +106,7 @@ class PdfSettings:
     restart: float = 0.5  # what a break is spared where a numbered list begins again in some column
     top_share: float = 0.85  # blocks: a table with this share of them at the tops of rows prints its cells there
     top_blocks: int = 8  # blocks: and has at least this many
+    value_pair: float = -2.0  # a break at a value alone under another of its column (_value_pairs) pays for itself
     aligned_row: float = -0.5  # a break where every column begins a paragraph on the same line pays for itself
     unexplained: float = 3.0  # a block neither at the top of a row nor centred over rows
     unfilled: float = 2.0  # a row whose bottom no printed line reaches (a row is as tall as its tallest cell)
@@ -1312,6 +1313,7 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     n = len(slot_t)
     bottoms = tuple(sorted(ln.top + pitch for lines in columns for ln in lines))
     restarts = tuple(sorted(ln.top for lines in columns for ln in lines if ln.restarts))
+    values = _value_pairs(columns, pitch)
     # the blocks whose reading deciding a slot may change: those whose blank surroundings reach it
     touched = [[i for i, blk in enumerate(blocks) if blk.floor - tol <= y <= blk.ceiling + tol] for y in slot_t]
     cost_of, undecided, tables = _block_costs(blocks, slot_t, top, tol, mid_tol, centring)
@@ -1326,10 +1328,35 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     for k, y in enumerate(slot_t):
         after = k + 1 < n
         break_cost = _break_cost(y, after, bottoms, restarts, columns, tol)
+        if after and _near(values, y, tol):
+            break_cost += SETTINGS.value_pair
         states = _extend(states, k, touched[k], previous, after, break_cost, cost_of, undecided, tables)
         previous = touched[k]
     mask = states[0][1]
     return [top] + [slot_t[j] for j in range(n) if mask >> j & 1]
+
+
+_NUMBER_TEXT = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
+_VALUE_LINE = re.compile(rf"[（(]?\s*(?:{_NUMBER_TEXT}(?:\s*[-－~～]\s*{_NUMBER_TEXT})?"
+                         r"|[一二两三四五六七八九十百零〇壹贰叁肆伍陆柒捌玖拾]+)\s*分?\s*[）)]?")
+
+
+def _value_pairs(columns: list[list[_Line]], pitch: float) -> tuple[float, ...]:
+    """The tops of lines that print a value alone (3, 1.5分, 五分, 1-3) right under another such line of
+    their column, unless a full line and it are one value cut by a wrap: one cell holds one value, so a
+    row begins there (two items' 分值 read as one cell lose a row)."""
+    out = []
+    for lines in columns:
+        right = max((ln.x1 for ln in lines), default=0.0)
+        for prev, ln in zip(lines, lines[1:]):
+            a, b = prev.text.strip(), ln.text.strip()
+            if ln.top - prev.top <= pitch * SETTINGS.blank_line and _VALUE_LINE.fullmatch(a) \
+                    and _VALUE_LINE.fullmatch(b):
+                size = prev.chars[0]["size"] if prev.chars else pitch
+                if right - prev.x1 <= SETTINGS.short_line * size and _VALUE_LINE.fullmatch(a + b):
+                    continue  # a full line and the next one value together: 100 cut by a wrap (10 | 0)
+                out.append(ln.top)
+    return tuple(sorted(out))
 
 
 def _slots(columns: list[list[_Line]], top: float, end: float, tol: float) -> tuple[float, ...]:

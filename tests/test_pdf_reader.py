@@ -152,3 +152,20 @@ def test_paragraph_blank_follows_the_page_line_spacing():
     assert _paragraph_gap(wide) * 12.0 > 9.7
     tight = [line(i * 15.0) for i in range(10)]  # single spacing: the fixed bar stands
     assert _paragraph_gap(tight) == SETTINGS.para_gap
+
+
+def test_two_values_one_under_the_other_begin_a_row():
+    """Two items' 分值 (1.5分 | 0.5分) printed one under the other were read as one cell, and a row was
+    lost; 100 cut by a narrow column's wrap (10 | 0) is one value."""
+    from extract.pdf import _Line, _value_pairs
+
+    def line(text: str, top: float, x0: float = 100.0) -> _Line:
+        chars = _chars(text, x0, top)
+        return _Line(top, chars[0]["x0"], chars[-1]["x1"], chars)
+
+    two = [line("1.5分", 0.0), line("0.5分", 18.0)]
+    assert _value_pairs([two], 18.0) == (18.0,)
+    cut = [line("10", 0.0), line("0", 18.0)]  # the full line of a two-digit-wide column
+    assert _value_pairs([cut], 18.0) == ()
+    words = [line("查阅资料", 0.0), line("3", 18.0)]
+    assert _value_pairs([words], 18.0) == ()
