@@ -176,7 +176,7 @@ def report(name: str, path: Path, argv: list[str], peer: str | list[str], runs: 
     _, pwall, pcpu, prss, _ = measure(peer_argv, runs)
     _, wwall, _, _, _ = measure(["wc", "-l", str(path)], runs)
     print(f"{name:<10} {size:>8.1f} {rc:>3} {wall:>8.2f} {cpu:>8.2f} {rss:>8.0f} {rss / size:>7.1f}x "
-          f"{pwall:>7.2f} {prss:>7.0f} {cpu / max(pcpu, 1e-3):>7.0f}x {wwall:>6.2f}  {err}", flush=True)
+          f"{pwall:>7.2f} {prss:>7.0f} {cpu / max(pcpu, 1e-3):>7.1f}x {wwall:>6.2f}  {err}", flush=True)
 
 
 def make(case: str, path: Path, args: argparse.Namespace) -> None:

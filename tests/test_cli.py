@@ -192,6 +192,27 @@ def test_invalid_catalogue_json(tmp_path, capsys, bad, reason):
     assert not (tmp_path / "bad.csv").exists()
 
 
+def test_catalogue_read_from_its_bytes(tmp_path, capsys):
+    """A catalogue is parsed from its UTF-8 bytes (no str of the whole file): one with a BOM reads as the same
+    catalogue, one in GBK is "not JSON" (exit 4), a lone-surrogate escape is still found (issue 11)."""
+    from zhibiao.cli import load_catalogue
+
+    out = tmp_path / "c.json"
+    run(["ingest", SEED_2019, "-o", out], capsys)
+    plain = load_catalogue(str(out))
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + out.read_bytes())
+    assert load_catalogue(str(bom)) == plain
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes(out.read_text(encoding="utf-8").encode("gb18030"))
+    code, _, stderr = run(["check", gbk], capsys)
+    assert code == 4 and "gbk.json" in stderr and "not JSON" in stderr and "Traceback" not in stderr
+    lone = tmp_path / "lone.json"
+    lone.write_text(out.read_text(encoding="utf-8").replace('"text": "', '"text": "\\ud800', 1), encoding="utf-8")
+    code, _, stderr = run(["check", lone], capsys)
+    assert code == 4 and "lone surrogate" in stderr
+
+
 def test_float_points_are_refused(tmp_path, capsys):
     out = tmp_path / "c.json"
     run(["ingest", SEED_2019, "-o", out], capsys)

@@ -16,12 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from zhibiao.normalize import grid as grid_module
-from zhibiao.normalize import stream
+from zhibiao.normalize import grid as grid_module, stream
 from zhibiao.normalize.cleanup import clean
 from zhibiao.normalize.points import column_points
 from zhibiao.pipeline import ingest
-
 
 # --- the reference: every label cell of a side cell's rows scanned, as before the index ------------------------
 
