@@ -159,10 +159,13 @@ def test_export_csv_and_xlsx(tmp_path, capsys):
     assert raw.startswith(b"\xef\xbb\xbf"), "CSV starts with a BOM so Excel reads UTF-8"
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 9 + 35 + 187 + 18
-    by_id = {r["id"]: r for r in rows}
-    assert by_id["7.2"]["flags"] == "label_missing; inferred_from_sum" and by_id["7.2"]["points"] == "2"
-    assert by_id["9.1.8"]["refs"] == "陕司通〔2022〕26号"
-    assert by_id["1.5.16"]["path"] == "一、行政执法办案 > (五)定案证据"
+    assert list(rows[0]) == ["编号", "层级", "上级指标", "序号", "指标内容", "分值", "类型", "评分标准", "备注",
+                             "责任单位", "引用文号", "核对提示"]
+    by_id = {r["编号"]: r for r in rows}
+    assert by_id["7.2"]["核对提示"] == "原文未印出指标名称；分值由下级指标合计得出" and by_id["7.2"]["分值"] == "2"
+    assert by_id["7.2"]["指标内容"] == "（原文未印出）" and by_id["7.2"]["类型"] == "计分"
+    assert by_id["9.1.8"]["引用文号"] == "陕司通〔2022〕26号"
+    assert by_id["1.5.16"]["上级指标"] == "(五)定案证据" and by_id["1.5.16"]["层级"] == "3"
     code, _, _ = run(["export", out, "--format", "xlsx", "-o", tmp_path / "c.xlsx"], capsys)
     assert code == 0
     ws = load_workbook(tmp_path / "c.xlsx")["indicators"]

@@ -141,6 +141,20 @@ def test_full_assessment_table(verified, capsys):
     assert "不适用：9 项，共 7.5 分未计入" in stdout and "9.1.10" in stdout
 
 
+def test_long_not_applicable_list_is_in_chinese(tmp_path, capsys):
+    """The score table listed the not-applicable ids with an English "… and 10 more" (issue 12): the table
+    is in the app's Chinese, so is its listing."""
+    from hostile.make import catalogue
+
+    ids = catalogue(tmp_path / "c.json", 1, groups=2, items=15)
+    (tmp_path / "a.csv").write_text("id,awarded\n" + "".join(f"{i},n/a\n" for i in ids), encoding="utf-8")
+    code, stdout, _ = run(["score", tmp_path / "c.json", tmp_path / "a.csv", "--allow-unverified"], capsys)
+    assert code == 0
+    line = next(line for line in stdout.splitlines() if line.startswith("不适用"))
+    assert line.startswith("不适用：30 项，共 30 分未计入：1.1.1、1.1.2、") and line.endswith(" 等，其余 10 项从略")
+    assert "more" not in stdout
+
+
 def test_excel_utf8_bom_and_crlf_read_like_plain_utf8(verified, capsys):
     assert (DATA / "bom_crlf.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in (DATA / "bom_crlf.csv").read_bytes()

@@ -10,7 +10,7 @@ from decimal import Decimal
 from zhibiao.cells import append_row, safe_row
 from zhibiao.model import dec_str
 
-from .assessment import _listing
+from .assessment import listing_cn
 from .tally import TARGET, TARGET_SOURCE, Cohort, Score, _percent, _sum
 
 __all__ = ["UNVERIFIED_WARNING", "score_json", "score_table", "cohort_tables", "cohort_csv", "cohort_xlsx",
@@ -67,7 +67,7 @@ def score_table(result: Score, title: str | None, source: str) -> str:
     if result.not_applicable:
         ids = [i for i, _ in result.not_applicable]
         lines.append(f"不适用：{len(ids)} 项，共 {dec_str(_sum(p for _, p in result.not_applicable))} 分未计入："
-                     f"{_listing(ids)}")
+                     f"{listing_cn(ids)}")
     return "\n".join(lines)
 
 
