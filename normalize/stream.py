@@ -390,7 +390,7 @@ class _LabelCells:
         self._by_row: dict[int, list[_Run]] = {}
         self._run_of: list[_Run] = []
         self._state: list[tuple[bool, bool, bool, Decimal | None]] = []
-        self._index_of: dict[int, int] = {}  # id of a cell's first entry -> the cell
+        self._index_of: dict[int, list[int]] = {}  # id of a cell's first entry -> the cells it is first of
         for i, c in enumerate(self.cells):
             key = (c.row, c.row + c.row_span)
             run = self._runs.get(key)
@@ -401,7 +401,7 @@ class _LabelCells:
             run.items.append((c.col, -i))
             run.at_col.setdefault(c.col, []).append(i)
             self._run_of.append(run)
-            self._index_of.setdefault(id(self.entries[i][0]), i)
+            self._index_of.setdefault(id(self.entries[i][0]), []).append(i)
             self._state.append(self._state_of(i))
             self._file(i)
         for run in self._runs.values():
@@ -424,14 +424,12 @@ class _LabelCells:
 
     def changed(self, entry: Entry) -> None:
         """A label cell's first entry got points or a clause number: file the cell by its new state."""
-        i = self._index_of.get(id(entry))
-        if i is None or self.entries[i][0] is not entry:
-            return
-        state = self._state_of(i)
-        if state != self._state[i]:
-            self._file(i, remove=True)
-            self._state[i] = state
-            self._file(i)
+        for i in self._index_of.get(id(entry), ()):
+            state = self._state_of(i)
+            if self.entries[i][0] is entry and state != self._state[i]:
+                self._file(i, remove=True)
+                self._state[i] = state
+                self._file(i)
 
     def runs(self, rows: range) -> list[_Run]:
         """The runs covering any of these rows."""
