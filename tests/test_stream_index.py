@@ -6,7 +6,8 @@ The reference below is the scan as it was before the index; each generated table
 per item or merged over a group, points printed in labels, placeholders, clause numbers in a 序号 column, rules,
 notes and owners, in HTML with spans and as tab text without) is ingested with the index and with the scan, and
 the catalogues must be equal. The scaling test counts how often a cell's rows are asked for: a scan asks once per
-pair of cells of a row.
+pair of cells of a row. tree.dedupe (the wide row's 500 label classes made its scan of every class quadratic too)
+is checked the same way against its scan.
 """
 
 from __future__ import annotations
@@ -264,3 +265,56 @@ def test_wide_row_is_not_scanned_per_cell(tmp_path, monkeypatch):
     cat = ingest(path)
     assert cat.rubrics and cat.rubrics[0].indicators
     assert len(calls) < 20 * 2000
+
+
+# --- tree.dedupe: the open classes as a stack -------------------------------------------------------------
+
+def _dedupe_scan(entries):
+    """tree.dedupe as it was: every class seen scanned at each entry for those ranked below it."""
+    seen, latest, rank, kept = {}, {}, {}, []
+    for e in entries:
+        if e.placeholder:
+            kept.append(e)
+            continue
+        k = e.key()
+        cls = e.style if e.style is not None else e.klass
+        if cls not in rank:
+            rank[cls] = len(rank)
+        for style in [s for s in latest if rank[s] > rank[cls]]:
+            del latest[style]
+        current = latest.get(cls)
+        if (e.style is not None and k not in seen and current is not None and current.number == e.number
+                and e.points is not None and current.points == e.points):
+            continue
+        latest[cls] = e
+        if k in seen and (e.style is not None or e.points is not None):
+            continue
+        seen[k] = e
+        kept.append(e)
+    return kept
+
+
+def test_dedupe_keeps_what_the_scan_kept():
+    """tree.dedupe keeps the open classes as a stack instead of scanning every class seen (500 label classes of
+    a 1,000-cell row made it quadratic); on random entry sequences — repeated labels, numbers, points, classes
+    coming back — it keeps and drops what the scan did."""
+    from decimal import Decimal
+
+    from zhibiao.model import Source
+    from zhibiao.normalize.entries import Entry
+    from zhibiao.normalize.tree import dedupe
+
+    rng = random.Random("dedupe")
+    source = Source(file="t.txt", lines=(1, 1))
+    for _ in range(300):
+        entries = []
+        for k in range(rng.randint(1, 30)):
+            style = rng.choice([None, "cn_comma", "paren_cn", "arabic_dot"])
+            number = rng.randint(1, 3)
+            e = Entry(style=style, number=number, marker=f"{number}.", raw=rng.choice(["甲", "乙", "丙"]),
+                      source=source, cell=(0, k, 0), points=rng.choice([None, Decimal(1), Decimal(2)]),
+                      placeholder=rng.random() < 0.05)
+            e.klass = rng.randint(0, 4) if style is None else style
+            entries.append(e)
+        kept, _ = dedupe(entries)
+        assert [id(e) for e in kept] == [id(e) for e in _dedupe_scan(entries)]
