@@ -159,10 +159,13 @@ def test_export_csv_and_xlsx(tmp_path, capsys):
     assert raw.startswith(b"\xef\xbb\xbf"), "CSV starts with a BOM so Excel reads UTF-8"
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 9 + 35 + 187 + 18
-    by_id = {r["id"]: r for r in rows}
-    assert by_id["7.2"]["flags"] == "label_missing; inferred_from_sum" and by_id["7.2"]["points"] == "2"
-    assert by_id["9.1.8"]["refs"] == "陕司通〔2022〕26号"
-    assert by_id["1.5.16"]["path"] == "一、行政执法办案 > (五)定案证据"
+    assert list(rows[0]) == ["编号", "层级", "上级指标", "序号", "指标内容", "分值", "类型", "评分标准", "备注",
+                             "责任单位", "引用文号", "核对提示"]
+    by_id = {r["编号"]: r for r in rows}
+    assert by_id["7.2"]["核对提示"] == "原文未印出指标名称；分值由下级指标合计得出" and by_id["7.2"]["分值"] == "2"
+    assert by_id["7.2"]["指标内容"] == "（原文未印出）" and by_id["7.2"]["类型"] == "计分"
+    assert by_id["9.1.8"]["引用文号"] == "陕司通〔2022〕26号"
+    assert by_id["1.5.16"]["上级指标"] == "(五)定案证据" and by_id["1.5.16"]["层级"] == "3"
     code, _, _ = run(["export", out, "--format", "xlsx", "-o", tmp_path / "c.xlsx"], capsys)
     assert code == 0
     ws = load_workbook(tmp_path / "c.xlsx")["indicators"]
@@ -190,6 +193,27 @@ def test_invalid_catalogue_json(tmp_path, capsys, bad, reason):
         assert "bad.json" in stderr and reason in stderr
         assert "Traceback" not in stderr
     assert not (tmp_path / "bad.csv").exists()
+
+
+def test_catalogue_read_from_its_bytes(tmp_path, capsys):
+    """A catalogue is parsed from its UTF-8 bytes (no str of the whole file): one with a BOM reads as the same
+    catalogue, one in GBK is "not JSON" (exit 4), a lone-surrogate escape is still found (issue 11)."""
+    from zhibiao.cli import load_catalogue
+
+    out = tmp_path / "c.json"
+    run(["ingest", SEED_2019, "-o", out], capsys)
+    plain = load_catalogue(str(out))
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + out.read_bytes())
+    assert load_catalogue(str(bom)) == plain
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes(out.read_text(encoding="utf-8").encode("gb18030"))
+    code, _, stderr = run(["check", gbk], capsys)
+    assert code == 4 and "gbk.json" in stderr and "not JSON" in stderr and "Traceback" not in stderr
+    lone = tmp_path / "lone.json"
+    lone.write_text(out.read_text(encoding="utf-8").replace('"text": "', '"text": "\\ud800', 1), encoding="utf-8")
+    code, _, stderr = run(["check", lone], capsys)
+    assert code == 4 and "lone surrogate" in stderr
 
 
 def test_float_points_are_refused(tmp_path, capsys):

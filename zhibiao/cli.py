@@ -67,8 +67,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(str(path), exc.strerror or type(exc).__name__) from None
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_LARGE_CATALOGUE = 8 << 20  # characters of JSON: a catalogue of some 25,000 indicators
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LARGE_CATALOGUE = 8 << 20  # bytes of JSON: a catalogue of some 25,000 indicators
+_BOM = "\ufeff".encode()
 
 
 def load_catalogue(path: str) -> Catalogue:
@@ -89,30 +90,37 @@ def load_catalogue(path: str) -> Catalogue:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise InputNotFound(path, exc.strerror or type(exc).__name__) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidCatalogue(path, f"not JSON ({exc})") from None
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM):]
     if json_nesting(raw) > MAX_JSON_NESTING:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:  # what is wrong first, as before the nesting was counted
+            raise InvalidCatalogue(path, f"not JSON ({exc})") from None
         raise InvalidCatalogue(path, f"arrays and objects nested more than {MAX_JSON_NESTING} deep (a catalogue has "
                                      f"at most {MAX_INDICATOR_DEPTH} levels of indicators)")
-    del raw
     # a lone surrogate can only come from a \\uD800-\\uDFFF escape (UTF-8 cannot encode one): without such an
     # escape in the text there is none to look for in the parsed values
-    escaped = _SURROGATE_ESCAPE.search(text) is not None
-    large = len(text) > _LARGE_CATALOGUE
+    escaped = _SURROGATE_ESCAPE.search(raw) is not None
+    large = len(raw) > _LARGE_CATALOGUE
     with no_cycle_collection():  # a large catalogue is records by the hundred thousand, none in a cycle
         if not escaped:
-            # the fast way: pydantic parses the JSON itself (no dicts and lists of the whole file first); a
-            # file it refuses is read again the slow way below, which says what is wrong as it always has
+            # the fast way: pydantic parses the UTF-8 bytes itself (no str of the whole file, which for Chinese
+            # text is twice its bytes, and no dicts and lists of it first); a file it refuses is read again the
+            # slow way below, which says what is wrong as it always has
             try:
-                cat = Catalogue.model_validate_json(text, context={"loaded": True})
+                cat = Catalogue.model_validate_json(raw, context={"loaded": True})
             except ValidationError:
                 pass
             else:
                 if large:
                     gc.freeze()  # see below
                 return cat
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidCatalogue(path, f"not JSON ({exc})") from None
+        del raw
         try:
             data = json.loads(text)
         except (json.JSONDecodeError, ValueError, RecursionError) as exc:  # ValueError: an integer of 4,300+ digits
