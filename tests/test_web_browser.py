@@ -93,9 +93,11 @@ def english_messages(store, *cat_ids: int) -> set[str]:
 
 
 def inspect_page(page, name: str, english: set[str]) -> None:
-    """Screenshot the page at every width in tests/artifacts, and fail if it is wider than its viewport there or
-    shows a finding's English text."""
+    """Screenshot the page at every width in tests/artifacts, every section rendered, and fail if it is wider
+    than its viewport there or shows a finding's English text."""
     height = page.viewport_size["height"] if page.viewport_size else 900
+    # sections the app renders only near the viewport (content-visibility: auto) are rendered for the check
+    page.evaluate("document.querySelectorAll('ul.tree > li').forEach(e => e.style.contentVisibility = 'visible')")
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=str(ARTIFACTS / f"web-{name}-{width}.png"))
