@@ -357,6 +357,11 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
     download.save_as(str(target))
     workbook = load_workbook(target)
     assert workbook.active.title == "指标目录"
+    sheet = workbook["指标目录"]  # the sheet staff hand on: Chinese bold frozen header, A4 landscape one page wide
+    assert [c.value for c in sheet[4]][:6] == ["编号", "层级", "上级指标", "序号", "指标内容", "分值"]
+    assert all(c.font.bold for c in sheet[4]) and sheet.freeze_panes == "A5"
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.fitToWidth) == 1
+    assert sheet.print_title_rows == "$1:$4" and "已核实" in sheet["A1"].value
     rows = list(workbook["indicators"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     col = {name: i for i, name in enumerate(header)}
@@ -367,6 +372,19 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
     ids = [r[col["id"]] for r in body]
     assert sum(1 for i in ids if not any(j.startswith(i + ".") for j in ids)) == 205
     shot("11-downloaded")
+
+    # the 附件 DOCX: one column a level, a first-level label merged over the rows of its items
+    from docx import Document
+
+    with page.expect_download() as info:
+        page.click("#download-attachment")
+    attachment = tmp_path / info.value.suggested_filename
+    info.value.save_as(str(attachment))
+    assert attachment.name.endswith(".docx") and "未核实" not in attachment.name
+    table = Document(str(attachment)).tables[0]
+    first = table.cell(1, 0)
+    spanned = sum(1 for r in range(1, len(table.rows)) if table.cell(r, 0)._tc is first._tc)
+    assert first.text.strip() and spanned > 1, "the first first-level label spans its items' rows"
 
     cat, _ = store.get(cat_id)
     assert cat.verification.verified and cat.verification.by == "张三"
