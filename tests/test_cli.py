@@ -46,6 +46,28 @@ def test_ingest_writes_catalogue_and_prints_summary(tmp_path, capsys):
     assert data["document"]["doc_number"] == "陕司通〔2019〕164号"
 
 
+def test_ingest_summary_in_the_apps_terms(tmp_path, capsys, monkeypatch):
+    """`--lang zh` (or ZHIBIAO_LANG=zh) prints the summary and the batch table in the review app's Chinese terms,
+    the findings in Chinese; the default stays English."""
+    monkeypatch.delenv("ZHIBIAO_LANG", raising=False)
+    code, stdout, _ = run(["--lang", "zh", "ingest", SEED_2023, "-o", tmp_path / "c.json"], capsys)
+    assert code == 0  # the 2023 seed has warnings, no errors
+    assert "指标体系 1: 陕西省行政执法质量考评指标体系（2023年版）" in stdout and "分值核对" in stdout
+    assert "检查提示: 错误" in stdout and "sum check" not in stdout and "已写入" in stdout
+    warnings = [ln for ln in stdout.splitlines() if ln.strip().startswith(("警告", "错误"))]
+    assert warnings and not any(w for w in warnings if "the " in w), warnings[:3]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED_2019, folder / "a.txt")
+    monkeypatch.setenv("ZHIBIAO_LANG", "zh")
+    code, stdout, _ = run(["ingest", folder, "-o", tmp_path / "out", "--jobs", "1"], capsys)
+    assert code == 0
+    assert "文件" in stdout and "状态" in stdout and "通过" in stdout and "共 1 个文件：读取 1 个，失败 0 个" in stdout
+    monkeypatch.delenv("ZHIBIAO_LANG")
+    code, stdout, _ = run(["ingest", folder / "a.txt", "-o", tmp_path / "c2.json"], capsys)
+    assert "sum check: every level reconciles" in stdout
+
+
 def test_ingest_json_to_stdout(capsys):
     code, stdout, stderr = run(["ingest", SEED_2023, "-o", "-"], capsys)
     assert code == 0

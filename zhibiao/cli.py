@@ -161,44 +161,70 @@ def _is_json(path: str) -> bool:
         return False
 
 
-def _severity_counts(findings) -> str:
+# --lang zh: the summaries' words in the review app's terms (English is the default: see the README)
+TERMS_ZH = {
+    "(no 文号)": "（未印出文号）", "(issuer unknown)": "（发文机关不详）", "rubric": "指标体系",
+    "(untitled)": "（无标题）", "total": "合计", "stated": "原文合计", "sum check": "分值核对",
+    "every level reconciles": "各级分值均相符", "mismatch(es)": "处不符", "rows placed": "表格行归入",
+    " (the findings name what was not placed)": "（未归入的行见检查提示）", "findings": "检查提示",
+    "error": "错误", "warning": "警告",
+    "info": "提示", "regulation": "规章", "articles": "条", "wrote": "已写入",
+    "file": "文件", "rubrics": "指标体系", "indicators": "指标", "status": "状态",
+    "ok": "通过", "errors": "有错误", "no rubric": "无指标体系", "failed": "失败",
+}
+
+
+def _t(term: str, lang: str) -> str:
+    """A summary word in the language asked for."""
+    return TERMS_ZH.get(term, term) if lang == "zh" else term
+
+
+def _severity_counts(findings, lang: str = "en") -> str:
     c = Counter(f.severity for f in findings)
+    if lang == "zh":
+        return f"错误 {c['error']} 个，警告 {c['warning']} 个，提示 {c['info']} 个"
     return f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} note(s)"
 
 
-def summary(cat: Catalogue, name: str) -> str:
-    """A short report: document, each rubric's counts per level and its sum check."""
+def summary(cat: Catalogue, name: str, lang: str = "en") -> str:
+    """A short report: document, each rubric's counts per level and its sum check (lang zh: in the app's terms,
+    the findings in Chinese)."""
+    from zhibiao.findings import render_zh
     from zhibiao.model import dec_str
 
     doc = cat.document
     name = file_name(name)  # a path that is not UTF-8 prints with U+FFFD
-    lines = [f"{name}: {doc.doc_number or '(no 文号)'} · {doc.issuer or '(issuer unknown)'}"
+    lines = [f"{name}: {doc.doc_number or _t('(no 文号)', lang)} · {doc.issuer or _t('(issuer unknown)', lang)}"
              + (f" · {doc.date.isoformat()}" if doc.date else "")]
     for n, rubric in enumerate(cat.rubrics, 1):
         levels = Counter(i.level for i in rubric.walk())
         names = rubric.level_names
+        unnamed = (lambda lv: f"第{lv}级") if lang == "zh" else (lambda lv: f"level {lv}")
         counts = " · ".join(
-            f"{names[lv - 1] if lv - 1 < len(names) else f'level {lv}'} {levels[lv]}" for lv in sorted(levels))
+            f"{names[lv - 1] if lv - 1 < len(names) else unnamed(lv)} {levels[lv]}" for lv in sorted(levels))
         firsts = " + ".join(dec_str(i.points) if i.points is not None else "?" for i in rubric.indicators)
         errors = [f for f in rubric.findings if f.severity == "error"]
         total = dec_str(rubric.total) if rubric.total is not None else "?"
-        lines.append(f"  rubric {n}: {rubric.title or '(untitled)'}")
+        lines.append(f"  {_t('rubric', lang)} {n}: {rubric.title or _t('(untitled)', lang)}")
         lines.append(f"    {counts}")
-        lines.append(f"    total {total} = {firsts}"
-                     + (f" (stated {dec_str(rubric.stated_total)})" if rubric.stated_total is not None else ""))
+        lines.append(f"    {_t('total', lang)} {total} = {firsts}"
+                     + (f" ({_t('stated', lang)} {dec_str(rubric.stated_total)})"
+                        if rubric.stated_total is not None else ""))
         sums = [f for f in errors if f.code in ("sum_mismatch", "total_mismatch")]
-        lines.append("    sum check: " + ("every level reconciles" if not sums else f"{len(sums)} mismatch(es)"))
+        lines.append(f"    {_t('sum check', lang)}: " + (_t("every level reconciles", lang) if not sums
+                                                          else f"{len(sums)} {_t('mismatch(es)', lang)}"))
         if rubric.rows_total is not None:
-            lines.append(f"    rows placed {rubric.rows_placed}/{rubric.rows_total}"
+            lines.append(f"    {_t('rows placed', lang)} {rubric.rows_placed}/{rubric.rows_total}"
                          + ("" if rubric.rows_placed == rubric.rows_total
-                            else " (the findings name what was not placed)"))
-        lines.append(f"    findings: {_severity_counts(rubric.findings)}")
+                            else _t(" (the findings name what was not placed)", lang)))
+        lines.append(f"    {_t('findings', lang)}: {_severity_counts(rubric.findings, lang)}")
         for f in rubric.findings:
             if f.severity != "info":
-                lines.append(f"      {f.severity}: {f.message}")
+                lines.append(f"      {_t(f.severity, lang)}: {render_zh(f) if lang == 'zh' else f.message}")
     for reg in cat.regulations:
-        lines.append(f"  regulation: {reg.title or '(untitled)'} · {len(reg.articles)} articles"
-                     + (f" · {_severity_counts(reg.findings)}" if reg.findings else ""))
+        lines.append(f"  {_t('regulation', lang)}: {reg.title or _t('(untitled)', lang)} · {len(reg.articles)} "
+                     f"{_t('articles', lang)}"
+                     + (f" · {_severity_counts(reg.findings, lang)}" if reg.findings else ""))
     return "\n".join(lines)
 
 
@@ -213,7 +239,10 @@ def _has_errors(cat: Catalogue) -> bool:
 @click.option("--pdf-engine", type=click.Choice(["pdfium", "pdfplumber"]), default=None,
               help="What reads a PDF's characters and ruling lines: pdfium (the default, fast) or pdfplumber "
                    "(the reference engine).")
-def cli(max_bytes: int | None, pdf_engine: str | None) -> None:
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, envvar="ZHIBIAO_LANG",
+              help="The language of the ingest summaries and tables: en (the default) or zh, in the review app's "
+                   "terms with the findings in Chinese (or ZHIBIAO_LANG). Exports are Chinese either way.")
+def cli(max_bytes: int | None, pdf_engine: str | None, lang: str | None) -> None:
     """zhibiao (指标): turn the rubric (指标体系) in a notice into a checked indicator catalogue.
 
     \b
@@ -234,7 +263,7 @@ def cli(max_bytes: int | None, pdf_engine: str | None) -> None:
     from zhibiao.extract.pdf import set_engine
 
     set_engine(pdf_engine)  # every invocation sets it (None: the default), so none leaks into the next
-    click.get_current_context().obj = {"max_bytes": max_bytes}
+    click.get_current_context().obj = {"max_bytes": max_bytes, "lang": lang or "en"}
 
 
 def _text_option(value: str | None, name: str) -> str | None:
@@ -265,17 +294,24 @@ def _limit() -> int | None:
     return ((ctx.find_root().obj or {}).get("max_bytes")) if ctx else None
 
 
+def _lang() -> str:
+    """The --lang given to the command group (en unless zh was asked for)."""
+    ctx = click.get_current_context(silent=True)
+    return ((ctx.find_root().obj or {}).get("lang") or "en") if ctx else "en"
+
+
 def _ingest_one(src: Path, out: Path | None, echo, expected=None, limit: int | None = None,
-                name: str | None = None) -> Catalogue:
+                name: str | None = None, lang: str | None = None) -> Catalogue:
     from zhibiao.pipeline import ingest as run_ingest
 
     cat = run_ingest(src, expect_total=expected, limit=limit)
     cat.document.source_file = file_name(cat.document.source_file)  # a non-UTF-8 file name
     if out is not None:
         _write_atomic(out, (cat.model_dump_json(indent=1) + "\n").encode("utf-8"))
-    echo(summary(cat, name or src.name))
+    lang = lang or _lang()
+    echo(summary(cat, name or src.name, lang))
     if out is not None:
-        echo(f"  wrote {out}")
+        echo(f"  {_t('wrote', lang)} {out}")
     return cat
 
 
@@ -319,7 +355,7 @@ def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: in
 
         cat = run_ingest(source, expect_total=expected, limit=_limit())
         click.echo(cat.model_dump_json(indent=1))
-        click.echo(summary(cat, source.name), err=True)
+        click.echo(summary(cat, source.name, _lang()), err=True)
     else:
         cat = _ingest_one(source, output, click.echo, expected, _limit())
     if _has_errors(cat):
@@ -352,7 +388,7 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int | No
     from zhibiao.extract.pdf import SETTINGS as PDF_SETTINGS
 
     every = batch.make_jobs(folder, files, outdir, expected, _limit(), db, getpass.getuser() if db else "cli",
-                            PDF_SETTINGS.engine)
+                            PDF_SETTINGS.engine, _lang())
     manifest = batch.Manifest(outdir) if outdir is not None else None
     todo, results = batch.skip_finished(every, manifest)
     if jobs is None:  # one worker per core, unless the batch is too small to be worth starting a cluster
@@ -384,12 +420,15 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int | No
             click.echo(outcome.error, err=True)
         worst = max(worst, outcome.code)
     width = max(36, *(len(results[i].row[0]) for i in range(len(files))))
-    click.echo(f"{'file':<{width}} {'rubrics':>7} {'indicators':>10} {'rows placed':>11} {'findings':>8}  status")
+    lang = _lang()
+    head = [_t(w, lang) for w in ("file", "rubrics", "indicators", "rows placed", "findings", "status")]
+    click.echo(f"{head[0]:<{width}} {head[1]:>7} {head[2]:>10} {head[3]:>11} {head[4]:>8}  {head[5]}")
     for i in range(len(files)):
         name, rubrics, n, rows, findings, status = results[i].row
-        click.echo(f"{name:<{width}} {rubrics:>7} {n:>10} {rows:>11} {findings:>8}  {status}")
+        click.echo(f"{name:<{width}} {rubrics:>7} {n:>10} {rows:>11} {findings:>8}  {_t(status, lang)}")
     failed = sum(1 for r in results.values() if r.status == "failed")
-    click.echo(f"{len(files)} file(s): {len(files) - failed} read, {failed} failed")
+    click.echo(f"共 {len(files)} 个文件：读取 {len(files) - failed} 个，失败 {failed} 个" if lang == "zh"
+               else f"{len(files)} file(s): {len(files) - failed} read, {failed} failed")
     skipped = sum(1 for r in results.values() if r.skipped)
     if skipped:
         click.echo(f"{skipped} of them skipped: finished in an earlier run ({manifest.path if manifest else ''})")
