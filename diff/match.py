@@ -596,7 +596,7 @@ def _crossed_rewrites(pairs: list[tuple[int, int]], score, old: list[Item], new:
     link: the section was rewritten as a whole, and which old requirement went to which new one is not in the
     wording ((110)(111) → 121 122: 审核规定 and its scope rewritten as 责任 and 流程、协调). One crossed pair
     joins the two links."""
-    groups = _link_groups(pairs)
+    groups = link_groups(pairs)
     anchored = _anchored(pairs, old, new, idf)
     single = [(r, c) for r, c in pairs if groups[("o", r)] == ([r], [c]) and (old[r].area, new[c].area) in anchored
               and _rewrite(old[r].grams, new[c].grams, idf)]
@@ -660,7 +660,7 @@ def _anchored(pairs: list[tuple[int, int]], old: list[Item], new: list[Item],
     return out
 
 
-def _link_groups(pairs: list[tuple[int, int]]) -> dict[tuple[str, int], tuple[list[int], list[int]]]:
+def link_groups(pairs: list[tuple[int, int]]) -> dict[tuple[str, int], tuple[list[int], list[int]]]:
     """Each linked requirement (("o", old index) or ("n", new index)) -> its link group (old, new indices)."""
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
@@ -711,7 +711,7 @@ def _leftovers(pairs: list[tuple[int, int]], score, old: list[Item], new: list[I
             return c in matched_new and _fills(old[r].grams, new[c].grams, partners_new[c], idf) >= FILL_MIN
         return r in matched_old and _fills(new[c].grams, old[r].grams, partners_old[r], idf) >= FILL_MIN
 
-    groups = _link_groups(pairs)
+    groups = link_groups(pairs)
     anchored = _anchored(pairs, old, new, idf)
 
     def sibling_best(r: int, c: int, side: int) -> bool:

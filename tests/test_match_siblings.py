@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from zhibiao.diff import match as match_module
-from zhibiao.diff.match import Item, _link_groups, match, similarity
+from zhibiao.diff.match import Item, link_groups, match, similarity
 from zhibiao.diff.text import bigrams, features, words
 
 
@@ -114,7 +114,7 @@ def test_the_best_partner_must_be_where_a_sibling_went():
     ([(0, 0), (1, 1), (1, 0)], ("n", 1), ([0, 1], [0, 1])),
 ])
 def test_link_groups_are_the_connected_components(pairs, node, group):
-    groups = _link_groups(pairs)
+    groups = link_groups(pairs)
     assert tuple(sorted(x) for x in groups[node]) == group
 
 
