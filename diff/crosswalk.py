@@ -21,7 +21,7 @@ from zhibiao.model import (
 )
 from zhibiao.normalize.cleanup import squash
 
-from .match import Item, link_groups, leaves, main_rubric, match
+from .match import Item, leaves, link_groups, main_rubric, match
 from .text import normal, number_changes, word_diff
 
 __all__ = ["crosswalk", "rebuild"]

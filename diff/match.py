@@ -12,8 +12,8 @@ from zhibiao.model import Catalogue, Indicator, Rubric
 
 from .text import bigrams, features, words
 
-__all__ = ["Item", "leaves", "main_rubric", "similarity", "match", "ASSIGN_MIN", "PART_MIN", "EXACT_LIMIT",
-           "CANDIDATES"]
+__all__ = ["Item", "leaves", "link_groups", "main_rubric", "similarity", "match", "ASSIGN_MIN", "PART_MIN",
+           "EXACT_LIMIT", "CANDIDATES"]
 
 ASSIGN_MIN = 0.30  # a one-to-one pair needs at least this blended similarity
 PART_MIN = 0.55  # share of a requirement's wording found in its partner for a split or merge link
