@@ -1,6 +1,7 @@
 """Benchmark the crosswalk: accuracy against the hand-made golden, time, and how cost grows; prints, never asserts.
 
 Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000]
+     [--calibrate [NAME ...]] [--decoys] [--peer REV]
 
 - Link precision, recall and F1 against golden/crosswalk-2019-2023.json on (old id, new id) pairs:
   all links, certain links only, and the split/merge links alone. Targets: >= 0.95 on all links,
@@ -11,6 +12,10 @@ Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000]
 - Synthetic scale runs: N x N requirements made by perturbing the real ones (each old copy perturbed
   on its own — characters dropped or repeated, numbers changed, a group label per copy — and each new
   one perturbed again from its old copy), with time, peak memory and the share of true pairs recovered.
+- --calibrate: leave-one-pair-out figures for the tuned constants of diff.match (CALIBRATED): each pair's
+  F1 at the value chosen on the other pairs, beside its F1 at the shipped value.
+- --decoys: linked pairs between rubrics of different families (all false) with the rewrite rules on and off.
+- --peer REV: the 170 x 205 time against diff/match.py at git revision REV, runs interleaved in one process.
 """
 
 from __future__ import annotations
@@ -101,6 +106,100 @@ def pairs_accuracy() -> None:
         print(f"pair {pair:<20} precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  (target F1 >= {PAIR_TARGET}: {verdict})")
 
 
+def _all_pairs() -> dict[str, tuple[Path, Path, Path]]:
+    """Every version pair with a golden: (old file, new file, golden crosswalk)."""
+    out = {"2019-2023": (CORPUS / "001_5886f06ed561739e.txt", CORPUS / "000_1c204f1614fc8d36.txt", GOLDEN)}
+    for pair in PAIRS:
+        out[pair] = (CORPUS / "pairs" / pair / "old.txt", CORPUS / "pairs" / pair / "new.txt",
+                     ROOT / "golden" / f"crosswalk-{pair}.json")
+    out["2019-2020"] = (CORPUS / "001_5886f06ed561739e.txt", CORPUS / "003_fbbff5f31bb9ffc0.txt",
+                        ROOT / "golden" / "crosswalk-2019-2020.json")
+    return {k: v for k, v in out.items() if v[2].exists()}
+
+
+CALIBRATED = {  # diff.match constants and their grids (each varied alone, the others as shipped)
+    "REWRITTEN": [round(0.05 * k, 2) for k in range(0, 17)],
+    "EXTRA_LINK": [round(0.05 * k, 2) for k in range(2, 13)],
+    "PART_MIN_NEAR": [round(0.05 * k, 2) for k in range(2, 13)],
+    "W_STRUCTURE": [round(0.02 * k, 2) for k in range(0, 11)],
+}
+
+
+def calibrate(names: list[str]) -> None:
+    """Leave one pair out: for each tuned constant and each pair, the grid value that maximises the mean F1 on
+    the other pairs (the middle of the best run of the grid on a tie), and the held-out pair's F1 there, beside
+    its F1 at the shipped value."""
+    from zhibiao.diff import match as match_module
+
+    sources = _all_pairs()
+    cats = {k: (ingest(o), ingest(n)) for k, (o, n, _) in sources.items()}
+    golden = {k: _pairs(json.loads(g.read_text(encoding="utf-8"))["links"]) for k, (_, _, g) in sources.items()}
+    for name in names:
+        shipped = getattr(match_module, name)
+        grid = CALIBRATED[name]
+        table: dict[float, dict[str, float]] = {}
+        try:
+            for value in grid:
+                setattr(match_module, name, value)
+                table[value] = {k: _prf(_pairs([link.model_dump() for link in crosswalk(o, n).links]), golden[k])[2]
+                                for k, (o, n) in cats.items()}
+            setattr(match_module, name, shipped)
+            at_shipped = {k: _prf(_pairs([link.model_dump() for link in crosswalk(o, n).links]), golden[k])[2]
+                          for k, (o, n) in cats.items()}
+        finally:
+            setattr(match_module, name, shipped)
+        print(f"calibration of {name} (shipped {shipped}) over {grid[0]}..{grid[-1]}, leave one pair out:")
+        for held in [None, *cats]:
+            rest = [k for k in cats if k != held]
+            means = [sum(table[v][k] for k in rest) / len(rest) for v in grid]
+            top = max(means)
+            best = [k for k, m in enumerate(means) if m >= top - 1e-12]
+            run = max(_runs(best), key=len)
+            chosen = grid[run[len(run) // 2]]
+            if held is None:
+                print(f"  all pairs: best {grid[run[0]]}-{grid[run[-1]]} (mean F1 {top:.3f}), middle {chosen}; "
+                      + ", ".join(f"{v}: {sum(table[v].values()) / len(cats):.3f}" for v in grid))
+                continue
+            print(f"  held out {held:<16} chosen {chosen:<5} (best on the rest {grid[run[0]]}-{grid[run[-1]]}) "
+                  f"held-out F1 {table[chosen][held]:.3f}; at shipped {at_shipped[held]:.3f}")
+
+
+def decoys() -> None:
+    """Links between rubrics of different families (corpus/families/*/*.tab.txt), where every link is a false
+    one, with the rewrite rules of diff.match (REWRITTEN) on and off: what those rules add where nothing
+    corresponds."""
+    from itertools import permutations
+
+    from zhibiao.diff import match as match_module
+
+    folders = sorted(p for p in (CORPUS / "families").iterdir() if (p / f"{p.name}.tab.txt").exists())
+    cats = {p.name: ingest(p / f"{p.name}.tab.txt") for p in folders}
+    shipped = match_module.REWRITTEN
+    counts = {"on": 0, "off": 0}
+    pairs = [(a, b) for a, b in permutations(cats, 2) if a[:2] != b[:2]]
+    try:
+        for a, b in pairs:
+            for label, value in (("on", shipped), ("off", 0.0)):
+                match_module.REWRITTEN = value
+                counts[label] += len(_pairs([link.model_dump() for link in crosswalk(cats[a], cats[b]).links]))
+    finally:
+        match_module.REWRITTEN = shipped
+    added = counts["on"] - counts["off"]
+    print(f"decoys: {len(pairs)} ordered pairs of rubrics of different families: {counts['off']} linked pairs "
+          f"without the rewrite rules, {counts['on']} with them (+{added}, {added / max(counts['off'], 1):.1%})")
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    """Consecutive runs in a sorted list of grid indices."""
+    runs: list[list[int]] = []
+    for k in indices:
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
 def _clear_span_caches() -> None:
     from zhibiao import nlp
     from zhibiao.diff import text
@@ -141,6 +240,42 @@ def timing(runs: int) -> None:
                 crosswalk(old, new)
                 cold.append((time.perf_counter() - t0) * 1000)
             print(f"crosswalk {n_old} x {n_new}, span caches cold: median {statistics.median(cold):.1f} ms")
+
+
+def peer(revision: str, runs: int) -> None:
+    """The 170 x 205 crosswalk with diff/match.py as it is and as it was at a git revision, runs interleaved in
+    this process (the same load on both): medians and their ratio."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:diff/match.py"], check=True,
+                            capture_output=True, text=True).stdout
+    cw_module = sys.modules["zhibiao.diff.crosswalk"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "match_peer.py"
+        path.write_text(source, encoding="utf-8")
+        spec = importlib.util.spec_from_file_location("zhibiao.diff.match_peer", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    old, new = ingest(CORPUS / "001_5886f06ed561739e.txt"), ingest(CORPUS / "000_1c204f1614fc8d36.txt")
+    current = cw_module.match
+    times: dict[str, list[float]] = {"current": [], revision: []}
+    try:
+        crosswalk(old, new)
+        for _ in range(runs):
+            for name, fn in (("current", current), (revision, module.match)):
+                cw_module.match = fn
+                t0 = time.perf_counter()
+                crosswalk(old, new)
+                times[name].append((time.perf_counter() - t0) * 1000)
+    finally:
+        cw_module.match = current
+    mine, theirs = statistics.median(times["current"]), statistics.median(times[revision])
+    print(f"crosswalk 170 x 205, match.py now {mine:.1f} ms, at {revision} {theirs:.1f} ms: "
+          f"ratio {mine / theirs:.2f} ({runs} interleaved runs each)")
 
 
 def _perturb(text: str, rng: random.Random) -> str:
@@ -192,8 +327,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--scale", type=int, nargs="*", default=[2000, 10000])
+    parser.add_argument("--calibrate", nargs="*", choices=sorted(CALIBRATED), default=None,
+                        help="leave-one-pair-out calibration of these diff.match constants (all when none named)")
+    parser.add_argument("--peer", metavar="REV", default=None,
+                        help="only the 170 x 205 time against diff/match.py at this git revision, interleaved")
+    parser.add_argument("--decoys", action="store_true",
+                        help="only the links the rewrite rules add between rubrics of different families")
     args = parser.parse_args(argv)
     load()
+    if args.peer:
+        peer(args.peer, args.runs)
+        return 0
+    if args.calibrate is not None or args.decoys:
+        if args.calibrate is not None:
+            calibrate(args.calibrate or sorted(CALIBRATED))
+        if args.decoys:
+            decoys()
+        return 0
     accuracy()
     pairs_accuracy()
     timing(args.runs)

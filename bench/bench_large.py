@@ -24,7 +24,9 @@ Cases:
              check/show/export/score do first); the peer parses the same JSON with Python's json module.
   row        a text table of two rows of ``--cells`` cells (label, points, label, points …), ingested; the
              peer is the same table with a tenth of the cells a row: linear in the cells of a row, the CPU
-             ratio is at most 10 (less the start-up both pay); quadratic, it nears 100.
+             ratio is at most 10 (less the start-up both pay); quadratic, it nears 100. Then, in one process
+             after a warm-up (no start-up), the CPU medians of ingesting the wide rows and the tenth-wide
+             rows, and their ratio.
 
 Targets (issue 11.12): peak RSS of the 49 MiB text ≤ 4× the input; the 20 MB single line ends in
 seconds with exit 3 naming the file and the reason; a 300,000-row assessment scores in a few seconds; a
@@ -126,6 +128,19 @@ def row(path: Path, cells: int) -> Path:
     return path
 
 
+_ROW_IN = """import statistics, sys, time
+from zhibiao.pipeline import ingest
+runs = int(sys.argv[1]); out = []
+for path in sys.argv[2:]:
+    ingest(path)  # warm: imports, first validation
+    times = []
+    for _ in range(runs):
+        t0 = time.process_time(); ingest(path); times.append(time.process_time() - t0)
+    out.append(statistics.median(times))
+print(" ".join(f"{t:.4f}" for t in out))
+"""
+
+
 def measure(argv: list[str], runs: int) -> tuple[int, float, float, float, str]:
     """Median (exit code, wall s, CPU s, peak RSS MiB) of ``runs`` child processes, and the last stderr line."""
     walls, cpus, rss = [], [], []
@@ -161,7 +176,7 @@ def report(name: str, path: Path, argv: list[str], peer: str | list[str], runs: 
     _, pwall, pcpu, prss, _ = measure(peer_argv, runs)
     _, wwall, _, _, _ = measure(["wc", "-l", str(path)], runs)
     print(f"{name:<10} {size:>8.1f} {rc:>3} {wall:>8.2f} {cpu:>8.2f} {rss:>8.0f} {rss / size:>7.1f}x "
-          f"{pwall:>7.2f} {prss:>7.0f} {cpu / max(pcpu, 1e-3):>7.0f}x {wwall:>6.2f}  {err}", flush=True)
+          f"{pwall:>7.2f} {prss:>7.0f} {cpu / max(pcpu, 1e-3):>7.1f}x {wwall:>6.2f}  {err}", flush=True)
 
 
 def make(case: str, path: Path, args: argparse.Namespace) -> None:
@@ -223,6 +238,12 @@ def main(argv: list[str] | None = None) -> int:
                        [*zhibiao, "ingest", str(peer), "-o", out], args.runs)
                 print(f"{'':<10} ({args.cells:,} cells a row; the peer has {max(2, args.cells // 10):,}: linear is "
                       "≤ 10x)", flush=True)
+                timed = subprocess.run([sys.executable, "-c", _ROW_IN, str(args.runs), str(path), str(peer)],
+                                       check=True, capture_output=True, text=True).stdout.split()
+                wide, tenth = (float(t) for t in timed)
+                print(f"{'':<10} in process (CPU, median of {args.runs}, start-up left out): {args.cells:,}-cell rows "
+                      f"{wide * 1000:.0f} ms, {max(2, args.cells // 10):,}-cell rows {tenth * 1000:.0f} ms "
+                      f"({wide / max(tenth, 1e-6):.1f}x; linear ≤ 10x, quadratic ~100x)", flush=True)
                 peer.unlink()
             else:
                 report(case, path, [*zhibiao, "ingest", str(path), "-o", out], _READ, args.runs)

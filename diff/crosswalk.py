@@ -21,7 +21,7 @@ from zhibiao.model import (
 )
 from zhibiao.normalize.cleanup import squash
 
-from .match import Item, leaves, main_rubric, match
+from .match import Item, leaves, link_groups, main_rubric, match
 from .text import normal, number_changes, word_diff
 
 __all__ = ["crosswalk", "rebuild"]
@@ -34,20 +34,7 @@ def _side(cat: Catalogue, rubric: Rubric) -> CrosswalkSide:
 
 def _components(pairs: list[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
     """Connected components of the bipartite link graph, as (old indices, new indices)."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(x):
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for r, c in pairs:
-        parent[find(("o", r))] = find(("n", c))
-    groups: dict[tuple[str, int], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for node in list(parent):
-        side, i = node
-        groups[find(node)][0 if side == "o" else 1].append(i)
+    groups = {id(g): g for g in link_groups(pairs).values()}  # each group once, in the order first met
     return [(sorted(o), sorted(n)) for o, n in groups.values()]
 
 

@@ -64,7 +64,9 @@ class PdfSettings:
     # --- paragraphs outside tables ------------------------------------------------------------------
     table_slack: float = 1.0  # points: a char this far outside a table's bbox still belongs to it
     margin_text: int = 12  # characters: a line in the margin this short is a running header/page number
-    para_gap: float = 0.8  # line heights: a blank this tall between two lines begins a paragraph
+    para_gap: float = 0.8  # line heights: a blank this tall between two lines begins a paragraph, or
+    para_spacing: float = 1.35  # times the page's usual blank between lines, where it is set wider (1.5 lines)
+    para_spacing_max: float = 1.2  # line heights: a usual blank wider than this is blank lines, not spacing
     para_indent: float = 1.5  # line heights: a line starting this far right of the text's left begins one
     para_short: float = 2.0  # line heights: a line ending this far before the text's right ends one
     centred_inset: float = 2.0  # line heights: a centred line stands at least this far from both edges
@@ -87,6 +89,9 @@ class PdfSettings:
     same_middle: float = 0.25  # pitches: a centred cell's middle and the middle of its rows agree within this
     short_line: float = 0.5  # font sizes: a line ending this far before its column's right edge ends its paragraph
     short_stop: float = 0.2  # font sizes: the same for a line that ends a sentence
+    wrap_fit: float = 0.25  # font sizes: a shortfall this much over what the next line carried would have held it
+    stacked_starts: int = 2  # breaks: a block cut at this many paragraph starts by row breaks may be cells
+    stacked_ratio: float = 2.0  # and at this many times as many starts as breaks between a paragraph's lines
     indent: float = 1.5  # font sizes: a line starting this far right of its column's left edge begins a paragraph
     near_line: float = 1.6  # pitches: a line further below the one above it is no longer part of the same table
     # pitches: a line this far below the one above begins a spaced paragraph (lines of a table follow
@@ -99,6 +104,9 @@ class PdfSettings:
     # --- borderless tables: the row search (costs) --------------------------------------------------
     row_cost: float = 1.0  # every row break must pay for itself by the text it explains
     restart: float = 0.5  # what a break is spared where a numbered list begins again in some column
+    top_share: float = 0.85  # blocks: a table with this share of them at the tops of rows prints its cells there
+    top_blocks: int = 8  # blocks: and has at least this many
+    value_pair: float = -2.0  # a break at a value alone under another of its column (_value_pairs) pays for itself
     aligned_row: float = -0.5  # a break where every column begins a paragraph on the same line pays for itself
     unexplained: float = 3.0  # a block neither at the top of a row nor centred over rows
     unfilled: float = 2.0  # a row whose bottom no printed line reaches (a row is as tall as its tallest cell)
@@ -547,8 +555,9 @@ def _header(lines: list[list[dict]], start: int, size: float, pitch: float, body
         font = _font(lines[i])
         j = i + 1
         while j < len(lines) and _font(lines[j]) == font and \
+                abs(lines[j][0]["size"] - lines[j - 1][0]["size"]) <= SETTINGS.head_size and \
                 lines[j][0]["top"] - lines[j - 1][0]["top"] <= pitch * SETTINGS.near_line:
-            j += 1
+            j += 1  # a title above in the header's font but larger type is not of the band
         below = {_font_name(c) for line in lines[j:j + SETTINGS.lookahead] for c in line}
         if font != body_font and font not in below and abs(lines[i][0]["size"] - size) <= SETTINGS.head_size \
                 and len(_cores(lines[i:j], size)) >= 2:
@@ -648,14 +657,29 @@ def _region(lines: list[list[dict]], start: int, size: float, pitch: float, body
 def _region_body(lines: list[list[dict]], i: int, stop: int, gutters: list[_Gutter], size: float,
                  pitch: float) -> tuple[list[list[dict]], set[int], int]:
     """The body lines of a table from line i on (band rows among them by index), and the line after
-    them: lines that keep to the gutters, or cross them as a band row that lines of the table follow."""
+    them: lines that keep to the gutters, or cross them as a band row that lines of the table follow.
+    Where the gutters settle otherwise once the lines are laid (_settle_gutter), the lines are read again
+    with the band rows so found."""
+    body, bands, end = _body_pass(lines, i, stop, gutters, size, pitch, set())
+    if not any([_settle_gutter(g, [h for h in gutters if h is not g], body, bands, size) for g in gutters]):
+        return body, bands, end
+    for g in gutters:
+        g.covered = []
+    return _body_pass(lines, i, stop, gutters, size, pitch, {i + k for k in bands})
+
+
+def _body_pass(lines: list[list[dict]], i: int, stop: int, gutters: list[_Gutter], size: float,
+               pitch: float, known: set[int]) -> tuple[list[list[dict]], set[int], int]:
+    """One reading of _region_body, the lines in known (by line index) taken for band rows."""
     body: list[list[dict]] = []
     bands: set[int] = set()
     while i < stop:
         step = lines[i][0]["top"] - lines[i - 1][0]["top"] if i else 0.0
         if step > pitch * SETTINGS.near_line:
             break
-        if _crosses(lines[i], gutters, size):
+        if i in known:
+            bands.add(len(body))
+        elif _crosses(lines[i], gutters, size):
             ahead = lines[i + 1:min(i + 1 + SETTINGS.lookahead, stop)]
             if step > pitch * SETTINGS.spaced_line or all(_crosses(ln, gutters, size) for ln in ahead):
                 break
@@ -665,6 +689,37 @@ def _region_body(lines: list[list[dict]], i: int, stop: int, gutters: list[_Gutt
         body.append(lines[i])
         i += 1
     return body, bands, i
+
+
+def _settle_gutter(g: _Gutter, others: list[_Gutter], body: list[list[dict]], bands: set[int], size: float) -> bool:
+    """Where the lines laid first into a gutter leave the lines after them no blank there (a band row
+    reaching into the blank beside an empty column, then a column's text that starts left of its name),
+    the blank most lines leave free is the gutter, and the fewer lines across it are the band rows;
+    whether the band rows changed."""
+    runs = {k: [(a, b) for a, b in _line_runs(ln, size) if a < g.hi and b > g.lo] for k, ln in enumerate(body)}
+    # band rows only for the runs laid into this gutter before them: alone they leave it a blank, and
+    # they keep to the other gutters
+    forced = [k for k in bands if runs[k] and _Gutter(g.lo, g.hi, runs[k]).free(size)
+              and not _crosses(body[k], others, size)]
+    if not forced:
+        return False
+    width = size * SETTINGS.river
+    best: tuple[int, float] | None = None
+    x = g.lo
+    while x + width <= g.hi:
+        over = {k for k, rs in runs.items() if any(a < x + width and b > x for a, b in rs)}
+        if best is None or len(over) < best[0]:
+            best = (len(over), x)
+        x += width / 4
+    if best is None:
+        return False
+    across = {k for k, rs in runs.items() if any(a < best[1] + width and b > best[1] for a, b in rs)}
+    now = {k for k in bands if k not in forced}
+    if len(across - now) >= len(forced):
+        return False  # the lines laid first keep the gutter
+    bands.difference_update(forced)
+    bands.update(across)
+    return True
 
 
 def _region_edges(table: list[list[dict]], gutters: list[_Gutter], size: float,
@@ -734,13 +789,17 @@ def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Gri
             segment.append(line)
             k += 1
             continue
+        side: list[list[dict]] = []
+        if line is not None:
+            side = _band_side(segment, body, k, region.bands, xs, size)
+            segment = segment[:len(segment) - len(side)]
         if segment:
-            row = _read_rows(index, grid, segment, size, row, region.fresh or k > len(segment))
+            row = _read_rows(index, grid, segment, size, row, region.fresh or k > len(segment) + len(side))
             segment = []
         if line is None:
             break
-        own = _band_lines(body, k, region.bands, xs, size)
-        grid.cells.extend(_band_cells(index, own, xs, row))
+        own = _band_lines(body, k, region.bands, xs, size, frozenset({_column_of(side[0][0], xs)} if side else ()))
+        grid.cells.extend(_band_cells(index, own + side, xs, row, size))
         row += 1
         k += len(own)
     _close_grid(grid, row)
@@ -759,20 +818,41 @@ def _header_cells(index: _Chars, head: list[list[dict]], xs: list[float]) -> lis
     return cells
 
 
-def _band_cells(index: _Chars, own: list[list[dict]], xs: list[float], row: int) -> list[_GridCell]:
-    """A band row's cells: one across the columns its first line covers, one for each other column
-    that the lines going on with it print in."""
+def _band_cells(index: _Chars, own: list[list[dict]], xs: list[float], row: int, size: float) -> list[_GridCell]:
+    """A band row's cells: one across the columns each piece of its first line covers (_band_split), one
+    for each other column that the lines going on with it print in."""
     line = own[0]
     ncols = len(xs) - 1
-    first = max(0, bisect.bisect_right(xs, line[0]["x0"]) - 1)
-    last = max(first, min(ncols - 1, bisect.bisect_right(xs, line[-1]["x1"] - 1) - 1))
     bottom = max(c["bottom"] for ln in own for c in ln) + SETTINGS.cell_pad
-    bbox = (xs[first], line[0]["top"] - SETTINGS.cell_pad, xs[last + 1], bottom)
-    cells = [_GridCell(row, first, 1, last - first + 1, bbox, _text(index, bbox))]
-    for col in sorted({_column_of(c, xs) for ln in own[1:] for c in ln} - set(range(first, last + 1))):
-        side = (xs[col], line[0]["top"] - SETTINGS.cell_pad, xs[col + 1], bottom)
+    top = min(ln[0]["top"] for ln in own) - SETTINGS.cell_pad  # a side column's cell may begin above the band
+    cells = []
+    taken: set[int] = set()
+    for piece in _band_split(line, xs, size):
+        first = max(0, bisect.bisect_right(xs, piece[0]["x0"]) - 1)
+        last = max(first, min(ncols - 1, bisect.bisect_right(xs, piece[-1]["x1"] - 1) - 1))
+        bbox = (xs[first], line[0]["top"] - SETTINGS.cell_pad, xs[last + 1], bottom)
+        cells.append(_GridCell(row, first, 1, last - first + 1, bbox, _text(index, bbox)))
+        taken.update(range(first, last + 1))
+    for col in sorted({_column_of(c, xs) for ln in own[1:] for c in ln} - taken):
+        side = (xs[col], top, xs[col + 1], bottom)
         cells.append(_GridCell(row, col, 1, 1, side, _text(index, side)))
     return cells
+
+
+def _band_split(line: list[dict], xs: list[float], size: float) -> list[list[dict]]:
+    """The band row's first line in the cells it prints: its runs, a new cell where the blank between two
+    runs holds a column edge and the run before it keeps within one column (the 序号 一 beside a label
+    merged over the next columns)."""
+    pieces: list[list[dict]] = []
+    for run in _runs(line, size * SETTINGS.run_gap):
+        if pieces:
+            prev = pieces[-1]
+            edge = any(prev[-1]["x1"] <= x <= run[0]["x0"] for x in xs[1:-1])
+            if not (edge and _column_of(prev[0], xs) == _column_of(prev[-1], xs)):
+                prev.extend(run)
+                continue
+        pieces.append(list(run))
+    return pieces
 
 
 def _close_grid(grid: _Grid, rows: int) -> None:
@@ -787,12 +867,50 @@ def _column_of(ch: dict, xs: list[float]) -> int:
     return max(0, min(len(xs) - 2, bisect.bisect_right(xs, (ch["x0"] + ch["x1"]) / 2) - 1))
 
 
-def _band_lines(body: list[list[dict]], k: int, bands: set[int], xs: list[float], size: float) -> list[list[dict]]:
+def _band_side(segment: list[list[dict]], body: list[list[dict]], k: int, bands: set[int], xs: list[float],
+               size: float) -> list[list[dict]]:
+    """The last lines of segment that belong to the band row of body line k: a column beside the band
+    whose cell is centred on it, begun above it and going on below it (`（` `20` | band | `分` `）` of a
+    分值 column in a table that centres its cells in their rows)."""
+    band = body[k]
+    first, last = _column_of(band[0], xs), _column_of(band[-1], xs)
+    reach = SETTINGS.blank_line * size * SETTINGS.pitch_max
+    above: list[list[dict]] = []
+    col = None
+    prev_top = band[0]["top"]
+    for line in reversed(segment):
+        cols = {_column_of(c, xs) for c in line}
+        if len(cols) != 1 or first <= min(cols) <= last or (col is not None and cols != {col}) \
+                or prev_top - line[0]["top"] > reach:
+            break
+        col = min(cols)
+        above.append(line)
+        prev_top = line[0]["top"]
+    if col is None:
+        return []
+    below = []
+    prev_top = band[0]["top"]
+    for j in range(k + 1, len(body)):
+        line = body[j]
+        if j in bands or {_column_of(c, xs) for c in line} != {col} or line[0]["top"] - prev_top > reach:
+            break
+        below.append(line)
+        prev_top = line[0]["top"]
+    if not below:
+        return []
+    top, bottom = above[-1][0]["top"], max(c["bottom"] for c in below[-1])
+    middle = (band[0]["top"] + max(c["bottom"] for c in band)) / 2
+    return above[::-1] if abs((top + bottom) / 2 - middle) <= SETTINGS.same_middle * size * 2 else []
+
+
+def _band_lines(body: list[list[dict]], k: int, bands: set[int], xs: list[float], size: float,
+                side: frozenset[int] = frozenset()) -> list[list[dict]]:
     """The lines of the band row that body line k begins: the line itself, and the lines below it that
     go on with a piece of it kept within one column (`（` of `（20分）` wrapped in a narrow 分值 column),
-    with the 序号 centred beside them (三, printed halfway down the row)."""
+    or in a side column whose cell began above it (_band_side), with the 序号 centred beside them (三,
+    printed halfway down the row)."""
     own = [body[k]]
-    live = _band_pieces(body[k], xs, size)
+    live = _band_pieces(body[k], xs, size) | dict.fromkeys(side, body[k][0]["top"])
     if not live:
         return own
     pitch_max = SETTINGS.band_reach * size * SETTINGS.blank_line
@@ -850,6 +968,8 @@ def _read_rows(index: _Chars, grid: _Grid, body: list[list[dict]], size: float, 
     end = max(ln.top for col in columns for ln in col) + pitch
     blocks = _column_blocks(columns, pitch, top, end)
     tops = _tiling_breaks(blocks, _row_tops(blocks, columns, pitch, top, end), columns, pitch)
+    if _top_aligned(blocks, tops, pitch):
+        tops = _row_tops(blocks, columns, pitch, top, end, centring=False)  # no cell is centred in its row
     tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
     grid.blocks += len(blocks)
     grid.unread += sum(1 for blk in blocks
@@ -897,6 +1017,7 @@ def _column_lines(body: list[list[dict]], xs: list[float], size: float) -> list[
             columns[col].append(_Line(min(c["top"] for c in chars), chars[0]["x0"], chars[-1]["x1"], chars))
     for lines in columns:
         lines.sort(key=lambda ln: ln.top)
+    for lines in columns:
         if lines:
             _mark_starts(lines, size)
     return columns
@@ -913,7 +1034,7 @@ def _mark_starts(lines: list[_Line], size: float) -> None:
         indented = (ln.x0 > left + SETTINGS.indent * size
                     and abs((ln.x0 - left) - (right - ln.x1)) > SETTINGS.short_line * size)
         item = _list_item(ln.text)
-        ln.starts = (prev is None or _ends_short(prev, left, right, size) or indented or item is not None
+        ln.starts = (prev is None or _ends_short(prev, left, right, size, ln) or indented or item is not None
                      or bool(_BARE_NUMBER.fullmatch(ln.text)))
         if item is not None:
             ln.restarts = item[1] and item[0] in styles
@@ -933,15 +1054,32 @@ def _list_item(text: str) -> tuple[str, bool] | None:
     return style, number.group() in _FIRST
 
 
-def _ends_short(line: _Line, left: float, right: float, size: float) -> bool:
+def _ends_short(line: _Line, left: float, right: float, size: float, after: _Line | None = None) -> bool:
     """The line stops short of its column's right edge, or of both edges alike where the column centres
     its text: the last line of a paragraph (a sentence's end counts from a smaller shortfall, as a line
-    of Latin letters or digits may not be stretched full)."""
+    of Latin letters or digits may not be stretched full). Not where the next line (after) begins with a
+    character and a mark no line may begin with, that together would not have fitted (kinsoku: 的， was
+    carried over whole)."""
     short = SETTINGS.short_stop if line.text.endswith(_STOPS) else SETTINGS.short_line
     slack_left, slack_right = line.x0 - left, right - line.x1
     if abs(slack_left - slack_right) <= SETTINGS.same_middle * size:
         return slack_left + slack_right > short * size
-    return slack_right > short * size
+    if slack_right <= short * size:
+        return False
+    carried = _carried(after.chars) if after is not None else None
+    return carried is None or slack_right > carried + SETTINGS.wrap_fit * size
+
+
+_NO_LINE_START = frozenset("，。、；：？！）》」』”’,.;:?!)")  # marks a typesetter never begins a line with
+
+
+def _carried(chars: list[dict]) -> float | None:
+    """The width of a line's first character and the marks after it that may not begin a line, where
+    there are such marks (what a typesetter carries over together); None where there are none."""
+    k = 1
+    while k < len(chars) and chars[k]["text"] in _NO_LINE_START:
+        k += 1
+    return chars[k - 1]["x1"] - chars[0]["x0"] if k > 1 and chars[0]["text"] not in _NO_LINE_START else None
 
 
 def _column_blocks(columns: list[list[_Line]], pitch: float, top: float, end: float) -> list[_Block]:
@@ -1050,10 +1188,12 @@ class _SlotCost:
     Everything that does not depend on the layout is worked out once, with the very comparisons of
     _block_cost, so that the costs come out the same to the last bit."""
 
-    def __init__(self, blk: _Block, slots: tuple[float, ...], first: float, tol: float, mid_tol: float):
+    def __init__(self, blk: _Block, slots: tuple[float, ...], first: float, tol: float, mid_tol: float,
+                 centring: bool = True):
         top, floor = blk.top, blk.floor
         self.n = len(slots)
-        self.centred = SETTINGS.centred * len(blk.lines)
+        # without centring (a table that prints its cells at the tops of rows) no centred reading is cheaper
+        self.centred = SETTINGS.centred * len(blk.lines) if centring else SETTINGS.unexplained
         self._init_top(blk, slots, first, tol)
         # the tops of the runs of rows the block may be centred over: the table's top or a slot
         uppers = [(-1, first)] if floor - tol <= first <= top + tol else []
@@ -1155,10 +1295,10 @@ class _SlotCost:
 
 
 def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, top: float,
-              end: float) -> list[float]:
+              end: float, centring: bool = True) -> list[float]:
     """The tops of the rows, and the bottom of the last one.
 
-    The candidate breaks are the tops of lines that begin a paragraph. The page is read top-down,
+    The candidate breaks are the tops of the lines (_slots). The page is read top-down,
     keeping the SETTINGS.beam cheapest partial layouts, where a break costs SETTINGS.row_cost (less
     where a numbered list begins again, nothing or less where every column begins a paragraph on its
     line), a row whose bottom no line reaches SETTINGS.unfilled, and each block the least _block_cost
@@ -1173,9 +1313,10 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     n = len(slot_t)
     bottoms = tuple(sorted(ln.top + pitch for lines in columns for ln in lines))
     restarts = tuple(sorted(ln.top for lines in columns for ln in lines if ln.restarts))
+    values = _value_pairs(columns, pitch)
     # the blocks whose reading deciding a slot may change: those whose blank surroundings reach it
     touched = [[i for i, blk in enumerate(blocks) if blk.floor - tol <= y <= blk.ceiling + tol] for y in slot_t]
-    cost_of, undecided, tables = _block_costs(blocks, slot_t, top, tol, mid_tol)
+    cost_of, undecided, tables = _block_costs(blocks, slot_t, top, tol, mid_tol, centring)
     # a layout: (cost, mask, the costs of the blocks the last slot touched with the slots after it to
     # decide, in the order of those blocks): the costs a slot needs of the blocks the slot before it
     # touched too are taken from there, those of a block whose undecided slots do not include it go on
@@ -1187,30 +1328,65 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     for k, y in enumerate(slot_t):
         after = k + 1 < n
         break_cost = _break_cost(y, after, bottoms, restarts, columns, tol)
+        if after and _near(values, y, tol):
+            break_cost += SETTINGS.value_pair
         states = _extend(states, k, touched[k], previous, after, break_cost, cost_of, undecided, tables)
         previous = touched[k]
     mask = states[0][1]
     return [top] + [slot_t[j] for j in range(n) if mask >> j & 1]
 
 
+_NUMBER_TEXT = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
+_VALUE_LINE = re.compile(rf"[（(]?\s*(?:{_NUMBER_TEXT}(?:\s*[-－~～]\s*{_NUMBER_TEXT})?"
+                         r"|[一二两三四五六七八九十百零〇壹贰叁肆伍陆柒捌玖拾]+)\s*分?\s*[）)]?")
+
+
+def _value_pairs(columns: list[list[_Line]], pitch: float) -> tuple[float, ...]:
+    """The tops of lines that print a value alone (3, 1.5分, 五分, 1-3) right under another such line of
+    their column, unless a full line and it are one value cut by a wrap: one cell holds one value, so a
+    row begins there (two items' 分值 read as one cell lose a row)."""
+    out = []
+    for lines in columns:
+        right = max((ln.x1 for ln in lines), default=0.0)
+        for prev, ln in zip(lines, lines[1:]):
+            a, b = prev.text.strip(), ln.text.strip()
+            if ln.top - prev.top <= pitch * SETTINGS.blank_line and _VALUE_LINE.fullmatch(a) \
+                    and _VALUE_LINE.fullmatch(b):
+                size = prev.chars[0]["size"] if prev.chars else pitch
+                if right - prev.x1 <= SETTINGS.short_line * size and _VALUE_LINE.fullmatch(a + b):
+                    continue  # a full line and the next one value together: 100 cut by a wrap (10 | 0)
+                out.append(ln.top)
+    return tuple(sorted(out))
+
+
 def _slots(columns: list[list[_Line]], top: float, end: float, tol: float) -> tuple[float, ...]:
-    """The candidate row breaks: the tops of lines that begin a paragraph (one per line position),
-    and the table's bottom."""
+    """The candidate row breaks: the tops of the lines that begin a paragraph (one per line position),
+    and the table's bottom. A row may also begin at a line that shows no sign of a new paragraph, where
+    cells are centred in their rows and the tallest cell of a row follows one that ended on a full line:
+    the top of such a line is a candidate too where no other column prints a line going on there."""
+    starts = sorted(ln.top for lines in columns for ln in lines if ln.starts)
+    going_on = sorted((ln.top, col) for col, lines in enumerate(columns) for ln in lines if not ln.starts)
+    tops = list(starts)
+    for y, col in going_on:
+        lo = bisect.bisect_left(going_on, (y - tol, -1))
+        if all(c == col for t, c in going_on[lo:] if t <= y + tol):
+            tops.append(y)
     slots: list[float] = []
-    for y in sorted(ln.top for lines in columns for ln in lines if ln.starts):
+    for y in sorted(tops):
         if top + tol < y < end - tol and (not slots or y - slots[-1] > tol):
             slots.append(y)
     slots.append(end)
     return tuple(slots)
 
 
-def _block_costs(blocks: list[_Block], slot_t: tuple[float, ...], top: float, tol: float, mid_tol: float):
+def _block_costs(blocks: list[_Block], slot_t: tuple[float, ...], top: float, tol: float, mid_tol: float,
+                 centring: bool = True):
     """cost_of(i, mask, s): block i's cost under a layout, memoised on the slots it depends on; and for
     each block the slots whose being still to decide may change its cost; and tables(mine, s): for each
     block of mine, its memo with the slots from s on to decide (a dict by the masked layout), the mask
     of the slots it depends on and its evaluator (for _extend, which looks the costs up inline)."""
     n = len(slot_t)
-    evaluators = [_SlotCost(blk, slot_t, top, tol, mid_tol) for blk in blocks]
+    evaluators = [_SlotCost(blk, slot_t, top, tol, mid_tol, centring) for blk in blocks]
     # what each block's cost depends on: the slots decided as tops in the blank around it, and those
     # still to decide where it may begin or be centred
     slack = SETTINGS.reach_slack
@@ -1370,8 +1546,46 @@ def _place(blocks: list[_Block], tops: list[float], pitch: float,
     by_col: dict[int, list[_Block]] = {}
     for blk in blocks:
         by_col.setdefault(blk.col, []).append(blk)
+    tol = pitch * SETTINGS.same_place
+    top_aligned = _top_aligned(blocks, tops, pitch)
     for mine in by_col.values():
-        out.extend(_place_column(mine, blocks, bounds, pitch, fresh))
+        merged = _top_merged(mine, bounds, tol) if top_aligned else None
+        out.extend(merged if merged is not None else _place_column(mine, blocks, bounds, pitch, fresh))
+    return out
+
+
+def _top_aligned(blocks: list[_Block], tops: list[float], pitch: float) -> bool:
+    """The table prints its cells at the tops of their rows: SETTINGS.top_share of its blocks (and
+    SETTINGS.top_blocks at least) begin at a row's top."""
+    tol = pitch * SETTINGS.same_place
+    bounds = tuple(tops)
+    at_tops = sum(1 for blk in blocks if _near(bounds, blk.top, tol))
+    return len(blocks) >= SETTINGS.top_blocks and at_tops >= SETTINGS.top_share * len(blocks)
+
+
+def _top_merged(mine: list[_Block], bounds: tuple[float, ...],
+                tol: float) -> list[tuple[int, int, int, list[_Line]]] | None:
+    """In a table whose cells are printed at the tops of their rows (SETTINGS.top_share of its blocks begin
+    at a row's top), a column of merged cells: its cells begin where a paragraph begins (or a sentence
+    has ended) at a row's top, and
+    each spans the rows down to the next (a label printed at the top of its merged cell, the rows below
+    it blank in its column). None where the column keeps a cell a row, or a cell begins off a row's top."""
+    starts: list[tuple[int, list[_Line]]] = []
+    for blk in mine:
+        for k, ln in enumerate(blk.lines):
+            near = _near(bounds, ln.top, tol)
+            if k == 0 and not near:
+                return None
+            if k == 0 or near and (ln.starts or blk.lines[k - 1].text.endswith(_STOPS)):
+                starts.append((bisect.bisect_left(bounds, ln.top - tol), [ln]))
+            else:
+                starts[-1][1].append(ln)
+    rows = len(bounds) - 1
+    if not starts or rows - len(starts) < len(starts):
+        return None  # most rows begin a cell of their own: no column of merged cells
+    out = []
+    for (r, lines), nxt in zip(starts, [s[0] for s in starts[1:]] + [rows]):
+        out.append((mine[0].col, r, max(1, nxt - r), lines))
     return out
 
 
@@ -1384,8 +1598,10 @@ def _place_column(mine: list[_Block], blocks: list[_Block], bounds: tuple[float,
     # read at the tops of rows: a block whose breaks fall between paragraphs, and the last block of
     # the column when it starts at a row's top (a merged cell the page break cut is printed at the
     # top of its part, its text running on across the rows below)
-    at_top = [_top_cost(blk, bounds, tol) == 0 or blk is mine[-1] and _near(bounds, blk.top, tol)
-              and abs(blk.ceiling - bounds[-1]) <= tol for blk in mine]
+    stacked = [_stacked(blk, bounds, tol) for blk in mine]
+    at_top = [_top_cost(blk, bounds, tol) == 0 or stacked[k]
+              or blk is mine[-1] and _near(bounds, blk.top, tol) and abs(blk.ceiling - bounds[-1]) <= tol
+              for k, blk in enumerate(mine)]
     spans = [_centred_spans(blk, bounds, tol, mid_tol) for blk in mine]
     # a column of merged cells: more of its blocks stand in the middle of several rows than at a
     # row's top
@@ -1398,10 +1614,31 @@ def _place_column(mine: list[_Block], blocks: list[_Block], bounds: tuple[float,
         if span != own[k] if at_top[k] else bool(spans[k]):
             out.append((mine[k].col, span[0], span[1] - span[0], mine[k].lines))
         else:
-            out.extend(_cells_of(mine[k], pieces[k]))
+            out.extend(_cells_of(mine[k], pieces[k], cut=stacked[k]))
         if centred and k and chosen[k - 1][1] < span[0]:
             out.append((mine[k].col, chosen[k - 1][1], span[0] - chosen[k - 1][1], []))
     return out
+
+
+def _stacked(blk: _Block, bounds: tuple[float, ...], tol: float) -> bool:
+    """The block is cells of several rows printed one under the other: it starts at a row's top, every
+    row break inside it falls at the top of one of its lines, and most of them (SETTINGS.stacked_ratio
+    times the others, SETTINGS.stacked_starts at least) where a paragraph begins, or each where a
+    paragraph begins or after a sentence's end: the other cells of a row may end on a full line, with no
+    sign of a new paragraph (a label merged over two rows, with the next label printed on under it, has
+    one break of each kind)."""
+    if not _near(bounds, blk.top, tol):
+        return False
+    lo, hi = bisect.bisect_right(bounds, blk.top + tol), bisect.bisect_left(bounds, blk.bottom - tol)
+    inside = bounds[lo:hi]
+    if not all(any(abs(r - ln.top) <= tol for ln in blk.lines) for r in inside):
+        return False
+    starts = sum(1 for r in inside if any(abs(r - k) <= tol for k in blk.breaks))
+    if starts >= SETTINGS.stacked_starts and starts >= SETTINGS.stacked_ratio * (len(inside) - starts):
+        return True
+    # or every row break inside it begins a paragraph or follows a sentence's end (。 at a line's end)
+    ends = [ln.top for prev, ln in zip(blk.lines, blk.lines[1:]) if prev.text.endswith(_STOPS)]
+    return all(any(abs(r - k) <= tol for k in [*blk.breaks, *ends]) for r in inside)
 
 
 def _span_options(mine: list[_Block], blocks: list[_Block], bounds: tuple[float, ...], pitch: float,
@@ -1432,14 +1669,14 @@ def _pieces(blk: _Block, tops: tuple[float, ...], tol: float) -> dict[int, list[
     return rows
 
 
-def _cells_of(blk: _Block, rows: dict[int, list[_Line]]) -> list[tuple[int, int, int, list[_Line]]]:
+def _cells_of(blk: _Block, rows: dict[int, list[_Line]], cut: bool = False) -> list[tuple[int, int, int, list[_Line]]]:
     """The cells of a block read at the tops of rows: one a row, except that a paragraph running on
     across a row break keeps its lines in one cell spanning those rows (a merged cell printed at its
-    top, such as a label the page break cut)."""
+    top, such as a label the page break cut), unless cut (the block is _stacked cells)."""
     out: list[tuple[int, int, int, list[_Line]]] = []
     for r in sorted(rows):
         lines = rows[r]
-        if out and not lines[0].starts:
+        if out and not lines[0].starts and not cut:
             _, first, _, upper = out[-1]
             out[-1] = (blk.col, first, r - first + 1, upper + lines)
         else:
@@ -1499,9 +1736,10 @@ def _paragraphs(page: PageForm, chars: _Chars, number: int, grids: list[_Grid],
         return out
     left = min(ln["x0"] for ln in body)
     right = max(ln["x1"] for ln in body)
+    gap = _paragraph_gap(body)
     current: list[dict] = []
     for ln in body:
-        if current and _begins_paragraph(current[-1], ln, left, right):
+        if current and _begins_paragraph(current[-1], ln, left, right, gap):
             out.append(_paragraph(current, number, name))
             current = []
         current.append(ln)
@@ -1543,18 +1781,32 @@ def _body_lines(lines: list[dict], height: float) -> list[dict]:
             and not ((ln["top"] < margin or ln["bottom"] > height - margin) and len(ln["text"].strip()) <= short)]
 
 
-def _begins_paragraph(prev: dict, ln: dict, left: float, right: float) -> bool:
-    """Line ln begins a new paragraph after prev: a blank above it, an indent, or prev ending short."""
+def _paragraph_gap(lines: list[dict]) -> float:
+    """The blank (in line heights) above which a line begins a paragraph on this page: SETTINGS.para_gap,
+    or more where the page sets its lines wider apart (the median blank between consecutive lines, as a
+    share of their height, times SETTINGS.para_spacing): at 1.8 lines a line's blank is 0.8 of its height."""
+    st = SETTINGS
+    ratios = sorted((b["top"] - a["bottom"]) / h for a, b in zip(lines, lines[1:])
+                    if (h := a["bottom"] - a["top"]) > 0 and b["top"] > a["bottom"])
+    if not ratios:
+        return st.para_gap
+    usual = ratios[len(ratios) // 2]
+    return max(st.para_gap, min(usual, st.para_spacing_max) * st.para_spacing)
+
+
+def _begins_paragraph(prev: dict, ln: dict, left: float, right: float, gap: float) -> bool:
+    """Line ln begins a new paragraph after prev: a blank above it (over gap line heights), an indent, or
+    prev ending short."""
     st = SETTINGS
     height = prev["bottom"] - prev["top"]
-    new = (ln["top"] - prev["bottom"] > height * st.para_gap or ln["x0"] > left + height * st.para_indent
+    new = (ln["top"] - prev["bottom"] > height * gap or ln["x0"] > left + height * st.para_indent
            or prev["x1"] < right - height * st.para_short)
     middle = (left + right) / 2
     centred = (abs((ln["x0"] + ln["x1"]) / 2 - middle) < height and ln["x0"] > left + height * st.centred_inset
                and ln["x1"] < right - height * st.centred_inset
                and abs((prev["x0"] + prev["x1"]) / 2 - middle) < height
                and abs((ln["bottom"] - ln["top"]) - height) < st.same_height)
-    if new and centred and ln["top"] - prev["bottom"] <= height * st.para_gap:
+    if new and centred and ln["top"] - prev["bottom"] <= height * gap:
         new = False  # a centred heading in large type wraps onto a second, shorter centred line
     return new
 
@@ -1852,10 +2104,35 @@ def _read_page(page: PageForm, number: int, name: str,
         return None
     grids = _ruled_tables(page, number, chars)
     if not grids:
-        margin = SETTINGS.margin
-        body = [c for c in chars.all if margin <= c["top"] and c["bottom"] <= page.height - margin]
-        grids = _borderless_tables(chars, number, body, open_xs)
+        grids = _borderless_tables(chars, number, _within_margins(chars.all, page.height), open_xs)
     return grids, _paragraphs(page, chars, number, grids, name)
+
+
+def _within_margins(chars: list[dict], height: float) -> list[dict]:
+    """The chars a borderless table may be read from: all but the lines in the top and bottom margins
+    (SETTINGS.margin) that are running headers or page numbers. A table's line there keeps its columns'
+    runs apart (SETTINGS.head_runs of them: its header repeated at a page's top, a row at its foot), or
+    stands next to such a line, or to the page's body, in the same font (一 of a header's 一/级/指/标)."""
+    margin = SETTINGS.margin
+    inner = [c for c in chars if margin <= c["top"] and c["bottom"] <= height - margin]
+    if len(inner) == len(chars):
+        return inner
+    lines = _char_lines(inner)
+    kept = list(inner)
+    for side in ("top", "bottom"):
+        outer = _char_lines([c for c in chars if (c["top"] < margin if side == "top" else
+                                                    margin <= c["top"] and c["bottom"] > height - margin)])
+        near = (lines[0] if side == "top" else lines[-1]) if lines else None
+        for line in (reversed(outer) if side == "top" else outer):
+            size = statistics.median(c["size"] for c in line)
+            wide = len(_clusters(line, size * SETTINGS.head_gap)) >= SETTINGS.head_runs
+            beside = near is not None and abs(line[0]["top"] - near[0]["top"]) <= size * SETTINGS.pitch_max \
+                and _font(line) == _font(near)
+            if not (wide or beside):
+                break
+            kept.extend(line)
+            near = line
+    return kept
 
 
 def _open_columns(grids: list[_Grid], paragraphs: list[tuple[float, Paragraph]]) -> list[float] | None:

@@ -42,7 +42,12 @@ def cell_text(value, number_format: str = "General") -> str:
     return str(value)
 
 
-def _split(rows: list[list[tuple[int, int, int, int, str]]], width: int):
+# a sheet's cell as the readers pass it on: row, column, row span, column span, text, and the (row, column)
+# the file gives it (for its locator: the sheet's own address, whatever rows or columns were left out)
+_XCell = tuple[int, int, int, int, str, tuple[int, int]]
+
+
+def _split(rows: list[list[_XCell]], width: int):
     """Leading rows that hold one text across the sheet (the title) and trailing 注 rows are paragraphs."""
     def lone(row) -> str | None:
         filled = [c for c in row if c[4].strip()]
@@ -70,27 +75,27 @@ def _looks_like_row(row) -> bool:
     return sum(1 for c in row if c[4].strip()) > 1
 
 
-def _sheet_blocks(cells_by_row: list[list[tuple[int, int, int, int, str]]], width: int, name: str,
+def _sheet_blocks(cells_by_row: list[list[_XCell]], width: int, name: str,
                   sheet: str, locator) -> list:
     blocks: list = []
     head, tail = _split(cells_by_row, width)
     for row in cells_by_row[:head]:
-        for r, c, _rs, _cs, text in row:
+        for _r, _c, _rs, _cs, text, at in row:
             if text.strip():
-                blocks.append(Paragraph(text=text, source=Source(file=name, locator=locator(r, c))))
+                blocks.append(Paragraph(text=text, source=Source(file=name, locator=locator(*at))))
     body = cells_by_row[head:tail]
     if body:
         top = body[0][0][0] if body[0] else 0
         cells = []
         for row in body:
-            for r, c, rs, cs, text in row:
+            for r, c, rs, cs, text, at in row:
                 cells.append(Cell(text=text, row=r - top, col=c, row_span=rs, col_span=cs,
-                                  source=Source(file=name, locator=locator(r, c))))
+                                  source=Source(file=name, locator=locator(*at))))
         blocks.append(Table(cells=cells, source=Source(file=name, locator=f"sheet {sheet}")))
     for row in cells_by_row[tail:]:
-        for r, c, _rs, _cs, text in row:
+        for _r, _c, _rs, _cs, text, at in row:
             if text.strip():
-                blocks.append(Paragraph(text=text, source=Source(file=name, locator=locator(r, c))))
+                blocks.append(Paragraph(text=text, source=Source(file=name, locator=locator(*at))))
     return blocks
 
 
@@ -146,18 +151,25 @@ def read_xlsx(data: bytes, name: str, sha256: str) -> Layout:
         if ws.sheet_state != "visible":
             notes.append(reader_note("hidden_sheet", sheet=ws.title))
             continue
-        spans: dict[tuple[int, int], tuple[int, int]] = {}
+        hidden_rows, hidden_cols = _hidden(ws)
+        shown = [c for c in range(1, ws.max_column + 1) if c not in hidden_cols]
+        to_col = {c: k for k, c in enumerate(shown)}  # a shown column's place once the hidden ones are left out
+        # a merged range as printed: from its first shown row and column, over its shown columns
+        spans: dict[tuple[int, int], tuple[int, int, int, int]] = {}
         covered: set[tuple[int, int]] = set()
         for rng in ws.merged_cells.ranges:
-            spans[(rng.min_row, rng.min_col)] = (rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1)
+            rows_in = [r for r in range(rng.min_row, rng.max_row + 1) if r not in hidden_rows]
+            cols_in = [c for c in range(rng.min_col, rng.max_col + 1) if c not in hidden_cols]
             for r in range(rng.min_row, rng.max_row + 1):
                 for c in range(rng.min_col, rng.max_col + 1):
                     if (r, c) != (rng.min_row, rng.min_col):
                         covered.add((r, c))
-        rows: list[list[tuple[int, int, int, int, str]]] = []
-        width = 0
+            if rows_in and cols_in:
+                spans[(rng.min_row, rng.min_col)] = (rows_in[-1] - rows_in[0] + 1, len(cols_in), rows_in[0], cols_in[0])
+        left_rows: set[int] = set()  # hidden rows and columns that hold text: left out, and said so
+        left_cols: set[int] = set()
+        by_row: dict[int, list[_XCell]] = {}
         for row in ws.iter_rows():
-            out = []
             for cell in row:
                 row_no, col_no = cell.row, cell.column
                 assert row_no is not None and col_no is not None  # only a read-only workbook's empty cells lack them
@@ -165,12 +177,28 @@ def read_xlsx(data: bytes, name: str, sha256: str) -> Layout:
                 if key in covered:
                     continue
                 text = cell_text(cell.value, cell.number_format)
-                rs, cs = spans.get(key, (1, 1))
-                out.append((row_no - 1, col_no - 1, rs, cs, text))
-            filled = [t for t in out if t[4].strip()]
+                if key in spans:
+                    rs, cs, first_row, first_col = spans[key]
+                elif row_no in hidden_rows or col_no in hidden_cols:
+                    if text.strip():
+                        (left_rows if row_no in hidden_rows else left_cols).add(
+                            row_no if row_no in hidden_rows else col_no)
+                    continue
+                else:
+                    rs, cs, first_row, first_col = 1, 1, row_no, col_no
+                by_row.setdefault(first_row - 1, []).append(
+                    (first_row - 1, to_col[first_col], rs, cs, text, (row_no - 1, col_no - 1)))
+        rows: list[list[_XCell]] = []
+        width = 0
+        for r in sorted(by_row):
+            filled = [t for t in by_row[r] if t[4].strip()]
             if filled:
-                rows.append(out)
+                rows.append(sorted(by_row[r], key=lambda t: t[1]))
                 width = max(width, max(t[1] + t[3] for t in filled))
+        if left_cols:
+            notes.append(reader_note("hidden_columns", sheet=ws.title, count=len(left_cols)))
+        if left_rows:
+            notes.append(reader_note("hidden_rows", sheet=ws.title, count=len(left_rows)))
         if not rows:
             continue
         # keep only the used width; drop trailing empty cells beyond it
@@ -185,6 +213,22 @@ def read_xlsx(data: bytes, name: str, sha256: str) -> Layout:
     return Layout(file=name, sha256=sha256, format="xlsx", notes=notes, blocks=blocks)
 
 
+def _hidden(ws) -> tuple[set[int], set[int]]:
+    """The sheet's hidden rows and columns (1-based), within its used range: a column dimension covers
+    columns min..max (Excel groups neighbours alike, and often hides every column after the table)."""
+    from openpyxl.utils import column_index_from_string
+
+    rows = {r for r, d in ws.row_dimensions.items() if d.hidden and r <= ws.max_row}
+    cols: set[int] = set()
+    for key, d in ws.column_dimensions.items():
+        if not d.hidden:
+            continue
+        first = d.min or column_index_from_string(key)
+        last = min(d.max or first, ws.max_column)
+        cols.update(range(first, last + 1))
+    return rows, cols
+
+
 def _compact(rows):
     """Rows of the sheet with empty rows between them removed; spans shrink over the removed rows."""
     present = [row[0][0] for row in rows]
@@ -192,10 +236,10 @@ def _compact(rows):
     out = []
     for row in rows:
         new = []
-        for r, c, rs, cs, text in row:
+        for r, c, rs, cs, text, at in row:
             last = r + rs - 1
             inside = [p for p in present if r <= p <= last]
-            new.append((index[r], c, max(1, len(inside)), cs, text))
+            new.append((index[r], c, max(1, len(inside)), cs, text, at))
         out.append(new)
     return out
 
@@ -214,7 +258,7 @@ def read_csv(data: bytes, name: str, sha256: str) -> Layout:
     width = 0
     try:
         for r, record in enumerate(reader):
-            cells = [(r, c, 1, 1, value) for c, value in enumerate(record)]
+            cells = [(r, c, 1, 1, value, (r, c)) for c, value in enumerate(record)]
             if any(v.strip() for v in record):
                 rows.append(cells)
                 width = max(width, len(record))

@@ -52,7 +52,9 @@ def strip_markup(text: str) -> str:
 def _unwrap(m: re.Match) -> str:
     """A line break is a wrap artefact: no space at a wrap next to a CJK character (unless the other
     side is a Latin letter, as in 文件 and 基准) or inside a number (after a range's dash or a decimal
-    point, between digits, before a percent sign), one space between Latin words."""
+    point, between digits, before a percent sign), none next to a sign (10 / . of a narrow 序号 cell,
+    ] / ×100%), one space between Latin words (letters or digits on both sides, or after a Latin
+    sentence's punctuation)."""
     text = m.string
     before = text[m.start() - 1] if m.start() > 0 else ""
     after = text[m.end()] if m.end() < len(text) else ""
@@ -62,7 +64,12 @@ def _unwrap(m: re.Match) -> str:
         return ""  # a number cut by the wrap: 扣1- / 2分, 0. / 5分
     if before.isdigit() and (after.isdigit() or after in "%‰"):
         return ""  # digits, or a number and its percent sign, cut by the wrap: （2 / 0分）, ×100 / %
-    return "" if cjk and not latin else " "
+    if cjk:
+        return " " if latin else ""
+    word_after = after.isascii() and after.isalnum()
+    if word_after and before.isascii() and (before.isalnum() or before in ".,;:!?)"):
+        return " "  # Latin words, or a Latin sentence going on after its punctuation
+    return ""
 
 
 _MEMO: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("clean_memo", default=None)

@@ -3,8 +3,10 @@
 The layout gives logical cells with spans. Here they become a grid whose columns have roles
 (序号, indicator labels, points, 得分, 评分标准, 备注, 责任单位) taken from the header words and from what
 each column holds. Rows of a text conversion that lack the cells a merged cell covered are aligned
-to the columns by what their cells hold; header rows printed again on every page are set aside; a
-row that a page break cut in two is joined again. A table whose cells do not line up in columns at
+to the columns by what their cells hold; header rows printed again on every page are set aside (where
+no page break is known, dropped, and the merged cells they cut joined); a row that a page break cut in
+two is joined again. Rows above the first header (a title merged across, form lines) and form lines
+under the table are paragraphs. A table whose cells do not line up in columns at
 all (a web page copied one cell a line with its row breaks lost) gives no grid: its cells are then
 read as a stream.
 """
@@ -399,6 +401,7 @@ def build_grid(table: Table, block: int) -> Grid | None:
         _fill_gaps(grid)
     grid.index()
     _mark_repeated_headers(grid)
+    _join_across_repeated_headers(grid)
     if table.rows_known:
         _join_broken_rows(grid, table)
     else:
@@ -421,19 +424,80 @@ def split_at_headers(blocks: list) -> list:
             out.append(block)
             continue
         block, notes = _notes_below(block)
+        lines, block = _lines_above_header(block)
+        out.extend(lines)
         out.extend(_split_table(block))
         out.extend(notes)
     return out
 
 
+# a field of a form printed above or under a table, to fill in (填报单位（盖章）：, 填报日期：  年  月  日,
+# 联系人：, 审核人：): a short name and a colon, at most a short value after it
+_FORM_FIELD = re.compile(r"^[\u4e00-\u9fff（）()〔〕]{2,12}[：:]")
+_FORM_FIELD_LEN = 24
+
+
+def _form_field(text: str) -> bool:
+    """A cell that is a field of a form to fill in, not text of the rubric."""
+    return bool(_FORM_FIELD.match(squash(text))) and len(squash(text)) <= _FORM_FIELD_LEN
+
+
+# rows above a table's first header that may be its title and form lines
+_MAX_LINES_ABOVE = 4
+
+
+def _lines_above_header(table: Table) -> tuple[list[Paragraph], Table]:
+    """The rows above a table's first header row — its title merged across the table (XX年度考核指标),
+    lines of a form (填报单位：… 填报日期：…) — as the paragraphs they are, the table starting at its
+    header: the header is the first row whose cells name columns, and each row above it prints one
+    text, or only form fields. A header cell merged down from such a row (序号 beside the title) stays
+    in the header."""
+    rows = _rows(_positions(table))
+    order = sorted(rows)
+    head = next((r for r in order[:_MAX_LINES_ABOVE + 1] if _header_like_texts(_glued_heading(rows[r])[1])), None)
+    if head is None or head == order[0]:
+        return [], table
+    kept: list[GCell] = []  # header cells that start above the header row and reach into it
+    lines: list[GCell] = []
+    for r in order:
+        if r >= head:
+            break
+        own = []
+        for c in rows[r]:
+            if c.empty:
+                continue
+            if c.row + c.row_span > head:
+                if not is_header_text(c.text):
+                    return [], table  # a label merged down into the header: no line above the table
+                kept.append(c)
+            else:
+                own.append(c)
+        if len(own) > 1 and not all(_form_field(c.text) for c in own):
+            return [], table
+        lines.extend(own)
+    kept_ids = {(c.row, c.col) for c in kept}
+    cells = []
+    for cell in table.cells:
+        if cell.row >= head:
+            cells.append(cell.model_copy(update={"row": cell.row - head}))
+        elif (cell.row, cell.col) in kept_ids:
+            cells.append(cell.model_copy(update={"row": 0, "row_span": cell.row + cell.row_span - head}))
+    paragraphs = [Paragraph(text=c.text, source=c.source) for c in lines]
+    return paragraphs, table.model_copy(update={"cells": cells})
+
+
 def _notes_below(table: Table) -> tuple[Table, list[Paragraph]]:
-    """The rows that close a table with a note (注：… / 说明：…, each row one cell, to the table's end) —
-    a borderless reading keeps them in the table where they keep to its columns — as paragraphs."""
+    """The rows that close a table with a note (注：… / 说明：…, each row one cell, to the table's end) or
+    a form's lines (填表人：  审核人：) — a borderless reading keeps them in the table where they keep to
+    its columns, a sheet prints them in its cells — as paragraphs."""
     rows = _rows(_positions(table))
     order = sorted(rows)
     cut = None
     for r in reversed(order):
         filled = [c for c in rows[r] if not c.empty]
+        if filled and all(_form_field(c.text) for c in filled):
+            cut = r  # a form's lines under the table (填表人： 审核人：)
+            continue
         if len(filled) > 1:
             break
         if filled and NOTE_LINE.match(clean(filled[0].text)):
@@ -629,6 +693,61 @@ def _mark_repeated_headers(grid: Grid) -> None:
             grid.repeated_headers.add(r)
             for c in row:
                 c.used = True
+
+
+def _join_across_repeated_headers(grid: Grid) -> None:
+    """A header printed again as body rows where no page break is known (a PDF turned back into Word,
+    pages pasted together) is dropped, and a merged cell it cut is one cell again: the part above ends
+    where the header begins, the part below starts where it ends, in the same columns, empty or printing
+    the same text (the label drawn again). In a label column that is the same indicator (and in the
+    label columns left of it); in another column it is so where the cell is merged over the same rows
+    as such a label, above and below (a 序号 or 分值 of the group)."""
+    if not grid.spans_known:
+        return
+    for first in sorted(grid.repeated_headers, reverse=True):
+        if first not in grid.repeated_headers or first - 1 in grid.repeated_headers:
+            continue  # not the first row of a run of header rows (or dropped already)
+        last = first
+        while last + 1 in grid.repeated_headers:
+            last += 1
+        run = [c for r in range(first, last + 1) for c in grid.starting(r)]
+        if last + 1 >= grid.n_rows or any(c.page is not None for c in run):
+            continue  # the pages are known: a header at a page's top is read with the page break
+        above = {(c.col, c.col_span): c for c in grid.cells if c.row < first and c.row + c.row_span == first}
+        below = list(grid.starting(last + 1))
+        if any(c.row < first and c.row + c.row_span > first for c in grid.cells):
+            continue  # a cell spans the header rows: they are no header printed between rows
+        for r in range(last, first - 1, -1):
+            _drop_row(grid, r)
+        parts = []  # (the part above, the part below)
+        for c in below:
+            a = above.get((c.col, c.col_span))
+            if a is not None and (c.empty or squash(c.text) == squash(a.text)):
+                parts.append((a, c))
+        joined = -1  # the deepest label column whose cell goes on below the header (all to its left do)
+        for k in grid.label_columns():
+            if not any(c.col == k and grid.role(c.col) == "label" for _a, c in parts):
+                break  # a new label here: the deeper ones are new too
+            joined = k
+        if joined < 0:
+            continue
+        labels = [(a, c) for a, c in parts if grid.role(c.col) == "label" and c.col <= joined]
+        # the cells of the deeper label columns on both sides of the header: their own rows, no cut
+        deeper = [(a, c) for a in above.values() for c in below if a.col == c.col and a.col_span == c.col_span
+                  and grid.role(c.col) == "label" and c.col > joined]
+
+        def beside(a: GCell, c: GCell, pairs) -> bool:
+            return any(a.row == pa.row and a.row_span == pa.row_span and c.row_span == pc.row_span
+                       for pa, pc in pairs)
+        # a label joined, and a 序号, 分值 or 评分标准 cell merged over the same rows as such a label, not as
+        # an item's own cells: cut with that label
+        join = [(a, c) for a, c in parts if (c.col <= joined if grid.role(c.col) == "label"
+                                             else beside(a, c, labels) and not beside(a, c, deeper))]
+        for a, c in join:
+            a.row_span += c.row_span
+            a.source = a.source.span(c.source)
+            grid.cells.remove(c)
+        grid.index()
 
 
 def _join_redrawn_cells(grid: Grid, r: int, prev: int) -> None:

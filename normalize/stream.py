@@ -10,9 +10,11 @@ read ends up in an entry, in a rule or note of one, in the header, or in the lis
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from zhibiao.findings import finding
 from zhibiao.model import Finding, Paragraph, Source, Table
@@ -271,8 +273,9 @@ class _Region:
 
     def _attach(self, grid: Grid, cell_entries: dict[int, list[Entry]]) -> None:
         """序号, points, 评分标准, 备注 and 责任单位 cells go to the entries of the label cell they stand against."""
-        label_cells = _LabelCells(c for c in grid.cells if id(c) in cell_entries and cell_entries[id(c)])
-        feeds = _feeds(grid, label_cells, cell_entries)
+        label_cells = _LabelCells((c for c in grid.cells if id(c) in cell_entries and cell_entries[id(c)]),
+                                  cell_entries)
+        feeds = _feeds(grid, label_cells)
         for side in grid.cells:
             role = grid.role(side.col)
             if role == "label" or side.empty or side.used or side.row < grid.header_rows:
@@ -281,7 +284,7 @@ class _Region:
                 continue
             if role == "score":
                 continue
-            target = _target(side, label_cells, cell_entries, role, feeds)
+            target = _target(side, label_cells, role, feeds)
             if target is None:
                 continue
             text = clean(side.text)
@@ -292,6 +295,7 @@ class _Region:
                     continue
                 e.style, e.number, e.marker = marker.style, marker.number, text
                 e.klass = None
+                label_cells.changed(e)
                 if e.style == "arabic_dot":
                     self.last_arabic = max(self.last_arabic, e.number)
             elif role == "points":
@@ -304,6 +308,7 @@ class _Region:
                                                  label=f"{e.marker or ''}{e.text[:30]}", column=text,
                                                  text_points=str(e.points)))
                 e.points, e.low = value
+                label_cells.changed(e)
                 e.unit_printed, e.bracketed, e.points_in_text = True, True, False
             elif role == "criteria":
                 for e in target:
@@ -344,52 +349,196 @@ def _filled_columns(grid: Grid, labels: list[int]) -> set[int]:
     return out
 
 
-class _LabelCells(list):
-    """The label cells of a grid in order, indexed by the rows they cover."""
-
-    def __init__(self, cells):
-        super().__init__(cells)
-        self._by_row: dict[int, list[int]] = {}
-        for i, c in enumerate(self):
-            for r in c.rows:
-                self._by_row.setdefault(r, []).append(i)
-
-    def overlapping(self, rows: range) -> list[GCell]:
-        """The cells covering any of these rows, in order."""
-        hits = {i for r in rows for i in self._by_row.get(r, ())}
-        return [self[i] for i in sorted(hits)]
+_NEG, _POS = float("-inf"), float("inf")
+_LO: tuple = (_NEG, 0)  # below every (col, -index) a run files its cells by
+_HI: tuple = (_POS, 0)  # above every one
+_ANY_PH = (False, True)
 
 
-def _overlapping(label_cells: list[GCell], rows: range) -> list[GCell]:
-    if isinstance(label_cells, _LabelCells):
-        return label_cells.overlapping(rows)
-    wanted = set(rows)
-    return [c for c in label_cells if wanted & set(c.rows)]
+class _Run:
+    """The label cells covering one run of rows (the same first and last row), filed by column: all of them,
+    each column's, and in buckets by the state of their first entry that decides where a side cell goes —
+    (placeholder, without points, without clause style), and (placeholder, points) for those with points.
+    Each list holds ``(col, -index)`` sorted: the last one below a bound is the deepest cell left of it, the
+    first of equals in reading order."""
+
+    __slots__ = ("key", "items", "at_col", "flags", "points")
+
+    def __init__(self, key: tuple[int, int]):
+        self.key = key
+        self.items: list[tuple[int, int]] = []
+        self.at_col: dict[int, list[int]] = {}  # column -> indexes of its cells, in reading order
+        self.flags: dict[tuple[bool, bool, bool], list[tuple[int, int]]] = {}
+        self.points: dict[tuple[bool, Decimal], list[tuple[int, int]]] = {}
 
 
-def _points_pool(side: GCell, label_cells: list[GCell], cell_entries: dict) -> tuple[list[GCell], list[GCell]]:
-    """(candidates, those still without points) for a points cell: label cells to its left on its rows."""
-    rows = set(side.rows)
-    cands = _overlapping(label_cells, side.rows)
-    cands = [c for c in cands if c.col < side.col] or cands
-    exact = [c for c in cands if set(c.rows) == rows]
-    value = column_points(clean(side.text))
-    if cands:
+# a part of a selection of label cells: one run's cells whose (col, -index) is in [low, high)
+_Part = tuple[_Run, tuple, tuple]
+
+
+class _LabelCells:
+    """The label cells of a grid in reading order, indexed for the side cells looking for the one they
+    belong to: runs of rows by the rows they cover, in each run the cells by column and by the state of
+    their first entry (placeholder, points, clause style). The label a side cell goes to is found by
+    bisection, not by a scan of every label cell of its rows (a row of 1,000 cells was quadratic); a
+    cell's state is filed anew by ``changed`` when its first entry gets points or a clause number."""
+
+    def __init__(self, cells, cell_entries: dict[int, list[Entry]]):
+        self.cells: list[GCell] = list(cells)
+        self.entries = [cell_entries[id(c)] for c in self.cells]
+        self._runs: dict[tuple[int, int], _Run] = {}
+        self._by_row: dict[int, list[_Run]] = {}
+        self._run_of: list[_Run] = []
+        self._state: list[tuple[bool, bool, bool, Decimal | None]] = []
+        self._index_of: dict[int, list[int]] = {}  # id of a cell's first entry -> the cells it is first of
+        for i, c in enumerate(self.cells):
+            key = (c.row, c.row + c.row_span)
+            run = self._runs.get(key)
+            if run is None:
+                run = self._runs[key] = _Run(key)
+                for r in range(*key):
+                    self._by_row.setdefault(r, []).append(run)
+            run.items.append((c.col, -i))
+            run.at_col.setdefault(c.col, []).append(i)
+            self._run_of.append(run)
+            self._index_of.setdefault(id(self.entries[i][0]), []).append(i)
+            self._state.append(self._state_of(i))
+            self._file(i)
+        for run in self._runs.values():
+            run.items.sort()
+
+    def _state_of(self, i: int) -> tuple[bool, bool, bool, Decimal | None]:
+        e = self.entries[i][0]
+        return bool(e.placeholder), e.points is None, e.style is None, e.points
+
+    def _file(self, i: int, remove: bool = False) -> None:
+        run, (ph, free, plain, points), item = self._run_of[i], self._state[i], (self.cells[i].col, -i)
+        buckets = [run.flags.setdefault((ph, free, plain), [])]
+        if points is not None:
+            buckets.append(run.points.setdefault((ph, points), []))
+        for bucket in buckets:
+            if remove:
+                del bucket[bisect.bisect_left(bucket, item)]
+            else:
+                bisect.insort(bucket, item)
+
+    def changed(self, entry: Entry) -> None:
+        """A label cell's first entry got points or a clause number: file the cell by its new state."""
+        for i in self._index_of.get(id(entry), ()):
+            state = self._state_of(i)
+            if self.entries[i][0] is entry and state != self._state[i]:
+                self._file(i, remove=True)
+                self._state[i] = state
+                self._file(i)
+
+    def runs(self, rows: range) -> list[_Run]:
+        """The runs covering any of these rows."""
+        seen: dict[int, _Run] = {}
+        for r in rows:
+            for run in self._by_row.get(r, ()):
+                seen.setdefault(id(run), run)
+        return list(seen.values())
+
+    def count(self, parts: list[_Part], ph: tuple[bool, ...] = _ANY_PH, free: bool | None = None,
+              plain: bool | None = None, points: Decimal | None = None) -> int:
+        """How many cells of the selection are in the given state (``points``: with exactly those points)."""
+        n = 0
+        for run, low, high in parts:
+            for bucket in _buckets(run, ph, free, plain, points):
+                n += bisect.bisect_left(bucket, high) - bisect.bisect_left(bucket, low)
+        return n
+
+    def top(self, parts: list[_Part], ph: tuple[bool, ...] = _ANY_PH, free: bool | None = None,
+            plain: bool | None = None, points: Decimal | None = None, by_row: bool = False) -> int | None:
+        """The deepest cell of the selection in the given state, the first of equals in reading order
+        (``by_row``: the lowest of equals); None when there is none."""
+        best: tuple | None = None
+        for run, low, high in parts:
+            for bucket in _buckets(run, ph, free, plain, points):
+                k = bisect.bisect_left(bucket, high)
+                if k and bucket[k - 1] >= low:
+                    col, neg = bucket[k - 1]
+                    key = (col, run.key[0], neg) if by_row else (col, neg)
+                    if best is None or key > best:
+                        best = key
+        return None if best is None else -best[-1]
+
+
+def _buckets(run: _Run, ph: tuple[bool, ...], free: bool | None, plain: bool | None,
+             points: Decimal | None) -> list[list[tuple[int, int]]]:
+    if points is not None:
+        return [b for p in ph if (b := run.points.get((p, points)))]
+    return [b for (p, f, s), b in run.flags.items()
+            if b and p in ph and (free is None or f == free) and (plain is None or s == plain)]
+
+
+class _Cands(NamedTuple):
+    """The label cells a side cell may belong to: those on its rows (left of it, when there are any),
+    those spanning exactly its rows, those whose rows contain its rows, and the deepest column of them."""
+
+    all: list[_Part]
+    exact: list[_Part]
+    containing: list[_Part]
+    deepest: int | None
+    high: tuple
+
+
+def _cands(side: GCell, label_cells: _LabelCells, left: bool) -> _Cands:
+    first, stop = side.row, side.row + side.row_span
+    runs = label_cells.runs(side.rows)
+    high = _HI
+    if left and any(bisect.bisect_left(run.items, (side.col, _NEG)) for run in runs):
+        high = (side.col, _NEG)
+    parts, exact, containing, deepest = [], [], [], None
+    for run in runs:
+        k = bisect.bisect_left(run.items, high)
+        if not k:
+            continue
+        part = (run, _LO, high)
+        parts.append(part)
+        if run.key == (first, stop):
+            exact.append(part)
+        if run.key[0] <= first and run.key[1] >= stop:
+            containing.append(part)
+        col = run.items[k - 1][0]
+        deepest = col if deepest is None else max(deepest, col)
+    return _Cands(parts, exact, containing, deepest, high)
+
+
+def _inside(side: GCell, label_cells: _LabelCells, cands: _Cands) -> list[int]:
+    """The cells of the deepest column within the side cell's rows, top down, when they cover all its rows."""
+    if cands.deepest is None:
+        return []
+    first, stop = side.row, side.row + side.row_span
+    inside = sorted((i for run, _, _ in cands.all if run.key[0] >= first and run.key[1] <= stop
+                     for i in run.at_col.get(cands.deepest, ())), key=lambda i: (label_cells.cells[i].row, i))
+    covered = {r for i in inside for r in label_cells.cells[i].rows}
+    return inside if len(inside) > 1 and covered == set(side.rows) else []
+
+
+def _points_pool(side: GCell, label_cells: _LabelCells) -> tuple[list[_Part], tuple[bool, ...]]:
+    """(the selection, the placeholder states to keep) of label cells a points cell may give its points to:
+    those to its left on its rows, placeholders only when nothing else is there."""
+    cands = _cands(side, label_cells, left=True)
+    pool = cands.exact
+    if cands.all:
         # a merged points cell over a group whose label cell (with its first items) is followed by
         # cells of more items: the points are the group label's, the first of those cells — also
         # where a label of the level above, cut by a page break, happens to span the same rows
-        deepest = max(c.col for c in cands)
-        inside = sorted((c for c in cands if c.col == deepest and set(c.rows) <= rows), key=lambda c: c.row)
-        printed = [cell_entries[id(c)][0].points for c in exact]
-        if len(inside) > 1 and set().union(*(set(c.rows) for c in inside)) == rows \
-                and cell_entries[id(inside[0])][0].style not in {e.style for c in inside[1:]
-                                                                 for e in cell_entries[id(c)]} \
-                and (not exact or (value is not None and None not in printed and value[0] not in printed
-                                   and cell_entries[id(inside[0])][0].points in (None, value[0]))):
-            exact = inside[:1]
-    pool = exact or [c for c in cands if rows <= set(c.rows)] or cands
-    pool = [c for c in pool if not cell_entries[id(c)][0].placeholder] or pool
-    return pool, [c for c in pool if cell_entries[id(c)][0].points is None]
+        inside = _inside(side, label_cells, cands)
+        if inside:
+            entries = label_cells.entries
+            value = column_points(clean(side.text))
+            if entries[inside[0]][0].style not in {e.style for i in inside[1:] for e in entries[i]} \
+                    and (not pool or (value is not None and not label_cells.count(pool, free=True)
+                                      and not label_cells.count(pool, points=value[0])
+                                      and entries[inside[0]][0].points in (None, value[0]))):
+                i = inside[0]
+                item = (label_cells.cells[i].col, -i)
+                pool = [(label_cells._run_of[i], item, (item[0], -i + 0.5))]
+    pool = pool or cands.containing or cands.all
+    ph = (False,) if label_cells.count(pool, ph=(False,)) else _ANY_PH
+    return pool, ph
 
 
 _CARRIED = ("owner",)  # side columns whose empty cells go on with the one above (an item rarely has no owner)
@@ -439,68 +588,67 @@ def _carry_down(grid: Grid, cell_entries: dict[int, list[Entry]]) -> None:
                 side.used = True
 
 
-def _feeds(grid: Grid, label_cells: list[GCell], cell_entries: dict) -> dict[int, int]:
+def _feeds(grid: Grid, label_cells: _LabelCells) -> dict[int, int]:
     """Which label column each points column gives its points to, learnt from the rows where only one
     label cell waits for points (where spans do not say, a row's other labels may lack points too)."""
     votes: dict[int, dict[int, int]] = {}
     for side in grid.cells:
         if grid.role(side.col) != "points" or side.empty or side.row < grid.header_rows:
             continue
-        _, free = _points_pool(side, label_cells, cell_entries)
-        if len(free) == 1:
+        pool, ph = _points_pool(side, label_cells)
+        if label_cells.count(pool, ph, free=True) == 1:
+            i = label_cells.top(pool, ph, free=True)
+            assert i is not None
             col = votes.setdefault(side.col, {})
-            col[free[0].col] = col.get(free[0].col, 0) + 1
+            free_col = label_cells.cells[i].col
+            col[free_col] = col.get(free_col, 0) + 1
     return {k: max(v, key=v.__getitem__) for k, v in votes.items()}
 
 
-def _target(side: GCell, label_cells: list[GCell], cell_entries: dict, role: str,
+def _target(side: GCell, label_cells: _LabelCells, role: str,
             feeds: dict[int, int] | None = None) -> list[Entry] | None:
     """The entries a side cell belongs to: the deepest label cell spanning exactly its rows, else the
     deepest one whose rows contain them, else the nearest one above."""
-    rows = set(side.rows)
-    cands = _overlapping(label_cells, side.rows)
-    if role != "number":
-        cands = [c for c in cands if c.col < side.col] or cands
-    exact = [c for c in cands if set(c.rows) == rows]
+    entries = label_cells.entries
     if role == "number":
         # the label cell of the 序号's rows, or (its text running on below) the one starting in its row
-        starting = exact or [c for c in cands if c.row == side.row and set(rows) <= set(c.rows)]
-        pool = [c for c in starting if cell_entries[id(c)][0].style is None and not cell_entries[id(c)][0].placeholder]
-        if not pool:
-            return None
-        return cell_entries[id(max(pool, key=lambda c: c.col))]
+        cands = _cands(side, label_cells, left=False)
+        starting = cands.exact or [p for p in cands.containing if p[0].key[0] == side.row]
+        i = label_cells.top(starting, ph=(False,), plain=True)
+        return None if i is None else entries[i]
     if role == "points":
         value = column_points(clean(side.text))
-        pool, free = _points_pool(side, label_cells, cell_entries)
+        pool, ph = _points_pool(side, label_cells)
         if not pool:
             return None
         fed = (feeds or {}).get(side.col)
-        if len(free) > 1 and fed is not None and any(c.col == fed for c in free):
-            free = [c for c in free if c.col == fed]
-        same = [c for c in pool if value is not None and cell_entries[id(c)][0].points == value[0]]
-        cell = max(free or same or pool, key=lambda c: c.col)
-        return cell_entries[id(cell)][:1]
-    deepest = max((c.col for c in cands), default=None)
-    inside = [c for c in cands if c.col == deepest and set(c.rows) <= rows]
-    if len(inside) > 1 and set().union(*(set(c.rows) for c in inside)) == rows:
+        free = pool
+        if fed is not None and label_cells.count(pool, ph, free=True) > 1:
+            at_fed = [(run, max(low, (fed, _NEG)), min(high, (fed + 1, _NEG))) for run, low, high in pool]
+            if label_cells.count(at_fed, ph, free=True):
+                free = at_fed
+        i = label_cells.top(free, ph, free=True)
+        if i is None and value is not None:
+            i = label_cells.top(pool, ph, points=value[0])
+        if i is None:
+            i = label_cells.top(pool, ph)
+        assert i is not None
+        return entries[i][:1]
+    cands = _cands(side, label_cells, left=True)
+    inside = _inside(side, label_cells, cands)
+    if inside:
         # a merged 评分标准/备注/牵头单位 cell over several items, each in a row of its own: each carries it
-        return [e for c in sorted(inside, key=lambda c: c.row) for e in cell_entries[id(c)]
-                if not e.placeholder] or None
-    deepest = max((c.col for c in cands), default=None)
-    inside = [c for c in cands if c.col == deepest and set(c.rows) <= rows]
-    if len(inside) > 1 and set().union(*(set(c.rows) for c in inside)) == rows:
-        # a merged 评分标准/备注/牵头单位 cell over several items, each in a row of its own: each carries it
-        return [e for c in sorted(inside, key=lambda c: c.row) for e in cell_entries[id(c)]
-                if not e.placeholder] or None
-    pool = exact or [c for c in cands if rows <= set(c.rows)] or cands
-    pool = [c for c in pool if not cell_entries[id(c)][0].placeholder] or pool
+        return [e for i in inside for e in entries[i] if not e.placeholder] or None
+    pool = cands.exact or cands.containing or cands.all
     if not pool:
         return None
-    cell = max(pool, key=lambda c: (c.col, c.row))
-    entries = [e for e in cell_entries[id(cell)] if not e.placeholder]
-    if len(entries) > 1 and entries[0].style not in {e.style for e in entries[1:]}:
-        entries = entries[1:]  # a label printed in the cell of its items: the items carry the rule
-    return entries or None  # every indicator of that cell
+    ph = (False,) if label_cells.count(pool, ph=(False,)) else _ANY_PH
+    i = label_cells.top(pool, ph, by_row=True)
+    assert i is not None
+    found = [e for e in entries[i] if not e.placeholder]
+    if len(found) > 1 and found[0].style not in {e.style for e in found[1:]}:
+        found = found[1:]  # a label printed in the cell of its items: the items carry the rule
+    return found or None  # every indicator of that cell
 
 
 class _StreamReader:

@@ -58,6 +58,7 @@ def dedupe(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
     """Drop entries printed again verbatim (page-header repeats, a block printed twice) and report them."""
     seen: dict[tuple, Entry] = {}
     latest: dict[object, Entry] = {}
+    open_classes: list[object] = []  # the classes of ``latest`` by rank: each new class is the deepest open one
     rank: dict[object, int] = {}
     kept: list[Entry] = []
     findings: list[Finding] = []
@@ -69,8 +70,8 @@ def dedupe(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
         cls = e.style if e.style is not None else e.klass
         if cls not in rank:
             rank[cls] = len(rank)
-        for style in [s for s in latest if rank[s] > rank[cls]]:
-            del latest[style]  # a new parent closes the lists below it
+        while open_classes and rank[open_classes[-1]] > rank[cls]:
+            del latest[open_classes.pop()]  # a new parent closes the lists below it (a stack: no scan of them all)
         current = latest.get(cls)
         if (e.style is not None and k not in seen and current is not None and current.number == e.number
                 and e.points is not None and current.points == e.points):
@@ -78,6 +79,8 @@ def dedupe(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
             findings.append(finding("repeated_label_differs", source=e.source, marker=e.marker, text=e.text[:40],
                                     first_text=current.text[:40], first_source=current.source))
             continue
+        if cls not in latest:
+            open_classes.append(cls)
         latest[cls] = e
         if k in seen and (e.style is not None or e.points is not None):
             first = seen[k]

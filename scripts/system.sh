@@ -2,8 +2,8 @@
 # System packages and services the full test suite uses, on a Debian machine where we may use apt:
 # Chromium (the report and the review app are tested in a real browser), a local PostgreSQL
 # (the store is tested on PostgreSQL as well as SQLite) and LibreOffice Writer/Calc (legacy files are
-# converted with it), and the libraries OpenCV loads for OCR (libgl1, libglib2.0-0). Prints the PostgreSQL URL
-# for the tests.
+# converted with it), with the Noto CJK fonts, and the libraries OpenCV loads for OCR (libgl1, libglib2.0-0).
+# Prints the PostgreSQL URL for the tests.
 # Without root (or sudo) it installs nothing and says what is missing.
 set -euo pipefail
 SUDO=""
@@ -19,6 +19,9 @@ for part in writer calc; do
     || dpkg-query -W -f='${Status}' "libreoffice-$part" 2>/dev/null | grep -q "ok installed" \
     || need+=("libreoffice-$part-nogui")
 done
+# CJK fonts: LibreOffice (legacy conversions, bench/bench_adversary.py's PDFs) and the browser screenshots
+# print Chinese with them instead of empty boxes
+dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" || need+=(fonts-noto-cjk)
 # OpenCV (the OCR path, extract/ocr.py: opencv-python comes with rapidocr-onnxruntime) loads libGL and GLib
 for pkg in libgl1 libglib2.0-0; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need+=("$pkg")

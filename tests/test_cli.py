@@ -46,6 +46,28 @@ def test_ingest_writes_catalogue_and_prints_summary(tmp_path, capsys):
     assert data["document"]["doc_number"] == "陕司通〔2019〕164号"
 
 
+def test_ingest_summary_in_the_apps_terms(tmp_path, capsys, monkeypatch):
+    """`--lang zh` (or ZHIBIAO_LANG=zh) prints the summary and the batch table in the review app's Chinese terms,
+    the findings in Chinese; the default stays English."""
+    monkeypatch.delenv("ZHIBIAO_LANG", raising=False)
+    code, stdout, _ = run(["--lang", "zh", "ingest", SEED_2023, "-o", tmp_path / "c.json"], capsys)
+    assert code == 0  # the 2023 seed has warnings, no errors
+    assert "指标体系 1: 陕西省行政执法质量考评指标体系（2023年版）" in stdout and "分值核对" in stdout
+    assert "检查提示: 错误" in stdout and "sum check" not in stdout and "已写入" in stdout
+    warnings = [ln for ln in stdout.splitlines() if ln.strip().startswith(("警告", "错误"))]
+    assert warnings and not any(w for w in warnings if "the " in w), warnings[:3]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED_2019, folder / "a.txt")
+    monkeypatch.setenv("ZHIBIAO_LANG", "zh")
+    code, stdout, _ = run(["ingest", folder, "-o", tmp_path / "out", "--jobs", "1"], capsys)
+    assert code == 0
+    assert "文件" in stdout and "状态" in stdout and "通过" in stdout and "共 1 个文件：读取 1 个，失败 0 个" in stdout
+    monkeypatch.delenv("ZHIBIAO_LANG")
+    code, stdout, _ = run(["ingest", folder / "a.txt", "-o", tmp_path / "c2.json"], capsys)
+    assert "sum check: every level reconciles" in stdout
+
+
 def test_ingest_json_to_stdout(capsys):
     code, stdout, stderr = run(["ingest", SEED_2023, "-o", "-"], capsys)
     assert code == 0
@@ -159,10 +181,13 @@ def test_export_csv_and_xlsx(tmp_path, capsys):
     assert raw.startswith(b"\xef\xbb\xbf"), "CSV starts with a BOM so Excel reads UTF-8"
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 9 + 35 + 187 + 18
-    by_id = {r["id"]: r for r in rows}
-    assert by_id["7.2"]["flags"] == "label_missing; inferred_from_sum" and by_id["7.2"]["points"] == "2"
-    assert by_id["9.1.8"]["refs"] == "陕司通〔2022〕26号"
-    assert by_id["1.5.16"]["path"] == "一、行政执法办案 > (五)定案证据"
+    assert list(rows[0]) == ["编号", "层级", "上级指标", "序号", "指标内容", "分值", "类型", "评分标准", "备注",
+                             "责任单位", "引用文号", "核对提示"]
+    by_id = {r["编号"]: r for r in rows}
+    assert by_id["7.2"]["核对提示"] == "原文未印出指标名称；分值由下级指标合计得出" and by_id["7.2"]["分值"] == "2"
+    assert by_id["7.2"]["指标内容"] == "（原文未印出）" and by_id["7.2"]["类型"] == "计分"
+    assert by_id["9.1.8"]["引用文号"] == "陕司通〔2022〕26号"
+    assert by_id["1.5.16"]["上级指标"] == "(五)定案证据" and by_id["1.5.16"]["层级"] == "3"
     code, _, _ = run(["export", out, "--format", "xlsx", "-o", tmp_path / "c.xlsx"], capsys)
     assert code == 0
     ws = load_workbook(tmp_path / "c.xlsx")["indicators"]
@@ -190,6 +215,27 @@ def test_invalid_catalogue_json(tmp_path, capsys, bad, reason):
         assert "bad.json" in stderr and reason in stderr
         assert "Traceback" not in stderr
     assert not (tmp_path / "bad.csv").exists()
+
+
+def test_catalogue_read_from_its_bytes(tmp_path, capsys):
+    """A catalogue is parsed from its UTF-8 bytes (no str of the whole file): one with a BOM reads as the same
+    catalogue, one in GBK is "not JSON" (exit 4), a lone-surrogate escape is still found (issue 11)."""
+    from zhibiao.cli import load_catalogue
+
+    out = tmp_path / "c.json"
+    run(["ingest", SEED_2019, "-o", out], capsys)
+    plain = load_catalogue(str(out))
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + out.read_bytes())
+    assert load_catalogue(str(bom)) == plain
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes(out.read_text(encoding="utf-8").encode("gb18030"))
+    code, _, stderr = run(["check", gbk], capsys)
+    assert code == 4 and "gbk.json" in stderr and "not JSON" in stderr and "Traceback" not in stderr
+    lone = tmp_path / "lone.json"
+    lone.write_text(out.read_text(encoding="utf-8").replace('"text": "', '"text": "\\ud800', 1), encoding="utf-8")
+    code, _, stderr = run(["check", lone], capsys)
+    assert code == 4 and "lone surrogate" in stderr
 
 
 def test_float_points_are_refused(tmp_path, capsys):
@@ -263,3 +309,47 @@ def test_store_commands(tmp_path, capsys):
     assert code == 8 and "catalogue 7" in stderr
     code, _, stderr = run(["store", "--db", "nosuchdriver://x", "list"], capsys)
     assert code == 8 and "Traceback" not in stderr
+
+
+def test_crosswalk_review_on_the_command_line(tmp_path, capsys):
+    """A crosswalk reviewed without the app: compare, list what is undecided, decide (refusals exit 8 with the
+    rule), accept the rest, and the 新旧对照表 says 未核实 until every item is decided."""
+    from docx import Document
+
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    for seed in (SEED_2019, SEED_2023):
+        assert run(["store", "--db", db, "ingest", seed], capsys)[0] == 0
+    code, stdout, _ = run(["store", "--db", db, "compare", "1", "2"], capsys)
+    assert code == 0 and "crosswalk 1 -> 2:" in stdout and "one-to-one" in stdout
+    code, stdout, _ = run(["store", "--db", db, "review", "1", "2", "--todo", "--texts", "20"], capsys)
+    total = int(stdout.rsplit(" of ", 1)[1].split()[0])
+    assert code == 0 and total > 200 and "link-0 " in stdout and "undecided" in stdout and "not verified" in stdout
+    assert "        old 1.1.1.1 制定行政执法事前公开规定" in stdout
+    removed = next(line.split()[0] for line in stdout.splitlines() if line.startswith("removed-"))
+    code, stdout, _ = run(["store", "--db", db, "decide", "1", "2", "link-0", "accept", "--by", "张三"], capsys)
+    assert code == 0 and f"1 of {total} items decided" in stdout
+    code, _, stderr = run(["store", "--db", db, "decide", "1", "2", "link-1", "reject"], capsys)
+    assert code == 8 and "reject needs a reason" in stderr and "Traceback" not in stderr
+    code, _, stderr = run(["store", "--db", db, "decide", "1", "2", "link-0", "accept", "--revision", "0"], capsys)
+    assert code == 8 and "link-0" in stderr
+    code, _, stderr = run(["store", "--db", db, "decide", "1", "2", removed, "link", "--new", "9.9",
+                           "--reason", "手工"], capsys)
+    assert code == 8 and "9.9" in stderr
+    code, stdout, _ = run(["store", "--db", db, "review", "1", "2", "--todo"], capsys)
+    assert "link-0 " not in stdout and f"{total - 1} undecided shown" in stdout
+    code, stdout, _ = run(["store", "--db", db, "review", "1", "2"], capsys)
+    assert "accept by 张三" in stdout
+    draft = tmp_path / "draft.docx"
+    code, stdout, _ = run(["store", "--db", db, "handout", "1", "2", "-o", draft], capsys)
+    assert code == 0 and "未核实" in stdout
+    assert "未核实" in "\n".join(p.text for s in Document(str(draft)).sections for p in s.header.paragraphs)
+    code, stdout, _ = run(["store", "--db", db, "decide-rest", "1", "2", "--reason", "逐条核对无误"], capsys)
+    assert code == 0 and f"{total - 1} item(s) decided" in stdout and "verified" in stdout
+    final = tmp_path / "final.docx"
+    code, stdout, _ = run(["store", "--db", db, "handout", "1", "2", "-o", final], capsys)
+    assert code == 0 and "未核实" not in stdout
+    doc = Document(str(final))
+    assert "未核实" not in "\n".join(p.text for s in doc.sections for p in s.header.paragraphs)
+    assert [c.text for c in doc.tables[0].rows[0].cells] == ["序号", "原条目", "现条目", "变化"]
+    assert run(["store", "--db", db, "review", "1", "9"], capsys)[0] == 8
+    assert run(["store", "--db", db, "compare", "1", "1"], capsys)[0] == 64

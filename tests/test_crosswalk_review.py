@@ -270,3 +270,41 @@ def test_a_decision_naming_a_leaf_that_is_gone_is_listed_not_lost():
     rv = reviewed(cw, old_cat, new_cat, items)
     assert not rv.verified
     assert rv.stale == [f"{a} → 99.99.99" for a in items[0].old]
+
+
+def test_review_table_shows_only_undecided_items_on_request(client, pair):
+    """仅看待核定: the review table lists the items nobody has decided; a decision made there returns to it,
+    the decided item gone from it, and the full table still lists it as decided."""
+    _, old, new = pair
+    tok = _sign_in(client)
+    full = client.get(f"/compare/{old}/{new}")
+    total = full.text.count('<tr id="item-')
+    assert total > 200 and 'id="show-todo"' in full.text and f"仅看待核定（{total} 项）" in full.text
+    todo = client.get(f"/compare/{old}/{new}?show=todo")
+    assert todo.text.count('<tr id="item-') == total and 'name="show" value="todo"' in todo.text
+    r = client.post(f"/compare/{old}/{new}/decide", data={"csrf_token": tok, "item": "link-0", "action": "accept",
+                                                          "revision": "0", "show": "todo"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/compare/{old}/{new}?show=todo#review-box"
+    todo = client.get(r.headers["location"])
+    assert 'id="item-link-0"' not in todo.text and todo.text.count('<tr id="item-') == total - 1
+    assert f"仅显示待核定条目（{total - 1} 项）" in todo.text and 'id="show-all"' in todo.text
+    full = client.get(f"/compare/{old}/{new}?show=everything")
+    assert 'id="item-link-0" class="item kind-link is-decided"' in full.text
+    assert full.text.count('<tr id="item-') == total
+    client.post(f"/compare/{old}/{new}/decide-rest", data={"csrf_token": tok, "reason": "逐条核对无误"})
+    done = client.get(f"/compare/{old}/{new}?show=todo")
+    assert 'id="review-none-left"' in done.text and '<tr id="item-' not in done.text
+
+
+def test_review_api_lists_only_undecided_items_on_request(client, pair):
+    _, old, new = pair
+    h = {"X-Zhibiao-CSRF": client.get("/api/session").json()["csrf_token"]}
+    everything = client.get(f"/api/crosswalks/{old}/{new}/review").json()
+    r = client.post(f"/api/crosswalks/{old}/{new}/decisions", json={"item": "link-0", "action": "accept",
+                                                                    "by": "王五"}, headers=h)
+    assert r.status_code == 200
+    todo = client.get(f"/api/crosswalks/{old}/{new}/review?undecided=true").json()
+    keys = [i["key"] for i in todo["items"]]
+    assert "link-0" not in keys and len(keys) == len(everything["items"]) - 1
+    assert not any(i["decided"] for i in todo["items"]) and todo["decided"] == 1
+    assert len(client.get(f"/api/crosswalks/{old}/{new}/review").json()["items"]) == len(everything["items"])

@@ -52,6 +52,39 @@ def _verified(cat: Catalogue) -> Catalogue:
     return signed(Catalogue.model_validate(data))
 
 
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def test_csv_is_in_chinese(seed_2023):
+    """The CSV export's header was English (rubric,id,path,level …; issue 12): it is the 指标目录 sheet's
+    header and values as an office writes them — kinds and flags in words, no English column name."""
+    import csv
+
+    from zhibiao.export import CN_COLUMNS, to_csv
+
+    rows = list(csv.reader(io.StringIO(to_csv(seed_2023))))
+    assert rows[0] == CN_COLUMNS and len(rows) == 1 + seed_2023.size()
+    assert not [name for name in rows[0] if name.isascii()]
+    by_id = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert by_id["1"]["层级"] == "1" and by_id["1.5.16"]["上级指标"] == "(五)定案证据"
+    words = {r["类型"] for r in by_id.values()} | {w for r in by_id.values() for w in r["核对提示"].split("；") if w}
+    assert words and all(not w.isascii() for w in words)  # label_missing, scored … are not shown
+
+
+def test_csv_of_several_rubrics_names_each(seed_2023):
+    """Several rubrics repeat the same 编号: the CSV then says which rubric each row is of, first."""
+    import csv
+
+    from zhibiao.export import CN_COLUMNS, RUBRIC_COLUMN, to_csv
+
+    first = seed_2023.rubrics[0]
+    two = seed_2023.model_copy(update={"rubrics": [first, first.model_copy(update={"title": None})]})
+    rows = list(csv.reader(io.StringIO(to_csv(two))))
+    assert rows[0] == [RUBRIC_COLUMN, *CN_COLUMNS]
+    names = [r[0] for r in rows[1:]]
+    assert names.count(first.title) == first.size() and names.count("第2个指标体系") == first.size()
+
+
 # --- XLSX ------------------------------------------------------------------------------------
 
 

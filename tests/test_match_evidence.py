@@ -28,6 +28,27 @@ def test_rubric_synonyms_read_alike():
     assert features("公布权力清单和责任清单") == features("公布权责清单")
 
 
+def test_posts_and_certificates_read_alike():
+    """(164) 所有从事行政执法的人员都具有执法资格 → 1.2.9 执法岗位人员均取得执法证件 (and 1.2.8 执法人员…执法资格):
+    the 2019 wording shared too few bigrams with either to be linked across areas."""
+    assert "执法人员" in features("所有从事行政执法的人员都具有执法资格")
+    assert "取得执法证件" in features("所有从事行政执法的人员都具有执法资格")
+    assert features("具有执法资格") == features("取得执法证件")
+
+
+def test_every_synonym_says_where_it_was_seen():
+    """Each row of diff/synonyms.txt: variant, canonical form and provenance; no variant inside its canonical form."""
+    from importlib import resources
+
+    rows = [line.rstrip("\n").split("\t") for line in
+            resources.files("zhibiao.diff").joinpath("synonyms.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert len(rows) >= 5
+    for row in rows:
+        assert len(row) == 3 and all(field.strip() for field in row), row
+        assert row[0] not in row[1], row
+
+
 def _leaf(ident: str, text: str, refs: list[str] | None = None) -> Indicator:
     return Indicator(id=ident, level=2, marker=None, number=1, text=text, points=Decimal("1"), refs=refs or [])
 

@@ -121,3 +121,51 @@ def test_borderless_band_row_is_one_cell_between_rows():
 def test_fixtures_stay_small(name):
     """Symptom: a fixture regenerated with embedded full fonts bloats the repository."""
     assert (DATA / name).stat().st_size < 64_000
+
+
+def _chars(text: str, x0: float, top: float = 0.0, width: float = 10.0) -> list[dict]:
+    return [{"text": t, "x0": x0 + i * width, "x1": x0 + (i + 1) * width, "top": top, "bottom": top + width,
+             "size": width} for i, t in enumerate(text)]
+
+
+def test_band_row_splits_where_a_run_keeps_to_one_column():
+    """A band row 一 | 安全生产责任落实 (序号 beside a label merged over two columns) was one cell, and
+    its first-level group lost its marker; 一、安全生产责任落实 across the columns stays one cell."""
+    from extract.pdf import _band_split
+
+    xs = [30.0, 80.0, 200.0, 300.0]
+    split = _band_split(_chars("一", 40) + _chars("安全生产", 90), xs, 10.0)
+    assert ["".join(c["text"] for c in piece) for piece in split] == ["一", "安全生产"]
+    whole = _band_split(_chars("一、安全生产责任落实", 40), xs, 10.0)
+    assert len(whole) == 1
+
+
+def test_paragraph_blank_follows_the_page_line_spacing():
+    """At 1.8 lines' spacing each blank between lines is 0.8 of a line's height, the fixed bar for a new
+    paragraph: every line became a paragraph of its own (a title lost its first line)."""
+    from extract.pdf import SETTINGS, _paragraph_gap
+
+    def line(top: float) -> dict:
+        return {"text": "正文", "x0": 30.0, "x1": 300.0, "top": top, "bottom": top + 12.0}
+
+    wide = [line(i * 21.6) for i in range(10)]  # 12 pt type, 9.6 pt blank between lines
+    assert _paragraph_gap(wide) * 12.0 > 9.7
+    tight = [line(i * 15.0) for i in range(10)]  # single spacing: the fixed bar stands
+    assert _paragraph_gap(tight) == SETTINGS.para_gap
+
+
+def test_two_values_one_under_the_other_begin_a_row():
+    """Two items' 分值 (1.5分 | 0.5分) printed one under the other were read as one cell, and a row was
+    lost; 100 cut by a narrow column's wrap (10 | 0) is one value."""
+    from extract.pdf import _Line, _value_pairs
+
+    def line(text: str, top: float, x0: float = 100.0) -> _Line:
+        chars = _chars(text, x0, top)
+        return _Line(top, chars[0]["x0"], chars[-1]["x1"], chars)
+
+    two = [line("1.5分", 0.0), line("0.5分", 18.0)]
+    assert _value_pairs([two], 18.0) == (18.0,)
+    cut = [line("10", 0.0), line("0", 18.0)]  # the full line of a two-digit-wide column
+    assert _value_pairs([cut], 18.0) == ()
+    words = [line("查阅资料", 0.0), line("3", 18.0)]
+    assert _value_pairs([words], 18.0) == ()

@@ -39,6 +39,37 @@ measures every variant of every family.
 - `pdf-rl-mixed` (aj01): a 。 sticking out past a table's right edge was both its cell's and a
   paragraph of its own, which ended the run of tables: 四、案卷程序标准 became a second rubric and
   the first had 70 points (exit 0).
+
+From the adversary's renderings (corpus/adversary_render.py: its DOCX converted by LibreOffice, the
+pages before the 附件 left out):
+
+- `pdf-a5` (aq01): at 1.8 lines' spacing every body line's blank is 0.8 of its height, the bar for a
+  new paragraph: lines fell apart at random, and the title wrapped onto a second centred line lost its
+  first (the rubric's title was 核评分标准; exit 0).
+- `pdf-seq-fw` (fz01): a 序号 cell too narrow for `10.` wraps it as `10` | `.`; the wrap gave the
+  marker a space (`10 .`, 89 differences, exit 0).
+- `pdf-a4-borderless` (jx02): a borderless table whose header is set in the title's bold font, the
+  title in larger type: title and header were one run of lines, not a header band, and the table was
+  read from a header line guessed by layout (7 of 39 leaves).
+- `pdf-a4-borderless` (pa02): rows centred in their height, a 评查要点 cell ending on a full line
+  above the next row's: the next row could not begin there (row breaks were only sought where a
+  paragraph begins), and the column's cells of six rows were read as one merged cell (30 of 37).
+- `pdf-a5-borderless` (jt02): on A5 pages with 12 mm margins the header repeated at a page's top and
+  a row at its foot stand in the band kept for running headers and page numbers, where the borderless
+  reader never looked: the header's first line was lost and the row became a paragraph (7 of 43).
+- `pdf-a4-borderless` (aq01): a band row (一 | 安全生产责任落实) reaching into the blank left of the
+  empty 考核项目 column's name, laid first, left the 考核内容 lines below it no gutter: every one of
+  them became a band row, and the table ended mid-page (0 of 41); a 评分标准 line carried over with
+  its mark (的，扣2分) ended the paragraph above it.
+- `pdf-a4-borderless` (yf01): two rows' 考核内容 cells one under the other, the first ending in a
+  sentence (…审议。) on a full line: one cell over both rows; the second row lost its text and the
+  label of the next group became an item (6 of 40).
+- `pdf-a5-borderless` (jx01): the header repeated at each page's top prints 一 of 一/级/指/标 alone in
+  the top margin, read as a running header and dropped: the rest of the header was no header, and
+  the rows cut by the page breaks (决策 | 过程) were not joined (0 of 35).
+- `pdf-a4-borderless-top` (yf01): cells printed at the tops of their rows, a label at the top of its
+  merged cell and the rows below blank in its column: the points of the next item were read as centred
+  in the row above, and two items' rows became one (39 of 40, exit 0).
 """
 
 from __future__ import annotations
@@ -77,9 +108,11 @@ def test_numerals_without_points_are_not_points(text):
 
 @pytest.mark.parametrize("text, joined", [
     ("（2\n0分）", "（20分）"), ("×100\n%", "×100%"), ("共12\n3项", "共123项"), ("Word\n2023", "Word 2023"),
+    ("10\n.", "10."), ("实际成本]\n×100%", "实际成本]×100%"), ("version 1.\nNext", "version 1. Next"),
 ])
 def test_wrapped_numbers_join_without_space(text, joined):
-    """Digits, or a number and its percent sign, cut by a line wrap are one number again."""
+    """Digits, or a number and its percent sign, cut by a line wrap are one number again; a sign at a wrap
+    takes no space (a Latin sentence going on after its full stop does)."""
     assert clean(text) == joined
 
 

@@ -141,6 +141,20 @@ def test_full_assessment_table(verified, capsys):
     assert "不适用：9 项，共 7.5 分未计入" in stdout and "9.1.10" in stdout
 
 
+def test_long_not_applicable_list_is_in_chinese(tmp_path, capsys):
+    """The score table listed the not-applicable ids with an English "… and 10 more" (issue 12): the table
+    is in the app's Chinese, so is its listing."""
+    from hostile.make import catalogue
+
+    ids = catalogue(tmp_path / "c.json", 1, groups=2, items=15)
+    (tmp_path / "a.csv").write_text("id,awarded\n" + "".join(f"{i},n/a\n" for i in ids), encoding="utf-8")
+    code, stdout, _ = run(["score", tmp_path / "c.json", tmp_path / "a.csv", "--allow-unverified"], capsys)
+    assert code == 0
+    line = next(line for line in stdout.splitlines() if line.startswith("不适用"))
+    assert line.startswith("不适用：30 项，共 30 分未计入：1.1.1、1.1.2、") and line.endswith(" 等，其余 10 项从略")
+    assert "more" not in stdout
+
+
 def test_excel_utf8_bom_and_crlf_read_like_plain_utf8(verified, capsys):
     assert (DATA / "bom_crlf.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in (DATA / "bom_crlf.csv").read_bytes()
@@ -322,21 +336,25 @@ def test_cohort_csv(verified, tmp_path, capsys):
             current = sections.setdefault(row[0].strip("[]"), [])
         elif row:
             current.append(row)
-    assert list(sections) == ["ranking", "areas", "summary"]
-    assert sections["ranking"][0] == ["rank", "unit", "awarded", "applicable", "completion", "meets_target"]
-    assert sections["ranking"][1:] == [
+    assert list(sections) == ["单位排名", "一级指标", "概况"]  # in Chinese, as the report's sheets (issue 12)
+    assert sections["单位排名"][0] == ["名次", "单位", "得分", "应得分", "完成度", "是否达标"]
+    assert sections["一级指标"][0] == ["编号", "指标", "得分", "应得分", "完成度", "各单位平均完成度", "单位数"]
+    assert sections["概况"][0] == ["项目", "数量", "占比"]
+    assert not [cell for rows in sections.values() for row in rows for cell in row if cell.isascii()
+                and any(ch.isalpha() for ch in cell) and cell != "--allow-unverified"]
+    assert sections["单位排名"][1:] == [
         ["1", "县市场监管局", "94.5", "100", "0.9450", "达标"], ["2", "县交通运输局", "85", "100", "0.8500", "未达标"],
         ["2", "县自然资源局", "81.6", "96", "0.8500", "未达标"], ["4", "县卫生健康局", "75", "100", "0.7500", "未达标"],
         ["5", "县应急管理局", "55", "100", "0.5500", "未达标"]]
-    areas = {r[0]: r for r in sections["areas"][1:]}
+    areas = {r[0]: r for r in sections["一级指标"][1:]}
     assert areas["9"] == ["9", "九、年度重点", "55.6", "71", "0.7831", "0.7927", "5"]
     assert areas["2"] == ["2", "二、行政执法责任制", "46", "50", "0.9200", "0.9200", "5"]
-    summary = {r[0]: r[1:] for r in sections["summary"][1:]}
-    assert summary["units"] == ["5", ""]
+    summary = {r[0]: r[1:] for r in sections["概况"][1:]}
+    assert summary["单位数"] == ["5", ""] and summary["指标目录已核实"] == ["是", ""]
     assert summary["完成度 ≥ 90% (达标)"] == ["1", "0.2000"]
     assert summary["完成度 < 80%"] == ["2", "0.4000"]
     assert summary["完成度 < 60%"] == ["1", "0.2000"]
-    assert summary["overall completion (sum awarded / sum applicable)"] == ["", "0.7885"]
+    assert summary["总完成度（Σ得分 / Σ应得分）"] == ["", "0.7885"]
 
 
 def test_cohort_xlsx(verified, tmp_path, capsys):
@@ -507,7 +525,7 @@ def test_cohort_tier_from_a_column_of_the_assessment(verified, tmp_path, capsys)
     assert code == 0, stderr
     assert "【市县区单位】抽评的2个市县区单位中，有1个单位达标，占50%。" in stdout
     raw = (tmp_path / "c.csv").read_bytes().decode("utf-8-sig")
-    section = raw.split("[tiers]\n", 1)[1].splitlines()
+    section = raw.split("[层级统计]\n", 1)[1].splitlines()
     assert section[0].startswith("层级,单位数,达标单位数,达标率")
     assert section[1].split(",")[:4] == ["省级", "2", "0", "0.0000"]
     assert section[2].split(",")[7] == "0.8985"

@@ -250,18 +250,18 @@ def test_cli_cohort_of_sheets_and_a_csv_with_tiers_and_remarks(verified, rubric,
     assert code == 0, err
     assert "sheet_subtotal_mismatch" in out and "县司法局" in out
     raw = out_csv.read_bytes().decode("utf-8-sig")
-    ranking = raw.split("[ranking]\n", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    ranking = raw.split("[单位排名]\n", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
     assert [r.split(",")[1:5] for r in ranking] == [["县审计局", "100", "100", "1.0000"],
                                                   ["县财政局", "100", "100", "1.0000"],
                                                   ["县司法局", "88", "92", "0.9565"],
                                                   ["县统计局", "60", "100", "0.6000"]]
-    remarks = raw.split("[remarks]\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    remarks = raw.split("[扣分说明]\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert remarks[0] == "单位,编号,指标,分值,得分,扣分原因及说明"
     assert "县司法局,1.2.5,5.制定本单位年度普法工作计划，并于3月底前报市普法办,2,1.5,逾期报送" in remarks
     assert "县统计局,1.1.1," in raw and ",2,0,未成立领导小组" in raw
-    checks = raw.split("[sheet_checks]\n", 1)[1].splitlines()
+    checks = raw.split("[表内核对]\n", 1)[1].splitlines()
     assert len(checks) == 2 and checks[1].startswith("县司法局,表内小计与明细不符,")
-    tiers_section = raw.split("[tiers]\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    tiers_section = raw.split("[层级统计]\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert [r.split(",")[:2] for r in tiers_section[1:]] == [["市县区", "2"], ["乡镇", "2"]]
     out_xlsx = tmp_path / "report.xlsx"
     code, _, err = run(["score", verified, folder, "--tiers", tiers, "-o", out_xlsx], capsys)

@@ -190,7 +190,7 @@ def test_a_failed_ingest_leaves_the_store_as_it_was(store, tmp_path):
 def test_exports(store):
     cid, _ = store.ingest(TXT_2019)
     assert store.export(cid, "json").startswith(b"{")
-    assert store.export(cid, "csv").startswith(b"\xef\xbb\xbfrubric,id,path")
+    assert store.export(cid, "csv").startswith("\ufeff编号,层级,上级指标".encode())
     assert store.export(cid, "xlsx").startswith(b"PK")
 
 

@@ -478,7 +478,7 @@ def test_downloads(client, clean):
     assert quote("示例指标体系_指标目录_v2.csv") in r.headers["content-disposition"]
     assert r.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["rubric", "id", "path"] and len(rows) == 12 and rows[3][5] == "改过的文字"
+    assert rows[0][:3] == ["编号", "层级", "上级指标"] and len(rows) == 12 and rows[3][4] == "改过的文字"
 
     r = client.get(f"/catalogues/{clean}/download/xlsx")
     assert "spreadsheetml" in r.headers["content-type"]

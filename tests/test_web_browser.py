@@ -93,9 +93,11 @@ def english_messages(store, *cat_ids: int) -> set[str]:
 
 
 def inspect_page(page, name: str, english: set[str]) -> None:
-    """Screenshot the page at every width in tests/artifacts, and fail if it is wider than its viewport there or
-    shows a finding's English text."""
+    """Screenshot the page at every width in tests/artifacts, every section rendered, and fail if it is wider
+    than its viewport there or shows a finding's English text."""
     height = page.viewport_size["height"] if page.viewport_size else 900
+    # sections the app renders only near the viewport (content-visibility: auto) are rendered for the check
+    page.evaluate("document.querySelectorAll('ul.tree > li').forEach(e => e.style.contentVisibility = 'visible')")
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=str(ARTIFACTS / f"web-{name}-{width}.png"))
@@ -355,6 +357,11 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
     download.save_as(str(target))
     workbook = load_workbook(target)
     assert workbook.active.title == "指标目录"
+    sheet = workbook["指标目录"]  # the sheet staff hand on: Chinese bold frozen header, A4 landscape one page wide
+    assert [c.value for c in sheet[4]][:6] == ["编号", "层级", "上级指标", "序号", "指标内容", "分值"]
+    assert all(c.font.bold for c in sheet[4]) and sheet.freeze_panes == "A5"
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.fitToWidth) == 1
+    assert sheet.print_title_rows == "$1:$4" and "已核实" in sheet["A1"].value
     rows = list(workbook["indicators"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     col = {name: i for i, name in enumerate(header)}
@@ -365,6 +372,19 @@ def test_review_a_pdf_in_the_browser(server, browser, tmp_path):
     ids = [r[col["id"]] for r in body]
     assert sum(1 for i in ids if not any(j.startswith(i + ".") for j in ids)) == 205
     shot("11-downloaded")
+
+    # the 附件 DOCX: one column a level, a first-level label merged over the rows of its items
+    from docx import Document
+
+    with page.expect_download() as info:
+        page.click("#download-attachment")
+    attachment = tmp_path / info.value.suggested_filename
+    info.value.save_as(str(attachment))
+    assert attachment.name.endswith(".docx") and "未核实" not in attachment.name
+    table = Document(str(attachment)).tables[0]
+    first = table.cell(1, 0)
+    spanned = sum(1 for r in range(1, len(table.rows)) if table.cell(r, 0)._tc is first._tc)
+    assert first.text.strip() and spanned > 1, "the first first-level label spans its items' rows"
 
     cat, _ = store.get(cat_id)
     assert cat.verification.verified and cat.verification.by == "张三"
@@ -429,6 +449,17 @@ def test_review_a_crosswalk_in_the_browser(server, browser, tmp_path):
     assert "重新对应" in row and l3.new[0] in row and "应对应下一项" in row
     shot("02-decided")
     assert "已核定 3 /" in page.inner_text("#cw-state")
+
+    page.click("#show-todo")  # 仅看待核定: the decided links leave the table, a decision there returns to it
+    page.wait_for_url(re.compile(r"\?show=todo#review-box$"))
+    assert page.locator('[id="item-link-0"]').count() == 0 and page.locator('[id="item-link-3"]').count() == 1
+    decide("link-3", "accept")
+    assert "已确认条目 link-3" in page.inner_text(".flash") and "show=todo" in page.url
+    assert page.locator('[id="item-link-3"]').count() == 0 and "仅显示待核定条目" in page.inner_text("#review-filter")
+    shot("02b-todo")
+    page.click("#show-all")
+    page.wait_for_selector('[id="item-link-0"]')
+    assert "已核定 4 /" in page.inner_text("#cw-state")
 
     with page.expect_download() as info:
         page.click("#download-docx")

@@ -79,6 +79,7 @@ class Job:
     db: str | None = None  # the catalogue store to add the notice and its catalogue to (--store / --db)
     by: str = "cli"  # who stores it
     engine: str | None = None  # the PDF engine (--pdf-engine): it shapes a PDF's catalogue
+    lang: str = "en"  # the language of its report (--lang)
 
 
 @dataclass(frozen=True)
@@ -125,13 +126,13 @@ def _sha256(path: Path) -> str:
 
 def make_jobs(folder: Path, files: list[Path], outdir: Path | None, expected: Decimal | None = None,
               limit: int | None = None, db: str | None = None, by: str = "cli",
-              engine: str | None = None) -> list[Job]:
+              engine: str | None = None, lang: str = "en") -> list[Job]:
     """The jobs of a batch, in file order."""
     jobs = []
     for i, path in enumerate(files):
         relative = path.relative_to(folder)
         out = str(outdir / output_name(relative)) if outdir is not None else None
-        jobs.append(Job(i, str(path), str(relative), out, _sha256(path), expected, limit, db, by, engine))
+        jobs.append(Job(i, str(path), str(relative), out, _sha256(path), expected, limit, db, by, engine, lang))
     return jobs
 
 
@@ -170,7 +171,7 @@ def ingest_file(job: Job) -> Outcome:
     lines: list[str] = []
     try:
         cat = _ingest_one(Path(job.path), Path(job.out) if job.out else None, lines.append, job.expected,
-                          job.limit, name)
+                          job.limit, name, job.lang)
     except NoRubric:
         return Outcome(f"{name}: no rubric (narrative notice); nothing written", "",
                        (name, 0, 0, "-", 0, "no rubric"), EXIT_OK)

@@ -67,8 +67,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(str(path), exc.strerror or type(exc).__name__) from None
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_LARGE_CATALOGUE = 8 << 20  # characters of JSON: a catalogue of some 25,000 indicators
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LARGE_CATALOGUE = 8 << 20  # bytes of JSON: a catalogue of some 25,000 indicators
+_BOM = "\ufeff".encode()
 
 
 def load_catalogue(path: str) -> Catalogue:
@@ -89,30 +90,37 @@ def load_catalogue(path: str) -> Catalogue:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise InputNotFound(path, exc.strerror or type(exc).__name__) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidCatalogue(path, f"not JSON ({exc})") from None
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM):]
     if json_nesting(raw) > MAX_JSON_NESTING:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:  # what is wrong first, as before the nesting was counted
+            raise InvalidCatalogue(path, f"not JSON ({exc})") from None
         raise InvalidCatalogue(path, f"arrays and objects nested more than {MAX_JSON_NESTING} deep (a catalogue has "
                                      f"at most {MAX_INDICATOR_DEPTH} levels of indicators)")
-    del raw
     # a lone surrogate can only come from a \\uD800-\\uDFFF escape (UTF-8 cannot encode one): without such an
     # escape in the text there is none to look for in the parsed values
-    escaped = _SURROGATE_ESCAPE.search(text) is not None
-    large = len(text) > _LARGE_CATALOGUE
+    escaped = _SURROGATE_ESCAPE.search(raw) is not None
+    large = len(raw) > _LARGE_CATALOGUE
     with no_cycle_collection():  # a large catalogue is records by the hundred thousand, none in a cycle
         if not escaped:
-            # the fast way: pydantic parses the JSON itself (no dicts and lists of the whole file first); a
-            # file it refuses is read again the slow way below, which says what is wrong as it always has
+            # the fast way: pydantic parses the UTF-8 bytes itself (no str of the whole file, which for Chinese
+            # text is twice its bytes, and no dicts and lists of it first); a file it refuses is read again the
+            # slow way below, which says what is wrong as it always has
             try:
-                cat = Catalogue.model_validate_json(text, context={"loaded": True})
+                cat = Catalogue.model_validate_json(raw, context={"loaded": True})
             except ValidationError:
                 pass
             else:
                 if large:
                     gc.freeze()  # see below
                 return cat
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidCatalogue(path, f"not JSON ({exc})") from None
+        del raw
         try:
             data = json.loads(text)
         except (json.JSONDecodeError, ValueError, RecursionError) as exc:  # ValueError: an integer of 4,300+ digits
@@ -153,44 +161,70 @@ def _is_json(path: str) -> bool:
         return False
 
 
-def _severity_counts(findings) -> str:
+# --lang zh: the summaries' words in the review app's terms (English is the default: see the README)
+TERMS_ZH = {
+    "(no 文号)": "（未印出文号）", "(issuer unknown)": "（发文机关不详）", "rubric": "指标体系",
+    "(untitled)": "（无标题）", "total": "合计", "stated": "原文合计", "sum check": "分值核对",
+    "every level reconciles": "各级分值均相符", "mismatch(es)": "处不符", "rows placed": "表格行归入",
+    " (the findings name what was not placed)": "（未归入的行见检查提示）", "findings": "检查提示",
+    "error": "错误", "warning": "警告",
+    "info": "提示", "regulation": "规章", "articles": "条", "wrote": "已写入",
+    "file": "文件", "rubrics": "指标体系", "indicators": "指标", "status": "状态",
+    "ok": "通过", "errors": "有错误", "no rubric": "无指标体系", "failed": "失败",
+}
+
+
+def _t(term: str, lang: str) -> str:
+    """A summary word in the language asked for."""
+    return TERMS_ZH.get(term, term) if lang == "zh" else term
+
+
+def _severity_counts(findings, lang: str = "en") -> str:
     c = Counter(f.severity for f in findings)
+    if lang == "zh":
+        return f"错误 {c['error']} 个，警告 {c['warning']} 个，提示 {c['info']} 个"
     return f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} note(s)"
 
 
-def summary(cat: Catalogue, name: str) -> str:
-    """A short report: document, each rubric's counts per level and its sum check."""
+def summary(cat: Catalogue, name: str, lang: str = "en") -> str:
+    """A short report: document, each rubric's counts per level and its sum check (lang zh: in the app's terms,
+    the findings in Chinese)."""
+    from zhibiao.findings import render_zh
     from zhibiao.model import dec_str
 
     doc = cat.document
     name = file_name(name)  # a path that is not UTF-8 prints with U+FFFD
-    lines = [f"{name}: {doc.doc_number or '(no 文号)'} · {doc.issuer or '(issuer unknown)'}"
+    lines = [f"{name}: {doc.doc_number or _t('(no 文号)', lang)} · {doc.issuer or _t('(issuer unknown)', lang)}"
              + (f" · {doc.date.isoformat()}" if doc.date else "")]
     for n, rubric in enumerate(cat.rubrics, 1):
         levels = Counter(i.level for i in rubric.walk())
         names = rubric.level_names
+        unnamed = (lambda lv: f"第{lv}级") if lang == "zh" else (lambda lv: f"level {lv}")
         counts = " · ".join(
-            f"{names[lv - 1] if lv - 1 < len(names) else f'level {lv}'} {levels[lv]}" for lv in sorted(levels))
+            f"{names[lv - 1] if lv - 1 < len(names) else unnamed(lv)} {levels[lv]}" for lv in sorted(levels))
         firsts = " + ".join(dec_str(i.points) if i.points is not None else "?" for i in rubric.indicators)
         errors = [f for f in rubric.findings if f.severity == "error"]
         total = dec_str(rubric.total) if rubric.total is not None else "?"
-        lines.append(f"  rubric {n}: {rubric.title or '(untitled)'}")
+        lines.append(f"  {_t('rubric', lang)} {n}: {rubric.title or _t('(untitled)', lang)}")
         lines.append(f"    {counts}")
-        lines.append(f"    total {total} = {firsts}"
-                     + (f" (stated {dec_str(rubric.stated_total)})" if rubric.stated_total is not None else ""))
+        lines.append(f"    {_t('total', lang)} {total} = {firsts}"
+                     + (f" ({_t('stated', lang)} {dec_str(rubric.stated_total)})"
+                        if rubric.stated_total is not None else ""))
         sums = [f for f in errors if f.code in ("sum_mismatch", "total_mismatch")]
-        lines.append("    sum check: " + ("every level reconciles" if not sums else f"{len(sums)} mismatch(es)"))
+        lines.append(f"    {_t('sum check', lang)}: " + (_t("every level reconciles", lang) if not sums
+                                                          else f"{len(sums)} {_t('mismatch(es)', lang)}"))
         if rubric.rows_total is not None:
-            lines.append(f"    rows placed {rubric.rows_placed}/{rubric.rows_total}"
+            lines.append(f"    {_t('rows placed', lang)} {rubric.rows_placed}/{rubric.rows_total}"
                          + ("" if rubric.rows_placed == rubric.rows_total
-                            else " (the findings name what was not placed)"))
-        lines.append(f"    findings: {_severity_counts(rubric.findings)}")
+                            else _t(" (the findings name what was not placed)", lang)))
+        lines.append(f"    {_t('findings', lang)}: {_severity_counts(rubric.findings, lang)}")
         for f in rubric.findings:
             if f.severity != "info":
-                lines.append(f"      {f.severity}: {f.message}")
+                lines.append(f"      {_t(f.severity, lang)}: {render_zh(f) if lang == 'zh' else f.message}")
     for reg in cat.regulations:
-        lines.append(f"  regulation: {reg.title or '(untitled)'} · {len(reg.articles)} articles"
-                     + (f" · {_severity_counts(reg.findings)}" if reg.findings else ""))
+        lines.append(f"  {_t('regulation', lang)}: {reg.title or _t('(untitled)', lang)} · {len(reg.articles)} "
+                     f"{_t('articles', lang)}"
+                     + (f" · {_severity_counts(reg.findings, lang)}" if reg.findings else ""))
     return "\n".join(lines)
 
 
@@ -205,7 +239,10 @@ def _has_errors(cat: Catalogue) -> bool:
 @click.option("--pdf-engine", type=click.Choice(["pdfium", "pdfplumber"]), default=None,
               help="What reads a PDF's characters and ruling lines: pdfium (the default, fast) or pdfplumber "
                    "(the reference engine).")
-def cli(max_bytes: int | None, pdf_engine: str | None) -> None:
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, envvar="ZHIBIAO_LANG",
+              help="The language of the ingest summaries and tables: en (the default) or zh, in the review app's "
+                   "terms with the findings in Chinese (or ZHIBIAO_LANG). Exports are Chinese either way.")
+def cli(max_bytes: int | None, pdf_engine: str | None, lang: str | None) -> None:
     """zhibiao (指标): turn the rubric (指标体系) in a notice into a checked indicator catalogue.
 
     \b
@@ -226,7 +263,7 @@ def cli(max_bytes: int | None, pdf_engine: str | None) -> None:
     from zhibiao.extract.pdf import set_engine
 
     set_engine(pdf_engine)  # every invocation sets it (None: the default), so none leaks into the next
-    click.get_current_context().obj = {"max_bytes": max_bytes}
+    click.get_current_context().obj = {"max_bytes": max_bytes, "lang": lang or "en"}
 
 
 def _text_option(value: str | None, name: str) -> str | None:
@@ -257,17 +294,24 @@ def _limit() -> int | None:
     return ((ctx.find_root().obj or {}).get("max_bytes")) if ctx else None
 
 
+def _lang() -> str:
+    """The --lang given to the command group (en unless zh was asked for)."""
+    ctx = click.get_current_context(silent=True)
+    return ((ctx.find_root().obj or {}).get("lang") or "en") if ctx else "en"
+
+
 def _ingest_one(src: Path, out: Path | None, echo, expected=None, limit: int | None = None,
-                name: str | None = None) -> Catalogue:
+                name: str | None = None, lang: str | None = None) -> Catalogue:
     from zhibiao.pipeline import ingest as run_ingest
 
     cat = run_ingest(src, expect_total=expected, limit=limit)
     cat.document.source_file = file_name(cat.document.source_file)  # a non-UTF-8 file name
     if out is not None:
         _write_atomic(out, (cat.model_dump_json(indent=1) + "\n").encode("utf-8"))
-    echo(summary(cat, name or src.name))
+    lang = lang or _lang()
+    echo(summary(cat, name or src.name, lang))
     if out is not None:
-        echo(f"  wrote {out}")
+        echo(f"  {_t('wrote', lang)} {out}")
     return cat
 
 
@@ -311,7 +355,7 @@ def ingest(source: Path, output: Path | None, expect_total: str | None, jobs: in
 
         cat = run_ingest(source, expect_total=expected, limit=_limit())
         click.echo(cat.model_dump_json(indent=1))
-        click.echo(summary(cat, source.name), err=True)
+        click.echo(summary(cat, source.name, _lang()), err=True)
     else:
         cat = _ingest_one(source, output, click.echo, expected, _limit())
     if _has_errors(cat):
@@ -344,7 +388,7 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int | No
     from zhibiao.extract.pdf import SETTINGS as PDF_SETTINGS
 
     every = batch.make_jobs(folder, files, outdir, expected, _limit(), db, getpass.getuser() if db else "cli",
-                            PDF_SETTINGS.engine)
+                            PDF_SETTINGS.engine, _lang())
     manifest = batch.Manifest(outdir) if outdir is not None else None
     todo, results = batch.skip_finished(every, manifest)
     if jobs is None:  # one worker per core, unless the batch is too small to be worth starting a cluster
@@ -376,12 +420,15 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int | No
             click.echo(outcome.error, err=True)
         worst = max(worst, outcome.code)
     width = max(36, *(len(results[i].row[0]) for i in range(len(files))))
-    click.echo(f"{'file':<{width}} {'rubrics':>7} {'indicators':>10} {'rows placed':>11} {'findings':>8}  status")
+    lang = _lang()
+    head = [_t(w, lang) for w in ("file", "rubrics", "indicators", "rows placed", "findings", "status")]
+    click.echo(f"{head[0]:<{width}} {head[1]:>7} {head[2]:>10} {head[3]:>11} {head[4]:>8}  {head[5]}")
     for i in range(len(files)):
         name, rubrics, n, rows, findings, status = results[i].row
-        click.echo(f"{name:<{width}} {rubrics:>7} {n:>10} {rows:>11} {findings:>8}  {status}")
+        click.echo(f"{name:<{width}} {rubrics:>7} {n:>10} {rows:>11} {findings:>8}  {_t(status, lang)}")
     failed = sum(1 for r in results.values() if r.status == "failed")
-    click.echo(f"{len(files)} file(s): {len(files) - failed} read, {failed} failed")
+    click.echo(f"共 {len(files)} 个文件：读取 {len(files) - failed} 个，失败 {failed} 个" if lang == "zh"
+               else f"{len(files)} file(s): {len(files) - failed} read, {failed} failed")
     skipped = sum(1 for r in results.values() if r.skipped)
     if skipped:
         click.echo(f"{skipped} of them skipped: finished in an earlier run ({manifest.path if manifest else ''})")
@@ -789,6 +836,156 @@ def store_export(catalogue_id: int, fmt: str, output: Path | None) -> None:
     out = output or Path(f"catalogue-{catalogue_id}.{fmt}")
     _write_atomic(out, data)
     click.echo(f"wrote {out}")
+
+
+_CATALOGUE_ID = click.IntRange(0, DB_INT_MAX)
+_BY = click.option("--by", default=None, callback=lambda ctx, param, value: _text_option(value, "--by"),
+                   help="Who decides (default: the login name).")
+
+
+@store.command("compare")
+@click.argument("old_id", type=_CATALOGUE_ID)
+@click.argument("new_id", type=_CATALOGUE_ID)
+def store_compare(old_id: int, new_id: int) -> None:
+    """Compute the crosswalk OLD_ID -> NEW_ID of two stored catalogues and keep it for review (decisions on
+    items with the same ids are kept)."""
+    from zhibiao.diff import crosswalk
+
+    st = _store()
+    if old_id == new_id:
+        raise click.UsageError("give two different catalogues")
+    old_cat, new_cat = st.get(old_id)[0], st.get(new_id)[0]
+    for cat_id, cat in ((old_id, old_cat), (new_id, new_cat)):
+        if not cat.rubrics:
+            raise NoRubric(f"catalogue {cat_id}", "nothing to compare")
+    cw = crosswalk(old_cat, new_cat)
+    st.save_crosswalk(old_id, new_id, cw)
+    click.echo(f"crosswalk {old_id} -> {new_id}: {cw.summary[0] if cw.summary else ''}")
+    click.echo(f"review it: zhibiao store review {old_id} {new_id} --todo")
+
+
+def _review_line(item, old_text: dict[str, str], new_text: dict[str, str], width: int) -> str:
+    """One item of a crosswalk review: key, old ids -> new ids, its decision, and (width > 0) its texts cut to
+    width."""
+    d = item.decision
+    if d is not None:
+        status = d.action + (f" {' '.join(d.old)} -> {' '.join(d.new)}" if d.action in ("relink", "link") else "")
+        status += f" by {d.by}" + (f" ({d.reason})" if d.reason else "")
+    elif item.covered_by:
+        status = f"taken in by {item.covered_by}"
+    else:
+        status = "undecided"
+    ids = f"{' '.join(item.old) or '-'} -> {' '.join(item.new) or '-'}"
+    line = f"{item.key:<16} {ids:<40} {status}"
+    if not width:
+        return line
+    texts = [f"{'':<17}{side} {i} {table[i][:width]}" for side, ids, table in (("old", item.old, old_text),
+                                                                                ("new", item.new, new_text))
+             for i in ids if i in table]
+    return "\n".join([line, *texts])
+
+
+@store.command("review")
+@click.argument("old_id", type=_CATALOGUE_ID)
+@click.argument("new_id", type=_CATALOGUE_ID)
+@click.option("--todo", is_flag=True, help="Only the items nobody has decided yet (待核定).")
+@click.option("--texts", type=click.IntRange(0, 10_000), default=0, show_default=True,
+              help="Also print each item's texts (old, then new), cut to this many characters.")
+def store_review(old_id: int, new_id: int, todo: bool, texts: int) -> None:
+    """List the items of a stored crosswalk to decide (link-N, removed-ID, added-ID) with their decisions, and
+    whether the crosswalk is verified (every item decided)."""
+    st = _store()
+    rv = st.review(old_id, new_id)
+    old_text: dict[str, str] = {}
+    new_text: dict[str, str] = {}
+    if texts:
+        old_text = {i.id: i.text for i in st.get(old_id)[0].walk()}
+        new_text = {i.id: i.text for i in st.get(new_id)[0].walk()}
+    shown = [i for i in rv.items if not (todo and i.decided)]
+    for item in shown:
+        click.echo(_review_line(item, old_text, new_text, texts))
+    state = "verified" if rv.reviewed.verified else "not verified (未核实)"
+    click.echo(f"crosswalk {old_id} -> {new_id}: {rv.reviewed.decided} of {rv.reviewed.to_decide} items decided; "
+               f"{state}" + (f"; {len(shown)} undecided shown" if todo else ""))
+    for pair in rv.reviewed.stale:
+        click.echo(f"stale decision (an id the catalogue no longer has): {pair}")
+
+
+@store.command("decide")
+@click.argument("old_id", type=_CATALOGUE_ID)
+@click.argument("new_id", type=_CATALOGUE_ID)
+@click.argument("item")
+@click.argument("action", type=click.Choice(["accept", "reject", "relink", "confirm", "link"]))
+@click.option("--old", "old_ids", default="", help="Old leaf ids for relink/link, separated by spaces or commas.")
+@click.option("--new", "new_ids", default="", help="New leaf ids for relink/link, separated by spaces or commas.")
+@click.option("--reason", default=None, callback=lambda ctx, param, value: _text_option(value, "--reason"),
+              help="Why (needed to reject, relink or link).")
+@click.option("--revision", type=click.IntRange(0, DB_INT_MAX), default=None,
+              help="The item's revision you saw (0: undecided); refused if someone decided it since.")
+@_BY
+def store_decide(old_id: int, new_id: int, item: str, action: str, old_ids: str, new_ids: str, reason: str | None,
+                 revision: int | None, by: str | None) -> None:
+    """Decide one item of a stored crosswalk: accept, reject or relink a link (link-N); confirm or link a removed
+    (removed-ID) or added (added-ID) item. Every decision goes into the crosswalk's history."""
+    import getpass
+    import re
+
+    def parse_ids(text: str) -> list[str]:
+        return [i for i in re.split(r"[\s,，、;；]+", text) if i]
+
+    st = _store()
+    rev = st.decide(old_id, new_id, item, action, by=by or getpass.getuser(), old_ids=parse_ids(old_ids),
+                    new_ids=parse_ids(new_ids), reason=reason, revision=revision)
+    rv = st.review(old_id, new_id).reviewed
+    click.echo(f"{item}: {action} (revision {rev}); {rv.decided} of {rv.to_decide} items decided"
+               + ("; the crosswalk is verified" if rv.verified else ""))
+
+
+@store.command("decide-rest")
+@click.argument("old_id", type=_CATALOGUE_ID)
+@click.argument("new_id", type=_CATALOGUE_ID)
+@click.option("--reason", default=None, callback=lambda ctx, param, value: _text_option(value, "--reason"),
+              help="Why (kept with each decision).")
+@_BY
+def store_decide_rest(old_id: int, new_id: int, reason: str | None, by: str | None) -> None:
+    """Accept every link and confirm every removed/added item of a stored crosswalk nobody has decided yet."""
+    import getpass
+
+    st = _store()
+    n = st.decide_rest(old_id, new_id, by=by or getpass.getuser(), reason=reason)
+    rv = st.review(old_id, new_id).reviewed
+    click.echo(f"{n} item(s) decided; {rv.decided} of {rv.to_decide} items decided"
+               + ("; the crosswalk is verified" if rv.verified else ""))
+
+
+def _download_names(cat: Catalogue) -> tuple[str | None, str | None]:
+    """What names a catalogue's downloads (as the app names them): its 文号 and title (the rubric's, else the
+    notice's)."""
+    return cat.document.doc_number, (cat.rubrics[0].title if cat.rubrics else None) or cat.document.title
+
+
+@store.command("handout")
+@click.argument("old_id", type=_CATALOGUE_ID)
+@click.argument("new_id", type=_CATALOGUE_ID)
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx"]), default="docx", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: 新旧对照表_… named as the app names it, here).")
+def store_handout(old_id: int, new_id: int, fmt: str, output: Path | None) -> None:
+    """Write the 新旧对照表 of a stored crosswalk as decided (DOCX or XLSX); 未核实 on every page and sheet
+    until every item is decided."""
+    from zhibiao.diff.report import to_docx, to_xlsx
+    from zhibiao.web.files import crosswalk_filename
+
+    st = _store()
+    rv = st.review(old_id, new_id)
+    old_cat, new_cat = st.get(old_id)[0], st.get(new_id)[0]
+    data = (to_docx if fmt == "docx" else to_xlsx)(rv.reviewed, old_cat, new_cat)
+    out = output or Path(crosswalk_filename(old_cat.document.source_file, new_cat.document.source_file,
+                                            rv.reviewed.verified, fmt,
+                                            old_names=_download_names(old_cat), new_names=_download_names(new_cat)))
+    _write_atomic(out, data)
+    click.echo(f"wrote {out}" + ("" if rv.reviewed.verified else " (未核实: not every item is decided)"))
 
 
 @cli.command()

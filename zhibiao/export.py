@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from zhibiao.cells import append_row, safe_row
 from zhibiao.model import Catalogue, Indicator, dec_str
 
-__all__ = ["COLUMNS", "CN_COLUMNS", "rows", "chinese_rows", "is_verified", "title", "to_csv", "to_xlsx", "to_docx"]
+__all__ = ["COLUMNS", "CN_COLUMNS", "RUBRIC_COLUMN", "rows", "chinese_rows", "is_verified", "title", "to_csv",
+           "to_xlsx", "to_docx"]
 
 COLUMNS = ["rubric", "id", "path", "level", "marker", "text", "points", "owner", "refs", "flags", "deduction"]
 
@@ -31,11 +32,18 @@ def _rows(r_index: int, items: list[Indicator], trail: list[str]) -> Iterator[li
 
 
 def to_csv(catalogue: Catalogue) -> str:
-    """CSV text with a header row (write it with a UTF-8 BOM so Excel reads the Chinese)."""
+    """CSV text as an office hands it on: the 指标目录 sheet's Chinese header (CN_COLUMNS) and rows — kinds and
+    flags in words, points as printed — with 指标体系 first when the catalogue has several rubrics (their
+    编号 repeat); write it with a UTF-8 BOM so that Excel reads the Chinese. Scripts read the JSON, or the
+    XLSX sheet ``indicators``."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(safe_row(row) for row in rows(catalogue))
+    several = len(catalogue.rubrics) > 1
+    writer.writerow(([RUBRIC_COLUMN] if several else []) + CN_COLUMNS)
+    points_col = CN_COLUMNS.index("分值")
+    for rubric_name, row in _named_chinese_rows(catalogue):
+        row[points_col] = dec_str(row[points_col]) if row[points_col] is not None else ""
+        writer.writerow(safe_row(([rubric_name] if several else []) + row))
     return buf.getvalue()
 
 
@@ -50,6 +58,7 @@ FLAG_WORDS = {
     "points_from_deduction": "分值取自评分标准",
     "label_by_reviewer": "指标名称由审核人补填",
 }
+RUBRIC_COLUMN = "指标体系"  # the CSV's first column when a catalogue has several rubrics
 CN_COLUMNS = ["编号", "层级", "上级指标", "序号", "指标内容", "分值", "类型", "评分标准", "备注", "责任单位",
               "引用文号", "核对提示"]
 UNVERIFIED_LINE = "状态：未核实（本表由 zhibiao 自动识别生成，尚未经人工逐条核实，仅供参考）"
@@ -97,17 +106,23 @@ def source_line(catalogue: Catalogue) -> str:
 
 def chinese_rows(catalogue: Catalogue) -> Iterator[list]:
     """The 指标目录 rows (CN_COLUMNS): points as Decimal, in document order across every rubric."""
+    return (row for _, row in _named_chinese_rows(catalogue))
+
+
+def _named_chinese_rows(catalogue: Catalogue) -> Iterator[tuple[str, list]]:
+    """(the rubric's name, a 指标目录 row) for every indicator of every rubric, in document order."""
     from decimal import Decimal
 
-    for rubric in catalogue.rubrics:
+    for n, rubric in enumerate(catalogue.rubrics, start=1):
+        name = rubric.title or f"第{n}个指标体系"
         index = {ind.id: ind for ind in rubric.walk()}
         for ind in rubric.walk():
             parent = index.get(ind.id.rsplit(".", 1)[0]) if "." in ind.id else None
-            yield [ind.id, ind.level, parent.label("（未印出）") if parent is not None else "", ind.marker or "",
-                   ind.text if ind.text else "（原文未印出）",
-                   Decimal(dec_str(ind.points)) if ind.points is not None else None, KIND_WORDS.get(ind.kind, ind.kind),
-                   ind.criteria or "", "\n".join(ind.notes), ind.owner or "", "、".join(ind.refs),
-                   "；".join(FLAG_WORDS.get(f, f) for f in ind.flags)]
+            yield name, [ind.id, ind.level, parent.label("（未印出）") if parent is not None else "", ind.marker or "",
+                         ind.text if ind.text else "（原文未印出）",
+                         Decimal(dec_str(ind.points)) if ind.points is not None else None,
+                         KIND_WORDS.get(ind.kind, ind.kind), ind.criteria or "", "\n".join(ind.notes), ind.owner or "",
+                         "、".join(ind.refs), "；".join(FLAG_WORDS.get(f, f) for f in ind.flags)]
 
 
 def to_xlsx(catalogue: Catalogue, verified: bool | None = None) -> bytes:

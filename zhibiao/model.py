@@ -487,8 +487,7 @@ class Indicator(_Model):
     def walk(self) -> Iterator[Indicator]:
         """Yield this indicator and all its descendants in document order."""
         yield self
-        for child in self.children:
-            yield from child.walk()
+        yield from _walk(self.children)
 
     def label(self, missing: str | None = None) -> str:
         """The label as printed, marker and text ('（一）组织领导'); when neither is printed, ``missing``
@@ -498,6 +497,20 @@ class Indicator(_Model):
     def leaves(self) -> Iterator[Indicator]:
         """Yield the leaves under this indicator (itself when it has no children) in document order."""
         return (ind for ind in self.walk() if not ind.children)
+
+
+def _walk(items: list[Indicator]) -> Iterator[Indicator]:
+    """Yield these indicators and their descendants in document order (a stack of list iterators: a
+    generator nested per level would pass every indicator up through each level above it)."""
+    stack = [iter(items)]
+    while stack:
+        for ind in stack[-1]:
+            yield ind
+            if ind.children:  # read when the consumer resumes, as a recursive walk would
+                stack.append(iter(ind.children))
+                break
+        else:
+            stack.pop()
 
 
 class Finding(_Model):
@@ -530,23 +543,29 @@ class Rubric(_Model):
         duplicated number: it reports it (numbering_duplicate) instead of failing."""
         loaded = bool(info.context and info.context.get("loaded"))
         seen: set[str] = set()
-        stack = [(ind, 1) for ind in reversed(self.indicators)]
-        while stack:  # no recursion: the depth is what is being checked
-            ind, depth = stack.pop()
-            if ind.level != depth:
-                raise ValueError(f"indicator {ind.id!r} has level {ind.level} but stands at depth {depth}")
-            if loaded and ind.id in seen:
-                raise ValueError(f"indicator id {ind.id!r} is used twice in the rubric")
-            seen.add(ind.id)
-            if ind.children and depth >= MAX_INDICATOR_DEPTH:
-                raise ValueError(f"indicator {ind.id!r}: more than {MAX_INDICATOR_DEPTH} levels of indicators")
-            stack.extend((child, depth + 1) for child in reversed(ind.children))
+        stack = [iter(self.indicators)]  # no recursion: the depth is what is being checked
+        while stack:  # in document order; the depth of the indicators of stack[-1] is len(stack)
+            depth = len(stack)
+            for ind in stack[-1]:
+                if ind.level != depth:
+                    raise ValueError(f"indicator {ind.id!r} has level {ind.level} but stands at depth {depth}")
+                if loaded:
+                    if ind.id in seen:
+                        raise ValueError(f"indicator id {ind.id!r} is used twice in the rubric")
+                    seen.add(ind.id)
+                if ind.children:
+                    if depth >= MAX_INDICATOR_DEPTH:
+                        raise ValueError(f"indicator {ind.id!r}: more than {MAX_INDICATOR_DEPTH} levels of "
+                                         "indicators")
+                    stack.append(iter(ind.children))
+                    break
+            else:
+                stack.pop()
         return self
 
     def walk(self) -> Iterator[Indicator]:
         """Yield every indicator in document order."""
-        for top in self.indicators:
-            yield from top.walk()
+        return _walk(self.indicators)
 
     def leaves(self) -> Iterator[Indicator]:
         """Yield every leaf indicator in document order."""

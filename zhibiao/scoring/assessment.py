@@ -90,8 +90,15 @@ def require_verified(catalogue: Catalogue, path: str, allow_unverified: bool) ->
 
 
 def _listing(items: list[str]) -> str:
+    """The first ids of a list for an (English) error message: "a, b … and N more"."""
     shown = ", ".join(items[:_SHOWN])
     return shown + (f" … and {len(items) - _SHOWN} more" if len(items) > _SHOWN else "")
+
+
+def listing_cn(items: list[str]) -> str:
+    """The first ids of a list in the Chinese score report: "a、b 等，其余 N 项从略"."""
+    shown = "、".join(items[:_SHOWN])
+    return shown + (f" 等，其余 {len(items) - _SHOWN} 项从略" if len(items) > _SHOWN else "")
 
 
 def _decode(raw: bytes) -> str | None:

@@ -148,7 +148,7 @@ def check_rows(c: Cohort) -> list[list]:
 
 
 def sheets_csv(c: Cohort, rubric: Rubric) -> str:
-    """The CSV sections [remarks] and [sheet_checks] (after the others); empty when no unit's sheet gives any."""
+    """The CSV sections [扣分说明] and [表内核对] (after the others); empty when no unit's sheet gives any."""
     import csv
 
     from zhibiao.cells import safe_row
@@ -156,7 +156,7 @@ def sheets_csv(c: Cohort, rubric: Rubric) -> str:
     remarks, checks = remark_rows(c, rubric), check_rows(c)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    for name, header, rows in (("remarks", REMARK_HEADERS, remarks), ("sheet_checks", CHECK_HEADERS, checks)):
+    for name, header, rows in (("扣分说明", REMARK_HEADERS, remarks), ("表内核对", CHECK_HEADERS, checks)):
         if rows:
             writer.writerows([[], [f"[{name}]"], header])
             writer.writerows(safe_row("" if v is None else dec_str(v) if isinstance(v, Decimal) else str(v)
@@ -165,7 +165,8 @@ def sheets_csv(c: Cohort, rubric: Rubric) -> str:
 
 
 def tiers_csv(c: Cohort, rubric: Rubric, tiers: dict[str, str] | None) -> str:
-    """The CSV section [tiers] (TIER_HEADERS; ratios as 4-place decimals), after the others; empty without tiers."""
+    """The CSV section [层级统计] (TIER_HEADERS; ratios as 4-place decimals), after the others; empty without
+    tiers."""
     import csv
 
     from zhibiao.cells import safe_row
@@ -174,7 +175,7 @@ def tiers_csv(c: Cohort, rubric: Rubric, tiers: dict[str, str] | None) -> str:
         return ""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerows([[], ["[tiers]"], TIER_HEADERS])
+    writer.writerows([[], ["[层级统计]"], TIER_HEADERS])
     for row in tier_rows(tier_stats(c, rubric, tiers)):
         writer.writerow(safe_row("" if v is None else format(v, "f") if isinstance(v, Decimal) else v for v in row))
     return buf.getvalue()

@@ -10,11 +10,11 @@ from decimal import Decimal
 from zhibiao.cells import append_row, safe_row
 from zhibiao.model import dec_str
 
-from .assessment import _listing
+from .assessment import listing_cn
 from .tally import TARGET, TARGET_SOURCE, Cohort, Score, _percent, _sum
 
-__all__ = ["UNVERIFIED_WARNING", "score_json", "score_table", "cohort_tables", "cohort_csv", "cohort_xlsx",
-           "data_sheets"]
+__all__ = ["UNVERIFIED_WARNING", "CSV_SECTIONS", "CSV_COLUMNS", "score_json", "score_table", "cohort_tables",
+           "cohort_csv", "cohort_xlsx", "data_sheets"]
 
 UNVERIFIED_WARNING = "警告：指标目录未核实（以 --allow-unverified 评分），结果仅供参考"
 
@@ -67,7 +67,7 @@ def score_table(result: Score, title: str | None, source: str) -> str:
     if result.not_applicable:
         ids = [i for i, _ in result.not_applicable]
         lines.append(f"不适用：{len(ids)} 项，共 {dec_str(_sum(p for _, p in result.not_applicable))} 分未计入："
-                     f"{_listing(ids)}")
+                     f"{listing_cn(ids)}")
     return "\n".join(lines)
 
 
@@ -97,18 +97,34 @@ def cohort_tables(c: Cohort) -> str:
     return "\n".join(lines)
 
 
-def _sections(c: Cohort) -> list[tuple[str, list[str], list[list]]]:
-    """The cohort as (sheet name, header, rows) with Decimal values: ranking, areas, summary."""
+# the CSV's sections for people (the XLSX data sheets keep the English names, for scripts): section and
+# column names and the summary's rows in the report's Chinese
+CSV_SECTIONS = {"ranking": "单位排名", "areas": "一级指标", "summary": "概况"}
+CSV_COLUMNS = {"rank": "名次", "unit": "单位", "awarded": "得分", "applicable": "应得分", "completion": "完成度",
+               "meets_target": "是否达标", "id": "编号", "area": "指标", "mean_unit_completion": "各单位平均完成度",
+               "units": "单位数", "metric": "项目", "count": "数量", "share": "占比"}
+
+
+def _sections(c: Cohort, chinese: bool = False) -> list[tuple[str, list[str], list[list]]]:
+    """The cohort as (sheet name, header, rows) with Decimal values: ranking, areas, summary (``chinese``: the
+    summary's rows named in Chinese; the names and header stay the English keys of CSV_SECTIONS/CSV_COLUMNS)."""
     ranking = [[r.rank, r.score.unit, r.score.total.awarded, r.score.total.applicable, r.score.total.completion,
                 None if r.score.total.meets_target is None else ("达标" if r.score.total.meets_target else "未达标")]
                for r in c.ranking]
     areas = [[a.id, a.label, a.awarded, a.applicable, a.completion, a.mean, a.units] for a in c.areas]
-    summary = [["units", c.units, None], ["units with a completion", c.rated, None]]
-    summary += [[b.label, b.count, b.share] for b in c.bands]
-    summary += [["overall completion (sum awarded / sum applicable)", None, c.total.completion],
-                ["mean of unit completions", None, c.mean], ["target", None, TARGET],
-                ["target source", TARGET_SOURCE, None],
-                ["verified catalogue", "yes" if c.verified else "no (--allow-unverified)", None]]
+    if chinese:
+        summary = [["单位数", c.units, None], ["有完成度的单位数", c.rated, None]]
+        summary += [[b.label, b.count, b.share] for b in c.bands]
+        summary += [["总完成度（Σ得分 / Σ应得分）", None, c.total.completion], ["各单位完成度的平均", None, c.mean],
+                    ["目标", None, TARGET], ["目标依据", TARGET_SOURCE, None],
+                    ["指标目录已核实", "是" if c.verified else "否（以 --allow-unverified 评分）", None]]
+    else:
+        summary = [["units", c.units, None], ["units with a completion", c.rated, None]]
+        summary += [[b.label, b.count, b.share] for b in c.bands]
+        summary += [["overall completion (sum awarded / sum applicable)", None, c.total.completion],
+                    ["mean of unit completions", None, c.mean], ["target", None, TARGET],
+                    ["target source", TARGET_SOURCE, None],
+                    ["verified catalogue", "yes" if c.verified else "no (--allow-unverified)", None]]
     return [
         ("ranking", ["rank", "unit", "awarded", "applicable", "completion", "meets_target"], ranking),
         ("areas", ["id", "area", "awarded", "applicable", "completion", "mean_unit_completion", "units"], areas),
@@ -128,14 +144,15 @@ def _cell(value, ratio_column: bool) -> str:
 
 
 def cohort_csv(c: Cohort) -> str:
-    """CSV text: the sections ranking, areas, summary, each a title row, a header and its rows, blank-line separated."""
+    """CSV text: the sections [单位排名], [一级指标], [概况], each a title row, a Chinese header and its rows,
+    blank-line separated (ratios as 4-place decimals)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    for n, (name, header, rows) in enumerate(_sections(c)):
+    for n, (name, header, rows) in enumerate(_sections(c, chinese=True)):
         if n:
             writer.writerow([])
-        writer.writerow([f"[{name}]"])
-        writer.writerow(header)
+        writer.writerow([f"[{CSV_SECTIONS[name]}]"])
+        writer.writerow([CSV_COLUMNS[h] for h in header])
         writer.writerows(safe_row(_cell(v, h in _RATIOS) for h, v in zip(header, row)) for row in rows)
     return buf.getvalue()
 

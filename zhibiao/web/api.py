@@ -324,18 +324,19 @@ def get_crosswalk(request: Request, old: DbId, new: DbId):
     return cw
 
 
-def _review_out(rv) -> ReviewOut:
+def _review_out(rv, undecided: bool = False) -> ReviewOut:
     return ReviewOut(verified=rv.verified, decided=rv.reviewed.decided, to_decide=rv.reviewed.to_decide,
                      crosswalk=rv.reviewed,
                      items=[ReviewItemOut(key=i.key, kind=i.kind, old=i.old, new=i.new, decided=i.decided,
-                                          decision=i.decision, covered_by=i.covered_by) for i in rv.items])
+                                          decision=i.decision, covered_by=i.covered_by) for i in rv.items
+                            if not (undecided and i.decided)])
 
 
 @router.get("/crosswalks/{old}/{new}/review", response_model=ReviewOut, tags=["crosswalks"], responses=_NOT_FOUND)
-def get_review(request: Request, old: DbId, new: DbId):
-    """The crosswalk under review: every link and removed/added item with its decision, and the crosswalk as
-    decided (`verified` once every item is decided)."""
-    return _review_out(actions.review(state(request), old, new))
+def get_review(request: Request, old: DbId, new: DbId, undecided: bool = False):
+    """The crosswalk under review: every link and removed/added item with its decision (only those nobody has
+    decided with `undecided=true`), and the crosswalk as decided (`verified` once every item is decided)."""
+    return _review_out(actions.review(state(request), old, new), undecided)
 
 
 @router.post("/crosswalks/{old}/{new}/decisions", response_model=DecisionOut, tags=["crosswalks"], responses={

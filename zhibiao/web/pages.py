@@ -510,15 +510,31 @@ def _stored_crosswalk(request: Request, old: DbId, new: DbId):
     return cw, old_cat, new_cat
 
 
+REVIEW_SHOW = ("all", "todo")  # the review table: every item, or only those nobody has decided (待核定)
+
+
+def _review_show(show: str | None) -> str:
+    """The review table's filter: 'todo' (仅看待核定) or 'all' (anything else)."""
+    return "todo" if show == "todo" else "all"
+
+
+def _compare_url(old: int, new: int, show: str, anchor: str) -> str:
+    return f"/compare/{old}/{new}" + ("?show=todo" if show == "todo" else "") + f"#{anchor}"
+
+
 @router.get("/compare/{old}/{new}", response_class=HTMLResponse)
-def compare_result(request: Request, old: DbId, new: DbId):
+def compare_result(request: Request, old: DbId, new: DbId, show: str | None = None):
     cw, old_cat, new_cat = _stored_crosswalk(request, old, new)
     rv = actions.review(state(request), old, new)
+    shown = _review_show(show)
+    todo = [item for item in rv.items if not item.decided]
+    items = todo if shown == "todo" else rv.items
     kinds = {k: sum(1 for link in cw.links if link.kind == k) for k in ("one_to_one", "split", "merge", "many_to_many")}
     old_text = {i.id: i.text for i in old_cat.walk()}
     new_text = {i.id: i.text for i in new_cat.walk()}
     return render(request, "compare_result.html", {"cw": cw, "old": old, "new": new, "old_cat": old_cat,
                                                    "new_cat": new_cat, "kinds": kinds, "rv": rv,
+                                                   "items": items, "show": shown, "todo": len(todo),
                                                    "old_text": old_text, "new_text": new_text,
                                                    "report": _report_body(rv.reviewed, old_cat, new_cat),
                                                    "ACTION_LABELS": actions.ACTION_LABELS})
@@ -538,7 +554,7 @@ def _report_body(cw, old_cat, new_cat) -> Markup:
 @router.post("/compare/{old}/{new}/decide")
 def compare_decide(request: Request, old: DbId, new: DbId, csrf_token: str = Form(""), item: str = Form(""),
                    action: str = Form(""), old_ids: str = Form(""), new_ids: str = Form(""), reason: str = Form(""),
-                   revision: str = Form("")):
+                   revision: str = Form(""), show: str = Form("")):
     check_csrf(request, csrf_token)
     who = reviewer(request)
     seen = parse_count(revision)
@@ -549,7 +565,8 @@ def compare_decide(request: Request, old: DbId, new: DbId, csrf_token: str = For
     rv = actions.review(state(request), old, new)
     flash(request, f"已{actions.ACTION_LABELS.get(action, '核定')}条目 {item}（已核定 {rv.reviewed.decided} / "
                    f"{rv.reviewed.to_decide} 项）。" + ("对照表已全部核定，已核实。" if rv.verified else ""))
-    return _see_other(f"/compare/{old}/{new}#item-{item}")
+    shown = _review_show(show)  # the decided item leaves the 待核定 view: back to the table there
+    return _see_other(_compare_url(old, new, shown, "review-box" if shown == "todo" else f"item-{item}"))
 
 
 @router.post("/compare/{old}/{new}/decide-rest")
