@@ -32,7 +32,8 @@ def test_an_upload_runs_in_the_background_and_opens_its_catalogue(client, store)
     assert job["kind"] == "upload" and job["label"] == "2023.txt" and job["page"] == f"/jobs/{job['id']}"
     assert job["state"] in ("running", "done") and job["stage_label"]
     done = _wait(client, job)
-    assert done["state"] == "done" and done["stage_label"] == "已完成" and done["seconds"] > 0
+    # seconds are rounded to a tenth: an ingest the earlier tests warmed up can take under 0.05 s
+    assert done["state"] == "done" and done["stage_label"] == "已完成" and done["seconds"] >= 0
     cat = store.list()[0].id
     assert done["result_url"] == f"/catalogues/{cat}" and done["message"] == "已上传“2023.txt”并生成指标目录。"
     page = client.get(job["page"])
