@@ -957,6 +957,8 @@ def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int
         up = upper[k]
         return up is not None and not up.empty and up.row == above
 
+    if row and all(c.col in points for c in row) and all(_cut_value(over[c.col].text, c.text) for c in row):
+        return True  # only the rest of the value above (10 | 0 of 合计 100): a value cut by the page break
     if any(c.col in points and _has_value(c.text) for c in row):
         return False  # the row prints its own points (a bare 分 is the last line of the value above)
     if any(grid.role(c.col) not in ("label", "number", "points") and _next_entry(over[c.col].text, c.text, True)
@@ -991,6 +993,14 @@ def _continues(grid: Grid, above: int, r: int, numbers, points, pointed: set[int
     # an entry without points above is open only if this part does not begin the entry after it
     return any(_open_text(over[c.col].text, c.col in pointed and not _next_entry(over[c.col].text, c.text))
                for c in deep)
+
+
+def _cut_value(above: str, text: str) -> bool:
+    """text is the rest of the value above cut between its digits (10 | 0, 1. | 5分): both halves digits
+    where they meet, and together one value."""
+    a, b = clean(above), clean(text)
+    return bool(a) and bool(b) and (a[-1].isdigit() or a[-1] in ".．") and b[0].isdigit() \
+        and column_points(a + b) is not None
 
 
 def _next_body_row(grid: Grid, r: int) -> int | None:

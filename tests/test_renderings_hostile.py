@@ -70,6 +70,8 @@ pages before the 附件 left out):
 - `pdf-a4-borderless-top` (yf01): cells printed at the tops of their rows, a label at the top of its
   merged cell and the rows below blank in its column: the points of the next item were read as centred
   in the row above, and two items' rows became one (39 of 40, exit 0).
+- `pdf-a5` (yf01): the 合计 row's 100 cut by the page break between its digits (10 | 0): the rubric stated
+  10 points and the 0 was text placed nowhere.
 """
 
 from __future__ import annotations
