@@ -1017,7 +1017,6 @@ def _column_lines(body: list[list[dict]], xs: list[float], size: float) -> list[
             columns[col].append(_Line(min(c["top"] for c in chars), chars[0]["x0"], chars[-1]["x1"], chars))
     for lines in columns:
         lines.sort(key=lambda ln: ln.top)
-    for lines in columns:
         if lines:
             _mark_starts(lines, size)
     return columns
@@ -1298,11 +1297,11 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
               end: float, centring: bool = True) -> list[float]:
     """The tops of the rows, and the bottom of the last one.
 
-    The candidate breaks are the tops of the lines (_slots). The page is read top-down,
-    keeping the SETTINGS.beam cheapest partial layouts, where a break costs SETTINGS.row_cost (less
-    where a numbered list begins again, nothing or less where every column begins a paragraph on its
-    line), a row whose bottom no line reaches SETTINGS.unfilled, and each block the least _block_cost
-    says it may still cost: the fewest breaks that explain every block win.
+    The candidate breaks are _slots' line tops. The page is read top-down, keeping the SETTINGS.beam
+    cheapest partial layouts, where a break costs _break_cost (SETTINGS.row_cost, less where a numbered
+    list begins again or a value stands alone under another, nothing or less where every column begins a
+    paragraph on its line), a row whose bottom no line reaches SETTINGS.unfilled, and each block the least
+    _block_cost says it may still cost: the fewest breaks that explain every block win.
 
     A layout is kept as its tops and as a bit mask over the slots it breaks at; a block's cost depends
     only on the slots in the blank around it (_SlotCost), so it is worked out once for each way those
@@ -1327,9 +1326,7 @@ def _row_tops(blocks: list[_Block], columns: list[list[_Line]], pitch: float, to
     previous = everyone
     for k, y in enumerate(slot_t):
         after = k + 1 < n
-        break_cost = _break_cost(y, after, bottoms, restarts, columns, tol)
-        if after and _near(values, y, tol):
-            break_cost += SETTINGS.value_pair
+        break_cost = _break_cost(y, after, bottoms, restarts, values, columns, tol)
         states = _extend(states, k, touched[k], previous, after, break_cost, cost_of, undecided, tables)
         previous = touched[k]
     mask = states[0][1]
@@ -1420,8 +1417,9 @@ def _block_costs(blocks: list[_Block], slot_t: tuple[float, ...], top: float, to
 
 
 def _break_cost(y: float, after: bool, bottoms: tuple[float, ...], restarts: tuple[float, ...],
-                columns: list[list[_Line]], tol: float) -> float:
-    """What a row break at y costs of itself (after: slots follow it; the last is the table's bottom)."""
+                values: tuple[float, ...], columns: list[list[_Line]], tol: float) -> float:
+    """What a row break at y costs of itself (after: slots follow it; the last is the table's bottom;
+    values: where a value alone stands under another of its column, _value_pairs)."""
     cost = 0.0 if _near(bottoms, y, tol) else SETTINGS.unfilled
     if not after:
         pass  # the table's bottom closes the last row
@@ -1429,6 +1427,8 @@ def _break_cost(y: float, after: bool, bottoms: tuple[float, ...], restarts: tup
         cost += SETTINGS.aligned_row
     else:
         cost += SETTINGS.row_cost - (SETTINGS.restart if _near(restarts, y, tol) else 0.0)
+    if after and _near(values, y, tol):
+        cost += SETTINGS.value_pair
     return cost
 
 
