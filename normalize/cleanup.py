@@ -20,6 +20,10 @@ _WS = re.compile(r"\s+")
 _WRAP = re.compile(r"\n[ \t\u3000\n]*")
 _LATIN = re.compile(r"[A-Za-z]")
 _NUMBER_JOIN = re.compile(r"[-－–~～.．]")  # a range's dash or a decimal point: the number goes on after a wrap
+# signs a wrap leaves no space before (a marker's full stop, a percent sign) or around (times, divided by);
+# none of markup's own signs (< > [ ] / :), so that a join never makes a tag clean would strip
+_CLOSES_NUMBER = frozenset(".．%‰×÷")
+_JOINS_NUMBERS = frozenset("×÷")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 # the web page's share-on-WeChat line, which can be glued to the text before it and broken by a
 # line wrap anywhere, even inside a word
@@ -52,9 +56,8 @@ def strip_markup(text: str) -> str:
 def _unwrap(m: re.Match) -> str:
     """A line break is a wrap artefact: no space at a wrap next to a CJK character (unless the other
     side is a Latin letter, as in 文件 and 基准) or inside a number (after a range's dash or a decimal
-    point, between digits, before a percent sign), none next to a sign (10 / . of a narrow 序号 cell,
-    ] / ×100%), one space between Latin words (letters or digits on both sides, or after a Latin
-    sentence's punctuation)."""
+    point, between digits, before a percent sign), none before a full stop, percent or times sign or after
+    a times sign (10 / . of a narrow 序号 cell, ] / ×100%), else one space (between Latin words)."""
     text = m.string
     before = text[m.start() - 1] if m.start() > 0 else ""
     after = text[m.end()] if m.end() < len(text) else ""
@@ -66,10 +69,9 @@ def _unwrap(m: re.Match) -> str:
         return ""  # digits, or a number and its percent sign, cut by the wrap: （2 / 0分）, ×100 / %
     if cjk:
         return " " if latin else ""
-    word_after = after.isascii() and after.isalnum()
-    if word_after and before.isascii() and (before.isalnum() or before in ".,;:!?)"):
-        return " "  # Latin words, or a Latin sentence going on after its punctuation
-    return ""
+    if after in _CLOSES_NUMBER or before in _JOINS_NUMBERS:
+        return ""  # 10 / . of a narrow 序号 cell, ] / ×100%: the sign belongs to what it stands beside
+    return " "
 
 
 _MEMO: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("clean_memo", default=None)
