@@ -559,7 +559,11 @@ def _header(lines: list[list[dict]], start: int, size: float, pitch: float, body
                 lines[j][0]["top"] - lines[j - 1][0]["top"] <= pitch * SETTINGS.near_line:
             j += 1  # a title above in the header's font but larger type is not of the band
         below = {_font_name(c) for line in lines[j:j + SETTINGS.lookahead] for c in line}
-        if font != body_font and font not in below and abs(lines[i][0]["size"] - size) <= SETTINGS.head_size \
+        # the type of the table under it is the page's body type, or (a page with little of the table
+        # and notes in larger type under it) the type of the line under it
+        body_size = [size] + ([statistics.median(c["size"] for c in lines[j])] if j < len(lines) else [])
+        if font != body_font and font not in below \
+                and any(abs(lines[i][0]["size"] - s) <= SETTINGS.head_size for s in body_size) \
                 and len(_cores(lines[i:j], size)) >= 2:
             return i, j
         i = j
