@@ -20,6 +20,7 @@ import operator
 import re
 import statistics
 import threading
+import unicodedata
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,6 +118,10 @@ class PdfSettings:
     beam: int = 48  # partial row layouts kept while a page is read top-down
     reach_slack: float = 1.0  # points: the slots a block's cost may depend on are looked for this much wider
     unread_share: float = 0.05  # a table's rows count as read when at most this share of its blocks is unexplained
+    # --- boxes laid over a table ---------------------------------------------------------------------
+    overlay_min: float = 8.0  # points: a box at least this wide and tall may be laid over a table
+    overlay_tol: float = 1.0  # points: lines this near run along each other (a box's fill and stroke)
+    overlay_max: float = 0.3  # of the page's width and height: a box laid over a table is smaller
 
 
 SETTINGS = PdfSettings()  # the settings the reader uses
@@ -1903,6 +1908,13 @@ def region_text(chars: list[dict], bbox: tuple[float, float, float, float]) -> s
 _PDFIUM_LOCK = threading.RLock()  # pdfium is not thread-safe: one call into it at a time in a process
 
 
+# Kangxi radicals and CJK radical supplements that stand for an ideograph (their compatibility form): a
+# font may map a glyph to the radical (⽇ for 日: Chromium's PDFs with Noto CJK), pdfium gives the
+# ideograph; the reference engine's text is mapped so
+RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2E80, 0x2FE0)
+            if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)}
+
+
 class _Reader:
     """The pages of an opened PDF in the reader's page form, read by one engine, each closed once read."""
 
@@ -1952,6 +1964,9 @@ class _Reader:
         page.close()
         chars = [c if type(c.get("fontname")) is str and "+" not in c["fontname"]
                  else {**c, "fontname": untagged(c.get("fontname"))} for c in chars]
+        for c in chars:
+            if "\u2e80" <= c["text"] <= "\u2fdf":
+                c["text"] = c["text"].translate(RADICALS)
         return chars, edges
 
 
@@ -2140,13 +2155,31 @@ def page_blocks(page: Callable[[int], PageForm], count: int, name: str,
     frame = _Frame()  # the text's edges and type on the pages read so far
     empty: list[int] = []
     open_xs = None  # the column edges of a borderless table that runs to the bottom of the page before
-    for number in range(1, count + 1):
+
+    def load(number: int) -> PageForm:
         try:
-            read = _read_page(page(number), number, name, open_xs, frame)
+            return page(number)
         except ZhibiaoError:
             raise
         except Exception as exc:
             raise on_error(number, exc) from None
+
+    # a page is read with the next one at hand: a box printed at the same place on both is laid over them
+    ahead = load(1) if count else None
+    boxes_ahead = text_boxes(ahead)
+    boxes_before: list = []
+    for number in range(1, count + 1):
+        form, boxes = ahead, boxes_ahead
+        assert form is not None
+        ahead = load(number + 1) if number < count else None
+        boxes_ahead = text_boxes(ahead)
+        try:
+            read = _read_page(form, number, name, open_xs, frame, boxes_before + boxes_ahead)
+        except ZhibiaoError:
+            raise
+        except Exception as exc:
+            raise on_error(number, exc) from None
+        boxes_before = boxes
         if read is None:
             empty.append(number)
             open_xs = None
@@ -2165,10 +2198,11 @@ def page_blocks(page: Callable[[int], PageForm], count: int, name: str,
 
 
 def _read_page(page: PageForm, number: int, name: str, open_xs: list[float] | None,
-               frame: _Frame | None = None) \
+               frame: _Frame | None = None, beside: list | None = None) \
         -> tuple[list[_Grid], list[tuple[float, Paragraph]], list[tuple[float, Paragraph]]] | None:
     """A page's tables (ruled, else borderless), paragraphs and short lines in the margins; None for a
     page without a text layer."""
+    page = _without_overlays(page, beside or [])
     chars = _Chars(page.chars)
     if not any(not c["text"].isspace() for c in chars.all):
         return None
@@ -2176,6 +2210,115 @@ def _read_page(page: PageForm, number: int, name: str, open_xs: list[float] | No
     if not grids:
         grids = _borderless_tables(chars, number, _within_margins(chars.all, page.height), open_xs)
     return grids, *_paragraphs(page, chars, number, grids, name, frame)
+
+
+def _boxes(page: PageForm) -> list[tuple[tuple[float, float, float, float], list[int]]]:
+    """The small rectangles among a page's edges (pdfplumber's four edges of a rect: top, bottom, left,
+    right, one after the other; SETTINGS.overlay_min to overlay_max of the page), near-identical ones
+    (a box's fill and its stroke) as one: (bbox, edge indexes)."""
+    st = SETTINGS
+    tol, least = st.overlay_tol, st.overlay_min
+    most_w, most_h = (page.bbox[2] - page.bbox[0]) * st.overlay_max, (page.bbox[3] - page.bbox[1]) * st.overlay_max
+    edges = page.edges
+    boxes: list[tuple[tuple[float, float, float, float], list[int]]] = []
+    for i in range(0, len(edges) - 3):
+        t, b, le, r = edges[i:i + 4]
+        if t.get("object_type") != "rect_edge" or t["orientation"] != "h" or le["orientation"] != "v" \
+                or not least <= t["x1"] - t["x0"] <= most_w or not least <= le["bottom"] - le["top"] <= most_h:
+            continue
+        if b["orientation"] == "h" and r["orientation"] == "v" and t["x0"] == le["x0"] and t["top"] == le["top"] \
+                and r["x0"] == t["x1"] and b["top"] == le["bottom"]:
+            box = (t["x0"], t["top"], t["x1"], le["bottom"])
+            same = next((k for k, (other, _) in enumerate(boxes)
+                         if all(abs(u - v) <= tol for u, v in zip(box, other))), None)
+            if same is None:
+                boxes.append((box, [i, i + 1, i + 2, i + 3]))
+            else:
+                boxes[same][1].extend([i, i + 1, i + 2, i + 3])
+    return boxes
+
+
+def _own_text(page: PageForm, box: tuple[float, float, float, float]) -> list[dict]:
+    """The chars a box prints: those inside it on lines that do not run on outside it (a cell's line the
+    box lies over is the cell's)."""
+    x0, top, x1, bottom = box
+    inside: list[dict] = []
+    near: list[dict] = []
+    for c in page.chars:
+        cy = (c["top"] + c["bottom"]) / 2
+        if not top <= cy <= bottom:
+            continue
+        cx = (c["x0"] + c["x1"]) / 2
+        (inside if x0 <= cx <= x1 else near).append(c)
+    tol = SETTINGS.overlay_tol
+    return [c for c in inside if not any(abs(o["top"] - c["top"]) <= tol and
+                                         (o["x0"] < x0 and o["x1"] >= x0 - 1.5 * c["size"]
+                                          or o["x1"] > x1 and o["x0"] <= x1 + 1.5 * c["size"]) for o in near)]
+
+
+def text_boxes(page: PageForm | None) -> list[tuple[tuple[float, float, float, float], list[dict]]]:
+    """The small boxes of a page with the chars inside them (for _without_overlays on the pages beside it)."""
+    if page is None:
+        return []
+    out = []
+    for box, _ in _boxes(page):
+        inside = [c for c in page.chars if box[0] <= (c["x0"] + c["x1"]) / 2 <= box[2]
+                  and box[1] <= (c["top"] + c["bottom"]) / 2 <= box[3]]
+        if inside:
+            out.append((box, inside))
+    return out
+
+
+def _lined(edges: list[dict], box: tuple[float, float, float, float], side: float, orientation: str) -> bool:
+    """A line of edges runs along this side of the box (a cell's border: the box is a cell's fill)."""
+    tol = SETTINGS.overlay_tol
+    x0, top, x1, bottom = box
+    if orientation == "v":
+        return any(e["orientation"] == "v" and abs(e["x0"] - side) <= tol and e["top"] < bottom and e["bottom"] > top
+                   for e in edges)
+    return any(e["orientation"] == "h" and abs(e["top"] - side) <= tol and e["x0"] < x1 and e["x1"] > x0
+               for e in edges)
+
+
+def _without_overlays(page: PageForm, beside: list[tuple[tuple[float, float, float, float], list[dict]]]) \
+        -> PageForm:
+    """The page without the boxes laid over it: a small box printed with the same text at the same place on
+    the page before or after (a web page's floating 分享到 box, printed over the table's last column on
+    every page, split its rows and put its text in the cells and in the title), or one that a table's
+    ruling line runs into and one of whose sides lines up with no other line. The box's edges and its own
+    text are left out."""
+    tol = SETTINGS.overlay_tol
+    found: list[tuple[tuple[float, float, float, float], list[int], list[dict]]] = []
+    edges = page.edges
+    for box, own in _boxes(page):
+        x0, top, x1, bottom = box
+        mine = set(own)
+        others = [e for k, e in enumerate(edges) if k not in mine]
+        free_v = not (_lined(others, box, x0, "v") and _lined(others, box, x1, "v"))
+        free_h = not (_lined(others, box, top, "h") and _lined(others, box, bottom, "h"))
+        if beside and (free_v or free_h):
+            # the box's own text is what it prints at the same places on the page beside (the page's text
+            # under it, a 分值 of 1, is the page's)
+            there = [chars for b, chars in beside if all(abs(u - v) <= tol for u, v in zip(box, b))]
+            same = [c for c in _own_text(page, box) if any(
+                o["text"] == c["text"] and abs(o["x0"] - c["x0"]) <= tol and abs(o["top"] - c["top"]) <= tol
+                for chars in there for o in chars)]
+            if same:
+                found.append((box, own, same))
+                continue
+        # a line of the page runs into the box (a table's border, under the box or beside it)
+        across_v = free_v and any(e["orientation"] == "v" and x0 + tol < e["x0"] < x1 - tol
+                                  and min(e["bottom"], bottom - tol) - max(e["top"], top + tol) > tol for e in others)
+        across_h = free_h and any(e["orientation"] == "h" and top + tol < e["top"] < bottom - tol
+                                  and min(e["x1"], x1 - tol) - max(e["x0"], x0 + tol) > tol for e in others)
+        if across_v or across_h:
+            found.append((box, own, _own_text(page, box)))
+    if not found:
+        return page
+    dropped = {k for _, own, _ in found for k in own}
+    theirs = {id(c) for _, _, chars in found for c in chars}
+    return dataclasses.replace(page, chars=[c for c in page.chars if id(c) not in theirs],
+                               edges=[e for k, e in enumerate(edges) if k not in dropped])
 
 
 def _within_margins(chars: list[dict], height: float) -> list[dict]:

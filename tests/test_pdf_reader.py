@@ -187,3 +187,27 @@ def test_header_band_under_a_larger_page_type():
     rows = [line("然灾害抢险救援中表", 73, 87, "Body"), line("现突出，受到县委、", 92, 87, "Body")]
     notes = [line("注：1.本评分标准满分100分，加分项最高加5分。", 200 + 22 * i, 57, "Note", 12.0) for i in range(6)]
     assert _header(head + rows + notes, 0, 12.0, 20.2, "Note") == (0, 3)
+
+
+def test_web_page_printed_to_pdf():
+    """A web notice printed by Chromium: the floating 分享到 box over the table's last column on every page
+    split rows and put 分享到/微信/微博 in cells (29 of 31 rows placed, points read as text); glyphs whose
+    font maps them to Kangxi radicals (⽇ for 日) got their ink's width from pdfium and a space opened after
+    them (日 常), and the reference engine read the radical itself."""
+    from zhibiao.pipeline import ingest
+
+    for engine in ("pdfium", "pdfplumber"):
+        from extract.pdf import set_engine
+
+        set_engine(engine)
+        try:
+            cat = ingest(DATA / "web_overlay.pdf")
+        finally:
+            set_engine(None)
+        rubric = cat.rubrics[0]
+        assert rubric.rows_placed == rubric.rows_total
+        leaves = rubric.indicators
+        assert len(leaves) == 30 and rubric.total == 40
+        assert leaves[0].text == "日常检查工作第1项，自查自评目标明确。", engine
+        assert not [f for f in cat.all_findings() if f.severity != "info"]
+        assert "分享" not in cat.model_dump_json()
