@@ -10,6 +10,7 @@ the expected figures are that module's, worked out by hand there: FILL gives 88 
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 import zipfile
@@ -308,3 +309,62 @@ def test_values_are_exact_decimals(rubric, leaves, tmp_path):
     assert set_value(review, row, "１.２分", rubric) == ("0.1", "1.2")
     s = check(review, rubric).score
     assert s is not None and dec_str(next(t for t in s.levels if t.id == "1.1").awarded) == "1.4"
+
+
+# --- the store, on each backend -------------------------------------------------------------------
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("ZHIBIAO_TEST_PG") else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def any_store(request, tmp_path):
+    """The store on SQLite and, where scripts/test.sh started one, on PostgreSQL (left empty afterwards)."""
+    from zhibiao.store import Store, metadata, schema_versions
+
+    if request.param == "sqlite":
+        yield Store(f"sqlite:///{tmp_path / 'z.db'}")
+        return
+    st = Store(os.environ["ZHIBIAO_TEST_PG"])
+    yield st
+    with st.engine.begin() as conn:
+        metadata.drop_all(conn)
+        schema_versions.drop(conn, checkfirst=True)
+    st.engine.dispose()
+
+
+def test_sheet_store_rules_and_history(any_store, tmp_path):
+    from zhibiao.errors import EditConflict, InvalidEdit
+    from zhibiao.sheet_review import check, read_review
+    from zhibiao.sheet_store import SheetStore
+
+    cat_id, _ = any_store.ingest(FAMILY, by="录入员")
+    cat, version = any_store.get(cat_id)
+    rubric = cat.main_rubric()
+    leaves = scorable_leaves(rubric, "pf02")
+    sheet = sm.sheet_of(rubric, fill(leaves, {**DEDUCTED, "1.1.1": "3"}), unit="戊县司法局")
+    path = sm.xlsx(sheet, tmp_path / "w.xlsx")
+    review = read_review(path, rubric)
+    sheets = SheetStore(any_store)
+    ident, created = sheets.add(cat_id, version, path.read_bytes(), review, by="张三")
+    assert created and sheets.add(cat_id, version, path.read_bytes(), review, by="李四") == (ident, False)
+    other = review.model_copy(update={"filename": "other.xlsx"})
+    with pytest.raises(InvalidEdit) as e:
+        sheets.add(cat_id, version, b"other bytes", other, by="张三")
+    assert e.value.reason == "unit_taken"
+    row = next(r.row for r in review.rows if r.leaf == "1.1.1")
+    with pytest.raises(InvalidEdit) as e:
+        sheets.fix_value(ident, row, "1.5", rubric, reason="", by="张三", revision=1)
+    assert e.value.reason == "fix_reason_required"
+    with pytest.raises(InvalidEdit) as e:
+        sheets.confirm(ident, rubric, by="张三", revision=1)
+    assert e.value.reason == "sheet_problems" and e.value.params["count"] == 1
+    assert sheets.fix_value(ident, row, "1.5", rubric, reason="核对", by="张三", revision=1) == 2
+    with pytest.raises(EditConflict):
+        sheets.fix_value(ident, row, "1", rubric, reason="再核对", by="李四", revision=1)
+    assert sheets.confirm(ident, rubric, by="李四", revision=2) == 3
+    meta, stored = sheets.get(ident)
+    assert meta.confirmed and meta.confirmed_by == "李四" and check(stored, rubric).score is not None
+    assert check(stored, rubric).score.total.awarded == 88
+    history = [(h.sheet_row, h.field, h.old_value, h.new_value, h.reason, h.by) for h in sheets.history(ident)]
+    assert history == [(row, "value", "3", "1.5", "核对", "张三"), (None, "confirmed", None, None, None, "李四")]
+    assert sheets.document(ident) == ("w.xlsx", path.read_bytes())
