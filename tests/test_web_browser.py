@@ -637,7 +637,8 @@ def test_score_sheets_in_the_browser(server, browser, tmp_path):
     row.locator("form.fix-value button").click()
     page.locator(".flash", has_text=f"已修改第 {number} 行的得分").wait_for()
     assert "合计得分 95.5 分，应得分 96 分" in page.inner_text("#total")
-    assert "领导小组未明确第一责任人" in page.inner_text("#sheet-history") and "赵六" in page.inner_text("#sheet-history")
+    history = page.inner_text("#sheet-history")
+    assert "领导小组未明确第一责任人" in history and "赵六" in history
     inspect_page(page, "s04-unit-fixed", english)
     page.click("#confirm-form button")
     page.locator(".flash", has_text="已确认“丙县司法局”的评分表，计入汇总。").wait_for()
