@@ -141,6 +141,13 @@ def test_a_zip_of_a_folder_gives_its_sheets(client, cat, signed_in, rubric, leav
     status = _wait(client, _upload(client, signed_in, cat, [("评分表.zip", buf.getvalue())]))
     assert status["state"] == "done" and status["message"] == "已读取 2 份评分表。"
     assert set(_ids(client, cat)) == {"甲县司法局", "乙县司法局"}
+    bomb = io.BytesIO()  # 2 MiB upload limit: members of 1.5 MiB pass one by one, not 3 of them together
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        for k in range(3):
+            zf.writestr(f"{k}.xlsx", bytes(1536 * 1024))
+    status = _wait(client, _upload(client, signed_in, cat, [("大.zip", bomb.getvalue())]))
+    assert status["state"] == "failed"
+    assert "大.zip：压缩包解压后合计超过 4 MB，其余未读取。" in status["error"]["detail"]
     broken = _wait(client, _upload(client, signed_in, cat, [("坏.zip", b"PK\x03\x04 not a zip")]))
     assert broken["state"] == "failed" and broken["error"]["status"] == 422
     assert "坏.zip：压缩包已损坏" in broken["error"]["detail"]

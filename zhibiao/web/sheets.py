@@ -34,6 +34,7 @@ __all__ = ["router", "start_sheets", "ZIP_MEMBERS"]
 router = APIRouter(include_in_schema=False)
 
 ZIP_MEMBERS = 500  # sheets taken from one zip at most
+ZIP_TOTAL = 2  # … holding at most this many times the upload limit unpacked, all zips of an upload together
 SHEET_LABELS = {".xlsx": "Excel", ".docx": "Word", ".pdf": "PDF", ".html": "网页", ".htm": "网页", ".csv": "CSV"}
 FIX_MESSAGES = {
     "fix_reason_required": "请填写修改理由：评分表的每一处修改都要记录理由。",
@@ -114,9 +115,11 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
 
 def expand(files: list[tuple[str, bytes]], limit: int) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]]]:
     """The sheets among the uploaded files, a zip's members taken out (at most ZIP_MEMBERS, each within the upload
-    limit, folders flattened, hidden and lock files skipped); and (name, why) of each file refused."""
+    limit and all within ZIP_TOTAL times it, folders flattened, hidden and lock files skipped); and (name, why) of
+    each file refused."""
     out: list[tuple[str, bytes]] = []
     refused: list[tuple[str, str]] = []
+    unpacked = 0
     for name, data in files:
         if not name.lower().endswith(".zip"):
             out.append((name, data))
@@ -143,6 +146,10 @@ def expand(files: list[tuple[str, bytes]], limit: int) -> tuple[list[tuple[str, 
                     if len(body) > limit:
                         refused.append((f"{name}/{inner}", f"解压后超过上传上限 {mib(limit)}，未读取。"))
                         continue
+                    unpacked += len(body)
+                    if unpacked > ZIP_TOTAL * limit:
+                        refused.append((name, f"压缩包解压后合计超过 {mib(ZIP_TOTAL * limit)}，其余未读取。"))
+                        break
                     out.append((base, body))
                 if not taken:
                     refused.append((name, "压缩包中没有评分表（XLSX、DOCX、PDF、HTML、CSV 文件）。"))
