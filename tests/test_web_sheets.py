@@ -375,3 +375,21 @@ def test_sheet_store_rules_and_history(any_store, tmp_path):
     history = [(h.sheet_row, h.field, h.old_value, h.new_value, h.reason, h.by) for h in sheets.history(ident)]
     assert history == [(row, "value", "3", "1.5", "核对", "张三"), (None, "confirmed", None, None, None, "李四")]
     assert sheets.document(ident) == ("w.xlsx", path.read_bytes())
+
+
+def test_the_json_api_reads_assessments(client, cat, signed_in, rubric, leaves, tmp_path):
+    sheet = _bytes(edited(rubric, leaves), "xlsx", tmp_path)
+    assert _wait(client, _upload(client, signed_in, cat, [("某县.xlsx", sheet)]))["state"] == "done"
+    listed = client.get(f"/api/catalogues/{cat}/assessments").json()
+    assert listed["cohort"] == {"confirmed": 0, "unconfirmed": 1, "other_version": 0, "completion": None}
+    (one,) = listed["assessments"]
+    assert (one["unit"], one["confirmed"], one["problems"]) == ("某县司法局", False, 0)
+    assert one["total"] == {"awarded": "88", "applicable": "92", "completion": "0.9565"}
+    got = client.get(f"/api/assessments/{one['id']}").json()
+    assert {t["id"]: (t["awarded"], t["applicable"], t["completion"]) for t in got["levels"] if "." not in t["id"]} \
+        == AREAS
+    assert [(f["code"], f["params"]["stated"]) for f in got["findings"] if f["severity"] == "warning"] == [
+        ("sheet_subtotal_mismatch", "20")]
+    assert len([r for r in got["rows"] if r["kind"] == "item"]) == 42 and got["history"] == []
+    missing = client.get("/api/assessments/9999")
+    assert missing.status_code == 404 and missing.json()["detail"] == "没有找到该评分表。"

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from zhibiao import errors as zerr
 from zhibiao.inputs import parse_count
-from zhibiao.model import Catalogue, Rubric
+from zhibiao.model import Catalogue, Rubric, dec_str
 from zhibiao.sheet_review import HOW_LABELS, IGNORED, SheetReview, check, leaf_choices, read_review
 from zhibiao.sheet_store import SheetStore
 from zhibiao.sheets import FOLDER_SUFFIXES
@@ -435,3 +435,49 @@ async def confirm(request: Request, ident: DbId, csrf_token: str = Form(""), rev
 def review_of(web, ident: int) -> SheetReview:
     """An assessment's rows (for the API and the tests)."""
     return _sheets(web).get(ident)[1]
+
+
+# --- read-only JSON ----------------------------------------------------------------------------
+
+
+def _fixed(value) -> str | None:
+    """A 4-place ratio as the score JSON gives it ('0.9565'), or None."""
+    return None if value is None else format(value, "f")
+
+
+def _summary(meta, checked) -> dict:
+    s = checked.score
+    return {"id": meta.id, "unit": meta.unit, "tier": meta.tier, "filename": meta.filename,
+            "catalogue_version": meta.catalogue_version, "revision": meta.revision, "confirmed": meta.confirmed,
+            "confirmed_by": meta.confirmed_by, "confirmed_at": meta.confirmed_at.isoformat() if meta.confirmed_at
+            else None, "problems": len(checked.problems),
+            "total": None if s is None else {"awarded": dec_str(s.total.awarded),
+                                             "applicable": dec_str(s.total.applicable),
+                                             "completion": _fixed(s.total.completion)}}
+
+
+@router.get("/api/catalogues/{cat_id}/assessments")
+def api_assessments(request: Request, cat_id: DbId):
+    """The catalogue's assessments: unit, confirmation, problems, totals (exact decimals as strings)."""
+    web = state(request)
+    cat, version = actions.find(web, cat_id)
+    rows, stats, unconfirmed, other = _cohort(web, cat_id, cat, version)
+    return {"catalogue": cat_id, "version": version, "assessments": [_summary(m, c) for m, _, c in rows],
+            "cohort": {"confirmed": stats.units if stats else 0, "unconfirmed": unconfirmed,
+                       "other_version": other, "completion": _fixed(stats.total.completion) if stats else None}}
+
+
+@router.get("/api/assessments/{ident}")
+def api_assessment(request: Request, ident: DbId):
+    """One assessment: its rows as aligned, the problems, the sheet's own findings, the score, the history."""
+    ctx = _assessment_context(request, ident)
+    checked, review = ctx["checked"], ctx["review"]
+    out = _summary(ctx["meta"], checked)
+    out.update(
+        rows=[r.model_dump(mode="json", exclude={"source"}) for r in review.rows],
+        problem_list=[{"code": p.code, "row": p.row, "leaf": p.leaf, "text": p.text} for p in checked.problems],
+        findings=[f.model_dump(mode="json", exclude_none=True) for f in checked.findings],
+        levels=[{"id": t.id, "awarded": dec_str(t.awarded), "applicable": dec_str(t.applicable),
+                 "completion": _fixed(t.completion)} for t in checked.score.levels] if checked.score else [],
+        history=[h.model_dump(mode="json") for h in ctx["history"]])
+    return out
