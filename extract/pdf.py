@@ -1738,10 +1738,8 @@ def _abutting(options: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
 
 @dataclass
 class _Frame:
-    """What the pages read so far show of the text's frame: its left and right by page width, and the
-    body type's line height."""
+    """What the pages read so far show of the text: the body type's line height."""
 
-    edges: dict[int, tuple[float, float]] = field(default_factory=dict)
     body: float | None = None
 
 
@@ -1750,7 +1748,7 @@ def _paragraphs(page: PageForm, chars: _Chars, number: int, grids: list[_Grid], 
         -> tuple[list[tuple[float, Paragraph]], list[tuple[float, Paragraph]]]:
     """Text lines outside the tables, joined into paragraphs; and the short lines in the margins, one
     paragraph each (running headers and page numbers, unless _running_lines finds them content). frame:
-    the text's edges and type on the pages read so far (brought up to date)."""
+    what the pages read so far show of the text (brought up to date)."""
     out: list[tuple[float, Paragraph]] = []
     body, margin = _body_lines(_lines_outside(chars, grids), page.height)
     in_margin = [_paragraph([ln], number, name) for ln in margin]
@@ -1763,16 +1761,6 @@ def _paragraphs(page: PageForm, chars: _Chars, number: int, grids: list[_Grid], 
     body_height = statistics.median(c["bottom"] - c["top"] for c in chars.all)
     if frame is not None:
         body_height = frame.body = min(frame.body or body_height, body_height)
-        # a page whose every line is indented, or ends short (its last articles, a signature), has no
-        # line at the text's edges: those of the pages before of its width stand (第十一条 was run into
-        # the article above it); a page with lines at its edges keeps its own
-        width = round(page.bbox[2] - page.bbox[0])
-        edges = frame.edges.setdefault(width, (left, right))
-        frame.edges[width] = (min(left, edges[0]), max(right, edges[1]))
-        if left > edges[0] + body_height * SETTINGS.para_indent:
-            left = edges[0]
-        if right < edges[1] - body_height * SETTINGS.para_short:
-            right = edges[1]
     gap = _paragraph_gap(body)
     current: list[dict] = []
     for ln in body:
@@ -2152,7 +2140,7 @@ def page_blocks(page: Callable[[int], PageForm], count: int, name: str,
     """
     placed: list[tuple[int, float, object]] = []
     margin: list[tuple[int, float, Paragraph]] = []  # the short lines in the margins, decided at the end
-    frame = _Frame()  # the text's edges and type on the pages read so far
+    frame = _Frame()  # what the pages read so far show of the text
     empty: list[int] = []
     open_xs = None  # the column edges of a borderless table that runs to the bottom of the page before
 
@@ -2282,11 +2270,12 @@ def _lined(edges: list[dict], box: tuple[float, float, float, float], side: floa
 
 def _without_overlays(page: PageForm, beside: list[tuple[tuple[float, float, float, float], list[dict]]]) \
         -> PageForm:
-    """The page without the boxes laid over it: a small box printed with the same text at the same place on
-    the page before or after (a web page's floating 分享到 box, printed over the table's last column on
-    every page, split its rows and put its text in the cells and in the title), or one that a table's
-    ruling line runs into and one of whose sides lines up with no other line. The box's edges and its own
-    text are left out."""
+    """The page without the boxes laid over it: a small box along none of whose sides another line runs,
+    printed with the same text at the same place on the page before or after (a web page's floating
+    分享到 box, printed over the table's last column on every page, split its rows and put its text in the
+    cells and in the title), or one that a table's ruling line runs into and one of whose sides lines up
+    with no other line. The box's edges and its own text (what it prints on the page beside too, where it
+    is there) are left out."""
     tol = SETTINGS.overlay_tol
     found: list[tuple[tuple[float, float, float, float], list[int], list[dict]]] = []
     edges = page.edges
@@ -2296,23 +2285,23 @@ def _without_overlays(page: PageForm, beside: list[tuple[tuple[float, float, flo
         others = [e for k, e in enumerate(edges) if k not in mine]
         free_v = not (_lined(others, box, x0, "v") and _lined(others, box, x1, "v"))
         free_h = not (_lined(others, box, top, "h") and _lined(others, box, bottom, "h"))
-        if beside and (free_v or free_h):
-            # the box's own text is what it prints at the same places on the page beside (the page's text
-            # under it, a 分值 of 1, is the page's)
-            there = [chars for b, chars in beside if all(abs(u - v) <= tol for u, v in zip(box, b))]
-            same = [c for c in _own_text(page, box) if any(
-                o["text"] == c["text"] and abs(o["x0"] - c["x0"]) <= tol and abs(o["top"] - c["top"]) <= tol
-                for chars in there for o in chars)]
-            if same:
-                found.append((box, own, same))
-                continue
+        # the box's own text is what it prints at the same places on the page beside (the page's text
+        # under it, a 分值 of 1, is the page's)
+        there = [chars for b, chars in beside if all(abs(u - v) <= tol for u, v in zip(box, b))]
+        same = [c for c in _own_text(page, box) if any(
+            o["text"] == c["text"] and abs(o["x0"] - c["x0"]) <= tol and abs(o["top"] - c["top"]) <= tol
+            for chars in there for o in chars)] if there else []
+        alone = not any(_lined(others, box, side, o) for side, o in ((x0, "v"), (x1, "v"), (top, "h"), (bottom, "h")))
+        if same and alone:
+            found.append((box, own, same))
+            continue
         # a line of the page runs into the box (a table's border, under the box or beside it)
         across_v = free_v and any(e["orientation"] == "v" and x0 + tol < e["x0"] < x1 - tol
                                   and min(e["bottom"], bottom - tol) - max(e["top"], top + tol) > tol for e in others)
         across_h = free_h and any(e["orientation"] == "h" and top + tol < e["top"] < bottom - tol
                                   and min(e["x1"], x1 - tol) - max(e["x0"], x0 + tol) > tol for e in others)
         if across_v or across_h:
-            found.append((box, own, _own_text(page, box)))
+            found.append((box, own, same if there else _own_text(page, box)))
     if not found:
         return page
     dropped = {k for _, own, _ in found for k in own}

@@ -7,7 +7,8 @@ with 12 mm margins) give the seed's hand-verified golden, notice block included.
 - `a4-landscape-m12` (004): a full line of an article in body type counted as a centred line, so the
   centred chapter heading under it (第三章 …) ran into the article; on a page whose lines all begin
   indented and end short (the last articles of a regulation) no line marked the text's edges, and
-  第十一条 ran into the article above it; 附件4 at a page's top was dropped as a running header.
+  第十一条 ran into the article above it (now parted where a line begins an article after a sentence's
+  end); 附件4 at a page's top was dropped as a running header.
 """
 
 from __future__ import annotations
@@ -59,3 +60,16 @@ def test_full_line_in_body_type_is_not_a_centred_heading():
 
     assert _begins_paragraph(ln(55, 807, 313), ln(299, 543, 331), 34, 808, 1.0, 10.5)
     assert not _begins_paragraph(ln(86, 509, 105, 16), ln(282, 314, 128, 16), 71, 537, 1.0, 10.5)
+
+
+def test_an_article_run_into_the_one_above_is_parted():
+    """第十一条 on the line after 第十条's last sentence, in one paragraph, is an article of its own."""
+    from zhibiao.model import Layout
+    from zhibiao.normalize.regulations import find_regulations
+
+    src = Source(file="t.pdf")
+    paras = [Paragraph(text="第一条 为规范考核，制定本制度。", source=src),
+             Paragraph(text="第二条 本制度自发布之日起实施，\n第三条 所列情形除外。\n第四条 本制度由县司法局解释。", source=src)]
+    regs = find_regulations(Layout(file="t.pdf", sha256="0" * 64, format="pdf", blocks=paras))
+    assert [a.number for a in regs[0].articles] == [1, 2, 4]
+    assert regs[0].articles[1].text == "本制度自发布之日起实施，第三条所列情形除外。"
