@@ -205,13 +205,49 @@ _LIST_MARK = re.compile(r"(?:^|[\n；;。])\s*(?:[0-9０-９]{1,2}\s*[、.．)�
                         r"|[（(]\s*[0-9０-９一二三四五六七八九十]{1,2}\s*[)）]|[①-⑳])")
 
 
+# an amount written in Chinese numerals in a rule: 扣一分, 每人次扣二分, 扣零点五分, 扣一至三分, 得二分，否则不得分
+# (after 得 only where 分 ends the words, so that 做得十分扎实 stays words)
+_CN_AMOUNT = re.compile(r"(?<=[扣减加至到\-–—~～])(\s*(?:除)?\s*)([〇零一二两三四五六七八九十百]+(?:点[〇零一二三四五六七八九]+)?)"
+                        r"(?=\s*(?:[至到\-–—~～]\s*[〇零一二两三四五六七八九十百点]+\s*)?分)"
+                        r"|(?<=得)(\s*)([〇零一二两三四五六七八九十百]+(?:点[〇零一二三四五六七八九]+)?)(?=\s*分(?![\u4e00-\u9fff]))")
+_CN_DIGIT = {ch: str(i) for i, ch in enumerate("零一二三四五六七八九")} | {"〇": "0", "两": "2"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _digitize(text: str) -> tuple[str, tuple[int, ...]]:
+    """The text with rule amounts in Chinese numerals written in digits (扣一分 -> 扣1分), and for every
+    position of it the position in the text (so a condition is cut from the text as printed)."""
+    if not _CN_AMOUNT.search(text):
+        return text, ()
+    out: list[str] = []
+    back: list[int] = []
+    pos = 0
+    for m in _CN_AMOUNT.finditer(text):
+        g = 2 if m.group(2) else 4
+        whole, _, frac = m.group(g).partition("点")
+        try:
+            value = str(cn_to_int(whole)) + ("." + "".join(_CN_DIGIT[ch] for ch in frac) if frac else "")
+        except (ValueError, KeyError):
+            continue
+        a, b = m.span(g)
+        out.append(text[pos:a])
+        back.extend(range(pos, a))
+        out.append(value)
+        back.extend([a] * len(value))
+        pos = b
+    out.append(text[pos:])
+    back.extend(range(pos, len(text) + 1))
+    return "".join(out), tuple(back)
+
+
 def is_rule(text: str) -> bool:
     """True for a 评分标准 sentence: it deducts, adds or awards points (扣0.5分, 减2分, 加1分, 得2分, 不得分)."""
-    return bool(_RULE_WORDS.search(_SPACES.sub("", text)))
+    return bool(_RULE_WORDS.search(_SPACES.sub("", _digitize(text)[0])))
 
 
 def single_rule(text: str) -> bool:
     """A rule that can be structured: no numbered list in it and one amount besides its cap."""
+    text = _digitize(text)[0]
     if _LIST_MARK.search(text):
         return False
     caps = [m.span() for m in _CAP.finditer(text)]
@@ -232,7 +268,7 @@ _CAP = re.compile(r"(?:最多|最高|至多|累计不超过|上限)\s*[扣减加
 _AWARD = re.compile(r"得\s*(" + _NUM + r")\s*分\s*[,，;；]?\s*否则\s*(?:得?\s*0\s*分|不得分)")
 # the unit a per-unit rule counts: the measure word after the count that follows 每 (每少一项 → 项,
 # 每人次 → 人次, 每少4学时 → 学时, 每超出5% → %), and after 个 the unit it measures (个百分点 → 百分点)
-_MEASURE = ("人次|件次|户次|百分点|工作日|学时|小时|个月|月|天|日|年|周|项|件|次|个|条|人|份|处|起|例|"
+_MEASURE = ("[人件户批台车架班例起家]次|百分点|工作日|学时|小时|个月|月|天|日|年|周|项|件|次|个|条|人|份|处|起|例|"
             "户|家|名|篇|部|座|"
             "所|台|辆|批|期|宗|卷|%|％")
 _UNIT = re.compile(r"(?:[0-9０-９]+(?:\.\d+)?|[一二两三四五六七八九十]+)?\s*(" + _MEASURE + r")")
@@ -272,16 +308,22 @@ def parse_deduction(text: str) -> Deduction | None:
     每少一项扣0.1分，最多扣0.5分 -> per_unit 0.1 per 项, cap 0.5; 无清理目录的扣0.05分 -> fixed;
     扣除1-3分 -> range 1..3; 得2分,否则得0分 -> all_or_nothing 2.
     """
+    printed = text
+    text, back = _digitize(printed)
+
+    def head(k: int) -> str:
+        return printed[: back[k]] if back else printed[:k]
+
     award = _AWARD.search(text)
     if award:
-        cond = _strip_tail(text[: award.start()]) or None
-        return Deduction(text=text, kind="all_or_nothing", amount=Decimal(award.group(1)), condition=cond)
+        cond = _strip_tail(head(award.start())) or None
+        return Deduction(text=printed, kind="all_or_nothing", amount=Decimal(award.group(1)), condition=cond)
     rng = _RANGE.search(text)
     verb = next((v for v in "扣减加" if v in text[: rng.start()]), None) if rng else None
     if rng and verb:
         idx = text.rfind(verb, 0, rng.start())
-        cond = _strip_tail(text[:idx]) or None
-        return Deduction(text=text, kind="range", amount=Decimal(rng.group(1)),
+        cond = _strip_tail(head(idx)) or None
+        return Deduction(text=printed, kind="range", amount=Decimal(rng.group(1)),
                          amount_max=Decimal(rng.group(2)), condition=cond)
     cap_m = _CAP.search(text)
     deducts = [m for m in _DEDUCT.finditer(text) if not (cap_m and cap_m.start() <= m.start() < cap_m.end())]
@@ -292,8 +334,8 @@ def parse_deduction(text: str) -> Deduction | None:
     each = text.find("每")
     if 0 <= each < first.start():
         unit = _unit(text[each + 1 : first.start()])
-        cond = _strip_tail(text[:each]) or None
-        return Deduction(text=text, kind="per_unit", amount=Decimal(first.group(1)), unit=unit, cap=cap,
+        cond = _strip_tail(head(each)) or None
+        return Deduction(text=printed, kind="per_unit", amount=Decimal(first.group(1)), unit=unit, cap=cap,
                          condition=cond)
-    cond = _strip_tail(text[: first.start()]) or None
-    return Deduction(text=text, kind="fixed", amount=Decimal(first.group(1)), cap=cap, condition=cond)
+    cond = _strip_tail(head(first.start())) or None
+    return Deduction(text=printed, kind="fixed", amount=Decimal(first.group(1)), cap=cap, condition=cond)
