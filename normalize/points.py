@@ -207,9 +207,10 @@ _LIST_MARK = re.compile(r"(?:^|[\n；;。])\s*(?:[0-9０-９]{1,2}\s*[、.．)�
 
 # an amount written in Chinese numerals in a rule: 扣一分, 每人次扣二分, 扣零点五分, 扣一至三分, 得二分，否则不得分
 # (after 得 only where 分 ends the words, so that 做得十分扎实 stays words)
-_CN_AMOUNT = re.compile(r"(?<=[扣减加至到\-–—~～])(\s*(?:除)?\s*)([〇零一二两三四五六七八九十百]+(?:点[〇零一二三四五六七八九]+)?)"
+_CN_NUM = r"[〇零一二两三四五六七八九十百]+(?:点[〇零一二三四五六七八九]+)?"
+_CN_AMOUNT = re.compile(r"(?<=[扣减加至到\-–—~～])(\s*(?:除)?\s*)(" + _CN_NUM + r")"
                         r"(?=\s*(?:[至到\-–—~～]\s*[〇零一二两三四五六七八九十百点]+\s*)?分)"
-                        r"|(?<=得)(\s*)([〇零一二两三四五六七八九十百]+(?:点[〇零一二三四五六七八九]+)?)(?=\s*分(?![\u4e00-\u9fff]))")
+                        r"|(?<=得)(\s*)(" + _CN_NUM + r")(?=\s*分(?![\u4e00-\u9fff]))")
 _CN_DIGIT = {ch: str(i) for i, ch in enumerate("零一二三四五六七八九")} | {"〇": "0", "两": "2"}
 
 
