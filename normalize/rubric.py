@@ -49,15 +49,17 @@ def _paragraph_kind(block) -> str | None:
 
 
 def _first_band(table: Table) -> str | None:
-    """The first numbered row across the table (二、矛盾纠纷化解 over all its columns, or alone on its row):
-    a first-level heading a sheet prints inside its one table, where a document prints it between tables."""
+    """The first numbered row across the table (二、矛盾纠纷化解 over all its columns, or alone on its row, the
+    rest empty): a first-level heading a sheet prints inside its one table, where a document prints it between
+    tables."""
     width = max((c.col + max(1, c.col_span) for c in table.cells), default=0)
     rows: dict[int, list] = {}
     for c in table.cells:
         rows.setdefault(c.row, []).append(c)
     for r in sorted(rows):
         filled = [c for c in rows[r] if clean(c.text)]
-        if len(filled) == 1 and (len(rows[r]) == 1 or max(1, filled[0].col_span) >= max(2, width - 1)):
+        if len(filled) == 1 and (len(rows[r]) == 1 or filled[0].col == min(c.col for c in rows[r])
+                                 or max(1, filled[0].col_span) >= max(2, width - 1)):
             text = clean(filled[0].text)
             m = parse_marker(text, 0)
             if m is not None and m.style != "article" and len(text) <= _HEADING_MAX:
