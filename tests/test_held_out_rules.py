@@ -139,3 +139,68 @@ def test_a_printed_total_that_does_not_reconcile_is_reported(file):
     assert sum(c.points for c in group.children) == Decimal("14.5")
     mismatches = [f for f in rubric.findings if f.code == "sum_mismatch"]
     assert mismatches and all(f.severity == "error" for f in mismatches)
+
+
+def _docx_with_hidden_run(path):
+    from docx import Document
+
+    doc = Document()
+    for line in NOTICE:
+        doc.add_paragraph(line)
+    rows = [("序号", "考核内容", "分值"), ("1", "建立健全人民调解组织，覆盖率达到100%", "40"),
+            ("2", "组织人民调解员参加年度业务培训", "30"), ("3", "调解案件及时录入信息系统", "30")]
+    table = doc.add_table(rows=0, cols=3)
+    for k, row in enumerate(rows):
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row):
+            cell.text = text
+        if k == 2:
+            hidden = cells[1].paragraphs[0].add_run("（内部测算：35分）")
+            hidden.font.hidden = True
+    doc.add_paragraph("注：本表由市局负责解释。")
+    secret = doc.add_paragraph().add_run("草稿，勿外传")
+    secret.font.hidden = True
+    for line in SIGNATURE:
+        doc.add_paragraph(line)
+    doc.save(path)
+
+
+def test_docx_hidden_text_is_left_out_with_a_note(tmp_path):
+    """A run formatted as hidden text (w:vanish) was read as printed: an item's hidden （内部测算：35分） became its
+    points bracket, against the 30 its 分值 cell prints."""
+    from zhibiao.extract import read
+
+    path = tmp_path / "hidden.docx"
+    _docx_with_hidden_run(path)
+    layout = read(path)
+    assert [(n.kind, n.params["count"]) for n in layout.notes] == [("docx_hidden_text", 2)]
+    assert not any("内部测算" in c.text for b in layout.blocks for c in getattr(b, "cells", []))
+    assert not any("草稿" in getattr(b, "text", "") for b in layout.blocks)
+    cat = ingest(path)
+    assert _leaves(cat) == [("1", "建立健全人民调解组织，覆盖率达到100%", Decimal(40)),
+                            ("2", "组织人民调解员参加年度业务培训", Decimal(30)),
+                            ("3", "调解案件及时录入信息系统", Decimal(30))]
+
+
+def test_html_hidden_rows_and_spans_are_left_out_with_a_note(tmp_path):
+    """A web page's display:none row (an old item kept in the markup) and a hidden span were read as content: the old
+    item became an indicator of its own and the total 110."""
+    rows = [("序号", "考核内容", "分值"), ("1", "建立健全人民调解组织", "40"),
+            ("2", "组织人民调解员参加业务培训", "30")]
+    body = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+    body += '<tr style="display: none"><td>3</td><td>开展人民调解宣传活动（旧）</td><td>10</td></tr>'
+    body += '<tr><td>3</td><td>调解案件及时录入信息系统<span hidden>（内部：20分）</span></td><td>30</td></tr>'
+    page = ("<html><head><meta charset='utf-8'><title>通知</title></head><body>"
+            + "".join(f"<p>{line}</p>" for line in NOTICE) + f"<table>{body}</table>"
+            + '<p style="visibility:hidden">内部草稿</p>' + "".join(f"<p>{line}</p>" for line in SIGNATURE)
+            + "</body></html>")
+    path = tmp_path / "hidden.html"
+    path.write_text(page, encoding="utf-8")
+    from zhibiao.extract import read
+
+    layout = read(path)
+    assert [(n.kind, n.params["count"]) for n in layout.notes] == [("html_hidden", 3)]
+    cat = ingest(path)
+    assert _leaves(cat) == [("1", "建立健全人民调解组织", Decimal(40)),
+                            ("2", "组织人民调解员参加业务培训", Decimal(30)),
+                            ("3", "调解案件及时录入信息系统", Decimal(30))]
