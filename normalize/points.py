@@ -116,15 +116,27 @@ def find_points(text: str, start: int = 0, *, bare_ok_at_end: bool = True) -> Po
 _RANGE_LOW = re.compile(r"\s*(" + _NUM + r")\s*[-–—~～至到]\s*")
 
 # points written as words at the end of an entry: "，1分。" "的得1分。" "计2分" "满分3分" "（1-3分）" glued "工作12分"
+# the number in Arabic digits or in Chinese numerals (得六分, 满分八分, 共六分; not 百分之, 百分点, 十分重要:
+# see the tail test)
+_WORDS_NUM = (_NUM + r"|(?<![〇零一二两三四五六七八九十百])[〇零一二两三四五六七八九十百]+"
+              r"(?:点[〇零一二三四五六七八九]+)?")
 _WORDS = re.compile(
     r"(?P<sep>[，,；;、：:\s]*)(?P<verb>得|计|记|满\s*分|共\s*计|共|分\s*值|赋\s*分|为)?\s*"
-    r"(?P<lo>" + _NUM + r")(?:\s*[-–—~～至到]\s*(?P<hi>" + _NUM + r"))?\s*分(?![值数钟])"
+    r"(?P<lo>" + _WORDS_NUM + r")(?:\s*[-–—~～至到]\s*(?P<hi>" + _WORDS_NUM + r"))?\s*分(?![值数钟之比点])"
 )
 # what may stand right before the number (or its verb) of points written as words: not a deduction
 # or comparison (扣0.5分 减2分 加1分 少1分 最高5分 不超过5分 每2分), not part of a bigger number
 _WORDS_NOT_AFTER = set("扣减加少多每最至到超过于占约近第") | set("0123456789.．-")
 _RULE_AFTER = re.compile(r"[。；;，,]\s*\S")  # used with match() at the end of the points
 _END_PUNCT = " \t\n\u3000。.；;，,"
+
+
+def _decimal(number: str) -> Decimal:
+    """A number as printed, in digits (2.5) or in Chinese numerals (六, 十五, 零点五)."""
+    if number[0].isdigit():
+        return Decimal(number)
+    whole, _, frac = number.partition("点")
+    return Decimal(str(cn_to_int(whole)) + ("." + "".join(_CN_DIGIT[ch] for ch in frac) if frac else ""))
 
 
 def words_points(text: str) -> PointsBracket | None:
@@ -153,6 +165,8 @@ def words_points(text: str) -> PointsBracket | None:
             continue
         if m.group("verb") == "得" and prev == "不":
             continue
+        if not m.group("lo")[0].isdigit() and not m.group("verb") and not m.group("sep"):
+            continue  # a numeral glued to the words before it: 十分 (very), not points (工作12分 is)
         tail = last >= m.end()  # something other than end punctuation follows the points
         if tail and not _RULE_AFTER.match(text, m.end()):
             continue
@@ -166,8 +180,8 @@ def words_points(text: str) -> PointsBracket | None:
         end += 1
         break
     hi = best.group("hi")
-    points = Decimal(hi or best.group("lo"))
-    low = Decimal(best.group("lo")) if hi else None
+    points = _decimal(hi or best.group("lo"))
+    low = _decimal(best.group("lo")) if hi else None
     return PointsBracket(best.start(), end, points, True, [], bracketed=False, low=low)
 
 

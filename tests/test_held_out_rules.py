@@ -204,3 +204,28 @@ def test_html_hidden_rows_and_spans_are_left_out_with_a_note(tmp_path):
     assert _leaves(cat) == [("1", "建立健全人民调解组织", Decimal(40)),
                             ("2", "组织人民调解员参加业务培训", Decimal(30)),
                             ("3", "调解案件及时录入信息系统", Decimal(30))]
+
+
+@pytest.mark.parametrize("text, points, before", [
+    ("按照省级统一标准编制实施清单，要素完整准确，得六分。", "6", "按照省级统一标准编制实施清单，要素完整准确"),
+    ("政务服务中心功能分区合理，满分八分。", "8", "政务服务中心功能分区合理"),
+    ("落实首问负责、一次性告知、限时办结制度，每项二分，共六分。", "6",
+     "落实首问负责、一次性告知、限时办结制度，每项二分"),
+    ("即办件占比达到百分之三十以上，得十分；每低一个百分点扣零点五分。", "10", "即办件占比达到百分之三十以上"),
+    ("基本认识 三分", "3", "基本认识"),
+])
+def test_points_written_in_chinese_numerals_at_the_end(text, points, before):
+    """zw06 prints every item's points in words (，得六分。): no rubric was found at all (exit 2)."""
+    from zhibiao.normalize.points import words_points
+
+    found = words_points(text)
+    assert found is not None and found.points == Decimal(points) and text[:found.start] == before
+
+
+@pytest.mark.parametrize("text", ["网上可办率达到百分之九十五以上", "群众满意度达到九十个百分点",
+                                  "这项工作很重要十分。", "工作做得十分扎实，群众满意"])
+def test_numerals_that_are_not_points(text):
+    """百分之…, 个百分点 and 十分 (very) hold 分 after a numeral but are no points."""
+    from zhibiao.normalize.points import words_points
+
+    assert words_points(text) is None
