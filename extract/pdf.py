@@ -559,7 +559,11 @@ def _header(lines: list[list[dict]], start: int, size: float, pitch: float, body
                 lines[j][0]["top"] - lines[j - 1][0]["top"] <= pitch * SETTINGS.near_line:
             j += 1  # a title above in the header's font but larger type is not of the band
         below = {_font_name(c) for line in lines[j:j + SETTINGS.lookahead] for c in line}
-        if font != body_font and font not in below and abs(lines[i][0]["size"] - size) <= SETTINGS.head_size \
+        # the type of the table under it is the page's body type, or (a page with little of the table
+        # and notes in larger type under it) the type of the line under it
+        body_size = [size] + ([statistics.median(c["size"] for c in lines[j])] if j < len(lines) else [])
+        if font != body_font and font not in below \
+                and any(abs(lines[i][0]["size"] - s) <= SETTINGS.head_size for s in body_size) \
                 and len(_cores(lines[i:j], size)) >= 2:
             return i, j
         i = j
@@ -1727,25 +1731,53 @@ def _abutting(options: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
     return max(best.values(), key=lambda c: c[:2])[2]
 
 
-def _paragraphs(page: PageForm, chars: _Chars, number: int, grids: list[_Grid],
-                name: str) -> list[tuple[float, Paragraph]]:
-    """Text lines outside the tables, joined into paragraphs; running headers and page numbers dropped."""
+@dataclass
+class _Frame:
+    """What the pages read so far show of the text's frame: its left and right by page width, and the
+    body type's line height."""
+
+    edges: dict[int, tuple[float, float]] = field(default_factory=dict)
+    body: float | None = None
+
+
+def _paragraphs(page: PageForm, chars: _Chars, number: int, grids: list[_Grid], name: str,
+                frame: _Frame | None = None) \
+        -> tuple[list[tuple[float, Paragraph]], list[tuple[float, Paragraph]]]:
+    """Text lines outside the tables, joined into paragraphs; and the short lines in the margins, one
+    paragraph each (running headers and page numbers, unless _running_lines finds them content). frame:
+    the text's edges and type on the pages read so far (brought up to date)."""
     out: list[tuple[float, Paragraph]] = []
-    body = _body_lines(_lines_outside(chars, grids), page.height)
+    body, margin = _body_lines(_lines_outside(chars, grids), page.height)
+    in_margin = [_paragraph([ln], number, name) for ln in margin]
     if not body:
-        return out
+        return out, in_margin
     left = min(ln["x0"] for ln in body)
     right = max(ln["x1"] for ln in body)
+    # the body type: the page's usual char height, tables included (a page with only a title and a
+    # table prints most of its lines outside the table in the title's type), or less on the pages before
+    body_height = statistics.median(c["bottom"] - c["top"] for c in chars.all)
+    if frame is not None:
+        body_height = frame.body = min(frame.body or body_height, body_height)
+        # a page whose every line is indented, or ends short (its last articles, a signature), has no
+        # line at the text's edges: those of the pages before of its width stand (第十一条 was run into
+        # the article above it); a page with lines at its edges keeps its own
+        width = round(page.bbox[2] - page.bbox[0])
+        edges = frame.edges.setdefault(width, (left, right))
+        frame.edges[width] = (min(left, edges[0]), max(right, edges[1]))
+        if left > edges[0] + body_height * SETTINGS.para_indent:
+            left = edges[0]
+        if right < edges[1] - body_height * SETTINGS.para_short:
+            right = edges[1]
     gap = _paragraph_gap(body)
     current: list[dict] = []
     for ln in body:
-        if current and _begins_paragraph(current[-1], ln, left, right, gap):
+        if current and _begins_paragraph(current[-1], ln, left, right, gap, body_height):
             out.append(_paragraph(current, number, name))
             current = []
         current.append(ln)
     if current:
         out.append(_paragraph(current, number, name))
-    return out
+    return out, in_margin
 
 
 def _lines_outside(chars: _Chars, grids: list[_Grid]) -> list[dict]:
@@ -1774,11 +1806,39 @@ def _lines_outside(chars: _Chars, grids: list[_Grid]) -> list[dict]:
     return lines
 
 
-def _body_lines(lines: list[dict], height: float) -> list[dict]:
-    """The lines that print text, less the short ones in the margins (running headers, page numbers)."""
+def _body_lines(lines: list[dict], height: float) -> tuple[list[dict], list[dict]]:
+    """The lines that print text, and apart from them the short ones in the margins (SETTINGS.margin,
+    SETTINGS.margin_text: where running headers and page numbers stand)."""
     margin, short = SETTINGS.margin, SETTINGS.margin_text
-    return [ln for ln in lines if ln["text"].strip()
-            and not ((ln["top"] < margin or ln["bottom"] > height - margin) and len(ln["text"].strip()) <= short)]
+    body: list[dict] = []
+    outer: list[dict] = []
+    for ln in lines:
+        if ln["text"].strip():
+            in_margin = (ln["top"] < margin or ln["bottom"] > height - margin) and len(ln["text"].strip()) <= short
+            (outer if in_margin else body).append(ln)
+    return body, outer
+
+
+# a page number as printed in a margin: 3, - 3 -, — 3 —, 第3页, 第3页 共8页, 3/8, Page 3
+_PAGE_NUMBER = re.compile(r"[-－—–~·\s]*(?:(?:第\s*)?\d{1,4}\s*页?(?:\s*[,，/／]?\s*共?\s*\d{1,4}\s*页?)?"
+                          r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)[-－—–~·\s]*", re.IGNORECASE)
+
+
+def _running_lines(margin: list[tuple[int, Paragraph]]) -> set[int]:
+    """Of the short lines in the pages' margins (page, paragraph), the running headers and page numbers
+    (by id): a page number, or a text printed in the margins of two pages or more, the same but for a
+    number that goes with the page's (第3页, 第4页). Any other is the page's own text: a redhead or a
+    heading at a small page's top (the notice lost its issuer), 附件1 and 附件4 on the pages they begin."""
+    def key(number: int, p: Paragraph) -> tuple[str, int]:
+        text = "".join(p.text.split())
+        numbers = re.findall(r"[0-9０-９]+", text)
+        return re.sub(r"[0-9０-９]+", "#", text), (int(numbers[-1]) - number if numbers else 0)
+
+    pages: dict[tuple[str, int], set[int]] = {}
+    for number, p in margin:
+        pages.setdefault(key(number, p), set()).add(number)
+    return {id(p) for number, p in margin
+            if _PAGE_NUMBER.fullmatch(p.text.strip()) or len(pages[key(number, p)]) >= 2}
 
 
 def _paragraph_gap(lines: list[dict]) -> float:
@@ -1794,9 +1854,9 @@ def _paragraph_gap(lines: list[dict]) -> float:
     return max(st.para_gap, min(usual, st.para_spacing_max) * st.para_spacing)
 
 
-def _begins_paragraph(prev: dict, ln: dict, left: float, right: float, gap: float) -> bool:
+def _begins_paragraph(prev: dict, ln: dict, left: float, right: float, gap: float, body: float) -> bool:
     """Line ln begins a new paragraph after prev: a blank above it (over gap line heights), an indent, or
-    prev ending short."""
+    prev ending short (body: the height of the page's body lines)."""
     st = SETTINGS
     height = prev["bottom"] - prev["top"]
     new = (ln["top"] - prev["bottom"] > height * gap or ln["x0"] > left + height * st.para_indent
@@ -1805,7 +1865,10 @@ def _begins_paragraph(prev: dict, ln: dict, left: float, right: float, gap: floa
     centred = (abs((ln["x0"] + ln["x1"]) / 2 - middle) < height and ln["x0"] > left + height * st.centred_inset
                and ln["x1"] < right - height * st.centred_inset
                and abs((prev["x0"] + prev["x1"]) / 2 - middle) < height
-               and abs((ln["bottom"] - ln["top"]) - height) < st.same_height)
+               and abs((ln["bottom"] - ln["top"]) - height) < st.same_height
+               # a full line in body type is centred too: under it a centred heading begins
+               and (height > body + st.same_height or prev["x0"] > left + height * st.centred_inset
+                    and prev["x1"] < right - height * st.centred_inset))
     if new and centred and ln["top"] - prev["bottom"] <= height * gap:
         new = False  # a centred heading in large type wraps onto a second, shorter centred line
     return new
@@ -2073,11 +2136,13 @@ def page_blocks(page: Callable[[int], PageForm], count: int, name: str,
     chars and ruling lines to a layout, whatever format printed them.
     """
     placed: list[tuple[int, float, object]] = []
+    margin: list[tuple[int, float, Paragraph]] = []  # the short lines in the margins, decided at the end
+    frame = _Frame()  # the text's edges and type on the pages read so far
     empty: list[int] = []
     open_xs = None  # the column edges of a borderless table that runs to the bottom of the page before
     for number in range(1, count + 1):
         try:
-            read = _read_page(page(number), number, name, open_xs)
+            read = _read_page(page(number), number, name, open_xs, frame)
         except ZhibiaoError:
             raise
         except Exception as exc:
@@ -2086,26 +2151,31 @@ def page_blocks(page: Callable[[int], PageForm], count: int, name: str,
             empty.append(number)
             open_xs = None
             continue
-        grids, paragraphs = read
+        grids, paragraphs, in_margin = read
         for g in grids:
             placed.append((number, g.bbox[1], g))
         for top, para in paragraphs:
             placed.append((number, top, para))
+        margin.extend((number, top, para) for top, para in in_margin)
         open_xs = _open_columns(grids, paragraphs)
+    running = _running_lines([(number, para) for number, _, para in margin])
+    placed.extend(item for item in margin if id(item[2]) not in running)
     placed.sort(key=lambda t: (t[0], t[1]))
     return _join_tables([item for _, _, item in placed], name), empty
 
 
-def _read_page(page: PageForm, number: int, name: str,
-               open_xs: list[float] | None) -> tuple[list[_Grid], list[tuple[float, Paragraph]]] | None:
-    """A page's tables (ruled, else borderless) and paragraphs; None for a page without a text layer."""
+def _read_page(page: PageForm, number: int, name: str, open_xs: list[float] | None,
+               frame: _Frame | None = None) \
+        -> tuple[list[_Grid], list[tuple[float, Paragraph]], list[tuple[float, Paragraph]]] | None:
+    """A page's tables (ruled, else borderless), paragraphs and short lines in the margins; None for a
+    page without a text layer."""
     chars = _Chars(page.chars)
     if not any(not c["text"].isspace() for c in chars.all):
         return None
     grids = _ruled_tables(page, number, chars)
     if not grids:
         grids = _borderless_tables(chars, number, _within_margins(chars.all, page.height), open_xs)
-    return grids, _paragraphs(page, chars, number, grids, name)
+    return grids, *_paragraphs(page, chars, number, grids, name, frame)
 
 
 def _within_margins(chars: list[dict], height: float) -> list[dict]:
