@@ -436,6 +436,8 @@ def build_grid(table: Table, block: int) -> Grid | None:
         _regroup_rows(grid)
     grid.index()
     _bands_in_side_columns(grid)
+    if not table.spans_known:
+        _side_cells_off_headings(grid)
     _idle_label_columns(grid)
     # the columns as the body now shows them (a points column is only known once rows are aligned)
     return grid
@@ -674,6 +676,35 @@ def _bands_in_side_columns(grid: Grid) -> None:
         if start < first:
             grid.cells.append(GCell("", r, start, 1, first - start, c.source, c.page))
     grid.index()
+
+
+def _side_cells_off_headings(grid: Grid) -> None:
+    """A row that prints nothing but a first-level heading (二、监督管理（四十分）) in the first label column
+    is a band across the table, where a reader without spans could not see it so: a 评分标准 or 备注 cell
+    read as merged down from it is the cell of the rows under it (the band took its first item's rule)."""
+    labels = grid.label_columns()
+    if not labels:
+        return
+    first = labels[0]
+    changed = False
+    for r in range(grid.header_rows, grid.n_rows - 1):
+        row = [c for c in grid.starting(r) if not c.empty]
+        heading = [c for c in row if c.col == first and grid.role(c.col) == "label"]
+        if len(heading) != 1:
+            continue
+        marker = parse_marker(clean(heading[0].text), 0)
+        if marker is None or marker.style != "cn_dun":
+            continue
+        side = [c for c in row if c is not heading[0]]
+        if not side or any(grid.role(c.col) in ("label", "number", "points", "score") or c.row_span < 2
+                           for c in side):
+            continue
+        for c in side:
+            c.row, c.row_span = r + 1, c.row_span - 1
+            grid.cells.append(GCell("", r, c.col, 1, c.col_span, c.source, c.page))
+        changed = True
+    if changed:
+        grid.index()
 
 
 def _idle_label_columns(grid: Grid) -> None:

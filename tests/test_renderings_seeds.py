@@ -69,7 +69,8 @@ def test_an_article_run_into_the_one_above_is_parted():
 
     src = Source(file="t.pdf")
     paras = [Paragraph(text="第一条 为规范考核，制定本制度。", source=src),
-             Paragraph(text="第二条 本制度自发布之日起实施，\n第三条 所列情形除外。\n第四条 本制度由县司法局解释。", source=src)]
+             Paragraph(text="第二条 本制度自发布之日起实施，\n第三条 所列情形除外。\n第四条 本制度由县司法局解释。",
+                       source=src)]
     regs = find_regulations(Layout(file="t.pdf", sha256="0" * 64, format="pdf", blocks=paras))
     assert [a.number for a in regs[0].articles] == [1, 2, 4]
     assert regs[0].articles[1].text == "本制度自发布之日起实施，第三条所列情形除外。"
