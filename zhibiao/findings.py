@@ -24,14 +24,20 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from pydantic import JsonValue
+from zhibiao.basics import dec_str
 
-from zhibiao.model import Finding, ReaderNote, Source, dec_str
+if TYPE_CHECKING:
+    from pydantic import JsonValue
+
+    from zhibiao.model import Finding, ReaderNote, Source
+
+# the record model (pydantic) is imported where a finding or a note is made, not with the registry: the light
+# check of a catalogue file (`zhibiao check`, zhibiao/shape.py) renders messages without pydantic (start-up)
 
 __all__ = ["Code", "Form", "REGISTRY", "READER_WARNINGS", "reader_note", "input_warning", "RENDER_NAMES", "finding",
-           "render_en", "render_zh", "source_label_zh",
+           "render_en", "render_zh", "light_finding", "FindingRecord", "source_label_zh",
            "placeholders", "titles_zh"]
 
 Severity = Literal["error", "warning", "info"]
@@ -203,10 +209,12 @@ def _param(value: object) -> JsonValue:
     """A param as stored: JSON-serialisable, exact (Decimals as strings, sources as their JSON form)."""
     if isinstance(value, Decimal):
         return dec_str(value)
-    if isinstance(value, Source):
-        return value.model_dump(mode="json", exclude_none=True)
     if value is None or isinstance(value, (str, int, bool)):
         return value
+    from zhibiao.model import Source
+
+    if isinstance(value, Source):
+        return value.model_dump(mode="json", exclude_none=True)
     raise TypeError(f"a finding param must be a decimal, int, str, source or None, not {type(value).__name__}")
 
 
@@ -230,12 +238,19 @@ def source_label_zh(source: Source) -> str:
 
 def reader_note(kind: str, **params: str | int) -> ReaderNote:
     """What a reader says about a file, as its layout keeps it: kind, params and the English message."""
+    from zhibiao.model import ReaderNote
+
     return ReaderNote(kind=kind, params=params, message=READER_WARNINGS[kind].en.format(**params))
 
 
 def _values(params: dict, source: Source | None, lang: Literal["en", "zh"]) -> dict:
     label = (lambda s: s.label()) if lang == "en" else source_label_zh
-    values = {k: label(Source.model_validate(v)) if isinstance(v, dict) else v for k, v in params.items()}
+    if any(isinstance(v, dict) for v in params.values()):
+        from zhibiao.model import Source
+
+        values = {k: label(Source.model_validate(v)) if isinstance(v, dict) else v for k, v in params.items()}
+    else:
+        values = dict(params)
     kind = READER_WARNINGS.get(params.get("warning") or "")
     if lang == "zh" and kind is not None:
         try:
@@ -292,15 +307,41 @@ def input_warning(file: str, note: ReaderNote) -> Finding:
                   {"file": file, "detail": note.message, "warning": note.kind, **note.params})
 
 
-def _build(code: str, severity: Severity | None, indicator: str | None, source: Source | None,
-           params: dict[str, object]) -> Finding:
+class FindingRecord(NamedTuple):
+    """A finding as the light check of a catalogue file makes it (`light_finding`): the fields of a `Finding`
+    with the same values, without the record model."""
+
+    severity: Severity
+    code: str
+    message: str
+    params: dict
+    indicator: str | None
+    source: object  # the light check's source record (its label() is the Source's)
+
+
+def light_finding(code: str, *, severity: Severity | None = None, indicator: str | None = None,
+                  source=None, **params: object) -> FindingRecord:
+    """`finding` without pydantic: the same severity, message and params, as a FindingRecord."""
+    severity, stored = _checked(code, severity, params)
+    return FindingRecord(severity, code, render_en(code, stored, source), stored, indicator, source)
+
+
+def _checked(code: str, severity: Severity | None, params: dict[str, object]) -> tuple[Severity, dict]:
+    """The severity of a registered code and its params as stored; KeyError/ValueError for a code misused."""
     entry = REGISTRY.get(code)
     if entry is None or entry.retired:
         raise KeyError(f"finding code {code!r} is not in the registry (zhibiao/findings.py)")
     severity = severity or entry.severity
     if severity is None:
         raise ValueError(f"finding {code}: its severity depends on the case; pass severity=")
-    stored = {k: _param(v) for k, v in params.items() if v is not None}
+    return severity, {k: _param(v) for k, v in params.items() if v is not None}
+
+
+def _build(code: str, severity: Severity | None, indicator: str | None, source: Source | None,
+           params: dict[str, object]) -> Finding:
+    from zhibiao.model import Finding
+
+    severity, stored = _checked(code, severity, params)
     return Finding(severity=severity, code=code, message=render_en(code, stored, source), params=stored,
                    indicator=indicator, source=source)
 
