@@ -354,8 +354,51 @@ def _ruled_tables(page: PageForm, number: int, chars: _Chars) -> list[_Grid]:
             grid.cells.append(_GridCell(r0, c0, max(1, r1 - r0), max(1, c1 - c0), _box(b), _text(chars, b)))
         grid.rows = len(ys) - 1
         _unclosed_cells(grid, xs, ys, chars)
+        _open_ends(grid, xs, ys, chars, page.edges)
         grids.append(grid)
     return grids
+
+
+def _open_ends(grid: _Grid, xs: list[float], ys: list[float], chars: _Chars, edges: list[dict]) -> None:
+    """A row cut by the page break whose rule across is not drawn on either side (a browser's print of a
+    web table): where the table's outer column lines run on past its last rule (or begin above its first),
+    the text between them there is one more row of the table (it was read as paragraphs, and the row's
+    two parts were never joined)."""
+    tol = SETTINGS.overlay_tol * 2
+    down = [_runs_on(edges, x, ys[-1], True, tol) for x in (xs[0], xs[-1])]
+    if None not in down:
+        _add_row(grid, xs, (ys[-1], min(v for v in down if v is not None)), chars, at_top=False)
+    up = [_runs_on(edges, x, ys[0], False, tol) for x in (xs[0], xs[-1])]
+    if None not in up:
+        _add_row(grid, xs, (max(v for v in up if v is not None), ys[0]), chars, at_top=True)
+
+
+def _runs_on(edges: list[dict], x: float, y: float, down: bool, tol: float) -> float | None:
+    """How far the column line at x runs on past y (down: below it, else above it), or None."""
+    if down:
+        ends = [e["bottom"] for e in edges if e["orientation"] == "v" and abs(e["x0"] - x) <= tol
+                and e["top"] <= y + tol < e["bottom"]]
+        return max(ends) if ends else None
+    ends = [e["top"] for e in edges if e["orientation"] == "v" and abs(e["x0"] - x) <= tol
+            and e["top"] < y - tol <= e["bottom"]]
+    return min(ends) if ends else None
+
+
+def _add_row(grid: _Grid, xs: list[float], span: tuple[float, float], chars: _Chars, at_top: bool) -> None:
+    """A row of the grid's columns over span (top, bottom), where it prints text: first or last."""
+    top, bottom = span
+    texts = [_text(chars, (xs[k], top, xs[k + 1], bottom)) for k in range(len(xs) - 1)]
+    if not any(t.strip() for t in texts):
+        return
+    if at_top:
+        for c in grid.cells:
+            c.row += 1
+    row = 0 if at_top else grid.rows
+    grid.cells.extend(_GridCell(row, k, 1, 1, (xs[k], top, xs[k + 1], bottom), t) for k, t in enumerate(texts))
+    grid.cells.sort(key=lambda c: (c.row, c.col))
+    grid.rows += 1
+    x0, y0, x1, y1 = grid.bbox
+    grid.bbox = (x0, min(y0, top), x1, max(y1, bottom))
 
 
 def _unclosed_cells(grid: _Grid, xs: list[float], ys: list[float], chars: _Chars) -> None:
