@@ -38,14 +38,15 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from zhibiao.errors import CorruptFile, ImageTooLarge, NoTextLayer
+from zhibiao.errors import CorruptFile, ImageTooLarge, NoTextLayer, OcrEngineMissing
 from zhibiao.findings import reader_note
 from zhibiao.model import Layout, Source
 
 from . import bounds
 from .pdf import PageForm, page_blocks
 
-__all__ = ["OcrSettings", "SETTINGS", "TextBox", "OcrEngine", "RapidOcrEngine", "engine", "set_engine", "IMAGE_KINDS",
+__all__ = ["OcrSettings", "SETTINGS", "TextBox", "OcrEngine", "RapidOcrEngine", "TesseractEngine", "ENGINES",
+           "engine_named", "engine", "set_engine", "IMAGE_KINDS",
            "image_kind", "image_header", "check_header", "read_image", "ocr_page", "garbled", "confidence_in",
            "annotate", "ImageHeader", "PdfPages"]
 
@@ -144,23 +145,27 @@ class RapidOcrEngine:
         return boxes
 
 
-_PAIRS = {"(": ("（", ")", "）"), "（": ("（", ")", "）"), "[": ("〔", "]", "〕"), "〔": ("〔", "]", "〕")}
+# an opening bracket -> (the full-width pair's opening, the closings it pairs with); 〈 is how Tesseract reads a
+# full-width （ now and then (〈3分)), always closed by a round bracket
+_PAIRS = {"(": ("（", ")", "）"), "（": ("（", ")", "）"), "〈": ("（", ")", "）"), "[": ("〔", "]", "〕"),
+          "〔": ("〔", "]", "〕")}
 
 
 def _balanced(text: str) -> str:
     """A bracket pair printed in one width: the recogniser reads the full-width （ or 〔 of a pair as the
-    half-width one now and then ((二）, 〔2023]); a pair with one full-width side is made full-width."""
+    half-width one now and then ((二）, 〔2023]), or （ as 〈 (〈3分)); a pair with one full-width side (or 〈) is made
+    full-width."""
     out = list(text)
     opened: list[int] = []
     for i, ch in enumerate(out):
-        if ch in "(（[〔":
+        if ch in "(（〈[〔":
             opened.append(i)
         elif ch in ")）]〕" and opened:
             j = opened.pop()
             full, half_close, full_close = _PAIRS[out[j]]
             if ch not in (half_close, full_close):
                 continue
-            if out[j] == full or ch == full_close:
+            if out[j] in (full, "〈") or ch == full_close:
                 out[j], out[i] = full, full_close
     return "".join(out)
 
@@ -171,14 +176,155 @@ def _bbox(corners) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+class TesseractEngine:
+    """Tesseract (Debian's tesseract-ocr and tesseract-ocr-chi-sim) through its command line, TSV output.
+
+    The program is ZHIBIAO_TESSERACT if set, else ``tesseract`` on PATH; ``OcrEngineMissing`` (saying what to
+    install) where it or its Simplified Chinese model is missing. Each page is one run (PNG on stdin, one thread,
+    ``timeout`` seconds at most); its words (level 5 of the TSV) are grouped by line into text boxes, a word's
+    box spread over its glyphs by their natural widths, a word's confidence (0-100) its glyphs' (0-1) and a line's
+    the mean of its words'.
+    """
+
+    name = "Tesseract"
+    INSTALL = "apt install tesseract-ocr tesseract-ocr-chi-sim"
+
+    def __init__(self, lang: str = "chi_sim", psm: int = 3, timeout: float = 300.0,
+                 keep_score: float = SETTINGS.keep_score) -> None:
+        self.lang = lang
+        self.psm = psm
+        self.timeout = timeout
+        self._keep = keep_score
+        self._checked: str | None = None
+
+    def program(self) -> str:
+        """The tesseract program, checked once to have the model ``lang``; OcrEngineMissing if not."""
+        import os
+        import shutil
+        import subprocess
+
+        if self._checked is not None:
+            return self._checked
+        named = os.environ.get("ZHIBIAO_TESSERACT")
+        found = (shutil.which(named) if named else None) or (None if named else shutil.which("tesseract"))
+        if found is None:
+            where = f"ZHIBIAO_TESSERACT={named!r} is not a program" if named else "no `tesseract` on PATH"
+            raise OcrEngineMissing(None, where)
+        try:
+            done = subprocess.run([found, "--list-langs"], capture_output=True, text=True, timeout=60,
+                                  env=self._env())
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise OcrEngineMissing(None, f"{found} cannot be run ({type(exc).__name__})") from None
+        langs = {line.strip() for line in (done.stdout + done.stderr).splitlines()}
+        if self.lang not in langs:
+            raise OcrEngineMissing(None, f"{found} has no {self.lang} model (package tesseract-ocr-chi-sim)")
+        self._checked = found
+        return found
+
+    @staticmethod
+    def _env() -> dict[str, str]:
+        import os
+
+        return {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread a page: batches run pages side by side
+
+    def read(self, image: np.ndarray) -> list[TextBox]:
+        import subprocess
+
+        import cv2
+
+        program = self.program()
+        ok, png = cv2.imencode(".png", _without_lines(image))
+        if not ok:
+            raise CorruptFile(None, "the page image cannot be encoded for Tesseract")
+        try:
+            done = subprocess.run([program, "stdin", "stdout", "-l", self.lang, "--psm", str(self.psm), "tsv"],
+                                  input=png.tobytes(), capture_output=True, timeout=self.timeout, env=self._env())
+        except subprocess.TimeoutExpired:
+            raise CorruptFile(None, f"Tesseract did not read a page within {self.timeout:.0f} s") from None
+        if done.returncode != 0:
+            tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+            raise CorruptFile(None, f"Tesseract failed on a page (exit {done.returncode}: {tail[0][:200]})")
+        return tesseract_boxes(done.stdout.decode("utf-8", "replace"), self._keep)
+
+
+def _without_lines(gray: np.ndarray) -> np.ndarray:
+    """The page with its ruling lines painted white (Tesseract reads a column line as a glyph, | or 丨, and a
+    row line through a cell's text as nothing)."""
+    import cv2
+
+    ink = np.where(gray < SETTINGS.ink, 255, 0).astype(np.uint8)
+    length = max(8, int(SETTINGS.line_min * SETTINGS.dpi))
+    rows, cols = (cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+                  for kernel in ((length, 1), (1, length)))
+    mask = cv2.dilate(np.maximum(rows, cols), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    out = gray.copy()
+    out[mask > 0] = 255
+    return out
+
+
+def tesseract_boxes(tsv: str, keep: float = SETTINGS.keep_score) -> list[TextBox]:
+    """Tesseract's TSV (level 5: words) as text boxes, one per line; words scored below ``keep`` dropped."""
+    lines: dict[tuple[str, str, str, str], list[tuple[float, float, float, float, float, str]]] = {}
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        text = cols[11].strip()
+        try:
+            left, top, width, height = (float(v) for v in cols[6:10])
+            conf = float(cols[10]) / 100
+        except ValueError:
+            continue
+        if not text or conf < keep or width <= 0 or height <= 0:
+            continue
+        lines.setdefault((cols[1], cols[2], cols[3], cols[4]), []).append(
+            (left, top, left + width, top + height, conf, text))
+    boxes = []
+    for words in lines.values():
+        words.sort(key=lambda w: w[0])
+        glyphs: list[tuple[str, tuple[float, float, float, float], float]] = []
+        text = ""
+        for x0, top, x1, bottom, conf, word in words:
+            if text and text[-1].isascii() and text[-1].isalnum() and word[0].isascii() and word[0].isalnum():
+                text += " "  # two Latin words or numbers stay apart
+            text += word
+            chars = [ch for ch in word if not ch.isspace()]
+            widths = [1.0 if _wide(ch) else 0.5 for ch in chars]
+            unit = (x1 - x0) / (sum(widths) or 1.0)
+            x = x0
+            for ch, w in zip(chars, widths):
+                glyphs.append((ch, (x, top, x + w * unit, bottom), conf))
+                x += w * unit
+        x0, x1 = words[0][0], max(w[2] for w in words)
+        top, bottom = min(w[1] for w in words), max(w[3] for w in words)
+        fixed = _balanced(text)
+        glyphs = [(ch, b, c) for ch, (_, b, c) in zip(fixed.replace(" ", ""), glyphs)]
+        conf = sum(w[4] for w in words) / len(words)
+        boxes.append(TextBox(((x0, top), (x1, top), (x1, bottom), (x0, bottom)), fixed, conf, tuple(glyphs)))
+    return boxes
+
+
+ENGINES: dict[str, Callable[[], OcrEngine]] = {"rapidocr": RapidOcrEngine, "tesseract": TesseractEngine}
+
+
+def engine_named(name: str | None) -> OcrEngine:
+    """The engine of a name in ``ENGINES`` (None or empty: ZHIBIAO_OCR_ENGINE, else RapidOCR); ValueError if unknown."""
+    import os
+
+    key = (name or os.environ.get("ZHIBIAO_OCR_ENGINE") or "rapidocr").strip().lower()
+    if key not in ENGINES:
+        raise ValueError(f"unknown OCR engine {key!r} (known: {', '.join(ENGINES)})")
+    return ENGINES[key]()
+
+
 _ENGINE: OcrEngine | None = None
 
 
 def engine() -> OcrEngine:
-    """The engine pages are read with (RapidOCR unless ``set_engine`` chose another)."""
+    """The engine pages are read with (``set_engine``'s, else ZHIBIAO_OCR_ENGINE's, else RapidOCR)."""
     global _ENGINE
     if _ENGINE is None:
-        _ENGINE = RapidOcrEngine()
+        _ENGINE = engine_named(None)
     return _ENGINE
 
 
