@@ -137,10 +137,12 @@ class RapidOcrEngine:
             glyphs = None
             if len(item) >= 6:
                 corners, contents, scores = item[3], item[4], item[5]
-                if len(corners) == len(contents) and "".join(contents) == raw.replace(" ", ""):
-                    conf = list(scores) if len(scores) == len(contents) else [score] * len(contents)
+                conf = list(scores) if len(scores) == len(contents) else [score] * len(contents)
+                # a space the recogniser read is a glyph of its own there (机制 (3分)): its box left out
+                kept = [(c, t, s) for c, t, s in zip(corners, contents, conf) if not str(t).isspace()]
+                if len(corners) == len(contents) and "".join(t for _, t, _ in kept) == raw.replace(" ", ""):
                     fixed = text.replace(" ", "")  # the same glyphs, brackets balanced
-                    glyphs = tuple((ch, _bbox(c), float(s)) for ch, c, s in zip(fixed, corners, conf))
+                    glyphs = tuple((ch, _bbox(c), float(s)) for ch, (c, _, s) in zip(fixed, kept))
             boxes.append(TextBox(quad, text, score, glyphs))
         return boxes
 
@@ -250,15 +252,8 @@ class TesseractEngine:
 def _without_lines(gray: np.ndarray) -> np.ndarray:
     """The page with its ruling lines painted white (Tesseract reads a column line as a glyph, | or 丨, and a
     row line through a cell's text as nothing)."""
-    import cv2
-
-    ink = np.where(gray < SETTINGS.ink, 255, 0).astype(np.uint8)
-    length = max(8, int(SETTINGS.line_min * SETTINGS.dpi))
-    rows, cols = (cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
-                  for kernel in ((length, 1), (1, length)))
-    mask = cv2.dilate(np.maximum(rows, cols), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     out = gray.copy()
-    out[mask > 0] = 255
+    out[_rule_mask(np.where(gray < SETTINGS.ink, 255, 0).astype(np.uint8), SETTINGS.dpi) > 0] = 255
     return out
 
 
@@ -476,6 +471,16 @@ def _skew(ink: np.ndarray) -> float:
     return float(best)
 
 
+def _rule_mask(ink: np.ndarray, dpi: float) -> np.ndarray:
+    """The pixels of the ink mask that belong to ruling lines (runs of ``line_min`` inches), a pixel around."""
+    import cv2
+
+    length = max(8, int(SETTINGS.line_min * dpi))
+    rows, cols = (cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+                  for kernel in ((length, 1), (1, length)))
+    return cv2.dilate(np.maximum(rows, cols), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+
+
 def _lines(ink: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
     """The ruling lines in the ink mask, as (x0, y0, x1, y1) pixel segments."""
     import cv2
@@ -508,10 +513,23 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F", "A")
 
 
-def _glyphs(box: TextBox, ink: np.ndarray | None = None) -> list[tuple[str, tuple[float, float, float, float], float]]:
-    """The glyphs of a box with their pixel boxes: the engine's, else spread over the box by natural width; their
-    top and bottom the line's inked rows within the box (``ink``: the page's ink mask), as a text layer's glyphs
-    stand on their line (an engine's boxes reach beyond the ink by a margin of their own)."""
+def _first_ink(mask: np.ndarray | None, x0: float, x1: float, top: float, bottom: float) -> float:
+    """The first column in x0..x1 with ink between top and bottom (x0 where there is none, or no mask)."""
+    if mask is None or bottom <= top or x1 <= x0:
+        return x0
+    a, b = max(0, int(top)), min(mask.shape[0], int(bottom) + 1)
+    left = max(0, int(x0))
+    cols = np.flatnonzero(mask[a:b, left:max(0, int(x1)) + 1].any(axis=0))
+    return float(left + cols[0]) if len(cols) and left + cols[0] > x0 else x0
+
+
+def _glyphs(box: TextBox, ink: np.ndarray | None = None,
+            text_ink: np.ndarray | None = None) -> list[tuple[str, tuple[float, float, float, float], float]]:
+    """The glyphs of a box with their pixel boxes: the engine's, else spread over the box's inked columns by
+    natural width; their top and bottom the line's inked rows within the box (``ink``: the page's ink mask), as a
+    text layer's glyphs stand on their line (an engine's boxes reach beyond the ink by a margin of their own).
+    ``text_ink``: the ink without ruling lines, where the spread starts and ends (a box reaching back over a column
+    line put its first glyph in the cell before: fz02's 解 of 司法调解联动)."""
     x0, top, x1, bottom = _bbox(box.quad)
     if ink is not None:
         a, b = max(0, int(top)), min(ink.shape[0], int(bottom) + 1)
@@ -530,14 +548,24 @@ def _glyphs(box: TextBox, ink: np.ndarray | None = None) -> list[tuple[str, tupl
                     spaced[k - 1] = True
             else:
                 k += 1
+        # a glyph starts at its first column of text ink (the first glyph's box reaches back over a column line
+        # now and then, into the cell before: fz02's 解 of 司法调解联动)
+        starts = [_first_ink(text_ink, b[0], b[2], top, bottom) for _, b, _ in box.glyphs]
         out = []
         for i, (ch, b, _) in enumerate(box.glyphs):
-            follows = box.glyphs[i + 1][1][0] if i + 1 < len(box.glyphs) else b[2]
+            follows = starts[i + 1] if i + 1 < len(box.glyphs) else b[2]
             apart = i + 1 == len(box.glyphs) or spaced[i] or follows - b[2] >= SETTINGS.gap * (bottom - top)
             end = b[2] if apart else max(b[2], follows)
-            out.append((ch, (b[0], top, end, bottom), box.confidence))
+            out.append((ch, (starts[i], top, end, bottom), box.confidence))
         return out
     chars = [ch for ch in box.text if not ch.isspace()]
+    mask = text_ink if text_ink is not None else ink
+    if mask is not None and bottom > top:
+        a, b = max(0, int(top)), min(mask.shape[0], int(bottom) + 1)
+        left = max(0, int(x0))
+        cols = np.flatnonzero(mask[a:b, left:max(0, int(x1)) + 1].any(axis=0))
+        if len(cols):
+            x0, x1 = float(left + cols[0]), float(left + cols[-1] + 1)
     widths = [1.0 if _wide(ch) else 0.5 for ch in chars]
     unit = (x1 - x0) / (sum(widths) or 1.0)
     out, x = [], x0
@@ -545,6 +573,46 @@ def _glyphs(box: TextBox, ink: np.ndarray | None = None) -> list[tuple[str, tupl
         out.append((ch, (x, top, x + w * unit, bottom), box.confidence))
         x += w * unit
     return out
+
+
+_Glyph = tuple[str, tuple[float, float, float, float], float]
+
+
+def _without_strays(lines: list[list[_Glyph]]) -> list[list[_Glyph]]:
+    """The lines without the glyphs one line read of its neighbour's: a glyph at the end of a line, a column gap
+    away from the rest of it, lying over a glyph of another line that stands with its own, is that glyph read
+    twice (a text box of the next cell reaching back over the column line: fz02's 2 of （2分） read again as the
+    start of the cell beside it, and its points read as 22) and is dropped."""
+    def apart(line: list[_Glyph], i: int) -> bool:
+        """Whether glyph i stands a column gap (``gap`` line heights) from the glyphs beside it in its line."""
+        if len(line) < 2:
+            return False
+        x0, top, x1, bottom = line[i][1]
+        gap = SETTINGS.gap * (bottom - top)
+        left = i == 0 or x0 - line[i - 1][1][2] >= gap
+        right = i == len(line) - 1 or line[i + 1][1][0] - x1 >= gap
+        return left and right
+
+    def over(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+        wide = min(a[2], b[2]) - max(a[0], b[0])
+        high = min(a[3], b[3]) - max(a[1], b[1])
+        return wide >= 0.5 * min(a[2] - a[0], b[2] - b[0]) and high >= 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+    drop: set[tuple[int, int]] = set()
+    for k, line in enumerate(lines):
+        for i in (0, len(line) - 1) if len(line) > 1 else ():
+            if not apart(line, i):
+                continue
+            box = line[i][1]
+            for m, other in enumerate(lines):
+                if m == k or not other or other[0][1][1] > box[3] or other[-1][1][3] < box[1]:
+                    continue
+                if any(over(box, g[1]) and not apart(other, j) for j, g in enumerate(other)):
+                    drop.add((k, i))
+                    break
+    if not drop:
+        return lines
+    return [[g for i, g in enumerate(line) if (k, i) not in drop] for k, line in enumerate(lines)]
 
 
 def ocr_page(rgb: np.ndarray, number: int, dpi: float, width_pt: float | None = None,
@@ -571,9 +639,11 @@ def ocr_page(rgb: np.ndarray, number: int, dpi: float, width_pt: float | None = 
     # the lines stay in the image the engine reads: erased, the texts of neighbouring cells run together into
     # one line of text (jt01's 六、减分项 and the cell beside it, read with a 页 between them)
     segments = _lines(ink, dpi)
+    text_ink = np.where(_rule_mask(ink, dpi) > 0, 0, ink).astype(np.uint8) if segments else ink
     chars: list[dict] = []
-    for box in engine().read(gray):
-        for ch, (x0, top, x1, bottom), conf in _glyphs(box, ink):
+    lines = [_glyphs(box, ink, text_ink) for box in engine().read(gray)]
+    for line in _without_strays(lines):
+        for ch, (x0, top, x1, bottom), conf in line:
             t, b = _points(top, dpi), _points(bottom, dpi)
             chars.append({"text": ch, "x0": _points(x0, dpi), "x1": _points(x1, dpi), "top": t, "bottom": b,
                           "size": round(b - t, 3), "fontname": "OCR", "confidence": round(conf, 3)})
