@@ -47,7 +47,8 @@ from .pdf import PageForm, page_blocks
 
 __all__ = ["OcrSettings", "SETTINGS", "TextBox", "OcrEngine", "RapidOcrEngine", "TesseractEngine", "ENGINES",
            "engine_named", "engine", "set_engine", "IMAGE_KINDS",
-           "image_kind", "image_header", "check_header", "read_image", "ocr_page", "garbled", "confidence_in",
+           "image_kind", "image_header", "check_header", "check_pixels", "decode_gray", "read_image", "ocr_page",
+           "garbled", "confidence_in",
            "annotate", "ImageHeader", "PdfPages"]
 
 IMAGE_KINDS = ("png", "jpeg", "tiff")
@@ -432,6 +433,17 @@ def check_header(data: bytes) -> ImageHeader:
     return header
 
 
+def check_pixels(width: int, height: int, what: str) -> None:
+    """Refuse an image (or a page to be drawn) of no size (CorruptFile) or too many pixels (ImageTooLarge)."""
+    _check_pixels(width, height, what)
+
+
+def decode_gray(data: bytes, header: ImageHeader) -> np.ndarray:
+    """An image's first frame as one channel (each pixel's brightest: a seal turns light); CorruptFile if it
+    cannot be decoded."""
+    return _gray(_frames(data, header, first=True)[0])
+
+
 def _check_pixels(width: int, height: int, what: str) -> None:
     if width <= 0 or height <= 0:
         raise CorruptFile(None, f"{what} has no size ({width} x {height} pixels)")
@@ -576,6 +588,14 @@ def _glyphs(box: TextBox, ink: np.ndarray | None = None,
 
 
 _Glyph = tuple[str, tuple[float, float, float, float], float]
+_BARS = frozenset("|丨｜│")
+
+
+def _on_rule(segments: list[tuple[int, int, int, int]], x0: float, top: float, x1: float, bottom: float) -> bool:
+    """Whether a vertical ruling line runs through the box x0..x1 over most of top..bottom (pixels)."""
+    high = bottom - top
+    return any(sx0 == sx1 and x0 <= sx0 <= x1 and min(bottom, sy1) - max(top, sy0) >= 0.5 * high
+               for sx0, sy0, sx1, sy1 in segments)
 
 
 def _without_strays(lines: list[list[_Glyph]]) -> list[list[_Glyph]]:
@@ -644,6 +664,8 @@ def ocr_page(rgb: np.ndarray, number: int, dpi: float, width_pt: float | None = 
     lines = [_glyphs(box, ink, text_ink) for box in engine().read(gray)]
     for line in _without_strays(lines):
         for ch, (x0, top, x1, bottom), conf in line:
+            if ch in _BARS and _on_rule(segments, x0, top, x1, bottom):
+                continue  # a column line read as a glyph (公正|文明)
             t, b = _points(top, dpi), _points(bottom, dpi)
             chars.append({"text": ch, "x0": _points(x0, dpi), "x1": _points(x1, dpi), "top": t, "bottom": b,
                           "size": round(b - t, 3), "fontname": "OCR", "confidence": round(conf, 3)})
@@ -752,7 +774,7 @@ def _image_dpi(header: ImageHeader) -> float:
     return short / (210 / 25.4)
 
 
-def _frames(data: bytes, header: ImageHeader) -> list[np.ndarray]:
+def _frames(data: bytes, header: ImageHeader, first: bool = False) -> list[np.ndarray]:
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = SETTINGS.max_pixels
@@ -764,6 +786,8 @@ def _frames(data: bytes, header: ImageHeader) -> list[np.ndarray]:
                     bounds.check_pages(n)
                 _check_pixels(frame.width, frame.height, f"page {n}")
                 frames.append(np.asarray(frame.convert("RGB")))
+                if first:
+                    break
             return frames
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise CorruptFile(None, f"the {header.kind.upper()} image cannot be decoded ({type(exc).__name__})") from None
