@@ -6,11 +6,17 @@ Run: .venv/bin/python bench/bench_sheets.py [--count 200] [--runs 3] [--workers 
 The sheets are made by tests/sheets_make.py from the family rubric pf02 (42 items, 5 areas): a third each as XLSX
 (merged ranges), DOCX (merged cells) and PDF (ruled, two pages), each unit with its own values (some items short of
 full points, some 不适用, one row retyped without its number, a 小计 under each area and a 合计) — the work is
-reading the sheet, its grid, and aligning 42 rows. Configurations, each the real command in a fresh process,
-measured from outside (wall time; CPU of the command and every process it waited for):
+reading the sheet, its grid, and aligning 42 rows. Configurations, each the real command in fresh processes,
+measured from outside (wall time; CPU of the commands and every process they waited for):
 
-- `--jobs 1`: every sheet read in the command's process (the peer);
-- `--jobs N`: the sheets read on a LocalCluster of N single-threaded workers (zhibiao/batch.py), then scored.
+- `1 process`: `--jobs 1`, every sheet read in the command's process (the peer);
+- `2 processes`: the cohort cut in two halves, each scored by its own `--jobs 1` command, both at once (what two
+  plain processes give without Dask: the peer of the cluster);
+- `LocalCluster`: `--jobs N`, the sheets read on a LocalCluster of N single-threaded workers (zhibiao/batch.py),
+  then scored.
+
+The CPU-time projection is what each configuration would do on free cores: sheets/s = cores × sheets / its CPU
+seconds (its parallel overhead included, the other users of the machine left out).
 
 Per-sheet CPU time by format is measured in this process (median of 3). The machine has 2 cores and may be shared
 (its load average is printed): wall-time ratios then understate what free cores give.
@@ -72,15 +78,33 @@ def make(folder: Path, count: int) -> tuple[Path, dict[str, list[Path]]]:
     return out, by_format
 
 
-def measure(argv: list[str]) -> tuple[float, float, int]:
+def measure(*argvs: list[str]) -> tuple[float, float, int]:
+    """Run the commands at once: the wall time until the last ends, their CPU seconds added, the worst exit code."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        print(f"  exit {code}: {err[-500:]}", file=sys.stderr)
-    return time.perf_counter() - t0, usage.ru_utime + usage.ru_stime, code
+    procs = [subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for argv in argvs]
+    cpu, worst = 0.0, 0
+    for proc in procs:
+        _, status, usage = os.wait4(proc.pid, 0)
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            print(f"  exit {code}: {err[-500:]}", file=sys.stderr)
+        cpu += usage.ru_utime + usage.ru_stime
+        worst = max(worst, code)
+    return time.perf_counter() - t0, cpu, worst
+
+
+def halves(folder: Path) -> list[Path]:
+    """The cohort's sheets in two folders (hard links), half each."""
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    out = []
+    for k in range(2):
+        half = folder.parent / f"half{k + 1}"
+        half.mkdir()
+        for p in files[k::2]:
+            os.link(p, half / p.name)
+        out.append(half)
+    return out
 
 
 def per_sheet_cpu(catalogue: Path, by_format: dict[str, list[Path]]) -> dict[str, float]:
@@ -121,23 +145,33 @@ def main(argv: list[str] | None = None) -> int:
         cpu = per_sheet_cpu(catalogue, by_format)
         print("per-sheet CPU in one process (read, align, score; median of 9): "
               + ", ".join(f"{k} {1000 * v:.0f} ms" for k, v in cpu.items()))
-        configs = {"--jobs 1 (this process)": "1", f"LocalCluster, {args.workers} workers": str(args.workers)}
+        def command(where: Path, jobs: str) -> list[str]:
+            return [zhibiao, "score", str(catalogue), str(where), "--allow-unverified", "--jobs", jobs]
+
+        parts = halves(folder)
+        configs = {"1 process (--jobs 1)": [command(folder, "1")],
+                   "2 processes (halves)": [command(p, "1") for p in parts],
+                   f"LocalCluster, {args.workers} workers": [command(folder, str(args.workers))]}
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in configs}
         for _ in range(args.runs):
-            for name, jobs in configs.items():
-                wall, used, _ = measure([zhibiao, "score", str(catalogue), str(folder), "--allow-unverified",
-                                         "--jobs", jobs])
+            for name, argvs in configs.items():
+                wall, used, _ = measure(*argvs)
                 results[name].append((wall, used))
-        print(f"\n{args.count} sheets scored, {args.runs} run(s) each; sheets/s from wall time (median, min, max)")
-        print(f"{'configuration':<28} {'sheets/s':>8} {'min':>7} {'max':>7} {'wall s':>7} {'CPU s':>7} {'× jobs 1':>8}")
-        base = None
+        cores = os.cpu_count() or 1
+        print(f"\n{args.count} sheets scored, {args.runs} run(s) each; sheets/s from wall time (median, min, max); "
+              f"CPU s of the commands and their workers; projected sheets/s on {cores} free cores from CPU time")
+        print(f"{'configuration':<28} {'sheets/s':>8} {'min':>7} {'max':>7} {'wall s':>7} {'CPU s':>7} "
+              f"{'CPU ×1':>7} {'proj/s':>7} {'× 1 proc':>8}")
+        base = base_cpu = None
         for name, samples in results.items():
             rates = [args.count / w for w, _ in samples]
             med = statistics.median(rates)
+            cpu_s = statistics.median(c for _, c in samples)
             base = base or med
+            base_cpu = base_cpu or cpu_s
             print(f"{name:<28} {med:>8.2f} {min(rates):>7.2f} {max(rates):>7.2f} "
-                  f"{statistics.median(w for w, _ in samples):>7.1f} {statistics.median(c for _, c in samples):>7.1f} "
-                  f"{med / base:>8.2f}")
+                  f"{statistics.median(w for w, _ in samples):>7.1f} {cpu_s:>7.1f} {cpu_s / base_cpu:>7.2f} "
+                  f"{cores * args.count / cpu_s:>7.2f} {med / base:>8.2f}")
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
     return 0
 

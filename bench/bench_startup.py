@@ -6,6 +6,11 @@ Each command runs N times as a fresh process; the CPU time (user + system) of th
 the kernel's accounting (os.wait4), which a busy, shared machine disturbs far less than wall time.
 Target (issue 14, item 3): `zhibiao --help` and `zhibiao check <small catalogue>` each within 2× of the
 `python -c "import click"` peer, measured in the same run.
+
+The children run with bytecode caches, as an installed zhibiao does (pip compiles its modules when it
+installs them; click's are compiled in the venv already): PYTHONDONTWRITEBYTECODE is dropped from their
+environment, so the warm-up run writes zhibiao's own .pyc files where none were (with it set and no caches,
+every zhibiao module but not click would be compiled from source in every run: not a fair comparison).
 """
 
 from __future__ import annotations
@@ -27,10 +32,13 @@ PYDANTIC_PEER = ("import click, pydantic\n"
                  "M.model_validate({'x': 1})")
 
 
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # see above
+
+
 def _run(argv: list[str]) -> tuple[float, float, int]:
     """One run: (CPU seconds of the child, wall seconds, exit code)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -41,7 +49,7 @@ def _modules(argv_tail: list[str]) -> int:
     """How many modules `zhibiao ARGS` has imported when it exits."""
     code = ("import sys; from zhibiao.cli import main\n"
             "try:\n    main(sys.argv[1:])\nfinally:\n    print(len(sys.modules), file=sys.__stderr__)")
-    out = subprocess.run([sys.executable, "-c", code, *argv_tail], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", code, *argv_tail], capture_output=True, text=True, env=ENV)
     try:
         return int(out.stderr.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -82,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         modules = {name: _modules(tail) for name, tail in tails.items()}
     peer = statistics.median(cpu['python -c "import click"'])
     print(f"start-up, {args.runs} runs each, CPU time of the child (user+sys); "
-          f"the machine may be shared, so the medians are what counts")
+          f"the machine may be shared, so the medians are what counts; with bytecode caches")
     print(f"{'command':<32} {'CPU ms median':>13} {'min':>7} {'max':>7} {'wall ms':>8} {'× click':>8} "
           f"{'modules':>8}  target")
     for name in commands:

@@ -12,7 +12,7 @@ DOCX converted to PDF by LibreOffice on A5 pages (rows and merged cells cut by p
 or borderless), an XLSX made with openpyxl (merged level cells, title and form rows above, 注 rows
 below, numbers as numbers and as text, a hidden helper column, the rubric on the second sheet),
 and a web page (``rowspan``/``colspan``, ``<br>`` inside cells, ``&nbsp;``, the table nested in
-layout ``<div>``\\ s).
+layout ``<div>``\\ s), also printed to PDF by Chromium as staff save a web notice (``webpdf``).
 
 Transforms of the table, before it is laid out (each keeps or states the expected catalogue):
 
@@ -638,6 +638,28 @@ def docx_to_pdf(docs: dict[str, bytes]) -> dict[str, bytes]:
         return out
 
 
+def html_to_pdf(pages: dict[str, bytes]) -> dict[str, bytes]:
+    """Print web pages (name -> bytes) to PDF as a browser does when staff save a notice (Chromium headless,
+    no header or footer line): the page's fixed 分享到 box on every page, fonts mapped to radicals."""
+    if not pages:
+        return {}
+    exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if not exe:
+        raise RuntimeError("Chromium is not on PATH (apt-get install chromium)")
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="zhibiao-web-") as tmp:
+        for n, (name, data) in enumerate(sorted(pages.items())):
+            html, pdf = Path(tmp) / f"p{n:04d}.html", Path(tmp) / f"p{n:04d}.pdf"
+            html.write_bytes(data)
+            res = subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                                  f"--user-data-dir={tmp}/profile", f"--print-to-pdf={pdf}", html.as_uri()],
+                                 capture_output=True, text=True, timeout=120)
+            if not pdf.exists():
+                raise RuntimeError(f"chromium failed ({res.returncode}) on {name}: {res.stderr.strip()[-300:]}")
+            out[name] = pdf.read_bytes()
+    return out
+
+
 # ============================================================================ XLSX
 
 
@@ -824,8 +846,10 @@ VARIANTS: dict[str, tuple[tuple[str, ...], str, dict]] = {
     "html-titlerow": (("titlerow",), "html", {}),
     "xlsx-titlerow-seqnum": (("titlerow", "seqnum"), "xlsx", {}),
     "pdf-rephead-borderless": (("rephead",), "pdf", {"page": "a5", "margin_mm": 12, "borderless": True}),
+    "webpdf-rowspan": (("halfwidth", "fwdigits"), "webpdf", {}),
+    "webpdf-seq-remarks": (("seq", "remarks", "multirule"), "webpdf", {}),
 }
-EXT = {"docx": "docx", "pdf": "pdf", "xlsx": "xlsx", "html": "html"}
+EXT = {"docx": "docx", "pdf": "pdf", "xlsx": "xlsx", "html": "html", "webpdf": "pdf"}
 
 
 def sources(ids: list[str] | None = None):
@@ -850,7 +874,7 @@ def _render(src, name: str) -> tuple[str, bytes, list[dict]]:
         data = build_docx(doc, **opts)
     elif kind == "xlsx":
         data = build_xlsx(doc, **opts)
-    else:
+    else:  # a web page, or one printed to PDF by a browser
         data = build_html(doc).encode("utf-8")
     return f"{src.id}.{name}.{EXT[kind]}", data, doc.edits
 
@@ -860,12 +884,17 @@ def render_all(srcs, names) -> list[tuple[str, bytes, list[dict]]]:
     from the golden). The PDFs are converted in one LibreOffice run; without LibreOffice they are
     left out with a message on stderr."""
     out = [_render(src, name) for src in srcs for name in names]
-    docs = {f: d for f, d, _ in out if f.endswith(".pdf")}
+    web = {f for f, _, _ in out if ".webpdf-" in f}
+    docs = {f: d for f, d, _ in out if f.endswith(".pdf") and f not in web}
     try:
         pdfs = docx_to_pdf(docs)
     except RuntimeError as exc:
         print(f"PDF variants not rendered: {exc}", file=sys.stderr)
         pdfs = {}
+    try:
+        pdfs.update(html_to_pdf({f: d for f, d, _ in out if f in web}))
+    except RuntimeError as exc:
+        print(f"web page PDF variants not rendered: {exc}", file=sys.stderr)
     return [(f, pdfs[f] if f.endswith(".pdf") else d, e) for f, d, e in out
             if not f.endswith(".pdf") or f in pdfs]
 

@@ -120,6 +120,40 @@ def _vectors(docs_a: list[Counter], docs_b: list[Counter], max_df: float = 1.0):
     return matrix(docs_a), matrix(docs_b)
 
 
+PAIR_CHUNK = 50_000  # pairs whose rows are gathered at once when scoring candidate pairs (memory stays flat)
+CHUNK_CELLS = 2_000_000  # old x new cells of one block of the candidate search (a dense block of 16 MB)
+
+
+def _pair_dots(a, b, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """a[rows[k]] · b[cols[k]] for every k (sparse rows), PAIR_CHUNK pairs at a time: gathering the rows of
+    every candidate pair at once held several copies of the vectors per pair (1.4 GiB at 10,000 x 10,000)."""
+    out = np.zeros(len(rows))
+    for start in range(0, len(rows), PAIR_CHUNK):
+        r, c = rows[start:start + PAIR_CHUNK], cols[start:start + PAIR_CHUNK]
+        out[start:start + len(r)] = np.asarray(a[r].multiply(b[c]).sum(axis=1)).ravel()
+    return out
+
+
+def _top_k(a, b, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of a, the (row, b row) pairs of its k largest positive products a·b, in blocks of rows
+    (CHUNK_CELLS products at a time): the whole product of a large input is never held."""
+    n_b = b.shape[0]
+    found_r: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    found_c: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    if n_b == 0 or k <= 0:
+        return found_r[0], found_c[0]
+    bt = b.T.tocsc()
+    k = min(k, n_b)
+    step = max(1, CHUNK_CELLS // n_b)
+    for start in range(0, a.shape[0], step):
+        block = (a[start:start + step] @ bt).toarray()
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        positive = np.take_along_axis(block, top, axis=1) > 0
+        found_r.append(np.broadcast_to(np.arange(start, start + block.shape[0])[:, None], top.shape)[positive])
+        found_c.append(top[positive].astype(np.int64))
+    return np.concatenate(found_r), np.concatenate(found_c)
+
+
 def _cosine(a: list[Counter], b: list[Counter]) -> np.ndarray:
     va, vb = _vectors(a, b)
     return (va @ vb.T).toarray()
@@ -186,7 +220,7 @@ def _label_contained(old: list[Item], new: list[Item], rows=None, cols=None) -> 
         def pairwise(labels: list[Counter], texts: list[Counter], a, b) -> np.ndarray:
             lab = binary(labels).multiply(idf[None, :]).tocsr()
             totals = np.asarray(lab.sum(axis=1)).ravel()[a]
-            common = np.asarray(lab[a].multiply(binary(texts)[b]).sum(axis=1)).ravel()
+            common = _pair_dots(lab, binary(texts).tocsr(), a, b)
             out = np.divide(common, totals, out=np.zeros_like(common), where=totals > 0)
             out[np.array([len(labels[k]) < CONTAIN_MIN_GRAMS for k in a], dtype=bool)] = 0.0
             return out
@@ -231,7 +265,7 @@ def _contained(old: list[Item], new: list[Item], rows=None, cols=None) -> np.nda
         return out
     if len(rows) == 0:
         return np.zeros(0)
-    common = np.asarray(weighted[rows].multiply(b[cols]).sum(axis=1)).ravel()
+    common = _pair_dots(weighted, b.tocsr(), rows, cols)
     shorter = np.minimum(wa[rows], wb[cols])
     out = np.divide(common, shorter, out=np.zeros_like(common), where=shorter > 0)
     out[few_a[rows] | few_b[cols]] = 0.0
@@ -239,34 +273,45 @@ def _contained(old: list[Item], new: list[Item], rows=None, cols=None) -> np.nda
 
 
 def _candidate_scores(old: list[Item], new: list[Item]):
-    """Sparse blended scores for large inputs: each side's nearest requirements by discriminative bigrams."""
-    from rapidfuzz import fuzz
+    """Sparse blended scores for large inputs: each side's nearest requirements by discriminative bigrams of its
+    wording and of the labels above it (both as the blend weighs them), found and scored in blocks so that memory
+    grows linearly with the inputs."""
+    from rapidfuzz import fuzz, process
     from scipy.sparse import coo_matrix
 
     va, vb = _vectors([i.grams for i in old], [i.grams for i in new], max_df=0.05)
     ta, tb = _vectors([i.grams for i in old], [i.grams for i in new])
-    ca, cb = _vectors([bigrams(i.context) for i in old], [bigrams(i.context) for i in new])
-    near = (va @ vb.T).tocsr()
-    pairs: set[tuple[int, int]] = set()
-    for matrix, flip in ((near, False), (near.T.tocsr(), True)):
-        for a in range(matrix.shape[0]):
-            start, stop = matrix.indptr[a], matrix.indptr[a + 1]
-            cols, data = matrix.indices[start:stop], matrix.data[start:stop]
-            for b in cols[np.argsort(data)[::-1][:CANDIDATES]]:
-                pairs.add((int(b), a) if flip else (a, int(b)))
-    ordered = sorted(pairs)
-    rows = np.array([r for r, _ in ordered], dtype=np.int64)
-    cols = np.array([c for _, c in ordered], dtype=np.int64)
-    text = np.asarray(ta[rows].multiply(tb[cols]).sum(axis=1)).ravel() if ordered else np.zeros(0)
-    context = np.asarray(ca[rows].multiply(cb[cols]).sum(axis=1)).ravel() if ordered else np.zeros(0)
-    token = np.array([fuzz.token_sort_ratio(" ".join(old[r].words), " ".join(new[c].words)) / 100.0
-                      for r, c in ordered])
+    contexts: dict[str, Counter] = {}  # the siblings under one parent share their context: its bigrams once
+    ctx_old = [contexts.get(i.context) or contexts.setdefault(i.context, bigrams(i.context)) for i in old]
+    ctx_new = [contexts.get(i.context) or contexts.setdefault(i.context, bigrams(i.context)) for i in new]
+    ca, cb = _vectors(ctx_old, ctx_new)
+    # each side's CANDIDATES nearest of the other by discriminative bigrams of the wording and of the labels above
+    # it (as the blended score weighs them), in blocks (memory grows linearly)
+    from scipy.sparse import hstack
+
+    xa, xb = _vectors(ctx_old, ctx_new, max_df=0.05)
+    na = hstack([W_TEXT * va, W_CONTEXT * xa], format="csr")
+    nb = hstack([W_TEXT * vb, W_CONTEXT * xb], format="csr")
+    r1, c1 = _top_k(na, nb, CANDIDATES)
+    c2, r2 = _top_k(nb, na, CANDIDATES)
+    keys = np.unique(np.concatenate([r1 * len(new) + c1, r2 * len(new) + c2]))
+    rows, cols = keys // max(len(new), 1), keys % max(len(new), 1)
+    ordered = rows.size > 0
+    text = _pair_dots(ta, tb, rows, cols)
+    context = _pair_dots(ca, cb, rows, cols)
+    old_words, new_words = [" ".join(i.words) for i in old], [" ".join(i.words) for i in new]
+    token = np.zeros(rows.size)
+    for start in range(0, rows.size, PAIR_CHUNK):  # the pairs' word overlap, element by element, in C
+        r, c = rows[start:start + PAIR_CHUNK].tolist(), cols[start:start + PAIR_CHUNK].tolist()
+        token[start:start + len(r)] = process.cpdist([old_words[k] for k in r], [new_words[k] for k in c],
+                                                     scorer=fuzz.token_sort_ratio, dtype=np.float64) / 100.0
     vals = W_TEXT * text + W_WORDS * token + W_CONTEXT * context + W_CONTAIN * _contained(old, new, rows, cols)
     if W_LABEL:
         vals = vals + W_LABEL * _label_contained(old, new, rows, cols)
     if ordered:
-        other = np.array([old[r].cited != new[c].cited for r, c in ordered])
-        vals = np.where(other, vals * OTHER_KIND, vals)
+        cited_old = np.array([i.cited for i in old], dtype=bool)
+        cited_new = np.array([i.cited for i in new], dtype=bool)
+        vals = np.where(cited_old[rows] != cited_new[cols], vals * OTHER_KIND, vals)
     return coo_matrix((vals, (rows, cols)), shape=(len(old), len(new))).tocsr()
 
 

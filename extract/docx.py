@@ -17,7 +17,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _P, _TBL, _TR, _TC = _W + "p", _W + "tbl", _W + "tr", _W + "tc"
 _T, _TAB, _PTAB, _BR, _CR, _NBH = _W + "t", _W + "tab", _W + "ptab", _W + "br", _W + "cr", _W + "noBreakHyphen"
-_TXBX = _W + "txbxContent"
+_TXBX, _R = _W + "txbxContent", _W + "r"
 # containers that only wrap body content (content controls, custom XML, tracked insertions)
 _WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo", _W + "smartTag"}
 # subtrees whose text is not part of the visible run text
@@ -42,6 +42,7 @@ class _Walk:
     def __init__(self) -> None:
         self.text_boxes = 0
         self.chunks = 0
+        self.hidden = 0  # runs of hidden text (w:vanish) that hold text, left out
 
 
 def _int(el, attr: str, default: int) -> int:
@@ -81,10 +82,20 @@ def _run_text(el, out: list[str], walk: _Walk) -> None:
         elif tag == _TXBX:
             if "".join(t.text or "" for t in child.iter(_T)).strip():
                 walk.text_boxes += 1
+        elif tag == _R and _vanished(child):
+            if "".join(t.text or "" for t in child.iter(_T)).strip():
+                walk.hidden += 1
         elif tag in _SKIP or not isinstance(tag, str):
             continue
         else:
             _run_text(child, out, walk)
+
+
+def _vanished(run) -> bool:
+    """A run formatted as hidden text (w:vanish in its own properties): Word does not print it."""
+    rpr = run.find(_W + "rPr")
+    vanish = rpr.find(_W + "vanish") if rpr is not None else None
+    return vanish is not None and vanish.get(_W + "val", "true").lower() not in ("false", "0", "off")
 
 
 def _paragraph_text(p, walk: _Walk) -> str:
@@ -237,4 +248,6 @@ def read_docx(data: bytes, name: str, sha256: str) -> Layout:
         notes.append(reader_note("docx_text_boxes", count=walk.text_boxes))
     if walk.chunks:
         notes.append(reader_note("docx_alt_chunks", count=walk.chunks))
+    if walk.hidden:
+        notes.append(reader_note("docx_hidden_text", count=walk.hidden))
     return Layout(file=name, sha256=sha256, format="docx", notes=notes, blocks=blocks)

@@ -123,6 +123,18 @@ def _boilerplate(el) -> bool:
     return bool(_DROP_WORDS.search(marks))
 
 
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)",
+                           re.I)
+
+
+def _hidden(el) -> bool:
+    """An element the browser does not show: the hidden attribute, or an inline display:none / visibility:hidden."""
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style) and bool(_HIDDEN_STYLE.search(style))
+
+
 class _Text:
     """Segments of one block's text: raw strings, hard breaks (<br>) and soft breaks (block edges)."""
 
@@ -235,6 +247,15 @@ class _Reader:
         self.name = name
         self.tree = tree
         self.blocks: list = []
+        self.hidden = 0  # hidden elements with text, left out
+
+    def shown(self, el) -> bool:
+        """False for an element the page hides (counted when it holds text): left out as the browser does."""
+        if not _hidden(el):
+            return True
+        if _text_length(el):
+            self.hidden += 1
+        return False
 
     def source(self, el, line: int | None = None) -> Source:
         """Provenance of an element: its XPath and source line."""
@@ -256,7 +277,7 @@ class _Reader:
     def child(self, child, owner, text: _Text, split: bool, pre: bool) -> None:
         """Read one child of a block: inline content goes into text, blocks flush it first."""
         tag = _tag(child)
-        if tag is None or _boilerplate(child):
+        if tag is None or _boilerplate(child) or not self.shown(child):
             return
         if tag == "br":
             text.br((child, True))
@@ -296,10 +317,12 @@ class _Reader:
         foot: list = []
         for child in table:
             tag = _tag(child)
+            if tag in ("tr", "thead", "tbody", "tfoot") and not self.shown(child):
+                continue
             if tag == "tr":
                 body.append(child)
             elif tag in ("thead", "tbody", "tfoot"):
-                rows = [r for r in child if _tag(r) == "tr"]
+                rows = [r for r in child if _tag(r) == "tr" and self.shown(r)]
                 {"thead": head, "tbody": body, "tfoot": foot}[tag].extend(rows)
         return head + body + foot
 
@@ -329,7 +352,7 @@ class _Reader:
         for r, row in enumerate(rows):
             c = 0
             for td in row:
-                if _tag(td) not in ("td", "th"):
+                if _tag(td) not in ("td", "th") or not self.shown(td):
                     continue
                 while busy.get(c, -1) >= r:
                     c += 1
@@ -359,7 +382,7 @@ class _Reader:
             text.add(el.text, (el, False), pre=pre)
             for child in el:
                 tag = _tag(child)
-                if tag is not None and not _boilerplate(child):
+                if tag is not None and not _boilerplate(child) and self.shown(child):
                     if tag == "br":
                         text.br((child, True))
                     elif tag in _BLOCK_TAGS:
@@ -396,5 +419,7 @@ def read_html(data: bytes, name: str, sha256: str) -> Layout:
         raise CorruptFile(None, f"the page cannot be parsed ({fatal[0]})")
     if fatal:
         warnings.append(reader_note("html_stopped_early", error=str(fatal[0])))
+    if reader.hidden:
+        warnings.append(reader_note("html_hidden", count=reader.hidden))
     return Layout(file=name, sha256=sha256, format="html", encoding=encoding, notes=warnings,
                   blocks=reader.blocks)

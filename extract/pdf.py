@@ -20,6 +20,7 @@ import operator
 import re
 import statistics
 import threading
+import unicodedata
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,6 +118,10 @@ class PdfSettings:
     beam: int = 48  # partial row layouts kept while a page is read top-down
     reach_slack: float = 1.0  # points: the slots a block's cost may depend on are looked for this much wider
     unread_share: float = 0.05  # a table's rows count as read when at most this share of its blocks is unexplained
+    # --- boxes laid over a table ---------------------------------------------------------------------
+    overlay_min: float = 8.0  # points: a box at least this wide and tall may be laid over a table
+    overlay_tol: float = 1.0  # points: lines this near run along each other (a box's fill and stroke)
+    overlay_max: float = 0.3  # of the page's width and height: a box laid over a table is smaller
 
 
 SETTINGS = PdfSettings()  # the settings the reader uses
@@ -559,7 +564,11 @@ def _header(lines: list[list[dict]], start: int, size: float, pitch: float, body
                 lines[j][0]["top"] - lines[j - 1][0]["top"] <= pitch * SETTINGS.near_line:
             j += 1  # a title above in the header's font but larger type is not of the band
         below = {_font_name(c) for line in lines[j:j + SETTINGS.lookahead] for c in line}
-        if font != body_font and font not in below and abs(lines[i][0]["size"] - size) <= SETTINGS.head_size \
+        # the type of the table under it is the page's body type, or (a page with little of the table
+        # and notes in larger type under it) the type of the line under it
+        body_size = [size] + ([statistics.median(c["size"] for c in lines[j])] if j < len(lines) else [])
+        if font != body_font and font not in below \
+                and any(abs(lines[i][0]["size"] - s) <= SETTINGS.head_size for s in body_size) \
                 and len(_cores(lines[i:j], size)) >= 2:
             return i, j
         i = j
@@ -1727,25 +1736,41 @@ def _abutting(options: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
     return max(best.values(), key=lambda c: c[:2])[2]
 
 
-def _paragraphs(page: PageForm, chars: _Chars, number: int, grids: list[_Grid],
-                name: str) -> list[tuple[float, Paragraph]]:
-    """Text lines outside the tables, joined into paragraphs; running headers and page numbers dropped."""
+@dataclass
+class _Frame:
+    """What the pages read so far show of the text: the body type's line height."""
+
+    body: float | None = None
+
+
+def _paragraphs(page: PageForm, chars: _Chars, number: int, grids: list[_Grid], name: str,
+                frame: _Frame | None = None) \
+        -> tuple[list[tuple[float, Paragraph]], list[tuple[float, Paragraph]]]:
+    """Text lines outside the tables, joined into paragraphs; and the short lines in the margins, one
+    paragraph each (running headers and page numbers, unless _running_lines finds them content). frame:
+    what the pages read so far show of the text (brought up to date)."""
     out: list[tuple[float, Paragraph]] = []
-    body = _body_lines(_lines_outside(chars, grids), page.height)
+    body, margin = _body_lines(_lines_outside(chars, grids), page.height)
+    in_margin = [_paragraph([ln], number, name) for ln in margin]
     if not body:
-        return out
+        return out, in_margin
     left = min(ln["x0"] for ln in body)
     right = max(ln["x1"] for ln in body)
+    # the body type: the page's usual char height, tables included (a page with only a title and a
+    # table prints most of its lines outside the table in the title's type), or less on the pages before
+    body_height = statistics.median(c["bottom"] - c["top"] for c in chars.all)
+    if frame is not None:
+        body_height = frame.body = min(frame.body or body_height, body_height)
     gap = _paragraph_gap(body)
     current: list[dict] = []
     for ln in body:
-        if current and _begins_paragraph(current[-1], ln, left, right, gap):
+        if current and _begins_paragraph(current[-1], ln, left, right, gap, body_height):
             out.append(_paragraph(current, number, name))
             current = []
         current.append(ln)
     if current:
         out.append(_paragraph(current, number, name))
-    return out
+    return out, in_margin
 
 
 def _lines_outside(chars: _Chars, grids: list[_Grid]) -> list[dict]:
@@ -1774,11 +1799,39 @@ def _lines_outside(chars: _Chars, grids: list[_Grid]) -> list[dict]:
     return lines
 
 
-def _body_lines(lines: list[dict], height: float) -> list[dict]:
-    """The lines that print text, less the short ones in the margins (running headers, page numbers)."""
+def _body_lines(lines: list[dict], height: float) -> tuple[list[dict], list[dict]]:
+    """The lines that print text, and apart from them the short ones in the margins (SETTINGS.margin,
+    SETTINGS.margin_text: where running headers and page numbers stand)."""
     margin, short = SETTINGS.margin, SETTINGS.margin_text
-    return [ln for ln in lines if ln["text"].strip()
-            and not ((ln["top"] < margin or ln["bottom"] > height - margin) and len(ln["text"].strip()) <= short)]
+    body: list[dict] = []
+    outer: list[dict] = []
+    for ln in lines:
+        if ln["text"].strip():
+            in_margin = (ln["top"] < margin or ln["bottom"] > height - margin) and len(ln["text"].strip()) <= short
+            (outer if in_margin else body).append(ln)
+    return body, outer
+
+
+# a page number as printed in a margin: 3, - 3 -, — 3 —, 第3页, 第3页 共8页, 3/8, Page 3
+_PAGE_NUMBER = re.compile(r"[-－—–~·\s]*(?:(?:第\s*)?\d{1,4}\s*页?(?:\s*[,，/／]?\s*共?\s*\d{1,4}\s*页?)?"
+                          r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)[-－—–~·\s]*", re.IGNORECASE)
+
+
+def _running_lines(margin: list[tuple[int, Paragraph]]) -> set[int]:
+    """Of the short lines in the pages' margins (page, paragraph), the running headers and page numbers
+    (by id): a page number, or a text printed in the margins of two pages or more, the same but for a
+    number that goes with the page's (第3页, 第4页). Any other is the page's own text: a redhead or a
+    heading at a small page's top (the notice lost its issuer), 附件1 and 附件4 on the pages they begin."""
+    def key(number: int, p: Paragraph) -> tuple[str, int]:
+        text = "".join(p.text.split())
+        numbers = re.findall(r"[0-9０-９]+", text)
+        return re.sub(r"[0-9０-９]+", "#", text), (int(numbers[-1]) - number if numbers else 0)
+
+    pages: dict[tuple[str, int], set[int]] = {}
+    for number, p in margin:
+        pages.setdefault(key(number, p), set()).add(number)
+    return {id(p) for number, p in margin
+            if _PAGE_NUMBER.fullmatch(p.text.strip()) or len(pages[key(number, p)]) >= 2}
 
 
 def _paragraph_gap(lines: list[dict]) -> float:
@@ -1794,9 +1847,9 @@ def _paragraph_gap(lines: list[dict]) -> float:
     return max(st.para_gap, min(usual, st.para_spacing_max) * st.para_spacing)
 
 
-def _begins_paragraph(prev: dict, ln: dict, left: float, right: float, gap: float) -> bool:
+def _begins_paragraph(prev: dict, ln: dict, left: float, right: float, gap: float, body: float) -> bool:
     """Line ln begins a new paragraph after prev: a blank above it (over gap line heights), an indent, or
-    prev ending short."""
+    prev ending short (body: the height of the page's body lines)."""
     st = SETTINGS
     height = prev["bottom"] - prev["top"]
     new = (ln["top"] - prev["bottom"] > height * gap or ln["x0"] > left + height * st.para_indent
@@ -1805,7 +1858,10 @@ def _begins_paragraph(prev: dict, ln: dict, left: float, right: float, gap: floa
     centred = (abs((ln["x0"] + ln["x1"]) / 2 - middle) < height and ln["x0"] > left + height * st.centred_inset
                and ln["x1"] < right - height * st.centred_inset
                and abs((prev["x0"] + prev["x1"]) / 2 - middle) < height
-               and abs((ln["bottom"] - ln["top"]) - height) < st.same_height)
+               and abs((ln["bottom"] - ln["top"]) - height) < st.same_height
+               # a full line in body type is centred too: under it a centred heading begins
+               and (height > body + st.same_height or prev["x0"] > left + height * st.centred_inset
+                    and prev["x1"] < right - height * st.centred_inset))
     if new and centred and ln["top"] - prev["bottom"] <= height * gap:
         new = False  # a centred heading in large type wraps onto a second, shorter centred line
     return new
@@ -1838,6 +1894,13 @@ def region_text(chars: list[dict], bbox: tuple[float, float, float, float]) -> s
 
 
 _PDFIUM_LOCK = threading.RLock()  # pdfium is not thread-safe: one call into it at a time in a process
+
+
+# Kangxi radicals and CJK radical supplements that stand for an ideograph (their compatibility form): a
+# font may map a glyph to the radical (⽇ for 日: Chromium's PDFs with Noto CJK), pdfium gives the
+# ideograph; the reference engine's text is mapped so
+RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2E80, 0x2FE0)
+            if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)}
 
 
 class _Reader:
@@ -1889,6 +1952,9 @@ class _Reader:
         page.close()
         chars = [c if type(c.get("fontname")) is str and "+" not in c["fontname"]
                  else {**c, "fontname": untagged(c.get("fontname"))} for c in chars]
+        for c in chars:
+            if "\u2e80" <= c["text"] <= "\u2fdf":
+                c["text"] = c["text"].translate(RADICALS)
         return chars, edges
 
 
@@ -2073,39 +2139,175 @@ def page_blocks(page: Callable[[int], PageForm], count: int, name: str,
     chars and ruling lines to a layout, whatever format printed them.
     """
     placed: list[tuple[int, float, object]] = []
+    margin: list[tuple[int, float, Paragraph]] = []  # the short lines in the margins, decided at the end
+    frame = _Frame()  # what the pages read so far show of the text
     empty: list[int] = []
     open_xs = None  # the column edges of a borderless table that runs to the bottom of the page before
-    for number in range(1, count + 1):
+
+    def load(number: int) -> PageForm:
         try:
-            read = _read_page(page(number), number, name, open_xs)
+            return page(number)
         except ZhibiaoError:
             raise
         except Exception as exc:
             raise on_error(number, exc) from None
+
+    # a page is read with the next one at hand: a box printed at the same place on both is laid over them
+    ahead = load(1) if count else None
+    boxes_ahead = text_boxes(ahead)
+    boxes_before: list = []
+    for number in range(1, count + 1):
+        form, boxes = ahead, boxes_ahead
+        assert form is not None
+        ahead = load(number + 1) if number < count else None
+        boxes_ahead = text_boxes(ahead)
+        try:
+            read = _read_page(form, number, name, open_xs, frame, boxes_before + boxes_ahead)
+        except ZhibiaoError:
+            raise
+        except Exception as exc:
+            raise on_error(number, exc) from None
+        boxes_before = boxes
         if read is None:
             empty.append(number)
             open_xs = None
             continue
-        grids, paragraphs = read
+        grids, paragraphs, in_margin = read
         for g in grids:
             placed.append((number, g.bbox[1], g))
         for top, para in paragraphs:
             placed.append((number, top, para))
+        margin.extend((number, top, para) for top, para in in_margin)
         open_xs = _open_columns(grids, paragraphs)
+    running = _running_lines([(number, para) for number, _, para in margin])
+    placed.extend(item for item in margin if id(item[2]) not in running)
     placed.sort(key=lambda t: (t[0], t[1]))
     return _join_tables([item for _, _, item in placed], name), empty
 
 
-def _read_page(page: PageForm, number: int, name: str,
-               open_xs: list[float] | None) -> tuple[list[_Grid], list[tuple[float, Paragraph]]] | None:
-    """A page's tables (ruled, else borderless) and paragraphs; None for a page without a text layer."""
+def _read_page(page: PageForm, number: int, name: str, open_xs: list[float] | None,
+               frame: _Frame | None = None, beside: list | None = None) \
+        -> tuple[list[_Grid], list[tuple[float, Paragraph]], list[tuple[float, Paragraph]]] | None:
+    """A page's tables (ruled, else borderless), paragraphs and short lines in the margins; None for a
+    page without a text layer."""
+    page = _without_overlays(page, beside or [])
     chars = _Chars(page.chars)
     if not any(not c["text"].isspace() for c in chars.all):
         return None
     grids = _ruled_tables(page, number, chars)
     if not grids:
         grids = _borderless_tables(chars, number, _within_margins(chars.all, page.height), open_xs)
-    return grids, _paragraphs(page, chars, number, grids, name)
+    return grids, *_paragraphs(page, chars, number, grids, name, frame)
+
+
+def _boxes(page: PageForm) -> list[tuple[tuple[float, float, float, float], list[int]]]:
+    """The small rectangles among a page's edges (pdfplumber's four edges of a rect: top, bottom, left,
+    right, one after the other; SETTINGS.overlay_min to overlay_max of the page), near-identical ones
+    (a box's fill and its stroke) as one: (bbox, edge indexes)."""
+    st = SETTINGS
+    tol, least = st.overlay_tol, st.overlay_min
+    most_w, most_h = (page.bbox[2] - page.bbox[0]) * st.overlay_max, (page.bbox[3] - page.bbox[1]) * st.overlay_max
+    edges = page.edges
+    boxes: list[tuple[tuple[float, float, float, float], list[int]]] = []
+    for i in range(0, len(edges) - 3):
+        t, b, le, r = edges[i:i + 4]
+        if t.get("object_type") != "rect_edge" or t["orientation"] != "h" or le["orientation"] != "v" \
+                or not least <= t["x1"] - t["x0"] <= most_w or not least <= le["bottom"] - le["top"] <= most_h:
+            continue
+        if b["orientation"] == "h" and r["orientation"] == "v" and t["x0"] == le["x0"] and t["top"] == le["top"] \
+                and r["x0"] == t["x1"] and b["top"] == le["bottom"]:
+            box = (t["x0"], t["top"], t["x1"], le["bottom"])
+            same = next((k for k, (other, _) in enumerate(boxes)
+                         if all(abs(u - v) <= tol for u, v in zip(box, other))), None)
+            if same is None:
+                boxes.append((box, [i, i + 1, i + 2, i + 3]))
+            else:
+                boxes[same][1].extend([i, i + 1, i + 2, i + 3])
+    return boxes
+
+
+def _own_text(page: PageForm, box: tuple[float, float, float, float]) -> list[dict]:
+    """The chars a box prints: those inside it on lines that do not run on outside it (a cell's line the
+    box lies over is the cell's)."""
+    x0, top, x1, bottom = box
+    inside: list[dict] = []
+    near: list[dict] = []
+    for c in page.chars:
+        cy = (c["top"] + c["bottom"]) / 2
+        if not top <= cy <= bottom:
+            continue
+        cx = (c["x0"] + c["x1"]) / 2
+        (inside if x0 <= cx <= x1 else near).append(c)
+    tol = SETTINGS.overlay_tol
+    return [c for c in inside if not any(abs(o["top"] - c["top"]) <= tol and
+                                         (o["x0"] < x0 and o["x1"] >= x0 - 1.5 * c["size"]
+                                          or o["x1"] > x1 and o["x0"] <= x1 + 1.5 * c["size"]) for o in near)]
+
+
+def text_boxes(page: PageForm | None) -> list[tuple[tuple[float, float, float, float], list[dict]]]:
+    """The small boxes of a page with the chars inside them (for _without_overlays on the pages beside it)."""
+    if page is None:
+        return []
+    out = []
+    for box, _ in _boxes(page):
+        inside = [c for c in page.chars if box[0] <= (c["x0"] + c["x1"]) / 2 <= box[2]
+                  and box[1] <= (c["top"] + c["bottom"]) / 2 <= box[3]]
+        if inside:
+            out.append((box, inside))
+    return out
+
+
+def _lined(edges: list[dict], box: tuple[float, float, float, float], side: float, orientation: str) -> bool:
+    """A line of edges runs along this side of the box (a cell's border: the box is a cell's fill)."""
+    tol = SETTINGS.overlay_tol
+    x0, top, x1, bottom = box
+    if orientation == "v":
+        return any(e["orientation"] == "v" and abs(e["x0"] - side) <= tol and e["top"] < bottom and e["bottom"] > top
+                   for e in edges)
+    return any(e["orientation"] == "h" and abs(e["top"] - side) <= tol and e["x0"] < x1 and e["x1"] > x0
+               for e in edges)
+
+
+def _without_overlays(page: PageForm, beside: list[tuple[tuple[float, float, float, float], list[dict]]]) \
+        -> PageForm:
+    """The page without the boxes laid over it: a small box along none of whose sides another line runs,
+    printed with the same text at the same place on the page before or after (a web page's floating
+    分享到 box, printed over the table's last column on every page, split its rows and put its text in the
+    cells and in the title), or one that a table's ruling line runs into and one of whose sides lines up
+    with no other line. The box's edges and its own text (what it prints on the page beside too, where it
+    is there) are left out."""
+    tol = SETTINGS.overlay_tol
+    found: list[tuple[tuple[float, float, float, float], list[int], list[dict]]] = []
+    edges = page.edges
+    for box, own in _boxes(page):
+        x0, top, x1, bottom = box
+        mine = set(own)
+        others = [e for k, e in enumerate(edges) if k not in mine]
+        free_v = not (_lined(others, box, x0, "v") and _lined(others, box, x1, "v"))
+        free_h = not (_lined(others, box, top, "h") and _lined(others, box, bottom, "h"))
+        # the box's own text is what it prints at the same places on the page beside (the page's text
+        # under it, a 分值 of 1, is the page's)
+        there = [chars for b, chars in beside if all(abs(u - v) <= tol for u, v in zip(box, b))]
+        same = [c for c in _own_text(page, box) if any(
+            o["text"] == c["text"] and abs(o["x0"] - c["x0"]) <= tol and abs(o["top"] - c["top"]) <= tol
+            for chars in there for o in chars)] if there else []
+        alone = not any(_lined(others, box, side, o) for side, o in ((x0, "v"), (x1, "v"), (top, "h"), (bottom, "h")))
+        if same and alone:
+            found.append((box, own, same))
+            continue
+        # a line of the page runs into the box (a table's border, under the box or beside it)
+        across_v = free_v and any(e["orientation"] == "v" and x0 + tol < e["x0"] < x1 - tol
+                                  and min(e["bottom"], bottom - tol) - max(e["top"], top + tol) > tol for e in others)
+        across_h = free_h and any(e["orientation"] == "h" and top + tol < e["top"] < bottom - tol
+                                  and min(e["x1"], x1 - tol) - max(e["x0"], x0 + tol) > tol for e in others)
+        if across_v or across_h:
+            found.append((box, own, same if there else _own_text(page, box)))
+    if not found:
+        return page
+    dropped = {k for _, own, _ in found for k in own}
+    theirs = {id(c) for _, _, chars in found for c in chars}
+    return dataclasses.replace(page, chars=[c for c in page.chars if id(c) not in theirs],
+                               edges=[e for k, e in enumerate(edges) if k not in dropped])
 
 
 def _within_margins(chars: list[dict], height: float) -> list[dict]:

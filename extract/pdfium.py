@@ -43,7 +43,7 @@ import bisect
 import ctypes
 from typing import Any
 
-from .pdf import untagged
+from .pdf import RADICALS, untagged
 
 __all__ = ["LostGlyphs", "PdfiumPages", "open_document"]
 
@@ -365,7 +365,9 @@ class PdfiumPages:
                 loose = (box[2] - box[0]) / a
                 if adv <= 0 and code != 0x20:  # no code of the font maps to the text alone
                     adv = -loose  # negative: a guess, refined below
-                elif 0 < loose < adv:
+                elif 0 < loose < adv and not (code in _RADICAL_OF and loose < _INK * adv):
+                    # (but an ideograph a radical stands for, 日 of ⽇: where the font maps the glyph to
+                    # the radical, pdfium's loose box is its ink, and a space opened after it: 日 常)
                     adv = loose
             last = _Glyph(run, code, x, y, adv)
             append(last)
@@ -411,6 +413,8 @@ class PdfiumPages:
                 self._visit(api.form_object(obj, k), inner, ctm, blanks, shapes, depth + 1)
 
 
+_RADICAL_OF = frozenset(ord(text) for text in RADICALS.values() if len(text) == 1)  # 日 of ⽇
+_INK = 0.9  # of an ideograph's advance: a loose box narrower than this is its ink
 _MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A))  # the only chars pdfium generates
 
 _SIZE_EPSILON = 0.01  # pdfium (cpdf_textpage.cpp): a text object narrower than this is left out of the text page

@@ -321,6 +321,32 @@ def _roles(grid_cells: list[GCell], header_rows: int, n_cols: int, headers: list
     return columns
 
 
+def _place_group_header(rows: dict[int, list[GCell]], order: list[int]) -> None:
+    """A header of two rows copied from a web page without its spans (考评指标 | 分值 | 评分标准 over 一级指标 |
+    二级指标 | 三级指标): the one label header of the upper row spans the lower row's cells, the others span
+    both rows, when that gives the width of the widest body rows."""
+    upper, lower = rows[order[0]], rows[order[1]]
+    body = [len(rows[r]) for r in order[2:]]
+    if not body or any(c.col_span != 1 or c.row_span != 1 for c in upper + lower):
+        return
+    width = max(body)  # a row printed without the cells merged from above is shorter
+    groups = [c for c in upper if header_role(c.text) in ("label", None) and not c.empty]
+    if len(upper) + len(lower) - 1 != width or len(groups) != 1 or len(lower) < 2 \
+            or not all(header_role(c.text) == "label" for c in lower):
+        return
+    col = 0
+    for c in upper:
+        c.col = col
+        if c is groups[0]:
+            c.col_span = len(lower)
+            for k, sub in enumerate(lower):
+                sub.col = col + k
+            col += len(lower)
+        else:
+            c.row_span = 2
+            col += 1
+
+
 def build_grid(table: Table, block: int) -> Grid | None:
     """The table as a grid, or None when its cells do not line up in columns (read it as a stream)."""
     cells = _positions(table)
@@ -334,6 +360,8 @@ def build_grid(table: Table, block: int) -> Grid | None:
             header_rows = r + 1
         else:
             break
+    if header_rows == 2 and not table.spans_known:
+        _place_group_header(rows, order)
     widths = {r: sum(c.col_span for c in rows[r]) for r in order}
     n_cols = max(c.col + c.col_span for c in cells)
     if header_rows:
@@ -408,6 +436,8 @@ def build_grid(table: Table, block: int) -> Grid | None:
         _regroup_rows(grid)
     grid.index()
     _bands_in_side_columns(grid)
+    if not table.spans_known:
+        _side_cells_off_headings(grid)
     _idle_label_columns(grid)
     # the columns as the body now shows them (a points column is only known once rows are aligned)
     return grid
@@ -592,7 +622,11 @@ def _glued_heading(row: list[GCell]) -> tuple[tuple[str, Source, str] | None, li
             glued[row.index(first)] = squash(lines[-1])
             # a header row names its columns (序号, 分值 …) in two cells at least: not the last line 分
             # of an item's `…减2 | 分` beside a rule that ends in 分 (经核实后减分)
-            if sum(1 for t in glued if t and column_name(t)) >= 2:
+            # (a header of two columns, 序号 | 否决情形: the lifted line a column name of two characters at least, and
+            # every cell a header text)
+            named = sum(1 for t in glued if t and column_name(t))
+            if named >= 2 or (named == 1 and len(glued[row.index(first)]) >= 2 and column_name(glued[row.index(first)])
+                              and sum(1 for t in glued if t) >= 2 and all(is_header_text(t) for t in glued if t)):
                 return ("\n".join(lines[:-1]), first.source, lines[-1]), glued
     return None, texts
 
@@ -642,6 +676,35 @@ def _bands_in_side_columns(grid: Grid) -> None:
         if start < first:
             grid.cells.append(GCell("", r, start, 1, first - start, c.source, c.page))
     grid.index()
+
+
+def _side_cells_off_headings(grid: Grid) -> None:
+    """A row that prints nothing but a first-level heading (二、监督管理（四十分）) in the first label column
+    is a band across the table, where a reader without spans could not see it so: a 评分标准 or 备注 cell
+    read as merged down from it is the cell of the rows under it (the band took its first item's rule)."""
+    labels = grid.label_columns()
+    if not labels:
+        return
+    first = labels[0]
+    changed = False
+    for r in range(grid.header_rows, grid.n_rows - 1):
+        row = [c for c in grid.starting(r) if not c.empty]
+        heading = [c for c in row if c.col == first and grid.role(c.col) == "label"]
+        if len(heading) != 1:
+            continue
+        marker = parse_marker(clean(heading[0].text), 0)
+        if marker is None or marker.style != "cn_dun":
+            continue
+        side = [c for c in row if c is not heading[0]]
+        if not side or any(grid.role(c.col) in ("label", "number", "points", "score") or c.row_span < 2
+                           for c in side):
+            continue
+        for c in side:
+            c.row, c.row_span = r + 1, c.row_span - 1
+            grid.cells.append(GCell("", r, c.col, 1, c.col_span, c.source, c.page))
+        changed = True
+    if changed:
+        grid.index()
 
 
 def _idle_label_columns(grid: Grid) -> None:

@@ -116,15 +116,27 @@ def find_points(text: str, start: int = 0, *, bare_ok_at_end: bool = True) -> Po
 _RANGE_LOW = re.compile(r"\s*(" + _NUM + r")\s*[-–—~～至到]\s*")
 
 # points written as words at the end of an entry: "，1分。" "的得1分。" "计2分" "满分3分" "（1-3分）" glued "工作12分"
+# the number in Arabic digits or in Chinese numerals (得六分, 满分八分, 共六分; not 百分之, 百分点, 十分重要:
+# see the tail test)
+_WORDS_NUM = (_NUM + r"|(?<![〇零一二两三四五六七八九十百])[〇零一二两三四五六七八九十百]+"
+              r"(?:点[〇零一二三四五六七八九]+)?")
 _WORDS = re.compile(
     r"(?P<sep>[，,；;、：:\s]*)(?P<verb>得|计|记|满\s*分|共\s*计|共|分\s*值|赋\s*分|为)?\s*"
-    r"(?P<lo>" + _NUM + r")(?:\s*[-–—~～至到]\s*(?P<hi>" + _NUM + r"))?\s*分(?![值数钟])"
+    r"(?P<lo>" + _WORDS_NUM + r")(?:\s*[-–—~～至到]\s*(?P<hi>" + _WORDS_NUM + r"))?\s*分(?![值数钟之比点])"
 )
 # what may stand right before the number (or its verb) of points written as words: not a deduction
 # or comparison (扣0.5分 减2分 加1分 少1分 最高5分 不超过5分 每2分), not part of a bigger number
 _WORDS_NOT_AFTER = set("扣减加少多每最至到超过于占约近第") | set("0123456789.．-")
 _RULE_AFTER = re.compile(r"[。；;，,]\s*\S")  # used with match() at the end of the points
 _END_PUNCT = " \t\n\u3000。.；;，,"
+
+
+def _decimal(number: str) -> Decimal:
+    """A number as printed, in digits (2.5) or in Chinese numerals (六, 十五, 零点五)."""
+    if number[0].isdigit():
+        return Decimal(number)
+    whole, _, frac = number.partition("点")
+    return Decimal(str(cn_to_int(whole)) + ("." + "".join(_CN_DIGIT[ch] for ch in frac) if frac else ""))
 
 
 def words_points(text: str) -> PointsBracket | None:
@@ -153,6 +165,8 @@ def words_points(text: str) -> PointsBracket | None:
             continue
         if m.group("verb") == "得" and prev == "不":
             continue
+        if not m.group("lo")[0].isdigit() and not m.group("verb") and not m.group("sep"):
+            continue  # a numeral glued to the words before it: 十分 (very), not points (工作12分 is)
         tail = last >= m.end()  # something other than end punctuation follows the points
         if tail and not _RULE_AFTER.match(text, m.end()):
             continue
@@ -166,8 +180,8 @@ def words_points(text: str) -> PointsBracket | None:
         end += 1
         break
     hi = best.group("hi")
-    points = Decimal(hi or best.group("lo"))
-    low = Decimal(best.group("lo")) if hi else None
+    points = _decimal(hi or best.group("lo"))
+    low = _decimal(best.group("lo")) if hi else None
     return PointsBracket(best.start(), end, points, True, [], bracketed=False, low=low)
 
 
@@ -205,13 +219,50 @@ _LIST_MARK = re.compile(r"(?:^|[\n；;。])\s*(?:[0-9０-９]{1,2}\s*[、.．)�
                         r"|[（(]\s*[0-9０-９一二三四五六七八九十]{1,2}\s*[)）]|[①-⑳])")
 
 
+# an amount written in Chinese numerals in a rule: 扣一分, 每人次扣二分, 扣零点五分, 扣一至三分, 得二分，否则不得分
+# (after 得 only where 分 ends the words, so that 做得十分扎实 stays words)
+_CN_NUM = r"[〇零一二两三四五六七八九十百]+(?:点[〇零一二三四五六七八九]+)?"
+_CN_AMOUNT = re.compile(r"(?<=[扣减加至到\-–—~～])(\s*(?:除)?\s*)(" + _CN_NUM + r")"
+                        r"(?=\s*(?:[至到\-–—~～]\s*[〇零一二两三四五六七八九十百点]+\s*)?分)"
+                        r"|(?<=得)(\s*)(" + _CN_NUM + r")(?=\s*分(?![\u4e00-\u9fff]))")
+_CN_DIGIT = {ch: str(i) for i, ch in enumerate("零一二三四五六七八九")} | {"〇": "0", "两": "2"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _digitize(text: str) -> tuple[str, tuple[int, ...]]:
+    """The text with rule amounts in Chinese numerals written in digits (扣一分 -> 扣1分), and for every
+    position of it the position in the text (so a condition is cut from the text as printed)."""
+    if not _CN_AMOUNT.search(text):
+        return text, ()
+    out: list[str] = []
+    back: list[int] = []
+    pos = 0
+    for m in _CN_AMOUNT.finditer(text):
+        g = 2 if m.group(2) else 4
+        whole, _, frac = m.group(g).partition("点")
+        try:
+            value = str(cn_to_int(whole)) + ("." + "".join(_CN_DIGIT[ch] for ch in frac) if frac else "")
+        except (ValueError, KeyError):
+            continue
+        a, b = m.span(g)
+        out.append(text[pos:a])
+        back.extend(range(pos, a))
+        out.append(value)
+        back.extend([a] * len(value))
+        pos = b
+    out.append(text[pos:])
+    back.extend(range(pos, len(text) + 1))
+    return "".join(out), tuple(back)
+
+
 def is_rule(text: str) -> bool:
     """True for a 评分标准 sentence: it deducts, adds or awards points (扣0.5分, 减2分, 加1分, 得2分, 不得分)."""
-    return bool(_RULE_WORDS.search(_SPACES.sub("", text)))
+    return bool(_RULE_WORDS.search(_SPACES.sub("", _digitize(text)[0])))
 
 
 def single_rule(text: str) -> bool:
     """A rule that can be structured: no numbered list in it and one amount besides its cap."""
+    text = _digitize(text)[0]
     if _LIST_MARK.search(text):
         return False
     caps = [m.span() for m in _CAP.finditer(text)]
@@ -232,7 +283,7 @@ _CAP = re.compile(r"(?:最多|最高|至多|累计不超过|上限)\s*[扣减加
 _AWARD = re.compile(r"得\s*(" + _NUM + r")\s*分\s*[,，;；]?\s*否则\s*(?:得?\s*0\s*分|不得分)")
 # the unit a per-unit rule counts: the measure word after the count that follows 每 (每少一项 → 项,
 # 每人次 → 人次, 每少4学时 → 学时, 每超出5% → %), and after 个 the unit it measures (个百分点 → 百分点)
-_MEASURE = ("人次|件次|户次|百分点|工作日|学时|小时|个月|月|天|日|年|周|项|件|次|个|条|人|份|处|起|例|"
+_MEASURE = ("[人件户批台车架班例起家]次|百分点|工作日|学时|小时|个月|月|天|日|年|周|项|件|次|个|条|人|份|处|起|例|"
             "户|家|名|篇|部|座|"
             "所|台|辆|批|期|宗|卷|%|％")
 _UNIT = re.compile(r"(?:[0-9０-９]+(?:\.\d+)?|[一二两三四五六七八九十]+)?\s*(" + _MEASURE + r")")
@@ -272,16 +323,22 @@ def parse_deduction(text: str) -> Deduction | None:
     每少一项扣0.1分，最多扣0.5分 -> per_unit 0.1 per 项, cap 0.5; 无清理目录的扣0.05分 -> fixed;
     扣除1-3分 -> range 1..3; 得2分,否则得0分 -> all_or_nothing 2.
     """
+    printed = text
+    text, back = _digitize(printed)
+
+    def head(k: int) -> str:
+        return printed[: back[k]] if back else printed[:k]
+
     award = _AWARD.search(text)
     if award:
-        cond = _strip_tail(text[: award.start()]) or None
-        return Deduction(text=text, kind="all_or_nothing", amount=Decimal(award.group(1)), condition=cond)
+        cond = _strip_tail(head(award.start())) or None
+        return Deduction(text=printed, kind="all_or_nothing", amount=Decimal(award.group(1)), condition=cond)
     rng = _RANGE.search(text)
     verb = next((v for v in "扣减加" if v in text[: rng.start()]), None) if rng else None
     if rng and verb:
         idx = text.rfind(verb, 0, rng.start())
-        cond = _strip_tail(text[:idx]) or None
-        return Deduction(text=text, kind="range", amount=Decimal(rng.group(1)),
+        cond = _strip_tail(head(idx)) or None
+        return Deduction(text=printed, kind="range", amount=Decimal(rng.group(1)),
                          amount_max=Decimal(rng.group(2)), condition=cond)
     cap_m = _CAP.search(text)
     deducts = [m for m in _DEDUCT.finditer(text) if not (cap_m and cap_m.start() <= m.start() < cap_m.end())]
@@ -292,8 +349,8 @@ def parse_deduction(text: str) -> Deduction | None:
     each = text.find("每")
     if 0 <= each < first.start():
         unit = _unit(text[each + 1 : first.start()])
-        cond = _strip_tail(text[:each]) or None
-        return Deduction(text=text, kind="per_unit", amount=Decimal(first.group(1)), unit=unit, cap=cap,
+        cond = _strip_tail(head(each)) or None
+        return Deduction(text=printed, kind="per_unit", amount=Decimal(first.group(1)), unit=unit, cap=cap,
                          condition=cond)
-    cond = _strip_tail(text[: first.start()]) or None
-    return Deduction(text=text, kind="fixed", amount=Decimal(first.group(1)), cap=cap, condition=cond)
+    cond = _strip_tail(head(first.start())) or None
+    return Deduction(text=printed, kind="fixed", amount=Decimal(first.group(1)), cap=cap, condition=cond)

@@ -20,10 +20,26 @@ def _article(line: str):
     return marker if marker and marker.style == "article" else None
 
 
+def _articles_run_together(text: str) -> list[str]:
+    """A paragraph's text parted where a line begins an article after a line that ends a sentence: a reader
+    that could not see where the first ended (every line of a page indented alike) ran 第十一条 into 第十条."""
+    parts: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if parts[-1] and parts[-1][-1].rstrip().endswith(("。", "；", "！", "？")) and _article(line.strip()):
+            parts.append([])
+        parts[-1].append(line)
+    return ["\n".join(p) for p in parts]
+
+
 def find_regulations(layout: Layout) -> list[Regulation]:
     """Find runs of articles; each run whose numbering restarts at 1 is one regulation."""
-    paras = [b for b in layout.blocks if isinstance(b, Paragraph)]
-    lines = [clean(strip_markup(p.text)) for p in paras]
+    paras: list[Paragraph] = []
+    lines: list[str] = []
+    for block in layout.blocks:
+        if isinstance(block, Paragraph):
+            for part in _articles_run_together(strip_markup(block.text)):
+                paras.append(block)
+                lines.append(clean(part))
     regs: list[tuple[str | None, list[Indicator]]] = []
     current: list[Indicator] | None = None
     body: list[str] = []

@@ -48,6 +48,25 @@ def _paragraph_kind(block) -> str | None:
     return None
 
 
+def _first_band(table: Table) -> str | None:
+    """The first numbered row across the table (二、矛盾纠纷化解 over all its columns, or alone on its row, the
+    rest empty): a first-level heading a sheet prints inside its one table, where a document prints it between
+    tables."""
+    width = max((c.col + max(1, c.col_span) for c in table.cells), default=0)
+    rows: dict[int, list] = {}
+    for c in table.cells:
+        rows.setdefault(c.row, []).append(c)
+    for r in sorted(rows):
+        filled = [c for c in rows[r] if clean(c.text)]
+        if len(filled) == 1 and (len(rows[r]) == 1 or filled[0].col == min(c.col for c in rows[r])
+                                 or max(1, filled[0].col_span) >= max(2, width - 1)):
+            text = clean(filled[0].text)
+            m = parse_marker(text, 0)
+            if m is not None and m.style != "article" and len(text) <= _HEADING_MAX:
+                return text
+    return None
+
+
 def _table_run(blocks: list, i: int) -> tuple[int, int]:
     """The tables from blocks[i] on that make one rubric, with the headings printed between them."""
     stop = i + 1
@@ -70,8 +89,11 @@ def _table_run(blocks: list, i: int) -> tuple[int, int]:
             continue
         break
     start = i
-    if headings_between:
+    band = _first_band(blocks[i])  # the next heading: a band inside the first table, or the one after it
+    first = parse_marker(band, 0) if band else None
+    if first is None and headings_between:
         first = parse_marker(clean(blocks[headings_between[0]].text), 0)
+    if first is not None:
         b = i - 1
         while b >= 0 and _paragraph_kind(blocks[b]) == "intro" and i - b <= 3:
             b -= 1

@@ -20,7 +20,7 @@ from zhibiao.findings import finding
 from zhibiao.model import Finding, Paragraph, Source, Table
 
 from .cleanup import clean, squash, strip_markup
-from .columns import bare_number
+from .columns import bare_number, column_name
 from .entries import CellMemo, Entry, Piece, parse_cell
 from .grid import TOTAL_LABEL, GCell, Grid, build_grid, level_names
 from .numbering import parse_marker
@@ -723,7 +723,10 @@ class _StreamReader:
         value = clean(raw)
         if not value and p.points is None:
             return True
-        if not self._any():
+        if not self._any() and not (self.start and p.points is None and not column_name(value)):
+            # before the first entry: the header; but a table read on after the region's first ones
+            # prints nothing but a repeated header before its entries (its rows were read as a
+            # header, silently, when its columns did not line up: 一票否决 and its items lost)
             if p.points is None:
                 self.region.header.append(value)
                 return True

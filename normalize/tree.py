@@ -305,13 +305,14 @@ def _split(leaves: list[Entry], a: int, b: int) -> list[tuple[int, int]]:
     return list(zip(bounds, bounds[1:]))
 
 
-def _partition(parent: Node, labels: list[Entry], leaves: list[Entry], allow_trailing: bool) -> list[Node]:
+def _partition(parent: Node, labels: list[Entry], leaves: list[Entry], allow_trailing: bool,
+               order: dict[int, int] | None = None) -> list[Node]:
     """Split the parent's leaf interval among its labelled children and placeholders for missing ones."""
     start, stop = parent.span
     slots: list[Entry | int] = []
     expect = 1
     for e in labels:
-        number = _number(e)
+        number = _number(e, order)
         slots.extend(range(expect, number))  # numbers with no printed label
         slots.append(e)
         expect = number + 1
@@ -376,16 +377,19 @@ def _partition(parent: Node, labels: list[Entry], leaves: list[Entry], allow_tra
     return kids
 
 
-def _number(e: Entry) -> int:
-    """The number of an entry the sum-based recovery places: build_by_sums gives up when any has none."""
+def _number(e: Entry, order: dict[int, int] | None = None) -> int:
+    """The number of an entry the sum-based recovery places (order: the unnumbered first-level labels'
+    places): build_by_sums gives up when any has none."""
+    if e.number is None and order:
+        return order[id(e)]
     assert e.number is not None
     return e.number
 
 
-def _restart_lists(labels: list[Entry]) -> list[list[Entry]]:
+def _restart_lists(labels: list[Entry], order: dict[int, int] | None = None) -> list[list[Entry]]:
     lists: list[list[Entry]] = []
     for e in labels:
-        if not lists or _number(e) <= _number(lists[-1][-1]):
+        if not lists or _number(e, order) <= _number(lists[-1][-1], order):
             lists.append([e])
         else:
             lists[-1].append(e)
@@ -403,12 +407,16 @@ def build_by_sums(entries: list[Entry], depth: int) -> list[Node] | None:
     """
     entries = [e for e in entries if not e.placeholder]
     leaves = [e for e in entries if e.level == depth]
-    if depth < 2 or any(e.points is None for e in leaves) or any(e.number is None for e in entries):
+    # first-level labels printed without numbers (merged 考核项目 cells) are numbered by their order
+    top = [e for e in entries if e.level == 1]
+    order = {id(e): k + 1 for k, e in enumerate(top)} if depth > 1 and all(e.number is None for e in top) else {}
+    if depth < 2 or any(e.points is None for e in leaves) \
+            or any(e.number is None and id(e) not in order for e in entries):
         return None
     root = Node(None, 0, None, span=(0, len(leaves)))
     parents = [root]
     for level in range(1, depth):
-        lists = _restart_lists([e for e in entries if e.level == level])
+        lists = _restart_lists([e for e in entries if e.level == level], order)
         if level == 1:
             lists = [[e for lst in lists for e in lst]]
         nxt: list[Node] = []
@@ -421,7 +429,7 @@ def build_by_sums(entries: list[Entry], depth: int) -> list[Node] | None:
                 if p.points is None or total <= p.points:
                     labels = cand
                     li += 1
-            kids = _partition(p, labels, leaves, allow_trailing=p is not root)
+            kids = _partition(p, labels, leaves, allow_trailing=p is not root, order=order)
             if not kids:
                 return None
             for k in kids:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from zhibiao.findings import finding
-from zhibiao.model import Finding, Indicator, Rubric
+
+if TYPE_CHECKING:  # the checks read attributes only: `zhibiao check` runs them on the light records of zhibiao/shape.py
+    from zhibiao.model import Finding, Indicator, Rubric
 
 __all__ = ["check_rubric", "check_articles"]
 
 
-def _check_numbers(siblings: list[Indicator], parent_id: str, findings: list[Finding], prev_last: int | None) -> None:
+def _check_numbers(siblings: list[Indicator], parent_id: str, findings: list[Finding], prev_last: int | None,
+                   finding: Callable = finding) -> None:
     """Numbers in one sibling list run on by one; the first continues the previous list or restarts at 1.
 
     Labels that print no number (numbered by position) are not checked; a placeholder holds its place.
@@ -32,11 +37,11 @@ def _check_numbers(siblings: list[Indicator], parent_id: str, findings: list[Fin
                                     previous=prev, expected=prev + 1))
 
 
-def check_rubric(rubric: Rubric, expect_total: Decimal | None = None) -> list[Finding]:
+def check_rubric(rubric: Rubric, expect_total: Decimal | None = None, finding: Callable = finding) -> list[Finding]:
     """Every reconciliation and numbering problem of a rubric, each naming the indicator and source line.
 
     The first levels must add up to the total the rubric states, or, when it states none, to
-    ``expect_total`` if given.
+    ``expect_total`` if given. ``finding`` builds each finding (zhibiao.findings.finding, or light_finding).
     """
     findings: list[Finding] = []
     last_at_level: dict[int, int] = {}
@@ -44,7 +49,7 @@ def check_rubric(rubric: Rubric, expect_total: Decimal | None = None) -> list[Fi
     def visit(siblings: list[Indicator], parent: Indicator | None) -> None:
         if siblings:
             level = siblings[0].level
-            _check_numbers(siblings, parent.id if parent else "", findings, last_at_level.get(level))
+            _check_numbers(siblings, parent.id if parent else "", findings, last_at_level.get(level), finding)
             numbered = [s for s in siblings if "number_from_position" not in s.flags]
             if numbered:
                 last_at_level[level] = numbered[-1].number
@@ -83,8 +88,8 @@ def check_rubric(rubric: Rubric, expect_total: Decimal | None = None) -> list[Fi
     return findings
 
 
-def check_articles(articles: list[Indicator]) -> list[Finding]:
+def check_articles(articles: list[Indicator], finding: Callable = finding) -> list[Finding]:
     """Article numbers of a regulation run 1, 2, 3 … whatever style each is printed in."""
     findings: list[Finding] = []
-    _check_numbers(articles, "", findings, None)
+    _check_numbers(articles, "", findings, None, finding)
     return findings

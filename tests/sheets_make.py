@@ -371,3 +371,34 @@ def html(sheet: Sheet, path: Path) -> Path:
 
 
 WRITERS = {"xlsx": xlsx, "docx": docx, "pdf": pdf, "html": html}
+
+
+def scan(sheet: Sheet, path: Path, *, dpi: int = 300, seed: int = 7) -> Path:
+    """The sheet printed (pdf above) and scanned back as an image-only PDF, as an office scanner in black-and-white
+    mode writes it: each page rendered at ``dpi`` (corpus/scans.py), turned a little (0.7° and -0.4° in turn) with
+    a little sensor noise, then thresholded to one bit a pixel (a tenth of a grey JPEG's bytes)."""
+    import importlib.util
+    import io
+    import random
+    import sys
+
+    from PIL import Image
+
+    where = Path(__file__).resolve().parent.parent / "corpus" / "scans.py"
+    spec = importlib.util.spec_from_file_location("scans", where)
+    assert spec is not None and spec.loader is not None
+    scans = sys.modules.get("scans") or importlib.util.module_from_spec(spec)
+    if "scans" not in sys.modules:
+        sys.modules["scans"] = scans
+        spec.loader.exec_module(scans)
+    printed = pdf(sheet, path.with_suffix(".printed.pdf")).read_bytes()
+    path.with_suffix(".printed.pdf").unlink()
+    rng = random.Random(seed)
+    pages = []
+    for k, rgb in enumerate(scans.render(printed, dpi)):
+        turned = scans.degrade(rgb, scans.Degradation(dpi=dpi, skew=0.7 if k % 2 == 0 else -0.4, noise=3), rng)
+        pages.append(Image.fromarray(turned).convert("L").point(lambda v: 255 if v > 200 else 0).convert("1"))
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi))
+    path.write_bytes(out.getvalue())
+    return path

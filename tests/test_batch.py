@@ -201,3 +201,12 @@ def test_a_cohort_scored_on_a_cluster_is_the_cohort_scored_here(tmp_path, capsys
                                             ("a.htm", "a_htm.json")])
 def test_output_names(name, expected):
     assert str(batch.output_name(Path(name))) == expected
+
+
+def test_a_cluster_gets_the_largest_files_first(tmp_path):
+    """The batch's tail: a long file submitted last kept one worker busy while the other idled."""
+    sizes = [3, 50, 7, 50, 0]
+    for i, size in enumerate(sizes):
+        (tmp_path / f"{i}.txt").write_bytes(b"x" * size)
+    jobs = batch.make_jobs(tmp_path, batch.notice_files(tmp_path), None)
+    assert [j.name for j in batch.largest_first(jobs)] == ["1.txt", "3.txt", "2.txt", "0.txt", "4.txt"]

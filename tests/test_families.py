@@ -10,6 +10,8 @@ What a format cannot carry, said explicitly:
   the rubric's title, so its title is not compared either, nor a stated total printed only in it.
 - Findings are not compared (a text rendering reports other things than a PDF): `compare(...,
   findings=False)`; the tree, every indicator field, the title, level names and stated total are.
+- A rendering the manifest gives a `known_gap` (what is wrong with it) is a strict expected failure: a
+  gap the code does not close yet, shown as xfailed, and failing the run once it passes.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from conftest import FAMILIES, GOLDEN_FAMILIES as GOLDEN
 from golden_compare import catalogue_view, compare, load_golden
 
 MANIFEST = json.loads((FAMILIES / "manifest.json").read_text(encoding="utf-8"))
-CASES = [(r["id"], x["file"]) for r in MANIFEST["rubrics"] for x in r["renderings"]]
+# a rendering the manifest marks with its known_gap is expected to fail, strictly: the day it passes, the
+# test fails until the mark is taken off (a gap is listed, never hidden or counted as passing)
+CASES = [pytest.param(r["id"], x["file"], marks=pytest.mark.xfail(strict=True, reason=x["known_gap"]))
+         if x.get("known_gap") else (r["id"], x["file"]) for r in MANIFEST["rubrics"] for x in r["renderings"]]
 NO_NOTICE = (".xlsx", ".csv")
 
 
@@ -42,7 +47,7 @@ def test_corpus_is_broad():
 
 def test_every_file_is_in_the_manifest():
     on_disk = sorted(str(p.relative_to(FAMILIES)) for p in FAMILIES.glob("*/*") if p.name != "source.json")
-    assert on_disk == sorted(f for _, f in CASES)
+    assert on_disk == sorted(x["file"] for r in MANIFEST["rubrics"] for x in r["renderings"])
 
 
 def test_every_rubric_has_its_golden_and_notes():

@@ -169,3 +169,45 @@ def test_two_values_one_under_the_other_begin_a_row():
     assert _value_pairs([cut], 18.0) == ()
     words = [line("查阅资料", 0.0), line("3", 18.0)]
     assert _value_pairs([words], 18.0) == ()
+
+
+def test_header_band_under_a_larger_page_type():
+    """The last page of a rubric prints a few rows under the header repeated at its top and the notes in
+    larger type: the page's body type (the notes') made the three header lines no header band, the
+    columns were guessed from the first line alone, and the rows there (the rest of an item, 一票否决
+    and its two items) were lost without a finding."""
+    from extract.pdf import _header
+
+    def line(text: str, top: float, x0: float, font: str, size: float = 10.5) -> list[dict]:
+        return [dict(c, fontname=font, size=size) for c in _chars(text, x0, top, width=size)]
+
+    head = [line("序", 36, 38, "Bold") + line("考核", 36, 58, "Bold") + line("分", 36, 198, "Bold"),
+            line("考核内容", 45, 117, "Bold") + line("考核标准", 45, 250, "Bold"),
+            line("号", 55, 38, "Bold") + line("项目", 55, 58, "Bold") + line("值", 55, 198, "Bold")]
+    rows = [line("然灾害抢险救援中表", 73, 87, "Body"), line("现突出，受到县委、", 92, 87, "Body")]
+    notes = [line("注：1.本评分标准满分100分，加分项最高加5分。", 200 + 22 * i, 57, "Note", 12.0) for i in range(6)]
+    assert _header(head + rows + notes, 0, 12.0, 20.2, "Note") == (0, 3)
+
+
+def test_web_page_printed_to_pdf():
+    """A web notice printed by Chromium: the floating 分享到 box over the table's last column on every page
+    split rows and put 分享到/微信/微博 in cells (29 of 31 rows placed, points read as text); glyphs whose
+    font maps them to Kangxi radicals (⽇ for 日) got their ink's width from pdfium and a space opened after
+    them (日 常), and the reference engine read the radical itself."""
+    from zhibiao.pipeline import ingest
+
+    for engine in ("pdfium", "pdfplumber"):
+        from extract.pdf import set_engine
+
+        set_engine(engine)
+        try:
+            cat = ingest(DATA / "web_overlay.pdf")
+        finally:
+            set_engine(None)
+        rubric = cat.rubrics[0]
+        assert rubric.rows_placed == rubric.rows_total
+        leaves = rubric.indicators
+        assert len(leaves) == 30 and rubric.total == 40
+        assert leaves[0].text == "日常检查工作第1项，自查自评目标明确。", engine
+        assert not [f for f in cat.all_findings() if f.severity != "info"]
+        assert "分享" not in cat.model_dump_json()

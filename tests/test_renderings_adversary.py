@@ -20,6 +20,11 @@ generator states for it, applied to `golden/families/<id>.json` by `bench/bench_
   the same name, both reconciling (12 of 35, exit 0).
 - `docx-rephead` (pf02): the same with the cut cells' lower parts left empty: the items below the
   header went to parents without a label (12 of 42).
+- `xlsx-merged` (xf03, one table per 一级指标 in the document): the sheet prints 一、… above the header and
+  二、三、 as bands inside its one table: the first heading was left out, its groups read as first-level
+  indicators (10 of 16, numbering_gap).
+- `docx-seq-fw` (sj02, points and rule amounts in words): every 评分标准 written in words (每人次扣一分) gave
+  deduction null (16 of 16 leaves right, 12 fields wrong, exit 0).
 - `docx-rephead` (jt02), `html-rephead-label` (fz01): guards of the join: a merged 分值 cut with its
   group's label goes on below the header; a 分值 printed over an item's own rows, or a new group's
   分值 equal to the one above, does not.

@@ -4,7 +4,7 @@ The sheets are made by tests/sheets_make.py from the family rubric pf02 (普法�
 20, 25 and 15 points, 14 second-level labels without clause numbers, 42 items numbered 1.–42. across the areas,
 100 points) as a unit returns it: one column per level (labels merged down over their items), 分值, 自评得分,
 扣分原因, a 小计 row under each area and a 合计 row, as XLSX (merged ranges), DOCX (merged cells), PDF (ruled,
-over two pages) and HTML (rowspan). Scans are not covered here: reading them needs OCR (the formats issue).
+over two pages) and HTML (rowspan); one scan of such a PDF (tests/data/sheets/pf02_scan.pdf) is read by OCR.
 
 The fill (FILL), worked out by hand: full points except
   1.1.1  1.5 of 2   (未明确第一责任人)          1.2.5  1.5 of 2   (逾期报送)
@@ -362,3 +362,24 @@ def test_tier_from_a_column_of_the_sheet(rubric, leaves, tmp_path):
     a = read_sheet(path, rubric, leaves)
     assert (a.unit, a.tier) == ("某镇人民政府", "乡镇")
     assert score(rubric, a).total.awarded == Decimal(100)
+
+
+def test_a_scanned_sheet_is_read_by_ocr_and_scores_exactly(verified, capsys):
+    """tests/data/sheets/pf02_scan.pdf (an image-only PDF of a filled-in sheet; README there says how it was made
+    and what it holds): OCR gives every value, the swapped rows go to their own items, the wrong 小计 is a finding."""
+    scan = ROOT / "tests" / "data" / "sheets" / "pf02_scan.pdf"
+    code, out, err = run(["score", verified, scan, "--json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["total"] == {"awarded": "88", "applicable": "92", "completion": "0.9565", "target": "0.9",
+                             "meets_target": True}
+    areas = {t["id"]: (t["awarded"], t["applicable"], t["completion"]) for t in data["levels"] if "." not in t["id"]}
+    assert areas == AREAS
+    sheet = data["sheet"]
+    assert sheet["unit"] == "某区司法局" and len(sheet["rows"]) == 42
+    rows = {r["id"]: r for r in sheet["rows"]}
+    assert rows["4.3.34"]["row"] < rows["4.3.33"]["row"] and rows["4.3.34"]["value"] == "1"
+    assert {i: r["remark"] for i, r in rows.items() if r["remark"]} == REMARKS
+    problems = [(f["code"], f["indicator"], f["params"]["stated"], f["params"]["items"]) for f in sheet["findings"]
+                if f["severity"] != "info"]
+    assert problems == [("sheet_subtotal_mismatch", "3", "20", "19")]

@@ -274,3 +274,20 @@ def test_a_bare_unit_at_the_top_of_a_page_is_no_points_of_its_own():
     assert grid.at(1, 1).text.replace("\n", "") == "项目开工及时性"
     assert "1个月扣0.5分" in grid.at(1, 3).text
     assert grid.at(2, 1).text == "项目完工及时性"
+
+
+def test_a_table_read_as_a_stream_after_the_first_is_not_a_header():
+    """The last page of a borderless rubric whose columns did not line up (a table read as a stream after
+    the rubric's grid): every text before its first numbered entry was taken for the rubric's header, and
+    一票否决 with its two items vanished with no finding (exit 0). They are text placed nowhere now."""
+    from zhibiao.model import Layout
+    from zhibiao.normalize.rubric import find_rubrics
+
+    first = _table([["序号", "考核内容", "分值"], ["1", "健全安全生产责任制（10分）", "10"],
+                    ["2", "开展隐患排查（10分）", "10"], ["3", "组织应急演练（10分）", "10"]])
+    rest = _table([["一票否决"], ["40"], ["对生产安全事故瞒报、谎报的，实行一票否决。"]])
+    layout = Layout(file="t.pdf", sha256="0" * 64, format="pdf", blocks=[first, rest])
+    rubric = find_rubrics(layout)[0]
+    lost = [f for f in rubric.findings if f.code in ("unplaced_item", "unplaced_text")]
+    assert any("一票否决" in str(f.params) for f in lost) or any("瞒报" in str(f.params) for f in lost)
+    assert rubric.rows_placed < rubric.rows_total

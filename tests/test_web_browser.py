@@ -576,3 +576,78 @@ def test_choose_catalogues_and_see_sources_in_the_browser(server, browser):
     inspect_page(page, "n07-document-view", english)
     assert not errors, errors
     context.close()
+
+
+def test_score_sheets_in_the_browser(server, browser, tmp_path):
+    """评分表: two sheets uploaded at once for a verified catalogue (one job), the unit page of the one with a value
+    above its item's points, a fix without a reason refused (422, in Chinese), the fix with a reason, confirmation;
+    every page at 1366 and 390 px."""
+    import sheets_make as sm
+    from test_sheets import FAMILY, fill
+
+    from zhibiao.scoring import scorable_leaves
+
+    base, store = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    cat, _ = store.ingest(FAMILY, by="录入员")
+    assert not store.verify_subtree(cat, None, by="审核员", revisions_seen=store.revisions(cat)).skipped
+    store.verify_catalogue(cat, by="审核员")
+    rubric = store.get(cat)[0].main_rubric()
+    leaves = scorable_leaves(rubric, "pf02")
+    faulty = sm.xlsx(sm.sheet_of(rubric, fill(leaves, {"1.1.1": "3", "4.2.30": "不适用"}), unit="丙县司法局",
+                                 remarks={"1.1.1": "已成立领导小组"}, subtotals=True), tmp_path / "丙县.xlsx")
+    full = sm.docx(sm.sheet_of(rubric, fill(leaves, {}), unit="丁县司法局"), tmp_path / "丁县.docx")
+    english = english_messages(store, cat)
+    context = browser.new_context(locale="zh-CN", viewport={"width": WIDTHS[0], "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(base + f"/catalogues/{cat}")
+    page.fill("#reviewer-form input[name=name]", "赵六")
+    page.click("#reviewer-form button")
+    page.wait_for_selector("#reviewer-name")
+    page.click("#assessments-link")
+    page.wait_for_url(re.compile(r"/assessments$"))
+    page.set_input_files("#sheets-form input[name=files]", [str(faulty), str(full)])
+    page.click("#sheets-form button")
+    page.wait_for_url(re.compile(rf"/catalogues/{cat}/assessments$"), timeout=120_000)
+    assert "已读取 2 份评分表。其中 1 份有问题待处理。" in page.inner_text(".flash")
+    assert "另有 2 个单位的评分表尚未确认，未计入" in page.inner_text("#cohort-count")
+    inspect_page(page, "s01-assessments", english)
+
+    page.click("#assessment-list >> text=丙县司法局")
+    page.wait_for_url(re.compile(r"/assessments/\d+$"))
+    row = page.locator('tr.kind-item[data-leaf="1.1.1"]')
+    number = row.get_attribute("data-row")
+    assert f"第 {number} 行（指标 1.1.1）得分 3 分超过该项分值 2 分" in page.inner_text("#problems")
+    assert page.locator("#confirm-form button").is_disabled()
+    inspect_page(page, "s02-unit-problem", english)
+    row.locator("details.fix summary").click()
+    row.locator("form.fix-value input[name=value]").fill("1.5")
+    row.locator("form.fix-value button").click()
+    page.wait_for_selector("text=请填写修改理由")
+    inspect_page(page, "s03-fix-without-reason", english)
+    page.go_back()
+    row = page.locator('tr.kind-item[data-leaf="1.1.1"]')
+    row.locator("details.fix summary").click()
+    row.locator("form.fix-value input[name=value]").fill("1.5")
+    row.locator("form.fix-value input[name=reason]").fill("领导小组未明确第一责任人，扣 0.5 分")
+    row.locator("form.fix-value button").click()
+    page.locator(".flash", has_text=f"已修改第 {number} 行的得分").wait_for()
+    assert "合计得分 95.5 分，应得分 96 分" in page.inner_text("#total")
+    history = page.inner_text("#sheet-history")
+    assert "领导小组未明确第一责任人" in history and "赵六" in history
+    inspect_page(page, "s04-unit-fixed", english)
+    page.click("#confirm-form button")
+    page.locator(".flash", has_text="已确认“丙县司法局”的评分表，计入汇总。").wait_for()
+    assert "已确认" in page.inner_text("#assessment-state") and "赵六" in page.inner_text("#assessment-state")
+    inspect_page(page, "s05-unit-confirmed", english)
+    page.click("nav.actions >> text=返回各单位评分表")
+    page.wait_for_url(re.compile(r"/assessments$"))
+    assert "已确认 1 个单位，另有 1 个单位的评分表尚未确认，未计入" in page.inner_text("#cohort-count")
+    assert "丙县司法局" in page.inner_text("#cohort-ranking") and "丁县司法局" not in page.inner_text("#cohort-ranking")
+    inspect_page(page, "s06-cohort", english)
+    assert not errors, errors
+    context.close()

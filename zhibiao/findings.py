@@ -24,14 +24,20 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from pydantic import JsonValue
+from zhibiao.basics import dec_str
 
-from zhibiao.model import Finding, ReaderNote, Source, dec_str
+if TYPE_CHECKING:
+    from pydantic import JsonValue
+
+    from zhibiao.model import Finding, ReaderNote, Source
+
+# the record model (pydantic) is imported where a finding or a note is made, not with the registry: the light
+# check of a catalogue file (`zhibiao check`, zhibiao/shape.py) renders messages without pydantic (start-up)
 
 __all__ = ["Code", "Form", "REGISTRY", "READER_WARNINGS", "reader_note", "input_warning", "RENDER_NAMES", "finding",
-           "render_en", "render_zh", "source_label_zh",
+           "render_en", "render_zh", "light_finding", "FindingRecord", "source_label_zh",
            "placeholders", "titles_zh"]
 
 Severity = Literal["error", "warning", "info"]
@@ -161,6 +167,10 @@ READER_WARNINGS: dict[str, Form] = {
     "docx_text_boxes": Form("{count} text box(es) with text were not read", "有 {count} 个文本框中的文字未读取。"),
     "docx_alt_chunks": Form("{count} embedded document chunk(s) (altChunk) were not read",
                             "有 {count} 处嵌入的文档片段（altChunk）未读取。"),
+    "docx_hidden_text": Form("{count} run(s) of hidden text (w:vanish) left out",
+                             "有 {count} 处隐藏文字未读取。"),
+    "html_hidden": Form("{count} hidden element(s) with text (display:none, hidden) left out",
+                        "网页中有 {count} 处隐藏内容含有文字，未读取。"),
     "hidden_sheet": Form("hidden sheet {sheet!r} not read", "隐藏工作表“{sheet}”未读取。"),
     "hidden_columns": Form("{count} hidden column(s) of sheet {sheet!r} with text left out",
                            "工作表“{sheet}”中有 {count} 个隐藏列含有文字，未读取。"),
@@ -199,10 +209,12 @@ def _param(value: object) -> JsonValue:
     """A param as stored: JSON-serialisable, exact (Decimals as strings, sources as their JSON form)."""
     if isinstance(value, Decimal):
         return dec_str(value)
-    if isinstance(value, Source):
-        return value.model_dump(mode="json", exclude_none=True)
     if value is None or isinstance(value, (str, int, bool)):
         return value
+    from zhibiao.model import Source
+
+    if isinstance(value, Source):
+        return value.model_dump(mode="json", exclude_none=True)
     raise TypeError(f"a finding param must be a decimal, int, str, source or None, not {type(value).__name__}")
 
 
@@ -226,12 +238,19 @@ def source_label_zh(source: Source) -> str:
 
 def reader_note(kind: str, **params: str | int) -> ReaderNote:
     """What a reader says about a file, as its layout keeps it: kind, params and the English message."""
+    from zhibiao.model import ReaderNote
+
     return ReaderNote(kind=kind, params=params, message=READER_WARNINGS[kind].en.format(**params))
 
 
 def _values(params: dict, source: Source | None, lang: Literal["en", "zh"]) -> dict:
     label = (lambda s: s.label()) if lang == "en" else source_label_zh
-    values = {k: label(Source.model_validate(v)) if isinstance(v, dict) else v for k, v in params.items()}
+    if any(isinstance(v, dict) for v in params.values()):
+        from zhibiao.model import Source
+
+        values = {k: label(Source.model_validate(v)) if isinstance(v, dict) else v for k, v in params.items()}
+    else:
+        values = dict(params)
     kind = READER_WARNINGS.get(params.get("warning") or "")
     if lang == "zh" and kind is not None:
         try:
@@ -288,15 +307,41 @@ def input_warning(file: str, note: ReaderNote) -> Finding:
                   {"file": file, "detail": note.message, "warning": note.kind, **note.params})
 
 
-def _build(code: str, severity: Severity | None, indicator: str | None, source: Source | None,
-           params: dict[str, object]) -> Finding:
+class FindingRecord(NamedTuple):
+    """A finding as the light check of a catalogue file makes it (`light_finding`): the fields of a `Finding`
+    with the same values, without the record model."""
+
+    severity: Severity
+    code: str
+    message: str
+    params: dict
+    indicator: str | None
+    source: object  # the light check's source record (its label() is the Source's)
+
+
+def light_finding(code: str, *, severity: Severity | None = None, indicator: str | None = None,
+                  source=None, **params: object) -> FindingRecord:
+    """`finding` without pydantic: the same severity, message and params, as a FindingRecord."""
+    severity, stored = _checked(code, severity, params)
+    return FindingRecord(severity, code, render_en(code, stored, source), stored, indicator, source)
+
+
+def _checked(code: str, severity: Severity | None, params: dict[str, object]) -> tuple[Severity, dict]:
+    """The severity of a registered code and its params as stored; KeyError/ValueError for a code misused."""
     entry = REGISTRY.get(code)
     if entry is None or entry.retired:
         raise KeyError(f"finding code {code!r} is not in the registry (zhibiao/findings.py)")
     severity = severity or entry.severity
     if severity is None:
         raise ValueError(f"finding {code}: its severity depends on the case; pass severity=")
-    stored = {k: _param(v) for k, v in params.items() if v is not None}
+    return severity, {k: _param(v) for k, v in params.items() if v is not None}
+
+
+def _build(code: str, severity: Severity | None, indicator: str | None, source: Source | None,
+           params: dict[str, object]) -> Finding:
+    from zhibiao.model import Finding
+
+    severity, stored = _checked(code, severity, params)
     return Finding(severity=severity, code=code, message=render_en(code, stored, source), params=stored,
                    indicator=indicator, source=source)
 

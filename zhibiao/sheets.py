@@ -41,7 +41,7 @@ from zhibiao.scoring.assessment import Assessment, _listing
 from zhibiao.scoring.tiers import TIER_HEADERS
 
 __all__ = ["SHEET_SUFFIXES", "NOT_APPLICABLE", "SheetRow", "AlignedRow", "read_sheet", "sheet_rows", "align",
-           "is_id_csv", "similarity"]
+           "align_rows", "is_id_csv", "similarity"]
 
 SHEET_SUFFIXES = {".xlsx", ".docx", ".pdf", ".html", ".htm", ".csv", ".txt"}
 NOT_APPLICABLE = {"不适用", "不涉及", "n/a", "na", "—", "——", "–", "-", "－", "/", "／", "\\"}
@@ -399,11 +399,27 @@ def _row_similarity(row: SheetRow, leaf: Indicator, node: _Node) -> int:
 
 def align(rows: list[SheetRow], rubric: Rubric, sheet: str, tree: tuple[_Node, dict[str, _Node]] | None = None):
     """Rows -> (leaf id -> (row, how, similarity), subtotal rows [(label id or None, row)], problems)."""
+    root, by_id = tree = tree or _tree(rubric)
+    matched, subtotals, left = align_rows(rows, rubric, tree)
+    problems: list[str] = []
+    for row in left:
+        near = max(root.leaves, key=lambda leaf: _row_similarity(row, leaf, by_id[leaf.id]), default=None)
+        hint = ""
+        if near is not None and _row_similarity(row, near, by_id[near.id]) >= TEXT_MIN:
+            taken = matched.get(near.id)
+            hint = f" (nearest: {near.id} {_short(near.label(''))!r}" + (
+                f", already matched by row {taken[0].row})" if taken else ")")
+        problems.append(f"{_where(row)}: matches no leaf indicator of the catalogue{hint}")
+    return matched, subtotals, problems
+
+
+def align_rows(rows: list[SheetRow], rubric: Rubric, tree: tuple[_Node, dict[str, _Node]] | None = None):
+    """Rows -> (leaf id -> (row, how, similarity), subtotal rows [(label id or None, row)], the item rows that
+    match no leaf); label rows (bands) are in none of them."""
     root, by_id = tree or _tree(rubric)
     groups: dict[int, tuple[_Node, list[SheetRow]]] = {}
     subtotals: list[tuple[str | None, SheetRow]] = []
     context: _Node | None = None
-    problems: list[str] = []
     for row in rows:
         at = root
         for lab in row.path[:-1]:
@@ -452,15 +468,7 @@ def align(rows: list[SheetRow], rubric: Rubric, sheet: str, tree: tuple[_Node, d
     if left:
         free = [leaf for leaf in root.leaves if leaf.id not in matched]
         left = _assign(left, free, by_id, matched, "elsewhere", ELSEWHERE_MIN)
-    for row in left:
-        near = max(root.leaves, key=lambda leaf: _row_similarity(row, leaf, by_id[leaf.id]), default=None)
-        hint = ""
-        if near is not None and _row_similarity(row, near, by_id[near.id]) >= TEXT_MIN:
-            taken = matched.get(near.id)
-            hint = f" (nearest: {near.id} {_short(near.label(''))!r}" + (
-                f", already matched by row {taken[0].row})" if taken else ")")
-        problems.append(f"{_where(row)}: matches no leaf indicator of the catalogue{hint}")
-    return matched, subtotals, problems
+    return matched, subtotals, left
 
 
 def _assign(rows: list[SheetRow], leaves: list[Indicator], by_id, matched, how: str, floor: int) -> list[SheetRow]:

@@ -57,7 +57,7 @@ __all__ = [
     "warnings_of", "RESTORE_FIELD", "EditResult",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 EDITABLE = ("text", "points", "label", "marker", "parent")
 EDIT_ORDER = ("text", "label", "marker", "points", "parent")  # a save of several fields applies them in this order
 RESTORE_FIELD = "restored"
@@ -185,12 +185,46 @@ facts = Table("catalogue_facts", metadata,
               Column("archived_by", String(128)))
 V4_TABLES = [facts]
 
+# a unit's filled-in score sheet read against a verified catalogue (zhibiao/sheet_store.py): the sheet itself, its
+# rows as aligned and fixed (body: zhibiao.sheet_review.SheetReview as JSON), whether a reviewer confirmed it
+# (已确认), and every fix and confirmation with who, when, the old and new value and the reason
+assessments = Table("assessments", metadata,
+                    Column("id", Integer, primary_key=True),
+                    Column("catalogue_id", Integer, ForeignKey("catalogues.id"), nullable=False),
+                    Column("catalogue_version", Integer, nullable=False),
+                    Column("unit", String(256), nullable=False),
+                    Column("tier", String(64)),
+                    Column("filename", String(512), nullable=False),
+                    Column("sha256", String(64), nullable=False),
+                    Column("size", Integer, nullable=False),
+                    Column("data", LargeBinary, nullable=False),
+                    Column("body", Text, nullable=False),
+                    Column("revision", Integer, nullable=False),
+                    Column("confirmed_at", DateTime(timezone=True)),
+                    Column("confirmed_by", String(128)),
+                    Column("created_at", DateTime(timezone=True), nullable=False),
+                    Column("created_by", String(128), nullable=False),
+                    UniqueConstraint("catalogue_id", "sha256"))
+assessment_edits = Table("assessment_edits", metadata,
+                         Column("id", Integer, primary_key=True),
+                         Column("assessment_id", Integer, ForeignKey("assessments.id"), nullable=False),
+                         Column("sheet_row", Integer),
+                         Column("field", String(16), nullable=False),  # leaf, value, confirmed, unconfirmed
+                         Column("old_value", Text),
+                         Column("new_value", Text),
+                         Column("reason", Text),
+                         Column("by", String(128), nullable=False),
+                         Column("at", DateTime(timezone=True), nullable=False))
+V5_TABLES = [assessments, assessment_edits]
+
 # version -> what it does; each version creates its own tables. Later versions append here.
 MIGRATIONS: dict[int, str] = {1: "create documents, catalogues, versions, edits, indicator revisions, crosswalks",
                               2: "create crosswalk decisions (accept, reject, re-link, link by hand) and their history",
                               3: "create warning acceptances (a reviewer accepted an indicator's warnings: who, when)",
                               4: "create catalogue facts (文号, issuer, title, year as listed; archived), filled from "
-                                 "each catalogue's current version"}
+                                 "each catalogue's current version",
+                              5: "create assessments (units' score sheets against a catalogue: rows as aligned and "
+                                 "fixed, confirmation) and their fixes' history"}
 
 
 class CatalogueRow(BaseModel):
@@ -458,6 +492,8 @@ class Store:
                                 & (versions.c.version == catalogues.c.version))).all():
                         conn.execute(insert(facts).values(catalogue_id=cat_id,
                                                           **_facts(Catalogue.model_validate_json(body))))
+                elif version == 5:
+                    metadata.create_all(conn, tables=V5_TABLES)
                 conn.execute(insert(schema_versions).values(version=version, applied_at=_now()))
             return SCHEMA_VERSION
 

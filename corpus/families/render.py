@@ -1393,6 +1393,10 @@ def render(sources: list[Source], root: Path) -> None:
 
 
 def write_manifest(root: Path, sources: list[Source]) -> None:
+    old = root / "manifest.json"
+    # a rendering's known_gap (tests/test_families.py: a strict expected failure) is kept across renders
+    gaps = {x["file"]: x["known_gap"] for r in (json.loads(old.read_text(encoding="utf-8"))["rubrics"]
+                                                 if old.exists() else []) for x in r["renderings"] if "known_gap" in x}
     entries = []
     for src in sorted(sources, key=lambda s: s.id):
         rend = []
@@ -1400,6 +1404,8 @@ def write_manifest(root: Path, sources: list[Source]) -> None:
             p = root / src.id / f"{src.id}{VARIANTS[variant]}"
             if p.exists():
                 rend.append({"file": f"{src.id}/{p.name}", "variant": variant, "sha256": sha256(p)})
+                if rend[-1]["file"] in gaps:
+                    rend[-1]["known_gap"] = gaps[rend[-1]["file"]]
         entries.append({"id": src.id, "family": src.family, "based_on": src.based_on,
                         "completed": src.completed, "renderings": rend})
     data = {

@@ -44,7 +44,7 @@ from zhibiao.errors import StoreError
 from zhibiao.inputs import DB_INT_MAX, find_surrogate, json_safe
 from zhibiao.store import Store
 
-from . import api, pages
+from . import api, pages, sheets
 from .actions import WebState
 from .common import environment, is_api, render, safe_next
 from .errors import WebError, refusal
@@ -311,6 +311,7 @@ def create_app(store: Store, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, secr
     static = Path(__file__).parent / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(pages.router)
+    app.include_router(sheets.router)
     app.include_router(api.router)
     return app
 

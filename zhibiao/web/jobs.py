@@ -33,7 +33,7 @@ class Job:
     """One piece of long work: what it is, who started it, its stage, and its result or failure."""
 
     id: str
-    kind: Literal["upload", "compare"]
+    kind: Literal["upload", "compare", "sheets"]
     label: str  # what the page says is being done: the file's name, the two catalogues
     by: str
     stage: str = "queued"
@@ -78,7 +78,7 @@ class Jobs:
         with self._lock:
             return self._jobs.get(job_id)
 
-    def submit(self, kind: Literal["upload", "compare"], label: str, by: str,
+    def submit(self, kind: Literal["upload", "compare", "sheets"], label: str, by: str,
                work: Callable[[Job], tuple[str, str, str]]) -> Job:
         """Start ``work(job)`` in the background; it returns (result URL, message, message kind) or raises
         WebError (any other exception is kept as a failure with its type as the technical detail)."""
