@@ -226,6 +226,38 @@ class SourceText:
 _ELEMENTS = ("docx", "html", *LEGACY)  # the kinds whose layouts name elements (a legacy file: its conversion's)
 
 
+def _ocr_text(layout: Callable[[], Layout | None] | None, data: bytes, page: int,
+              bbox: tuple[float, float, float, float]) -> str:
+    """The text OCR read in a region of an OCR'd page: the layout's cells and paragraphs there (the layout from
+    ``layout``, a cache; else the notice read again)."""
+    found = layout() if layout is not None else _ocr_layout(data)
+    if found is None:
+        return ""
+    x0, top, x1, bottom = bbox
+
+    def inside(src: Source) -> bool:
+        return any(r.page == page and x0 - 1 <= (r.bbox[0] + r.bbox[2]) / 2 <= x1 + 1
+                   and top - 1 <= (r.bbox[1] + r.bbox[3]) / 2 <= bottom + 1 for r in src.regions or ())
+
+    texts: list[str] = []
+    for block in found.blocks:
+        if isinstance(block, Table):
+            texts.extend(c.text for c in block.cells if c.text and inside(c.source))
+        elif isinstance(block, Paragraph) and inside(block.source):
+            texts.append(block.text)
+    return "\n".join(texts)
+
+
+def _ocr_layout(data: bytes) -> Layout | None:
+    kind = sniff(data)
+    if kind not in ("pdf", "ofd", "png", "jpeg", "tiff"):
+        return None
+    with budget(len(data), max_bytes()) as spent:
+        if kind == "ofd":
+            check_zip(data, spent)
+        return _reader(kind)(data, "notice." + kind, hashlib.sha256(data).hexdigest())
+
+
 def _element_layout(data: bytes) -> Layout | None:
     kind = sniff(data)
     if kind not in _ELEMENTS:
@@ -253,11 +285,17 @@ def source_text(source: Source, data: bytes, *, layout: Callable[[], Layout | No
         from .ocr import IMAGE_KINDS
 
         kind = sniff(data)
-        if kind in IMAGE_KINDS:  # an image's text is its OCR's: not read again for a snippet
-            return [SourceText("region", "", page=r.page, bbox=r.bbox) for r in source.regions]
+        if kind in IMAGE_KINDS:  # an image's text is its OCR's, as the layout holds it
+            return [SourceText("region", _ocr_text(layout, data, r.page, r.bbox), page=r.page, bbox=r.bbox)
+                    for r in source.regions]
         region = ofd.text_in_region if kind == "ofd" else pdf.text_in_region
-        return [SourceText("region", region(data, r.page, r.bbox), page=r.page, bbox=r.bbox)
-                for r in source.regions]
+        out = []
+        for r in source.regions:
+            text = region(data, r.page, r.bbox)
+            if not text.strip() and source.confidence is not None:  # a page OCR read: no text layer there
+                text = _ocr_text(layout, data, r.page, r.bbox)
+            out.append(SourceText("region", text, page=r.page, bbox=r.bbox))
+        return out
     if source.locator:
         read_layout = layout or (lambda: _element_layout(data))
         found = read_layout() if sniff(data) in _ELEMENTS else None

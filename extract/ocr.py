@@ -38,15 +38,17 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from zhibiao.errors import CorruptFile, ImageTooLarge, NoTextLayer
+from zhibiao.errors import CorruptFile, ImageTooLarge, NoTextLayer, OcrEngineMissing
 from zhibiao.findings import reader_note
 from zhibiao.model import Layout, Source
 
 from . import bounds
 from .pdf import PageForm, page_blocks
 
-__all__ = ["OcrSettings", "SETTINGS", "TextBox", "OcrEngine", "RapidOcrEngine", "engine", "set_engine", "IMAGE_KINDS",
-           "image_kind", "image_header", "check_header", "read_image", "ocr_page", "garbled", "confidence_in",
+__all__ = ["OcrSettings", "SETTINGS", "TextBox", "OcrEngine", "RapidOcrEngine", "TesseractEngine", "ENGINES",
+           "engine_named", "engine", "set_engine", "IMAGE_KINDS",
+           "image_kind", "image_header", "check_header", "check_pixels", "decode_gray", "read_image", "ocr_page",
+           "garbled", "confidence_in",
            "annotate", "ImageHeader", "PdfPages"]
 
 IMAGE_KINDS = ("png", "jpeg", "tiff")
@@ -136,31 +138,37 @@ class RapidOcrEngine:
             glyphs = None
             if len(item) >= 6:
                 corners, contents, scores = item[3], item[4], item[5]
-                if len(corners) == len(contents) and "".join(contents) == raw.replace(" ", ""):
-                    conf = list(scores) if len(scores) == len(contents) else [score] * len(contents)
+                conf = list(scores) if len(scores) == len(contents) else [score] * len(contents)
+                # a space the recogniser read is a glyph of its own there (机制 (3分)): its box left out
+                kept = [(c, t, s) for c, t, s in zip(corners, contents, conf) if not str(t).isspace()]
+                if len(corners) == len(contents) and "".join(t for _, t, _ in kept) == raw.replace(" ", ""):
                     fixed = text.replace(" ", "")  # the same glyphs, brackets balanced
-                    glyphs = tuple((ch, _bbox(c), float(s)) for ch, c, s in zip(fixed, corners, conf))
+                    glyphs = tuple((ch, _bbox(c), float(s)) for ch, (c, _, s) in zip(fixed, kept))
             boxes.append(TextBox(quad, text, score, glyphs))
         return boxes
 
 
-_PAIRS = {"(": ("（", ")", "）"), "（": ("（", ")", "）"), "[": ("〔", "]", "〕"), "〔": ("〔", "]", "〕")}
+# an opening bracket -> (the full-width pair's opening, the closings it pairs with); 〈 is how Tesseract reads a
+# full-width （ now and then (〈3分)), always closed by a round bracket
+_PAIRS = {"(": ("（", ")", "）"), "（": ("（", ")", "）"), "〈": ("（", ")", "）"), "[": ("〔", "]", "〕"),
+          "〔": ("〔", "]", "〕")}
 
 
 def _balanced(text: str) -> str:
     """A bracket pair printed in one width: the recogniser reads the full-width （ or 〔 of a pair as the
-    half-width one now and then ((二）, 〔2023]); a pair with one full-width side is made full-width."""
+    half-width one now and then ((二）, 〔2023]), or （ as 〈 (〈3分)); a pair with one full-width side (or 〈) is made
+    full-width."""
     out = list(text)
     opened: list[int] = []
     for i, ch in enumerate(out):
-        if ch in "(（[〔":
+        if ch in "(（〈[〔":
             opened.append(i)
         elif ch in ")）]〕" and opened:
             j = opened.pop()
             full, half_close, full_close = _PAIRS[out[j]]
             if ch not in (half_close, full_close):
                 continue
-            if out[j] == full or ch == full_close:
+            if out[j] in (full, "〈") or ch == full_close:
                 out[j], out[i] = full, full_close
     return "".join(out)
 
@@ -171,14 +179,148 @@ def _bbox(corners) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+class TesseractEngine:
+    """Tesseract (Debian's tesseract-ocr and tesseract-ocr-chi-sim) through its command line, TSV output.
+
+    The program is ZHIBIAO_TESSERACT if set, else ``tesseract`` on PATH; ``OcrEngineMissing`` (saying what to
+    install) where it or its Simplified Chinese model is missing. Each page is one run (PNG on stdin, one thread,
+    ``timeout`` seconds at most); its words (level 5 of the TSV) are grouped by line into text boxes, a word's
+    box spread over its glyphs by their natural widths, a word's confidence (0-100) its glyphs' (0-1) and a line's
+    the mean of its words'.
+    """
+
+    name = "Tesseract"
+    INSTALL = "apt install tesseract-ocr tesseract-ocr-chi-sim"
+
+    def __init__(self, lang: str = "chi_sim", psm: int = 3, timeout: float = 300.0,
+                 keep_score: float = SETTINGS.keep_score) -> None:
+        self.lang = lang
+        self.psm = psm
+        self.timeout = timeout
+        self._keep = keep_score
+        self._checked: str | None = None
+
+    def program(self) -> str:
+        """The tesseract program, checked once to have the model ``lang``; OcrEngineMissing if not."""
+        import os
+        import shutil
+        import subprocess
+
+        if self._checked is not None:
+            return self._checked
+        named = os.environ.get("ZHIBIAO_TESSERACT")
+        found = (shutil.which(named) if named else None) or (None if named else shutil.which("tesseract"))
+        if found is None:
+            where = f"ZHIBIAO_TESSERACT={named!r} is not a program" if named else "no `tesseract` on PATH"
+            raise OcrEngineMissing(None, where)
+        try:
+            done = subprocess.run([found, "--list-langs"], capture_output=True, text=True, timeout=60,
+                                  env=self._env())
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise OcrEngineMissing(None, f"{found} cannot be run ({type(exc).__name__})") from None
+        langs = {line.strip() for line in (done.stdout + done.stderr).splitlines()}
+        if self.lang not in langs:
+            raise OcrEngineMissing(None, f"{found} has no {self.lang} model (package tesseract-ocr-chi-sim)")
+        self._checked = found
+        return found
+
+    @staticmethod
+    def _env() -> dict[str, str]:
+        import os
+
+        return {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread a page: batches run pages side by side
+
+    def read(self, image: np.ndarray) -> list[TextBox]:
+        import subprocess
+
+        import cv2
+
+        program = self.program()
+        ok, png = cv2.imencode(".png", _without_lines(image))
+        if not ok:
+            raise CorruptFile(None, "the page image cannot be encoded for Tesseract")
+        try:
+            done = subprocess.run([program, "stdin", "stdout", "-l", self.lang, "--psm", str(self.psm), "tsv"],
+                                  input=png.tobytes(), capture_output=True, timeout=self.timeout, env=self._env())
+        except subprocess.TimeoutExpired:
+            raise CorruptFile(None, f"Tesseract did not read a page within {self.timeout:.0f} s") from None
+        if done.returncode != 0:
+            tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+            raise CorruptFile(None, f"Tesseract failed on a page (exit {done.returncode}: {tail[0][:200]})")
+        return tesseract_boxes(done.stdout.decode("utf-8", "replace"), self._keep)
+
+
+def _without_lines(gray: np.ndarray) -> np.ndarray:
+    """The page with its ruling lines painted white (Tesseract reads a column line as a glyph, | or 丨, and a
+    row line through a cell's text as nothing)."""
+    out = gray.copy()
+    out[_rule_mask(np.where(gray < SETTINGS.ink, 255, 0).astype(np.uint8), SETTINGS.dpi) > 0] = 255
+    return out
+
+
+def tesseract_boxes(tsv: str, keep: float = SETTINGS.keep_score) -> list[TextBox]:
+    """Tesseract's TSV (level 5: words) as text boxes, one per line; words scored below ``keep`` dropped."""
+    lines: dict[tuple[str, str, str, str], list[tuple[float, float, float, float, float, str]]] = {}
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        text = cols[11].strip()
+        try:
+            left, top, width, height = (float(v) for v in cols[6:10])
+            conf = float(cols[10]) / 100
+        except ValueError:
+            continue
+        if not text or conf < keep or width <= 0 or height <= 0:
+            continue
+        lines.setdefault((cols[1], cols[2], cols[3], cols[4]), []).append(
+            (left, top, left + width, top + height, conf, text))
+    boxes = []
+    for words in lines.values():
+        words.sort(key=lambda w: w[0])
+        glyphs: list[tuple[str, tuple[float, float, float, float], float]] = []
+        text = ""
+        for x0, top, x1, bottom, conf, word in words:
+            if text and text[-1].isascii() and text[-1].isalnum() and word[0].isascii() and word[0].isalnum():
+                text += " "  # two Latin words or numbers stay apart
+            text += word
+            chars = [ch for ch in word if not ch.isspace()]
+            widths = [1.0 if _wide(ch) else 0.5 for ch in chars]
+            unit = (x1 - x0) / (sum(widths) or 1.0)
+            x = x0
+            for ch, w in zip(chars, widths):
+                glyphs.append((ch, (x, top, x + w * unit, bottom), conf))
+                x += w * unit
+        x0, x1 = words[0][0], max(w[2] for w in words)
+        top, bottom = min(w[1] for w in words), max(w[3] for w in words)
+        fixed = _balanced(text)
+        glyphs = [(ch, b, c) for ch, (_, b, c) in zip(fixed.replace(" ", ""), glyphs)]
+        conf = sum(w[4] for w in words) / len(words)
+        boxes.append(TextBox(((x0, top), (x1, top), (x1, bottom), (x0, bottom)), fixed, conf, tuple(glyphs)))
+    return boxes
+
+
+ENGINES: dict[str, Callable[[], OcrEngine]] = {"rapidocr": RapidOcrEngine, "tesseract": TesseractEngine}
+
+
+def engine_named(name: str | None) -> OcrEngine:
+    """The engine of a name in ``ENGINES`` (None or empty: ZHIBIAO_OCR_ENGINE, else RapidOCR); ValueError if unknown."""
+    import os
+
+    key = (name or os.environ.get("ZHIBIAO_OCR_ENGINE") or "rapidocr").strip().lower()
+    if key not in ENGINES:
+        raise ValueError(f"unknown OCR engine {key!r} (known: {', '.join(ENGINES)})")
+    return ENGINES[key]()
+
+
 _ENGINE: OcrEngine | None = None
 
 
 def engine() -> OcrEngine:
-    """The engine pages are read with (RapidOCR unless ``set_engine`` chose another)."""
+    """The engine pages are read with (``set_engine``'s, else ZHIBIAO_OCR_ENGINE's, else RapidOCR)."""
     global _ENGINE
     if _ENGINE is None:
-        _ENGINE = RapidOcrEngine()
+        _ENGINE = engine_named(None)
     return _ENGINE
 
 
@@ -291,6 +433,17 @@ def check_header(data: bytes) -> ImageHeader:
     return header
 
 
+def check_pixels(width: int, height: int, what: str) -> None:
+    """Refuse an image (or a page to be drawn) of no size (CorruptFile) or too many pixels (ImageTooLarge)."""
+    _check_pixels(width, height, what)
+
+
+def decode_gray(data: bytes, header: ImageHeader) -> np.ndarray:
+    """An image's first frame as one channel (each pixel's brightest: a seal turns light); CorruptFile if it
+    cannot be decoded."""
+    return _gray(_frames(data, header, first=True)[0])
+
+
 def _check_pixels(width: int, height: int, what: str) -> None:
     if width <= 0 or height <= 0:
         raise CorruptFile(None, f"{what} has no size ({width} x {height} pixels)")
@@ -330,6 +483,16 @@ def _skew(ink: np.ndarray) -> float:
     return float(best)
 
 
+def _rule_mask(ink: np.ndarray, dpi: float) -> np.ndarray:
+    """The pixels of the ink mask that belong to ruling lines (runs of ``line_min`` inches), a pixel around."""
+    import cv2
+
+    length = max(8, int(SETTINGS.line_min * dpi))
+    rows, cols = (cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+                  for kernel in ((length, 1), (1, length)))
+    return cv2.dilate(np.maximum(rows, cols), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+
+
 def _lines(ink: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
     """The ruling lines in the ink mask, as (x0, y0, x1, y1) pixel segments."""
     import cv2
@@ -362,10 +525,23 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F", "A")
 
 
-def _glyphs(box: TextBox, ink: np.ndarray | None = None) -> list[tuple[str, tuple[float, float, float, float], float]]:
-    """The glyphs of a box with their pixel boxes: the engine's, else spread over the box by natural width; their
-    top and bottom the line's inked rows within the box (``ink``: the page's ink mask), as a text layer's glyphs
-    stand on their line (an engine's boxes reach beyond the ink by a margin of their own)."""
+def _first_ink(mask: np.ndarray | None, x0: float, x1: float, top: float, bottom: float) -> float:
+    """The first column in x0..x1 with ink between top and bottom (x0 where there is none, or no mask)."""
+    if mask is None or bottom <= top or x1 <= x0:
+        return x0
+    a, b = max(0, int(top)), min(mask.shape[0], int(bottom) + 1)
+    left = max(0, int(x0))
+    cols = np.flatnonzero(mask[a:b, left:max(0, int(x1)) + 1].any(axis=0))
+    return float(left + cols[0]) if len(cols) and left + cols[0] > x0 else x0
+
+
+def _glyphs(box: TextBox, ink: np.ndarray | None = None,
+            text_ink: np.ndarray | None = None) -> list[tuple[str, tuple[float, float, float, float], float]]:
+    """The glyphs of a box with their pixel boxes: the engine's, else spread over the box's inked columns by
+    natural width; their top and bottom the line's inked rows within the box (``ink``: the page's ink mask), as a
+    text layer's glyphs stand on their line (an engine's boxes reach beyond the ink by a margin of their own).
+    ``text_ink``: the ink without ruling lines, where the spread starts and ends (a box reaching back over a column
+    line put its first glyph in the cell before: fz02's 解 of 司法调解联动)."""
     x0, top, x1, bottom = _bbox(box.quad)
     if ink is not None:
         a, b = max(0, int(top)), min(ink.shape[0], int(bottom) + 1)
@@ -384,14 +560,24 @@ def _glyphs(box: TextBox, ink: np.ndarray | None = None) -> list[tuple[str, tupl
                     spaced[k - 1] = True
             else:
                 k += 1
+        # a glyph starts at its first column of text ink (the first glyph's box reaches back over a column line
+        # now and then, into the cell before: fz02's 解 of 司法调解联动)
+        starts = [_first_ink(text_ink, b[0], b[2], top, bottom) for _, b, _ in box.glyphs]
         out = []
         for i, (ch, b, _) in enumerate(box.glyphs):
-            follows = box.glyphs[i + 1][1][0] if i + 1 < len(box.glyphs) else b[2]
+            follows = starts[i + 1] if i + 1 < len(box.glyphs) else b[2]
             apart = i + 1 == len(box.glyphs) or spaced[i] or follows - b[2] >= SETTINGS.gap * (bottom - top)
             end = b[2] if apart else max(b[2], follows)
-            out.append((ch, (b[0], top, end, bottom), box.confidence))
+            out.append((ch, (starts[i], top, end, bottom), box.confidence))
         return out
     chars = [ch for ch in box.text if not ch.isspace()]
+    mask = text_ink if text_ink is not None else ink
+    if mask is not None and bottom > top:
+        a, b = max(0, int(top)), min(mask.shape[0], int(bottom) + 1)
+        left = max(0, int(x0))
+        cols = np.flatnonzero(mask[a:b, left:max(0, int(x1)) + 1].any(axis=0))
+        if len(cols):
+            x0, x1 = float(left + cols[0]), float(left + cols[-1] + 1)
     widths = [1.0 if _wide(ch) else 0.5 for ch in chars]
     unit = (x1 - x0) / (sum(widths) or 1.0)
     out, x = [], x0
@@ -399,6 +585,54 @@ def _glyphs(box: TextBox, ink: np.ndarray | None = None) -> list[tuple[str, tupl
         out.append((ch, (x, top, x + w * unit, bottom), box.confidence))
         x += w * unit
     return out
+
+
+_Glyph = tuple[str, tuple[float, float, float, float], float]
+_BARS = frozenset("|丨｜│")
+
+
+def _on_rule(segments: list[tuple[int, int, int, int]], x0: float, top: float, x1: float, bottom: float) -> bool:
+    """Whether a vertical ruling line runs through the box x0..x1 over most of top..bottom (pixels)."""
+    high = bottom - top
+    return any(sx0 == sx1 and x0 <= sx0 <= x1 and min(bottom, sy1) - max(top, sy0) >= 0.5 * high
+               for sx0, sy0, sx1, sy1 in segments)
+
+
+def _without_strays(lines: list[list[_Glyph]]) -> list[list[_Glyph]]:
+    """The lines without the glyphs one line read of its neighbour's: a glyph at the end of a line, a column gap
+    away from the rest of it, lying over a glyph of another line that stands with its own, is that glyph read
+    twice (a text box of the next cell reaching back over the column line: fz02's 2 of （2分） read again as the
+    start of the cell beside it, and its points read as 22) and is dropped."""
+    def apart(line: list[_Glyph], i: int) -> bool:
+        """Whether glyph i stands a column gap (``gap`` line heights) from the glyphs beside it in its line."""
+        if len(line) < 2:
+            return False
+        x0, top, x1, bottom = line[i][1]
+        gap = SETTINGS.gap * (bottom - top)
+        left = i == 0 or x0 - line[i - 1][1][2] >= gap
+        right = i == len(line) - 1 or line[i + 1][1][0] - x1 >= gap
+        return left and right
+
+    def over(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+        wide = min(a[2], b[2]) - max(a[0], b[0])
+        high = min(a[3], b[3]) - max(a[1], b[1])
+        return wide >= 0.5 * min(a[2] - a[0], b[2] - b[0]) and high >= 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+    drop: set[tuple[int, int]] = set()
+    for k, line in enumerate(lines):
+        for i in (0, len(line) - 1) if len(line) > 1 else ():
+            if not apart(line, i):
+                continue
+            box = line[i][1]
+            for m, other in enumerate(lines):
+                if m == k or not other or other[0][1][1] > box[3] or other[-1][1][3] < box[1]:
+                    continue
+                if any(over(box, g[1]) and not apart(other, j) for j, g in enumerate(other)):
+                    drop.add((k, i))
+                    break
+    if not drop:
+        return lines
+    return [[g for i, g in enumerate(line) if (k, i) not in drop] for k, line in enumerate(lines)]
 
 
 def ocr_page(rgb: np.ndarray, number: int, dpi: float, width_pt: float | None = None,
@@ -425,9 +659,13 @@ def ocr_page(rgb: np.ndarray, number: int, dpi: float, width_pt: float | None = 
     # the lines stay in the image the engine reads: erased, the texts of neighbouring cells run together into
     # one line of text (jt01's 六、减分项 and the cell beside it, read with a 页 between them)
     segments = _lines(ink, dpi)
+    text_ink = np.where(_rule_mask(ink, dpi) > 0, 0, ink).astype(np.uint8) if segments else ink
     chars: list[dict] = []
-    for box in engine().read(gray):
-        for ch, (x0, top, x1, bottom), conf in _glyphs(box, ink):
+    lines = [_glyphs(box, ink, text_ink) for box in engine().read(gray)]
+    for line in _without_strays(lines):
+        for ch, (x0, top, x1, bottom), conf in line:
+            if ch in _BARS and _on_rule(segments, x0, top, x1, bottom):
+                continue  # a column line read as a glyph (公正|文明)
             t, b = _points(top, dpi), _points(bottom, dpi)
             chars.append({"text": ch, "x0": _points(x0, dpi), "x1": _points(x1, dpi), "top": t, "bottom": b,
                           "size": round(b - t, 3), "fontname": "OCR", "confidence": round(conf, 3)})
@@ -536,7 +774,7 @@ def _image_dpi(header: ImageHeader) -> float:
     return short / (210 / 25.4)
 
 
-def _frames(data: bytes, header: ImageHeader) -> list[np.ndarray]:
+def _frames(data: bytes, header: ImageHeader, first: bool = False) -> list[np.ndarray]:
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = SETTINGS.max_pixels
@@ -548,6 +786,8 @@ def _frames(data: bytes, header: ImageHeader) -> list[np.ndarray]:
                     bounds.check_pages(n)
                 _check_pixels(frame.width, frame.height, f"page {n}")
                 frames.append(np.asarray(frame.convert("RGB")))
+                if first:
+                    break
             return frames
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise CorruptFile(None, f"the {header.kind.upper()} image cannot be decoded ({type(exc).__name__})") from None

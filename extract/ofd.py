@@ -26,8 +26,13 @@ What is read:
   lines alike); a path neither stroked nor filled draws nothing.
 - ``PageBlock`` and ``CompositeObject`` groups, every layer of the page, and the page's templates
   (``Template@TemplateID``; background and foreground alike, since only positions matter here).
-  Objects with ``Visible="false"`` are skipped; images carry no text (a page of images only is a page
-  without text, as for a scanned PDF).
+  Objects with ``Visible="false"`` are skipped.
+- ``ImageObject`` (a scanned OFD: each page one image of the paper): its ``ResourceID`` resolved through the
+  resources' ``MultiMedias`` (``MediaFile``, under the resource file's ``BaseLoc``). A page without text that
+  carries images is read by OCR (extract/ocr.py): its images drawn (through their ``CTM``, the unit square
+  onto the boundary) on a white page at ``OcrSettings.dpi``, and that page image read as a scanned PDF page is;
+  an image's pixels are counted from its header and refused over the limit before it is decoded, and images
+  placed coarser than ``min_dpi`` are not read.
 
 Units: OFD's millimetres become points (1/72 inch, rounded to 1/1000 pt), y measured from the page's top
 as in pdfplumber.
@@ -67,7 +72,7 @@ _DIGITS = 3  # positions in points are rounded to 1/1000 pt: what mm -> pt arith
 _DEFAULT_BOX = (0.0, 0.0, 210.0, 297.0)  # A4 in millimetres, where no PhysicalBox is given
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                           remove_comments=True, remove_pis=True)
-_SKIPPED = {"ImageObject", "Annotation", "Annot"}
+_SKIPPED = {"Annotation", "Annot"}
 
 
 def is_ofd(names: set[str]) -> bool:
@@ -202,6 +207,8 @@ class _Document:
         self.box = _box(_path(common, "PageArea", "PhysicalBox").text if _path(common, "PageArea", "PhysicalBox")
                         is not None else None, "the document's PhysicalBox") or _DEFAULT_BOX
         self.fonts: dict[str, str] = {}
+        self.media: dict[str, str] = {}  # MultiMedia ID -> its member (an image file)
+        self.images: dict[int, list[tuple[str, tuple]]] = {}  # page -> its images (resource id, matrix)
         for res in [*(_kids(common, "PublicRes") if common is not None else ()),
                     *(_kids(common, "DocumentRes") if common is not None else ())]:
             self._fonts(self.pkg.resolve(self.base, res.text))
@@ -231,6 +238,15 @@ class _Document:
                     name += "-Italic"
                 if font.get("ID"):
                     self.fonts[font.get("ID", "")] = name
+        folder = posixpath.join(_folder(member), (root.get("BaseLoc") or "").strip().lstrip("/"))
+        for medias in _kids(root, "MultiMedias"):
+            for media in _kids(medias, "MultiMedia"):
+                file = _kid(media, "MediaFile")
+                found = self.pkg.resolve(folder, file.text if file is not None else None)
+                if found is None and file is not None:
+                    found = self.pkg.resolve(_folder(member), file.text)
+                if found is not None and media.get("ID"):
+                    self.media[media.get("ID", "")] = found
 
     def page(self, number: int) -> PageForm:
         member = self.pages[number - 1]
@@ -256,7 +272,42 @@ class _Document:
         from .pdfium import _to_edges
 
         edges = _to_edges(page, [dict(s, pts=[(x, height - y) for x, y in s["pts"]]) for s in painter.shapes])
+        self.images[number] = [(rid, m) for rid, m in painter.images if rid in self.media]
         return PageForm(number, height, (0.0, 0.0, w * MM_TO_PT, height), painter.chars, edges)
+
+    def scanned(self, form: PageForm) -> PageForm | None:
+        """A page of images without text read by OCR (None: it has no image fine enough to read)."""
+        images = self.images.get(form.number) or []
+        if not images or any(not c["text"].isspace() for c in form.chars):
+            return None
+        import cv2
+        import numpy as np
+
+        from . import ocr
+
+        width_pt, height_pt = form.bbox[2], form.bbox[3]
+        dpi = ocr.SETTINGS.dpi
+        scale = dpi / 25.4  # page pixels a millimetre
+        cw, ch = round(width_pt / MM_TO_PT * scale), round(height_pt / MM_TO_PT * scale)
+        ocr.check_pixels(cw, ch, f"page {form.number} drawn for OCR")
+        canvas = None
+        for rid, (a, b, c, d, e, f) in images:
+            data = self.pkg.zip.read(self.media[rid])
+            header = ocr.check_header(data)
+            w_mm, h_mm = math.hypot(a, b), math.hypot(c, d)
+            placed = min(header.width / w_mm, header.height / h_mm) * 25.4 if w_mm > 0 and h_mm > 0 else 0.0
+            if placed < ocr.SETTINGS.min_dpi:
+                continue  # placed too coarse for OCR (or not at all)
+            gray = ocr.decode_gray(data, header)
+
+            # image pixels -> the unit square -> the page (mm, through the object's matrix) -> page pixels
+            warp = np.array([[a / header.width * scale, c / header.height * scale, e * scale],
+                             [b / header.width * scale, d / header.height * scale, f * scale]])
+            drawn = cv2.warpAffine(gray, warp, (cw, ch), flags=cv2.INTER_AREA, borderValue=255)
+            canvas = drawn if canvas is None else np.minimum(canvas, drawn)
+        if canvas is None:
+            return None
+        return ocr.ocr_page(canvas, form.number, dpi, width_pt, height_pt)
 
 
 def _matrix(text: str | None, what: str) -> tuple[float, float, float, float, float, float] | None:
@@ -299,6 +350,7 @@ class _Painter:
         self.origin = origin  # the page box's own origin (mm): positions are relative to it
         self.chars: list[dict] = []
         self.shapes: list[dict] = []
+        self.images: list[tuple[str, tuple]] = []  # (resource id, unit square -> page mm)
 
     def content(self, content) -> None:
         for layer in _kids(content, "Layer"):
@@ -311,7 +363,7 @@ class _Painter:
                 continue
             if kind == "PageBlock":
                 self.objects(obj, outer)
-            elif kind in ("TextObject", "PathObject", "CompositeObject"):
+            elif kind in ("TextObject", "PathObject", "CompositeObject", "ImageObject"):
                 box = _box(obj.get("Boundary"), f"the Boundary of {kind} {obj.get('ID', '')}".strip())
                 bx, by = (box[0], box[1]) if box else (0.0, 0.0)
                 ctm = _matrix(obj.get("CTM"), f"the CTM of {kind} {obj.get('ID', '')}".strip()) or _IDENTITY
@@ -320,6 +372,9 @@ class _Painter:
                     self.text(obj, m)
                 elif kind == "PathObject":
                     self.path(obj, m)
+                elif kind == "ImageObject":
+                    if obj.get("ResourceID"):
+                        self.images.append((obj.get("ResourceID", "").strip(), m))
                 else:
                     self.objects(obj, m)
 
@@ -447,13 +502,33 @@ def _page_ranges(numbers: list[int]) -> str:
 
 def read_ofd(data: bytes, name: str, sha256: str) -> Layout:
     """Read an OFD: every page into the PDF reader's page form, then the PDF reader's tables and paragraphs."""
+    from . import ocr
+
     doc = _open(data)
     count = len(doc.pages)
-    blocks, empty = page_blocks(doc.page, count, name, _page_error)
+    scanned: dict[int, list[dict]] = {}
+
+    def page(number: int) -> PageForm:
+        form = doc.page(number)
+        read = doc.scanned(form)
+        if read is None:
+            return form
+        if read.chars:
+            scanned[number] = read.chars
+        ocr._progress(number, count, name)
+        return read
+
+    blocks, empty = page_blocks(page, count, name, _page_error)
     if len(empty) == count:
-        raise NoTextLayer(None, f"OFD page(s) {_page_ranges(empty)} carry no text (images only); OCR needed")
+        raise NoTextLayer(None, f"OFD page(s) {_page_ranges(empty)} carry no text"
+                          + (": OCR found none in their images" if any(doc.images.values()) else ""))
+    ocr.annotate(blocks, scanned)
     notes = [reader_note("pdf_no_text_layer", pages=_page_ranges(empty))] if empty else []
-    return Layout(file=name, sha256=sha256, format="ofd", pages=count, notes=notes, blocks=blocks)
+    if scanned:
+        notes.append(reader_note("ocr_read", pages=_page_ranges(sorted(scanned)), engine=ocr.engine().name,
+                                 dpi=ocr.SETTINGS.dpi))
+    return Layout(file=name, sha256=sha256, format="ofd", pages=count, notes=notes, blocks=blocks,
+                  ocr_pages=sorted(scanned))
 
 
 def text_in_region(data: bytes, page: int, bbox: tuple[float, float, float, float]) -> str:

@@ -1,5 +1,7 @@
 """PDF pages as images: one page of a PDF rendered with pdfium (pypdfium2) to a grayscale PNG, and the size of
-the page in the coordinates the reader records regions in (PDF points, origin at the top left).
+the page in the coordinates the reader records regions in (PDF points, origin at the top left). A scanned image
+notice (JPEG/PNG/TIFF, each TIFF page a page) is shown the same way: its page decoded (its pixels checked from its
+header first), made gray and scaled, its size in points from the resolution OCR read it at (extract/ocr.py).
 
 The review app shows an indicator's source page with its region highlighted (``zhibiao/web/pages.py``); no
 pdfium object leaves this module: a page comes back as PNG bytes and plain numbers. The PNG is encoded here
@@ -54,6 +56,52 @@ def _open(data: bytes):
     return doc
 
 
+def _is_image(data: bytes) -> bool:
+    from .ocr import image_kind
+
+    return image_kind(data) is not None
+
+
+def _image_page(data: bytes, page: int, decode: bool) -> tuple[object, float, float]:
+    """Page ``page`` of an image notice: its frame as a gray PIL image (None unless ``decode``) and its size in
+    points (as OCR placed its text); IndexError for a page it does not have."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    from .ocr import SETTINGS, _image_dpi, check_header, check_pixels
+
+    header = check_header(data)
+    dpi = _image_dpi(header)
+    Image.MAX_IMAGE_PIXELS = SETTINGS.max_pixels
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            if page < 1:
+                raise IndexError(f"page {page}")
+            try:
+                im.seek(page - 1)
+            except EOFError:
+                raise IndexError(f"page {page}") from None
+            check_pixels(im.width, im.height, f"page {page}")
+            size = (im.width * 72 / dpi, im.height * 72 / dpi)
+            frame = im.convert("L") if decode else None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise CorruptFile(None, f"the image cannot be decoded ({type(exc).__name__})") from None
+    return frame, round(size[0], 3), round(size[1], 3)
+
+
+def _render_image(data: bytes, page: int, scale: float) -> PageImage:
+    frame, width, height = _image_page(data, page, decode=True)
+    from PIL import Image
+
+    assert isinstance(frame, Image.Image)
+    scale = min(scale, (MAX_PIXELS / (width * height)) ** 0.5)
+    pixel_width, pixel_height = max(1, round(width * scale)), max(1, round(height * scale))
+    small = frame.resize((pixel_width, pixel_height), Image.Resampling.LANCZOS)
+    return PageImage(_png(small.tobytes(), pixel_width, pixel_height, pixel_width), pixel_width, pixel_height,
+                     width, height)
+
+
 def page_count(data: bytes) -> int:
     """How many pages the PDF has."""
     from .pdf import _PDFIUM_LOCK
@@ -67,7 +115,11 @@ def page_count(data: bytes) -> int:
 
 
 def page_size(data: bytes, page: int) -> tuple[float, float]:
-    """The width and height in points of page ``page`` (1-based); IndexError for a page the PDF does not have."""
+    """The width and height in points of page ``page`` (1-based) of a PDF or an image notice; IndexError for a page
+    it does not have."""
+    if _is_image(data):
+        _, width, height = _image_page(data, page, decode=False)
+        return width, height
     from .pdf import _PDFIUM_LOCK
 
     with _PDFIUM_LOCK:
@@ -87,7 +139,10 @@ def page_size(data: bytes, page: int) -> tuple[float, float]:
 
 def render_page(data: bytes, page: int, *, scale: float = 1.5) -> PageImage:
     """Page ``page`` (1-based) of the PDF ``data`` as a grayscale PNG at ``scale`` pixels a point (at most
-    MAX_PIXELS); IndexError for a page the PDF does not have, CorruptFile for a file pdfium cannot open."""
+    MAX_PIXELS); IndexError for a page the PDF does not have, CorruptFile for a file pdfium cannot open. An image
+    notice's page is shown at the same scale of its size in points."""
+    if _is_image(data):
+        return _render_image(data, page, scale)
     from .pdf import _PDFIUM_LOCK
 
     with _PDFIUM_LOCK:

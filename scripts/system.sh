@@ -2,7 +2,8 @@
 # System packages and services the full test suite uses, on a Debian machine where we may use apt:
 # Chromium (the report and the review app are tested in a real browser), a local PostgreSQL
 # (the store is tested on PostgreSQL as well as SQLite) and LibreOffice Writer/Calc (legacy files are
-# converted with it), with the Noto CJK fonts, and the libraries OpenCV loads for OCR (libgl1, libglib2.0-0).
+# converted with it), with the Noto CJK fonts, the libraries OpenCV loads for OCR (libgl1, libglib2.0-0) and
+# Tesseract with its Chinese model (the second OCR engine).
 # Prints the PostgreSQL URL for the tests.
 # Without root (or sudo) it installs nothing and says what is missing.
 set -euo pipefail
@@ -24,6 +25,11 @@ done
 dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" || need+=(fonts-noto-cjk)
 # OpenCV (the OCR path, extract/ocr.py: opencv-python comes with rapidocr-onnxruntime) loads libGL and GLib
 for pkg in libgl1 libglib2.0-0; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need+=("$pkg")
+done
+# Tesseract, the second OCR engine (extract/ocr.py TesseractEngine, --ocr-engine tesseract), with its Simplified
+# Chinese model
+for pkg in tesseract-ocr tesseract-ocr-chi-sim; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -264,3 +264,42 @@ def pdf_pages(path: Path, footer: float = 42.0) -> list[OfdPage]:
 def pdf_to_ofd(path: Path) -> bytes:
     """The PDF at path written as OFD (see the module's docstring)."""
     return write_ofd(pdf_pages(path))
+
+
+# --- a scanned OFD: each page one image ------------------------------------------------------------
+
+
+def scanned_ofd(images: list[bytes], width: float = 210.0, height: float = 297.0) -> bytes:
+    """An OFD whose pages are images only (as a scanner that writes OFD makes them): each page one
+    ``ImageObject`` over the whole page (``CTM`` the unit square onto the page), its JPEG/PNG a ``MultiMedia``
+    of the document's resources (``Doc_0/DocumentRes.xml``, files under its ``BaseLoc`` ``Res``)."""
+    members: dict[str, bytes] = {}
+    media, refs = [], []
+    for n, data in enumerate(images):
+        ext = "png" if data.startswith(b"\x89PNG") else "jpg"
+        media.append(f'<ofd:MultiMedia ID="{100 + n}" Type="Image" Format="{ext.upper()}">'
+                     f"<ofd:MediaFile>page_{n}.{ext}</ofd:MediaFile></ofd:MultiMedia>")
+        members[f"Doc_0/Res/page_{n}.{ext}"] = data
+        refs.append(f'<ofd:Page ID="{200 + n}" BaseLoc="Pages/Page_{n}/Content.xml"/>')
+        members[f"Doc_0/Pages/Page_{n}/Content.xml"] = (
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NS}"><ofd:Content>'
+            f'<ofd:Layer ID="{300 + n}"><ofd:ImageObject ID="{400 + n}" ResourceID="{100 + n}"'
+            f' Boundary="0 0 {_n(width)} {_n(height)}" CTM="{_n(width)} 0 0 {_n(height)} 0 0"/>'
+            "</ofd:Layer></ofd:Content></ofd:Page>").encode()
+    members["Doc_0/DocumentRes.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{NS}"'
+                                        f' BaseLoc="Res"><ofd:MultiMedias>{"".join(media)}</ofd:MultiMedias>'
+                                        "</ofd:Res>").encode()
+    members["Doc_0/Document.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{NS}"><ofd:CommonData>'
+        f"<ofd:MaxUnitID>{400 + len(images)}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 {_n(width)}"
+        f" {_n(height)}</ofd:PhysicalBox></ofd:PageArea><ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>"
+        "</ofd:CommonData><ofd:Pages>" + "".join(refs) + "</ofd:Pages></ofd:Document>").encode("utf-8")
+    members["OFD.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.0"'
+                          ' DocType="OFD"><ofd:DocBody><ofd:DocInfo>'
+                          "<ofd:DocID>0f0d0000000000000000000000000001</ofd:DocID></ofd:DocInfo>"
+                          "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>").encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in ["OFD.xml", *sorted(k for k in members if k != "OFD.xml")]:
+            zf.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), members[name], zipfile.ZIP_DEFLATED)
+    return buf.getvalue()

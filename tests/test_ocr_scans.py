@@ -270,3 +270,67 @@ def test_a_clean_line_is_not_turned_upside_down():
 def test_a_bracket_pair_is_one_width(read, printed):
     """The recogniser read the full-width （ of （二） as ( now and then: (二）; pf01's markers missed the golden."""
     assert ocr._balanced(read) == printed
+
+
+class _Engine:
+    """An engine that gives fixed text boxes, whatever the image."""
+
+    name = "fixed"
+
+    def __init__(self, boxes):
+        self.boxes = boxes
+
+    def read(self, image):
+        return self.boxes
+
+
+def _box(text: str, x0: float, y0: float, widths: list[float], gap_after: int | None = None, gap: float = 0.0):
+    """A text box of glyphs side by side from x0 (pixels), 30 px high, a gap after glyph ``gap_after``."""
+    glyphs, x = [], x0
+    for i, (ch, w) in enumerate(zip(text, widths)):
+        glyphs.append((ch, (x, y0, x + w - 2, y0 + 30), 0.99))
+        x += w + (gap if i == gap_after else 0)
+    quad = ((x0, y0), (x, y0), (x, y0 + 30), (x0, y0 + 30))
+    return ocr.TextBox(quad, text, 0.99, tuple(glyphs))
+
+
+def _ruled_page(column: int) -> object:
+    import numpy as np
+
+    page = np.full((400, 600), 255, np.uint8)
+    page[40:360, column:column + 2] = 0  # a column line
+    page[100:130, 100:320] = 0  # ink where the boxes' glyphs are (the glyphs start on ink)
+    page[100:130, 340:560] = 0
+    return page
+
+
+def test_a_glyph_read_twice_across_a_column_line_is_dropped(monkeypatch):
+    """fz02: the box of a cell reached back over the column line and read the 2 of （2 again (then 2 -> 22)."""
+    left = _box("（2", 260, 100, [30, 30])  # （ 260-288, 2 290-318: the points of the left cell
+    right = _box("23.未", 292, 100, [24, 24, 12, 30], gap_after=0, gap=24)  # its 2 over the left cell's 2
+    monkeypatch.setattr(ocr, "engine", lambda: _Engine([left, right]))
+    form = ocr.ocr_page(_ruled_page(330), 1, 72.0)
+    texts = "".join(c["text"] for c in sorted(form.chars, key=lambda c: c["x0"]))
+    assert texts == "（23.未", texts  # the left cell's （2, the right cell's 3.未; one 2 only
+    assert sum(c["text"] == "2" for c in form.chars) == 1
+
+
+def test_a_glyph_that_stands_with_its_line_is_kept(monkeypatch):
+    """Two boxes that overlap at glyphs standing with their own lines both keep them (no column gap: no stray)."""
+    a = _box("一二", 100, 100, [30, 30])
+    b = _box("三四", 145, 100, [30, 30])
+    monkeypatch.setattr(ocr, "engine", lambda: _Engine([a, b]))
+    form = ocr.ocr_page(_ruled_page(580), 1, 72.0)
+    assert sorted(c["text"] for c in form.chars) == ["一", "三", "二", "四"]
+
+
+def test_a_column_line_read_as_a_bar_is_no_glyph(monkeypatch):
+    """fz02's 公正|文明: the column line beside a cell's last glyph was read as |."""
+    box = _box("公正|", 260, 100, [30, 30, 30])  # | 320-348 over the line at 330
+    monkeypatch.setattr(ocr, "engine", lambda: _Engine([box]))
+    form = ocr.ocr_page(_ruled_page(330), 1, 72.0)
+    assert [c["text"] for c in form.chars] == ["公", "正"]
+    box = _box("公正|", 260, 100, [30, 30, 30])
+    monkeypatch.setattr(ocr, "engine", lambda: _Engine([box]))
+    form = ocr.ocr_page(_ruled_page(500), 1, 72.0)  # no line under it: a | printed is kept
+    assert [c["text"] for c in form.chars] == ["公", "正", "|"]

@@ -308,10 +308,12 @@ def test_a_zip_that_is_not_an_ofd_named_ofd(tmp_path, capsys):
     _refused(path, capsys, "not a valid OFD package")
 
 
-def test_pages_of_images_only_need_ocr(tmp_path, capsys):
+def test_a_page_whose_image_is_not_in_the_package_has_no_text(tmp_path, capsys):
+    """A page's ImageObject names a resource the package does not hold: nothing to read, refused (images that
+    are there are read by OCR: tests/test_ocr_ofd.py)."""
     path = tmp_path / "scan.ofd"
     path.write_bytes(_content('<ofd:ImageObject ID="10" Boundary="0 0 210 297" ResourceID="11"/>'))
-    _refused(path, capsys, "OFD page(s) 1 carry no text (images only); OCR needed")
+    _refused(path, capsys, "OFD page(s) 1 carry no text")
 
 
 def test_a_folder_batch_reads_ofd(ofd_files, tmp_path, capsys):

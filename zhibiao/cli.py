@@ -239,10 +239,14 @@ def _has_errors(cat: Catalogue) -> bool:
 @click.option("--pdf-engine", type=click.Choice(["pdfium", "pdfplumber"]), default=None,
               help="What reads a PDF's characters and ruling lines: pdfium (the default, fast) or pdfplumber "
                    "(the reference engine).")
+@click.option("--ocr-engine", type=click.Choice(["rapidocr", "tesseract"], case_sensitive=False), default=None,
+              envvar="ZHIBIAO_OCR_ENGINE",
+              help="What reads scanned pages and images: rapidocr (the default, its models in its wheel) or "
+                   "tesseract (Debian's tesseract-ocr and tesseract-ocr-chi-sim) (or ZHIBIAO_OCR_ENGINE).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default=None, envvar="ZHIBIAO_LANG",
               help="The language of the ingest summaries and tables: en (the default) or zh, in the review app's "
                    "terms with the findings in Chinese (or ZHIBIAO_LANG). Exports are Chinese either way.")
-def cli(max_bytes: int | None, pdf_engine: str | None, lang: str | None) -> None:
+def cli(max_bytes: int | None, pdf_engine: str | None, ocr_engine: str | None, lang: str | None) -> None:
     """zhibiao (指标): turn the rubric (指标体系) in a notice into a checked indicator catalogue.
 
     \b
@@ -266,7 +270,35 @@ def cli(max_bytes: int | None, pdf_engine: str | None, lang: str | None) -> None
         from zhibiao.extract.pdf import set_engine
 
         set_engine(pdf_engine)
+    _set_ocr_engine(ocr_engine)
     click.get_current_context().obj = {"max_bytes": max_bytes, "lang": lang or "en"}
+
+
+_OCR_ENV = "ZHIBIAO_OCR_ENGINE"
+
+
+def _set_ocr_engine(name: str | None) -> None:
+    """Read scans with the engine ``name`` (None: the default) in this invocation, here and in the batch workers it
+    starts (they read ZHIBIAO_OCR_ENGINE); the engine is made when a page is first read, not at start-up."""
+    def reset() -> None:
+        ocr = sys.modules.get("zhibiao.extract.ocr")
+        if ocr is not None:
+            ocr.set_engine(None)  # made again from ZHIBIAO_OCR_ENGINE (or the default) when a page is first read
+
+    reset()
+    if not name:
+        return
+    before = os.environ.get(_OCR_ENV)
+    os.environ[_OCR_ENV] = name.lower()
+
+    def undo() -> None:  # the choice ends with the invocation, so that none leaks into the next
+        if before is None:
+            os.environ.pop(_OCR_ENV, None)
+        else:
+            os.environ[_OCR_ENV] = before
+        reset()
+
+    click.get_current_context().call_on_close(undo)
 
 
 def _text_option(value: str | None, name: str) -> str | None:

@@ -9,7 +9,7 @@ there with ``exit_code(exc)``; a class's ``exit_code`` attribute is the same tab
     ├── BadInput                    3  the input file cannot be read as a notice
     │   ├── InputNotFound, EmptyInput, NotText, UndecodableText, UnsupportedFormat,
     │   ├── FileTooLarge, EncryptedPDF, NoTextLayer, CorruptFile, InflatesTooLarge, TextTooLong, TableTooWide,
-    │   └── TooManyParts, ConverterMissing, ConversionFailed, ImageTooLarge
+    │   └── TooManyParts, ConverterMissing, ConversionFailed, ImageTooLarge, OcrEngineMissing
     ├── InvalidCatalogue            4  not a valid catalogue JSON
     ├── OutputError                 5  the output cannot be written
     ├── InvalidAssessment           6  zhibiao score: invalid assessment CSV
@@ -66,6 +66,7 @@ __all__ = [
     "ConverterMissing",
     "ConversionFailed",
     "ImageTooLarge",
+    "OcrEngineMissing",
     "NoRubric",
     "InvalidCatalogue",
     "OutputError",
@@ -185,6 +186,11 @@ class ConversionFailed(BadInput):
 
 class ImageTooLarge(BadInput):
     """image (or a page to be rendered for OCR) has more pixels than the reading limit; refused before decoding"""
+
+
+class OcrEngineMissing(BadInput):
+    """the OCR engine chosen (--ocr-engine tesseract) is not installed here: install it with `apt install
+    tesseract-ocr tesseract-ocr-chi-sim` (or set ZHIBIAO_TESSERACT to its tesseract), or use the default engine"""
 
 
 class NoRubric(ZhibiaoError):

@@ -157,7 +157,7 @@ def source(state: WebState, cat_id: int, cat: Catalogue, ind: Indicator) -> tupl
 
 
 def page_image(state: WebState, cat_id: int, page: int) -> bytes:
-    """Page ``page`` of a catalogue's PDF notice as a PNG (cached), or a 404."""
+    """Page ``page`` of a catalogue's PDF (or scanned image) notice as a PNG (cached), or a 404."""
     from zhibiao.extract import sniff
     from zhibiao.extract.render import render_page
 
@@ -165,7 +165,7 @@ def page_image(state: WebState, cat_id: int, page: int) -> bytes:
         _, data = state.document(cat_id)
     except NotFound:
         raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
-    if sniff(data) != "pdf":
+    if sniff(data) not in ("pdf", "png", "jpeg", "tiff"):  # a PDF, or a scanned image notice
         raise WebError(404, "原始文件不是 PDF，没有页面图像。", code="not_found", title="未找到")
     key = (hashlib.sha256(data).hexdigest(), page)
     with state.lock:

@@ -90,6 +90,8 @@ INPUT_MESSAGES: list[tuple[type, int, str]] = [
     (zerr.ConverterMissing, 503, "服务器未安装 LibreOffice，暂时无法读取旧版 .doc/.wps/.xls/.et/.rtf 文件。"
                                  "请管理员安装 libreoffice-writer-nogui 和 libreoffice-calc-nogui，"
                                  "或将文件另存为 DOCX、XLSX 或 PDF 后上传。"),
+    (zerr.OcrEngineMissing, 503, "服务器未安装所选的文字识别（OCR）引擎 Tesseract，暂时无法识别扫描件。"
+                                 "请管理员安装 tesseract-ocr 和 tesseract-ocr-chi-sim，或改用默认识别引擎。"),
     (zerr.ConversionFailed, 422, "LibreOffice 无法转换此旧版文件（文件可能已损坏或设置了密码），未予读取。"),
     (zerr.NoRubric, 422, "通知中没有找到带分值的指标体系，未保存任何目录。"),
 ]
