@@ -32,6 +32,8 @@ done
 for pkg in tesseract-ocr tesseract-ocr-chi-sim; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need+=("$pkg")
 done
+# pdftotext (poppler-utils): corpus/families/render.py --check reads the PDF renderings' text with it
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$SUDO" = none ] || ! command -v apt-get >/dev/null 2>&1; then
     echo "system.sh: cannot install ${need[*]} here (no root/apt); the tests that need them will say so" >&2
