@@ -122,6 +122,7 @@ class PdfSettings:
     overlay_min: float = 8.0  # points: a box at least this wide and tall may be laid over a table
     overlay_tol: float = 1.0  # points: lines this near run along each other (a box's fill and stroke)
     overlay_max: float = 0.3  # of the page's width and height: a box laid over a table is smaller
+    cut_row_tol: float = 2.0  # points: a line this near a table's outer column edge is that edge running on
 
 
 SETTINGS = PdfSettings()  # the settings the reader uses
@@ -364,7 +365,7 @@ def _open_ends(grid: _Grid, xs: list[float], ys: list[float], chars: _Chars, edg
     web table): where the table's outer column lines run on past its last rule (or begin above its first),
     the text between them there is one more row of the table (it was read as paragraphs, and the row's
     two parts were never joined)."""
-    tol = SETTINGS.overlay_tol * 2
+    tol = SETTINGS.cut_row_tol
     down = [_runs_on(edges, x, ys[-1], True, tol) for x in (xs[0], xs[-1])]
     if None not in down:
         _add_row(grid, xs, (ys[-1], min(v for v in down if v is not None)), chars, at_top=False)
