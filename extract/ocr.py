@@ -589,6 +589,15 @@ def _glyphs(box: TextBox, ink: np.ndarray | None = None,
 
 _Glyph = tuple[str, tuple[float, float, float, float], float]
 _BARS = frozenset("|丨｜│")
+_THIN = frozenset("1lI!｜")  # glyphs a vertical line is read as, besides the bars
+
+
+def _inked(mask: np.ndarray, x0: float, top: float, x1: float, bottom: float) -> bool:
+    """Whether the mask (text ink, the ruling lines painted out) holds ink in the middle half of the box (pixels:
+    its edges may reach the ink of the glyphs beside it)."""
+    a, b = x0 + (x1 - x0) / 4, x1 - (x1 - x0) / 4
+    region = mask[max(0, int(top)):max(0, int(bottom) + 1), max(0, int(a)):max(0, int(b) + 1)]
+    return bool(region.size and region.any())
 
 
 def _on_rule(segments: list[tuple[int, int, int, int]], x0: float, top: float, x1: float, bottom: float) -> bool:
@@ -666,6 +675,9 @@ def ocr_page(rgb: np.ndarray, number: int, dpi: float, width_pt: float | None = 
         for ch, (x0, top, x1, bottom), conf in line:
             if ch in _BARS and _on_rule(segments, x0, top, x1, bottom):
                 continue  # a column line read as a glyph (公正|文明)
+            if ch in _THIN and _on_rule(segments, x0, top, x1, bottom) and not _inked(text_ink, x0, top, x1, bottom):
+                continue  # a column line read as a 1 (a 分值 of 3 read as 13): no ink in its middle but the line's
+
             t, b = _points(top, dpi), _points(bottom, dpi)
             chars.append({"text": ch, "x0": _points(x0, dpi), "x1": _points(x1, dpi), "top": t, "bottom": b,
                           "size": round(b - t, 3), "fontname": "OCR", "confidence": round(conf, 3)})
