@@ -123,6 +123,10 @@ class PdfSettings:
     overlay_tol: float = 1.0  # points: lines this near run along each other (a box's fill and stroke)
     overlay_max: float = 0.3  # of the page's width and height: a box laid over a table is smaller
     cut_row_tol: float = 2.0  # points: a line this near a table's outer column edge is that edge running on
+    cut_columns: int = 2  # places: column lines ending together at a page break with no rule across there
+    # --- edges that are not rules ----------------------------------------------------------------------
+    cut_glyphs: int = 3  # glyphs: an edge running through the middle of this many is no cell border
+    cut_inset: float = 0.25  # of a glyph's width (height): an edge further inside it than this runs through it
 
 
 SETTINGS = PdfSettings()  # the settings the reader uses
@@ -340,7 +344,8 @@ def _ruled_tables(page: PageForm, number: int, chars: _Chars) -> list[_Grid]:
     if not page.edges:
         return grids
     settings = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
-    for table in find_tables(page, settings):
+    cut = _cut_rules(page.edges, page.height)
+    for table in find_tables(dataclasses.replace(page, edges=page.edges + cut) if cut else page, settings):
         boxes = [c for c in table.cells if c]
         if len(boxes) < SETTINGS.min_boxes:
             continue
@@ -358,6 +363,41 @@ def _ruled_tables(page: PageForm, number: int, chars: _Chars) -> list[_Grid]:
         _open_ends(grid, xs, ys, chars, page.edges)
         grids.append(grid)
     return grids
+
+
+def _cut_rules(edges: list[dict], height: float) -> list[dict]:
+    """The rules a page break cut off: where column lines of SETTINGS.cut_columns places or more begin
+    at the top of the page's lines (or end at their bottom), a rule across each column between them that
+    has none drawn there (a browser prints no border where a cell is cut, only its lines' ends). Without
+    it a merged cell the break cut at both ends is no cell, and the columns left of it part from the
+    table."""
+    tol, snap = SETTINGS.cut_row_tol, SETTINGS.snap
+    verticals = [e for e in edges if e["orientation"] == "v"]
+    across = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 2 * snap]
+    out: list[dict] = []
+    if not verticals:
+        return out
+    for end in ("top", "bottom"):
+        extreme = (min if end == "top" else max)(e[end] for e in verticals)
+        ends: dict[float, list[float]] = {}
+        for e in verticals:
+            y = e[end]
+            if abs(y - extreme) > tol:
+                continue
+            key = next((k for k in ends if abs(k - y) <= tol), y)
+            ends.setdefault(key, []).append(e["x0"])
+        for y, xs in ends.items():
+            places = _snap(xs)
+            if len(places) < SETTINGS.cut_columns:
+                continue
+            rules = [h for h in across if abs(h["top"] - y) <= tol]
+            for a, b in zip(places, places[1:]):
+                if any(h["x0"] <= (a + b) / 2 <= h["x1"] for h in rules):
+                    continue  # a rule is drawn over this column there: its lines end at it
+                out.append({"x0": a, "x1": b, "top": y, "bottom": y, "doctop": y, "y0": height - y,
+                            "y1": height - y, "width": b - a, "height": 0.0, "orientation": "h",
+                            "object_type": "line"})
+    return out
 
 
 def _open_ends(grid: _Grid, xs: list[float], ys: list[float], chars: _Chars, edges: list[dict]) -> None:
@@ -434,7 +474,9 @@ def _box(b) -> tuple[float, float, float, float]:
 
 
 def _char_lines(chars: list[dict]) -> list[list[dict]]:
-    """Group chars into printed lines by their vertical position."""
+    """Group chars into printed lines by their vertical position, each in the order of its glyphs' middles
+    (a browser draws a full-width bracket whose ink it has moved into the right half of its box, such
+    as the （ after a [, from the left of the [: ordered by where they begin, they swap)."""
     lines: list[list[dict]] = []
     floor, share = SETTINGS.line_floor, SETTINGS.line_share
     for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
@@ -442,7 +484,7 @@ def _char_lines(chars: list[dict]) -> list[list[dict]]:
             lines[-1].append(ch)
         else:
             lines.append([ch])
-    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+    return [sorted(line, key=lambda c: c["x0"] + c["x1"]) for line in lines]
 
 
 def _clusters(line: list[dict], gap: float) -> list[tuple[float, float]]:
@@ -1940,11 +1982,19 @@ def region_text(chars: list[dict], bbox: tuple[float, float, float, float]) -> s
 _PDFIUM_LOCK = threading.RLock()  # pdfium is not thread-safe: one call into it at a time in a process
 
 
-# Kangxi radicals and CJK radical supplements that stand for an ideograph (their compatibility form): a
-# font may map a glyph to the radical (⽇ for 日: Chromium's PDFs with Noto CJK), pdfium gives the
-# ideograph; the reference engine's text is mapped so
-RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2E80, 0x2FE0)
+# Kangxi radicals and CJK radical supplements that stand for an ideograph: a font may map a glyph to the
+# radical (⽇ for 日, ⺠ for 民: Chromium's PDFs with Noto CJK), pdfium gives the ideograph; the reference
+# engine's text is mapped so. A Kangxi radical's ideograph is its compatibility form; the supplements
+# (U+2E80–2EFF) have none, theirs are from Unicode 15.0's EquivalentUnifiedIdeograph.txt
+_SUPPLEMENTS = (("⺁⺂⺃⺄⺅⺆⺇⺈⺉⺊⺋⺌⺍⺎⺏⺐⺑⺒⺓⺔⺕⺖⺗⺘⺙⺛⺜⺝⺞⺟⺠⺡⺢⺣⺤⺥⺦⺧⺨⺩"
+                  "⺪⺫⺬⺭⺮⺯⺰⺱⺲⺳⺴⺵⺶⺷⺸⺹⺺⺻⺼⺽⺾⺿⻀⻁⻂⻃⻄⻅⻆⻇⻈⻉⻊⻋⻌⻍⻎⻏⻐⻑"
+                  "⻒⻓⻔⻕⻖⻗⻘⻙⻚⻛⻜⻝⻞⻟⻠⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳"),
+                ("厂乛乚乙亻冂𠘨刀刂卜㔾小小兀尣尢𡯂巳幺彑𫜹忄心扌攵旡日月歺母民氵氺灬爫爫丬牛犭王"
+                  "𤴔目示礻𥫗糹纟罓罒㓁冗𦉫羊𦍌𦍋耂肀聿肉𦥑艹艹艹虎衤覀西见角𧢲讠贝𧾷车辶辶辶邑钅長"
+                  "镸长门𨸏阝雨青韦页风飞食𩙿飠饣𩠐马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟"))
+RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FE0)
             if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)}
+RADICALS.update(zip(map(ord, _SUPPLEMENTS[0]), _SUPPLEMENTS[1], strict=True))
 
 
 class _Reader:
@@ -2238,10 +2288,45 @@ def _read_page(page: PageForm, number: int, name: str, open_xs: list[float] | No
     chars = _Chars(page.chars)
     if not any(not c["text"].isspace() for c in chars.all):
         return None
+    page = _clear_of_text(page, chars.all)
     grids = _ruled_tables(page, number, chars)
     if not grids:
         grids = _borderless_tables(chars, number, _within_margins(chars.all, page.height), open_xs)
     return grids, *_paragraphs(page, chars, number, grids, name, frame)
+
+
+def _clear_of_text(page: PageForm, chars: list[dict]) -> PageForm:
+    """The page without the edges that run through the middle of SETTINGS.cut_glyphs glyphs or more: a
+    cell's border never cuts its text, the edge of a background fill that text runs across (a web
+    page's container printed narrower than its text) or a line struck through text is no rule."""
+    if not page.edges or not chars:
+        return page
+    inset = SETTINGS.cut_inset
+    by_x = sorted(chars, key=lambda c: c["x0"])
+    x0s = [c["x0"] for c in by_x]
+    by_top = sorted(chars, key=lambda c: c["top"])
+    tops = [c["top"] for c in by_top]
+    wide = max(c["x1"] - c["x0"] for c in chars)
+    tall = max(c["bottom"] - c["top"] for c in chars)
+
+    def cuts(e: dict) -> bool:
+        n = 0
+        if e["orientation"] == "v":
+            x = e["x0"]
+            for c in by_x[bisect.bisect_left(x0s, x - wide):bisect.bisect_right(x0s, x)]:
+                pad = (c["x1"] - c["x0"]) * inset
+                if c["x0"] + pad < x < c["x1"] - pad and e["top"] <= (c["top"] + c["bottom"]) / 2 <= e["bottom"]:
+                    n += 1
+        else:
+            y = e["top"]
+            for c in by_top[bisect.bisect_left(tops, y - tall):bisect.bisect_right(tops, y)]:
+                pad = (c["bottom"] - c["top"]) * inset
+                if c["top"] + pad < y < c["bottom"] - pad and e["x0"] <= (c["x0"] + c["x1"]) / 2 <= e["x1"]:
+                    n += 1
+        return n >= SETTINGS.cut_glyphs
+
+    kept = [e for e in page.edges if not cuts(e)]
+    return page if len(kept) == len(page.edges) else dataclasses.replace(page, edges=kept)
 
 
 def _boxes(page: PageForm) -> list[tuple[tuple[float, float, float, float], list[int]]]:

@@ -211,3 +211,50 @@ def test_web_page_printed_to_pdf():
         assert leaves[0].text == "日常检查工作第1项，自查自评目标明确。", engine
         assert not [f for f in cat.all_findings() if f.severity != "info"]
         assert "分享" not in cat.model_dump_json()
+
+
+def test_web_table_whose_merged_cells_the_page_breaks_cut():
+    """A web table printed by Chromium with no header row repeated: on a page that a first-level and a
+    second-level label (rowspan) run through from top to bottom the browser draws no rule across them,
+    only their lines' ends, so the 序号 column parted from the table and each page became a rubric of its
+    own (3 rubrics, 19 of 36 leaves); and a （ after a [ was read before it (=（[计划成本), as the browser
+    draws a full-width bracket it has moved into the right half of its box from the left of the [."""
+    from zhibiao.pipeline import ingest
+
+    for engine in ("pdfium", "pdfplumber"):
+        from extract.pdf import set_engine
+
+        set_engine(engine)
+        try:
+            cat = ingest(DATA / "web_cut_cells.pdf")
+        finally:
+            set_engine(None)
+        assert len(cat.rubrics) == 1, engine
+        rubric = cat.rubrics[0]
+        assert rubric.rows_placed == rubric.rows_total
+        assert rubric.total == 100
+        leaves = [leaf for area in rubric.indicators for group in area.children for leaf in group.children]
+        assert [leaf.id.split(".")[-1] for leaf in leaves] == [str(n) for n in range(1, 37)], engine
+        assert [leaf.id for leaf in leaves[-16:]] == [f"3.1.{n}" for n in range(21, 37)], engine
+        notes = [note for leaf in leaves for note in leaf.notes]
+        assert notes == ["成本节约率=[（计划成本-实际成本）/计划成本]×100%。"] * 5, engine
+        assert not [f for f in cat.all_findings() if f.severity != "info"], engine
+
+
+def test_an_edge_running_through_text_is_no_rule():
+    """The edge of a web page's background fill that lines of text run across (a container printed
+    narrower than its text) was read as a column line: the body text became a two-column table, every
+    line's last characters in a cell of their own. A rule that only touches glyphs, or runs through
+    fewer than SETTINGS.cut_glyphs of them, stays."""
+    from extract.pdf import SETTINGS, PageForm, _clear_of_text
+
+    chars = [c for k in range(4) for c in _chars("全面推行行政执法公示制度", 40, 20.0 + 14 * k)]
+
+    def vertical(x: float, top: float = 10.0, bottom: float = 80.0) -> dict:
+        return {"x0": x, "x1": x, "top": top, "bottom": bottom, "orientation": "v", "object_type": "rect_edge"}
+
+    through, beside, touching = vertical(95.0), vertical(30.0), vertical(100.0)
+    short = vertical(95.0, 10.0, 30.0)  # runs through one glyph only
+    page = PageForm(1, 100.0, (0.0, 0.0, 200.0, 100.0), chars, [through, beside, touching, short])
+    assert SETTINGS.cut_glyphs > 1
+    assert _clear_of_text(page, chars).edges == [beside, touching, short]
