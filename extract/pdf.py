@@ -1934,12 +1934,14 @@ def _paragraph_gap(lines: list[dict]) -> float:
 
 
 def _begins_paragraph(prev: dict, ln: dict, left: float, right: float, gap: float, body: float) -> bool:
-    """Line ln begins a new paragraph after prev: a blank above it (over gap line heights), an indent, or
-    prev ending short (body: the height of the page's body lines)."""
+    """Line ln begins a new paragraph after prev: a blank above it (over gap line heights), an indent,
+    prev ending short, or type of another size (a heading under a title in larger type, on a page whose
+    other lines all stand as far in) (body: the height of the page's body lines)."""
     st = SETTINGS
     height = prev["bottom"] - prev["top"]
     new = (ln["top"] - prev["bottom"] > height * gap or ln["x0"] > left + height * st.para_indent
-           or prev["x1"] < right - height * st.para_short)
+           or prev["x1"] < right - height * st.para_short
+           or abs((ln["bottom"] - ln["top"]) - height) > st.same_height)
     middle = (left + right) / 2
     centred = (abs((ln["x0"] + ln["x1"]) / 2 - middle) < height and ln["x0"] > left + height * st.centred_inset
                and ln["x1"] < right - height * st.centred_inset

@@ -258,3 +258,20 @@ def test_an_edge_running_through_text_is_no_rule():
     page = PageForm(1, 100.0, (0.0, 0.0, 200.0, 100.0), chars, [through, beside, touching, short])
     assert SETTINGS.cut_glyphs > 1
     assert _clear_of_text(page, chars).edges == [beside, touching, short]
+
+
+def test_heading_under_a_title_in_larger_type_begins_a_paragraph():
+    """The first 一级指标 heading (一、信访基础业务, 12 pt) printed on the line under the annex title (15 pt
+    bold), no wider blank between them and as far in as every other line outside the tables on the page,
+    was read into the title's paragraph: its table's rows went to the group above, and the rubric lost
+    its first 40 points' group (10 of 16 leaves, 信访事项受理 read as the first first-level indicator)."""
+    from zhibiao.pipeline import ingest
+
+    layout = extract.read(DATA / "title_over_heading.pdf")
+    texts = [b.text for b in layout.blocks if isinstance(b, Paragraph)]
+    assert "2024年度全市信访工作考核指标" in texts and "一、信访基础业务" in texts
+    cat = ingest(DATA / "title_over_heading.pdf")
+    first = cat.rubrics[0].indicators[0]
+    assert (first.text, first.points) == ("信访基础业务", 40)
+    assert [c.text for c in first.children] == ["信访事项受理", "信访事项办理", "复查复核"]
+    assert not [f for f in cat.all_findings() if f.severity == "error"]
