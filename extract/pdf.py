@@ -182,6 +182,7 @@ class _Grid:
     ruled: bool = True  # cell boundaries drawn (False: a borderless table read from text positions)
     blocks: int = 0  # borderless: the blocks of text its rows were read from
     unread: int = 0  # borderless: those of them the rows found explain neither at a row's top nor centred
+    head_rows: int = 1  # the rows a header printed again on the next page takes
 
 
 def _snap(values: list[float]) -> list[float]:
@@ -698,8 +699,31 @@ def _cores(head: list[list[dict]], size: float) -> list[tuple[float, float]]:
         if len(most) > 1:
             cores.extend((a, b) for a, b, _ in most)
         else:
-            cores.append((min(r[0] for r in group), max(r[1] for r in group)))
+            cores.extend(_under_spanning(group))
     return sorted(cores)
+
+
+def _under_spanning(group: list[tuple[float, float, int]]) -> list[tuple[float, float]]:
+    """Where the column names of a group of overlapping header runs stand, each run on a line of its own:
+    a run that stands over two runs of lines under it that do not overlap each other is a name over two
+    columns (考评指标 over 二级指标 and 三级指标, in rows of their own); the others, joined where they
+    overlap, are the names. One core for the group where no such run parts it."""
+    def over(r, q) -> bool:
+        return r[0] < q[1] and q[0] < r[1]
+
+    spanning = [r for r in group
+                if any(over(r, a) and over(r, b) and not over(a, b) for a in group for b in group
+                       if a[2] > r[2] and b[2] > r[2])]
+    rest = sorted(r for r in group if r not in spanning)
+    parts: list[list[float]] = []
+    for a, b, _ in rest:
+        if parts and a < parts[-1][1]:
+            parts[-1][1] = max(parts[-1][1], b)
+        else:
+            parts.append([a, b])
+    if not spanning or len(parts) < 2:
+        return [(min(r[0] for r in group), max(r[1] for r in group))]
+    return [(a, b) for a, b in parts]
 
 
 def _line_runs(line: list[dict], size: float) -> list[tuple[float, float]]:
@@ -873,8 +897,9 @@ def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Gri
     grid = _Grid(number, (xs[0], first[0]["top"] - SETTINGS.cell_pad, xs[-1], 0.0), xs, ruled=False)
     row = 0
     if region.head:
-        grid.cells.extend(_header_cells(index, region.head, xs))
-        row = 1
+        cells, row = _header_cells(index, region.head, xs, size)
+        grid.cells.extend(cells)
+        grid.head_rows = row
     segment: list[list[dict]] = []
     body = region.body
     k = 0
@@ -901,16 +926,39 @@ def _read_grid(index: _Chars, number: int, region: _Region, size: float) -> _Gri
     return grid if grid.rows >= 2 else None
 
 
-def _header_cells(index: _Chars, head: list[list[dict]], xs: list[float]) -> list[_GridCell]:
-    """The header row of a borderless table: a cell for each column that prints a name in the band."""
+def _header_cells(index: _Chars, head: list[list[dict]], xs: list[float], size: float) -> tuple[list[_GridCell], int]:
+    """The header rows of a borderless table and how many: a cell for each column that prints a name in
+    the band; where a name stands over several columns above their own names (考评指标 over 二级指标 and
+    三级指标), two rows: that name across its columns over theirs, the other columns' names down both."""
     top = min(c["top"] for ln in head for c in ln) - SETTINGS.cell_pad
     bottom = max(c["bottom"] for ln in head for c in ln) + SETTINGS.cell_pad
-    cells = []
+    over: list[tuple[int, int, list[dict]]] = []  # runs standing over several columns: first, last, chars
+    for ln in head:
+        for run in _runs(ln, size * SETTINGS.run_gap):
+            first, last = _column_of(run[0], xs), _column_of(run[-1], xs)
+            if last > first:
+                over.append((first, last, run))
+    split = max((c["bottom"] for _, _, run in over for c in run), default=top) + SETTINGS.cell_pad / 2
+    covered = {col for first, last, _ in over for col in range(first, last + 1)}
+    under = {col: _text(index, (xs[col], split, xs[col + 1], bottom)) for col in covered}
+    above = [c for col in covered for c in index.within((xs[col], top, xs[col + 1], split))
+             if not any(c in run for _, _, run in over)]
+    if not over or above or not all(t.strip() for t in under.values()):
+        cells = []
+        for col in range(len(xs) - 1):
+            text = _text(index, (xs[col], top, xs[col + 1], bottom))
+            if text.strip():
+                cells.append(_GridCell(0, col, 1, 1, (xs[col], top, xs[col + 1], bottom), text))
+        return cells, 1
+    cells = [_GridCell(0, first, 1, last - first + 1, (xs[first], top, xs[last + 1], split), _chars_text(run))
+             for first, last, run in over]
     for col in range(len(xs) - 1):
-        text = _text(index, (xs[col], top, xs[col + 1], bottom))
-        if text.strip():
-            cells.append(_GridCell(0, col, 1, 1, (xs[col], top, xs[col + 1], bottom), text))
-    return cells
+        if col in covered:
+            cells.append(_GridCell(1, col, 1, 1, (xs[col], split, xs[col + 1], bottom), under[col]))
+        elif (text := _text(index, (xs[col], top, xs[col + 1], bottom))).strip():
+            cells.append(_GridCell(0, col, 2, 1, (xs[col], top, xs[col + 1], bottom), text))
+    cells.sort(key=lambda c: (c.row, c.col))
+    return cells, 2
 
 
 def _band_cells(index: _Chars, own: list[list[dict]], xs: list[float], row: int, size: float) -> list[_GridCell]:
@@ -2507,16 +2555,16 @@ def _join_tables(items: list, name: str) -> list:
         cells: list[Cell] = []
         offset = 0
         for n, grid in enumerate(current):
-            skip_first = n > 0 and header and _header_texts(grid) == header
+            skip = grid.head_rows if n > 0 and header and _header_texts(grid) == header else 0
             for c in grid.cells:
-                if skip_first and c.row == 0:
+                if c.row < skip:
                     continue
-                row = offset + c.row - (1 if skip_first else 0)
+                row = offset + c.row - skip
                 src = Source(file=name, pages=[grid.page], regions=[Region(page=grid.page, bbox=c.bbox)],
                              locator=f"page {grid.page} table row {c.row + 1} col {c.col + 1}")
                 cells.append(Cell(text=c.text, row=row, col=c.col, row_span=c.row_span,
                                   col_span=c.col_span, page=grid.page, source=src))
-            offset += grid.rows - (1 if skip_first else 0)
+            offset += grid.rows - skip
         cells.sort(key=lambda c: (c.row, c.col))
         src = Source(file=name, pages=sorted({g.page for g in current}),
                      regions=[Region(page=g.page, bbox=g.bbox) for g in current])

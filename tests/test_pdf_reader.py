@@ -275,3 +275,26 @@ def test_heading_under_a_title_in_larger_type_begins_a_paragraph():
     assert (first.text, first.points) == ("信访基础业务", 40)
     assert [c.text for c in first.children] == ["信访事项受理", "信访事项办理", "复查复核"]
     assert not [f for f in cat.all_findings() if f.severity == "error"]
+
+
+def test_header_name_over_two_columns_above_their_own_names():
+    """A borderless table's header with 考评指标 printed over 二级指标 and 三级指标 (their names on the
+    lines under it): the name overlapped both, so the two columns were read as one (二级 labels and 三级
+    items in one cell, every leaf wrong and the sums reconciling: exit 0), the level named 考评指标二级指三级指标标."""
+    from extract.pdf import _Chars, _cores, _header_cells
+
+    def line(*runs: tuple[str, float], top: float) -> list[dict]:
+        return [c for text, x0 in runs for c in _chars(text, x0, top, width=10.5)]
+
+    head = [line(("考评指标", 97.5), ("分", 209.9), top=84.6),
+            line(("一级", 41.2), ("二级指", 74.6), ("评分标准", 253.9), top=102.9),
+            line(("三级指标", 136.1), ("值", 209.9), top=112.4),
+            line(("指标", 41.2), ("标", 85.1), top=121.9)]
+    cores = _cores(head, 10.5)
+    assert [(round(a), round(b)) for a, b in cores] == [(41, 62), (75, 106), (136, 178), (210, 220), (254, 296)]
+    xs = [38.0, 68.0, 110.0, 190.0, 225.0, 300.0]
+    cells, rows = _header_cells(_Chars([c for ln in head for c in ln]), head, xs, 10.5)
+    assert rows == 2
+    assert [(c.row, c.col, c.row_span, c.col_span, c.text.replace("\n", "")) for c in cells] == [
+        (0, 0, 2, 1, "一级指标"), (0, 1, 1, 2, "考评指标"), (0, 3, 2, 1, "分值"), (0, 4, 2, 1, "评分标准"),
+        (1, 1, 1, 1, "二级指标"), (1, 2, 1, 1, "三级指标")]
