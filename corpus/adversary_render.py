@@ -141,7 +141,7 @@ OTHER_HEADS = ("序号", "责任单位", "责任科室", "牵头单位", "责任
 
 
 def role(head: str) -> str:
-    if head in POINTS_HEADS or head.startswith("分值"):
+    if head in POINTS_HEADS or head.startswith(("分值", "权重")):  # 权重（%）
         return "points"
     if head in SCORE_HEADS:
         return "score"

@@ -263,3 +263,12 @@ def test_web_page_printed_by_chromium_equals_expected(family, tmp_path):
     view["document"] = want["document"]
     problems = compare(want, view, findings=False)
     assert not problems, f"{name}: {len(problems)} differences:\n" + "\n".join(problems[:30])
+
+
+def test_a_weight_column_is_a_points_column_to_the_renderer():
+    """xf03's 权重（%） column was taken for the last label column: the remarks and seq variants keyed their
+    notes and numbers to the weights, their expectation could not place its own edits, and the bench
+    counted five renderings SILENT whose catalogues were right."""
+    adv = _module("adversary_render", ROOT / "corpus" / "adversary_render.py")
+    assert adv.role("权重（%）") == adv.role("权重") == adv.role("分值") == "points"
+    assert adv.role("三级指标") == "label"
