@@ -25,8 +25,11 @@ def _jieba():
 
     import jieba
 
+    from zhibiao.datadir import use_jieba_cache
+
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
+    use_jieba_cache(tokenizer)
     with resources.files("zhibiao.diff").joinpath("userdict.txt").open("r", encoding="utf-8") as fh:
         tokenizer.load_userdict(fh)
     return tokenizer
