@@ -1,7 +1,7 @@
 """Benchmark the crosswalk: accuracy against the hand-made golden, time, and how cost grows; prints, never asserts.
 
 Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000]
-     [--calibrate [NAME ...]] [--decoys] [--peer REV]
+     [--calibrate [NAME ...]] [--decoys] [--peer REV] [--process]
 
 - Link precision, recall and F1 against golden/crosswalk-2019-2023.json on (old id, new id) pairs:
   all links, certain links only, and the split/merge links alone. Targets: >= 0.95 on all links,
@@ -15,6 +15,8 @@ Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000]
 - --calibrate: leave-one-pair-out figures for the tuned constants of diff.match (CALIBRATED): each pair's
   F1 at the value chosen on the other pairs, beside its F1 at the shipped value.
 - --decoys: linked pairs between rubrics of different families (all false) with the rewrite rules on and off.
+- --process: `zhibiao diff a.json b.json` as a process, jieba's dictionary cache (data directory) rebuilt each
+  run against kept, CPU of the child.
 - --peer REV: the 170 x 205 time against diff/match.py at git revision REV, runs interleaved in one process.
 """
 
@@ -343,6 +345,49 @@ def scale(sizes: list[int]) -> None:
               f"{grow}{verdict}")
 
 
+def process(runs: int) -> None:
+    """`zhibiao diff a.json b.json` as a process (CPU of the child, medians and min/max): with jieba's cache
+    removed from the data directory before each run (every run builds the dictionary) and kept (later runs load
+    it), in one interleaved series; the ratio of the two."""
+    import os
+    import resource
+    import shutil
+    import subprocess
+    import tempfile
+
+    from zhibiao.datadir import JIEBA_CACHE
+
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        for name, source in (("a", "001_5886f06ed561739e"), ("b", "000_1c204f1614fc8d36")):
+            (base / f"{name}.json").write_text(ingest(CORPUS / f"{source}.txt").model_dump_json(), encoding="utf-8")
+        exe = Path(sys.executable).with_name("zhibiao")
+        command = [str(exe), "diff", str(base / "a.json"), str(base / "b.json"), "-o", str(base / "cw.json")]
+        times: dict[str, list[float]] = {"builds": [], "loads": []}
+        for _ in range(runs):
+            for label in ("builds", "loads"):
+                data = base / label
+                cache = data / "cache" / JIEBA_CACHE
+                if label == "builds":
+                    shutil.rmtree(data, ignore_errors=True)
+                    tmp = base / "tmp"  # jieba's own fallback folder emptied too
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    tmp.mkdir()
+                elif not cache.exists():  # the first run of the kept cache builds it
+                    subprocess.run(command, env=dict(os.environ, ZHIBIAO_DATA=str(data)), check=True,
+                                   capture_output=True)
+                env = dict(os.environ, ZHIBIAO_DATA=str(data), TMPDIR=str(base / "tmp"))
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                subprocess.run(command, env=env, check=True, capture_output=True)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                times[label].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        built, loaded = statistics.median(times["builds"]), statistics.median(times["loads"])
+        for label, values in times.items():
+            print(f"zhibiao diff 170 x 205 as a process, jieba cache {label}: median {statistics.median(values):.2f} s "
+                  f"CPU (min {min(values):.2f}, max {max(values):.2f}, {runs} runs)")
+        print(f"  kept cache / rebuilt each run: {loaded / built:.2f}x CPU")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -353,7 +398,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the 170 x 205 time against diff/match.py at this git revision, interleaved")
     parser.add_argument("--decoys", action="store_true",
                         help="only the links the rewrite rules add between rubrics of different families")
+    parser.add_argument("--process", action="store_true",
+                        help="only `zhibiao diff` as a process, jieba's cache rebuilt each run against kept")
     args = parser.parse_args(argv)
+    if args.process:
+        process(args.runs)
+        return 0
     load()
     if args.peer:
         peer(args.peer, args.runs)

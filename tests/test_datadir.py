@@ -3,7 +3,7 @@ wherever the system's temporary folder was not kept; a broken or unwritable cach
 
 from __future__ import annotations
 
-import marshal
+import json
 import os
 import subprocess
 import sys
@@ -36,13 +36,24 @@ def test_an_unusable_data_directory_gives_no_cache_dir(monkeypatch, tmp_path):
 
 
 def test_the_jieba_cache_is_written_to_the_data_directory(tmp_path):
-    """A process that cuts words leaves jieba's dictionary cache in the data directory's cache/ folder."""
+    """A process that cuts words leaves jieba's dictionary cache in the data directory's cache/ folder; the next
+    process loads it (a cache whose dictionary was changed by hand is what the next process uses)."""
     done = _run(WORDS, tmp_path)
     assert done.returncode == 0, done.stderr
     cache = tmp_path / "cache" / JIEBA_CACHE
     assert cache.is_file()
-    freq, total = marshal.loads(cache.read_bytes())
-    assert total > 0 and "行政" in freq
+    marked = json.loads(cache.read_bytes())
+    word = "行政执法公示制度"
+    for end in range(1, len(word)):  # jieba's prefix dictionary holds every prefix of a word
+        marked["freq"].setdefault(word[:end], 0)
+    marked["freq"][word] = 10**9
+    cache.write_text(json.dumps(marked, ensure_ascii=False), encoding="utf-8")
+    again = _run(WORDS, tmp_path)
+    assert again.stdout.strip() == "建立/行政执法公示制度", again.stdout
+    cache.unlink()
+    done = _run(WORDS, tmp_path)
+    data = json.loads(cache.read_bytes())
+    assert data["total"] > 0 and "行政" in data["freq"]
 
 
 def test_a_broken_cache_is_rebuilt_without_a_traceback(tmp_path):
@@ -54,7 +65,7 @@ def test_a_broken_cache_is_rebuilt_without_a_traceback(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "执法" in done.stdout
-    assert marshal.loads(cache.read_bytes())[1] > 0
+    assert json.loads(cache.read_bytes())["total"] > 0
 
 
 def test_an_unwritable_cache_falls_back_without_a_traceback(tmp_path):
