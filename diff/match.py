@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
@@ -656,7 +657,9 @@ def match(old: list[Item], new: list[Item]):
 
     First the globally best one-to-one assignment (greedy best-first on candidate pairs when the
     inputs exceed EXACT_LIMIT pairs); then the same again with a bonus for pairs that follow the
-    area and parent correspondence the first pass revealed (requirements move with their section).
+    area and parent correspondence the first pass revealed (requirements move with their section), wording
+    above SATURATE counting less, the correspondence taken again from that assignment (STRUCTURE_ROUNDS);
+    on large inputs the children of parents the first pass links are candidates too (_sibling_candidates).
     Each requirement left over then joins the partner that contains most of its wording: a split
     when a new item's words come from an old one already matched, a merge when an old item's words
     went into a matched new one — with a lower bar when that partner is where one of its siblings went
@@ -667,19 +670,20 @@ def match(old: list[Item], new: list[Item]):
     (_section_merges). The similarity counts a heading restated as a requirement of the other side
     (_label_contained), which tells apart items worded alike under different headings.
     """
+    base: Any
     if len(old) * len(new) <= EXACT_LIMIT:
         base = similarity(old, new)
         first = _assign(base)
-    else:
-        scorer = _PairScorer(old, new)
-        rows, cols = scorer.nearest()
+    else:  # the nearest by wording, then every pair of children of two parents the first pass links
         from scipy.sparse import coo_matrix
 
+        scorer = _PairScorer(old, new)
+        rows, cols = scorer.nearest()
         base = coo_matrix((scorer.score(rows, cols), (rows, cols)), shape=(len(old), len(new))).tocsr()
         first = _assign(base)
         base = _sibling_candidates(base, scorer, first)
     score = _with_structure(base, old, new, first)
-    for _ in range(STRUCTURE_ROUNDS - 1):  # the correspondence again from the pairs structure has ranked
+    for _ in range(STRUCTURE_ROUNDS - 1):  # the correspondence again, from the pairs the structure bonus ranked
         score = _with_structure(base, old, new, _assign(score))
     shared = _assign_shared(score, old, new, _correspondence(old, new, first, "area"), base)
     pairs = _join_siblings(shared, score, old, new)
