@@ -1,7 +1,7 @@
 """Benchmark the crosswalk: accuracy against the hand-made golden, time, and how cost grows; prints, never asserts.
 
 Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000]
-     [--calibrate [NAME ...]] [--decoys] [--peer REV] [--process]
+     [--calibrate [NAME ...]] [--decoys] [--peer REV] [--process] [--revisions [N ...]]
 
 - Link precision, recall and F1 against golden/crosswalk-2019-2023.json on (old id, new id) pairs:
   all links, certain links only, and the split/merge links alone. Targets: >= 0.95 on all links,
@@ -15,6 +15,8 @@ Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000]
 - --calibrate: leave-one-pair-out figures for the tuned constants of diff.match (CALIBRATED): each pair's
   F1 at the value chosen on the other pairs, beside its F1 at the shipped value.
 - --decoys: linked pairs between rubrics of different families (all false) with the rewrite rules on and off.
+- --revisions [N ...]: synthetic runs whose new version is made by the edits real revisions make (rewording,
+  rubric synonyms, numbers, re-weighting, splits, merges, drops, additions): precision and recall of true pairs.
 - --process: `zhibiao diff a.json b.json` as a process, jieba's dictionary cache (data directory) rebuilt each
   run against kept, CPU of the child.
 - --peer REV: the 170 x 205 time against diff/match.py at git revision REV, runs interleaved in one process.
@@ -307,6 +309,89 @@ def _items(base: list[Item], n: int, rng: random.Random, texts: list[str] | None
     return out
 
 
+_FILLERS = ("严格", "及时", "认真", "全面", "切实", "依法", "进一步")  # words a revision adds or drops
+
+
+def _revise(old: list[Item], rng: random.Random) -> tuple[list[Item], set[tuple[int, int]]]:
+    """A new version of old as real revisions make one, and its true (old, new) pairs: most requirements kept,
+    some reworded (a word added or dropped, a rubric synonym swapped), numbers changed (50% → 60%), points
+    re-weighted, requirements split in two at a clause, two siblings merged, some dropped and some added."""
+    from zhibiao.diff.text import _synonyms
+
+    synonyms = _synonyms()
+    out: list[Item] = []
+    truth: set[tuple[int, int]] = set()
+    k = 0
+
+    def add(src: Item, text: str, points, sources: list[int]) -> None:
+        out.append(Item(f"n{len(out)}", text, points, src.parent, src.area, src.context, len(out), bigrams(text),
+                        words(text)))
+        truth.update((r, len(out) - 1) for r in sources)
+
+    while k < len(old):
+        item, draw = old[k], rng.random()
+        text = item.text
+        if draw < 0.50:
+            add(item, text, item.points, [k])
+        elif draw < 0.65:  # reworded
+            hits = [(a, b) for a, b in synonyms if a in text]
+            if hits and rng.random() < 0.5:
+                a, b = rng.choice(hits)
+                text = text.replace(a, b, 1)
+            elif any(w in text for w in _FILLERS) and rng.random() < 0.5:
+                text = text.replace(next(w for w in _FILLERS if w in text), "", 1)
+            else:
+                at = rng.randrange(len(text) + 1)
+                text = text[:at] + rng.choice(_FILLERS) + text[at:]
+            add(item, text, item.points, [k])
+        elif draw < 0.75:  # numbers changed, or a percentage written in
+            digits = [j for j, ch in enumerate(text) if ch.isdigit()]
+            if digits:
+                j = rng.choice(digits)
+                text = text[:j] + str((int(text[j]) + rng.randrange(1, 10)) % 10) + text[j + 1:]
+            else:
+                text = text.rstrip("。") + f"，完成率不低于{rng.choice((50, 60, 80, 90))}%。"
+            add(item, text, item.points, [k])
+        elif draw < 0.82:  # re-weighted
+            add(item, text, (item.points or 0) + 1, [k])
+        elif draw < 0.88 and len(text) >= 16:  # split at a clause, or in the middle
+            cuts = [j for j, ch in enumerate(text) if ch in "，；、" and 4 <= j <= len(text) - 4]
+            j = rng.choice(cuts) if cuts else len(text) // 2
+            add(item, text[:j], item.points, [k])
+            add(item, text[j:].lstrip("，；、"), item.points, [k])
+        elif draw < 0.94 and k + 1 < len(old) and old[k + 1].parent == item.parent:  # merged with the next sibling
+            add(item, text.rstrip("。") + "，" + old[k + 1].text, item.points, [k, k + 1])
+            k += 1
+        elif draw < 0.97:  # dropped
+            pass
+        else:  # kept, and a requirement added after it
+            add(item, text, item.points, [k])
+            other = old[rng.randrange(len(old))]
+            add(item, "新增：" + other.text[::-1], item.points, [])
+        k += 1
+    return out, truth
+
+
+def revisions(sizes: list[int]) -> None:
+    """Synthetic N-requirement runs whose new version is made by revision edits (_revise) of the old one (each
+    unit's copy of the real rubric perturbed on its own, as in scale): CPU time, peak memory, and precision and
+    recall of the true pairs, splits and merges included."""
+    base = leaves(main_rubric(ingest(CORPUS / "001_5886f06ed561739e.txt")))
+    rng = random.Random(11)
+    for n in sizes:
+        old = _items(base, n, rng)
+        new, truth = _revise(old, rng)
+        tracemalloc.start()
+        c0 = time.process_time()
+        pairs, _ = match(old, new)
+        cpu = time.process_time() - c0
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        p, r, f = _prf(set(pairs), truth)
+        print(f"revisions {n} x {len(new)}: {cpu:.2f} s CPU, peak {peak:.0f} MiB, true pairs {len(truth)}: "
+              f"precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
+
+
 SCALE_PEAK_MIB = 400  # targets at 10,000 x 10,000 (issue 14, item 2)
 SCALE_RECALL = 0.95
 
@@ -398,11 +483,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the 170 x 205 time against diff/match.py at this git revision, interleaved")
     parser.add_argument("--decoys", action="store_true",
                         help="only the links the rewrite rules add between rubrics of different families")
+    parser.add_argument("--revisions", type=int, nargs="*", default=None,
+                        help="only synthetic runs whose new version is made by revision edits (splits, merges, ...)")
     parser.add_argument("--process", action="store_true",
                         help="only `zhibiao diff` as a process, jieba's cache rebuilt each run against kept")
     args = parser.parse_args(argv)
     if args.process:
         process(args.runs)
+        return 0
+    if args.revisions is not None:
+        revisions(args.revisions or [2000, 10000])
         return 0
     load()
     if args.peer:
