@@ -1,7 +1,7 @@
 """Benchmark the crosswalk: accuracy against the hand-made golden, time, and how cost grows; prints, never asserts.
 
 Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000]
-     [--calibrate [NAME ...]] [--decoys] [--peer REV]
+     [--calibrate [NAME ...]] [--decoys] [--peer REV] [--process] [--revisions [N ...]]
 
 - Link precision, recall and F1 against golden/crosswalk-2019-2023.json on (old id, new id) pairs:
   all links, certain links only, and the split/merge links alone. Targets: >= 0.95 on all links,
@@ -15,6 +15,10 @@ Run: .venv/bin/python bench/bench_diff.py [--runs N] [--scale 2000 10000]
 - --calibrate: leave-one-pair-out figures for the tuned constants of diff.match (CALIBRATED): each pair's
   F1 at the value chosen on the other pairs, beside its F1 at the shipped value.
 - --decoys: linked pairs between rubrics of different families (all false) with the rewrite rules on and off.
+- --revisions [N ...]: synthetic runs whose new version is made by the edits real revisions make (rewording,
+  rubric synonyms, numbers, re-weighting, splits, merges, drops, additions): precision and recall of true pairs.
+- --process: `zhibiao diff a.json b.json` as a process, jieba's dictionary cache (data directory) rebuilt each
+  run against kept, CPU of the child.
 - --peer REV: the 170 x 205 time against diff/match.py at git revision REV, runs interleaved in one process.
 """
 
@@ -268,13 +272,13 @@ def peer(revision: str, runs: int) -> None:
         for _ in range(runs):
             for name, fn in (("current", current), (revision, module.match)):
                 cw_module.match = fn
-                t0 = time.perf_counter()
+                t0 = time.process_time()  # CPU: the machine is shared, wall time is not this process's
                 crosswalk(old, new)
-                times[name].append((time.perf_counter() - t0) * 1000)
+                times[name].append((time.process_time() - t0) * 1000)
     finally:
         cw_module.match = current
     mine, theirs = statistics.median(times["current"]), statistics.median(times[revision])
-    print(f"crosswalk 170 x 205, match.py now {mine:.1f} ms, at {revision} {theirs:.1f} ms: "
+    print(f"crosswalk 170 x 205 CPU, match.py now {mine:.1f} ms, at {revision} {theirs:.1f} ms: "
           f"ratio {mine / theirs:.2f} ({runs} interleaved runs each)")
 
 
@@ -303,6 +307,89 @@ def _items(base: list[Item], n: int, rng: random.Random, texts: list[str] | None
         out.append(Item(f"{group}:{src.id}", text, src.points, f"{group}:{src.parent}", f"{group}:{src.area}",
                         context, k, bigrams(text), words(text)))
     return out
+
+
+_FILLERS = ("严格", "及时", "认真", "全面", "切实", "依法", "进一步")  # words a revision adds or drops
+
+
+def _revise(old: list[Item], rng: random.Random) -> tuple[list[Item], set[tuple[int, int]]]:
+    """A new version of old as real revisions make one, and its true (old, new) pairs: most requirements kept,
+    some reworded (a word added or dropped, a rubric synonym swapped), numbers changed (50% → 60%), points
+    re-weighted, requirements split in two at a clause, two siblings merged, some dropped and some added."""
+    from zhibiao.diff.text import _synonyms
+
+    synonyms = _synonyms()
+    out: list[Item] = []
+    truth: set[tuple[int, int]] = set()
+    k = 0
+
+    def add(src: Item, text: str, points, sources: list[int]) -> None:
+        out.append(Item(f"n{len(out)}", text, points, src.parent, src.area, src.context, len(out), bigrams(text),
+                        words(text)))
+        truth.update((r, len(out) - 1) for r in sources)
+
+    while k < len(old):
+        item, draw = old[k], rng.random()
+        text = item.text
+        if draw < 0.50:
+            add(item, text, item.points, [k])
+        elif draw < 0.65:  # reworded
+            hits = [(a, b) for a, b in synonyms if a in text]
+            if hits and rng.random() < 0.5:
+                a, b = rng.choice(hits)
+                text = text.replace(a, b, 1)
+            elif any(w in text for w in _FILLERS) and rng.random() < 0.5:
+                text = text.replace(next(w for w in _FILLERS if w in text), "", 1)
+            else:
+                at = rng.randrange(len(text) + 1)
+                text = text[:at] + rng.choice(_FILLERS) + text[at:]
+            add(item, text, item.points, [k])
+        elif draw < 0.75:  # numbers changed, or a percentage written in
+            digits = [j for j, ch in enumerate(text) if ch.isdigit()]
+            if digits:
+                j = rng.choice(digits)
+                text = text[:j] + str((int(text[j]) + rng.randrange(1, 10)) % 10) + text[j + 1:]
+            else:
+                text = text.rstrip("。") + f"，完成率不低于{rng.choice((50, 60, 80, 90))}%。"
+            add(item, text, item.points, [k])
+        elif draw < 0.82:  # re-weighted
+            add(item, text, (item.points or 0) + 1, [k])
+        elif draw < 0.88 and len(text) >= 16:  # split at a clause, or in the middle
+            cuts = [j for j, ch in enumerate(text) if ch in "，；、" and 4 <= j <= len(text) - 4]
+            j = rng.choice(cuts) if cuts else len(text) // 2
+            add(item, text[:j], item.points, [k])
+            add(item, text[j:].lstrip("，；、"), item.points, [k])
+        elif draw < 0.94 and k + 1 < len(old) and old[k + 1].parent == item.parent:  # merged with the next sibling
+            add(item, text.rstrip("。") + "，" + old[k + 1].text, item.points, [k, k + 1])
+            k += 1
+        elif draw < 0.97:  # dropped
+            pass
+        else:  # kept, and a requirement added after it
+            add(item, text, item.points, [k])
+            other = old[rng.randrange(len(old))]
+            add(item, "新增：" + other.text[::-1], item.points, [])
+        k += 1
+    return out, truth
+
+
+def revisions(sizes: list[int]) -> None:
+    """Synthetic N-requirement runs whose new version is made by revision edits (_revise) of the old one (each
+    unit's copy of the real rubric perturbed on its own, as in scale): CPU time, peak memory, and precision and
+    recall of the true pairs, splits and merges included."""
+    base = leaves(main_rubric(ingest(CORPUS / "001_5886f06ed561739e.txt")))
+    rng = random.Random(11)
+    for n in sizes:
+        old = _items(base, n, rng)
+        new, truth = _revise(old, rng)
+        tracemalloc.start()
+        c0 = time.process_time()
+        pairs, _ = match(old, new)
+        cpu = time.process_time() - c0
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        p, r, f = _prf(set(pairs), truth)
+        print(f"revisions {n} x {len(new)}: {cpu:.2f} s CPU, peak {peak:.0f} MiB, true pairs {len(truth)}: "
+              f"precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
 
 
 SCALE_PEAK_MIB = 400  # targets at 10,000 x 10,000 (issue 14, item 2)
@@ -343,6 +430,49 @@ def scale(sizes: list[int]) -> None:
               f"{grow}{verdict}")
 
 
+def process(runs: int) -> None:
+    """`zhibiao diff a.json b.json` as a process (CPU of the child, medians and min/max): with jieba's cache
+    removed from the data directory before each run (every run builds the dictionary) and kept (later runs load
+    it), in one interleaved series; the ratio of the two."""
+    import os
+    import resource
+    import shutil
+    import subprocess
+    import tempfile
+
+    from zhibiao.datadir import JIEBA_CACHE
+
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        for name, source in (("a", "001_5886f06ed561739e"), ("b", "000_1c204f1614fc8d36")):
+            (base / f"{name}.json").write_text(ingest(CORPUS / f"{source}.txt").model_dump_json(), encoding="utf-8")
+        exe = Path(sys.executable).with_name("zhibiao")
+        command = [str(exe), "diff", str(base / "a.json"), str(base / "b.json"), "-o", str(base / "cw.json")]
+        times: dict[str, list[float]] = {"builds": [], "loads": []}
+        for _ in range(runs):
+            for label in ("builds", "loads"):
+                data = base / label
+                cache = data / "cache" / JIEBA_CACHE
+                if label == "builds":
+                    shutil.rmtree(data, ignore_errors=True)
+                    tmp = base / "tmp"  # jieba's own fallback folder emptied too
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    tmp.mkdir()
+                elif not cache.exists():  # the first run of the kept cache builds it
+                    subprocess.run(command, env=dict(os.environ, ZHIBIAO_DATA=str(data)), check=True,
+                                   capture_output=True)
+                env = dict(os.environ, ZHIBIAO_DATA=str(data), TMPDIR=str(base / "tmp"))
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                subprocess.run(command, env=env, check=True, capture_output=True)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                times[label].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        built, loaded = statistics.median(times["builds"]), statistics.median(times["loads"])
+        for label, values in times.items():
+            print(f"zhibiao diff 170 x 205 as a process, jieba cache {label}: median {statistics.median(values):.2f} s "
+                  f"CPU (min {min(values):.2f}, max {max(values):.2f}, {runs} runs)")
+        print(f"  kept cache / rebuilt each run: {loaded / built:.2f}x CPU")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -353,7 +483,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the 170 x 205 time against diff/match.py at this git revision, interleaved")
     parser.add_argument("--decoys", action="store_true",
                         help="only the links the rewrite rules add between rubrics of different families")
+    parser.add_argument("--revisions", type=int, nargs="*", default=None,
+                        help="only synthetic runs whose new version is made by revision edits (splits, merges, ...)")
+    parser.add_argument("--process", action="store_true",
+                        help="only `zhibiao diff` as a process, jieba's cache rebuilt each run against kept")
     args = parser.parse_args(argv)
+    if args.process:
+        process(args.runs)
+        return 0
+    if args.revisions is not None:
+        revisions(args.revisions or [2000, 10000])
+        return 0
     load()
     if args.peer:
         peer(args.peer, args.runs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +20,9 @@ ASSIGN_MIN = 0.30  # a one-to-one pair needs at least this blended similarity
 PART_MIN = 0.55  # share of a requirement's wording found in its partner for a split or merge link
 PART_MIN_NEAR = 0.30  # … when the partner sits where the requirement's siblings went
 W_STRUCTURE = 0.12  # bonus for a pair that follows the area and parent correspondence of the first pass
+STRUCTURE_ROUNDS = 2  # assignments whose correspondence the structure bonus is taken from (each from the last)
+SATURATE = 0.85  # wording scores above this count only SATURATE_SLOPE of their excess once structure is added:
+SATURATE_SLOPE = 0.25  # two near-verbatim partners are told apart by where they sit, not by a typo
 EXACT_LIMIT = 4_000_000  # old x new pairs up to which the assignment is solved exactly (else greedily)
 W_TEXT, W_WORDS, W_CONTEXT = 0.55, 0.35, 0.10
 W_CONTAIN = 0.15  # weight of the shorter requirement's wording found in the longer one
@@ -276,43 +280,95 @@ def _candidate_scores(old: list[Item], new: list[Item]):
     """Sparse blended scores for large inputs: each side's nearest requirements by discriminative bigrams of its
     wording and of the labels above it (both as the blend weighs them), found and scored in blocks so that memory
     grows linearly with the inputs."""
-    from rapidfuzz import fuzz, process
     from scipy.sparse import coo_matrix
 
-    va, vb = _vectors([i.grams for i in old], [i.grams for i in new], max_df=0.05)
-    ta, tb = _vectors([i.grams for i in old], [i.grams for i in new])
-    contexts: dict[str, Counter] = {}  # the siblings under one parent share their context: its bigrams once
-    ctx_old = [contexts.get(i.context) or contexts.setdefault(i.context, bigrams(i.context)) for i in old]
-    ctx_new = [contexts.get(i.context) or contexts.setdefault(i.context, bigrams(i.context)) for i in new]
-    ca, cb = _vectors(ctx_old, ctx_new)
-    # each side's CANDIDATES nearest of the other by discriminative bigrams of the wording and of the labels above
-    # it (as the blended score weighs them), in blocks (memory grows linearly)
-    from scipy.sparse import hstack
+    scorer = _PairScorer(old, new)
+    rows, cols = scorer.nearest()
+    return coo_matrix((scorer.score(rows, cols), (rows, cols)), shape=(len(old), len(new))).tocsr()
 
-    xa, xb = _vectors(ctx_old, ctx_new, max_df=0.05)
-    na = hstack([W_TEXT * va, W_CONTEXT * xa], format="csr")
-    nb = hstack([W_TEXT * vb, W_CONTEXT * xb], format="csr")
-    r1, c1 = _top_k(na, nb, CANDIDATES)
-    c2, r2 = _top_k(nb, na, CANDIDATES)
-    keys = np.unique(np.concatenate([r1 * len(new) + c1, r2 * len(new) + c2]))
-    rows, cols = keys // max(len(new), 1), keys % max(len(new), 1)
-    ordered = rows.size > 0
-    text = _pair_dots(ta, tb, rows, cols)
-    context = _pair_dots(ca, cb, rows, cols)
-    old_words, new_words = [" ".join(i.words) for i in old], [" ".join(i.words) for i in new]
-    token = np.zeros(rows.size)
-    for start in range(0, rows.size, PAIR_CHUNK):  # the pairs' word overlap, element by element, in C
-        r, c = rows[start:start + PAIR_CHUNK].tolist(), cols[start:start + PAIR_CHUNK].tolist()
-        token[start:start + len(r)] = process.cpdist([old_words[k] for k in r], [new_words[k] for k in c],
-                                                     scorer=fuzz.token_sort_ratio, dtype=np.float64) / 100.0
-    vals = W_TEXT * text + W_WORDS * token + W_CONTEXT * context + W_CONTAIN * _contained(old, new, rows, cols)
-    if W_LABEL:
-        vals = vals + W_LABEL * _label_contained(old, new, rows, cols)
-    if ordered:
+
+class _PairScorer:
+    """The blended similarity of chosen (old, new) pairs, each side's vectors built once."""
+
+    def __init__(self, old: list[Item], new: list[Item]):
+        self.old, self.new = old, new
+        self.ta, self.tb = _vectors([i.grams for i in old], [i.grams for i in new])
+        contexts: dict[str, Counter] = {}  # the siblings under one parent share their context: its bigrams once
+        self.ctx_old = [contexts.get(i.context) or contexts.setdefault(i.context, bigrams(i.context)) for i in old]
+        self.ctx_new = [contexts.get(i.context) or contexts.setdefault(i.context, bigrams(i.context)) for i in new]
+        self.ca, self.cb = _vectors(self.ctx_old, self.ctx_new)
+
+    def nearest(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each side's CANDIDATES nearest of the other by discriminative bigrams of the wording and of the labels
+        above it (as the blended score weighs them), in blocks (memory grows linearly)."""
+        from scipy.sparse import hstack
+
+        old, new = self.old, self.new
+        va, vb = _vectors([i.grams for i in old], [i.grams for i in new], max_df=NEAREST_MAX_DF)
+        xa, xb = _vectors(self.ctx_old, self.ctx_new, max_df=NEAREST_MAX_DF)
+        na = hstack([W_TEXT * va, W_CONTEXT * xa], format="csr")
+        nb = hstack([W_TEXT * vb, W_CONTEXT * xb], format="csr")
+        r1, c1 = _top_k(na, nb, CANDIDATES)
+        c2, r2 = _top_k(nb, na, CANDIDATES)
+        keys = np.unique(np.concatenate([r1 * len(new) + c1, r2 * len(new) + c2]))
+        return keys // max(len(new), 1), keys % max(len(new), 1)
+
+    def score(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The blended similarity of each pair (rows[k], cols[k])."""
+        from rapidfuzz import fuzz, process
+
+        old, new = self.old, self.new
+        if rows.size == 0:
+            return np.zeros(0)
+        text = _pair_dots(self.ta, self.tb, rows, cols)
+        context = _pair_dots(self.ca, self.cb, rows, cols)
+        old_words, new_words = [" ".join(i.words) for i in old], [" ".join(i.words) for i in new]
+        token = np.zeros(rows.size)
+        for start in range(0, rows.size, PAIR_CHUNK):  # the pairs' word overlap, element by element, in C
+            r, c = rows[start:start + PAIR_CHUNK].tolist(), cols[start:start + PAIR_CHUNK].tolist()
+            token[start:start + len(r)] = process.cpdist([old_words[k] for k in r], [new_words[k] for k in c],
+                                                         scorer=fuzz.token_sort_ratio, dtype=np.float64) / 100.0
+        vals = (W_TEXT * text + W_WORDS * token + W_CONTEXT * context
+                + W_CONTAIN * _contained(old, new, rows, cols))
+        if W_LABEL:
+            vals = vals + W_LABEL * _label_contained(old, new, rows, cols)
         cited_old = np.array([i.cited for i in old], dtype=bool)
         cited_new = np.array([i.cited for i in new], dtype=bool)
-        vals = np.where(cited_old[rows] != cited_new[cols], vals * OTHER_KIND, vals)
-    return coo_matrix((vals, (rows, cols)), shape=(len(old), len(new))).tocsr()
+        return np.where(cited_old[rows] != cited_new[cols], vals * OTHER_KIND, vals)
+
+
+NEAREST_MAX_DF = 0.05  # bigrams in more than this share of the requirements do not guide the nearest search
+SIBLING_CELLS = 2_500  # a corresponding parent pair's children are all candidates up to this many pairs
+
+
+def _sibling_candidates(base, scorer: _PairScorer, pairs: list[tuple[int, int]]):
+    """The candidates plus every pair of children of two parents the pairs link (requirements move with their
+    section): the nearest-wording search misses a requirement's successor when many requirements elsewhere read
+    alike (a rubric's sections repeated per unit), but that successor sits under the new parent its siblings went
+    to. Parent pairs with more than SIBLING_CELLS children pairs are left to the wording search."""
+    from scipy.sparse import coo_matrix
+
+    old, new = scorer.old, scorer.new
+    children_old: dict[str, list[int]] = {}
+    children_new: dict[str, list[int]] = {}
+    for k, i in enumerate(old):
+        children_old.setdefault(i.parent, []).append(k)
+    for k, i in enumerate(new):
+        children_new.setdefault(i.parent, []).append(k)
+    linked = {(old[r].parent, new[c].parent) for r, c in pairs}
+    found_r, found_c = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for p, q in linked:
+        a, b = children_old[p], children_new[q]
+        if len(a) * len(b) <= SIBLING_CELLS:
+            found_r.append(np.repeat(np.array(a, dtype=np.int64), len(b)))
+            found_c.append(np.tile(np.array(b, dtype=np.int64), len(a)))
+    coo = base.tocoo()
+    n_new = max(len(new), 1)
+    have = coo.row.astype(np.int64) * n_new + coo.col
+    keys = np.setdiff1d(np.unique(np.concatenate(found_r) * n_new + np.concatenate(found_c)), have)
+    rows, cols = keys // n_new, keys % n_new
+    extra = coo_matrix((scorer.score(rows, cols), (rows, cols)), shape=base.shape)
+    return (base + extra).tocsr()
 
 
 def _idf(old: list[Item], new: list[Item]) -> dict[str, float]:
@@ -488,12 +544,18 @@ def _with_structure(score, old: list[Item], new: list[Item], pairs: list[tuple[i
         total.append(part)
     if isinstance(score, np.ndarray):
         bonus = sum(table[np.ix_(rows, cols)] for rows, cols, table in total)
-        return score + np.where(score > 0, W_STRUCTURE * bonus / 2, 0.0)
+        return _saturated(score) + np.where(score > 0, W_STRUCTURE * bonus / 2, 0.0)
     coo = score.tocoo()
     bonus = sum(table[rows[coo.row], cols[coo.col]] for rows, cols, table in total)
     from scipy.sparse import coo_matrix
 
-    return coo_matrix((coo.data + W_STRUCTURE * bonus / 2, (coo.row, coo.col)), shape=score.shape).tocsr()
+    return coo_matrix((_saturated(coo.data) + W_STRUCTURE * bonus / 2, (coo.row, coo.col)),
+                      shape=score.shape).tocsr()
+
+
+def _saturated(values: np.ndarray) -> np.ndarray:
+    """Wording scores with their excess over SATURATE counted at SATURATE_SLOPE."""
+    return np.where(values > SATURATE, SATURATE + (values - SATURATE) * SATURATE_SLOPE, values)
 
 
 TIE = 0.05  # scores this close are a tie that structure and containment may break
@@ -595,7 +657,9 @@ def match(old: list[Item], new: list[Item]):
 
     First the globally best one-to-one assignment (greedy best-first on candidate pairs when the
     inputs exceed EXACT_LIMIT pairs); then the same again with a bonus for pairs that follow the
-    area and parent correspondence the first pass revealed (requirements move with their section).
+    area and parent correspondence the first pass revealed (requirements move with their section), wording
+    above SATURATE counting less, the correspondence taken again from that assignment (STRUCTURE_ROUNDS);
+    on large inputs the children of parents the first pass links are candidates too (_sibling_candidates).
     Each requirement left over then joins the partner that contains most of its wording: a split
     when a new item's words come from an old one already matched, a merge when an old item's words
     went into a matched new one — with a lower bar when that partner is where one of its siblings went
@@ -606,9 +670,21 @@ def match(old: list[Item], new: list[Item]):
     (_section_merges). The similarity counts a heading restated as a requirement of the other side
     (_label_contained), which tells apart items worded alike under different headings.
     """
-    base = similarity(old, new) if len(old) * len(new) <= EXACT_LIMIT else _candidate_scores(old, new)
-    first = _assign(base)
+    base: Any
+    if len(old) * len(new) <= EXACT_LIMIT:
+        base = similarity(old, new)
+        first = _assign(base)
+    else:  # the nearest by wording, then every pair of children of two parents the first pass links
+        from scipy.sparse import coo_matrix
+
+        scorer = _PairScorer(old, new)
+        rows, cols = scorer.nearest()
+        base = coo_matrix((scorer.score(rows, cols), (rows, cols)), shape=(len(old), len(new))).tocsr()
+        first = _assign(base)
+        base = _sibling_candidates(base, scorer, first)
     score = _with_structure(base, old, new, first)
+    for _ in range(STRUCTURE_ROUNDS - 1):  # the correspondence again, from the pairs the structure bonus ranked
+        score = _with_structure(base, old, new, _assign(score))
     shared = _assign_shared(score, old, new, _correspondence(old, new, first, "area"), base)
     pairs = _join_siblings(shared, score, old, new)
     left_old = {r for r, _ in shared} - {r for r, _ in pairs}  # what the tie-break left: it stays unpaired,

@@ -25,8 +25,12 @@ def _jieba():
 
     import jieba
 
+    from zhibiao.datadir import use_jieba_cache
+
     jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
+    use_jieba_cache(jieba.dt)  # the dictionary once per process: spaCy's segmenter (zhibiao.nlp) cuts with jieba.dt
+    tokenizer = jieba.Tokenizer()  # … and the rubric terms go into a copy of it only
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
     with resources.files("zhibiao.diff").joinpath("userdict.txt").open("r", encoding="utf-8") as fh:
         tokenizer.load_userdict(fh)
     return tokenizer

@@ -218,7 +218,10 @@ def load():
     import jieba
     import spacy
 
+    from zhibiao.datadir import use_jieba_cache
+
     jieba.setLogLevel(logging.WARNING)
+    use_jieba_cache(jieba.dt)
     _register()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe(_COMPONENT)

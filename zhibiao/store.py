@@ -44,6 +44,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import CursorResult, Engine
 
+from zhibiao.datadir import data_dir
 from zhibiao.errors import EditConflict, InvalidEdit, NotFound, NotVerifiable, StoreError, ZhibiaoError
 from zhibiao.inputs import file_name
 from zhibiao.model import Catalogue, Crosswalk, Finding, Indicator, Place, ReviewedCrosswalk, Verification
@@ -63,14 +64,6 @@ EDIT_ORDER = ("text", "label", "marker", "points", "parent")  # a save of severa
 RESTORE_FIELD = "restored"
 CHECK_CODES = {"sum_mismatch", "total_mismatch", "numbering_gap", "numbering_duplicate", "points_missing",
                "leaf_without_points", "label_missing", "points_unit_missing"}
-
-
-def data_dir() -> Path:
-    """Where the default SQLite file lives: ZHIBIAO_DATA, else $XDG_DATA_HOME/zhibiao, else ~/.local/share/zhibiao."""
-    if os.environ.get("ZHIBIAO_DATA"):
-        return Path(os.environ["ZHIBIAO_DATA"])
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "zhibiao"
 
 
 def _signed(cat: Catalogue) -> Catalogue:
