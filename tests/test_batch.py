@@ -164,6 +164,23 @@ def test_chunks_are_guided_and_bounded(tmp_path, monkeypatch):
     assert [len(p) for p in batch.chunks(jobs, 2, files=1)] == [1] * len(jobs)
 
 
+def die_once(items: list[str]) -> list[str]:
+    """The test hook: a chunk function that kills its worker the first time it sees the item "die" (a marker file)."""
+    for item in items:
+        marker = Path(item)
+        if marker.name == "die" and not marker.exists():
+            marker.write_text("died", encoding="utf-8")
+            os._exit(13)
+    return [Path(item).name.upper() for item in items]
+
+
+def test_a_chunk_of_a_cohort_whose_worker_died_is_tried_once_more(tmp_path):
+    """The embedded cluster reports a worker's death at once: a cohort's chunk lost with it was an error."""
+    items = [str(tmp_path / name) for name in ("a", "b", "die", "c", "d", "e", "f", "g")]
+    assert batch.map_chunks(die_once, items, workers=2, chunk=2) == ["A", "B", "DIE", "C", "D", "E", "F", "G"]
+    assert (tmp_path / "die").read_text(encoding="utf-8") == "died"
+
+
 def engine_of_worker(job: batch.Job) -> batch.Outcome:
     """The test hook: the PDF engine the worker reads with, after the task has set it from the job."""
     from zhibiao.extract import pdf

@@ -489,14 +489,22 @@ def _preload_workers() -> None:
 def map_chunks(func: Callable[[list[T]], list[R]], items: list[T], *, workers: int = 1,
                scheduler: str | None = None, chunk: int = 500) -> list[R]:
     """func over items in chunks (of at most `chunk`, at least 4 per worker), in order: in this process with
-    one worker and no scheduler, else on Dask (an error in func is raised here, as it would be in this process)."""
+    one worker and no scheduler, else on Dask (an error in func is raised here, as it would be in this process; a chunk
+    whose worker died is tried once more)."""
     if scheduler is None and workers <= 1:
         return func(items)
     chunk = max(1, min(chunk, -(-len(items) // (4 * max(workers, 1)))))
     parts = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+    from distributed.scheduler import KilledWorker
+
+    results = []
     with client_for(workers, scheduler) as client:
         futures = client.map(func, parts, pure=False)
-        results = client.gather(futures)
+        for part, future in zip(parts, futures, strict=True):
+            try:
+                results.append(future.result())
+            except KilledWorker:  # its worker died (the embedded cluster says so at once): tried once more
+                results.append(client.submit(func, part, pure=False).result())
     return [r for part in results for r in part]
 
 
