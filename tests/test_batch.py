@@ -92,8 +92,10 @@ def test_a_torn_manifest_line_is_ignored(tmp_path, capsys):
 
 
 def crash_on_marker(job: batch.Job) -> batch.Outcome:
-    """The test hook: a task that kills its worker process on the files whose name says so."""
+    """The test hook: a task that kills its worker process on the files whose name says so (each attempt noted)."""
     if "crash" in job.name:
+        with open(Path(job.path).with_suffix(".attempts"), "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
         os._exit(13)
     return batch.ingest_file(job)
 
@@ -123,6 +125,60 @@ def test_a_file_that_kills_its_worker_is_reported_and_the_batch_goes_on(tmp_path
     again = batch.Manifest(out)
     todo, earlier = batch.skip_finished(jobs, again)
     assert [j.name for j in todo] == ["crash.txt"] and len(earlier) == 2
+
+
+def test_a_file_that_kills_a_chunk_is_tried_once_more_alone_and_the_others_are_read(tmp_path, monkeypatch):
+    """A chunk's worker died: which of its files did it was unknown, so every file of the chunk is read again alone;
+    the culprit dies once more and is reported, having been tried twice (not once per file of its chunk)."""
+    monkeypatch.setattr(batch, "GUIDED", 1)  # large chunks: 7 files on 2 workers, 4, 2 and 1 a task
+    folder = _folder(tmp_path, (SEED_2019, SEED_2023))
+    for i in range(4):
+        shutil.copy(SEED_2019, folder / f"copy{i}.txt")
+    shutil.copy(SEED_2023, folder / "crash.txt")
+    jobs = batch.make_jobs(folder, batch.notice_files(folder), tmp_path / "out")
+    parts = batch.chunks(jobs, 2)
+    assert [len(p) for p in parts] == [4, 2, 1]
+    assert any(len(p) > 1 and "crash.txt" in [j.name for j in p] for p in parts)
+    results = batch.run(jobs, workers=2, task=crash_on_marker)
+    by_name = {j.name: results[j.index] for j in jobs}
+    assert by_name["crash.txt"].crashed and by_name["crash.txt"].status == "failed"
+    assert "the worker reading it died" in by_name["crash.txt"].error
+    assert len((folder / "crash.attempts").read_text(encoding="utf-8").splitlines()) == 2
+    assert sorted(o.status for n, o in by_name.items() if n != "crash.txt") == ["ok"] * 6
+    assert len(_outputs(tmp_path / "out")) == 6
+
+
+def test_chunks_are_guided_and_bounded(tmp_path, monkeypatch):
+    """Dask's cost a task (~10 ms of CPU) was paid by every small file: several a task now, fewer towards the end."""
+    sizes = [5000, 4000] + [100] * 60
+    for i, size in enumerate(sizes):
+        (tmp_path / f"{i:02d}.txt").write_bytes(b"x" * size)
+    jobs = batch.make_jobs(tmp_path, batch.notice_files(tmp_path), None)
+    parts = batch.chunks(jobs, 2, files=8, size=4500, guided=2)
+    assert [j.name for part in parts for j in part] == [j.name for j in batch.largest_first(jobs)]
+    lengths = [len(p) for p in parts]
+    assert lengths[0] == 1  # 5000 bytes: over the size of a chunk, a task of its own
+    assert all(sum(os.path.getsize(j.path) for j in p) <= 4500 for p in parts if len(p) > 1)
+    assert max(lengths) == 8 and lengths[2:] == sorted(lengths[2:], reverse=True)  # [1] the 4000 bytes and 5 small
+    assert lengths[-1] == 1  # the batch ends on small tasks: no worker is left with a long last one
+    assert [len(p) for p in batch.chunks(jobs, 2, files=1)] == [1] * len(jobs)
+
+
+def die_once(items: list[str]) -> list[str]:
+    """The test hook: a chunk function that kills its worker the first time it sees the item "die" (a marker file)."""
+    for item in items:
+        marker = Path(item)
+        if marker.name == "die" and not marker.exists():
+            marker.write_text("died", encoding="utf-8")
+            os._exit(13)
+    return [Path(item).name.upper() for item in items]
+
+
+def test_a_chunk_of_a_cohort_whose_worker_died_is_tried_once_more(tmp_path):
+    """The embedded cluster reports a worker's death at once: a cohort's chunk lost with it was an error."""
+    items = [str(tmp_path / name) for name in ("a", "b", "die", "c", "d", "e", "f", "g")]
+    assert batch.map_chunks(die_once, items, workers=2, chunk=2) == ["A", "B", "DIE", "C", "D", "E", "F", "G"]
+    assert (tmp_path / "die").read_text(encoding="utf-8") == "died"
 
 
 def engine_of_worker(job: batch.Job) -> batch.Outcome:

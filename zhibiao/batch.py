@@ -1,22 +1,24 @@
 """Folder batches (`zhibiao ingest DIR`): the files, a resumable manifest, and the engine that runs them.
 
-One file is one task (`ingest_file`): it reads the notice, writes its catalogue and returns what the
+Each file is read by `ingest_file`: it reads the notice, writes its catalogue and returns what the
 command prints about it (an `Outcome`: the report, an error line, the row of the summary table, the
-exit code). The tasks run
+exit code). The files are read
 
 - in this process, one after the other, with one worker (`--jobs 1`): no Dask, nothing to start;
 - on Dask distributed otherwise: an embedded `LocalCluster` (one single-threaded worker process per
   core, or `--jobs N`), or the cluster at `--scheduler tcp://host:port` / `ZHIBIAO_SCHEDULER` that
   staff already run (its workers must have zhibiao installed and see the input and output folders
-  at the same paths).
+  at the same paths). A task there reads a chunk of files (`chunks`: largest first, guided sizes that
+  shrink towards the batch's end), so that Dask's cost per task is shared by several files; the
+  progress bar moves as a chunk comes back.
 
 The embedded cluster's workers are forked from a forkserver that has imported Dask and the readers once
-(WORKER_PRELOAD), rather than each importing them after it is spawned; files are handed out largest first.
+(WORKER_PRELOAD), rather than each importing them after it is spawned.
 
 A worker that dies while reading a file (a crash in a PDF library, memory exhausted) is replaced by
-its nanny and the file is tried once more; if it kills that worker too, the file is reported failed
-and the batch goes on (the embedded cluster is started with `distributed.scheduler.allowed-failures`
-= 1; a cluster of one's own keeps its own setting).
+its nanny; the files of its task are tried again, one a task; a file that kills its worker a second
+time is reported failed and the batch goes on (the embedded cluster reports a death at once:
+`distributed.scheduler.allowed-failures` = 0; a cluster of one's own retries by its own setting first).
 
 The manifest (`_manifest.jsonl` in the output folder) has one JSON line per finished file, appended
 as the file finishes (one write of a whole line, then fsync; a torn last line left by a kill is
@@ -50,7 +52,7 @@ R = TypeVar("R")
 
 __all__ = ["NOTICE_SUFFIXES", "MANIFEST", "SCHEDULER_ENV", "Job", "Outcome", "Manifest", "SchedulerUnreachable",
            "notice_files", "output_name", "make_jobs", "skip_finished", "ingest_file", "run", "cores", "client_for",
-           "map_chunks", "ScoreUnits", "largest_first", "WORKER_PRELOAD"]
+           "map_chunks", "ScoreUnits", "largest_first", "chunks", "Chunk", "WORKER_PRELOAD"]
 
 NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xlsx", ".csv", ".ofd", ".doc", ".wps", ".xls",
                    ".et", ".rtf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -312,14 +314,17 @@ def run(jobs: list[Job], *, workers: int = 1, scheduler: str | None = None,
     return results
 
 
-# The embedded cluster's settings (the nannies hand them to their workers). A file may kill its worker once;
-# the second time it is reported (KilledWorker) and the batch goes on. The rest cut what Dask costs besides
-# the tasks on a CPU-bound batch (39 and 70 PDFs on a shared 2-core machine: 2 workers spent 1.4-1.8× the CPU
-# time of one process with the defaults, 1.0-1.3× with these): the statistical profiler samples the task's stack
-# every 10 ms, the event-loop tick and system monitors wake every 20 and 500 ms and take the GIL from the
-# task; stealing is not needed while the scheduler queues the tasks and hands them out as workers free up.
+# The embedded cluster's settings (the nannies hand them to their workers). A worker's death is reported at once
+# (allowed-failures 0): the batch retries the files itself (`_run_dask`), once each. Each single-threaded worker
+# holds one task at a time (worker-saturation 1.0), so that a death is charged to the task it was running, not also to
+# the next one queued behind it. The rest cut what Dask costs besides the tasks on a CPU-bound batch (39 and 70 PDFs
+# on a shared 2-core machine: 2 workers spent 1.4-1.8× the CPU time of one process with the defaults, 1.0-1.3× with
+# these): the statistical profiler samples the task's stack every 10 ms, the event-loop tick and system monitors wake
+# every 20 and 500 ms and take the GIL from the task; stealing is not needed while the scheduler queues the tasks
+# and hands them out as workers free up.
 CLUSTER_CONFIG = {
-    "distributed.scheduler.allowed-failures": 1,
+    "distributed.scheduler.allowed-failures": 0,
+    "distributed.scheduler.worker-saturation": 1.0,
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
@@ -327,45 +332,108 @@ CLUSTER_CONFIG = {
     "distributed.scheduler.work-stealing": False,
 }
 
+# Chunks: a task reads several files (Dask costs ~10 ms of CPU a task on this 2-core machine, scheduler, client and
+# worker together: 7% of a 140 ms PDF, 60% of a 16 ms TXT). Sizes are guided: the files still to hand out divided by
+# GUIDED × workers, at most CHUNK_FILES files and CHUNK_BYTES of input (a single larger file is a task of its own),
+# so that chunks shrink towards the end of the batch and no worker is left with a long last task.
+CHUNK_FILES = 32
+CHUNK_BYTES = 2 << 20
+GUIDED = 4
+
+
+def _size(job: Job) -> int:
+    try:
+        return os.path.getsize(job.path)
+    except OSError:
+        return 0
+
 
 def largest_first(jobs: list[Job]) -> list[Job]:
     """The jobs by file size, largest first (then in file order): the scheduler hands tasks out in the order they
     were submitted, so that a long file does not start last and keep one worker busy while the others idle."""
-    def size(job: Job) -> int:
-        try:
-            return os.path.getsize(job.path)
-        except OSError:
-            return 0
+    return sorted(jobs, key=lambda job: (-_size(job), job.index))
 
-    return sorted(jobs, key=lambda job: (-size(job), job.index))
+
+def chunks(jobs: list[Job], workers: int, *, files: int | None = None, size: int | None = None,
+           guided: int | None = None) -> list[list[Job]]:
+    """The jobs, largest first, as the tasks of a cluster: guided chunks (see CHUNK_FILES)."""
+    files = files or CHUNK_FILES
+    size = size or CHUNK_BYTES
+    guided = guided or GUIDED
+    ordered = largest_first(jobs)
+    out: list[list[Job]] = []
+    i = 0
+    while i < len(ordered):
+        most = max(1, min(files, -(-(len(ordered) - i) // (guided * max(workers, 1)))))
+        chunk, total = [ordered[i]], _size(ordered[i])
+        i += 1
+        while i < len(ordered) and len(chunk) < most and total + _size(ordered[i]) <= size:
+            total += _size(ordered[i])
+            chunk.append(ordered[i])
+            i += 1
+        out.append(chunk)
+    return out
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The task of a cluster: the files of a chunk read one after the other (each guarded as in this process)."""
+
+    task: Callable[[Job], Outcome]
+
+    def __call__(self, jobs: list[Job]) -> list[Outcome]:
+        return [_guarded(self.task, job) for job in jobs]
+
+
+DIED = ("the worker reading it died, and again when it was tried once more (a crash in a reader library, or memory "
+        "exhausted); the batch went on")
 
 
 def _run_dask(jobs: list[Job], workers: int, scheduler: str | None, task: Callable[[Job], Outcome],
               finish: Callable[[Job, Outcome], None]) -> None:
+    """The jobs on Dask in guided chunks. A task whose worker died (KilledWorker: at once on the embedded cluster,
+    after its own retries on a cluster of one's own) has its files tried again one a task; a file whose worker dies
+    a second time is reported failed (crashed) and the batch goes on."""
     from distributed import as_completed
     from distributed.client import FutureCancelledError
     from distributed.scheduler import KilledWorker
 
-    def submit_all(client: Client) -> None:
-        futures = {client.submit(_guarded, task, job, key=f"zhibiao-ingest-{job.index}-{job.sha256[:16]}",
-                                 pure=False): job for job in largest_first(jobs)}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                outcome = future.result()
-            except KilledWorker:
-                outcome = _failed(job, "the worker reading it died, and again when it was tried once more "
-                                       "(a crash in a reader library, or memory exhausted); the batch went on",
-                                  crashed=True)
-            except FutureCancelledError:
-                outcome = _failed(job, "cancelled by the scheduler", crashed=True)
-            except Exception as exc:  # the task raised past _guarded: its result could not be sent back
-                outcome = _failed(job, f"internal error ({type(exc).__name__}: {exc})")
-            future.release()
-            finish(job, outcome)
+    run_chunk = Chunk(task)
+    charged: set[int] = set()  # the files that have been in a task whose worker died
+    attempt = 0
 
     with client_for(workers, scheduler) as client:
-        submit_all(client)
+        def submit(part: list[Job]):
+            nonlocal attempt
+            attempt += 1
+            first = part[0]
+            return client.submit(run_chunk, part, key=f"zhibiao-ingest-{first.index}-{len(part)}-{attempt}-"
+                                 f"{first.sha256[:16]}", pure=False)
+
+        futures = {submit(part): part for part in chunks(jobs, workers)}
+        pending = as_completed(futures)
+        for future in pending:
+            part = futures.pop(future)
+            try:
+                outcomes = future.result()
+            except KilledWorker:
+                for job in part:
+                    if len(part) == 1 and job.index in charged:
+                        finish(job, _failed(job, DIED, crashed=True))
+                    else:  # tried again alone: which of a chunk's files killed its worker is not known
+                        charged.add(job.index)
+                        again = submit([job])
+                        futures[again] = [job]
+                        pending.add(again)
+                future.release()
+                continue
+            except FutureCancelledError:
+                outcomes = [_failed(job, "cancelled by the scheduler", crashed=True) for job in part]
+            except Exception as exc:  # the task raised past _guarded: its result could not be sent back
+                outcomes = [_failed(job, f"internal error ({type(exc).__name__}: {exc})") for job in part]
+            future.release()
+            for job, outcome in zip(part, outcomes, strict=True):
+                finish(job, outcome)
 
 
 @contextmanager
@@ -404,31 +472,39 @@ WORKER_PRELOAD = ["distributed", "zhibiao.batch", "zhibiao.cli", "zhibiao.pipeli
 
 
 def _preload_workers() -> None:
-    """Start the embedded cluster's workers from a forkserver that has imported WORKER_PRELOAD, with the
-    environment Dask sets for a worker it spawns (OMP_NUM_THREADS=1 …)."""
+    """Start the forkserver the embedded cluster's workers are forked from, having imported WORKER_PRELOAD, with the
+    environment Dask sets for a worker it spawns (OMP_NUM_THREADS=1 …). Python's own forkserver API: Dask asks for its
+    preload list later, which has no effect on a forkserver already running (nor has ours on one that was)."""
     import multiprocessing
+    from multiprocessing import forkserver
 
     import dask
-    import distributed.utils
 
-    if not distributed.utils._forkserver_preload_set:
-        os.environ.update({k: str(v) for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
-                           if k not in os.environ})
-        multiprocessing.get_context("forkserver").set_forkserver_preload(WORKER_PRELOAD)
-        distributed.utils._forkserver_preload_set = True
+    os.environ.update({k: str(v) for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+                       if k not in os.environ})
+    multiprocessing.get_context("forkserver").set_forkserver_preload(WORKER_PRELOAD)
+    forkserver.ensure_running()
 
 
 def map_chunks(func: Callable[[list[T]], list[R]], items: list[T], *, workers: int = 1,
                scheduler: str | None = None, chunk: int = 500) -> list[R]:
     """func over items in chunks (of at most `chunk`, at least 4 per worker), in order: in this process with
-    one worker and no scheduler, else on Dask (an error in func is raised here, as it would be in this process)."""
+    one worker and no scheduler, else on Dask (an error in func is raised here, as it would be in this process; a chunk
+    whose worker died is tried once more)."""
     if scheduler is None and workers <= 1:
         return func(items)
     chunk = max(1, min(chunk, -(-len(items) // (4 * max(workers, 1)))))
     parts = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+    from distributed.scheduler import KilledWorker
+
+    results = []
     with client_for(workers, scheduler) as client:
         futures = client.map(func, parts, pure=False)
-        results = client.gather(futures)
+        for part, future in zip(parts, futures, strict=True):
+            try:
+                results.append(future.result())
+            except KilledWorker:  # its worker died (the embedded cluster says so at once): tried once more
+                results.append(client.submit(func, part, pure=False).result())
     return [r for part in results for r in part]
 
 
