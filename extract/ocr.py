@@ -665,10 +665,11 @@ def _own_ink(mask: np.ndarray, boxes: list[TextBox], k: int, box: tuple[float, f
 
 def _widened(reader: OcrEngine, gray: np.ndarray, boxes: list[TextBox], text_ink: np.ndarray,
              segments: list[tuple[int, int, int, int]]) -> list[TextBox]:
-    """The boxes, each whose line of ink goes on beyond its end (within a column gap, before a column line or
-    another box) read again over that ink: the detector leaves a thin last glyph out now and then (the “一 of
-    实现“一网通办” at a line's end, lost), and the recogniser reads what it is given. The new reading is kept only
-    where it reads the old one and more."""
+    """The boxes, each whose line of ink goes on beyond its last glyph read (a glyph of ink apart, within a column
+    gap, before a column line or another box) read again over that ink: the detector leaves a thin last glyph out
+    now and then (the “一 of 实现“一网通办” at a line's end, lost), or the recogniser one inside a short box (the 。 of
+    100%。); the recogniser alone reads the box it is given. The new reading is kept only where it reads the old
+    one and more."""
     reread = getattr(reader, "reread", None)
     if reread is None:
         return boxes
@@ -688,14 +689,19 @@ def _widened(reader: OcrEngine, gray: np.ndarray, boxes: list[TextBox], text_ink
             [r[0] for m, r in enumerate(rects) if m != k and r[1] < tb and r[3] > ta and r[0] > x1 - 1] + \
             [text_ink.shape[1]]
         stop = min(stops)
-        end, x, blank = x1, int(x1) + 1, 0
+        glyphs = boxes[k].glyphs
+        x = int(min(x1, glyphs[-1][1][2])) if glyphs else int(x1)  # where the reading ends
+        while x < stop - 1 and band[:, x].any():
+            x += 1  # the ink of the last glyph read
+        begin, end, blank = None, x1, 0
         while x < stop - 1 and blank < limit:
             if band[:, x].any():
+                begin = x if begin is None else begin
                 end, blank = float(x + 1), 0
-            else:
-                blank += 1
+            elif x >= x1:
+                blank += 1  # blank within the detector's box is of the line
             x += 1
-        if end - x1 < high / 4:
+        if begin is None or end - begin < high / 6:
             continue
         new = reread(gray, (x0, top, min(end + high / 4, stop - 1), bottom))
         old = boxes[k].text.replace(" ", "")

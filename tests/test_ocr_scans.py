@@ -400,3 +400,16 @@ def test_a_column_line_and_the_cell_text_before_it_read_as_a_one_are_dropped():
     lines = _page_lines(form)
     assert not any("1" in c["text"] for c in form.chars if 480 <= c["x0"] * 200 / 72 <= 530), lines
     assert any("产权和" in line and "和1" not in line and "1益" not in line for line in lines), lines
+
+
+def test_a_thin_glyph_the_recogniser_left_out_of_a_short_box_is_read_again():
+    """The recogniser read the short box of a cell's last line “100%。” as 100%, the 。 a glyph of ink apart after
+    the last glyph it read, so the leaf lost its 。 (yf01, a clean scan)."""
+    image, boxes = _recorded("yf01_short_box")
+    previous = ocr.engine()
+    try:
+        ocr.set_engine(_Replay(boxes, reread=True))
+        lines = _page_lines(ocr.ocr_page(image, 1, 200))
+    finally:
+        ocr.set_engine(previous)
+    assert any(line.startswith("100%。") for line in lines), lines
