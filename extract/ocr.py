@@ -711,6 +711,47 @@ def _widened(reader: OcrEngine, gray: np.ndarray, boxes: list[TextBox], text_ink
     return out
 
 
+def _unmatched(line: list[_Glyph]) -> tuple[list[int], list[int]]:
+    """The round brackets of a line left open, and those closed with no opening before them (glyph indexes)."""
+    opened: list[int] = []
+    closed: list[int] = []
+    for i, (ch, _, _) in enumerate(line):
+        if ch in "(（":
+            opened.append(i)
+        elif ch in ")）":
+            if opened:
+                opened.pop()
+            else:
+                closed.append(i)
+    return opened, closed
+
+
+def _pairs_across(lines: list[list[_Glyph]]) -> list[list[_Glyph]]:
+    """The lines with a round bracket pair broken over two lines of one cell printed in one width: a pair with a
+    full-width side is full-width (the （ of （应当组织听证…等） and its ) a line below read half-width)."""
+    out = [list(line) for line in lines]
+    spans = [(min(g[1][0] for g in line), min(g[1][1] for g in line), max(g[1][2] for g in line),
+              max(g[1][3] for g in line)) if line else None for line in out]
+    for k, line in enumerate(out):
+        _, closed = _unmatched(line)
+        if not closed or spans[k] is None:
+            continue
+        x0, top, x1, _ = spans[k]
+        above = [m for m, sp in enumerate(spans) if sp is not None and m != k and sp[3] <= top + 0.3 * (sp[3] - sp[1])
+                 and top - sp[3] < sp[3] - sp[1] and min(x1, sp[2]) - max(x0, sp[0]) > 0]
+        if not above:
+            continue
+        m = max(above, key=lambda j: spans[j][3])  # type: ignore[index]
+        opened, _ = _unmatched(out[m])
+        if len(opened) != 1 or len(closed) != 1:
+            continue
+        i, j = closed[0], opened[0]
+        if "（" in (out[m][j][0], line[i][0]) and out[m][j][0] + line[i][0] != "（）":
+            out[m][j] = ("（",) + out[m][j][1:]
+            line[i] = ("）",) + line[i][1:]
+    return out
+
+
 def _without_strays(lines: list[list[_Glyph]]) -> list[list[_Glyph]]:
     """The lines without the glyphs one line read of its neighbour's: a glyph at the end of a line, a column gap
     away from the rest of it, lying over a glyph of another line that stands with its own, is that glyph read
@@ -776,7 +817,7 @@ def ocr_page(rgb: np.ndarray, number: int, dpi: float, width_pt: float | None = 
     chars: list[dict] = []
     boxes = _widened(engine(), gray, engine().read(gray), text_ink, segments)
     lines = [_glyphs(box, ink, text_ink) for box in boxes]
-    for k, line in enumerate(_without_strays(lines)):
+    for k, line in enumerate(_pairs_across(_without_strays(lines))):
         for i, (ch, (x0, top, x1, bottom), conf) in enumerate(line):
             if ch in _BARS and _on_rule(segments, x0, top, x1, bottom):
                 continue  # a column line read as a glyph (公正|文明)

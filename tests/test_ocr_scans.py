@@ -413,3 +413,17 @@ def test_a_thin_glyph_the_recogniser_left_out_of_a_short_box_is_read_again():
     finally:
         ocr.set_engine(previous)
     assert any(line.startswith("100%。") for line in lines), lines
+
+
+def test_a_bracket_pair_broken_over_two_lines_of_a_cell_is_printed_in_one_width():
+    """The （ of （应当组织听证而未组织听证、未履行告知义务等） stood on one line and its ） on the next, read
+    half-width there: the leaf read …义务等) (aj01, a clean scan)."""
+    image, boxes = _recorded("aj01_bracket_wrap")
+    previous = ocr.engine()
+    try:
+        ocr.set_engine(_Replay(boxes, reread=False))
+        lines = _page_lines(ocr.ocr_page(image, 1, 200))
+    finally:
+        ocr.set_engine(previous)
+    assert any(line.endswith("义务等）") for line in lines), lines
+    assert any("重大权益的（应当" in line for line in lines), lines
