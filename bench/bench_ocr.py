@@ -1,7 +1,7 @@
 """Measure OCR of scans (corpus/scans.py) against the PDFs' goldens; prints, never asserts.
 
 Run: .venv/bin/python bench/bench_ocr.py [--id FAMILY_ID ...] [--all] [--borderless] [--no-degraded] [--seed N]
-     [--ocr-engine rapidocr|tesseract]
+     [--ocr-engine rapidocr|tesseract] [--cache DIR] [--show]
 
 For each family rubric (default: six families, ruled tables and narrative-numbered ones: jt01, pf01, aq02, fz02,
 yf01, aj01; ``--all``: every family with a PDF and a golden) its PDF is scanned as an office would (an image-only
@@ -12,7 +12,10 @@ different) and of them those wrong *silently* (a value, but no flag and no findi
 outcome), CPU seconds per page (this process's, all threads) and wall seconds per page, and the same PDF's
 ingest from its text layer (the peer, measured in this run) as a CPU ratio; then the totals against the targets
 (99% clean, 97% degraded) with the median, min and max of CPU s/page. With ``--borderless`` the borderless
-renderings (``<id>.borderless.pdf``, no ruling lines) are scanned too, and totalled apart.
+renderings (``<id>.borderless.pdf``, no ruling lines) are scanned too, and totalled apart. ``--cache DIR`` keeps
+the engine's text boxes per page image in DIR (keyed by the image's bytes and the engine), so a re-run after a change
+of what zhibiao does with the boxes costs no recognition (its CPU figures then are not the engine's: measure
+without it); ``--show`` prints every leaf that is not exact beside the golden's.
 """
 
 from __future__ import annotations
@@ -74,6 +77,46 @@ def score(cat, want: list[dict]) -> tuple[int, int, int]:
     return exact, wrong_points, silent
 
 
+class CachedEngine:
+    """An engine whose text boxes are kept on disk per page image (for re-runs of the benchmark only)."""
+
+    def __init__(self, inner, folder: Path) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def read(self, image):
+        import hashlib
+        import pickle
+
+        key = hashlib.sha256(self.name.encode() + repr(image.shape).encode() + image.tobytes()).hexdigest()
+        path = self.folder / f"{key}.pickle"
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+        boxes = self.inner.read(image)
+        path.write_bytes(pickle.dumps(boxes))
+        return boxes
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)  # reread and the rest: the engine's own
+
+
+def _misses(cat, want: list[dict]) -> list[str]:
+    """Every golden leaf not exact: its id, the golden's points and text, and what was read."""
+    got = {i.id: i for i in cat.walk()}
+    out = []
+    for leaf in want:
+        ind = got.get(leaf["id"])
+        points = Decimal(leaf["points"]) if leaf["points"] is not None else None
+        if ind is None:
+            out.append(f"    {leaf['id']}: missing (golden {leaf['points']} {leaf['text']!r})")
+        elif ind.points != points or ind.text != leaf["text"]:
+            out.append(f"    {leaf['id']}: golden {leaf['points']} {leaf['text']!r}\n"
+                       f"    {' ' * len(leaf['id'])}  read   {ind.points} {ind.text!r} {list(ind.flags)}")
+    return out
+
+
 def _all_ids() -> list[str]:
     return sorted(p.stem for p in (ROOT / "golden" / "families").glob("*.json")
                   if (ROOT / "corpus" / "families" / p.stem / f"{p.stem}.pdf").exists())
@@ -91,10 +134,13 @@ def main() -> None:
     ap.add_argument("--borderless", action="store_true", help="scan the borderless renderings too")
     ap.add_argument("--no-degraded", action="store_true", help="clean 200-dpi scans only")
     ap.add_argument("--ocr-engine", choices=["rapidocr", "tesseract"], default=None)
+    ap.add_argument("--cache", type=Path, default=None, help="keep the engine's text boxes per page image here")
+    ap.add_argument("--show", action="store_true", help="print every leaf that is not exact")
     args = ap.parse_args()
     from zhibiao.extract import ocr
 
-    ocr.set_engine(ocr.engine_named(args.ocr_engine))
+    chosen = ocr.engine_named(args.ocr_engine)
+    ocr.set_engine(CachedEngine(chosen, args.cache) if args.cache else chosen)
     scans = _scans()
     kinds = ["clean200"] + ([] if args.no_degraded else ["degraded"])
     groups = [k for k in kinds] + ([f"borderless {k}" for k in kinds] if args.borderless else [])
@@ -138,6 +184,8 @@ def main() -> None:
                       f"{silent:>6} {took / count:8.2f} {wall / count:9.2f} {peer:10.2f}"
                       f" {took / max(peer, 1e-9):6.1f}x",
                       flush=True)
+                if args.show:
+                    print("\n".join(_misses(cat, want)), flush=True)
             del pages
     for key in groups:
         target = 99 if key.endswith("clean200") else 97

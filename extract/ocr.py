@@ -120,32 +120,59 @@ class RapidOcrEngine:
         import cv2
 
         with self._lock:  # one onnxruntime session per engine, used by one thread at a time
-            if self._ocr is None:
-                from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-untyped]
-
-                self._ocr = RapidOCR(text_score=self._keep, print_verbose=False)
-            ocr = self._ocr
-            assert ocr is not None
+            ocr = self._session()
             # no angle classifier: pages come upright (skew undone), and it turns a clean line upside down now
             # and then (the line is then read as nothing and lost)
             result, _ = ocr(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), use_cls=False, return_word_box=True,
                             text_score=self._keep)
-        boxes = []
-        for item in result or []:
-            quad = tuple((float(x), float(y)) for x, y in item[0])
-            raw, score = str(item[1]), float(item[2])
-            text = _balanced(raw)
-            glyphs = None
-            if len(item) >= 6:
-                corners, contents, scores = item[3], item[4], item[5]
-                conf = list(scores) if len(scores) == len(contents) else [score] * len(contents)
-                # a space the recogniser read is a glyph of its own there (机制 (3分)): its box left out
-                kept = [(c, t, s) for c, t, s in zip(corners, contents, conf) if not str(t).isspace()]
-                if len(corners) == len(contents) and "".join(t for _, t, _ in kept) == raw.replace(" ", ""):
-                    fixed = text.replace(" ", "")  # the same glyphs, brackets balanced
-                    glyphs = tuple((ch, _bbox(c), float(s)) for ch, (c, _, s) in zip(fixed, kept))
-            boxes.append(TextBox(quad, text, score, glyphs))
-        return boxes
+        return [_rapid_box(item) for item in result or []]
+
+    def _session(self) -> Callable:
+        """RapidOCR's pipeline, made on first use (call with the lock held)."""
+        if self._ocr is None:
+            from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-untyped]
+
+            self._ocr = RapidOCR(text_score=self._keep, print_verbose=False)
+        return self._ocr
+
+    def reread(self, image: np.ndarray, box: tuple[float, float, float, float]) -> TextBox | None:
+        """The text of one box of the page (x0, top, x1, bottom in pixels) read again by the recogniser alone
+        (no detection), None where the engine cannot (its recogniser's parts are not there)."""
+        import cv2
+
+        x0, top, x1, bottom = (int(round(v)) for v in box)
+        crop = image[max(0, top):bottom, max(0, x0):x1]
+        if crop.size == 0:
+            return None
+        with self._lock:
+            ocr = self._session()
+            rec, boxes = getattr(ocr, "text_rec", None), getattr(ocr, "cal_rec_boxes", None)
+            if rec is None or boxes is None:
+                return None
+            bgr = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+            quad = np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], np.float32)
+            found, _ = rec([bgr], True)
+            if not found or float(found[0][1]) < self._keep:
+                return None
+            words = boxes([bgr], [quad], found)[0]
+        return _rapid_box([quad.tolist(), words[0], words[1], words[2], words[3], words[4]])
+
+
+def _rapid_box(item) -> TextBox:
+    """One RapidOCR result (quad, text, score[, glyph corners, glyphs, glyph scores]) as a text box."""
+    quad = tuple((float(x), float(y)) for x, y in item[0])
+    raw, score = str(item[1]), float(item[2])
+    text = _balanced(raw)
+    glyphs = None
+    if len(item) >= 6:
+        corners, contents, scores = item[3], item[4], item[5]
+        conf = list(scores) if len(scores) == len(contents) else [score] * len(contents)
+        # a space the recogniser read is a glyph of its own there (机制 (3分)): its box left out
+        kept = [(c, t, s) for c, t, s in zip(corners, contents, conf) if not str(t).isspace()]
+        if len(corners) == len(contents) and "".join(t for _, t, _ in kept) == raw.replace(" ", ""):
+            fixed = text.replace(" ", "")  # the same glyphs, brackets balanced
+            glyphs = tuple((ch, _bbox(c), float(s)) for ch, (c, _, s) in zip(fixed, kept))
+    return TextBox(quad, text, score, glyphs)
 
 
 # an opening bracket -> (the full-width pair's opening, the closings it pairs with); 〈 is how Tesseract reads a
@@ -607,6 +634,124 @@ def _on_rule(segments: list[tuple[int, int, int, int]], x0: float, top: float, x
                for sx0, sy0, sx1, sy1 in segments)
 
 
+def _beside_rule(line: list[_Glyph], i: int, segments: list[tuple[int, int, int, int]]) -> bool:
+    """Whether glyph i ends or begins its line a column gap from the rest of it, with a vertical ruling line
+    between it and the rest or within half a line height of it (a text box reaching back over a column line)."""
+    if len(line) < 2 or i not in (0, len(line) - 1):
+        return False
+    x0, top, x1, bottom = line[i][1]
+    high = bottom - top
+    rest = line[1][1][0] if i == 0 else line[-2][1][2]
+    if (rest - x1 if i == 0 else x0 - rest) < SETTINGS.gap * high:
+        return False
+    lo, hi = (x0 - high / 2, rest) if i == 0 else (rest, x1 + high / 2)
+    return any(sx0 == sx1 and lo <= sx0 <= hi and min(bottom, sy1) - max(top, sy0) >= 0.5 * high
+               for sx0, sy0, sx1, sy1 in segments)
+
+
+def _own_ink(mask: np.ndarray, boxes: list[TextBox], k: int, box: tuple[float, float, float, float]) -> bool:
+    """Whether the glyph box holds text ink in its middle half outside every other text box of the page."""
+    x0, top, x1, bottom = box
+    a, b = int(x0 + (x1 - x0) / 4), int(x1 - (x1 - x0) / 4) + 1
+    region = mask[max(0, int(top)):max(0, int(bottom) + 1), max(0, a):max(0, b)].copy()
+    for m, other in enumerate(boxes):
+        if m == k:
+            continue
+        ox0, otop, ox1, obottom = _bbox(other.quad)
+        if otop < bottom and obottom > top:
+            region[:, max(0, int(ox0) - a):max(0, int(ox1) + 1 - a)] = 0
+    return bool(region.size and region.any())
+
+
+def _widened(reader: OcrEngine, gray: np.ndarray, boxes: list[TextBox], text_ink: np.ndarray,
+             segments: list[tuple[int, int, int, int]]) -> list[TextBox]:
+    """The boxes, each whose line of ink goes on beyond its last glyph read (a glyph of ink apart, within a column
+    gap, before a column line or another box) read again over that ink: the detector leaves a thin last glyph out
+    now and then (the “一 of 实现“一网通办” at a line's end, lost), or the recogniser one inside a short box (the 。 of
+    100%。); the recogniser alone reads the box it is given. The new reading is kept only where it reads the old
+    one and more."""
+    reread = getattr(reader, "reread", None)
+    if reread is None:
+        return boxes
+    rects = [_bbox(b.quad) for b in boxes]
+    verticals = [s for s in segments if s[0] == s[2]]
+    out = list(boxes)
+    for k, (x0, top, x1, bottom) in enumerate(rects):
+        a, b = max(0, int(top)), min(text_ink.shape[0], int(bottom) + 1)
+        inked = np.flatnonzero(text_ink[a:b, max(0, int(x0)):max(0, int(x1)) + 1].any(axis=1))
+        if len(inked) < 4:
+            continue
+        ta, tb = a + int(inked[0]), a + int(inked[-1]) + 1
+        high = tb - ta
+        band = text_ink[ta + high // 4:tb - high // 4]
+        limit = SETTINGS.gap * high
+        stops = [sx for sx, sy0, _, sy1 in verticals if sy0 <= ta + high / 2 <= sy1 and sx > x1] + \
+            [r[0] for m, r in enumerate(rects) if m != k and r[1] < tb and r[3] > ta and r[0] > x1 - 1] + \
+            [text_ink.shape[1]]
+        stop = min(stops)
+        glyphs = boxes[k].glyphs
+        x = int(min(x1, glyphs[-1][1][2])) if glyphs else int(x1)  # where the reading ends
+        while x < stop - 1 and band[:, x].any():
+            x += 1  # the ink of the last glyph read
+        begin, end, blank = None, x1, 0
+        while x < stop - 1 and blank < limit:
+            if band[:, x].any():
+                begin = x if begin is None else begin
+                end, blank = float(x + 1), 0
+            elif x >= x1:
+                blank += 1  # blank within the detector's box is of the line
+            x += 1
+        if begin is None or end - begin < high / 6:
+            continue
+        new = reread(gray, (x0, top, min(end + high / 4, stop - 1), bottom))
+        old = boxes[k].text.replace(" ", "")
+        if new is not None and new.glyphs and new.text.replace(" ", "").startswith(old) \
+                and len(new.text.replace(" ", "")) > len(old):
+            out[k] = new
+    return out
+
+
+def _unmatched(line: list[_Glyph]) -> tuple[list[int], list[int]]:
+    """The round brackets of a line left open, and those closed with no opening before them (glyph indexes)."""
+    opened: list[int] = []
+    closed: list[int] = []
+    for i, (ch, _, _) in enumerate(line):
+        if ch in "(（":
+            opened.append(i)
+        elif ch in ")）":
+            if opened:
+                opened.pop()
+            else:
+                closed.append(i)
+    return opened, closed
+
+
+def _pairs_across(lines: list[list[_Glyph]]) -> list[list[_Glyph]]:
+    """The lines with a round bracket pair broken over two lines of one cell printed in one width: a pair with a
+    full-width side is full-width (the （ of （应当组织听证…等） and its ) a line below read half-width)."""
+    out = [list(line) for line in lines]
+    spans = [(min(g[1][0] for g in line), min(g[1][1] for g in line), max(g[1][2] for g in line),
+              max(g[1][3] for g in line)) if line else None for line in out]
+    for k, line in enumerate(out):
+        _, closed = _unmatched(line)
+        if not closed or spans[k] is None:
+            continue
+        x0, top, x1, _ = spans[k]
+        above = [m for m, sp in enumerate(spans) if sp is not None and m != k and sp[3] <= top + 0.3 * (sp[3] - sp[1])
+                 and top - sp[3] < sp[3] - sp[1] and min(x1, sp[2]) - max(x0, sp[0]) > 0]
+        if not above:
+            continue
+        m = max(above, key=lambda j: spans[j][3])  # type: ignore[index]
+        opened, _ = _unmatched(out[m])
+        if len(opened) != 1 or len(closed) != 1:
+            continue
+        i, j = closed[0], opened[0]
+        if "（" in (out[m][j][0], line[i][0]) and out[m][j][0] + line[i][0] != "（）":
+            out[m][j] = ("（",) + out[m][j][1:]
+            line[i] = ("）",) + line[i][1:]
+    return out
+
+
 def _without_strays(lines: list[list[_Glyph]]) -> list[list[_Glyph]]:
     """The lines without the glyphs one line read of its neighbour's: a glyph at the end of a line, a column gap
     away from the rest of it, lying over a glyph of another line that stands with its own, is that glyph read
@@ -670,13 +815,16 @@ def ocr_page(rgb: np.ndarray, number: int, dpi: float, width_pt: float | None = 
     segments = _lines(ink, dpi)
     text_ink = np.where(_rule_mask(ink, dpi) > 0, 0, ink).astype(np.uint8) if segments else ink
     chars: list[dict] = []
-    lines = [_glyphs(box, ink, text_ink) for box in engine().read(gray)]
-    for line in _without_strays(lines):
-        for ch, (x0, top, x1, bottom), conf in line:
+    boxes = _widened(engine(), gray, engine().read(gray), text_ink, segments)
+    lines = [_glyphs(box, ink, text_ink) for box in boxes]
+    for k, line in enumerate(_pairs_across(_without_strays(lines))):
+        for i, (ch, (x0, top, x1, bottom), conf) in enumerate(line):
             if ch in _BARS and _on_rule(segments, x0, top, x1, bottom):
                 continue  # a column line read as a glyph (公正|文明)
             if ch in _THIN and _on_rule(segments, x0, top, x1, bottom) and not _inked(text_ink, x0, top, x1, bottom):
                 continue  # a column line read as a 1 (a 分值 of 3 read as 13): no ink in its middle but the line's
+            if ch in _THIN and _beside_rule(line, i, segments) and not _own_ink(text_ink, boxes, k, line[i][1]):
+                continue  # a column line and the neighbour cell's last stroke read as a 1 (产权和1合法权益)
 
             t, b = _points(top, dpi), _points(bottom, dpi)
             chars.append({"text": ch, "x0": _points(x0, dpi), "x1": _points(x1, dpi), "top": t, "bottom": b,

@@ -18,6 +18,7 @@ import sys
 import zlib
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from zhibiao import extract
@@ -334,3 +335,95 @@ def test_a_column_line_read_as_a_bar_is_no_glyph(monkeypatch):
     monkeypatch.setattr(ocr, "engine", lambda: _Engine([box]))
     form = ocr.ocr_page(_ruled_page(500), 1, 72.0)  # no line under it: a | printed is kept
     assert [c["text"] for c in form.chars] == ["公", "正", "|"]
+
+
+def _recorded(name: str):
+    """A cut of a clean 200-dpi scan of fz02 (tests/data/ocr/NAME.png) and the text boxes RapidOCR's detector and
+    recogniser gave for it on the whole page (NAME.boxes.json)."""
+    import json
+
+    from PIL import Image
+
+    image = np.asarray(Image.open(DATA / "ocr" / f"{name}.png").convert("L"))
+    boxes = [ocr.TextBox(tuple(tuple(p) for p in b["quad"]), b["text"], b["confidence"],
+                         tuple((g[0], tuple(g[1]), g[2]) for g in b["glyphs"]))
+             for b in json.loads((DATA / "ocr" / f"{name}.boxes.json").read_text(encoding="utf-8"))]
+    return image, boxes
+
+
+class _Replay:
+    """An engine that gives recorded boxes, and reads a box again with RapidOCR's recogniser (or not at all)."""
+
+    name = "replay"
+
+    def __init__(self, boxes, reread: bool) -> None:
+        self.boxes = boxes
+        if reread:
+            self.reread = ocr.RapidOcrEngine().reread
+
+    def read(self, image):
+        return self.boxes
+
+
+def _page_lines(form) -> list[str]:
+    from zhibiao.extract.pdf import _char_lines
+
+    return ["".join(c["text"] for c in line) for line in _char_lines(form.chars)]
+
+
+def test_a_thin_glyph_the_detector_left_out_at_a_line_end_is_read_again():
+    """The detector's box of “（1）依申请政务服务事项实现“一” stopped before the thin “一 at the cell's end, so the
+    leaf read 依申请政务服务事项实现网通办” (fz02, a clean scan)."""
+    image, boxes = _recorded("fz02_line_end")
+    previous = ocr.engine()
+    try:
+        ocr.set_engine(_Replay(boxes, reread=True))
+        lines = _page_lines(ocr.ocr_page(image, 1, 200))
+    finally:
+        ocr.set_engine(previous)
+    assert any("事项实现“一" in line for line in lines), lines
+    # a box whose line has no ink beyond it is not read again: the others are as recorded
+    assert any(line.startswith("网通办”") for line in lines), lines
+
+
+def test_a_column_line_and_the_cell_text_before_it_read_as_a_one_are_dropped():
+    """A box of the right cell reached back over the column line and read it with the left cell's last stroke
+    as a 1: 产权和1合法权益 (fz02, a clean scan); the 1 has no ink of its own once the left cell's box is not
+    counted."""
+    image, boxes = _recorded("fz02_thin_one")
+    previous = ocr.engine()
+    try:
+        ocr.set_engine(_Replay(boxes, reread=False))
+        form = ocr.ocr_page(image, 1, 200)
+    finally:
+        ocr.set_engine(previous)
+    lines = _page_lines(form)
+    assert not any("1" in c["text"] for c in form.chars if 480 <= c["x0"] * 200 / 72 <= 530), lines
+    assert any("产权和" in line and "和1" not in line and "1益" not in line for line in lines), lines
+
+
+def test_a_thin_glyph_the_recogniser_left_out_of_a_short_box_is_read_again():
+    """The recogniser read the short box of a cell's last line “100%。” as 100%, the 。 a glyph of ink apart after
+    the last glyph it read, so the leaf lost its 。 (yf01, a clean scan)."""
+    image, boxes = _recorded("yf01_short_box")
+    previous = ocr.engine()
+    try:
+        ocr.set_engine(_Replay(boxes, reread=True))
+        lines = _page_lines(ocr.ocr_page(image, 1, 200))
+    finally:
+        ocr.set_engine(previous)
+    assert any(line.startswith("100%。") for line in lines), lines
+
+
+def test_a_bracket_pair_broken_over_two_lines_of_a_cell_is_printed_in_one_width():
+    """The （ of （应当组织听证而未组织听证、未履行告知义务等） stood on one line and its ） on the next, read
+    half-width there: the leaf read …义务等) (aj01, a clean scan)."""
+    image, boxes = _recorded("aj01_bracket_wrap")
+    previous = ocr.engine()
+    try:
+        ocr.set_engine(_Replay(boxes, reread=False))
+        lines = _page_lines(ocr.ocr_page(image, 1, 200))
+    finally:
+        ocr.set_engine(previous)
+    assert any(line.endswith("义务等）") for line in lines), lines
+    assert any("重大权益的（应当" in line for line in lines), lines
