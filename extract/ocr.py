@@ -734,9 +734,10 @@ def _pairs_across(lines: list[list[_Glyph]]) -> list[list[_Glyph]]:
               max(g[1][3] for g in line)) if line else None for line in out]
     for k, line in enumerate(out):
         _, closed = _unmatched(line)
-        if not closed or spans[k] is None:
+        span = spans[k]
+        if not closed or span is None:
             continue
-        x0, top, x1, _ = spans[k]
+        x0, top, x1, _ = span
         above = [m for m, sp in enumerate(spans) if sp is not None and m != k and sp[3] <= top + 0.3 * (sp[3] - sp[1])
                  and top - sp[3] < sp[3] - sp[1] and min(x1, sp[2]) - max(x0, sp[0]) > 0]
         if not above:
