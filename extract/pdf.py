@@ -314,13 +314,22 @@ class _Chars:
 def _dedupe(chars: list[dict]) -> list[dict]:
     """Drop a glyph printed again at (almost) the same spot: the fake bold of some PDF producers."""
     out: list[dict] = []
-    seen: dict[tuple, list[dict]] = {}
+    seen: dict[tuple, list[tuple[float, float]]] = {}  # (x0, top) of the glyphs kept, by text and rounded top
     near = SETTINGS.same_glyph
     for c in chars:
-        key = (c["text"], round(c["top"]))
-        if any(abs(o["x0"] - c["x0"]) <= near and abs(o["top"] - c["top"]) <= near for o in seen.get(key, ())):
+        x0, top = c["x0"], c["top"]
+        key = (c["text"], round(top))
+        kept = seen.get(key)
+        if kept is None:
+            seen[key] = [(x0, top)]
+        else:
+            for ox, otop in kept:
+                if abs(ox - x0) <= near and abs(otop - top) <= near:
+                    break
+            else:
+                kept.append((x0, top))
+                out.append(c)
             continue
-        seen.setdefault(key, []).append(c)
         out.append(c)
     return out
 
@@ -480,12 +489,28 @@ def _char_lines(chars: list[dict]) -> list[list[dict]]:
     as the （ after a [, from the left of the [: ordered by where they begin, they swap)."""
     lines: list[list[dict]] = []
     floor, share = SETTINGS.line_floor, SETTINGS.line_share
-    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        if lines and abs(lines[-1][0]["top"] - ch["top"]) <= max(floor, ch["size"] * share):
-            lines[-1].append(ch)
+    line: list[dict] = []
+    first = 0.0  # the top of the line's first char
+    for ch in sorted(chars, key=_TOP_X0):
+        top = ch["top"]
+        if line and abs(first - top) <= max(floor, ch["size"] * share):
+            line.append(ch)
         else:
-            lines.append([ch])
-    return [sorted(line, key=lambda c: c["x0"] + c["x1"]) for line in lines]
+            line = [ch]
+            first = top
+            lines.append(line)
+    for line in lines:
+        if len(line) > 1:
+            line.sort(key=_twice_middle)  # sort is stable, as sorted is
+    return lines
+
+
+def _twice_middle(c: dict) -> float:
+    """Twice a char's middle: the order of a line's glyphs."""
+    return c["x0"] + c["x1"]
+
+
+_TOP_X0 = operator.itemgetter("top", "x0")
 
 
 def _clusters(line: list[dict], gap: float) -> list[tuple[float, float]]:
@@ -1910,23 +1935,25 @@ def _paragraphs(page: PageForm, chars: _Chars, number: int, grids: list[_Grid], 
 def _lines_outside(chars: _Chars, grids: list[_Grid]) -> list[dict]:
     """The printed lines of the page's chars outside every table, as text and bbox."""
     slack = SETTINGS.table_slack
+    # each table's bbox, the same widened by the slack, and its cells' boxes
+    tables = [(g.bbox, (g.bbox[0] - slack, g.bbox[1] - slack, g.bbox[2] + slack, g.bbox[3] + slack),
+               [cell.bbox for cell in g.cells]) for g in grids]
 
     def outside(c) -> bool:
         """Not within a table's bbox, nor taken by one of its cells (whose centre lies in the cell:
         a 。 that sticks out past the table's edge is the cell's, not a paragraph of its own)."""
-        cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
-        for g in grids:
-            x0, top, x1, bottom = g.bbox
-            if c["x0"] >= x0 - slack and c["x1"] <= x1 + slack and c["top"] >= top - slack \
-                    and c["bottom"] <= bottom + slack:
+        cx0, cx1, ctop, cbottom = c["x0"], c["x1"], c["top"], c["bottom"]
+        for (x0, top, x1, bottom), (wx0, wtop, wx1, wbottom), cells in tables:
+            if cx0 >= wx0 and cx1 <= wx1 and ctop >= wtop and cbottom <= wbottom:
                 return False
+            cx, cy = (cx0 + cx1) / 2, (ctop + cbottom) / 2
             if x0 <= cx <= x1 and top <= cy <= bottom and any(
-                    b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in (cell.bbox for cell in g.cells)):
+                    b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in cells):
                 return False
         return True
 
     lines = []
-    for line in _char_lines([c for c in chars.all if outside(c)]):
+    for line in _char_lines([c for c in chars.all if outside(c)] if tables else list(chars.all)):
         text = _chars_text(line).rstrip()
         lines.append({"text": text, "x0": min(c["x0"] for c in line), "x1": max(c["x1"] for c in line),
                       "top": min(c["top"] for c in line), "bottom": max(c["bottom"] for c in line)})
