@@ -1619,7 +1619,10 @@ def _extend(states: list, k: int, mine: list[int], previous: list[int], after: b
         reach |= d
     broken: dict[int, tuple[list[float], float]] = {}  # the costs of mine after a break, by the layout's reach
     same = carried == list(range(len(previous)))  # mine are the blocks the slot before touched, in order
-    grown = []
+    grown: list = []
+    grow = grown.append
+    known = broken.get
+    s = k + 1
     for cost, mask, vals, total in states:
         if same:
             olds, old = vals, total
@@ -1633,17 +1636,16 @@ def _extend(states: list, k: int, mine: list[int], previous: list[int], after: b
             if shifted:
                 news = olds[:]
                 for p, values, d, ev in shifted:
-                    key = mask & d
-                    value = values.get(key)
+                    value = values.get(mask & d)
                     if value is None:
-                        value = values[key] = ev.cost(mask, k + 1)
+                        value = values[mask & d] = ev.cost(mask, s)
                     news[p] = value
                 now = sum(news)
             else:  # no cost of mine changes (the list is shared: no layout changes one in place)
                 news, now = olds, old
-            grown.append((cost + now - old + 0.0, mask, news, now))
+            grow((cost + now - old + 0.0, mask, news, now))
         child = mask | bit
-        found = broken.get(child & reach)
+        found = known(child & reach)
         if found is None:
             news = []
             for values, d, ev in nxt:
@@ -1653,7 +1655,7 @@ def _extend(states: list, k: int, mine: list[int], previous: list[int], after: b
                     value = values[key] = ev.cost(child, k + 1)
                 news.append(value)
             found = broken[child & reach] = (news, sum(news))
-        grown.append((cost + found[1] - old + break_cost, child, found[0], found[1]))
+        grow((cost + found[1] - old + break_cost, child, found[0], found[1]))
     grown.sort(key=_first)
     return grown[:SETTINGS.beam]
 
@@ -2324,16 +2326,19 @@ def page_blocks(page: Callable[[int], PageForm], count: int, name: str,
             raise on_error(number, exc) from None
 
     # a page is read with the next one at hand: a box printed at the same place on both is laid over them
+    # (each page's small boxes are found once: for its own overlays and for the pages beside it)
     ahead = load(1) if count else None
-    boxes_ahead = text_boxes(ahead)
+    found_ahead = _boxes(ahead) if ahead is not None else []
+    boxes_ahead = text_boxes(ahead, found_ahead)
     boxes_before: list = []
     for number in range(1, count + 1):
-        form, boxes = ahead, boxes_ahead
+        form, boxes, found = ahead, boxes_ahead, found_ahead
         assert form is not None
         ahead = load(number + 1) if number < count else None
-        boxes_ahead = text_boxes(ahead)
+        found_ahead = _boxes(ahead) if ahead is not None else []
+        boxes_ahead = text_boxes(ahead, found_ahead)
         try:
-            read = _read_page(form, number, name, open_xs, frame, boxes_before + boxes_ahead)
+            read = _read_page(form, number, name, open_xs, frame, boxes_before + boxes_ahead, found)
         except ZhibiaoError:
             raise
         except Exception as exc:
@@ -2357,11 +2362,11 @@ def page_blocks(page: Callable[[int], PageForm], count: int, name: str,
 
 
 def _read_page(page: PageForm, number: int, name: str, open_xs: list[float] | None,
-               frame: _Frame | None = None, beside: list | None = None) \
+               frame: _Frame | None = None, beside: list | None = None, boxes: list | None = None) \
         -> tuple[list[_Grid], list[tuple[float, Paragraph]], list[tuple[float, Paragraph]]] | None:
     """A page's tables (ruled, else borderless), paragraphs and short lines in the margins; None for a
-    page without a text layer."""
-    page = _without_overlays(page, beside or [])
+    page without a text layer (boxes: its _boxes, where found already)."""
+    page = _without_overlays(page, beside or [], boxes)
     chars = _Chars(page.chars)
     if not any(not c["text"].isspace() for c in chars.all):
         return None
@@ -2450,12 +2455,14 @@ def _own_text(page: PageForm, box: tuple[float, float, float, float]) -> list[di
                                           or o["x1"] > x1 and o["x0"] <= x1 + 1.5 * c["size"]) for o in near)]
 
 
-def text_boxes(page: PageForm | None) -> list[tuple[tuple[float, float, float, float], list[dict]]]:
-    """The small boxes of a page with the chars inside them (for _without_overlays on the pages beside it)."""
+def text_boxes(page: PageForm | None, boxes: list | None = None) \
+        -> list[tuple[tuple[float, float, float, float], list[dict]]]:
+    """The small boxes of a page with the chars inside them (for _without_overlays on the pages beside it;
+    boxes: the page's _boxes, where found already)."""
     if page is None:
         return []
     out = []
-    for box, _ in _boxes(page):
+    for box, _ in _boxes(page) if boxes is None else boxes:
         inside = [c for c in page.chars if box[0] <= (c["x0"] + c["x1"]) / 2 <= box[2]
                   and box[1] <= (c["top"] + c["bottom"]) / 2 <= box[3]]
         if inside:
@@ -2474,8 +2481,8 @@ def _lined(edges: list[dict], box: tuple[float, float, float, float], side: floa
                for e in edges)
 
 
-def _without_overlays(page: PageForm, beside: list[tuple[tuple[float, float, float, float], list[dict]]]) \
-        -> PageForm:
+def _without_overlays(page: PageForm, beside: list[tuple[tuple[float, float, float, float], list[dict]]],
+                      boxes: list | None = None) -> PageForm:
     """The page without the boxes laid over it: a small box along none of whose sides another line runs,
     printed with the same text at the same place on the page before or after (a web page's floating
     分享到 box, printed over the table's last column on every page, split its rows and put its text in the
@@ -2485,7 +2492,7 @@ def _without_overlays(page: PageForm, beside: list[tuple[tuple[float, float, flo
     tol = SETTINGS.overlay_tol
     found: list[tuple[tuple[float, float, float, float], list[int], list[dict]]] = []
     edges = page.edges
-    for box, own in _boxes(page):
+    for box, own in _boxes(page) if boxes is None else boxes:
         x0, top, x1, bottom = box
         mine = set(own)
         others = [e for k, e in enumerate(edges) if k not in mine]
