@@ -301,8 +301,10 @@ class _Chars:
 
     def __init__(self, chars: list[dict]):
         self.all = _dedupe(chars)
-        self.by_y = sorted(self.all, key=lambda c: (c["top"] + c["bottom"]) / 2)
-        self.ys = [(c["top"] + c["bottom"]) / 2 for c in self.by_y]
+        mids = [(c["top"] + c["bottom"]) / 2 for c in self.all]
+        order = sorted(range(len(mids)), key=mids.__getitem__)  # stable, as sorting the chars by their middle
+        self.by_y = [self.all[i] for i in order]
+        self.ys = [mids[i] for i in order]
 
     def within(self, bbox) -> list[dict]:
         """Chars whose centre lies in bbox."""
