@@ -458,7 +458,7 @@ def _to_chars(glyphs: list[_Glyph], ctm, height: float, mb_x0: float, mb_top: fl
     char's matrix and the page's initial matrix, top and bottom from the page's top."""
     ca, cb, cc, cd, ce, cf = ctm
     plain = cb == 0 and cc == 0  # an unrotated page
-    out = []
+    out: list[dict] = []
     append = out.append
     # what a char's box takes of its run, worked out once a run: its matrix, the box's bottom and top
     # in text space, upright or not, the font name
