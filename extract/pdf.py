@@ -301,8 +301,10 @@ class _Chars:
 
     def __init__(self, chars: list[dict]):
         self.all = _dedupe(chars)
-        self.by_y = sorted(self.all, key=lambda c: (c["top"] + c["bottom"]) / 2)
-        self.ys = [(c["top"] + c["bottom"]) / 2 for c in self.by_y]
+        mids = [(c["top"] + c["bottom"]) / 2 for c in self.all]
+        order = sorted(range(len(mids)), key=mids.__getitem__)  # stable, as sorting the chars by their middle
+        self.by_y = [self.all[i] for i in order]
+        self.ys = [mids[i] for i in order]
 
     def within(self, bbox) -> list[dict]:
         """Chars whose centre lies in bbox."""
@@ -314,13 +316,22 @@ class _Chars:
 def _dedupe(chars: list[dict]) -> list[dict]:
     """Drop a glyph printed again at (almost) the same spot: the fake bold of some PDF producers."""
     out: list[dict] = []
-    seen: dict[tuple, list[dict]] = {}
+    seen: dict[tuple, list[tuple[float, float]]] = {}  # (x0, top) of the glyphs kept, by text and rounded top
     near = SETTINGS.same_glyph
     for c in chars:
-        key = (c["text"], round(c["top"]))
-        if any(abs(o["x0"] - c["x0"]) <= near and abs(o["top"] - c["top"]) <= near for o in seen.get(key, ())):
+        x0, top = c["x0"], c["top"]
+        key = (c["text"], round(top))
+        kept = seen.get(key)
+        if kept is None:
+            seen[key] = [(x0, top)]
+        else:
+            for ox, otop in kept:
+                if abs(ox - x0) <= near and abs(otop - top) <= near:
+                    break
+            else:
+                kept.append((x0, top))
+                out.append(c)
             continue
-        seen.setdefault(key, []).append(c)
         out.append(c)
     return out
 
@@ -480,12 +491,28 @@ def _char_lines(chars: list[dict]) -> list[list[dict]]:
     as the （ after a [, from the left of the [: ordered by where they begin, they swap)."""
     lines: list[list[dict]] = []
     floor, share = SETTINGS.line_floor, SETTINGS.line_share
-    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        if lines and abs(lines[-1][0]["top"] - ch["top"]) <= max(floor, ch["size"] * share):
-            lines[-1].append(ch)
+    line: list[dict] = []
+    first = 0.0  # the top of the line's first char
+    for ch in sorted(chars, key=_TOP_X0):
+        top = ch["top"]
+        if line and abs(first - top) <= max(floor, ch["size"] * share):
+            line.append(ch)
         else:
-            lines.append([ch])
-    return [sorted(line, key=lambda c: c["x0"] + c["x1"]) for line in lines]
+            line = [ch]
+            first = top
+            lines.append(line)
+    for line in lines:
+        if len(line) > 1:
+            line.sort(key=_twice_middle)  # sort is stable, as sorted is
+    return lines
+
+
+def _twice_middle(c: dict) -> float:
+    """Twice a char's middle: the order of a line's glyphs."""
+    return c["x0"] + c["x1"]
+
+
+_TOP_X0 = operator.itemgetter("top", "x0")
 
 
 def _clusters(line: list[dict], gap: float) -> list[tuple[float, float]]:
@@ -1594,7 +1621,10 @@ def _extend(states: list, k: int, mine: list[int], previous: list[int], after: b
         reach |= d
     broken: dict[int, tuple[list[float], float]] = {}  # the costs of mine after a break, by the layout's reach
     same = carried == list(range(len(previous)))  # mine are the blocks the slot before touched, in order
-    grown = []
+    grown: list = []
+    grow = grown.append
+    known = broken.get
+    s = k + 1
     for cost, mask, vals, total in states:
         if same:
             olds, old = vals, total
@@ -1608,17 +1638,16 @@ def _extend(states: list, k: int, mine: list[int], previous: list[int], after: b
             if shifted:
                 news = olds[:]
                 for p, values, d, ev in shifted:
-                    key = mask & d
-                    value = values.get(key)
+                    value = values.get(mask & d)
                     if value is None:
-                        value = values[key] = ev.cost(mask, k + 1)
+                        value = values[mask & d] = ev.cost(mask, s)
                     news[p] = value
                 now = sum(news)
             else:  # no cost of mine changes (the list is shared: no layout changes one in place)
                 news, now = olds, old
-            grown.append((cost + now - old + 0.0, mask, news, now))
+            grow((cost + now - old + 0.0, mask, news, now))
         child = mask | bit
-        found = broken.get(child & reach)
+        found = known(child & reach)
         if found is None:
             news = []
             for values, d, ev in nxt:
@@ -1628,7 +1657,7 @@ def _extend(states: list, k: int, mine: list[int], previous: list[int], after: b
                     value = values[key] = ev.cost(child, k + 1)
                 news.append(value)
             found = broken[child & reach] = (news, sum(news))
-        grown.append((cost + found[1] - old + break_cost, child, found[0], found[1]))
+        grow((cost + found[1] - old + break_cost, child, found[0], found[1]))
     grown.sort(key=_first)
     return grown[:SETTINGS.beam]
 
@@ -1910,23 +1939,25 @@ def _paragraphs(page: PageForm, chars: _Chars, number: int, grids: list[_Grid], 
 def _lines_outside(chars: _Chars, grids: list[_Grid]) -> list[dict]:
     """The printed lines of the page's chars outside every table, as text and bbox."""
     slack = SETTINGS.table_slack
+    # each table's bbox, the same widened by the slack, and its cells' boxes
+    tables = [(g.bbox, (g.bbox[0] - slack, g.bbox[1] - slack, g.bbox[2] + slack, g.bbox[3] + slack),
+               [cell.bbox for cell in g.cells]) for g in grids]
 
     def outside(c) -> bool:
         """Not within a table's bbox, nor taken by one of its cells (whose centre lies in the cell:
         a 。 that sticks out past the table's edge is the cell's, not a paragraph of its own)."""
-        cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
-        for g in grids:
-            x0, top, x1, bottom = g.bbox
-            if c["x0"] >= x0 - slack and c["x1"] <= x1 + slack and c["top"] >= top - slack \
-                    and c["bottom"] <= bottom + slack:
+        cx0, cx1, ctop, cbottom = c["x0"], c["x1"], c["top"], c["bottom"]
+        for (x0, top, x1, bottom), (wx0, wtop, wx1, wbottom), cells in tables:
+            if cx0 >= wx0 and cx1 <= wx1 and ctop >= wtop and cbottom <= wbottom:
                 return False
+            cx, cy = (cx0 + cx1) / 2, (ctop + cbottom) / 2
             if x0 <= cx <= x1 and top <= cy <= bottom and any(
-                    b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in (cell.bbox for cell in g.cells)):
+                    b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in cells):
                 return False
         return True
 
     lines = []
-    for line in _char_lines([c for c in chars.all if outside(c)]):
+    for line in _char_lines([c for c in chars.all if outside(c)] if tables else list(chars.all)):
         text = _chars_text(line).rstrip()
         lines.append({"text": text, "x0": min(c["x0"] for c in line), "x1": max(c["x1"] for c in line),
                       "top": min(c["top"] for c in line), "bottom": max(c["bottom"] for c in line)})
@@ -2297,16 +2328,19 @@ def page_blocks(page: Callable[[int], PageForm], count: int, name: str,
             raise on_error(number, exc) from None
 
     # a page is read with the next one at hand: a box printed at the same place on both is laid over them
+    # (each page's small boxes are found once: for its own overlays and for the pages beside it)
     ahead = load(1) if count else None
-    boxes_ahead = text_boxes(ahead)
+    found_ahead = _boxes(ahead) if ahead is not None else []
+    boxes_ahead = text_boxes(ahead, found_ahead)
     boxes_before: list = []
     for number in range(1, count + 1):
-        form, boxes = ahead, boxes_ahead
+        form, boxes, found = ahead, boxes_ahead, found_ahead
         assert form is not None
         ahead = load(number + 1) if number < count else None
-        boxes_ahead = text_boxes(ahead)
+        found_ahead = _boxes(ahead) if ahead is not None else []
+        boxes_ahead = text_boxes(ahead, found_ahead)
         try:
-            read = _read_page(form, number, name, open_xs, frame, boxes_before + boxes_ahead)
+            read = _read_page(form, number, name, open_xs, frame, boxes_before + boxes_ahead, found)
         except ZhibiaoError:
             raise
         except Exception as exc:
@@ -2330,11 +2364,11 @@ def page_blocks(page: Callable[[int], PageForm], count: int, name: str,
 
 
 def _read_page(page: PageForm, number: int, name: str, open_xs: list[float] | None,
-               frame: _Frame | None = None, beside: list | None = None) \
+               frame: _Frame | None = None, beside: list | None = None, boxes: list | None = None) \
         -> tuple[list[_Grid], list[tuple[float, Paragraph]], list[tuple[float, Paragraph]]] | None:
     """A page's tables (ruled, else borderless), paragraphs and short lines in the margins; None for a
-    page without a text layer."""
-    page = _without_overlays(page, beside or [])
+    page without a text layer (boxes: its _boxes, where found already)."""
+    page = _without_overlays(page, beside or [], boxes)
     chars = _Chars(page.chars)
     if not any(not c["text"].isspace() for c in chars.all):
         return None
@@ -2423,12 +2457,14 @@ def _own_text(page: PageForm, box: tuple[float, float, float, float]) -> list[di
                                           or o["x1"] > x1 and o["x0"] <= x1 + 1.5 * c["size"]) for o in near)]
 
 
-def text_boxes(page: PageForm | None) -> list[tuple[tuple[float, float, float, float], list[dict]]]:
-    """The small boxes of a page with the chars inside them (for _without_overlays on the pages beside it)."""
+def text_boxes(page: PageForm | None, boxes: list | None = None) \
+        -> list[tuple[tuple[float, float, float, float], list[dict]]]:
+    """The small boxes of a page with the chars inside them (for _without_overlays on the pages beside it;
+    boxes: the page's _boxes, where found already)."""
     if page is None:
         return []
     out = []
-    for box, _ in _boxes(page):
+    for box, _ in _boxes(page) if boxes is None else boxes:
         inside = [c for c in page.chars if box[0] <= (c["x0"] + c["x1"]) / 2 <= box[2]
                   and box[1] <= (c["top"] + c["bottom"]) / 2 <= box[3]]
         if inside:
@@ -2447,8 +2483,8 @@ def _lined(edges: list[dict], box: tuple[float, float, float, float], side: floa
                for e in edges)
 
 
-def _without_overlays(page: PageForm, beside: list[tuple[tuple[float, float, float, float], list[dict]]]) \
-        -> PageForm:
+def _without_overlays(page: PageForm, beside: list[tuple[tuple[float, float, float, float], list[dict]]],
+                      boxes: list | None = None) -> PageForm:
     """The page without the boxes laid over it: a small box along none of whose sides another line runs,
     printed with the same text at the same place on the page before or after (a web page's floating
     分享到 box, printed over the table's last column on every page, split its rows and put its text in the
@@ -2458,7 +2494,7 @@ def _without_overlays(page: PageForm, beside: list[tuple[tuple[float, float, flo
     tol = SETTINGS.overlay_tol
     found: list[tuple[tuple[float, float, float, float], list[int], list[dict]]] = []
     edges = page.edges
-    for box, own in _boxes(page):
+    for box, own in _boxes(page) if boxes is None else boxes:
         x0, top, x1, bottom = box
         mine = set(own)
         others = [e for k, e in enumerate(edges) if k not in mine]

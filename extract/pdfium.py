@@ -458,14 +458,22 @@ def _to_chars(glyphs: list[_Glyph], ctm, height: float, mb_x0: float, mb_top: fl
     char's matrix and the page's initial matrix, top and bottom from the page's top."""
     ca, cb, cc, cd, ce, cf = ctm
     plain = cb == 0 and cc == 0  # an unrotated page
-    out = []
+    out: list[dict] = []
+    append = out.append
+    # what a char's box takes of its run, worked out once a run: its matrix, the box's bottom and top
+    # in text space, upright or not, the font name
+    per_run: dict[int, tuple] = {}
     for g in glyphs:
         run = g.run
-        a, b, c, d = run.m
-        lo = run.descent * run.size
-        hi = lo + run.size
+        known = per_run.get(id(run))
+        if known is None:
+            a, b, c, d = run.m
+            lo = run.descent * run.size
+            hi = lo + run.size
+            known = per_run[id(run)] = (a, b, c, d, lo, hi, plain and b == 0 and c == 0, run.fontname)
+        a, b, c, d, lo, hi, upright, fontname = known
         adv = g.adv
-        if plain and b == 0 and c == 0:  # upright text: two corners give the box
+        if upright:  # upright text: two corners give the box
             x0 = ca * g.x + ce
             x1 = ca * (a * adv + g.x) + ce
             y0 = cd * (d * lo + g.y) + cf
@@ -485,9 +493,9 @@ def _to_chars(glyphs: list[_Glyph], ctm, height: float, mb_x0: float, mb_top: fl
         if mb_x0 != 0:
             x0, x1 = x0 + mb_x0, x1 + mb_x0
         units = g.units
-        text = chr(units) if isinstance(units, int) else g.text
-        out.append({"text": text, "x0": x0, "x1": x1, "top": (height - y1) + mb_top,
-                    "bottom": (height - y0) + mb_top, "size": y1 - y0, "fontname": run.fontname})
+        text = chr(units) if type(units) is int else g.text
+        append({"text": text, "x0": x0, "x1": x1, "top": (height - y1) + mb_top,
+                "bottom": (height - y0) + mb_top, "size": y1 - y0, "fontname": fontname})
     return out
 
 

@@ -298,3 +298,32 @@ def test_header_name_over_two_columns_above_their_own_names():
     assert [(c.row, c.col, c.row_span, c.col_span, c.text.replace("\n", "")) for c in cells] == [
         (0, 0, 2, 1, "一级指标"), (0, 1, 1, 2, "考评指标"), (0, 3, 2, 1, "分值"), (0, 4, 2, 1, "评分标准"),
         (1, 1, 1, 1, "二级指标"), (1, 2, 1, 1, "三级指标")]
+
+
+def _ch(text: str, x0: float, top: float, size: float = 10.0) -> dict:
+    return {"text": text, "x0": x0, "x1": x0 + size, "top": top, "bottom": top + size, "size": size,
+            "fontname": "F"}
+
+
+def test_fake_bold_copies_dropped_and_near_glyphs_kept():
+    """A glyph printed again within PdfSettings.same_glyph of its first copy is dropped, one further
+    off (or in another rounded line position) is kept, in the order printed (the faster _dedupe)."""
+    from zhibiao.extract.pdf import _dedupe
+
+    chars = [_ch("分", 100.0, 50.0), _ch("分", 100.6, 50.4), _ch("分", 101.5, 50.0), _ch("值", 100.2, 50.0),
+             _ch("分", 100.0, 51.2), _ch("分", 100.3, 49.6)]
+    kept = _dedupe(chars)
+    # the second copy (0.6, 0.4 off) is fake bold; 1.5 off is a glyph of its own; another text is kept;
+    # 51.2 rounds to another line position; 49.6 rounds to 50 and lies within 1 of the first
+    assert [id(c) for c in kept] == [id(chars[k]) for k in (0, 2, 3, 4)]
+
+
+def test_chars_grouped_into_lines_left_to_right():
+    """Chars are grouped into lines by their tops (within line_floor or line_share of the size) and
+    each line read left to right, ties in the order printed (the faster _char_lines)."""
+    from zhibiao.extract.pdf import _char_lines
+
+    chars = [_ch("b", 30.0, 100.5), _ch("a", 10.0, 101.0), _ch("c", 50.0, 99.8), _ch("d", 10.0, 130.0),
+             _ch("e", 10.0, 130.0)]
+    lines = _char_lines(chars)
+    assert ["".join(c["text"] for c in ln) for ln in lines] == ["abc", "de"]
