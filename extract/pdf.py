@@ -508,8 +508,10 @@ def _char_lines(chars: list[dict]) -> list[list[dict]]:
 
 
 def _twice_middle(c: dict) -> float:
-    """Twice a char's middle: the order of a line's glyphs."""
-    return c["x0"] + c["x1"]
+    """Twice a char's middle: the order of a line's glyphs; twice its left where OCR estimated its box (a
+    text box's width shared out over its glyphs: boxes of two text boxes may overlap, their starts keep
+    the reading order)."""
+    return c["x0"] + c["x1"] if "confidence" not in c else 2 * c["x0"]
 
 
 _TOP_X0 = operator.itemgetter("top", "x0")
@@ -2380,9 +2382,11 @@ def _read_page(page: PageForm, number: int, name: str, open_xs: list[float] | No
 
 
 def _clear_of_text(page: PageForm, chars: list[dict]) -> PageForm:
-    """The page without the edges that run through the middle of SETTINGS.cut_glyphs glyphs or more: a
-    cell's border never cuts its text, the edge of a background fill that text runs across (a web
-    page's container printed narrower than its text) or a line struck through text is no rule."""
+    """The page without the edges that run through the middle of SETTINGS.cut_glyphs glyphs or more (of
+    a text layer's, whose boxes are measured): a cell's border never cuts its text, the edge of a
+    background fill that text runs across (a web page's container printed narrower than its text) or a
+    line struck through text is no rule."""
+    chars = [c for c in chars if "confidence" not in c]  # a box OCR estimated may reach over a rule
     if not page.edges or not chars:
         return page
     inset = SETTINGS.cut_inset
