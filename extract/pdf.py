@@ -390,18 +390,9 @@ def _cut_rules(edges: list[dict], height: float) -> list[dict]:
     if not verticals:
         return out
     for end in ("top", "bottom"):
-        extreme = (min if end == "top" else max)(e[end] for e in verticals)
-        ends: dict[float, list[float]] = {}
-        for e in verticals:
-            y = e[end]
-            if abs(y - extreme) > tol:
-                continue
-            key = next((k for k in ends if abs(k - y) <= tol), y)
-            ends.setdefault(key, []).append(e["x0"])
-        for y, xs in ends.items():
-            places = _snap(xs)
-            if len(places) < SETTINGS.cut_columns:
-                continue
+        y = (min if end == "top" else max)(e[end] for e in verticals)
+        places = _snap([e["x0"] for e in verticals if abs(e[end] - y) <= tol])
+        if len(places) >= SETTINGS.cut_columns:
             rules = [h for h in across if abs(h["top"] - y) <= tol]
             for a, b in zip(places, places[1:]):
                 if any(h["x0"] <= (a + b) / 2 <= h["x1"] for h in rules):
