@@ -1813,8 +1813,19 @@ def _span_options(mine: list[_Block], blocks: list[_Block], bounds: tuple[float,
     """For each block of a column, the runs of rows it may take: one read at the tops of rows keeps to
     its own rows (which the spans beside it may meet), or stands in the middle of wider ones."""
     tol = pitch * SETTINGS.same_place
+    # the column shows itself one of merged cells: a block stands in the middle of several rows only, or
+    # its first cell, in a table that begins here, is centred over rows from the first one with rows
+    # above it that no text of its column stands in (read at its row's top, they would have no label)
+    first = [s for s in spans[0] if s[0] == 0 and s[1] > 1] if (
+        fresh and at_top[0] and own[0][0] > 0 and len(pieces[0]) == 1) else []
+    merged = centred or bool(first) or any(not t and opts and all(b - a > 1 for a, b in opts)
+                                           for t, opts in zip(at_top, spans))
+    # elsewhere a block centred in its own row keeps to it, not to the wider runs of rows it also stands
+    # in the middle of with the rows above it as tall as those below (a cell centred in its row looks
+    # the same)
     options = [[own[k]] + _wider_spans(blk, spans[k], blocks, bounds, pitch, centred) if at_top[k]
-               else spans[k] or [own[k]] for k, blk in enumerate(mine)]
+               else (spans[k] if merged else _unmirrored(spans[k], bounds, tol)) or [own[k]]
+               for k, blk in enumerate(mine)]
     for k, blk in enumerate(mine):
         if at_top[k] and len(pieces[k]) == 1 and (k or fresh) and k < len(mine) - 1:
             # wider rows that meet the cells above (or the table's first row) and below it: a column
@@ -1822,7 +1833,12 @@ def _span_options(mine: list[_Block], blocks: list[_Block], bounds: tuple[float,
             above = [o[1] for o in spans[k - 1] + [own[k - 1]]] if k else [0]
             below = [o[0] for o in spans[k + 1] + [own[k + 1]]]
             options[k] += [s for s in spans[k] if s not in options[k] and bounds[s[0]] < blk.top - tol
-                           and s[0] in above and s[1] in below]
+                           and s[0] in above and s[1] in below
+                           and (merged or not _mirrored(bounds, s[0], s[1], own[k][0], tol))]
+        elif not k and first:
+            # the column's only cell: a label centred over rows from the table's first one whose middle
+            # happens to fall on a row's top
+            options[k] = [s for s in first if s[1] == len(bounds) - 1] or options[k]
     return options
 
 
@@ -1871,6 +1887,15 @@ def _wider_spans(blk: _Block, spans: list[tuple[int, int]], blocks: list[_Block]
         return []
     return [(a, b) for a, b in spans
             if tops[a] < blk.top - tol and (centred_column or not _mirrored(tops, a, b, r, tol))]
+
+
+def _unmirrored(spans: list[tuple[int, int]], tops: tuple[float, ...], tol: float) -> list[tuple[int, int]]:
+    """The spans but those that stand around the one row of another as the rows above it mirror those
+    below (_mirrored)."""
+    one = [s for s in spans if s[1] - s[0] == 1]
+    if not one:
+        return spans
+    return [s for s in spans if s == one[0] or not _mirrored(tops, s[0], s[1], one[0][0], tol)]
 
 
 def _mirrored(tops: tuple[float, ...], a: int, b: int, r: int, tol: float) -> bool:
