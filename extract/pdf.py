@@ -93,6 +93,7 @@ class PdfSettings:
     wrap_fit: float = 0.25  # font sizes: a shortfall this much over what the next line carried would have held it
     stacked_starts: int = 2  # breaks: a block cut at this many paragraph starts by row breaks may be cells
     stacked_ratio: float = 2.0  # and at this many times as many starts as breaks between a paragraph's lines
+    row_cells: int = 1  # blocks: a column with this many in one row each may print its cells one under the other
     indent: float = 1.5  # font sizes: a line starting this far right of its column's left edge begins a paragraph
     near_line: float = 1.6  # pitches: a line further below the one above it is no longer part of the same table
     # pitches: a line this far below the one above begins a spaced paragraph (lines of a table follow
@@ -1715,7 +1716,7 @@ def _place(blocks: list[_Block], tops: list[float], pitch: float,
     top_aligned = _top_aligned(blocks, tops, pitch)
     for mine in by_col.values():
         merged = _top_merged(mine, bounds, tol) if top_aligned else None
-        out.extend(merged if merged is not None else _place_column(mine, blocks, bounds, pitch, fresh))
+        out.extend(merged if merged is not None else _place_column(mine, blocks, bounds, pitch, fresh, not top_aligned))
     return out
 
 
@@ -1755,7 +1756,7 @@ def _top_merged(mine: list[_Block], bounds: tuple[float, ...],
 
 
 def _place_column(mine: list[_Block], blocks: list[_Block], bounds: tuple[float, ...], pitch: float,
-                  fresh: bool) -> list[tuple[int, int, int, list[_Line]]]:
+                  fresh: bool, centring: bool = True) -> list[tuple[int, int, int, list[_Line]]]:
     """The cells of one column's blocks (see _place)."""
     tol, mid_tol = pitch * SETTINGS.same_place, pitch * SETTINGS.same_middle
     out = []
@@ -1763,11 +1764,16 @@ def _place_column(mine: list[_Block], blocks: list[_Block], bounds: tuple[float,
     # read at the tops of rows: a block whose breaks fall between paragraphs, and the last block of
     # the column when it starts at a row's top (a merged cell the page break cut is printed at the
     # top of its part, its text running on across the rows below)
-    stacked = [_stacked(blk, bounds, tol) for blk in mine]
+    spans = [_centred_spans(blk, bounds, tol, mid_tol) for blk in mine]
+    # cells one under the other, each filling its row, in a column of cells a row (SETTINGS.row_cells
+    # blocks at least keep to one row, and none stands in the middle of several rows only)
+    fills = centring and sum(1 for p in pieces if len(p) == 1) >= SETTINGS.row_cells and not any(
+        opts and all(b - a > 1 for a, b in opts) and _top_cost(blk, bounds, tol) for blk, opts in zip(mine, spans))
+    stacked = [_stacked(blk, bounds, tol) or fills and _fills_rows(pieces[k], bounds, pitch, tol)
+               for k, blk in enumerate(mine)]
     at_top = [_top_cost(blk, bounds, tol) == 0 or stacked[k]
               or blk is mine[-1] and _near(bounds, blk.top, tol) and abs(blk.ceiling - bounds[-1]) <= tol
               for k, blk in enumerate(mine)]
-    spans = [_centred_spans(blk, bounds, tol, mid_tol) for blk in mine]
     # a column of merged cells: more of its blocks stand in the middle of several rows than at a
     # row's top
     merged = sum(1 for t, opts in zip(at_top, spans) if not t and opts and all(b - a > 1 for a, b in opts))
@@ -1804,6 +1810,15 @@ def _stacked(blk: _Block, bounds: tuple[float, ...], tol: float) -> bool:
     # or every row break inside it begins a paragraph or follows a sentence's end (。 at a line's end)
     ends = [ln.top for prev, ln in zip(blk.lines, blk.lines[1:]) if prev.text.endswith(_STOPS)]
     return all(any(abs(r - k) <= tol for k in [*blk.breaks, *ends]) for r in inside)
+
+
+def _fills_rows(pieces: dict[int, list[_Line]], bounds: tuple[float, ...], pitch: float, tol: float) -> bool:
+    """In a table that centres its cells, a block over several rows whose part in each fills that row
+    from its top to its bottom is cells one under the other, each the tallest of its row (a merged cell's
+    text centred over rows whose heights its neighbours set fills them only by chance)."""
+    return len(pieces) > 1 and all(abs(lines[0].top - bounds[r]) <= tol
+                                   and abs(lines[-1].top + pitch - bounds[r + 1]) <= tol
+                                   for r, lines in pieces.items())
 
 
 def _span_options(mine: list[_Block], blocks: list[_Block], bounds: tuple[float, ...], pitch: float,

@@ -346,3 +346,33 @@ def test_borderless_labels_centred_over_rows_whose_middle_falls_on_a_row_top():
     view["document"] = golden["document"]  # the cut lacks the notice's first page
     assert compare(golden, view, findings=False) == []
     assert not [f for f in cat.all_findings() if f.severity == "error"]
+
+
+def test_borderless_cells_one_under_the_other_each_filling_its_row():
+    """rm01 printed borderless on A4 (page 2 of `corpus/adversary_render.py`'s pdf-a4-borderless), cells
+    centred in their rows: 考核方式 of item 6 (two lines, as tall as its row) with 网上核查 of item 7 printed
+    on under it, no blank and no sign of a new paragraph between them, was read as one cell merged over
+    both rows (both items given 1.查阅培训记录；2.随机询问人民调解员网上核查), every sum reconciling: no
+    error finding."""
+    from zhibiao.pipeline import ingest
+
+    from golden_compare import catalogue_view, compare, load_golden
+
+    golden = load_golden(Path(__file__).parents[1] / "golden" / "families" / "rm01_renmin_tiaojie.json")
+    cat = ingest(DATA / "stacked_notes.pdf")
+    view = catalogue_view(cat)
+    view["document"] = golden["document"]  # the cut lacks the notice's first page
+    assert compare(golden, view, findings=False) == []
+
+
+def test_borderless_label_over_rows_to_the_page_end_stays_one_cell():
+    """yf01 printed borderless with repeated headers (pages 13–14 of the pdf-rephead-borderless rendering):
+    the first-level label 全面提高政府工作人员法治思维和依法行政能力, three characters a line, runs from a row's
+    top to the page's end as though each of its parts filled a row: cut into two labels, it gave two
+    first-level indicators of 3 and 5 points for one of 8 (the column has labels centred over several
+    rows: a column of merged cells, whose parts are not cells one under the other)."""
+    from zhibiao.pipeline import ingest
+
+    cat = ingest(DATA / "label_over_page_end.pdf")
+    groups = [(n.text, str(n.points), len(n.children)) for n in cat.rubrics[0].indicators]
+    assert groups[1:] == [("全面提高政府工作人员法治思维和依法行政能力", "8", 3), ("加强法治政府建设组织领导", "10", 3)]
