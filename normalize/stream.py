@@ -197,10 +197,41 @@ class _Region:
                 cell.used = True
                 self.add(ph, float(ordinal[k]))
         self._attach(grid, cell_entries)
+        self._bands_over_labels(grid, labels, cell_entries)
         if not grid.spans_known:
             _carry_down(grid, cell_entries)
         for r in sorted(rows):
             self.rows.append(rows[r])
+
+    def _bands_over_labels(self, grid: Grid, labels: list[int], cell_entries: dict[int, list[Entry]]) -> None:
+        """Unnumbered bands across the table stand a level above the labels of the column they start in
+        when the sums show it: a band's points are those of the labels under it down to the next band,
+        and no band's points disagree with its labels' (with no marker, both were one level)."""
+        if not labels:
+            return
+        first = labels[0]
+        cells = sorted((c for c in grid.cells if c.col == first and cell_entries.get(id(c))
+                        and not cell_entries[id(c)][0].placeholder), key=lambda c: c.row)
+        groups: list[tuple[Entry, list[Entry]]] = []
+        for c in cells:
+            e = cell_entries[id(c)][0]
+            if c.col_span > 1 and c.col + c.col_span >= grid.n_cols:
+                groups.append((e, []))
+            elif groups:
+                groups[-1][1].append(e)
+        shown = False
+        for band, under in groups:
+            if band.points is None or not under or any(e.points is None for e in under):
+                continue
+            if sum((e.points for e in under if e.points is not None), Decimal(0)) != band.points:
+                return
+            shown = True
+        if not shown:
+            return
+        for band, _ in groups:
+            if band.style is None:
+                band.klass = ("band", band.column)
+                self.positions[id(band)] = float(band.column or 0) - 0.5
 
     def _continues_above(self, grid: Grid, cell: GCell, k: int, r: int, last_label: dict, labels: list[int],
                          cell_entries: dict, page_top: bool) -> bool:

@@ -229,3 +229,58 @@ def test_numerals_that_are_not_points(text):
     from zhibiao.normalize.points import words_points
 
     assert words_points(text) is None
+
+
+def _band_table(path, bands):
+    """A DOCX rubric: header 考核项目 | 考核内容 | 分值; each band a row merged across the table, then labels
+    merged down over their items; no markers anywhere."""
+    from docx import Document
+
+    doc = Document()
+    for line in NOTICE:
+        doc.add_paragraph(line)
+    table = doc.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ["考核项目", "考核内容", "分值"]):
+        cell.text = text
+    for band, labels in bands:
+        row = table.add_row()
+        row.cells[0].merge(row.cells[2]).text = band
+        for label, items in labels:
+            first = len(table.rows)
+            for text, points in items:
+                cells = table.add_row().cells
+                cells[1].text, cells[2].text = text, points
+            top = table.rows[first].cells[0]
+            top.merge(table.rows[len(table.rows) - 1].cells[0]).text = label
+    for line in SIGNATURE:
+        doc.add_paragraph(line)
+    doc.save(path)
+    return path
+
+
+def test_unnumbered_bands_over_labels_that_add_up_to_them(tmp_path):
+    """fy05 with its markers removed (行政复议办理(40分) a band across the table over 受理审查(10分) and the
+    other labels merged down the first column): bands and labels, both unnumbered in one column, were one
+    level, the items' groups siblings of the bands: first-level indicators added up to 200 for 100."""
+    path = _band_table(tmp_path / "bands.docx", [
+        ("行政复议办理(30分)", [("受理审查(10分)", [("依法受理申请", "6"), ("一次性告知补正", "4")]),
+                              ("审理决定(20分)", [("依法审理案件", "20")])]),
+        ("行政应诉(20分)", [("出庭应诉(20分)", [("负责人出庭应诉", "12"), ("按时答辩", "8")])]),
+    ])
+    cat = ingest(path)
+    top = cat.rubrics[0].indicators
+    assert [(i.text, i.points) for i in top] == [("行政复议办理", Decimal(30)), ("行政应诉", Decimal(20))]
+    assert [c.text for c in top[0].children] == ["受理审查", "审理决定"]
+    assert [c.text for c in top[0].children[0].children] == ["依法受理申请", "一次性告知补正"]
+    assert not [f for f in cat.all_findings() if f.severity == "error"]
+
+
+def test_unnumbered_bands_whose_points_disagree_stay_level_with_the_labels(tmp_path):
+    """The sums decide: a band whose 15 points are not its labels' 10 + 20 gives no evidence that it heads
+    them, so it stays at the labels' level, as the layout reads (no nesting a sum does not show)."""
+    path = _band_table(tmp_path / "bands.docx", [
+        ("专项工作(15分)", [("受理审查(10分)", [("依法受理申请", "10")]),
+                          ("审理决定(20分)", [("依法审理案件", "20")])]),
+    ])
+    cat = ingest(path)
+    assert [i.text for i in cat.rubrics[0].indicators] == ["专项工作", "受理审查", "审理决定"]
