@@ -194,8 +194,9 @@ def test_a_missing_or_replaced_original_is_a_clear_refusal(client, store, monkey
     for url in routes:
         r = client.get(url)
         assert r.status_code == 410 and "原始文件已被移除或更换" in r.text and "Traceback" not in r.text, url
-    page = client.get(f"/catalogues/{replaced}/indicators/1.1")
-    assert page.status_code == 200 and "原始文件已被移除或更换" in page.text
+    for url in [f"/catalogues/{replaced}/indicators/1.1", f"/catalogues/{replaced}/review?at=1.1"]:
+        page = client.get(url)
+        assert page.status_code == 200 and "原始文件已被移除或更换" in page.text, url
     api = client.get(f"/api/catalogues/{replaced}/indicators/1.1/source")
     assert api.status_code == 410 and api.json()["code"] == "document_gone"
 
