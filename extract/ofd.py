@@ -34,6 +34,10 @@ What is read:
   an image's pixels are counted from its header and refused over the limit before it is decoded, and images
   placed coarser than ``min_dpi`` are not read.
 
+For the review app a page is drawn as an image (``render_page``, ``page_size``): its images as above (any
+resolution), its ruling lines, and its glyphs at their boxes in a CJK font (their outlines where none is
+installed); OFD carries no page raster of its own.
+
 Units: OFD's millimetres become points (1/72 inch, rounded to 1/1000 pt), y measured from the page's top
 as in pdfplumber.
 Provenance is the PDF reader's: page numbers and boxes in points. Bounds: the package's members are

@@ -449,7 +449,14 @@ def _shown_indicator(cat, at: str | None):
     return ind
 
 
+def _at_query(ind, version: int | None) -> str:
+    """The query naming the indicator and the version a page of the original is shown for ('' for neither)."""
+    return "&".join(q for q in (f"at={quote(ind.id)}" if ind is not None else "",
+                                f"version={version}" if version is not None else "") if q)
+
+
 def _pages_of(ind) -> list[int]:
+    """The pages an indicator was read from (none without a source)."""
     src = ind.source if ind is not None else None
     return (src.pages or [r.page for r in src.regions or []]) if src else []
 
@@ -475,8 +482,7 @@ def document_view(request: Request, cat_id: DbId, at: str | None = None, version
         pages = _pages_of(ind)
         if kind == "pdf":
             return _see_other(f"/catalogues/{cat_id}/document/pdf" + (f"#page={pages[0]}" if pages else ""))
-        query = "&".join(q for q in (f"at={quote(ind.id)}" if ind is not None else "",
-                                     f"version={version}" if version is not None else "") if q)
+        query = _at_query(ind, version)
         return _see_other(f"/catalogues/{cat_id}/document/pages/{pages[0] if pages else 1}"
                           + (f"?{query}" if query else ""))
     patterns = needles(ind.text, ind.marker) if ind is not None else []
@@ -484,7 +490,7 @@ def document_view(request: Request, cat_id: DbId, at: str | None = None, version
     try:
         if src is not None and src.locator:  # a DOCX/HTML element, an XLSX cell (also of a converted file)
             rows = element_rows(web.snippets.layout(filename, data, cat.document.sha256), src, patterns, around=None)
-        if not rows and kind == "txt" and (src is None or src.lines or not src.locator):
+        if not rows and kind == "txt":
             rows = text_rows(decode_text(data)[0], src.lines if src else None, patterns, around=None)
         if not rows:
             rows = layout_rows(web.snippets.layout(filename, data, cat.document.sha256))
@@ -520,8 +526,7 @@ def document_page(request: Request, cat_id: DbId, page: Annotated[int, PathParam
         "cat": cat, "cat_id": cat_id, "version": shown, "ind": ind, "filename": filename, "kind": kind,
         "page": page, "page_size": size, "regions": regions, "pages": _pages_of(ind),
         "has_prev": page > 1, "has_next": web.snippets.page_size(data, sha, page + 1) is not None,
-        "query": "&".join(q for q in (f"at={quote(ind.id)}" if ind is not None else "",
-                                      f"version={version}" if version is not None else "") if q)})
+        "query": _at_query(ind, version)})
 
 
 # --- 对比 -----------------------------------------------------------------------------------
