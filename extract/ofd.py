@@ -34,6 +34,10 @@ What is read:
   an image's pixels are counted from its header and refused over the limit before it is decoded, and images
   placed coarser than ``min_dpi`` are not read.
 
+For the review app a page is drawn as an image (``render_page``, ``page_size``): its images as above (any
+resolution), its ruling lines, and its glyphs at their boxes in a CJK font (their outlines where none is
+installed); OFD carries no page raster of its own.
+
 Units: OFD's millimetres become points (1/72 inch, rounded to 1/1000 pt), y measured from the page's top
 as in pdfplumber.
 Provenance is the PDF reader's: page numbers and boxes in points. Bounds: the package's members are
@@ -43,8 +47,10 @@ member count) before any XML is parsed, and a document of more than ``MAX_PAGES`
 
 from __future__ import annotations
 
+import functools
 import io
 import math
+import os
 import posixpath
 import unicodedata
 import zipfile
@@ -60,8 +66,8 @@ from zhibiao.model import Layout
 from . import bounds
 from .pdf import PageForm, page_blocks, region_text
 
-__all__ = ["read_ofd", "text_in_region", "is_ofd", "OFD_ASCENT", "OFD_DESCENT", "OFD_NARROW", "OFD_WIDE",
-           "MM_TO_PT"]
+__all__ = ["read_ofd", "text_in_region", "page_size", "render_page", "is_ofd", "OFD_ASCENT", "OFD_DESCENT",
+           "OFD_NARROW", "OFD_WIDE", "MM_TO_PT"]
 
 MM_TO_PT = 72 / 25.4
 OFD_ASCENT = 0.88  # font sizes above the baseline a glyph's box reaches
@@ -280,9 +286,6 @@ class _Document:
         images = self.images.get(form.number) or []
         if not images or any(not c["text"].isspace() for c in form.chars):
             return None
-        import cv2
-        import numpy as np
-
         from . import ocr
 
         width_pt, height_pt = form.bbox[2], form.bbox[3]
@@ -290,24 +293,36 @@ class _Document:
         scale = dpi / 25.4  # page pixels a millimetre
         cw, ch = round(width_pt / MM_TO_PT * scale), round(height_pt / MM_TO_PT * scale)
         ocr.check_pixels(cw, ch, f"page {form.number} drawn for OCR")
+        canvas = self.drawn_images(form.number, scale, (cw, ch), ocr.SETTINGS.min_dpi)
+        if canvas is None:
+            return None
+        return ocr.ocr_page(canvas, form.number, dpi, width_pt, height_pt)
+
+    def drawn_images(self, number: int, scale: float, size: tuple[int, int], min_dpi: float):
+        """The images of page ``number`` (read by ``page`` first) drawn in gray on a white canvas of ``size``
+        pixels at ``scale`` pixels a millimetre (a numpy array; None where no image is placed ``min_dpi`` or
+        finer); each image's pixels counted from its header first."""
+        import cv2
+        import numpy as np
+
+        from . import ocr
+
         canvas = None
-        for rid, (a, b, c, d, e, f) in images:
+        for rid, (a, b, c, d, e, f) in self.images.get(number) or []:
             data = self.pkg.zip.read(self.media[rid])
             header = ocr.check_header(data)
             w_mm, h_mm = math.hypot(a, b), math.hypot(c, d)
             placed = min(header.width / w_mm, header.height / h_mm) * 25.4 if w_mm > 0 and h_mm > 0 else 0.0
-            if placed < ocr.SETTINGS.min_dpi:
+            if placed <= 0 or placed < min_dpi:
                 continue  # placed too coarse for OCR (or not at all)
             gray = ocr.decode_gray(data, header)
 
             # image pixels -> the unit square -> the page (mm, through the object's matrix) -> page pixels
             warp = np.array([[a / header.width * scale, c / header.height * scale, e * scale],
                              [b / header.width * scale, d / header.height * scale, f * scale]])
-            drawn = cv2.warpAffine(gray, warp, (cw, ch), flags=cv2.INTER_AREA, borderValue=255)
+            drawn = cv2.warpAffine(gray, warp, size, flags=cv2.INTER_AREA, borderValue=255)
             canvas = drawn if canvas is None else np.minimum(canvas, drawn)
-        if canvas is None:
-            return None
-        return ocr.ocr_page(canvas, form.number, dpi, width_pt, height_pt)
+        return canvas
 
 
 def _matrix(text: str | None, what: str) -> tuple[float, float, float, float, float, float] | None:
@@ -541,3 +556,100 @@ def text_in_region(data: bytes, page: int, bbox: tuple[float, float, float, floa
         if not 1 <= page <= len(doc.pages):
             return ""
         return region_text(doc.page(page).chars, bbox)
+
+
+# --- a page as an image, for the review app ------------------------------------------------------------------
+
+
+def _page_form(data: bytes, page: int) -> tuple[_Document, PageForm]:
+    """The document and its page ``page`` (1-based) read under the file's bounds; IndexError for a page it
+    does not have."""
+    from . import max_bytes
+
+    with bounds.budget(len(data), max_bytes()) as spent:
+        bounds.check_zip(data, spent)
+        doc = _open(data)
+        if not 1 <= page <= len(doc.pages):
+            raise IndexError(f"page {page} of {len(doc.pages)}")
+        return doc, doc.page(page)
+
+
+def page_size(data: bytes, page: int) -> tuple[float, float]:
+    """The width and height in points of page ``page`` (1-based) of an OFD; IndexError for a page it does not
+    have."""
+    _, form = _page_form(data, page)
+    return form.bbox[2], form.bbox[3]
+
+
+# where a CJK font is looked for when fontconfig does not name one (Debian's fonts-noto-cjk, WenQuanYi)
+_CJK_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+              "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+              "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+
+
+@functools.lru_cache(maxsize=1)
+def _cjk_font_file() -> tuple[str, int] | None:
+    """A font file (and its index in a collection) that draws Simplified Chinese, or None."""
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-match"):
+        try:
+            done = subprocess.run(["fc-match", "-f", "%{file}:%{index}", ":lang=zh-cn"], capture_output=True,
+                                  text=True, timeout=10)
+            file, _, index = done.stdout.rpartition(":")
+            if done.returncode == 0 and file and os.path.isfile(file) and index.isdigit():
+                return file, int(index)
+        except (OSError, subprocess.SubprocessError):
+            pass
+    for file in _CJK_FONTS:
+        if os.path.isfile(file):
+            return file, 2 if "NotoS" in file else 0  # a Noto CJK collection: JP, KR, SC, TC, HK
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _font(pixels: int):
+    from PIL import ImageFont
+
+    found = _cjk_font_file()
+    if found is None:
+        return None
+    try:
+        return ImageFont.truetype(found[0], max(pixels, 1), index=found[1])
+    except OSError:
+        return None
+
+
+def render_page(data: bytes, page: int, *, scale: float = 1.5):
+    """Page ``page`` (1-based) of an OFD as a grayscale PNG at ``scale`` pixels a point (at most
+    render.MAX_PIXELS), as a ``render.PageImage``: its images (a scanned page), its ruling lines and its glyphs
+    at their positions (in a CJK font where one is installed, else their boxes outlined); IndexError for a
+    page it does not have."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from .render import MAX_PIXELS, PageImage, _png
+
+    doc, form = _page_form(data, page)
+    width, height = form.bbox[2], form.bbox[3]
+    if width <= 0 or height <= 0:
+        raise CorruptFile(None, f"page {page} has no size")
+    scale = min(scale, (MAX_PIXELS / (width * height)) ** 0.5)
+    size = max(1, round(width * scale)), max(1, round(height * scale))
+    canvas = doc.drawn_images(page, scale * MM_TO_PT, size, 0.0)
+    image = Image.fromarray(canvas if canvas is not None else np.full((size[1], size[0]), 255, np.uint8), "L")
+    draw = ImageDraw.Draw(image)
+    for edge in form.edges:
+        draw.rectangle((edge["x0"] * scale, edge["top"] * scale, edge["x1"] * scale, edge["bottom"] * scale),
+                       fill=0)
+    for c in form.chars:
+        if c["text"].isspace():
+            continue
+        font = _font(round(c["size"] * scale))
+        if font is None:
+            draw.rectangle((c["x0"] * scale, c["top"] * scale, c["x1"] * scale, c["bottom"] * scale), outline=96)
+            continue
+        baseline = c["bottom"] - OFD_DESCENT * c["size"]
+        draw.text((c["x0"] * scale, baseline * scale), c["text"], font=font, fill=0, anchor="ls")
+    return PageImage(_png(image.tobytes(), size[0], size[1], size[0]), size[0], size[1], width, height)

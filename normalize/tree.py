@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -125,7 +126,9 @@ def assign_ranks(entries: list[Entry], positions: dict[int, float]) -> int:
     for e in entries:
         if e.placeholder:
             seen = by_column.get(e.column, []) if e.column is not None else []
-            e.klass = max(set(seen), key=seen.count) if seen else ("col", e.column)
+            # the column's most common class, a tie to the one seen first (a set's order of strings changes
+            # with the hash seed: the same file gave two trees in two processes)
+            e.klass = Counter(seen).most_common(1)[0][0] if seen else ("col", e.column)
             positions.setdefault(id(e), float(e.column or 0))
     where: dict[object, list[float]] = {}
     for e in entries:

@@ -651,3 +651,49 @@ def test_score_sheets_in_the_browser(server, browser, tmp_path):
     inspect_page(page, "s06-cohort", english)
     assert not errors, errors
     context.close()
+
+
+def test_ofd_and_xlsx_originals_in_the_browser(server, browser, tmp_path):
+    """A text OFD's indicator: its page drawn with the region (no image before: pdfium cannot open an OFD), and
+    打开原文 opening the page view in a new tab, at both widths; an XLSX indicator's cell marked in the 原文 view."""
+    from ofd_writer import pdf_to_ofd
+
+    from conftest import FAMILIES
+
+    base, store = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "交通运输行政执法评议考核.ofd"
+    path.write_bytes(pdf_to_ofd(FAMILIES / "jt01_jiaotong_pingyi" / "jt01_jiaotong_pingyi.pdf"))
+    ofd, _ = store.ingest(path)
+    xlsx, _ = store.ingest(FAMILIES / "fz01_fazhi_shifan" / "fz01_fazhi_shifan.xlsx")
+    english = english_messages(store, ofd, xlsx)
+    context = browser.new_context(locale="zh-CN", viewport={"width": WIDTHS[0], "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(base + f"/catalogues/{ofd}/indicators/1.3")
+    figure = page.locator(".source figure.snippet").first
+    figure.locator("svg.page rect.hl").wait_for()
+    href = figure.locator("svg.page image").get_attribute("href")
+    loaded = page.evaluate("""async (u) => { const r = await fetch(u); const b = await r.blob();
+        const img = await createImageBitmap(b); return [r.status, b.type, img.width]; }""", href)
+    assert loaded[0] == 200 and loaded[1] == "image/png" and loaded[2] > 500
+    inspect_page(page, "o01-source-ofd-page", english)
+    with context.expect_page() as opened:
+        figure.locator("a.open-original").click()
+    view = opened.value
+    view.wait_for_load_state()
+    assert "原文第" in view.title() and "交通运输行政执法评议考核.ofd" in view.inner_text("h1")
+    view.locator("svg.page rect.hl").wait_for()
+    assert "下载原始文件（交通运输行政执法评议考核.ofd）" in view.inner_text("body")
+    inspect_page(view, "o02-ofd-page-view", english)
+
+    page.goto(base + f"/catalogues/{xlsx}/document/view?at=1.1#src-current")
+    current = page.locator("#src-current")
+    current.wait_for()
+    assert current.locator("mark").count() == 1
+    inspect_page(page, "o03-xlsx-document-view", english)
+    assert not errors, errors
+    context.close()

@@ -141,39 +141,53 @@ def indicator(cat: Catalogue, ident: str) -> Indicator:
     return ind
 
 
-def source(state: WebState, cat_id: int, cat: Catalogue, ind: Indicator) -> tuple[str, list[SnippetPart]]:
-    """The stored notice's name, and its text where the indicator was read (extract.source_text)."""
+MISSING_MESSAGE = "没有找到该目录的原始文件。"
+GONE_MESSAGE = ("该目录的原始文件已被移除或更换，与读取目录时的文件不一致，无法打开原文。"
+                "如需核对，请重新上传原始通知。")
+
+
+def original(state: WebState, cat_id: int, sha: str | None = None) -> tuple[str, bytes]:
+    """The stored notice of a catalogue (name, bytes): a 404 where none is stored, a 410 where its bytes are gone
+    or (``sha``: the catalogue's sha256) are no longer the file the catalogue was read from."""
     try:
         filename, data = state.document(cat_id)
     except NotFound:
-        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
+        raise WebError(404, MISSING_MESSAGE, code="document_missing", title="未找到原始文件") from None
+    if not data or (sha is not None and hashlib.sha256(data).hexdigest() != sha):
+        raise WebError(410, GONE_MESSAGE, code="document_gone", title="原始文件不可用")
+    return filename, data
+
+
+def source(state: WebState, cat_id: int, cat: Catalogue, ind: Indicator) -> tuple[str, list[SnippetPart]]:
+    """The stored notice's name, and its text where the indicator was read (extract.source_text)."""
     doc = cat.document
+    filename, data = original(state, cat_id, doc.sha256)
     try:
         return filename, state.snippets.parts(filename, data, doc.sha256, doc.format, ind.source, text=ind.text,
                                               marker=ind.marker)
     except Exception as exc:  # a damaged stored file must not break the page
-        raise WebError(500, "无法从原始文件中读取该指标的原文。", code="source_unreadable",
-                       detail=f"{type(exc).__name__}: {exc}") from None
+        raise WebError(422, "无法从原始文件中读取该指标的原文（文件可能已损坏）。", code="source_unreadable",
+                       title="无法读取原文", detail=f"{type(exc).__name__}: {exc}") from None
 
 
 def page_image(state: WebState, cat_id: int, page: int) -> bytes:
-    """Page ``page`` of a catalogue's PDF (or scanned image) notice as a PNG (cached), or a 404."""
+    """Page ``page`` of a catalogue's PDF, OFD (text or scanned) or scanned image notice as a PNG (cached), or a
+    404."""
     from zhibiao.extract import sniff
-    from zhibiao.extract.render import render_page
 
-    try:
-        _, data = state.document(cat_id)
-    except NotFound:
-        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
-    if sniff(data) not in ("pdf", "png", "jpeg", "tiff"):  # a PDF, or a scanned image notice
-        raise WebError(404, "原始文件不是 PDF，没有页面图像。", code="not_found", title="未找到")
+    from .snippets import PAGE_KINDS, render_page
+
+    _, data = original(state, cat_id)
+    kind = sniff(data)
+    if kind not in PAGE_KINDS:
+        raise WebError(404, "原始文件不是 PDF、OFD 或扫描图像，没有页面图像。", code="not_found", title="未找到")
     key = (hashlib.sha256(data).hexdigest(), page)
     with state.lock:
         if key in state.pages:
             state.pages.move_to_end(key)
             return state.pages[key]
     try:
-        png = render_page(data, page).png
+        png = render_page(data, page, kind).png
     except IndexError:
         raise WebError(404, f"原始文件没有第 {page} 页。", code="not_found", title="未找到") from None
     except zerr.ZhibiaoError as exc:

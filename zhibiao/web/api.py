@@ -290,7 +290,7 @@ def export_catalogue(request: Request, cat_id: DbId, fmt: Literal["json", "csv",
 
 
 @router.get("/catalogues/{cat_id}/indicators/{ident}/source", response_model=SourceOut, tags=["catalogues"],
-            responses=_NOT_FOUND)
+            responses={**_NOT_FOUND, 410: {"model": ErrorOut, "description": "the stored notice is gone or replaced"}})
 def indicator_source(request: Request, cat_id: DbId, ident: str):
     """The text of the notice where the indicator was read (PDF region, TXT lines, DOCX/HTML element)."""
     web = state(request)

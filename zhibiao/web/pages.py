@@ -159,6 +159,17 @@ def catalogue(request: Request, cat_id: DbId, version: OptDbInt = None, show: st
     return render(request, "catalogue.html", _catalogue_context(request, cat_id, version, show=show, q=q))
 
 
+def _source_parts(request: Request, cat_id: int, cat, ind) -> tuple[list, WebError | None]:
+    """An indicator's source parts, or none and the refusal where the stored notice is missing or gone (the
+    indicator is still shown, its source replaced by the message)."""
+    try:
+        return actions.source(state(request), cat_id, cat, ind)[1], None
+    except WebError as exc:
+        if exc.code not in ("document_missing", "document_gone"):
+            raise
+        return [], exc
+
+
 def _indicator_page(request: Request, cat_id: DbId, ident: str, version: int | None, template: str,
                     status: int = 200, **extra):
     ctx = _catalogue_context(request, cat_id, version)
@@ -173,8 +184,11 @@ def _indicator_page(request: Request, cat_id: DbId, ident: str, version: int | N
                               + {"_source.html": "/source", "_panel.html": "/panel"}.get(template, "") + suffix)
         sep = "&" if suffix else "?"
         return _see_other(f"/catalogues/{cat_id}{suffix}{sep}q={quote(ident)}")
-    ctx.update(node=node, parts=actions.source(state(request), cat_id, ctx["cat"], node.ind)[1],
-               form_errors={}, form_values={})
+    parts, gone = _source_parts(request, cat_id, ctx["cat"], node.ind)
+    if gone is not None and template == "_source.html":  # the snippet alone: its status says the file is gone
+        status = gone.status
+    ctx.update(node=node, parts=parts, source_error=gone.message if gone else None, form_errors={},
+               form_values={})
     ctx.update(extra)
     return render(request, template, ctx, status=status)
 
@@ -332,7 +346,8 @@ def _review_context(request: Request, cat_id: DbId, at: str | None, show: str | 
         node = order[index]
         prev_id = next((n.ind.id for n in reversed(order[:index]) if n.ind.id in keep), None)
         next_id = next((n.ind.id for n in order[index + 1:] if n.ind.id in keep), None)
-        parts = actions.source(state(request), cat_id, ctx["cat"], node.ind)[1]
+        parts, gone = _source_parts(request, cat_id, ctx["cat"], node.ind)
+        ctx["source_error"] = gone.message if gone else None
         ident = node.ind.id
         path = [p for p in (find_node(ctx["rubrics"], ident[:k]) for k in
                             [i for i, ch in enumerate(ident) if ch == "."]) if p is not None]
@@ -398,18 +413,16 @@ def download(request: Request, cat_id: DbId, fmt: Literal["json", "csv", "xlsx",
 
 @router.get("/catalogues/{cat_id}/document")
 def document(request: Request, cat_id: DbId):
-    """The original notice, always as a download (never rendered: it may be HTML)."""
-    try:
-        filename, data = state(request).store.document(cat_id)
-    except NotFound:
-        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
+    """The original notice, always as a download under its own (Chinese) name (never rendered: it may be HTML)."""
+    filename, data = actions.original(state(request), cat_id)
     return Response(data, media_type="application/octet-stream",
                     headers={"Content-Disposition": content_disposition(filename)})
 
 
 @router.get("/catalogues/{cat_id}/pages/{page}")
 def page_png(request: Request, cat_id: DbId, page: Annotated[int, PathParam(ge=1, le=100_000)]):
-    """Page ``page`` of the catalogue's PDF notice as an image (the source view highlights a region on it)."""
+    """Page ``page`` of the catalogue's PDF, OFD or scanned image notice as an image (the source view highlights
+    a region on it)."""
     png = actions.page_image(state(request), cat_id, page)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 
@@ -419,10 +432,7 @@ def document_pdf(request: Request, cat_id: DbId):
     """The original PDF shown in the browser (a link adds #page=N); any other format: 404 (never rendered)."""
     from zhibiao.extract import sniff
 
-    try:
-        filename, data = state(request).document(cat_id)
-    except NotFound:
-        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
+    filename, data = actions.original(state(request), cat_id)
     if sniff(data) != "pdf":
         raise WebError(404, "原始文件不是 PDF。", code="not_found", title="未找到")
     return Response(data, media_type="application/pdf", headers={
@@ -430,43 +440,93 @@ def document_pdf(request: Request, cat_id: DbId):
         "Content-Security-Policy": "default-src 'none'; object-src 'self'; frame-ancestors 'self'"})
 
 
-@router.get("/catalogues/{cat_id}/document/view", response_class=HTMLResponse)
-def document_view(request: Request, cat_id: DbId, at: str | None = None, version: OptDbInt = None):
-    """The original notice as text, markup stripped, with the indicator ``at`` marked where it was read and the
-    page scrolled to it (#src-current); a PDF opens as itself at the indicator's page."""
-    from zhibiao.extract import decode_text, sniff
-
-    from .context import element_rows, layout_rows, needles, text_rows
-
-    web = state(request)
-    cat, shown = actions.find(web, cat_id, version)
+def _shown_indicator(cat, at: str | None):
+    """The indicator ``at`` names: its id, else the first found by printed number or words (None: none)."""
     ind = cat.find(at) if at else None
     if at and ind is None:
         hits = search(cat, at)
         ind = hits[0] if hits else None
-    try:
-        filename, data = web.document(cat_id)
-    except NotFound:
-        raise WebError(404, "没有找到该目录的原始文件。", code="not_found", title="未找到") from None
+    return ind
+
+
+def _at_query(ind, version: int | None) -> str:
+    """The query naming the indicator and the version a page of the original is shown for ('' for neither)."""
+    return "&".join(q for q in (f"at={quote(ind.id)}" if ind is not None else "",
+                                f"version={version}" if version is not None else "") if q)
+
+
+def _pages_of(ind) -> list[int]:
+    """The pages an indicator was read from (none without a source)."""
+    src = ind.source if ind is not None else None
+    return (src.pages or [r.page for r in src.regions or []]) if src else []
+
+
+@router.get("/catalogues/{cat_id}/document/view", response_class=HTMLResponse)
+def document_view(request: Request, cat_id: DbId, at: str | None = None, version: OptDbInt = None):
+    """The original notice where the indicator ``at`` was read: a PDF opens as itself at its page, an OFD or a
+    scanned image as the page drawn with its region marked; any other format (TXT, DOCX, XLSX, HTML, a converted
+    legacy file) as its text, markup stripped, the indicator's paragraph, line or cell marked and the page
+    scrolled to it (#src-current)."""
+    from zhibiao.extract import decode_text, sniff
+
+    from .context import element_rows, layout_rows, needles, text_rows
+    from .snippets import PAGE_KINDS
+
+    web = state(request)
+    cat, shown = actions.find(web, cat_id, version)
+    ind = _shown_indicator(cat, at)
+    filename, data = actions.original(web, cat_id, cat.document.sha256)
     kind = sniff(data)
     src = ind.source if ind is not None else None
-    if kind == "pdf":
-        pages = (src.pages or [r.page for r in src.regions or []]) if src else []
-        return _see_other(f"/catalogues/{cat_id}/document/pdf" + (f"#page={pages[0]}" if pages else ""))
+    if kind in PAGE_KINDS:
+        pages = _pages_of(ind)
+        if kind == "pdf":
+            return _see_other(f"/catalogues/{cat_id}/document/pdf" + (f"#page={pages[0]}" if pages else ""))
+        query = _at_query(ind, version)
+        return _see_other(f"/catalogues/{cat_id}/document/pages/{pages[0] if pages else 1}"
+                          + (f"?{query}" if query else ""))
     patterns = needles(ind.text, ind.marker) if ind is not None else []
     rows: list = []
     try:
-        if kind in ("docx", "html") and src is not None and src.locator:
+        if src is not None and src.locator:  # a DOCX/HTML element, an XLSX cell (also of a converted file)
             rows = element_rows(web.snippets.layout(filename, data, cat.document.sha256), src, patterns, around=None)
         if not rows and kind == "txt":
             rows = text_rows(decode_text(data)[0], src.lines if src else None, patterns, around=None)
         if not rows:
             rows = layout_rows(web.snippets.layout(filename, data, cat.document.sha256))
     except Exception as exc:  # a damaged stored file must not break the page
-        raise WebError(500, "无法读取原始文件。", code="source_unreadable", detail=f"{type(exc).__name__}: {exc}") \
-            from None
+        raise WebError(422, "无法读取原始文件（文件可能已损坏）。", code="source_unreadable", title="无法读取原文",
+                       detail=f"{type(exc).__name__}: {exc}") from None
     return render(request, "document_view.html", {"cat": cat, "cat_id": cat_id, "version": shown, "ind": ind,
                                                   "rows": rows, "filename": filename, "kind": kind})
+
+
+@router.get("/catalogues/{cat_id}/document/pages/{page}", response_class=HTMLResponse)
+def document_page(request: Request, cat_id: DbId, page: Annotated[int, PathParam(ge=1, le=100_000)],
+                  at: str | None = None, version: OptDbInt = None):
+    """Page ``page`` of the original notice drawn (an OFD, text or scanned, a scanned image, a PDF too), the
+    regions the indicator ``at`` was read from on it marked, with the pages before and after and the download."""
+    from zhibiao.extract import sniff
+
+    from .snippets import PAGE_KINDS
+
+    web = state(request)
+    cat, shown = actions.find(web, cat_id, version)
+    ind = _shown_indicator(cat, at)
+    filename, data = actions.original(web, cat_id, cat.document.sha256)
+    kind = sniff(data)
+    if kind not in PAGE_KINDS:
+        raise WebError(404, "原始文件不是 PDF、OFD 或扫描图像，没有页面图像。", code="not_found", title="未找到")
+    sha = cat.document.sha256
+    size = web.snippets.page_size(data, sha, page)
+    if size is None:
+        raise WebError(404, f"原始文件没有第 {page} 页。", code="not_found", title="未找到")
+    regions = [r.bbox for r in (ind.source.regions or []) if r.page == page] if ind and ind.source else []
+    return render(request, "document_page.html", {
+        "cat": cat, "cat_id": cat_id, "version": shown, "ind": ind, "filename": filename, "kind": kind,
+        "page": page, "page_size": size, "regions": regions, "pages": _pages_of(ind),
+        "has_prev": page > 1, "has_next": web.snippets.page_size(data, sha, page + 1) is not None,
+        "query": _at_query(ind, version)})
 
 
 # --- 对比 -----------------------------------------------------------------------------------

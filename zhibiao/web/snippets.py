@@ -10,12 +10,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zhibiao import errors as zerr, extract
-from zhibiao.model import Layout, Source
+from zhibiao.model import Layout, Paragraph, Source, Table
 
 from .context import Row, element_rows, needles, text_rows
 from .files import safe_filename
 
-__all__ = ["SnippetPart", "SnippetCache"]
+__all__ = ["SnippetPart", "SnippetCache", "PAGE_KINDS", "render_page"]
+
+# the notices whose pages the app shows as images: PDF, OFD (text or scanned) and scanned images
+PAGE_KINDS = ("pdf", "ofd", "png", "jpeg", "tiff")
+
+
+def render_page(data: bytes, page: int, kind: str | None = None):
+    """Page ``page`` of a notice of one of PAGE_KINDS as a PageImage (extract/render.py; an OFD's drawn by
+    extract/ofd.py); IndexError for a page it does not have."""
+    from zhibiao.extract import ofd, sniff
+    from zhibiao.extract.render import render_page as render
+
+    return (ofd.render_page if (kind or sniff(data)) == "ofd" else render)(data, page)
+
+
+def _page_size(data: bytes, page: int) -> tuple[float, float]:
+    from zhibiao.extract import ofd, sniff
+    from zhibiao.extract.render import page_size
+
+    return (ofd.page_size if sniff(data) == "ofd" else page_size)(data, page)
 
 
 @dataclass
@@ -31,6 +50,7 @@ class SnippetPart:
     page_size: tuple[float, float] | None = None
     # TXT lines, DOCX/HTML elements: the rows around the source, markup stripped, the indicator's words marked
     rows: list[Row] | None = None
+    inline: bool = False  # a PDF page: the original opens in the browser at it (else the app's page view)
 
     def view_box(self, margin: float = 120) -> tuple[float, float, float, float] | None:
         """The part of the page shown (x, y, width, height in points): the page's width, the region and
@@ -83,15 +103,13 @@ class SnippetCache:
         return self._layout(filename, data, sha)
 
     def page_size(self, data: bytes, sha: str, page: int) -> tuple[float, float] | None:
-        """A PDF page's size in points (cached); None where it cannot be read."""
-        from zhibiao.extract.render import page_size
-
+        """A PDF, OFD or image notice's page size in points (cached); None where it cannot be read."""
         key = (sha, page)
         with self._lock:
             if key in self._sizes:
                 return self._sizes[key]
         try:
-            found: tuple[float, float] | None = page_size(data, page)
+            found: tuple[float, float] | None = _page_size(data, page)
         except (IndexError, zerr.ZhibiaoError):
             found = None
         with self._lock:
@@ -136,11 +154,15 @@ class SnippetCache:
             return []
         patterns = needles(text, marker)
         out = []
-        for part in self._source_text(filename, data, sha, source):
+        texts = self._source_text(filename, data, sha, source)
+        if not texts and source.locator:  # a cell extract.source_text does not look up (an XLSX sheet's)
+            return self._element(filename, data, sha, source, patterns)
+        for part in texts:
             if part.kind == "region":
                 assert part.bbox is not None and part.page is not None  # a region part has its page and bbox
                 out.append(SnippetPart(heading=f"第 {part.page} 页", text=part.text, page=part.page,
-                                       bbox=part.bbox, page_size=self.page_size(data, sha, part.page)))
+                                       bbox=part.bbox, page_size=self.page_size(data, sha, part.page),
+                                       inline=fmt == "pdf"))
             elif part.kind == "element":
                 assert part.locator is not None  # an element part has its locator
                 heading = _locator_label(part.locator)
@@ -159,3 +181,21 @@ class SnippetCache:
                 assert part.pages is not None  # a pages part has its pages
                 out.append(SnippetPart(heading="第 " + "、".join(str(p) for p in part.pages) + " 页", text=""))
         return out
+
+    def _element(self, filename: str, data: bytes, sha: str, source: Source, patterns) -> list[SnippetPart]:
+        """The layout's element at the source's locator, in context (none where the layout has no such one)."""
+        assert source.locator is not None  # only called for a source with a locator
+        layout = self._layout(filename, data, sha)
+        rows = element_rows(layout, source, patterns)
+        if not rows:
+            return []
+        text = "\n".join(t for b in layout.blocks for t in _texts_at(b, source.locator))
+        return [SnippetPart(heading=_locator_label(source.locator), text=text, rows=rows)]
+
+
+def _texts_at(block, locator: str) -> list[str]:
+    if isinstance(block, Paragraph):
+        return [block.text] if block.source.locator == locator else []
+    if isinstance(block, Table):
+        return [c.text for c in block.cells if c.source.locator == locator]
+    return []
