@@ -21,8 +21,8 @@ alike), and is measured from outside:
 Configurations: `--jobs 1` (the files one by one in the command's process, no Dask); multiprocessing,
 2 processes (a ProcessPoolExecutor over the same task, zhibiao.batch.ingest_file: a peer in the same
 run, to show what Dask itself costs); LocalCluster, 2 workers (`--jobs 2`: Dask distributed, one
-single-threaded worker process each). Each is also run on a batch of 2 small notices (median of 3):
-its start-up S (imports; for the cluster the scheduler, the nannies, the workers).
+single-threaded worker process each). Each is also run on a batch of 2 small notices (the smallest PDF and TXT, median
+of 3): its start-up S (imports, the PDF readers' too; for the cluster the scheduler, the nannies, the workers).
 
 The speedup 1 -> 2 workers (issue 14: ≥ 1.8× on CPU-bound PDF batches) is projected to 2 free cores
 from CPU times, since this machine is shared (its load average is printed; wall-time ratios measured
@@ -33,10 +33,14 @@ on it understate what 2 free cores give). For each round, against that round's `
   same work in the two runs. Under load it varies by ±20% from run to run; it is the variation
   the raw ratios showed. Dividing the configuration's CPU by k compares the two at one speed;
 - free cores (raw): 2 × CPU(jobs 1) / CPU(configuration), start-up included, k not applied;
+- steady, no k: 2 × (CPU(jobs 1) − S1) / (CPU(configuration) − S), the start-up off, k not applied;
 - steady (the projection): 2 × k × (CPU(jobs 1) − S1) / (CPU(configuration) − S): the speedup a
   long batch tends to, from the CPU a file costs in each (all processes counted, work and overhead);
 - batch: CPU(jobs 1) / (S + (CPU(configuration) / k − S) / 2): this batch on 2 free cores with the
-  start-up counted as serial, and the batch size from which that reaches 1.8× printed.
+  start-up counted as serial, and the batch size from which that reaches 1.8× printed;
+- the cluster's idle ticks: an embedded cluster doing nothing costs CPU every second of wall (heartbeats,
+  monitors; measured on an idle one for 15 s). A loaded machine stretches the wall and that cost with it,
+  which 2 free cores would not: `steady with the ticks of the free-core wall` takes the difference off.
 
 Printed are the medians over the rounds with min and max. The projection to N workers divides N by
 the cluster's steady CPU per file (the work and Dask's cost per file, the start-up left out).
@@ -255,10 +259,47 @@ def configurations(folder: Path, out: Path, workers: int) -> dict[str, list[str]
     }
 
 
+IDLE = """
+import json, os, resource, sys, time
+from zhibiao import batch
+
+def cpu_of(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+def snap(pids):
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime + sum(cpu_of(pid) for pid in pids)
+
+if __name__ == "__main__":
+    workers, seconds = int(sys.argv[1]), float(sys.argv[2])
+    with batch.client_for(workers, None) as client:
+        client.wait_for_workers(workers)
+        pids = list(client.run(os.getpid).values())
+        time.sleep(2)
+        before, t0 = snap(pids), time.monotonic()
+        time.sleep(seconds)
+        print(json.dumps((snap(pids) - before) / (time.monotonic() - t0)))
+"""
+
+
+def idle_cost(tmp: Path, workers: int, seconds: float = 15.0) -> float:
+    """CPU seconds a second of wall time costs an embedded cluster doing nothing (scheduler, client, nannies and
+    workers: heartbeats, monitors, ticks): the part of its overhead that grows with the wall time, not the work."""
+    script = tmp / "idle.py"  # a file, not -c: the forkserver's workers must not run the measuring code
+    script.write_text(IDLE, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script), str(workers), str(seconds)], capture_output=True, text=True,
+                         check=True, cwd=tmp)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def startup_cpu(tmp: Path, workers: int) -> dict[str, float]:
-    """Each configuration's CPU seconds on a batch of 2 small notices (median of 3, interleaved): its start-up."""
+    """Each configuration's CPU seconds on a batch of 2 small notices, the smallest PDF and the smallest TXT (median
+    of 3, interleaved): its start-up, the PDF readers' imports included (--jobs 1 imports them at its first PDF, the
+    cluster's workers before their first task)."""
     folder = tmp / "startup" / "in"
-    generate(folder, [CORPUS / "002_c943348d01e8f118.txt", CORPUS / "001_5886f06ed561739e.txt"], 2)
+    smallest = [min(sources({kind}), key=lambda path: path.stat().st_size) for kind in (".pdf", ".txt")]
+    generate(folder, smallest, 2)
     out = folder.parent / "out"
     seen: dict[str, list[float]] = {}
     for _ in range(3):
@@ -296,7 +337,7 @@ def run_rounds(folder: Path, runs: int, workers: int) -> dict[str, list[Sample]]
 
 
 def report(title: str, count: int, results: dict[str, list[Sample]], workers: int,
-           startup: dict[str, float]) -> dict[str, float]:
+           startup: dict[str, float], idle: float = 0.0) -> dict[str, float]:
     """Print a batch's figures; returns each configuration's median steady CPU a file (seconds)."""
     runs = len(results[ONE])
     print(f"\n{title}: {count} notices, {runs} round(s) of every configuration, interleaved")
@@ -330,35 +371,47 @@ def report(title: str, count: int, results: dict[str, list[Sample]], workers: in
 
     print(f"\nspeedup 1 -> {workers} workers projected to {workers} free cores, per round against that round's "
           "--jobs 1 (median, min–max):")
-    print(f"{'configuration':<32} {'k':>17} {'free cores (raw)':>17} {'steady':>17} {'batch':>17} "
-          f"{'1.8× from':>10}")
+    print(f"{'configuration':<32} {'k':>17} {'free cores (raw)':>17} {'steady, no k':>17} {'steady':>17} "
+          f"{'batch':>17} {'1.8× from':>10}")
     s1 = startup[ONE]
     steady_cpu: dict[str, float] = {ONE: statistics.median((s.cpu - s1) / count for s in results[ONE])}
     for name, samples in results.items():
         if name == ONE:
             continue
         sx = startup[name]
-        ks, raw, steady, whole, costs = [], [], [], [], []
+        ks, raw, steady, whole, costs, ticks, short, bare = [], [], [], [], [], [], [], []
         for base, sample in zip(results[ONE], samples, strict=True):
             k = speed(sample, base)
             ks.append(k)
             raw.append(workers * base.cpu / sample.cpu)
             steady.append(workers * k * (base.cpu - s1) / (sample.cpu - sx))
-            whole.append(base.cpu / (sx + (sample.cpu / k - sx) / workers))
+            bare.append(workers * (base.cpu - s1) / (sample.cpu - sx))
+            free_wall = sx + (sample.cpu / k - sx) / workers
+            whole.append(base.cpu / free_wall)
             costs.append(((base.cpu - s1) / count, (sample.cpu / k - sx) / count))
+            if "LocalCluster" in name:  # its idle ticks over the wall measured here, and over the free cores' wall
+                ticks.append((idle * sample.wall, idle * free_wall))
+                short.append(workers * k * (base.cpu - s1) / (sample.cpu - sx - idle * (sample.wall - free_wall)))
         c1 = statistics.median(c for c, _ in costs)
         cx = statistics.median(c for _, c in costs)
         steady_cpu[name] = cx
         # S1 + n c1 >= TARGET (Sx + n cx / workers): the batch size from which the whole batch reaches the target
         gain = c1 - TARGET * cx / workers
         from_n = f"{max(0.0, (TARGET * sx - s1) / gain):.0f}" if gain > 0 else "never"
-        print(f"{name:<32} {spread(ks):>17} {spread(raw):>17} {spread(steady):>17} {spread(whole):>17} {from_n:>10}")
+        print(f"{name:<32} {spread(ks):>17} {spread(raw):>17} {spread(bare):>17} {spread(steady):>17} "
+              f"{spread(whole):>17} {from_n:>10}")
         if "LocalCluster" in name:
             verdict = "ok" if statistics.median(steady) >= TARGET else "MISSED"
             print(f"  -> LocalCluster steady projection {statistics.median(steady):.2f}× "
                   f"(target ≥ {TARGET}×: {verdict}; lowest round {min(steady):.2f}×)")
+            if idle:
+                print(f"  its idle ticks: {1000 * idle:.1f} ms of CPU a second of wall; "
+                      f"{statistics.median(t for t, _ in ticks):.2f} s of its CPU at the wall measured here, "
+                      f"{statistics.median(f for _, f in ticks):.2f} s at the projected free-core wall; steady with "
+                      f"the ticks of the free-core wall {spread(short)}")
     print("  k: the work's task CPU here over in --jobs 1 (the machine's speed between the two runs); raw: "
-          f"{workers} × CPU(jobs 1) / CPU(this), start-up in, k not applied;\n  steady: {workers} k (CPU(jobs 1) − S1)"
+          f"{workers} × CPU(jobs 1) / CPU(this), start-up in, k not applied; steady, no k: the start-up off, k not "
+          f"applied;\n  steady: {workers} k (CPU(jobs 1) − S1)"
           f" / (CPU(this) − S), a long batch; batch: CPU(jobs 1) / (S + (CPU(this)/k − S) / {workers}), this batch "
           "with the start-up serial; 1.8× from: the batch size from which `batch` reaches 1.8×")
     return steady_cpu
@@ -396,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
         startup = startup_cpu(Path(tmp), args.workers)
         print("\nstart-up, CPU s on a batch of 2 small notices (median of 3): "
               + ", ".join(f"{name} {s:.2f}" for name, s in startup.items()))
+        idle = idle_cost(Path(tmp), args.workers)
+        print(f"an idle LocalCluster of {args.workers} workers: {1000 * idle:.1f} ms of CPU a second of wall")
         folder = Path(tmp) / "mixed" / "in"
         generate(folder, mixed, args.count)
         cluster = f"LocalCluster, {args.workers} workers"
@@ -406,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
             sample_of(folder, part, args.sample)
             results = run_rounds(part, args.runs, args.workers)
             costs = report("mixed batch, sample (TXT, PDF, DOCX, HTML, XLSX, CSV)", args.sample, results,
-                           args.workers, startup)
+                           args.workers, startup, idle)
             shutil.rmtree(part.parent)
             out = folder.parent / "out"
             full = measure(configurations(folder, out, args.workers)[cluster], out)
@@ -418,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
                   "steady)")
         else:
             costs = report("mixed batch (TXT, PDF, DOCX, HTML, XLSX, CSV)", args.count,
-                           run_rounds(folder, args.runs, args.workers), args.workers, startup)
+                           run_rounds(folder, args.runs, args.workers), args.workers, startup, idle)
         if args.count:
             print("projection to N workers (the cluster's steady CPU a notice, start-up left out): "
                   + ", ".join(f"{n} {n / costs[cluster]:.1f}/s" for n in (1, 2, 4, 8, 16, 32)))
@@ -428,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
             generate(folder, sources({".pdf"}), args.pdf_count)
             costs = report("CPU-bound batch (PDF only)", args.pdf_count, run_rounds(folder, args.pdf_runs,
                                                                                     args.workers),
-                           args.workers, startup)
+                           args.workers, startup, idle)
             print("projection to N workers, PDF: "
                   + ", ".join(f"{n} {n / costs[cluster]:.1f}/s" for n in (1, 2, 4, 8, 16, 32)))
     print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
