@@ -4,6 +4,7 @@ the batch."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -266,3 +267,84 @@ def test_a_cluster_gets_the_largest_files_first(tmp_path):
         (tmp_path / f"{i}.txt").write_bytes(b"x" * size)
     jobs = batch.make_jobs(tmp_path, batch.notice_files(tmp_path), None)
     assert [j.name for j in batch.largest_first(jobs)] == ["1.txt", "3.txt", "2.txt", "0.txt", "4.txt"]
+
+
+def crash_after_the_others(job: batch.Job) -> batch.Outcome:
+    """The test hook: a task that kills its worker on the crash file, having read the files before it in its chunk;
+    each catalogue written is noted (its bytes' sha256 and its inode) beside the input."""
+    if "crash" in job.name:
+        with open(Path(job.path).with_suffix(".attempts"), "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        os._exit(13)
+    outcome = batch.ingest_file(job)
+    written = Path(job.out or "")
+    with open(Path(job.path).with_suffix(".writes"), "a", encoding="utf-8") as fh:
+        fh.write(f"{hashlib.sha256(written.read_bytes()).hexdigest()} {written.stat().st_ino}\n")
+    return outcome
+
+
+def test_the_files_a_dead_chunk_had_read_are_written_again_whole_with_the_same_bytes(tmp_path, monkeypatch):
+    """A chunk's worker died after writing two catalogues: the retry rewrote them; harmless only if each rewrite
+    replaces the file whole (a new file renamed over it), with the same bytes, and stores no second copy."""
+    from zhibiao.store import Store
+
+    monkeypatch.setattr(batch, "chunks", lambda jobs, workers: [jobs])  # one chunk, in file order: crash.txt last
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED_2019, folder / "a.txt")
+    shutil.copy(SEED_2023, folder / "b.txt")
+    shutil.copy(SEED_2019, folder / "crash.txt")
+    out = tmp_path / "out"
+    db = Store(f"sqlite:///{tmp_path / 'store.db'}").url
+    jobs = batch.make_jobs(folder, batch.notice_files(folder), out, db=db)
+    assert [j.name for j in jobs] == ["a.txt", "b.txt", "crash.txt"]
+    results = batch.run(jobs, workers=2, task=crash_after_the_others)
+    assert [results[j.index].status for j in jobs] == ["ok", "ok", "failed"] and results[2].crashed
+    for name in ("a", "b"):
+        # read in the dead chunk, then again alone (and once more if the worker holding that result died before
+        # it was fetched: Dask then computes it again)
+        writes = [w.split() for w in (folder / f"{name}.writes").read_text(encoding="utf-8").splitlines()]
+        assert len(writes) >= 2
+        assert len({digest for digest, _ in writes}) == 1, "the same bytes every time"
+        assert len({inode for _, inode in writes}) == len(writes), \
+            "a new file renamed over the old one each time, never the old one rewritten in place"
+        assert hashlib.sha256((out / f"{name}.json").read_bytes()).hexdigest() == writes[0][0]
+    assert len((folder / "crash.attempts").read_text(encoding="utf-8").splitlines()) == 2
+    assert "already stored" in results[0].report and "already stored" in results[1].report
+    assert len(Store(db).list()) == 2, "no second copy of a notice in the store"
+    assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.json"], "no temporary file left behind"
+
+
+def quick(job: batch.Job) -> batch.Outcome:
+    """The test hook: a task that reads nothing (the manifest's writes are what is measured)."""
+    return batch.Outcome("", "", (job.name, 0, 0, "-", 0, "ok"), 0)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_manifest_is_synced_once_a_chunk_not_once_a_file(tmp_path, monkeypatch, workers):
+    """The manifest was fsynced after every line: a crash of the machine may now lose at most the last chunk's lines
+    (every line is written as its file finishes, so a kill of the command loses none)."""
+    for i in range(70):
+        (tmp_path / f"{i:02d}.txt").write_bytes(b"x" * (i + 1))
+    out = tmp_path / "out"
+    jobs = batch.make_jobs(tmp_path, batch.notice_files(tmp_path), None)  # no catalogues: the manifest alone
+    manifest = batch.Manifest(out)
+    fsyncs = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd)))
+    written: list[int] = []  # the lines on disk when each chunk is synced
+
+    def synced():
+        manifest.sync()
+        written.append(len(_manifest(out)))
+
+    batch.run(jobs, workers=workers, task=quick, done=manifest.record, synced=synced)
+    manifest.close()
+    # the lines each sync made durable: a chunk's (on a cluster, in the order the chunks finish)
+    lines = [n - before for n, before in zip(written, [0, *written[:-1]], strict=True)]
+    expected = [32, 32, 6] if workers == 1 else [len(p) for p in batch.chunks(jobs, workers)]
+    assert sorted(lines) == sorted(expected), "every line of a chunk on disk when the chunk is synced"
+    assert len(fsyncs) == manifest.syncs == len(expected) < len(jobs)
+    assert all(isinstance(e["cpu"], float) for e in _manifest(out))
+    todo, earlier = batch.skip_finished(jobs, batch.Manifest(out))
+    assert not todo and len(earlier) == 70

@@ -19,13 +19,18 @@ A worker that dies while reading a file (a crash in a PDF library, memory exhaus
 its nanny; the files of its task are tried again, one a task; a file that kills its worker a second
 time is reported failed and the batch goes on (the embedded cluster reports a death at once:
 `distributed.scheduler.allowed-failures` = 0; a cluster of one's own retries by its own setting first).
+The files of a dead task that its worker had already read are read again and their catalogues written
+again: each is written whole or not at all (a temporary file renamed over it), with the same bytes
+(reading is deterministic), and the store keeps one copy of the same notice ("already stored").
 
 The manifest (`_manifest.jsonl` in the output folder) has one JSON line per finished file, appended
-as the file finishes (one write of a whole line, then fsync; a torn last line left by a kill is
-ignored on reading): its sha256 and relative name, the options that shape a catalogue
-(`expect_total`), its status and exit code, the catalogue written, and its row of the summary table.
-A re-run skips every file whose bytes, name and options match a line and whose catalogue is still
-there; a file whose worker died is not skipped, it is tried again.
+as the file finishes (one write of a whole line: a kill of the command loses none; a torn last line
+is ignored on reading) and fsynced once a chunk (a crash of the machine loses at most the lines of the
+last chunk, whose files a re-run reads again): its sha256 and relative name, the options that shape a
+catalogue (`expect_total`), its status and exit code, the catalogue written, its row of the summary
+table, and the CPU seconds its reading took (`cpu`, the task's own thread). A re-run skips every file
+whose bytes, name and options match a line and whose catalogue is still there; a file whose worker
+died is not skipped, it is tried again.
 
 Nothing here imports Dask until a batch needs it (start-up, issue 14).
 """
@@ -35,9 +40,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -97,6 +103,7 @@ class Outcome:
     code: int
     skipped: bool = False  # finished in an earlier run (the manifest says so): its report is not printed again
     crashed: bool = False  # its worker died (twice): failed in this run, read again in the next
+    cpu: float = 0.0  # CPU seconds the task's own thread spent on the file (the work, without Dask's threads)
 
     @property
     def status(self) -> str:
@@ -208,11 +215,13 @@ def _failed(job: Job, why: str, crashed: bool = False) -> Outcome:
 
 
 def _guarded(task: Callable[[Job], Outcome], job: Job) -> Outcome:
-    """Run a task; a bug on one file is reported for that file and the batch goes on."""
+    """Run a task, noting its thread's CPU time; a bug on one file is reported for that file and the batch goes on."""
+    start = time.thread_time()
     try:
-        return task(job)
+        outcome = task(job)
     except Exception as exc:  # not the user's mistake: a bug in zhibiao, reported like the CLI reports one
-        return _failed(job, f"internal error ({type(exc).__name__}: {exc}); please report it with this file")
+        outcome = _failed(job, f"internal error ({type(exc).__name__}: {exc}); please report it with this file")
+    return replace(outcome, cpu=time.thread_time() - start)
 
 
 # --- the manifest ------------------------------------------------------------------------------------------------
@@ -235,6 +244,8 @@ class Manifest:
             except (ValueError, KeyError, TypeError):
                 continue  # a line torn by a kill, or not ours
         self._fd: int | None = None
+        self._unsynced = 0
+        self.syncs = 0  # fsyncs so far (one a chunk)
 
     def finished(self, job: Job) -> Outcome | None:
         """The outcome recorded for this file in an earlier run, if its bytes, name and options are the same
@@ -258,22 +269,31 @@ class Manifest:
             return None
 
     def record(self, job: Job, outcome: Outcome) -> None:
-        """Append the file's line: one write of the whole line, then fsync."""
+        """Append the file's line: one write of the whole line (a kill of this process loses nothing written;
+        `sync` makes the lines durable, once a chunk)."""
         # the catalogue relative to the output folder (the folder may be moved), None when none was written
         written = str(output_name(Path(job.name))) if job.out and outcome.status in ("ok", "errors") else None
         line = json.dumps({"sha256": job.sha256, "file": job.name,
                            "expect_total": str(job.expected) if job.expected is not None else None,
                            "status": CRASHED if outcome.crashed else outcome.status, "code": outcome.code,
                            "output": written, "store": _where(job.db), "pdf_engine": job.engine,
-                           "row": list(outcome.row)}, ensure_ascii=False) + "\n"
+                           "row": list(outcome.row), "cpu": round(outcome.cpu, 4)}, ensure_ascii=False) + "\n"
         if self._fd is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
         os.write(self._fd, line.encode("utf-8"))
-        os.fsync(self._fd)
+        self._unsynced += 1
+
+    def sync(self) -> None:
+        """fsync the lines written since the last sync (a crash of the machine loses at most those)."""
+        if self._fd is not None and self._unsynced:
+            os.fsync(self._fd)
+            self.syncs += 1
+            self._unsynced = 0
 
     def close(self) -> None:
         if self._fd is not None:
+            self.sync()
             os.close(self._fd)
             self._fd = None
 
@@ -290,10 +310,11 @@ def cores() -> int:
 
 
 def run(jobs: list[Job], *, workers: int = 1, scheduler: str | None = None,
-        task: Callable[[Job], Outcome] = ingest_file, done: Callable[[Job, Outcome], None] | None = None
-        ) -> dict[int, Outcome]:
+        task: Callable[[Job], Outcome] = ingest_file, done: Callable[[Job, Outcome], None] | None = None,
+        synced: Callable[[], None] | None = None) -> dict[int, Outcome]:
     """Run the jobs: in this process when workers == 1 and no scheduler is given, else on Dask.
-    `done(job, outcome)` is called in this process as each file finishes (in the order they finish)."""
+    `done(job, outcome)` is called in this process as each file finishes (in the order they finish), `synced()`
+    after each chunk's files are done (on a cluster a task's; here every CHUNK_FILES files or SYNC_SECONDS)."""
     results: dict[int, Outcome] = {}
 
     def finish(job: Job, outcome: Outcome) -> None:
@@ -301,16 +322,26 @@ def run(jobs: list[Job], *, workers: int = 1, scheduler: str | None = None,
         if done is not None:
             done(job, outcome)
 
+    def chunk_done() -> None:
+        if synced is not None:
+            synced()
+
     if not jobs:
         return results
     if scheduler is None and workers <= 1:
         try:
+            since, last = 0, time.monotonic()
             for job in jobs:
                 finish(job, _guarded(task, job))
+                since += 1
+                if since >= CHUNK_FILES or time.monotonic() - last >= SYNC_SECONDS:
+                    chunk_done()
+                    since, last = 0, time.monotonic()
+            chunk_done()
         finally:
             _close_stores()
         return results
-    _run_dask(jobs, workers, scheduler, task, finish)
+    _run_dask(jobs, workers, scheduler, task, finish, chunk_done)
     return results
 
 
@@ -339,6 +370,7 @@ CLUSTER_CONFIG = {
 CHUNK_FILES = 32
 CHUNK_BYTES = 2 << 20
 GUIDED = 4
+SYNC_SECONDS = 1.0  # in this process (no tasks), the manifest is synced every CHUNK_FILES files or this often
 
 
 def _size(job: Job) -> int:
@@ -390,7 +422,7 @@ DIED = ("the worker reading it died, and again when it was tried once more (a cr
 
 
 def _run_dask(jobs: list[Job], workers: int, scheduler: str | None, task: Callable[[Job], Outcome],
-              finish: Callable[[Job, Outcome], None]) -> None:
+              finish: Callable[[Job, Outcome], None], chunk_done: Callable[[], None]) -> None:
     """The jobs on Dask in guided chunks. A task whose worker died (KilledWorker: at once on the embedded cluster,
     after its own retries on a cluster of one's own) has its files tried again one a task; a file whose worker dies
     a second time is reported failed (crashed) and the batch goes on."""
@@ -420,7 +452,9 @@ def _run_dask(jobs: list[Job], workers: int, scheduler: str | None, task: Callab
                 for job in part:
                     if len(part) == 1 and job.index in charged:
                         finish(job, _failed(job, DIED, crashed=True))
-                    else:  # tried again alone: which of a chunk's files killed its worker is not known
+                        chunk_done()
+                    else:  # tried again alone: which of a chunk's files killed its worker is not known; those it
+                        # had read are read again, their catalogues written again whole (atomic) with the same bytes
                         charged.add(job.index)
                         again = submit([job])
                         futures[again] = [job]
@@ -434,6 +468,7 @@ def _run_dask(jobs: list[Job], workers: int, scheduler: str | None, task: Callab
             future.release()
             for job, outcome in zip(part, outcomes, strict=True):
                 finish(job, outcome)
+            chunk_done()
 
 
 @contextmanager

@@ -440,7 +440,8 @@ def _ingest_dir(folder: Path, outdir: Path | None, expected=None, jobs: int | No
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
                       transient=True, disable=not console.is_terminal) as progress:
             task = progress.add_task("ingest", total=len(todo))
-            results.update(batch.run(todo, workers=min(jobs, len(todo)), scheduler=scheduler, done=done))
+            results.update(batch.run(todo, workers=min(jobs, len(todo)), scheduler=scheduler, done=done,
+                                     synced=manifest.sync if manifest is not None else None))
     except batch.SchedulerUnreachable as exc:
         raise click.BadParameter(str(exc), param_hint="--scheduler / ZHIBIAO_SCHEDULER") from None
     finally:
